@@ -1,0 +1,3 @@
+"""protopact: a Protocol Buffers contract toolkit."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,107 @@
+"""Compiling a listed workspace into an Image, through the cache.
+
+The cache key covers every module file (targets may import any of them), the include roots' versions
+and protopact's own building blocks, so a hit never needs the files on disk: a git baseline that is
+already cached is not even extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import AbstractContextManager, nullcontext
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Sequence
+
+from google.protobuf import descriptor_pb2
+
+from .. import __version__
+from ..config.bufyaml import Module, Workspace
+from ..errors import ProtopactError
+from ..paths import bundled_proto_root
+from .cache import Cache, cache_key
+from .image import Image
+from .protoc import library_roots, run_protoc
+from .workspace import ListedFile, check_unique
+
+
+@cache
+def _toolchain() -> dict[str, str]:
+    versions = {"protopact": __version__}
+    for dist in ("grpcio-tools", "protobuf", "googleapis-common-protos"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "none"
+    bundled = hashlib.sha256()
+    root = bundled_proto_root()
+    for path in sorted(root.rglob("*.proto")):
+        bundled.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    versions["bundled"] = bundled.hexdigest()
+    return versions
+
+
+def compile_listing(
+    *,
+    workspace: Workspace,
+    files: Sequence[ListedFile],
+    target_modules: Sequence[Module],
+    within: str,
+    cache_: Cache,
+    materialize: Callable[[], AbstractContextManager[Path]] | None = None,
+    shown: Callable[[ListedFile], str],
+    label: str,
+) -> Image:
+    """Compile the files of ``target_modules`` found under ``within`` (a workspace-relative path).
+
+    ``materialize`` yields a directory holding the workspace on disk (default: ``workspace.root``).
+    """
+    check_unique(files)
+    module_paths = {m.path for m in target_modules}
+    targets = [f for f in files if f.module in module_paths and _under(f.workspace_path, within)]
+    if not targets:
+        raise ProtopactError(f"{label}: no .proto files found")
+    shown_paths = {f.name: shown(f) for f in files}
+    key = cache_key(
+        {
+            "toolchain": _toolchain(),
+            "modules": [m.path for m in workspace.modules],
+            "files": [[f.module, f.name, f.digest] for f in files],
+            "targets": [f.name for f in targets],
+        }
+    )
+    cached = cache_.get(key)
+    if cached is not None:
+        return Image(cached.files, cached.targets, shown_paths)
+    with (materialize or (lambda: nullcontext(workspace.root)))() as root:
+        for f in targets:
+            _check_utf8(root / f.workspace_path, shown_paths[f.name])
+        module_roots = [root / m.path for m in workspace.modules]
+        include = module_roots + [r for r in library_roots() if r.resolve() not in
+                                  {m.resolve() for m in module_roots}]
+        disk_to_shown = {str(root / f.workspace_path): shown_paths[f.name] for f in files}
+        data = run_protoc(
+            include,
+            [f.name for f in targets],
+            shown=lambda p: disk_to_shown.get(p) or shown_paths.get(p, p),
+        )
+    fds = descriptor_pb2.FileDescriptorSet.FromString(data)
+    image = Image(tuple(fds.file), frozenset(f.name for f in targets), shown_paths)
+    cache_.put(key, image)
+    return image
+
+
+def _under(path: str, within: str) -> bool:
+    return within == "." or path == within or path.startswith(within.rstrip("/") + "/")
+
+
+def _check_utf8(path: Path, shown: str) -> None:
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ProtopactError(f"{shown}:{line}:{column}: invalid UTF-8 encoding") from None

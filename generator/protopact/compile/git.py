@@ -1,0 +1,160 @@
+"""Git references as inputs: ``git:REF[#subdir=DIR]`` and buf's ``PATH.git#branch=B,subdir=DIR``.
+
+Everything is read from git objects (``rev-parse``, ``ls-tree``, ``show``, ``archive``); the working
+tree and index are never touched. File digests are git blob ids, so a baseline already in the cache is
+neither read nor extracted.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from ..config.bufyaml import CONFIG_NAMES, Workspace, default_workspace, parse_workspace
+from ..errors import ProtopactError
+from .workspace import ListedFile, _excluded, check_modules
+
+
+@dataclass(frozen=True)
+class GitInput:
+    text: str  # as the user wrote it, for messages
+    repo: Path  # a directory inside the repository (or its .git directory)
+    ref: str  # what to hand to rev-parse
+    subdir: str
+
+
+def parse_git_input(text: str, cwd: Path) -> GitInput | None:
+    if text.startswith("git:"):
+        ref, _, options = text[4:].partition("#")
+        params = _options(options, text)
+        if not ref:
+            raise ProtopactError(f"{text}: a git input needs a ref, as in git:main")
+        return GitInput(text, cwd, ref, params.get("subdir", "."))
+    path, sep, options = text.partition("#")
+    if not path.endswith(".git"):
+        return None
+    params = _options(options, text)
+    choices = [k for k in ("branch", "tag", "ref") if k in params]
+    if len(choices) > 1:
+        raise ProtopactError(f"{text}: use only one of branch=, tag= and ref=")
+    if not choices:
+        ref = "HEAD"
+    elif choices[0] == "branch":
+        ref = f"refs/heads/{params['branch']}"
+    elif choices[0] == "tag":
+        ref = f"refs/tags/{params['tag']}"
+    else:
+        ref = params["ref"]
+    return GitInput(text, (cwd / path).resolve(), ref, params.get("subdir", "."))
+
+
+def _options(options: str, text: str) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for part in filter(None, options.split(",")):
+        key, eq, value = part.partition("=")
+        if not eq or key not in {"branch", "tag", "ref", "subdir", "depth", "recurse_submodules"}:
+            raise ProtopactError(f"{text}: unknown git input option {part!r}")
+        params[key] = value
+    subdir = PurePosixPath(params.get("subdir", "."))
+    if subdir.is_absolute() or ".." in subdir.parts:
+        raise ProtopactError(f"{text}: subdir must be a relative path inside the repository")
+    params["subdir"] = str(subdir)
+    return params
+
+
+def _run(source: GitInput, *args: str) -> subprocess.CompletedProcess[bytes]:
+    if source.repo.name == ".git":
+        location = ["--git-dir", str(source.repo)]
+    else:
+        location = ["-C", str(source.repo)]
+    try:
+        return subprocess.run(["git", *location, *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise ProtopactError(f"{source.text}: git is not installed") from None
+
+
+def _git(source: GitInput, *args: str) -> bytes:
+    done = _run(source, *args)
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ProtopactError(f"{source.text}: git: {reason[-1] if reason else 'failed'}")
+    return done.stdout
+
+
+def resolve_tree(source: GitInput) -> str:
+    """The tree id of ``subdir`` at the ref."""
+    commit = _run(source, "rev-parse", "--verify", "--quiet", f"{source.ref}^{{commit}}")
+    if commit.returncode != 0:
+        if _run(source, "rev-parse", "--git-dir").returncode != 0:
+            raise ProtopactError(f"{source.text}: {source.repo} is not in a git repository")
+        raise ProtopactError(f"{source.text}: unknown git ref {source.ref!r}")
+    oid = commit.stdout.decode().strip()
+    spec = f"{oid}^{{tree}}" if source.subdir == "." else f"{oid}:{source.subdir}"
+    tree = _run(source, "rev-parse", "--verify", "--quiet", spec)
+    if tree.returncode != 0:
+        raise ProtopactError(f"{source.text}: {source.subdir!r} does not exist at {source.ref}")
+    return tree.stdout.decode().strip()
+
+
+def read_workspace(
+    source: GitInput, tree: str, *, root: Path
+) -> tuple[Workspace, list[ListedFile]]:
+    """The workspace config and module files at ``tree``; ``root`` is where it will be extracted."""
+    entries = _ls_tree(source, tree)
+    for name in CONFIG_NAMES:
+        if name in entries:
+            text = _git(source, "cat-file", "blob", entries[name][1]).decode("utf-8", "replace")
+            label = f"{source.text}:{_join(source.subdir, name)}"
+            workspace = parse_workspace(text, root=root, config_file=None, label=label)
+            break
+    else:
+        workspace = default_workspace(root)
+    check_modules(workspace)
+    files = []
+    for module in workspace.modules:
+        for path, (mode, oid) in entries.items():
+            if not path.endswith(".proto") or mode == "160000":
+                continue
+            if module.path != "." and not path.startswith(module.path + "/"):
+                continue
+            if _excluded(path, module.excludes) or any(p.startswith(".") for p in path.split("/")):
+                continue
+            name = path if module.path == "." else path[len(module.path) + 1 :]
+            files.append(ListedFile(module.path, name, oid))
+    return workspace, files
+
+
+def _ls_tree(source: GitInput, tree: str) -> dict[str, tuple[str, str]]:
+    out = _git(source, "ls-tree", "-r", "-z", tree)
+    entries = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        mode, _kind, oid = meta.decode().split(" ")
+        entries[path.decode("utf-8", "surrogateescape")] = (mode, oid)
+    return entries
+
+
+@contextmanager
+def extracted(source: GitInput, tree: str) -> Iterator[Path]:
+    """The tree written into a temporary directory, removed afterwards."""
+    data = _git(source, "archive", "--format=tar", tree)
+    with tempfile.TemporaryDirectory(prefix="protopact-git-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(tmp, filter="data")
+        yield Path(tmp)
+
+
+def shown_path(source: GitInput, workspace_path: str) -> str:
+    return _join(source.subdir, workspace_path)
+
+
+def _join(subdir: str, path: str) -> str:
+    return path if subdir == "." else f"{subdir}/{path}"

@@ -1,0 +1,200 @@
+"""The Image: every file of a build as ``FileDescriptorProto`` s, in dependency order, plus which files
+are targets (the user's) and which are imports.
+
+Serialised as a ``FileDescriptorSet``, wire-compatible with buf's images: a file that is an import
+carries buf's ``ImageFileExtension`` (field 8042, ``is_import = true``), so buf and protopact read
+each other's images with the same targets. Reading is fast when no file carries the extension (plain
+protoc output); otherwise only the top level of each file is walked to find it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterable, Iterator, Mapping
+
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format
+from google.protobuf.message import DecodeError
+
+from ..errors import ProtopactError
+
+_BUF_EXTENSION = 8042
+_EXT_TAG = bytes([0xD2, 0xF6, 0x03])  # varint((8042 << 3) | 2)
+_IS_IMPORT = b"\x08\x01"
+
+
+@dataclass(frozen=True, eq=False)
+class Image:
+    """Files in dependency order; ``targets`` names the files the user asked for."""
+
+    files: tuple[descriptor_pb2.FileDescriptorProto, ...]
+    targets: frozenset[str]
+    # import path -> the path shown to the user (relative to the working directory when on disk)
+    shown_paths: Mapping[str, str] = field(default_factory=dict)
+
+    def shown(self, name: str) -> str:
+        return self.shown_paths.get(name, name)
+
+    @cached_property
+    def by_name(self) -> Mapping[str, descriptor_pb2.FileDescriptorProto]:
+        return {f.name: f for f in self.files}
+
+    def target_files(self) -> Iterator[descriptor_pb2.FileDescriptorProto]:
+        return (f for f in self.files if f.name in self.targets)
+
+    @cached_property
+    def pool(self) -> descriptor_pool.DescriptorPool:
+        """A descriptor pool holding every file, for code that needs live descriptors."""
+        pool = descriptor_pool.DescriptorPool()
+        for f in self.files:
+            pool.Add(f)
+        return pool
+
+    def with_targets(self, targets: Iterable[str]) -> Image:
+        return Image(self.files, frozenset(targets), self.shown_paths)
+
+    def without_imports(self) -> Image:
+        return Image(tuple(self.target_files()), self.targets, self.shown_paths)
+
+    def to_binary(self) -> bytes:
+        """A ``FileDescriptorSet``, byte-identical for the same Image, imports marked as buf does."""
+        out = bytearray()
+        for f in self.files:
+            payload = f.SerializeToString(deterministic=True)
+            if f.name not in self.targets:
+                payload += _EXT_TAG + _varint(len(_IS_IMPORT)) + _IS_IMPORT
+            out += b"\x0a" + _varint(len(payload)) + payload
+        return bytes(out)
+
+    def to_json(self) -> str:
+        data = json_format.MessageToDict(
+            descriptor_pb2.FileDescriptorSet(file=self.files), preserving_proto_field_name=False
+        )
+        for entry in data.get("file", []):
+            if entry["name"] not in self.targets:
+                entry["bufExtension"] = {"isImport": True}
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def image_from_bytes(data: bytes, *, label: str) -> Image:
+    """Parse a binary ``FileDescriptorSet`` or buf image."""
+    try:
+        if _EXT_TAG not in data:
+            files = tuple(descriptor_pb2.FileDescriptorSet.FromString(data).file)
+            return _checked(Image(files, frozenset(f.name for f in files)), label)
+        files_list, targets = [], set()
+        for payload in _length_delimited(data, field_number=1):
+            stripped, is_import = _strip_extension(payload)
+            f = descriptor_pb2.FileDescriptorProto.FromString(stripped)
+            files_list.append(f)
+            if not is_import:
+                targets.add(f.name)
+        return _checked(Image(tuple(files_list), frozenset(targets)), label)
+    except (DecodeError, ValueError, IndexError) as exc:
+        raise ProtopactError(f"{label}: not a valid image (FileDescriptorSet): {exc}") from None
+
+
+def image_from_json(text: str, *, label: str) -> Image:
+    """Parse the JSON form of a ``FileDescriptorSet`` (buf's ``bufExtension`` keys honoured)."""
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object")
+        targets = set()
+        for entry in data.get("file", []):
+            extension = entry.pop("bufExtension", None) or {}
+            if not extension.get("isImport"):
+                targets.add(entry.get("name", ""))
+        fds = json_format.ParseDict(data, descriptor_pb2.FileDescriptorSet())
+    except (ValueError, json_format.ParseError, AttributeError, TypeError) as exc:
+        raise ProtopactError(f"{label}: not a valid JSON image: {exc}") from None
+    return _checked(Image(tuple(fds.file), frozenset(targets)), label)
+
+
+def _checked(image: Image, label: str) -> Image:
+    if not image.files:
+        raise ProtopactError(f"{label}: the image contains no files")
+    known: set[str] = set()
+    for f in image.files:
+        if not f.name:
+            raise ProtopactError(f"{label}: the image has a file without a name")
+        missing = [d for d in f.dependency if d not in known]
+        if missing:
+            raise ProtopactError(
+                f"{label}: {f.name} imports {missing[0]}, which the image does not contain before it"
+            )
+        known.add(f.name)
+    return image
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
+        if shift > 63:
+            raise ValueError("varint too long")
+
+
+def _fields(data: bytes) -> Iterator[tuple[int, int, int, int]]:
+    """Top-level fields as (number, wire type, start of field, end of field)."""
+    pos = 0
+    while pos < len(data):
+        start = pos
+        key, pos = _read_varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            _, pos = _read_varint(data, pos)
+        elif wire == 1:
+            pos += 8
+        elif wire == 2:
+            length, pos = _read_varint(data, pos)
+            pos += length
+        elif wire == 5:
+            pos += 4
+        else:
+            raise ValueError(f"unsupported wire type {wire}")
+        if pos > len(data):
+            raise ValueError("truncated message")
+        yield number, wire, start, pos
+
+
+def _length_delimited(data: bytes, *, field_number: int) -> Iterator[bytes]:
+    for number, wire, start, end in _fields(data):
+        if number == field_number and wire == 2:
+            _, body = _read_varint(data, start)  # skip the key
+            _, body = _read_varint(data, body)  # skip the length
+            yield data[body:end]
+
+
+def _strip_extension(payload: bytes) -> tuple[bytes, bool]:
+    """Remove buf's ImageFileExtension from a file; report whether it marked an import."""
+    kept, is_import = bytearray(), False
+    for number, wire, start, end in _fields(payload):
+        if number == _BUF_EXTENSION and wire == 2:
+            _, body = _read_varint(payload, start)
+            _, body = _read_varint(payload, body)
+            for ext_number, ext_wire, ext_start, ext_end in _fields(payload[body:end]):
+                if ext_number == 1 and ext_wire == 0:
+                    value, _ = _read_varint(payload[body:end], ext_start + 1)
+                    is_import = bool(value)
+        else:
+            kept += payload[start:end]
+    return bytes(kept), is_import

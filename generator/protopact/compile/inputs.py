@@ -1,0 +1,169 @@
+"""Turning an INPUT argument into an :class:`Input`: an Image plus the config that governs it.
+
+INPUT is a directory (default ``.``), an image file (binary or JSON ``FileDescriptorSet``, buf images
+included), a git reference (``git:REF``, ``PATH.git#branch=B,subdir=D``), an installed generated package
+(``pkg:NAME``) or a wheel of one (generated packages embed ``descriptor_set.binpb``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from ..config.bufyaml import Module, Workspace, default_workspace, find_config, load_workspace
+from ..errors import ProtopactError
+from . import git
+from .build import compile_listing
+from .cache import Cache
+from .image import Image, image_from_bytes, image_from_json
+from .workspace import ListedFile, check_modules, discover, list_directory, targets_for
+
+EMBEDDED_IMAGE = "descriptor_set.binpb"
+
+
+@dataclass(frozen=True)
+class Input:
+    """An Image with its workspace config; ``module_of`` maps target files to their module."""
+
+    image: Image
+    workspace: Workspace
+    module_of: Mapping[str, Module] = field(default_factory=dict)
+
+    def module(self, name: str) -> Module:
+        return self.module_of.get(name, self.workspace.modules[0])
+
+    def restricted(self, paths: Iterable[str], exclude_paths: Iterable[str]) -> Input:
+        """Only the targets under ``paths`` (all when empty) and not under ``exclude_paths``."""
+        paths, exclude_paths = [_norm(p) for p in paths], [_norm(p) for p in exclude_paths]
+
+        def keep(name: str) -> bool:
+            candidates = {name, _norm(self.image.shown(name))}
+            if paths and not any(_under(c, p) for c in candidates for p in paths):
+                return False
+            return not any(_under(c, p) for c in candidates for p in exclude_paths)
+
+        targets = [n for n in self.image.targets if keep(n)]
+        if not targets:
+            raise ProtopactError("--path and --exclude-path leave no files to check")
+        return Input(self.image.with_targets(targets), self.workspace, self.module_of)
+
+
+def _norm(path: str) -> str:
+    return Path(path).as_posix().removeprefix("./").rstrip("/") or "."
+
+
+def _under(path: str, parent: str) -> bool:
+    return parent == "." or path == parent or path.startswith(parent + "/")
+
+
+def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
+    source = git.parse_git_input(text, cwd)
+    if source is not None:
+        return _from_git(source, cache)
+    if text.startswith("pkg:"):
+        return _image_input(_package_image(text), cwd)
+    path = cwd / text
+    if path.is_dir():
+        return _from_directory(path, cwd, cache, label=text)
+    if path.is_file():
+        if path.suffix == ".whl":
+            return _image_input(_wheel_image(path, text), cwd)
+        return _image_input(read_image_file(path, text), cwd)
+    raise ProtopactError(f"{text}: no such file or directory")
+
+
+def read_image_file(path: Path, label: str) -> Image:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProtopactError(f"{label}: cannot read image: {exc.strerror}") from None
+    if path.suffix == ".json" or data.lstrip()[:1] == b"{":
+        try:
+            return image_from_json(data.decode("utf-8"), label=label)
+        except UnicodeDecodeError:
+            raise ProtopactError(f"{label}: not a valid JSON image: invalid UTF-8") from None
+    return image_from_bytes(data, label=label)
+
+
+def _image_input(image: Image, cwd: Path) -> Input:
+    config = find_config(cwd)
+    workspace = load_workspace(config, shown_as=config.name) if config else default_workspace(cwd)
+    return Input(image, workspace)
+
+
+def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str) -> Input:
+    workspace, inside = discover(directory, cwd)
+    check_modules(workspace)
+    files = list_directory(workspace)
+    modules = targets_for(workspace, inside)
+
+    def shown(f: ListedFile) -> str:
+        absolute = workspace.root / f.workspace_path
+        try:
+            return absolute.relative_to(cwd.resolve()).as_posix()
+        except ValueError:
+            return str(absolute)
+
+    image = compile_listing(
+        workspace=workspace,
+        files=files,
+        target_modules=modules,
+        within=str(inside),
+        cache_=cache,
+        shown=shown,
+        label=label,
+    )
+    return Input(image, workspace, _module_map(files, workspace))
+
+
+def _module_map(files: Iterable[ListedFile], workspace: Workspace) -> dict[str, Module]:
+    by_path = {m.path: m for m in workspace.modules}
+    return {f.name: by_path[f.module] for f in files}
+
+
+def _from_git(source: git.GitInput, cache: Cache) -> Input:
+    tree = git.resolve_tree(source)
+    workspace, files = git.read_workspace(source, tree, root=Path(source.text))
+    image = compile_listing(
+        workspace=workspace,
+        files=files,
+        target_modules=workspace.modules,
+        within=".",
+        cache_=cache,
+        materialize=lambda: git.extracted(source, tree),
+        shown=lambda f: git.shown_path(source, f.workspace_path),
+        label=source.text,
+    )
+    return Input(image, workspace, _module_map(files, workspace))
+
+
+def _package_image(text: str) -> Image:
+    name = text[4:]
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise ProtopactError(f"{text}: no installed package named {name!r}")
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / EMBEDDED_IMAGE
+        if candidate.is_file():
+            return read_image_file(candidate, text)
+    raise ProtopactError(f"{text}: package {name!r} has no embedded {EMBEDDED_IMAGE}")
+
+
+def _wheel_image(path: Path, label: str) -> Image:
+    try:
+        with zipfile.ZipFile(path) as wheel:
+            members = sorted(
+                (n for n in wheel.namelist() if n.endswith("/" + EMBEDDED_IMAGE)),
+                key=lambda n: n.count("/"),
+            )
+            if not members:
+                raise ProtopactError(f"{label}: the wheel has no embedded {EMBEDDED_IMAGE}")
+            return image_from_bytes(wheel.read(members[0]), label=f"{label}!{members[0]}")
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ProtopactError(f"{label}: not a readable wheel: {exc}") from None

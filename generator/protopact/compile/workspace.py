@@ -1,0 +1,132 @@
+"""Finding the workspace of a directory input and listing its modules' ``.proto`` files.
+
+A listing is a pure description (module, import path, content digest) that comes either from a
+directory on disk or from git objects, so the cache key can be computed before anything is compiled
+or extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from ..config.bufyaml import Module, Workspace, default_workspace, find_config, load_workspace
+from ..errors import ProtopactError
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    module: str  # module path, relative to the workspace root
+    name: str  # import path, relative to the module root
+    digest: str  # sha256 of the content, or a git blob id
+
+    @property
+    def workspace_path(self) -> str:
+        return self.name if self.module == "." else f"{self.module}/{self.name}"
+
+
+def discover(directory: Path, cwd: Path) -> tuple[Workspace, PurePosixPath]:
+    """The workspace holding ``directory`` and the directory's path inside it.
+
+    ``buf.yaml`` is looked for in the directory, then in its parents up to the working directory.
+    """
+    directory = directory.resolve()
+    candidate = directory
+    boundary = cwd.resolve()
+    while True:
+        config = find_config(candidate)
+        if config is not None:
+            workspace = load_workspace(config, shown_as=_shown(config, boundary))
+            return workspace, PurePosixPath(directory.relative_to(candidate).as_posix())
+        if candidate == boundary or boundary not in candidate.parents:
+            break
+        candidate = candidate.parent
+    return default_workspace(directory), PurePosixPath(".")
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_modules(workspace: Workspace) -> None:
+    """Modules may nest only where the outer one excludes the inner one, as buf requires."""
+    for outer in workspace.modules:
+        for inner in workspace.modules:
+            if inner is outer or not _within(inner.path, outer.path):
+                continue
+            if not _excluded(inner.path, outer.excludes):
+                label = workspace.config_file or "buf.yaml"
+                raise ProtopactError(
+                    f"{label}: module {inner.path!r} is inside module {outer.path!r},"
+                    " which does not exclude it"
+                )
+
+
+def targets_for(workspace: Workspace, inside: PurePosixPath) -> list[Module]:
+    """The modules whose files are targets when the input is ``inside`` the workspace root."""
+    if str(inside) == ".":
+        return list(workspace.modules)
+    for module in workspace.modules:
+        if module.path == "." or _within(str(inside), module.path) or _within(module.path, str(inside)):
+            return [module]
+    label = workspace.config_file or "buf.yaml"
+    raise ProtopactError(f"{label}: {inside} is not within any module of this workspace")
+
+
+def _within(path: str, parent: str) -> bool:
+    return parent == "." or path == parent or path.startswith(parent + "/")
+
+
+def _excluded(path: str, excludes: Iterable[str]) -> bool:
+    return any(_within(path, e) for e in excludes)
+
+
+def list_directory(workspace: Workspace) -> list[ListedFile]:
+    """Every ``.proto`` file of every module on disk, hidden directories and excludes skipped."""
+    files: list[ListedFile] = []
+    for module in workspace.modules:
+        module_dir = workspace.root / module.path
+        if not module_dir.is_dir():
+            label = workspace.config_file or workspace.root
+            raise ProtopactError(f"{label}: module directory {module.path!r} does not exist")
+        for dirpath, dirnames, filenames in os.walk(module_dir):
+            rel_dir = Path(dirpath).relative_to(workspace.root).as_posix()
+            dirnames[:] = sorted(
+                d
+                for d in dirnames
+                if not d.startswith(".") and not _excluded(_join(rel_dir, d), module.excludes)
+            )
+            for filename in sorted(filenames):
+                if not filename.endswith(".proto"):
+                    continue
+                rel = _join(rel_dir, filename)
+                if _excluded(rel, module.excludes):
+                    continue
+                try:
+                    digest = hashlib.sha256(Path(dirpath, filename).read_bytes()).hexdigest()
+                except OSError as exc:
+                    raise ProtopactError(f"{rel}: cannot read file: {exc.strerror}") from None
+                name = rel if module.path == "." else rel[len(module.path) + 1 :]
+                files.append(ListedFile(module.path, name, digest))
+    return files
+
+
+def _join(directory: str, name: str) -> str:
+    return name if directory in (".", "") else f"{directory}/{name}"
+
+
+def check_unique(files: Iterable[ListedFile]) -> None:
+    seen: dict[str, ListedFile] = {}
+    for f in files:
+        other = seen.setdefault(f.name, f)
+        if other is not f:
+            raise ProtopactError(
+                f"{f.workspace_path}: {f.name} is also defined by {other.workspace_path}"
+                " (two modules may not contain the same import path)"
+            )

@@ -1,0 +1,304 @@
+"""``buf.yaml`` read exactly as buf reads it, in two steps.
+
+First the YAML is loaded safely and checked key by key against the schema of its version (buf decodes
+strictly: an unknown key is an error). Then it is validated into read-only objects: a
+:class:`Workspace` of :class:`Module` s, each with its resolved lint and breaking :class:`CheckConfig`.
+Paths in the file are kept inside the project; every problem is one line naming the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
+
+import yaml
+
+from ..errors import ProtopactError
+
+CONFIG_NAMES = ("buf.yaml", "buf.yml")
+VERSIONS = ("v1beta1", "v1", "v2")
+
+_CHECK_KEYS = {"use", "except", "ignore", "ignore_only"}
+_LINT_KEYS = _CHECK_KEYS | {
+    "enum_zero_value_suffix",
+    "rpc_allow_same_request_response",
+    "rpc_allow_google_protobuf_empty_requests",
+    "rpc_allow_google_protobuf_empty_responses",
+    "service_suffix",
+}
+_LINT_KEYS_BY_VERSION = {
+    "v1beta1": _LINT_KEYS | {"allow_comment_ignores"},
+    "v1": _LINT_KEYS | {"allow_comment_ignores"},
+    "v2": _LINT_KEYS | {"disallow_comment_ignores"},
+}
+_BREAKING_KEYS = _CHECK_KEYS | {"ignore_unstable_packages"}
+_TOP_KEYS = {
+    "v1beta1": {"version", "name", "deps", "build", "lint", "breaking"},
+    "v1": {"version", "name", "deps", "build", "lint", "breaking"},
+    "v2": {"version", "name", "modules", "deps", "lint", "breaking", "plugins", "policies"},
+}
+_BUILD_KEYS = {"v1beta1": {"roots", "excludes"}, "v1": {"excludes"}}
+_MODULE_KEYS = {"path", "name", "excludes", "lint", "breaking"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckConfig:
+    """Rule selection and ignores for lint or breaking. Paths are relative to the config's root."""
+
+    version: str
+    use: tuple[str, ...]
+    except_: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    ignore_only: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # lint only
+    enum_zero_value_suffix: str = "_UNSPECIFIED"
+    rpc_allow_same_request_response: bool = False
+    rpc_allow_google_protobuf_empty_requests: bool = False
+    rpc_allow_google_protobuf_empty_responses: bool = False
+    service_suffix: str = "Service"
+    comment_ignores: bool = False
+    # breaking only
+    ignore_unstable_packages: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Module:
+    """One root of ``.proto`` files. ``path`` is relative to the workspace root, POSIX style."""
+
+    path: str
+    excludes: tuple[str, ...]
+    lint: CheckConfig
+    breaking: CheckConfig
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workspace:
+    """A directory of modules, with the config file that described it (None when there was none)."""
+
+    root: Path
+    config_file: Path | None
+    version: str
+    modules: tuple[Module, ...]
+
+
+def find_config(directory: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def default_workspace(root: Path) -> Workspace:
+    """A directory without ``buf.yaml``: one module at its root with buf's v1 defaults."""
+    return Workspace(
+        root=root,
+        config_file=None,
+        version="v1",
+        modules=(
+            Module(
+                path=".",
+                excludes=(),
+                lint=_check_config({}, "lint", "v1", Path("buf.yaml")),
+                breaking=_check_config({}, "breaking", "v1", Path("buf.yaml")),
+            ),
+        ),
+    )
+
+
+def load_workspace(config_file: Path, *, shown_as: str | None = None) -> Workspace:
+    """Parse and validate a ``buf.yaml``; ``shown_as`` is the name used in error messages."""
+    label = shown_as or str(config_file)
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProtopactError(f"{label}: cannot read config: {exc}") from None
+    return parse_workspace(text, root=config_file.parent, config_file=config_file, label=label)
+
+
+def parse_workspace(text: str, *, root: Path, config_file: Path | None, label: str) -> Workspace:
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ProtopactError(f"{label}{where}: invalid YAML: {problem}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ProtopactError(f"{label}: expected a mapping at the top level")
+    version = raw.get("version", "v1beta1")
+    if version not in VERSIONS:
+        raise ProtopactError(
+            f"{label}: unknown version {version!r}: must be one of {', '.join(VERSIONS)}"
+        )
+    where = _Where(label)
+    where.keys(raw, _TOP_KEYS[version], "")
+    if version == "v2":
+        modules = _v2_modules(raw, where)
+    else:
+        modules = (_v1_module(raw, version, where),)
+    return Workspace(root=root, config_file=config_file, version=version, modules=modules)
+
+
+class _Where:
+    """Error reporting for one config file."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def fail(self, message: str) -> ProtopactError:
+        return ProtopactError(f"{self.label}: {message}")
+
+    def keys(self, raw: Mapping[str, Any], allowed: set[str], section: str) -> None:
+        for key in raw:
+            if key not in allowed:
+                where = f" in {section}" if section else ""
+                raise self.fail(f"unknown key {key!r}{where}")
+
+
+def _mapping(raw: Mapping[str, Any], key: str, where: _Where) -> Mapping[str, Any]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise where.fail(f"{key} must be a mapping")
+    return value
+
+
+def _strings(raw: Mapping[str, Any], key: str, where: _Where) -> tuple[str, ...]:
+    value = raw.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise where.fail(f"{key} must be a list of strings")
+    return tuple(value)
+
+
+def _bool(raw: Mapping[str, Any], key: str, where: _Where, default: bool = False) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise where.fail(f"{key} must be true or false")
+    return value
+
+
+def safe_relative(path: str, where: _Where, what: str) -> str:
+    """Normalise a config path and refuse one that leaves the project."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts:
+        raise where.fail(f"{what} {path!r} must be a relative path inside the project")
+    normal = str(pure)
+    return "." if normal in ("", ".") else normal
+
+
+def _check_config(
+    raw: Mapping[str, Any], kind: str, version: str, where: _Where | Path
+) -> CheckConfig:
+    """Validate one ``lint``/``breaking`` section.
+
+    Ignore paths stay as written: relative to the module root in v1, to the workspace root in v2.
+    """
+    if isinstance(where, Path):
+        where = _Where(str(where))
+    allowed = _LINT_KEYS_BY_VERSION[version] if kind == "lint" else _BREAKING_KEYS
+    where.keys(raw, allowed, kind)
+
+    def rooted(path: str) -> str:
+        return safe_relative(path, where, f"{kind}.ignore path")
+
+    ignore_only_raw = raw.get("ignore_only") or {}
+    if not isinstance(ignore_only_raw, dict):
+        raise where.fail(f"{kind}.ignore_only must be a mapping of rule IDs to paths")
+    ignore_only = {
+        str(rule): tuple(rooted(p) for p in _strings(ignore_only_raw, rule, where))
+        for rule in ignore_only_raw
+    }
+    default_use = ("DEFAULT",) if kind == "lint" else ("FILE",)
+    if kind == "lint" and version == "v2":
+        default_use = ("STANDARD",)
+    common = dict(
+        version=version,
+        use=_strings(raw, "use", where) or default_use,
+        except_=_strings(raw, "except", where),
+        ignore=tuple(rooted(p) for p in _strings(raw, "ignore", where)),
+        ignore_only=ignore_only,
+    )
+    if kind == "breaking":
+        return CheckConfig(
+            **common, ignore_unstable_packages=_bool(raw, "ignore_unstable_packages", where)
+        )
+    if version == "v2":
+        comment_ignores = not _bool(raw, "disallow_comment_ignores", where)
+    else:
+        comment_ignores = _bool(raw, "allow_comment_ignores", where, default=version == "v1beta1")
+    suffix = raw.get("enum_zero_value_suffix", "_UNSPECIFIED")
+    service_suffix = raw.get("service_suffix", "Service")
+    for key, value in (("enum_zero_value_suffix", suffix), ("service_suffix", service_suffix)):
+        if not isinstance(value, str):
+            raise where.fail(f"lint.{key} must be a string")
+    return CheckConfig(
+        **common,
+        enum_zero_value_suffix=suffix,
+        rpc_allow_same_request_response=_bool(raw, "rpc_allow_same_request_response", where),
+        rpc_allow_google_protobuf_empty_requests=_bool(
+            raw, "rpc_allow_google_protobuf_empty_requests", where
+        ),
+        rpc_allow_google_protobuf_empty_responses=_bool(
+            raw, "rpc_allow_google_protobuf_empty_responses", where
+        ),
+        service_suffix=service_suffix,
+        comment_ignores=comment_ignores,
+    )
+
+
+def _v1_module(raw: Mapping[str, Any], version: str, where: _Where) -> Module:
+    build = _mapping(raw, "build", where)
+    where.keys(build, _BUILD_KEYS[version], "build")
+    roots = _strings(build, "roots", where) if version == "v1beta1" else ()
+    if len(roots) > 1:
+        raise where.fail("build.roots with more than one root is not supported; use a v2 buf.yaml")
+    root = safe_relative(roots[0], where, "build.roots entry") if roots else "."
+    excludes = tuple(
+        safe_relative(p, where, "build.excludes path") for p in _strings(build, "excludes", where)
+    )
+    return Module(
+        path=root,
+        excludes=excludes,
+        lint=_check_config(_mapping(raw, "lint", where), "lint", version, where),
+        breaking=_check_config(
+            _mapping(raw, "breaking", where), "breaking", version, where
+        ),
+    )
+
+
+def _v2_modules(raw: Mapping[str, Any], where: _Where) -> tuple[Module, ...]:
+    top_lint = _mapping(raw, "lint", where)
+    top_breaking = _mapping(raw, "breaking", where)
+    modules_raw = raw.get("modules") or [{"path": "."}]
+    if not isinstance(modules_raw, list):
+        raise where.fail("modules must be a list")
+    modules: list[Module] = []
+    seen: set[str] = set()
+    for entry in modules_raw:
+        if not isinstance(entry, dict):
+            raise where.fail("each entry of modules must be a mapping")
+        where.keys(entry, _MODULE_KEYS, "modules")
+        path = safe_relative(str(entry.get("path", ".")), where, "module path")
+        if path in seen:
+            raise where.fail(f"module path {path!r} is listed twice")
+        seen.add(path)
+        excludes = tuple(
+            safe_relative(p, where, "module excludes path") for p in _strings(entry, "excludes", where)
+        )
+        for exclude in excludes:
+            if path != "." and not (exclude + "/").startswith(path + "/"):
+                raise where.fail(f"excluded path {exclude!r} is not within module {path!r}")
+        lint_raw = entry["lint"] if "lint" in entry else top_lint
+        breaking_raw = entry["breaking"] if "breaking" in entry else top_breaking
+        modules.append(
+            Module(
+                path=path,
+                excludes=excludes,
+                lint=_check_config(lint_raw or {}, "lint", "v2", where),
+                breaking=_check_config(breaking_raw or {}, "breaking", "v2", where),
+            )
+        )
+    return tuple(modules)
