@@ -3,7 +3,9 @@ are targets (the user's) and which are imports.
 
 Serialised as a ``FileDescriptorSet``, wire-compatible with buf's images: a file that is an import
 carries buf's ``ImageFileExtension`` (field 8042, ``is_import = true``), so buf and protopact read
-each other's images with the same targets. Reading is fast when no file carries the extension (plain
+each other's images with the same targets. ``google.api.http`` is registered before any parsing, so
+HTTP rules are typed extensions and two producers that order an option's fields differently (buf
+keeps source order, protoc sorts) still give equal, identically serialised Images. Reading is fast when no file carries the extension (plain
 protoc output); otherwise only the top level of each file is walked to find it.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Iterator, Mapping
 
+from google.api import annotations_pb2  # noqa: F401  (registers google.api.http, see below)
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format
 from google.protobuf.message import DecodeError
 
@@ -108,23 +111,22 @@ def image_from_json(text: str, *, label: str) -> Image:
                 targets.add(entry.get("name", ""))
         fds = json_format.ParseDict(data, descriptor_pb2.FileDescriptorSet())
     except (ValueError, json_format.ParseError, AttributeError, TypeError) as exc:
-        raise ProtopactError(f"{label}: not a valid JSON image: {exc}") from None
+        reason = " ".join(str(exc).split())  # json_format's messages span lines
+        raise ProtopactError(f"{label}: not a valid JSON image: {reason}") from None
     return _checked(Image(tuple(fds.file), frozenset(targets)), label)
 
 
 def _checked(image: Image, label: str) -> Image:
+    """Structural checks; imports may be missing (images built with ``--exclude-imports``)."""
     if not image.files:
         raise ProtopactError(f"{label}: the image contains no files")
-    known: set[str] = set()
+    names: set[str] = set()
     for f in image.files:
         if not f.name:
             raise ProtopactError(f"{label}: the image has a file without a name")
-        missing = [d for d in f.dependency if d not in known]
-        if missing:
-            raise ProtopactError(
-                f"{label}: {f.name} imports {missing[0]}, which the image does not contain before it"
-            )
-        known.add(f.name)
+        if f.name in names:
+            raise ProtopactError(f"{label}: the image contains {f.name} twice")
+        names.add(f.name)
     return image
 
 

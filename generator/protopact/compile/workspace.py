@@ -31,17 +31,20 @@ class ListedFile:
 def discover(directory: Path, cwd: Path) -> tuple[Workspace, PurePosixPath]:
     """The workspace holding ``directory`` and the directory's path inside it.
 
-    ``buf.yaml`` is looked for in the directory, then in its parents up to the working directory.
+    ``buf.yaml`` is looked for in the directory, then in its parents up to the working directory (up to
+    the filesystem root for a directory outside it).
     """
     directory = directory.resolve()
     candidate = directory
     boundary = cwd.resolve()
+    if boundary != directory and boundary not in directory.parents:
+        boundary = Path(directory.anchor)
     while True:
         config = find_config(candidate)
         if config is not None:
             workspace = load_workspace(config, shown_as=_shown(config, boundary))
             return workspace, PurePosixPath(directory.relative_to(candidate).as_posix())
-        if candidate == boundary or boundary not in candidate.parents:
+        if candidate == boundary:
             break
         candidate = candidate.parent
     return default_workspace(directory), PurePosixPath(".")

@@ -1,0 +1,50 @@
+# protopact: two commands on a fresh machine.
+#   make run   set up, then build, lint, check and generate the repo's own proto/
+#   make test  set up (dev tools, buf from npm, chromium) and run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PROTOPACT := $(VENV)/bin/protopact
+BUF    := node_modules/.bin/buf
+STAMP  := $(VENV)/.installed
+
+.PHONY: install dev-tools system-deps run test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+$(BUF): package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+# Debian packages the browser test needs; skipped when already present.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+dev-tools: install $(BUF) system-deps
+
+IMAGE := build/protopact.binpb
+
+# The main job on the repo's own proto/. Each step stops the run on failure.
+run: install
+	@mkdir -p build
+	@echo "== build: proto/ -> $(IMAGE)"
+	@$(PROTOPACT) build proto -o $(IMAGE)
+	@$(PY) -c "from protopact.compile.inputs import read_image_file as r; from pathlib import Path; \
+	i = r(Path('$(IMAGE)'), '$(IMAGE)'); print(f'   {len(i.targets)} target files, {len(i.files)} files with imports')"
+
+test: dev-tools
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(PY) -m pytest -n 2 --dist loadgroup
+
+bench: dev-tools
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

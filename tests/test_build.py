@@ -1,0 +1,194 @@
+"""The compile pipeline end to end: inputs, images, the cache and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from protopact.compile import build as build_module
+from protopact.compile.inputs import read_image_file
+from protopact.errors import ProtopactError
+
+from .conftest import REPO, git, run, write_tree
+
+SIMPLE = {
+    "acme/v1/a.proto": """
+        syntax = "proto3";
+        package acme.v1;
+        import "google/protobuf/timestamp.proto";
+        import "google/api/annotations.proto";
+        import "protopact/v1/pagination.proto";
+        message A { google.protobuf.Timestamp at = 1; protopact.v1.Pagination page = 2; }
+    """,
+}
+
+
+def test_builds_repo_protos_to_an_image_buf_accepts_and_that_round_trips(tmp_path: Path, buf: str) -> None:
+    out = tmp_path / "x.binpb"
+    assert run("build", "proto", "-o", str(out), cwd=REPO).exit_code == 0
+    image = read_image_file(out, "x")
+    assert "protopact/v1/pagination.proto" in image.targets
+    assert "google/protobuf/timestamp.proto" not in image.targets  # an import
+    rebuilt = tmp_path / "buf.binpb"
+    subprocess.run([buf, "build", str(out), "-o", str(rebuilt)], check=True, cwd=tmp_path)
+    again = tmp_path / "again.binpb"
+    assert run("build", str(rebuilt), "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_json_image_round_trips(tmp_path: Path) -> None:
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", "-o", "x.json", cwd=tmp_path).exit_code == 0
+    assert json.loads((tmp_path / "x.json").read_text())["file"]
+    assert run("build", "x.json", "-o", "y.binpb", cwd=tmp_path).exit_code == 0
+    assert run("build", "-o", "z.binpb", cwd=tmp_path).exit_code == 0
+    assert (tmp_path / "y.binpb").read_bytes() == (tmp_path / "z.binpb").read_bytes()
+
+
+def test_exclude_imports_keeps_only_targets(tmp_path: Path) -> None:
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", "--exclude-imports", "-o", "x.binpb", cwd=tmp_path).exit_code == 0
+    image = read_image_file(tmp_path / "x.binpb", "x")
+    assert [f.name for f in image.files] == ["acme/v1/a.proto"]
+
+
+def test_second_build_hits_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("build", "proto", cwd=REPO).exit_code == 0
+
+    def no_compiling(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("recompiled an unchanged tree")
+
+    monkeypatch.setattr(build_module, "run_protoc", no_compiling)
+    out = tmp_path / "x.binpb"
+    assert run("build", "proto", "-o", str(out), cwd=REPO).exit_code == 0
+    assert "protopact/v1/events.proto" in read_image_file(out, "x").targets
+
+
+def test_changed_file_misses_and_corrupt_entry_is_rebuilt(tmp_path: Path, isolated_cache: Path) -> None:
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", cwd=tmp_path).exit_code == 0
+    entries = list(isolated_cache.rglob("*.image"))
+    assert len(entries) == 1
+    entries[0].write_bytes(b"garbage")
+    assert run("build", "-o", "x.binpb", cwd=tmp_path).exit_code == 0
+    assert entries[0].read_bytes().startswith(b"PPIMG1")
+    (tmp_path / "acme/v1/a.proto").write_text((tmp_path / "acme/v1/a.proto").read_text() + "\n// more\n")
+    assert run("build", cwd=tmp_path).exit_code == 0
+    assert len(list(isolated_cache.rglob("*.image"))) == 2
+
+
+def test_v1_excludes_and_v2_modules(tmp_path: Path) -> None:
+    write_tree(tmp_path / "v1", {
+        "buf.yaml": "version: v1\nbuild:\n  excludes: [broken]\n",
+        "ok/a.proto": 'syntax = "proto3";\npackage ok;\nmessage A {}\n',
+        "broken/b.proto": "this does not compile",
+    })
+    assert run("build", "v1", cwd=tmp_path).exit_code == 0
+    write_tree(tmp_path / "v2", {
+        "buf.yaml": "version: v2\nmodules:\n  - path: one\n    excludes: [one/skip]\n  - path: two\n",
+        "one/a.proto": 'syntax = "proto3";\npackage one;\nimport "b.proto";\nmessage A { two.B b = 1; }\n',
+        "one/skip/x.proto": "broken",
+        "two/b.proto": 'syntax = "proto3";\npackage two;\nmessage B {}\n',
+    })
+    assert run("build", "v2", "-o", "x.binpb", cwd=tmp_path).exit_code == 0
+    assert read_image_file(tmp_path / "x.binpb", "x").targets == {"a.proto", "b.proto"}
+    assert run("build", "v2/one", "-o", "y.binpb", cwd=tmp_path).exit_code == 0
+    assert read_image_file(tmp_path / "y.binpb", "y").targets == {"a.proto"}
+
+
+def test_git_inputs_read_objects_not_the_working_tree(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"buf.yaml": "version: v2\nmodules:\n  - path: proto\n", **{
+        f"proto/{k}": v for k, v in SIMPLE.items()}})
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "one")
+    git(tmp_path, "tag", "v1.0.0")
+    (tmp_path / "proto/acme/v1/a.proto").write_text("broken in the working tree")
+    for ref in ("git:main", "git:HEAD", ".git#branch=main", ".git#tag=v1.0.0", ".git#ref=HEAD~0"):
+        result = run("build", ref, "-o", "x.binpb", cwd=tmp_path)
+        assert result.exit_code == 0, (ref, result.stderr)
+        assert read_image_file(tmp_path / "x.binpb", "x").targets == {"acme/v1/a.proto"}
+    sub = run("build", ".git#branch=main,subdir=proto", "-o", "s.binpb", cwd=tmp_path)
+    assert sub.exit_code == 0, sub.stderr
+    assert (tmp_path / "proto/acme/v1/a.proto").read_text() == "broken in the working tree"
+    assert "?? " not in git(tmp_path, "status", "--porcelain", "--", "proto")
+
+
+def test_wheel_and_package_inputs_use_the_embedded_image(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", "-o", "x.binpb", cwd=tmp_path).exit_code == 0
+    pkg = tmp_path / "site" / "acme_api"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "descriptor_set.binpb").write_bytes((tmp_path / "x.binpb").read_bytes())
+    with zipfile.ZipFile(tmp_path / "acme_api-1.0-py3-none-any.whl", "w") as wheel:
+        wheel.write(pkg / "descriptor_set.binpb", "acme_api/descriptor_set.binpb")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    for ref in ("pkg:acme_api", "acme_api-1.0-py3-none-any.whl"):
+        result = run("build", ref, "-o", "y.binpb", cwd=tmp_path)
+        assert result.exit_code == 0, result.stderr
+        assert (tmp_path / "y.binpb").read_bytes() == (tmp_path / "x.binpb").read_bytes()
+
+
+BAD_INPUTS = [
+    ("syntax", {"a.proto": 'syntax = "proto3";\nmessage X { int32 y = 1 }\n'},
+     "syntax/a.proto:2:25: Expected \";\"."),
+    ("missing", {"a.proto": 'syntax = "proto3";\nimport "nope/x.proto";\nmessage X {}\n'},
+     'missing/a.proto:2:1: Import "nope/x.proto" was not found or had errors.'),
+    ("dup", {"a.proto": 'syntax = "proto3";\nmessage X {}\n', "b.proto": 'syntax = "proto3";\nmessage X {}\n'},
+     'dup/b.proto:2:9: "X" is already defined in file "a.proto".'),
+    ("utf", {"a.proto": b'syntax = "proto3";\n// caf\xe9\nmessage X {}\n'},
+     "utf/a.proto:2:7: invalid UTF-8 encoding"),
+    ("empty", {"README": "no protos"}, "empty: no .proto files found"),
+    ("cfg", {"buf.yaml": "version: v2\nlint:\n  usee: [STANDARD]\n", "a.proto": 'syntax = "proto3";\n'},
+     "cfg/buf.yaml: unknown key 'usee' in lint"),
+    ("yaml", {"buf.yaml": "version: v2\nlint: [unclosed\n", "a.proto": 'syntax = "proto3";\n'},
+     "yaml/buf.yaml:3:1: invalid YAML"),
+    ("escape", {"buf.yaml": "version: v2\nmodules:\n  - path: ../outside\n", "a.proto": ""},
+     "escape/buf.yaml: module path '../outside' must be a relative path inside the project"),
+]
+
+
+@pytest.mark.parametrize(("name", "files", "expected"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_is_one_clear_error(tmp_path: Path, name: str, files: dict, expected: str) -> None:
+    write_tree(tmp_path / name, files)
+    result = run("build", name, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("arg", "expected"), [
+    ("corrupt.binpb", "corrupt.binpb: not a valid image (FileDescriptorSet)"),
+    ("corrupt.json", "corrupt.json: not a valid JSON image"),
+    ("missing.binpb", "missing.binpb: no such file or directory"),
+    ("git:no-such-ref", "git:no-such-ref: unknown git ref 'no-such-ref'"),
+    (".git#branch=nope", ".git#branch=nope: unknown git ref 'refs/heads/nope'"),
+    ("pkg:no_such_package_xyz", "pkg:no_such_package_xyz: no installed package named"),
+])
+def test_bad_image_and_ref_inputs(tmp_path: Path, arg: str, expected: str) -> None:
+    (tmp_path / "corrupt.binpb").write_bytes(b"\x0a\xff\xff garbage")
+    (tmp_path / "corrupt.json").write_text('{"file": [{"nmae": 1}]}')
+    git(tmp_path, "init", "-q")
+    result = run("build", arg, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_errors_module_is_the_only_way_out(tmp_path: Path) -> None:
+    with pytest.raises(ProtopactError):
+        read_image_file(tmp_path / "nothing", "nothing")
+
+
+def test_python_dash_m_and_version() -> None:
+    done = subprocess.run([sys.executable, "-m", "protopact", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and "protopact, version" in done.stdout
+    help_ = subprocess.run([sys.executable, "-m", "protopact", "build", "--help"], capture_output=True, text=True)
+    assert "--output" in help_.stdout
