@@ -77,6 +77,104 @@ def build(input_: str, output: Path | None, exclude_imports: bool, paths: tuple[
     _write_atomically(output, data)
 
 
+error_format_option = click.option(
+    "--error-format", default="text", show_default=True,
+    type=click.Choice(["text", "json", "msvs", "junit", "github-actions", "gitlab-code-quality",
+                       "sarif", "markdown"]),
+    help="How findings are printed: buf's formats plus sarif and markdown.")
+path_options = [
+    click.option("--path", "paths", multiple=True, help="Limit to files under this path."),
+    click.option("--exclude-path", "exclude_paths", multiple=True, help="Leave out files under this path."),
+]
+
+
+def _with_paths(func: Any) -> Any:
+    for option in reversed(path_options):
+        func = option(func)
+    return func
+
+
+def _print_outcome(outcome: Any, error_format: str) -> None:
+    from .checks.formats import FORMATS
+
+    for warning in outcome.warnings:
+        click.echo(f"WARN: {warning}", err=True)
+    click.echo(FORMATS[error_format](outcome.findings), nl=False)
+    if outcome.findings:
+        sys.exit(FINDINGS_EXIT)
+
+
+@cli.command()
+@click.argument("input_", metavar="INPUT", default=".")
+@error_format_option
+@_with_paths
+@no_cache_option
+def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: tuple[str, ...],
+         no_cache: bool) -> None:
+    """Lint INPUT with buf's rules and the contract conventions, configured by buf.yaml.
+
+    Exit code 100 when anything is found.
+    """
+    from .checks.engine import run_lint
+    from .checks.lint import REGISTRY
+
+    loaded = load(input_, no_cache=no_cache)
+    if paths or exclude_paths:
+        loaded = loaded.restricted(paths, exclude_paths)
+    _print_outcome(run_lint(loaded, REGISTRY, label=_config_label(loaded)), error_format)
+
+
+@cli.command()
+@click.argument("input_", metavar="INPUT", default=".")
+@click.option("--against", required=True, help="The baseline: any INPUT form.")
+@error_format_option
+@_with_paths
+@click.option("--exclude-imports", is_flag=True, help="Do not check imported files.")
+@click.option("--limit-to-input-files", is_flag=True,
+              help="Check only the baseline files that INPUT's targets also have.")
+@no_cache_option
+def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...],
+             exclude_paths: tuple[str, ...], exclude_imports: bool, limit_to_input_files: bool,
+             no_cache: bool) -> None:
+    """Check INPUT for breaking changes against a baseline, configured by buf.yaml.
+
+    Exit code 100 when anything is found.
+    """
+    from .checks.breaking import REGISTRY
+    from .checks.engine import run_breaking
+
+    current = load(input_, no_cache=no_cache, side="input")
+    previous = load(against, no_cache=no_cache, side="against")
+    if paths or exclude_paths:
+        current = current.restricted(paths, exclude_paths)
+        previous = previous.restricted(paths, exclude_paths)
+    outcome = run_breaking(current, previous, REGISTRY, label=_config_label(current),
+                           exclude_imports=exclude_imports,
+                           limit_to_input_files=limit_to_input_files)
+    _print_outcome(outcome, error_format)
+
+
+def _config_label(loaded: Input) -> str:
+    config = loaded.workspace.config_file
+    return config.name if config else "buf.yaml"
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["lint", "breaking"]))
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--version", "config_version", type=click.Choice(["v1beta1", "v1", "v2"]), default="v2",
+              show_default=True, help="The buf.yaml version whose categories are listed.")
+def rules(kind: str, fmt: str, config_version: str) -> None:
+    """List the lint or breaking rules with their purpose and categories."""
+    from .checks.listing import render_rules
+
+    if kind == "lint":
+        from .checks.lint import REGISTRY
+    else:
+        from .checks.breaking import REGISTRY
+    click.echo(render_rules(REGISTRY, version=config_version, fmt=fmt), nl=False)
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:

@@ -1,0 +1,11 @@
+"""Breaking-change rules: buf's, plus rules buf lacks (categories ``HTTP`` and ``STABILITY``).
+
+``REGISTRY`` joins the rule table with the handlers that the rule modules register on import.
+"""
+
+from __future__ import annotations
+
+from ..registry import Registry
+from .table import BUF_RULES
+
+REGISTRY = Registry("breaking", dict(BUF_RULES))

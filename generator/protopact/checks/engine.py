@@ -1,0 +1,172 @@
+"""Running rules: select → run → filter → sort, for lint (one Image) and breaking (a pair).
+
+Target files are grouped by the module that owns them, because each v2 module may carry its own
+config; every group runs its own selection. Filters are buf's, in buf's order: ``ignore`` paths,
+``ignore_only``, then (lint only) ``// buf:lint:ignore`` comments. Results are de-duplicated and sorted
+by path, line, column, rule, message, as buf sorts them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from ..compile.image import Image
+from ..compile.inputs import Input
+from ..config.bufyaml import CheckConfig
+from ..schema.source import Sources
+from .findings import Finding, Reported
+from .registry import Registry
+from .selection import select
+
+IGNORE_PREFIX = "buf:lint:ignore "
+
+
+@dataclass(frozen=True)
+class LintContext:
+    image: Image  # targets: the files of one module group
+    sources: Sources
+    options: CheckConfig
+
+
+@dataclass(frozen=True)
+class BreakingContext:
+    previous: Image
+    current: Image
+    previous_sources: Sources
+    current_sources: Sources
+    options: CheckConfig
+
+
+@dataclass(frozen=True)
+class Outcome:
+    findings: tuple[Reported, ...]
+    warnings: tuple[str, ...]
+
+
+def _groups(source: Input, kind: str) -> dict[str, tuple[CheckConfig, list[str]]]:
+    """Target files by owning module path, with that module's config of ``kind``."""
+    groups: dict[str, tuple[CheckConfig, list[str]]] = {}
+    for name in sorted(source.image.targets):
+        module = source.module(name)
+        config = module.lint if kind == "lint" else module.breaking
+        groups.setdefault(module.path, (config, []))[1].append(name)
+    return groups
+
+
+def run_lint(source: Input, registry: Registry, *, label: str) -> Outcome:
+    sources = Sources(source.image.files)
+    findings: list[Reported] = []
+    warnings: list[str] = []
+    for module_path, (config, names) in _groups(source, "lint").items():
+        selection = select(registry, config, label=label)
+        warnings += selection.warnings
+        context = LintContext(source.image.with_targets(names), sources, config)
+        raw = [f for rule in selection.rules for f in rule.handler(context)]  # type: ignore[misc]
+        kept = _filter(raw, module_path, config, sources if config.comment_ignores else None)
+        findings += _report(kept, source.image.shown)
+    return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
+
+
+def run_breaking(
+    current: Input,
+    previous: Input,
+    registry: Registry,
+    *,
+    label: str,
+    exclude_imports: bool = False,
+    limit_to_input_files: bool = False,
+) -> Outcome:
+    """``exclude_imports`` drops imported files from both sides; ``limit_to_input_files`` keeps only
+    the baseline files that the input's targets also have."""
+    if exclude_imports:
+        current = Input(current.image.without_imports(), current.workspace, current.module_of)
+        previous = Input(previous.image.without_imports(), previous.workspace, previous.module_of)
+    if limit_to_input_files:
+        names = current.image.targets
+        kept = tuple(f for f in previous.image.files if f.name in names)
+        previous = Input(Image(kept, previous.image.targets & names, previous.image.shown_paths),
+                         previous.workspace, previous.module_of)
+    current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)
+    findings: list[Reported] = []
+    warnings: list[str] = []
+    for module_path, (config, names) in _groups(current, "breaking").items():
+        selection = select(registry, config, label=label)
+        warnings += selection.warnings
+        context = BreakingContext(
+            previous.image, current.image.with_targets(names), previous_sources, current_sources, config
+        )
+        raw = [f for rule in selection.rules for f in rule.handler(context)]  # type: ignore[misc]
+        kept = _filter(raw, module_path, config, None)
+        findings += _report(kept, current.image.shown)
+    return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
+
+
+def _filter(
+    findings: Iterable[Finding], module_path: str, config: CheckConfig, comments: Sources | None
+) -> list[Finding]:
+    """Drop ignored findings; ``comments`` is given when comment ignores apply."""
+    def config_path(name: str) -> str:
+        # v2 ignore paths are relative to the workspace root, v1 paths to the module root.
+        if config.version == "v2" and module_path != ".":
+            return f"{module_path}/{name}"
+        return name
+
+    kept = []
+    for finding in findings:
+        if finding.file:
+            path = config_path(finding.file)
+            if any(_under(path, p) for p in config.ignore):
+                continue
+            if any(_under(path, p) for p in _ignore_only(config, finding.rule)):
+                continue
+            if comments is not None and _comment_ignored(finding, comments):
+                continue
+        kept.append(finding)
+    return kept
+
+
+def _ignore_only(config: CheckConfig, rule: str) -> Sequence[str]:
+    return config.ignore_only.get(rule, ())
+
+
+def _under(path: str, parent: str) -> bool:
+    return parent == "." or path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def _comment_ignored(finding: Finding, sources: Sources) -> bool:
+    """buf's rule: a leading comment line of the element or any enclosing declaration starts with
+    ``buf:lint:ignore <RULE>`` (a plain prefix test, so ``COMMENT_ENUM_VALUE`` also covers
+    ``COMMENT_ENUM``)."""
+    if finding.source_path is None:
+        return False
+    index = sources[finding.file]
+    wanted = IGNORE_PREFIX + finding.rule
+    path = finding.source_path
+    for end in range(1, len(path) + 1):
+        comment = index.leading_comment(path[:end])
+        if comment and any(line.strip().startswith(wanted) for line in comment.split("\n")):
+            return True
+    return False
+
+
+def _report(findings: Iterable[Finding], shown: Callable[[str], str]) -> list[Reported]:
+    out = []
+    for f in findings:
+        s = f.span
+        out.append(
+            Reported(
+                path=shown(f.file) if f.file else "",
+                start_line=s.start_line if s else 1,
+                start_column=s.start_column if s else 1,
+                type=f.rule,
+                message=f.message,
+                end_line=s.end_line if s else 1,
+                end_column=s.end_column if s else 1,
+            )
+        )
+    return out
+
+
+def _sorted(findings: Iterable[Reported]) -> tuple[Reported, ...]:
+    return tuple(sorted(set(findings)))

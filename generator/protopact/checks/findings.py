@@ -1,0 +1,32 @@
+"""A finding: one rule's verdict on one place, as buf reports it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..schema.source import Span
+
+
+@dataclass(frozen=True)
+class Finding:
+    """``file`` is the import path of the file the span lies in; ``source_path`` locates the element
+    for comment ignores (None for file-level findings, which buf never lets a comment ignore)."""
+
+    rule: str
+    message: str
+    file: str
+    span: Span | None = None
+    source_path: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Reported:
+    """A finding resolved for output. Field order is buf's sort order."""
+
+    path: str
+    start_line: int
+    start_column: int
+    type: str
+    message: str
+    end_line: int
+    end_column: int

@@ -1,0 +1,98 @@
+"""Rules: an ID, a purpose, categories per ``buf.yaml`` version, and a handler.
+
+Each check kind keeps one table (``lint/table.py``, ``breaking/table.py``) keyed by rule ID with a
+column per config version; handlers register themselves with :func:`Registry.rule`. The registry is
+the single source for selection, ``protopact rules`` and the tests that every rule is complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+from .findings import Finding
+
+
+@dataclass(frozen=True)
+class Membership:
+    categories: tuple[str, ...]
+    default: bool
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One row of a rule table. ``versions[v]`` is None when config version ``v`` lacks the rule."""
+
+    purpose: str
+    versions: Mapping[str, Membership | None]
+    deprecated: bool = False
+    replacements: tuple[str, ...] = ()
+    origin: str = "buf"  # "buf" for buf's rules, "protopact" for rules buf lacks
+
+
+def row(purpose: str, *, v1beta1: Any = None, v1: Any = None, v2: Any = None,
+        deprecated: bool = False, replacements: tuple[str, ...] = (),
+        origin: str = "buf") -> RuleRow:
+    """A table row; each version is ``(categories, default)`` or None."""
+    columns = {"v1beta1": v1beta1, "v1": v1, "v2": v2}
+    return RuleRow(
+        purpose=purpose,
+        versions={v: Membership(tuple(c[0]), bool(c[1])) if c else None for v, c in columns.items()},
+        deprecated=deprecated,
+        replacements=replacements,
+        origin=origin,
+    )
+
+
+def everywhere(purpose: str, categories: tuple[str, ...], *, default: bool = False) -> RuleRow:
+    """A protopact rule: the same categories in every config version, off unless named."""
+    spec = (categories, default)
+    return row(purpose, v1beta1=spec, v1=spec, v2=spec, origin="protopact")
+
+
+Handler = Callable[..., Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    row: RuleRow
+    handler: Handler | None  # None: listed for compatibility, not implemented
+
+    @property
+    def implemented(self) -> bool:
+        return self.handler is not None
+
+
+@dataclass
+class Registry:
+    """The rules of one kind (lint or breaking)."""
+
+    kind: str
+    table: Mapping[str, RuleRow]
+    handlers: dict[str, Handler] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> Callable[[Handler], Handler]:
+        if rule_id not in self.table:
+            raise KeyError(f"{self.kind} rule {rule_id} has no row in the table")
+
+        def register(handler: Handler) -> Handler:
+            if rule_id in self.handlers:
+                raise KeyError(f"{self.kind} rule {rule_id} registered twice")
+            self.handlers[rule_id] = handler
+            return handler
+
+        return register
+
+    def rules(self) -> list[Rule]:
+        return [Rule(i, r, self.handlers.get(i)) for i, r in sorted(self.table.items())]
+
+    def categories(self, version: str) -> dict[str, list[str]]:
+        """Category name -> rule IDs, for one config version."""
+        out: dict[str, list[str]] = {}
+        for rule_id, rule_row in sorted(self.table.items()):
+            membership = rule_row.versions.get(version)
+            for category in membership.categories if membership else ():
+                out.setdefault(category, []).append(rule_id)
+        return out
+

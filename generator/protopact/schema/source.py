@@ -1,0 +1,72 @@
+"""Source locations of descriptor elements: spans and comments by source-code-info path.
+
+Paths are the ``SourceCodeInfo`` paths of ``descriptor.proto`` (``[4, 0, 2, 1]`` is the second field of
+the first message). The index of a file is built on first use only, so checks that report nothing in a
+file never pay for it. Spans are 1-based with an exclusive end column, as buf prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from google.protobuf import descriptor_pb2
+
+Location = descriptor_pb2.SourceCodeInfo.Location
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+
+def span_of(location: Location) -> Span:
+    s = location.span
+    end_line = s[2] if len(s) == 4 else s[0]
+    end_column = s[3] if len(s) == 4 else s[2]
+    return Span(s[0] + 1, s[1] + 1, end_line + 1, end_column + 1)
+
+
+class SourceIndex:
+    """Locations of one file by path, built lazily."""
+
+    def __init__(self, file: descriptor_pb2.FileDescriptorProto) -> None:
+        self._file = file
+        self._by_path: dict[tuple[int, ...], Location] | None = None
+
+    def _index(self) -> Mapping[tuple[int, ...], Location]:
+        if self._by_path is None:
+            by_path: dict[tuple[int, ...], Location] = {}
+            for location in self._file.source_code_info.location:
+                # The first location of a path is the declaration; later ones are repeats.
+                by_path.setdefault(tuple(location.path), location)
+            self._by_path = by_path
+        return self._by_path
+
+    def location(self, path: Sequence[int]) -> Location | None:
+        return self._index().get(tuple(path))
+
+    def span(self, path: Sequence[int]) -> Span | None:
+        location = self.location(path)
+        return span_of(location) if location is not None else None
+
+    def leading_comment(self, path: Sequence[int]) -> str:
+        location = self.location(path)
+        return location.leading_comments if location is not None else ""
+
+
+class Sources:
+    """Source indexes of an Image's files, by file name."""
+
+    def __init__(self, files: Sequence[descriptor_pb2.FileDescriptorProto]) -> None:
+        self._files = {f.name: f for f in files}
+        self._indexes: dict[str, SourceIndex] = {}
+
+    def __getitem__(self, name: str) -> SourceIndex:
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = SourceIndex(self._files[name])
+        return index
