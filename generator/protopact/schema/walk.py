@@ -1,0 +1,176 @@
+"""Every element of a file with its full name and source-code-info path.
+
+The walks are generators in declaration order (nested messages and enums depth-first after their
+parent), so rules that report in a loop report deterministically. Source paths follow
+``descriptor.proto`` field numbers: file ``message_type`` = 4, ``enum_type`` = 5, ``service`` = 6,
+``extension`` = 7; message ``field`` = 2, ``nested_type`` = 3, ``enum_type`` = 4, ``extension`` = 6,
+``oneof_decl`` = 8; enum ``value`` = 2; service ``method`` = 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from google.protobuf.descriptor_pb2 import (
+    DescriptorProto,
+    EnumDescriptorProto,
+    EnumValueDescriptorProto,
+    FieldDescriptorProto,
+    FileDescriptorProto,
+    MethodDescriptorProto,
+    OneofDescriptorProto,
+    ServiceDescriptorProto,
+)
+
+Path = tuple[int, ...]
+
+FILE_PACKAGE = (2,)
+FILE_DEPENDENCY = 3
+FILE_MESSAGE = 4
+FILE_ENUM = 5
+FILE_SERVICE = 6
+FILE_EXTENSION = 7
+FILE_OPTIONS = (8,)
+FILE_SYNTAX = (12,)
+FILE_EDITION = (14,)
+MESSAGE_FIELD = 2
+MESSAGE_NESTED = 3
+MESSAGE_ENUM = 4
+MESSAGE_EXTENSION = 6
+MESSAGE_ONEOF = 8
+ENUM_VALUE = 2
+SERVICE_METHOD = 2
+NAME = 1
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+@dataclass(frozen=True)
+class MessageAt:
+    full_name: str
+    path: Path
+    message: DescriptorProto
+    parent: MessageAt | None  # the enclosing message, None at file level
+
+
+@dataclass(frozen=True)
+class EnumAt:
+    full_name: str
+    path: Path
+    enum: EnumDescriptorProto
+    parent: MessageAt | None
+
+
+@dataclass(frozen=True)
+class FieldAt:
+    path: Path
+    field: FieldDescriptorProto
+    message: MessageAt
+
+
+@dataclass(frozen=True)
+class OneofAt:
+    index: int
+    path: Path
+    oneof: OneofDescriptorProto
+    message: MessageAt
+
+
+@dataclass(frozen=True)
+class EnumValueAt:
+    path: Path
+    value: EnumValueDescriptorProto
+    enum: EnumAt
+
+
+@dataclass(frozen=True)
+class ServiceAt:
+    full_name: str
+    path: Path
+    service: ServiceDescriptorProto
+
+
+@dataclass(frozen=True)
+class MethodAt:
+    full_name: str
+    path: Path
+    method: MethodDescriptorProto
+    service: ServiceAt
+
+
+@dataclass(frozen=True)
+class ExtensionAt:
+    """An extension field declared at file level or inside a message (``scope``)."""
+
+    path: Path
+    field: FieldDescriptorProto
+    scope: MessageAt | None
+
+
+def messages(file: FileDescriptorProto) -> Iterator[MessageAt]:
+    """All messages, nested ones included (map entries too: check ``options.map_entry``)."""
+
+    def walk(items: object, prefix: str, path: Path, parent: MessageAt | None) -> Iterator[MessageAt]:
+        for i, message in enumerate(items):  # type: ignore[arg-type]
+            at = MessageAt(_join(prefix, message.name), path + (i,), message, parent)
+            yield at
+            yield from walk(message.nested_type, at.full_name, at.path + (MESSAGE_NESTED,), at)
+
+    yield from walk(file.message_type, file.package, (FILE_MESSAGE,), None)
+
+
+def enums(file: FileDescriptorProto) -> Iterator[EnumAt]:
+    """All enums: file-level first, then those nested in messages in message order."""
+    for i, enum in enumerate(file.enum_type):
+        yield EnumAt(_join(file.package, enum.name), (FILE_ENUM, i), enum, None)
+    for message in messages(file):
+        for i, enum in enumerate(message.message.enum_type):
+            yield EnumAt(_join(message.full_name, enum.name), message.path + (MESSAGE_ENUM, i), enum,
+                         message)
+
+
+def fields(message: MessageAt) -> Iterator[FieldAt]:
+    for i, field in enumerate(message.message.field):
+        yield FieldAt(message.path + (MESSAGE_FIELD, i), field, message)
+
+
+def oneofs(message: MessageAt) -> Iterator[OneofAt]:
+    for i, oneof in enumerate(message.message.oneof_decl):
+        yield OneofAt(i, message.path + (MESSAGE_ONEOF, i), oneof, message)
+
+
+def enum_values(enum: EnumAt) -> Iterator[EnumValueAt]:
+    for i, value in enumerate(enum.enum.value):
+        yield EnumValueAt(enum.path + (ENUM_VALUE, i), value, enum)
+
+
+def services(file: FileDescriptorProto) -> Iterator[ServiceAt]:
+    for i, service in enumerate(file.service):
+        yield ServiceAt(_join(file.package, service.name), (FILE_SERVICE, i), service)
+
+
+def methods(service: ServiceAt) -> Iterator[MethodAt]:
+    for i, method in enumerate(service.service.method):
+        yield MethodAt(_join(service.full_name, method.name), service.path + (SERVICE_METHOD, i),
+                       method, service)
+
+
+def extensions(file: FileDescriptorProto) -> Iterator[ExtensionAt]:
+    for i, field in enumerate(file.extension):
+        yield ExtensionAt((FILE_EXTENSION, i), field, None)
+    for message in messages(file):
+        for i, field in enumerate(message.message.extension):
+            yield ExtensionAt(message.path + (MESSAGE_EXTENSION, i), field, message)
+
+
+def all_fields(file: FileDescriptorProto) -> Iterator[FieldAt]:
+    for message in messages(file):
+        yield from fields(message)
+
+
+def all_methods(file: FileDescriptorProto) -> Iterator[MethodAt]:
+    for service in services(file):
+        yield from methods(service)
