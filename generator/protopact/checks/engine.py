@@ -8,8 +8,9 @@ by path, line, column, rule, message, as buf sorts them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
 from ..compile.inputs import Input
@@ -63,7 +64,8 @@ def run_lint(source: Input, registry: Registry, *, label: str) -> Outcome:
         warnings += selection.warnings
         context = LintContext(source.image.with_targets(names), sources, config)
         raw = [f for rule in selection.rules for f in rule.handler(context)]  # type: ignore[misc]
-        kept = _filter(raw, module_path, config, sources if config.comment_ignores else None)
+        kept = _filter(raw, module_path, config, sources if config.comment_ignores else None,
+                       registry.categories(config.version))
         findings += _report(kept, source.image.shown)
     return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
 
@@ -97,37 +99,62 @@ def run_breaking(
             previous.image, current.image.with_targets(names), previous_sources, current_sources, config
         )
         raw = [f for rule in selection.rules for f in rule.handler(context)]  # type: ignore[misc]
-        kept = _filter(raw, module_path, config, None)
+        if config.ignore_unstable_packages:
+            raw = [f for f in raw if not _unstable(f, current.image, previous.image)]
+        kept = _filter(raw, module_path, config, None, registry.categories(config.version))
         findings += _report(kept, current.image.shown)
     return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
 
 
 def _filter(
-    findings: Iterable[Finding], module_path: str, config: CheckConfig, comments: Sources | None
+    findings: Iterable[Finding], module_path: str, config: CheckConfig, comments: Sources | None,
+    categories: Mapping[str, Sequence[str]],
 ) -> list[Finding]:
-    """Drop ignored findings; ``comments`` is given when comment ignores apply."""
+    """Drop ignored findings; ``comments`` is given when comment ignores apply. ``ignore_only``
+    keys may be rule IDs or ``categories`` names, as in buf."""
     def config_path(name: str) -> str:
         # v2 ignore paths are relative to the workspace root, v1 paths to the module root.
         if config.version == "v2" and module_path != ".":
             return f"{module_path}/{name}"
         return name
 
+    def ignored(name: str, rule: str) -> bool:
+        path = config_path(name)
+        return any(_under(path, p)
+                   for p in (*config.ignore, *_ignore_only(config, rule, categories)))
+
     kept = []
     for finding in findings:
-        if finding.file:
-            path = config_path(finding.file)
-            if any(_under(path, p) for p in config.ignore):
-                continue
-            if any(_under(path, p) for p in _ignore_only(config, finding.rule)):
-                continue
-            if comments is not None and _comment_ignored(finding, comments):
-                continue
+        # buf ignores a breaking finding when either its file or its baseline file is ignored.
+        if any(ignored(name, finding.rule) for name in (finding.file, finding.against_file) if name):
+            continue
+        if finding.file and comments is not None and _comment_ignored(finding, comments):
+            continue
         kept.append(finding)
     return kept
 
 
-def _ignore_only(config: CheckConfig, rule: str) -> Sequence[str]:
-    return config.ignore_only.get(rule, ())
+# buf's unstable package versions: v1alpha, v1beta2, v1p1alpha1, v1test, v2testfoo (not v0).
+_UNSTABLE_VERSION = re.compile(r"v[1-9][0-9]*(?:(?:p[1-9][0-9]*)?(?:alpha|beta)(?:[1-9][0-9]*)?|test.*)")
+
+
+def unstable_package(package: str) -> bool:
+    return bool(_UNSTABLE_VERSION.fullmatch(package.rsplit(".", 1)[-1]))
+
+
+def _unstable(finding: Finding, current: Image, previous: Image) -> bool:
+    """``ignore_unstable_packages``: the finding's file or baseline file has an unstable package."""
+    for name, image in ((finding.file, current), (finding.against_file, previous)):
+        file = image.by_name.get(name) if name else None
+        if file is not None and unstable_package(file.package):
+            return True
+    return False
+
+
+def _ignore_only(config: CheckConfig, rule: str, categories: Mapping[str, Sequence[str]]
+                 ) -> list[str]:
+    return [path for key, paths in config.ignore_only.items()
+            if key == rule or rule in categories.get(key, ()) for path in paths]
 
 
 def _under(path: str, parent: str) -> bool:

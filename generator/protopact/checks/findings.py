@@ -17,6 +17,8 @@ class Finding:
     file: str
     span: Span | None = None
     source_path: tuple[int, ...] | None = None
+    # breaking only: the baseline file the finding concerns, also matched by ignores
+    against_file: str = ""
 
 
 @dataclass(frozen=True, order=True)

@@ -228,7 +228,7 @@ def _check_config(
     if version == "v2":
         comment_ignores = not _bool(raw, "disallow_comment_ignores", where)
     else:
-        comment_ignores = _bool(raw, "allow_comment_ignores", where, default=version == "v1beta1")
+        comment_ignores = _bool(raw, "allow_comment_ignores", where)
     suffix = raw.get("enum_zero_value_suffix", "_UNSPECIFIED")
     service_suffix = raw.get("service_suffix", "Service")
     for key, value in (("enum_zero_value_suffix", suffix), ("service_suffix", service_suffix)):

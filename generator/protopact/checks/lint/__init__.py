@@ -1,11 +1,15 @@
 """Lint rules: buf's, plus the contract conventions (category ``CONTRACT``).
 
-``REGISTRY`` joins the rule table with the handlers that the rule modules register on import.
+``REGISTRY`` joins the rule tables with the handlers that the rule modules register on import.
 """
 
 from __future__ import annotations
 
 from ..registry import Registry
+from .contract_table import CONTRACT_RULES
 from .table import BUF_RULES
 
-REGISTRY = Registry("lint", dict(BUF_RULES))
+REGISTRY = Registry("lint", {**BUF_RULES, **CONTRACT_RULES})
+
+# Imported for their registrations.
+from . import comments, contract, enums, fields, files, imports, naming, packages, rpcs  # noqa: F401

@@ -1,0 +1,66 @@
+"""buf's case conversions (``private/pkg/stringutil``) and Go's ``%q`` quoting, transcribed exactly.
+
+A naming rule passes iff ``name == convert(name)``, so these must reproduce buf's quirks too: digits
+never start a word, runs of delimiters collapse, and PascalCase keeps existing capitals (``HTTPCode``).
+"""
+
+from __future__ import annotations
+
+_DELIMITERS = frozenset(".-_ \t\n\r")
+
+
+def _snake(name: str) -> str:
+    s = name.strip("".join(_DELIMITERS))
+    out = ""
+    for i, c in enumerate(s):
+        if c in _DELIMITERS:
+            c = "_"
+        if i == 0:
+            out += c
+        elif c.isupper() and out[-1] != "_" and (
+            (i < len(s) - 1 and not (s[i + 1].isupper() or s[i + 1].isdigit())
+             and s[i + 1] not in _DELIMITERS)
+            or s[i - 1].islower()
+        ):
+            out += "_" + c
+        elif not (c == "_" and out[-1] == "_"):
+            out += c
+    return out
+
+
+def lower_snake(name: str) -> str:
+    return _snake(name).lower()
+
+
+def upper_snake(name: str) -> str:
+    return _snake(name).upper()
+
+
+def pascal(name: str) -> str:
+    out, previous = "", ""
+    for i, c in enumerate(name.strip()):
+        if c not in _DELIMITERS:
+            out += c.upper() if i == 0 or previous in _DELIMITERS or c.isupper() else c.lower()
+        previous = c
+    return out
+
+
+_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+
+
+def quote(text: str) -> str:
+    """Go's ``strconv.Quote``: printable characters kept, control characters escaped."""
+    out = []
+    for c in text:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif c.isprintable():
+            out.append(c)
+        elif ord(c) < 0x80:
+            out.append(f"\\x{ord(c):02x}")
+        elif ord(c) <= 0xFFFF:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'

@@ -1,0 +1,212 @@
+"""The contract conventions (category ``CONTRACT``): the shapes protopact's building blocks exist for.
+
+Each rule names the building block it expects (``protopact.v1.Pagination``, ``UpdateBoolean``,
+``EventMetadata``, ``PhoneNumber``, ``google.protobuf.Timestamp``) and reports on the element that
+should use it. Request and response types are resolved across the whole image, so they may come from
+imported files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from google.protobuf.descriptor_pb2 import DescriptorProto, FieldDescriptorProto
+
+from ...schema import walk
+from ..engine import LintContext
+from ..findings import Finding
+from . import REGISTRY
+from .base import at, targets
+from .case import pascal, quote, upper_snake
+from .comments import has_comment
+from .naming import lint_fields
+
+PAGINATION = ".protopact.v1.Pagination"
+CURSOR_PAGINATION = ".protopact.v1.CursorPagination"
+EVENT_METADATA = ".protopact.v1.EventMetadata"
+PHONE_NUMBER = ".protopact.v1.PhoneNumber"
+TIMESTAMP = ".google.protobuf.Timestamp"
+_UPDATE_WRAPPER = {
+    FieldDescriptorProto.TYPE_BOOL: "protopact.v1.UpdateBoolean",
+    FieldDescriptorProto.TYPE_STRING: "protopact.v1.UpdateClearableString",
+}
+_INTEGERS = {FieldDescriptorProto.TYPE_INT32, FieldDescriptorProto.TYPE_INT64,
+             FieldDescriptorProto.TYPE_UINT32, FieldDescriptorProto.TYPE_UINT64,
+             FieldDescriptorProto.TYPE_SINT32, FieldDescriptorProto.TYPE_SINT64,
+             FieldDescriptorProto.TYPE_FIXED32, FieldDescriptorProto.TYPE_FIXED64,
+             FieldDescriptorProto.TYPE_SFIXED32, FieldDescriptorProto.TYPE_SFIXED64}
+_IDENTIFIER = re.compile(r"(.*_)?ids?\Z")
+_PHONE_NAME = re.compile(r"(.*_)?(phone(_number)?|msisdn|e164)(_.*)?\Z")
+_TIME_NAME = re.compile(r"(timestamp|time|.*_(at|time|timestamp))\Z")
+_INPUT_TYPE, _OUTPUT_TYPE = (2,), (3,)
+
+
+def _message_index(ctx: LintContext) -> dict[str, DescriptorProto]:
+    """Every message of the image by ``.full.name``, as field and method types refer to them."""
+    return {"." + m.full_name: m.message for f in ctx.image.files for m in walk.messages(f)}
+
+
+def _field_types(message: DescriptorProto | None) -> set[str]:
+    return {f.type_name for f in message.field} if message is not None else set()
+
+
+@REGISTRY.rule("CONTRACT_ENUM_ZERO_DEFAULT")
+def contract_enum_zero_default(ctx: LintContext) -> Iterator[Finding]:
+    """The zero value is ``<ENUM>_DEFAULT`` (or ``<ENUM>`` + the configured suffix) and no value
+    shares its number, so that an omitted enum reads as "not set" and nothing else."""
+    for file in targets(ctx):
+        for enum in walk.enums(file):
+            prefix = upper_snake(enum.enum.name)
+            allowed = {prefix + "_DEFAULT", prefix + ctx.options.enum_zero_value_suffix}
+            zeros = [v for v in walk.enum_values(enum) if v.value.number == 0]
+            for value in zeros[:1]:
+                if value.value.name not in allowed:
+                    yield at(ctx, "CONTRACT_ENUM_ZERO_DEFAULT", file, value.path + (walk.NAME,),
+                             f"Enum zero value {quote(value.value.name)} should be named "
+                             f"{quote(prefix + '_DEFAULT')}.")
+            for value in zeros[1:]:
+                yield at(ctx, "CONTRACT_ENUM_ZERO_DEFAULT", file, value.path + (walk.NAME,),
+                         f"Enum value {quote(value.value.name)} gives the zero value of enum "
+                         f"{quote(enum.enum.name)} a second meaning.")
+
+
+_SELECTION_HELPERS = {".protopact.v1.Filter", ".protopact.v1.TagSelection", ".protopact.v1.TimeRange"}
+
+
+def _has_selection(message: DescriptorProto) -> bool:
+    return any(f.name == "selection" or f.type_name.endswith("Selection")
+               or f.type_name in _SELECTION_HELPERS for f in message.field)
+
+
+@REGISTRY.rule("CONTRACT_LIST_PAGINATION")
+def contract_list_pagination(ctx: LintContext) -> Iterator[Finding]:
+    """A ``List*`` RPC takes a selection and a ``Pagination`` or ``CursorPagination``, and answers
+    with the matching ``Result`` and the corrected request."""
+    rule, index = "CONTRACT_LIST_PAGINATION", _message_index(ctx)
+    for file in targets(ctx):
+        for method in walk.all_methods(file):
+            name = method.method.name
+            if not pascal(name).startswith("List"):
+                continue
+            request = index.get(method.method.input_type)
+            response = index.get(method.method.output_type)
+            if request is None or response is None:
+                continue
+            request_types = _field_types(request)
+            paging = [p for p in (PAGINATION, CURSOR_PAGINATION) if p in request_types]
+            if not paging:
+                yield at(ctx, rule, file, method.path + _INPUT_TYPE,
+                         f"List RPC {quote(name)} should take a protopact.v1.Pagination or "
+                         "protopact.v1.CursorPagination in its request.")
+            if not _has_selection(request):
+                yield at(ctx, rule, file, method.path + _INPUT_TYPE,
+                         f"List RPC {quote(name)} should take a selection object in its request.")
+            response_types = _field_types(response)
+            for pagination in paging:
+                if pagination + ".Result" not in response_types:
+                    yield at(ctx, rule, file, method.path + _OUTPUT_TYPE,
+                             f"List RPC {quote(name)} should answer with a "
+                             f"{pagination.lstrip('.')}.Result in its response.")
+            if method.method.input_type not in response_types:
+                yield at(ctx, rule, file, method.path + _OUTPUT_TYPE,
+                         f"List RPC {quote(name)} should answer with the corrected request "
+                         f"{quote(method.method.input_type.lstrip('.'))} in its response.")
+
+
+def _update_keys(message: walk.MessageAt,
+                 index: Mapping[str, DescriptorProto]) -> set[tuple[str, int]]:
+    """Fields that identify what an ``Update<X>Request`` updates: those ``Get<X>Request`` has too."""
+    resource = message.message.name.removeprefix("Update").removesuffix("Request")
+    scope = message.full_name.rsplit(".", 1)[0] if "." in message.full_name else ""
+    getter = index.get(f".{scope}.Get{resource}Request" if scope else f".Get{resource}Request")
+    return {(f.name, f.type) for f in getter.field} if getter is not None else set()
+
+
+@REGISTRY.rule("CONTRACT_UPDATE_WRAPPERS")
+def contract_update_wrappers(ctx: LintContext) -> Iterator[Finding]:
+    """Scalars in an ``Update*Request`` use ``UpdateBoolean``, ``UpdateClearableString``,
+    ``UpdateZeroableInt`` or proto3 ``optional``, so that "not set" differs from the zero value.
+    Identifiers (``id``, ``*_id``) and the fields the matching ``Get*Request`` also has are keys."""
+    index = _message_index(ctx)
+    for file in targets(ctx):
+        for message in walk.messages(file):
+            name = message.message.name
+            if not (name.startswith("Update") and name.endswith("Request")):
+                continue
+            keys = _update_keys(message, index)
+            for field in walk.fields(message):
+                f = field.field
+                wrapper = _UPDATE_WRAPPER.get(f.type) or (
+                    "protopact.v1.UpdateZeroableInt" if f.type in _INTEGERS else None)
+                if (wrapper is None or f.label == FieldDescriptorProto.LABEL_REPEATED
+                        or f.HasField("oneof_index") or _IDENTIFIER.match(f.name)
+                        or (f.name, f.type) in keys):
+                    continue
+                yield at(ctx, "CONTRACT_UPDATE_WRAPPERS", file, field.path,
+                         f"Field {quote(f.name)} of {quote(name)} should be a {wrapper} or proto3 "
+                         "optional, so that an unset value differs from the zero value.")
+
+
+def _ack_name(method: str) -> str:
+    """``StreamCountryChangeEvents`` -> ``AckCountryChangeEvent``."""
+    return "Ack" + method.removeprefix("Stream").removesuffix("s")
+
+
+@REGISTRY.rule("CONTRACT_EVENT_METADATA_ACK")
+def contract_event_metadata_ack(ctx: LintContext) -> Iterator[Finding]:
+    """A server-streaming event RPC answers with ``protopact.v1.EventMetadata`` and its service has
+    the matching ``Ack*`` RPC: unacknowledged events are delivered again."""
+    rule, index = "CONTRACT_EVENT_METADATA_ACK", _message_index(ctx)
+    for file in targets(ctx):
+        for service in walk.services(file):
+            names = {m.name for m in service.service.method}
+            for method in walk.methods(service):
+                m = method.method
+                if not m.server_streaming:
+                    continue
+                if EVENT_METADATA not in _field_types(index.get(m.output_type)):
+                    yield at(ctx, rule, file, method.path + _OUTPUT_TYPE,
+                             f"Event RPC {quote(m.name)} should answer with a "
+                             "protopact.v1.EventMetadata in its response.")
+                if _ack_name(m.name) not in names:
+                    yield at(ctx, rule, file, method.path,
+                             f"Event RPC {quote(m.name)} should have an ack RPC "
+                             f"{quote(_ack_name(m.name))} in service {quote(service.service.name)}.")
+
+
+@REGISTRY.rule("CONTRACT_VALUE_TYPES")
+def contract_value_types(ctx: LintContext) -> Iterator[Finding]:
+    """Phone numbers are ``protopact.v1.PhoneNumber`` (E.164) and times
+    ``google.protobuf.Timestamp``, judged by field name (``phone``, ``msisdn``, ``*_at``, ``*_time``)."""
+    for file in targets(ctx):
+        for path, field in lint_fields(file):
+            if file.package == "protopact.v1" and field.name == "e164":
+                continue  # the E.164 value type itself
+            for pattern, wanted in ((_PHONE_NAME, PHONE_NUMBER), (_TIME_NAME, TIMESTAMP)):
+                if pattern.match(field.name) and field.type_name != wanted:
+                    yield at(ctx, "CONTRACT_VALUE_TYPES", file, path,
+                             f"Field {quote(field.name)} should have type {wanted.lstrip('.')}.")
+
+
+@REGISTRY.rule("CONTRACT_COMMENTS")
+def contract_comments(ctx: LintContext) -> Iterator[Finding]:
+    """Every service, RPC, message, field, enum and enum value outside ``v0`` packages has a comment."""
+    for file in targets(ctx):
+        if file.package.rsplit(".", 1)[-1] == "v0":
+            continue
+        elements: list[tuple[str, tuple[int, ...], str]] = []
+        for service in walk.services(file):
+            elements.append(("Service", service.path, service.service.name))
+            elements += [("RPC", m.path, m.method.name) for m in walk.methods(service)]
+        elements += [("Message", m.path, m.message.name) for m in walk.messages(file)
+                     if not m.message.options.map_entry]
+        elements += [("Field", path, f.name) for path, f in lint_fields(file)
+                     if f.type != FieldDescriptorProto.TYPE_GROUP]
+        for enum in walk.enums(file):
+            elements.append(("Enum", enum.path, enum.enum.name))
+            elements += [("Enum value", v.path, v.value.name) for v in walk.enum_values(enum)]
+        for kind, path, name in elements:
+            if ctx.sources[file.name].location(path) is not None and not has_comment(ctx, file, path):
+                yield at(ctx, "CONTRACT_COMMENTS", file, path,
+                         f"{kind} {quote(name)} should have a comment.")

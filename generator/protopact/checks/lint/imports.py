@@ -1,0 +1,192 @@
+"""Import rules: no public imports, no unused imports, no package import cycles, and stable
+packages that import no unstable ones.
+
+"Used" follows the compiler: a dependency is used when the file refers to a type, an ``extend``
+target or a custom option defined in it or in a file it re-exports with ``import public``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+
+from google.protobuf import unknown_fields
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
+from google.protobuf.message import Message
+
+from ...schema import walk
+from ..engine import LintContext
+from ..findings import Finding
+from . import REGISTRY
+from .base import at, targets
+from .case import quote
+from .versions import Stability, package_stability
+
+
+def _import_path(index: int) -> tuple[int, ...]:
+    return (walk.FILE_DEPENDENCY, index)
+
+
+@REGISTRY.rule("IMPORT_NO_PUBLIC")
+def import_no_public(ctx: LintContext) -> Iterator[Finding]:
+    """No ``import public``: it makes one file's API depend on another's layout."""
+    for file in targets(ctx):
+        for index in file.public_dependency:
+            yield at(ctx, "IMPORT_NO_PUBLIC", file, _import_path(index),
+                     f"Import {quote(file.dependency[index])} must not be public.")
+
+
+@REGISTRY.rule("IMPORT_NO_WEAK")
+def import_no_weak(ctx: LintContext) -> Iterator[Finding]:
+    """No ``import weak`` (deprecated in buf, which never runs it)."""
+    for file in targets(ctx):
+        for index in file.weak_dependency:
+            yield at(ctx, "IMPORT_NO_WEAK", file, _import_path(index),
+                     f"Import {quote(file.dependency[index])} must not be weak.")
+
+
+def _options(file: FileDescriptorProto) -> Iterator[Message]:
+    """Every options message of the file."""
+    yield file.options
+    for message in walk.messages(file):
+        yield message.message.options
+        yield from (r.options for r in message.message.extension_range)
+        yield from (f.field.options for f in walk.fields(message))
+        yield from (o.oneof.options for o in walk.oneofs(message))
+    for enum in walk.enums(file):
+        yield enum.enum.options
+        yield from (v.value.options for v in walk.enum_values(enum))
+    for service in walk.services(file):
+        yield service.service.options
+        yield from (m.method.options for m in walk.methods(service))
+    yield from (e.field.options for e in walk.extensions(file))
+
+
+def _custom_options(file: FileDescriptorProto) -> Iterator[tuple[str, int]]:
+    """(options message full name, field number) of each custom option the file sets."""
+    for options in _options(file):
+        name = options.DESCRIPTOR.full_name
+        for descriptor, _ in options.ListFields():
+            if descriptor.is_extension:
+                yield name, descriptor.number
+        for unknown in unknown_fields.UnknownFieldSet(options):  # type: ignore[attr-defined]
+            yield name, unknown.field_number
+
+
+def _references(file: FileDescriptorProto) -> Iterator[str]:
+    """Full names of the types and extendees the file refers to."""
+    for field in walk.all_fields(file):
+        yield field.field.type_name
+    for extension in walk.extensions(file):
+        yield extension.field.type_name
+        yield extension.field.extendee
+    for method in walk.all_methods(file):
+        yield method.method.input_type
+        yield method.method.output_type
+
+
+class _Definitions:
+    """Which file defines each type and extension of an image, and what each file re-exports."""
+
+    def __init__(self, files: Mapping[str, FileDescriptorProto]) -> None:
+        self.files = files
+        self.type_file: dict[str, str] = {}
+        self.extension_file: dict[tuple[str, int], str] = {}
+        for file in files.values():
+            for message in walk.messages(file):
+                self.type_file["." + message.full_name] = file.name
+            for enum in walk.enums(file):
+                self.type_file["." + enum.full_name] = file.name
+            for extension in walk.extensions(file):
+                key = (extension.field.extendee.lstrip("."), extension.field.number)
+                self.extension_file[key] = file.name
+        self._exported: dict[str, frozenset[str]] = {}
+
+    def exported(self, name: str) -> frozenset[str]:
+        """``name`` and the files it re-exports through ``import public``, transitively."""
+        if name not in self._exported:
+            file = self.files.get(name)
+            public = (file.dependency[i] for i in file.public_dependency) if file else ()
+            self._exported[name] = frozenset({name}).union(*(self.exported(p) for p in public))
+        return self._exported[name]
+
+    def used_files(self, file: FileDescriptorProto) -> set[str]:
+        used = {self.type_file.get(r) for r in _references(file) if r}
+        used |= {self.extension_file.get(key) for key in _custom_options(file)}
+        return {u for u in used if u}
+
+
+@REGISTRY.rule("IMPORT_USED")
+def import_used(ctx: LintContext) -> Iterator[Finding]:
+    """Every import is used (public imports count as used: they re-export)."""
+    definitions = _Definitions(ctx.image.by_name)
+    for file in targets(ctx):
+        used = definitions.used_files(file)
+        public = set(file.public_dependency)
+        for index, dependency in enumerate(file.dependency):
+            if index not in public and not used & definitions.exported(dependency):
+                yield at(ctx, "IMPORT_USED", file, _import_path(index),
+                         f"Import {quote(dependency)} is unused.")
+
+
+def _package_graph(files: Iterable[FileDescriptorProto],
+                   by_name: Mapping[str, FileDescriptorProto]) -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for file in files:
+        for dependency in file.dependency:
+            imported = by_name[dependency].package if dependency in by_name else ""
+            if file.package and imported and imported != file.package:
+                graph[file.package].add(imported)
+    return graph
+
+
+def _path_back(graph: Mapping[str, set[str]], start: str, via: str) -> list[str] | None:
+    """A package path ``start -> via -> … -> start``, found depth first in name order."""
+    seen: set[str] = set()
+
+    def visit(package: str, trail: list[str]) -> list[str] | None:
+        if package == start:
+            return trail + [package]
+        if package in seen:
+            return None
+        seen.add(package)
+        for following in sorted(graph.get(package, ())):
+            found = visit(following, trail + [package])
+            if found:
+                return found
+        return None
+
+    return visit(via, [start])
+
+
+@REGISTRY.rule("PACKAGE_NO_IMPORT_CYCLE")
+def package_no_import_cycle(ctx: LintContext) -> Iterator[Finding]:
+    """Packages do not import each other in a cycle (imported files count towards the graph)."""
+    by_name = ctx.image.by_name
+    graph = _package_graph(ctx.image.files, by_name)
+    for file in targets(ctx):
+        for index, dependency in enumerate(file.dependency):
+            imported = by_name[dependency].package if dependency in by_name else ""
+            if not file.package or not imported or imported == file.package:
+                continue
+            cycle = _path_back(graph, file.package, imported)
+            if cycle:
+                yield at(ctx, "PACKAGE_NO_IMPORT_CYCLE", file, _import_path(index),
+                         f"Package import cycle: {' -> '.join(cycle)}")
+
+
+@REGISTRY.rule("STABLE_PACKAGE_NO_IMPORT_UNSTABLE")
+def stable_package_no_import_unstable(ctx: LintContext) -> Iterator[Finding]:
+    """A stable package (``v1``) does not depend on an alpha, beta or test package."""
+    by_name = ctx.image.by_name
+    for file in targets(ctx):
+        if package_stability(file.package) is not Stability.STABLE:
+            continue
+        for index, dependency in enumerate(file.dependency):
+            if dependency not in ctx.image.targets:
+                continue
+            imported = by_name[dependency].package
+            if package_stability(imported) is Stability.UNSTABLE:
+                yield at(ctx, "STABLE_PACKAGE_NO_IMPORT_UNSTABLE", file, _import_path(index),
+                         f"This file is in stable package {quote(file.package)}, so it should not "
+                         f"depend on {quote(dependency)} from unstable package {quote(imported)}.")
