@@ -53,9 +53,8 @@ def msvs(findings: Sequence[Reported]) -> str:
 def github_actions(findings: Sequence[Reported]) -> str:
     out = []
     for f in findings:
-        where = f"file={f.path}," if f.path else ""
         out.append(
-            f"::error {where}line={f.start_line},col={f.start_column},"
+            f"::error file={_path(f)},line={f.start_line},col={f.start_column},"
             f"endLine={f.end_line},endColumn={f.end_column}::{f.message}\n"
         )
     return "".join(out)
@@ -67,6 +66,8 @@ def _xml_attr(value: str) -> str:
 
 
 def junit(findings: Sequence[Reported]) -> str:
+    if not findings:
+        return ""  # buf prints nothing at all, not an empty <testsuites>
     suites: dict[str, list[Reported]] = {}
     for f in findings:
         suites.setdefault(_path(f).removesuffix(".proto"), []).append(f)

@@ -9,3 +9,15 @@ from ..registry import Registry
 from .table import BUF_RULES
 
 REGISTRY = Registry("breaking", dict(BUF_RULES))
+
+# The rule modules register their handlers on REGISTRY when imported.
+from . import (  # noqa: F401
+    enums,
+    field_options,
+    fields,
+    files,
+    messages,
+    options,
+    reserved,
+    services,
+)

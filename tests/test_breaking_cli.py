@@ -1,0 +1,107 @@
+"""``protopact breaking`` end to end: bad input on either side, --bump-from, ignores, formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from protopact.checks.versioning import next_version
+from tests.conftest import git, run, write_tree
+
+BASE = {"buf.yaml": "version: v2\n", "a/v1/a.proto": """
+    syntax = "proto3";
+    package a.v1;
+    message M { int32 x = 1; string y = 2; }
+"""}
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Path:
+    write_tree(tmp_path / "previous", BASE)
+    write_tree(tmp_path / "current", {**BASE, "a/v1/a.proto": """
+        syntax = "proto3";
+        package a.v1;
+        message M { int32 x = 1; }
+        message Added {}
+    """})
+    return tmp_path
+
+
+def test_deleted_field_is_found_in_text(pair: Path) -> None:
+    result = run("breaking", "current", "--against", "previous", cwd=pair)
+    assert result.exit_code == 100
+    assert result.stdout == ('current/a/v1/a.proto:3:1:Previously present field "2" with name "y" '
+                             'on message "M" was deleted.\n')
+
+
+def test_clean_run_prints_nothing_in_every_buf_format(pair: Path) -> None:
+    for fmt in ("text", "json", "msvs", "junit", "github-actions", "gitlab-code-quality"):
+        result = run("breaking", "previous", "--against", "previous", "--error-format", fmt, cwd=pair)
+        assert (result.exit_code, result.stdout) == (0, ""), fmt
+
+
+def test_bump_from(pair: Path) -> None:
+    result = run("breaking", "current", "--against", "previous", "--bump-from", "1.4.2", cwd=pair)
+    assert result.exit_code == 100 and result.stderr.strip().endswith("2.0.0")
+    result = run("breaking", "previous", "--against", "previous", "--bump-from", "1.4.2", cwd=pair)
+    assert result.exit_code == 0 and result.stderr.strip() == "1.4.3"
+
+
+@pytest.mark.parametrize(("version", "breaking", "additions", "expected"), [
+    ("1.2.3", True, True, "2.0.0"), ("1.2.3", False, True, "1.3.0"), ("1.2.3", False, False, "1.2.4"),
+    ("0.4.1", True, False, "0.5.0"), ("v0.4.1", False, False, "0.4.2"),
+])
+def test_next_version(version: str, breaking: bool, additions: bool, expected: str) -> None:
+    assert next_version(version, breaking=breaking, additions=additions) == expected
+
+
+def test_bad_bump_version(pair: Path) -> None:
+    result = run("breaking", "current", "--against", "previous", "--bump-from", "1.2", cwd=pair)
+    assert result.exit_code == 1 and "--bump-from" in result.stderr
+
+
+def test_baseline_that_does_not_compile(pair: Path) -> None:
+    (pair / "previous" / "a" / "v1" / "a.proto").write_text("syntax = \"proto3\";\nmessage {\n")
+    result = run("breaking", "current", "--against", "previous", cwd=pair)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("against: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_input_that_does_not_compile(pair: Path) -> None:
+    (pair / "current" / "a" / "v1" / "a.proto").write_text("syntax = \"proto3\";\nmessage {\n")
+    result = run("breaking", "current", "--against", "previous", cwd=pair)
+    assert result.exit_code == 1 and result.stderr.startswith("input: ")
+
+
+def test_corrupt_image_baseline(pair: Path) -> None:
+    (pair / "broken.binpb").write_bytes(b"\x0a\xff\xff\xff")
+    result = run("breaking", "current", "--against", "broken.binpb", cwd=pair)
+    assert result.exit_code == 1 and result.stderr.startswith("against: broken.binpb")
+
+
+def test_invalid_buf_yaml_on_baseline(pair: Path) -> None:
+    (pair / "previous" / "buf.yaml").write_text("version: v2\nbreaking:\n  usee: [FILE]\n")
+    result = run("breaking", "current", "--against", "previous", cwd=pair)
+    assert result.exit_code == 1 and result.stderr.startswith("against: ")
+    assert "usee" in result.stderr
+
+
+def test_missing_git_ref(pair: Path) -> None:
+    git(pair, "init", "-q", "-b", "trunk")
+    git(pair, "add", ".")
+    git(pair, "commit", "-qm", "base")
+    result = run("breaking", "current", "--against", ".git#branch=nope,subdir=previous", cwd=pair)
+    assert result.exit_code == 1 and result.stderr.startswith("against: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ignore_unstable_packages(tmp_path: Path) -> None:
+    config = "version: v1\nbreaking:\n  use: [FILE]\n  ignore_unstable_packages: true\n"
+    for side, body in (("previous", "message M {} message Gone {}"), ("current", "message M {}")):
+        for package in ("x.v1beta1", "y.v1", "z.v1test"):
+            write_tree(tmp_path / side, {"buf.yaml": config, f"{package}/a.proto":
+                                         f'syntax = "proto3";\npackage {package};\n{body}\n'})
+    result = run("breaking", "current", "--against", "previous", cwd=tmp_path)
+    assert result.stdout == ('current/y.v1/a.proto:1:1:Previously present message "Gone" was '
+                             "deleted from file.\n")
