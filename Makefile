@@ -39,8 +39,17 @@ run: install
 	@$(PROTOPACT) build proto -o $(IMAGE)
 	@$(PY) -c "from protopact.compile.inputs import read_image_file as r; from pathlib import Path; \
 	i = r(Path('$(IMAGE)'), '$(IMAGE)'); print(f'   {len(i.targets)} target files, {len(i.files)} files with imports')"
+	@echo "== lint"
+	@$(PROTOPACT) lint && echo "   clean"
+	@echo "== breaking: the workspace against the main branch"
+	@if git rev-parse --verify --quiet main >/dev/null; then \
+	  $(PROTOPACT) breaking --against '.git#branch=main' && echo "   no breaking changes"; \
+	else echo "   skipped: no main branch"; fi
+	@echo "== generate: proto/ -> generated/ (Python package)"
+	@$(PROTOPACT) generate
 
 test: dev-tools
+	$(PROTOPACT) generate --check
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(PY) -m pytest -n 2 --dist loadgroup
 
 bench: dev-tools

@@ -92,11 +92,13 @@ def run_breaking(
     current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)
     findings: list[Reported] = []
     warnings: list[str] = []
-    for module_path, (config, names) in _groups(current, "breaking").items():
+    groups = _groups(current, "breaking")
+    for module_path, (config, names) in groups.items():
         selection = select(registry, config, label=label)
         warnings += selection.warnings
+        baseline = previous.image.with_targets(_baseline_targets(previous, current, module_path, names))
         context = BreakingContext(
-            previous.image, current.image.with_targets(names), previous_sources, current_sources, config
+            baseline, current.image.with_targets(names), previous_sources, current_sources, config
         )
         raw = [f for rule in selection.rules for f in rule.handler(context)]  # type: ignore[misc]
         if config.ignore_unstable_packages:
@@ -104,6 +106,22 @@ def run_breaking(
         kept = _filter(raw, module_path, config, None, registry.categories(config.version))
         findings += _report(kept, current.image.shown)
     return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
+
+
+def _baseline_targets(previous: Input, current: Input, module_path: str,
+                      names: Sequence[str]) -> list[str]:
+    """The baseline files a module group is compared with: those of the same module in the baseline
+    when it has a workspace, else every baseline target that no other group of the input owns."""
+    others = current.image.targets.difference(names)
+    kept = []
+    for name in previous.image.targets:
+        module = previous.module_of.get(name)
+        if module is not None:
+            if module.path == module_path:
+                kept.append(name)
+        elif name not in others:
+            kept.append(name)
+    return kept
 
 
 def _filter(
