@@ -16,6 +16,7 @@ from . import __version__
 from .compile.cache import Cache, default_cache_dir
 from .compile.inputs import Input, load_input
 from .errors import ProtopactError
+from .render.writer import write_file
 
 FINDINGS_EXIT = 100
 
@@ -74,7 +75,7 @@ def build(input_: str, output: Path | None, exclude_imports: bool, paths: tuple[
     if output is None:
         return
     data = image.to_json().encode() if output.suffix == ".json" else image.to_binary()
-    _write_atomically(output, data)
+    write_file(output, data)
 
 
 error_format_option = click.option(
@@ -108,20 +109,38 @@ def _print_outcome(outcome: Any, error_format: str) -> None:
 @click.argument("input_", metavar="INPUT", default=".")
 @error_format_option
 @_with_paths
+@click.option("--fix", "fix_", is_flag=True,
+              help="Rewrite INPUT (a directory) in place: remove unused imports, and with --against "
+                   "reserve the numbers and names of deleted fields and enum values.")
+@click.option("--against", help="With --fix: the baseline whose deleted fields get reserved.")
 @no_cache_option
 def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: tuple[str, ...],
-         no_cache: bool) -> None:
+         fix_: bool, against: str | None, no_cache: bool) -> None:
     """Lint INPUT with buf's rules and the contract conventions, configured by buf.yaml.
 
-    Exit code 100 when anything is found.
+    Exit code 100 when anything is found (after the rewrites, with --fix).
     """
     from .checks.engine import run_lint
     from .checks.lint import REGISTRY
 
-    loaded = load(input_, no_cache=no_cache)
-    if paths or exclude_paths:
-        loaded = loaded.restricted(paths, exclude_paths)
-    _print_outcome(run_lint(loaded, REGISTRY, label=_config_label(loaded)), error_format)
+    def linted() -> tuple[Input, Any]:
+        loaded = load(input_, no_cache=no_cache)
+        if paths or exclude_paths:
+            loaded = loaded.restricted(paths, exclude_paths)
+        return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded))
+
+    if against and not fix_:
+        raise ProtopactError("--against is only used with --fix")
+    loaded, outcome = linted()
+    if fix_:
+        from .checks.fix import fix
+
+        if not Path(input_).is_dir():
+            raise ProtopactError(f"{input_}: --fix rewrites files, so INPUT must be a directory")
+        baseline = load(against, no_cache=no_cache, side="against") if against else None
+        if fix(loaded, outcome.findings, loaded.workspace.root, baseline):
+            loaded, outcome = linted()
+    _print_outcome(outcome, error_format)
 
 
 @cli.command()
@@ -132,10 +151,13 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
 @click.option("--exclude-imports", is_flag=True, help="Do not check imported files.")
 @click.option("--limit-to-input-files", is_flag=True,
               help="Check only the baseline files that INPUT's targets also have.")
+@click.option("--bump-from", metavar="X.Y.Z",
+              help="Also print the next version on stderr: major on breaking changes, minor on "
+                   "additions, patch otherwise (0.x: breaking changes bump the minor).")
 @no_cache_option
 def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...],
              exclude_paths: tuple[str, ...], exclude_imports: bool, limit_to_input_files: bool,
-             no_cache: bool) -> None:
+             bump_from: str | None, no_cache: bool) -> None:
     """Check INPUT for breaking changes against a baseline, configured by buf.yaml.
 
     Exit code 100 when anything is found.
@@ -151,6 +173,11 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
     outcome = run_breaking(current, previous, REGISTRY, label=_config_label(current),
                            exclude_imports=exclude_imports,
                            limit_to_input_files=limit_to_input_files)
+    if bump_from is not None:
+        from .checks.versioning import has_additions, next_version
+
+        click.echo(next_version(bump_from, breaking=bool(outcome.findings),
+                                additions=has_additions(previous.image, current.image)), err=True)
     _print_outcome(outcome, error_format)
 
 
@@ -175,14 +202,112 @@ def rules(kind: str, fmt: str, config_version: str) -> None:
     click.echo(render_rules(REGISTRY, version=config_version, fmt=fmt), nl=False)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
+@cli.command()
+@click.argument("input_", metavar="INPUT", default=".")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (default: [tool.protopact] out, else generated/).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that would change.")
+@no_cache_option
+def generate(input_: str, out: Path | None, check: bool, no_cache: bool) -> None:
+    """Render every target (Python package, ...) of INPUT under the output directory."""
+    from .config.settings import load_settings
+    from .render.targets import render_all
+    from .render.writer import plan_tree, write_tree
+
+    settings = load_settings(Path.cwd())
+    files = render_all(load(input_, no_cache=no_cache).image, settings)
+    directory = out or settings.out
+    if check:
+        stale = plan_tree(directory, files).differs
+        for name in stale:
+            click.echo(f"{(directory / name).as_posix()}: out of date", err=True)
+        if stale:
+            click.echo(f"{len(stale)} generated files differ; run `protopact generate`", err=True)
+            raise SystemExit(1)
+        return
+    changes = write_tree(directory, files)
+    click.echo(f"{directory.as_posix()}: {len(files)} files, {len(changes.written)} written, "
+               f"{len(changes.removed)} removed")
+    for name in changes.kept:
+        click.echo(f"{(directory / name).as_posix()}: no longer generated, kept: edited since "
+                   "it was written", err=True)
+
+
+@cli.command()
+@click.argument("input_", metavar="INPUT", default=".")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/docs"),
+              show_default=True, help="Output directory.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A directory of templates overriding the built-in ones (same relative paths).")
+@no_cache_option
+def docs(input_: str, out: Path, templates: Path | None, no_cache: bool) -> None:
+    """Render the Markdown and HTML documentation (and docs.json) of INPUT."""
+    from .config.settings import load_settings
+    from .render.docs_site import render_docs
+    from .render.writer import write_tree
+
+    settings = load_settings(Path.cwd())
+    files = render_docs(load(input_, no_cache=no_cache).image, title=settings.name,
+                        description=settings.description, templates=templates)
+    changes = write_tree(out, files)
+    click.echo(f"{out.as_posix()}: {len(files)} files, {len(changes.written)} written, "
+               f"{len(changes.removed)} removed")
+
+
+@cli.command()
+@click.argument("input_", metavar="INPUT", default=".")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=50051, show_default=True,
+              help="gRPC port (0 picks a free one).")
+@click.option("--rest-port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port of the REST gateway in front of the mock.")
+@click.option("--no-rest", is_flag=True, help="Serve gRPC only.")
+@click.option("--token", envvar="PROTOPACT_MOCK_TOKEN",
+              help="The bearer token to require (env PROTOPACT_MOCK_TOKEN); default: any non-empty.")
+@click.option("--events-per-second", type=click.FloatRange(0.001, 100_000), default=10.0,
+              show_default=True, help="Rate of every event stream.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of collection sizes, event subscribers and PPIDs.")
+@click.option("--fail-every", type=click.IntRange(min=0), default=0,
+              help="Fail every Nth API call (0: never), to test client retries.")
+@click.option("--fail-code", default="RESOURCE_EXHAUSTED", show_default=True,
+              help="The gRPC status of injected failures.")
+@click.option("--ack-timeout-scale", type=click.FloatRange(0.001, 1.0), default=1.0,
+              show_default=True,
+              help="Multiply ack timeouts (still validated as 10s-10min) to see redeliveries sooner.")
+@no_cache_option
+def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token: str | None,
+         events_per_second: float, seed: int, fail_every: int, fail_code: str,
+         ack_timeout_scale: float, no_cache: bool) -> None:
+    """Serve example data and live event streams for every service of INPUT over gRPC and REST."""
+    from .mock.faults import status_code
+    from .mock.server import MockSettings, run
+
+    settings = MockSettings(token=token, events_per_second=events_per_second, seed=seed,
+                            fail_every=fail_every, fail_code=status_code(fail_code),
+                            ack_timeout_scale=ack_timeout_scale)
+    run(load(input_, no_cache=no_cache).image, settings, host=host, port=port,
+        rest_port=None if no_rest else rest_port, announce=click.echo)
+
+
+@cli.command()
+@click.argument("input_", metavar="INPUT", default=".")
+@click.option("--upstream", required=True, metavar="HOST:PORT", help="The gRPC server to call.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="HTTP port of the gateway.")
+@click.option("--max-body-bytes", type=click.IntRange(min=1), default=1 << 20, show_default=True,
+              help="Larger request bodies answer 413.")
+@click.option("--cors-origin", "cors_origins", multiple=True,
+              help="Allow browsers from this origin (repeatable), e.g. for gRPC-Web clients.")
+@no_cache_option
+def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: int,
+            cors_origins: tuple[str, ...], no_cache: bool) -> None:
+    """Serve INPUT's REST/JSON bindings and gRPC-Web in front of the gRPC server at --upstream."""
+    from .gateway.serve import serve
+
+    serve(load(input_, no_cache=no_cache).image, upstream=upstream, host=host, port=port,
+          max_body_bytes=max_body_bytes, cors_origins=cors_origins, announce=click.echo)
 
 
 def main() -> None:

@@ -53,23 +53,31 @@ def run_protoc(
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         out = Path(tmp) / "image.binpb"
-        args = ["protoc", "--include_imports", "--include_source_info"]
+        args = ["--include_imports", "--include_source_info"]
         args += [f"--proto_path={root}" for root in include_roots]
         args += [f"--descriptor_set_out={out}", *files]
-        with _LOCK, tempfile.TemporaryFile() as err:
-            sys.stderr.flush()
-            saved = os.dup(2)
-            os.dup2(err.fileno(), 2)
-            try:
-                code = _protoc.main(args)
-            finally:
-                os.dup2(saved, 2)
-                os.close(saved)
-            err.seek(0)
-            diagnostics = err.read().decode("utf-8", "replace")
-        if code != 0:
-            raise ProtopactError(_rewrite(diagnostics, shown) or "protoc failed without a message")
+        invoke_protoc(args, shown=shown)
         return out.read_bytes()
+
+
+def invoke_protoc(args: Sequence[str], *, shown: Callable[[str], str] = str) -> None:
+    """Run protoc with ``args`` (everything after the program name), e.g. ``--python_out`` runs.
+
+    Raises :class:`ProtopactError` with protoc's diagnostics, paths shown as the user knows them.
+    """
+    with _LOCK, tempfile.TemporaryFile() as err:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(err.fileno(), 2)
+        try:
+            code = _protoc.main(["protoc", *args])
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        err.seek(0)
+        diagnostics = err.read().decode("utf-8", "replace")
+    if code != 0:
+        raise ProtopactError(_rewrite(diagnostics, shown) or "protoc failed without a message")
 
 
 def _rewrite(diagnostics: str, shown: Callable[[str], str]) -> str:

@@ -1,0 +1,119 @@
+"""Generation settings: the ``[tool.protopact]`` table of the project's ``pyproject.toml``.
+
+Read once, validated into a frozen :class:`Settings`; renderers never read files themselves. Every
+value has a default, so a tree without ``pyproject.toml`` still generates. The output directory must
+stay inside the project.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ProtopactError
+
+FLAVORS = ("betterproto2", "protobuf")
+_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*([a-z0-9.+-]*)$")
+_REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?\s*([<>=!~;].*)?$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """What to generate and how to name it."""
+
+    name: str = "proto-api"  # the distribution name
+    version: str = "0.0.0"
+    description: str = ""
+    package: str = ""  # the top-level import package; derived from ``name`` when empty
+    dependencies: tuple[str, ...] = ()  # extra requirements of the generated distribution
+    flavors: tuple[str, ...] = ("protobuf",)
+    out: Path = Path("generated")  # relative to the project root
+
+    @property
+    def import_name(self) -> str:
+        return self.package or re.sub(r"[^A-Za-z0-9_]", "_", self.name).lower()
+
+
+def load_settings(project: Path) -> Settings:
+    """Settings from ``project/pyproject.toml`` (defaults when the file or the table is missing)."""
+    path = project / "pyproject.toml"
+    if not path.is_file():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProtopactError(f"pyproject.toml: invalid TOML: {exc}") from None
+    table = data.get("tool", {}).get("protopact", {})
+    if not isinstance(table, dict):
+        raise ProtopactError("pyproject.toml: [tool.protopact] must be a table")
+    return settings_from_table(table, project=project)
+
+
+def settings_from_table(table: dict[str, Any], *, project: Path) -> Settings:
+    known = {"name", "version", "description", "package", "dependencies", "flavors", "out"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ProtopactError(f"pyproject.toml: unknown [tool.protopact] key {unknown[0]!r}")
+    defaults = Settings()
+    name = _string(table, "name", defaults.name)
+    if not _NAME.match(name):
+        raise ProtopactError(f"pyproject.toml: [tool.protopact] name {name!r} is not a valid "
+                             "distribution name")
+    version = _string(table, "version", defaults.version)
+    if not _VERSION.match(version):
+        raise ProtopactError(f"pyproject.toml: [tool.protopact] version {version!r} is not a version")
+    dependencies = _strings(table, "dependencies", defaults.dependencies)
+    for requirement in dependencies:
+        if not _REQUIREMENT.match(requirement):
+            raise ProtopactError(f"pyproject.toml: [tool.protopact] dependency {requirement!r} is "
+                                 "not a requirement")
+    flavors = _strings(table, "flavors", defaults.flavors)
+    for flavor in flavors:
+        if flavor not in FLAVORS:
+            raise ProtopactError(f"pyproject.toml: [tool.protopact] flavor {flavor!r} is not one of "
+                                 f"{', '.join(FLAVORS)}")
+    if "protobuf" not in flavors:
+        raise ProtopactError('pyproject.toml: [tool.protopact] flavors must include "protobuf"')
+    settings = Settings(
+        name=name,
+        version=version,
+        description=_string(table, "description", defaults.description),
+        package=_string(table, "package", defaults.package),
+        dependencies=tuple(sorted(set(dependencies))),
+        flavors=tuple(sorted(set(flavors))),
+        out=_inside(project, _string(table, "out", str(defaults.out))),
+    )
+    package = settings.import_name
+    if not package.isidentifier() or keyword.iskeyword(package):
+        raise ProtopactError(f"pyproject.toml: [tool.protopact] package {package!r} is not a Python "
+                             "identifier")
+    return settings
+
+
+def _inside(project: Path, text: str) -> Path:
+    path = Path(text)
+    resolved = (project / path).resolve()
+    if path.is_absolute() or not resolved.is_relative_to(project.resolve()) or resolved == \
+            project.resolve():
+        raise ProtopactError(f"pyproject.toml: [tool.protopact] out {text!r} must be a directory "
+                             "inside the project")
+    return path
+
+
+def _string(table: dict[str, Any], key: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise ProtopactError(f"pyproject.toml: [tool.protopact] {key} must be a string")
+    return value
+
+
+def _strings(table: dict[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = table.get(key, list(default))
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProtopactError(f"pyproject.toml: [tool.protopact] {key} must be a list of strings")
+    return tuple(value)

@@ -1,0 +1,147 @@
+"""The ``python`` renderer: a typed, installable distribution of the contract.
+
+Layout (``pkg`` is ``Settings.import_name``)::
+
+    pyproject.toml                  name, version and requirements from [tool.protopact]
+    pkg/__init__.py  pkg/py.typed   pkg/descriptor_set.binpb (the Image, a breaking baseline)
+    pkg/<proto dirs>/x_pb2.py  x_pb2.pyi  x_pb2_grpc.py  x_pb2_grpc.pyi
+    pkg/event_stream.py             typed event-stream client (when protopact.v1.EventMetadata is in)
+    pkg/betterproto/...             dataclass messages (flavor "betterproto2")
+
+Files that an installed distribution already provides (protobuf's well-known types,
+googleapis-common-protos' ``google/api``, ``google/rpc``, ``google/type``...) are imported from it and
+declared as requirements, never copied; every other file of the Image is generated, imports included.
+Output depends only on the Image, the settings and the generator's versions.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from functools import cache
+from importlib import metadata
+from pathlib import PurePosixPath
+
+from grpc_tools import grpc_version
+
+from ..compile.image import Image
+from ..compile.inputs import EMBEDDED_IMAGE
+from ..config.settings import Settings
+from ..errors import ProtopactError
+from . import env
+from .betterproto import BETTERPROTO_PACKAGE, betterproto_modules
+from .pycodegen import module_path, python_code, python_stubs
+from .pyimports import module_name, packages_of, rewrite_imports
+from .targets import renderer
+
+EVENT_STREAM_MODULE = "event_stream"
+_EVENTS_FILE = "protopact/v1/events.proto"
+_PROVIDERS = ("protobuf", "googleapis-common-protos")
+# Floors for requirements whose generated code does not name a version.
+_GOOGLEAPIS_FLOOR = "googleapis-common-protos>=1.66"
+_TYPING_REQUIREMENTS = ("types-grpcio>=1.0", "types-protobuf>=5.29")
+_GENCODE_VERSION = re.compile(rb"^# Protobuf Python Version: ([0-9][0-9.]*)$", re.MULTILINE)
+
+
+@renderer("python", subdirectory="python")
+def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
+    root = settings.import_name
+    names = [f.name for f in image.files if provider(f.name) is None]
+    if not names:
+        raise ProtopactError("generate: every file is provided by an installed distribution; "
+                             "nothing to generate")
+    _check_importable(names)
+    modules = {**python_code(image, names), **python_stubs(image, names)}
+    module_names = {module_name(p) for p in modules if p.endswith(".py")}
+    packages = packages_of(module_names)
+    files: dict[str, bytes] = {}
+    for path, data in modules.items():
+        text = rewrite_imports(data.decode(), module=module_name(path), root=root,
+                               modules=module_names, packages=packages)
+        files[f"{root}/{path}"] = text.encode()
+    for directory in _directories(modules):
+        files[f"{root}/{directory}/__init__.py"] = b""
+    has_events = _EVENTS_FILE in names and _has_server_streams(image)
+    if has_events:
+        files[f"{root}/{EVENT_STREAM_MODULE}.py"] = env.render(
+            "python", "event_stream.py.j2", package=root)
+    if "betterproto2" in settings.flavors:
+        for path, data in betterproto_modules(image, names, root=root).items():
+            files[f"{root}/{BETTERPROTO_PACKAGE}/{path}"] = data
+    files[f"{root}/__init__.py"] = env.render(
+        "python", "__init__.py.j2", settings=settings, summary=_docstring_text(_summary(settings)),
+        has_events=has_events, event_stream=EVENT_STREAM_MODULE)
+    files[f"{root}/py.typed"] = b""
+    files[f"{root}/{EMBEDDED_IMAGE}"] = image.to_binary()
+    files["pyproject.toml"] = env.render(
+        "python", "pyproject.toml.j2", settings=settings, package=root,
+        requirements=requirements(image, names, settings, modules), summary=_summary(settings))
+    return dict(sorted(files.items()))
+
+
+def _summary(settings: Settings) -> str:
+    return " ".join(settings.description.split()) or \
+        f"Typed Python package of the {settings.name} Protocol Buffers contract."
+
+
+def _docstring_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def requirements(image: Image, names: list[str], settings: Settings,
+                 modules: dict[str, bytes]) -> list[str]:
+    """The generated distribution's requirements, sorted, one per distribution."""
+    found = _GENCODE_VERSION.search(next(d for p, d in modules.items() if p.endswith("_pb2.py")))
+    out = {"protobuf": f"protobuf>={found.group(1).decode()}" if found else "protobuf"}
+    if any(f.service for f in image.files if f.name in names):
+        out["grpcio"] = f"grpcio>={grpc_version.VERSION}"
+    imported = {d for f in image.files if f.name in names for d in f.dependency}
+    if any(provider(d) == "googleapis-common-protos" for d in imported):
+        out["googleapis-common-protos"] = _GOOGLEAPIS_FLOOR
+    if "betterproto2" in settings.flavors:
+        out["betterproto2"] = f"betterproto2>={metadata.version('betterproto2')}"
+    for requirement in _TYPING_REQUIREMENTS + settings.dependencies:
+        out.setdefault(re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0].lower(), requirement)
+    return sorted(out.values(), key=str.lower)
+
+
+def provider(proto: str) -> str | None:
+    """The distribution that ships ``proto``'s Python module, if one of the known providers does."""
+    return _provided().get(proto)
+
+
+@cache
+def _provided() -> dict[str, str]:
+    provided = {}
+    for distribution in _PROVIDERS:
+        for entry in metadata.files(distribution) or ():
+            name = str(entry)
+            if name.startswith("google/") and name.endswith("_pb2.py"):
+                provided[name.removesuffix("_pb2.py") + ".proto"] = distribution
+    return provided
+
+
+def _has_server_streams(image: Image) -> bool:
+    return any(m.server_streaming for f in image.target_files() for s in f.service for m in s.method)
+
+
+def _check_importable(names: list[str]) -> None:
+    for name in names:
+        parts = PurePosixPath(module_path(name)).parts
+        if parts[0] in (EVENT_STREAM_MODULE, BETTERPROTO_PACKAGE):
+            raise ProtopactError(f"{name}: cannot generate a Python module: {parts[0]!r} is "
+                                 "reserved for protopact's own modules in the package")
+        for part in parts:
+            if not part.isidentifier() or keyword.iskeyword(part):
+                raise ProtopactError(f"{name}: cannot generate a Python module: {part!r} is not a "
+                                     "valid Python module name")
+
+
+def _directories(modules: dict[str, bytes]) -> set[str]:
+    out = set()
+    for path in modules:
+        parent = PurePosixPath(path).parent
+        while parent.parts:
+            out.add(parent.as_posix())
+            parent = parent.parent
+    return out

@@ -1,0 +1,157 @@
+"""Writing generated trees: atomic, manifest-tracked, and checkable without writing.
+
+Guarantees:
+- A file is replaced whole (written beside its target, then renamed), never half-written.
+- A tree is first staged completely in a temporary directory beside the output; only then are files
+  moved in one by one. A run that fails while rendering or staging leaves the previous tree intact.
+- ``.protopact-manifest.json`` lists every file the generator wrote, with its digest. A file listed
+  there but no longer generated is removed, unless it was edited since; a file the generator did not
+  write is never touched.
+- Output is deterministic: the manifest is sorted and carries no timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..errors import ProtopactError
+
+MANIFEST = ".protopact-manifest.json"
+
+
+@dataclass(frozen=True)
+class TreeChanges:
+    """What writing (or checking) a tree changes, as paths relative to the output directory."""
+
+    written: tuple[str, ...]  # new or different files
+    removed: tuple[str, ...]  # files generated before and not any more
+    kept: tuple[str, ...]  # files generated before, edited since: left in place
+
+    @property
+    def differs(self) -> tuple[str, ...]:
+        return tuple(sorted(self.written + self.removed))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (a temporary file beside it, then a rename)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def plan_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
+    """Compare ``files`` (relative POSIX path -> content) with the tree under ``out``."""
+    for name in files:
+        _check_relative(name)
+    everything = {**files, MANIFEST: manifest_bytes(files)}
+    written = tuple(sorted(n for n, data in everything.items() if _read(out / n) != data))
+    removed: list[str] = []
+    kept: list[str] = []
+    for name, digest in sorted(_previous(out).items()):
+        path = out / name
+        if name in files or not path.is_file():
+            continue
+        (removed if _digest(path.read_bytes()) == digest else kept).append(name)
+    return TreeChanges(written, tuple(removed), tuple(kept))
+
+
+def write_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
+    """Make ``out`` hold ``files``; see the module docstring for what is guaranteed."""
+    changes = plan_tree(out, files)
+    if not changes.written and not changes.removed:
+        return changes
+    out.mkdir(parents=True, exist_ok=True)
+    final_manifest = manifest_bytes(files)
+    # Until the stale files are gone, the manifest lists old and new files, so that a run
+    # interrupted while moving files in never leaves a generated file unaccounted for.
+    previous = _previous(out)
+    union = {**previous, **{n: _digest(d) for n, d in files.items()}}
+    staged_names = [n for n in changes.written if n != MANIFEST]
+    stage = Path(tempfile.mkdtemp(prefix=".protopact-stage-", dir=out.parent))
+    try:
+        for name in staged_names:
+            target = stage / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[name])
+        write_file(out / MANIFEST, _manifest_json(union))
+        for name in staged_names:
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / name, target)
+        for name in changes.removed:
+            (out / name).unlink()
+            _remove_empty_parents(out, PurePosixPath(name).parent)
+        write_file(out / MANIFEST, final_manifest)
+    except OSError as exc:
+        raise ProtopactError(f"{out}: cannot write the generated tree: {exc}") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return changes
+
+
+def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
+    return _manifest_json({n: _digest(d) for n, d in files.items()})
+
+
+def _manifest_json(digests: Mapping[str, str]) -> bytes:
+    body = {"generator": "protopact", "files": dict(sorted(digests.items()))}
+    return (json.dumps(body, indent=2) + "\n").encode()
+
+
+def _previous(out: Path) -> dict[str, str]:
+    """The files listed in the manifest under ``out``; none when it is missing or unreadable."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        listed = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(listed, dict):
+        return {}
+    safe = {}
+    for name, digest in listed.items():
+        if isinstance(name, str) and isinstance(digest, str) and _is_safe(name):
+            safe[name] = digest
+    return safe
+
+
+def _check_relative(name: str) -> None:
+    if not _is_safe(name):
+        raise ValueError(f"generated path {name!r} is not a relative path inside the output")
+
+
+def _is_safe(name: str) -> bool:
+    """A manifest is data on disk: only plain relative paths inside the output are honoured."""
+    path = PurePosixPath(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _remove_empty_parents(out: Path, parent: PurePosixPath) -> None:
+    while parent.parts:
+        directory = out / parent
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        parent = parent.parent

@@ -1,0 +1,203 @@
+"""``protopact generate``: the writer's guarantees, --check, settings, golden output and odd trees."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from protopact.compile.cache import Cache
+from protopact.compile.inputs import load_input
+from protopact.config.settings import load_settings
+from protopact.render.python import render_python
+from protopact.render.writer import MANIFEST, plan_tree, write_tree
+from tests.conftest import REPO, run
+from tests.conftest import write_tree as write_files
+
+GOLDEN = REPO / "tests" / "golden" / "python_small"
+
+
+def _render(root: Path) -> dict[str, bytes]:
+    image = load_input(".", cwd=root, cache=Cache(None)).image
+    return render_python(image, load_settings(root))
+
+
+def test_golden_python_small() -> None:
+    """Regenerate with PROTOPACT_UPDATE_GOLDEN=1."""
+    files = _render(GOLDEN / "input")
+    expected = GOLDEN / "expected"
+    if os.environ.get("PROTOPACT_UPDATE_GOLDEN") == "1":
+        write_tree(expected, files)
+    assert plan_tree(expected, files).differs == ()
+
+
+def test_output_is_identical_across_runs_and_directories(tmp_path: Path) -> None:
+    copy = write_files(tmp_path / "elsewhere", {
+        str(p.relative_to(GOLDEN / "input")): p.read_bytes()
+        for p in (GOLDEN / "input").rglob("*") if p.is_file()})
+    first, second = _render(GOLDEN / "input"), _render(copy)
+    assert first == second
+    assert not any(str(tmp_path).encode() in data or str(REPO).encode() in data
+                   for data in first.values())
+
+
+def test_imports_are_rewritten_into_the_package() -> None:
+    files = _render(GOLDEN / "input")
+    modern = files["shop_api/legacy/modern_pb2.py"].decode()
+    assert "import shop_api.old_pb2 as old__pb2" in modern
+    assert "'shop_api.legacy.modern_pb2'" in modern
+    shop = files["shop_api/shop/v1/shop_pb2.pyi"].decode()
+    assert "from google.protobuf import timestamp_pb2" in shop
+    assert "from google.rpc import status_pb2" in shop
+    assert not any(name.startswith("shop_api/google/") for name in files)
+    pyproject = files["pyproject.toml"].decode()
+    assert '"googleapis-common-protos>=1.66"' in pyproject and '"grpcio>=' in pyproject
+
+
+def test_repo_generated_tree_is_up_to_date() -> None:
+    result = run("generate", "--check", cwd=REPO)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_check_lists_stale_files_and_writes_nothing(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {"a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nmessage A {}\n'})
+    assert run("generate", cwd=root).exit_code == 0
+    module = root / "generated/python/proto_api/a/v1/a_pb2.py"
+    module.write_text("edited")
+    result = run("generate", "--check", cwd=root)
+    assert result.exit_code == 1
+    assert "generated/python/proto_api/a/v1/a_pb2.py: out of date" in result.stderr
+    assert module.read_text() == "edited"
+    assert run("generate", cwd=root).exit_code == 0
+    assert run("generate", "--check", cwd=root).exit_code == 0
+
+
+def test_stale_generated_files_go_and_foreign_files_stay(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {
+        "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nmessage A {}\n',
+        "b/v1/b.proto": 'syntax = "proto3";\npackage b.v1;\nmessage B {}\n',
+        "generated/python/NOTES.md": "mine",
+    })
+    assert run("generate", cwd=root).exit_code == 0
+    (root / "b/v1/b.proto").unlink()
+    result = run("generate", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert not (root / "generated/python/proto_api/b").exists()
+    assert (root / "generated/python/NOTES.md").read_text() == "mine"
+    manifest = json.loads((root / "generated" / MANIFEST).read_text())
+    assert "python/NOTES.md" not in manifest["files"]
+    assert "python/proto_api/a/v1/a_pb2.py" in manifest["files"]
+
+
+def test_an_edited_stale_file_is_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(out, {"x/one.py": b"1", "x/two.py": b"2"})
+    (out / "x/two.py").write_text("edited")
+    changes = write_tree(out, {"x/one.py": b"1"})
+    assert changes.kept == ("x/two.py",) and (out / "x/two.py").read_text() == "edited"
+
+
+def test_a_failed_render_leaves_the_previous_tree(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {"a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nmessage A {}\n'})
+    assert run("generate", cwd=root).exit_code == 0
+    before = {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()}
+    (root / "a/v1/a.proto").write_text('syntax = "proto3";\npackage a.v1;\nmessage A { B b = 1; }\n')
+    result = run("generate", cwd=root)
+    assert result.exit_code == 1 and '"B" is not defined' in result.stderr
+    assert {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".protopact-stage-*"))
+
+
+def test_an_interrupted_write_leaves_whole_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": b"old a", "b.py": b"old b"})
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("protopact.render.writer.os.replace", failing_replace)
+    with pytest.raises(Exception, match="cannot write the generated tree"):
+        write_tree(out, {"a.py": b"new a", "b.py": b"new b", "c.py": b"new c"})
+    assert (out / "b.py").read_bytes() in (b"old b", b"new b")
+    assert not list(tmp_path.glob(".protopact-stage-*"))
+    manifest = json.loads((out / MANIFEST).read_text())["files"]
+    assert {"a.py", "b.py", "c.py"} <= set(manifest)  # nothing written is unaccounted for
+
+
+def test_keyword_names_nested_messages_and_editions_import(tmp_path: Path) -> None:
+    files = _render(GOLDEN / "input")
+    stub = files["shop_api/shop/v1/shop_pb2.pyi"].decode()
+    assert "class Article(" in stub and "label" in stub
+    assert "shop_api/old_pb2.py" in files and "shop_api/legacy/modern_pb2.pyi" in files
+
+
+def test_casttype_number_reused_by_another_extension(tmp_path: Path) -> None:
+    """googleapis' operation_response_field shares number 1151 with mypy-protobuf's casttype."""
+    root = write_files(tmp_path, {
+        "google/cloud/ops.proto": """
+            syntax = "proto3";
+            package google.cloud;
+            import "google/protobuf/descriptor.proto";
+            extend google.protobuf.FieldOptions { string operation_response_field = 1151; }
+            """,
+        "compute/v1/compute.proto": """
+            syntax = "proto3";
+            package compute.v1;
+            import "google/cloud/ops.proto";
+            message Operation { string name = 1 [(google.cloud.operation_response_field) = "name"]; }
+            """,
+    })
+    files = _render(root)
+    assert "name: _builtins.str" in files["proto_api/compute/v1/compute_pb2.pyi"].decode()
+
+
+def test_invalid_module_names_are_one_line_errors(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {"class/v1/a.proto": 'syntax = "proto3";\nmessage A {}\n'})
+    result = run("generate", cwd=root)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("class/v1/a.proto: cannot generate a Python module: 'class' is "
+                                     "not a valid Python module name")
+
+
+@pytest.mark.parametrize("table, message", [
+    ('out = "../elsewhere"', "must be a directory inside the project"),
+    ('flavors = ["protobuf", "pydantic"]', "flavor 'pydantic' is not one of"),
+    ('name = "bad name"', "is not a valid distribution name"),
+    ('colour = "red"', "unknown [tool.protopact] key 'colour'"),
+])
+def test_bad_settings(tmp_path: Path, table: str, message: str) -> None:
+    root = write_files(tmp_path, {"a.proto": 'syntax = "proto3";\nmessage A {}\n',
+                                  "pyproject.toml": f"[tool.protopact]\n{table}\n"})
+    result = run("generate", cwd=root)
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+
+
+def test_betterproto2_flavor(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {
+        "pyproject.toml": '[tool.protopact]\nname = "bp"\nflavors = ["protobuf", "betterproto2"]\n',
+        "shop/v1/shop.proto": """
+            syntax = "proto3";
+            package shop.v1;
+            message Article { string id = 1; map<string, int64> stock = 2; }
+            """,
+    })
+    out = tmp_path / "out"
+    write_tree(out, _render(root))
+    assert '"betterproto2>=' in (out / "pyproject.toml").read_text()
+    script = ("from bp.betterproto.shop.v1 import Article\n"
+              "a = Article(id='x', stock={'oslo': 3})\n"
+              "assert Article.parse(bytes(a)) == a\n"
+              "from bp.shop.v1.shop_pb2 import Article as Pb\n"
+              "assert Pb.FromString(bytes(a)).stock['oslo'] == 3\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=out, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
