@@ -1,0 +1,1 @@
+"""The REST/JSON and gRPC-Web gateway in front of a gRPC upstream."""

@@ -1,0 +1,30 @@
+"""Running the gateway under uvicorn, with the access log on stderr as JSON lines."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+import uvicorn
+
+from ..compile.image import Image
+from ..errors import ProtopactError
+from .app import ACCESS_LOG, GatewaySettings, create_app
+
+
+def serve(image: Image, *, upstream: str, host: str, port: int, max_body_bytes: int,
+          cors_origins: tuple[str, ...], announce: Callable[[str], None]) -> None:
+    """Serve until interrupted; a malformed ``upstream`` is a one-line error."""
+    name, _, port_text = upstream.rpartition(":")
+    if not name or not port_text.isdigit():
+        raise ProtopactError(f"--upstream {upstream!r}: expected HOST:PORT")
+    settings = GatewaySettings(max_body_bytes=max_body_bytes, cors_origins=cors_origins)
+    app = create_app(image, upstream=upstream, settings=settings)
+    handler = logging.StreamHandler(sys.stderr)
+    ACCESS_LOG.addHandler(handler)
+    ACCESS_LOG.setLevel(logging.INFO)
+    ACCESS_LOG.propagate = False
+    announce(f"gateway on http://{host}:{port} -> grpc://{upstream}")
+    # uvicorn's own access log prints query strings, which may carry secrets; ours does not.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")

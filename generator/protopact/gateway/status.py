@@ -1,0 +1,118 @@
+"""Errors over HTTP: ``google.rpc.Status`` JSON bodies and the gRPC → HTTP status mapping.
+
+Every error the gateway answers with, its own or the upstream's, is a ``google.rpc.Status`` in
+ProtoJSON (``code``, ``message``, ``details`` as ``Any`` with ``@type``). Details are decoded with the
+Image's pool first (so ``protopact.v1.ErrorDetail`` shows as JSON), then the default pool
+(``google.rpc.*``); a detail of an unknown type keeps its base64 ``value``. A rate-limit answer carries
+``Retry-After`` in whole seconds, from an ``ErrorDetail.retry_after`` when the upstream sent one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+from google.protobuf import any_pb2, descriptor_pool, json_format, message_factory
+from google.protobuf.message import DecodeError
+from google.rpc import status_pb2
+
+HTTP_STATUS: Mapping[grpc.StatusCode, int] = {
+    grpc.StatusCode.OK: 200,
+    grpc.StatusCode.CANCELLED: 499,
+    grpc.StatusCode.UNKNOWN: 500,
+    grpc.StatusCode.INVALID_ARGUMENT: 400,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
+    grpc.StatusCode.FAILED_PRECONDITION: 400,
+    grpc.StatusCode.ABORTED: 409,
+    grpc.StatusCode.OUT_OF_RANGE: 400,
+    grpc.StatusCode.UNIMPLEMENTED: 501,
+    grpc.StatusCode.INTERNAL: 500,
+    grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.DATA_LOSS: 500,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+}
+# Without an ErrorDetail.retry_after, a client is told to wait this long before retrying.
+DEFAULT_RETRY_AFTER_SECONDS = 1
+_BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
+_ERROR_DETAIL = "protopact.v1.ErrorDetail"
+_STATUS_DETAILS_KEY = "grpc-status-details-bin"
+
+
+@dataclass(frozen=True)
+class HttpError(Exception):
+    """An error ready to send: HTTP status, ``google.rpc.Status`` JSON and extra headers."""
+
+    http_status: int
+    body: Mapping[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def content(self) -> bytes:
+        return json.dumps(self.body, separators=(",", ":")).encode()
+
+
+def bad_request(message: str, field: str = "") -> HttpError:
+    """400 naming the offending field (a ``google.rpc.BadRequest`` detail) when there is one."""
+    body: dict[str, Any] = {"code": grpc.StatusCode.INVALID_ARGUMENT.value[0], "message": message}
+    if field:
+        body["details"] = [{"@type": _BAD_REQUEST,
+                            "fieldViolations": [{"field": field, "description": message}]}]
+    return HttpError(400, body)
+
+
+def gateway_error(http_status: int, code: grpc.StatusCode, message: str,
+                  headers: Mapping[str, str] | None = None) -> HttpError:
+    return HttpError(http_status, {"code": code.value[0], "message": message}, dict(headers or {}))
+
+
+def from_rpc_error(error: grpc.aio.AioRpcError, pool: descriptor_pool.DescriptorPool) -> HttpError:
+    """The HTTP form of an upstream error, rich details included when the upstream sent them."""
+    code = error.code()
+    body: dict[str, Any] = {"code": code.value[0], "message": error.details() or ""}
+    details = [_any_to_json(a, pool) for a in _status_details(error.trailing_metadata() or ())]
+    if details:
+        body["details"] = details
+    http_status = HTTP_STATUS.get(code, 500)
+    headers = {}
+    if http_status == 429:
+        headers["Retry-After"] = str(_retry_after(details))
+    return HttpError(http_status, body, headers)
+
+
+def _status_details(metadata: Iterable[tuple[str, Any]]) -> list[any_pb2.Any]:
+    for key, value in metadata:
+        if key == _STATUS_DETAILS_KEY and isinstance(value, bytes):
+            try:
+                return list(status_pb2.Status.FromString(value).details)
+            except DecodeError:  # a malformed trailer from the upstream must not hide its error
+                return []
+    return []
+
+
+def _any_to_json(detail: any_pb2.Any, pool: descriptor_pool.DescriptorPool) -> dict[str, Any]:
+    name = detail.type_url.rpartition("/")[2]
+    for candidate in (pool, descriptor_pool.Default()):
+        try:
+            cls = message_factory.GetMessageClass(candidate.FindMessageTypeByName(name))
+            message = cls.FromString(detail.value)
+            return {"@type": detail.type_url,
+                    **json_format.MessageToDict(message, descriptor_pool=candidate)}
+        except (KeyError, DecodeError, json_format.Error):  # try the next pool, then keep raw bytes
+            continue
+    return {"@type": detail.type_url, "value": base64.b64encode(detail.value).decode()}
+
+
+def _retry_after(details: list[dict[str, Any]]) -> int:
+    for detail in details:
+        if detail["@type"].endswith("/" + _ERROR_DETAIL) and "retryAfter" in detail:
+            seconds = float(detail["retryAfter"].rstrip("s"))
+            return max(1, math.ceil(seconds))
+    return DEFAULT_RETRY_AFTER_SECONDS

@@ -1,0 +1,226 @@
+"""REST ↔ gRPC transcoding for one route, through ``json_format`` and the Image's descriptor pool.
+
+A request message is built in the order the HTTP rule spec implies: the JSON body (the whole message
+for ``body: "*"``, else the named field), then the query string (the remaining fields, dotted paths for
+nested ones, repeated keys for repeated fields), then the path variables, which win. Anything the
+mapping rejects, i.e. malformed JSON, unknown fields or parameters, wrong types, bad path values,
+raises a 400 :class:`HttpError` naming the field; never another exception.
+
+Presence survives the trip: a field the body omits stays unset, so proto3 ``optional`` and the
+``Update*``/wrapper types tell "omitted" from "set to the zero value". On a PATCH binding whose
+request has a ``FieldMask`` the client did not send, the mask is derived from the fields the body
+sets. Responses are exactly ``json_format.MessageToDict`` (``response_body`` selects a field).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from google.protobuf import descriptor_pool, json_format, message_factory
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import Message
+
+from ..render.jsonschema import WRAPPERS, is_inlined, is_map
+from ..schema.http import PATH_MESSAGES, HttpRoute
+from .status import bad_request
+
+_FIELD_MASK = "google.protobuf.FieldMask"
+_EVENT_METADATA = "protopact.v1.EventMetadata"
+_FAILED_FIELD = re.compile(r"Failed to parse (\w+) field")
+_UNKNOWN_FIELD = re.compile(r'no field named "([^"]+)" at "([^"]+)"')
+
+
+class Transcoder:
+    """Builds requests and encodes responses for one :class:`HttpRoute`."""
+
+    def __init__(self, route: HttpRoute, pool: descriptor_pool.DescriptorPool) -> None:
+        self.route = route
+        self.pool = pool
+        self.request_class = message_factory.GetMessageClass(route.method.input_type)
+        self.response_class = message_factory.GetMessageClass(route.method.output_type)
+        self._path_fields = {v.field for v in route.binding.path_template.variables}
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def request(self, path_values: Mapping[str, str], query: Iterable[tuple[str, str]],
+                body: bytes) -> Message:
+        message = self.request_class()
+        body_json = self._body_json(body)
+        if body_json is not None:
+            target = self.route.binding.body
+            self._merge(message, body_json if target == "*" else {target: body_json})
+        self._merge(message, self._query_json(query))
+        self._merge(message, _nested({tuple(k.split(".")): self._text_value(k.split("."), [v])
+                                      for k, v in path_values.items()}))
+        if self.route.binding.verb == "PATCH" and isinstance(body_json, dict):
+            self._derive_field_mask(message, body_json)
+        return message
+
+    def _body_json(self, body: bytes) -> Any:
+        if not body.strip():
+            return None
+        if not self.route.binding.body:
+            raise bad_request(f"{self.route.binding.verb} {self.route.binding.path} takes no body")
+        try:
+            value = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise bad_request(f"The body is not valid JSON: {exc}") from None
+        if self.route.binding.body == "*" and not isinstance(value, dict):
+            raise bad_request("The body must be a JSON object")
+        return value
+
+    def _query_json(self, query: Iterable[tuple[str, str]]) -> dict[str, Any]:
+        grouped: dict[str, list[str]] = {}
+        for key, value in query:
+            grouped.setdefault(key, []).append(value)
+        leaves = {}
+        for key, values in grouped.items():
+            path = key.split(".")
+            if self.route.binding.body == "*" or key in self._path_fields or (
+                    path[0] == self.route.binding.body):
+                raise bad_request(f'Unknown query parameter "{key}"', key)
+            leaves[tuple(path)] = self._text_value(path, values)
+        return _nested(leaves)
+
+    def _text_value(self, path: list[str], values: list[str]) -> Any:
+        """The JSON value that the URL text ``values`` stand for at field ``path``."""
+        key = ".".join(path)
+        field = _field_at(self.route.method.input_type, path, key)
+        if is_map(field) or (field.message_type is not None
+                             and field.message_type.full_name not in PATH_MESSAGES):
+            raise bad_request(f'Field "{key}" cannot be set from the URL', key)
+        if field.is_repeated:
+            return [_text_to_json(field, v, key) for v in values]
+        if len(values) > 1:
+            raise bad_request(f'Field "{key}" is not repeated but was given {len(values)} times', key)
+        return _text_to_json(field, values[0], key)
+
+    def _merge(self, message: Message, value: dict[str, Any]) -> None:
+        if not value:
+            return
+        try:
+            json_format.ParseDict(value, message, descriptor_pool=self.pool)
+        except (json_format.ParseError, ValueError, TypeError, AttributeError, RecursionError) as exc:
+            text = str(exc).split("\n")[0]
+            raise bad_request(text, _field_named_in(text)) from None
+
+    def _derive_field_mask(self, message: Message, body_json: dict[str, Any]) -> None:
+        masks = [f for f in message.DESCRIPTOR.fields
+                 if f.message_type is not None and f.message_type.full_name == _FIELD_MASK
+                 and not f.is_repeated]
+        if len(masks) != 1 or message.HasField(masks[0].name):
+            return
+        mask_field, body = masks[0], self.route.binding.body
+        root: Descriptor
+        if body == "*":
+            root, root_json = cast(Descriptor, message.DESCRIPTOR), body_json
+            skip = {mask_field.name, *self._path_fields}
+        else:
+            field = message.DESCRIPTOR.fields_by_name[body]
+            if field.message_type is None:
+                return
+            root, root_json, skip = cast(Descriptor, field.message_type), body_json, set()
+        paths = [p for p in _set_paths(root, root_json) if p.split(".")[0] not in skip]
+        getattr(message, mask_field.name).paths.extend(paths)
+
+    # -- responses ------------------------------------------------------------------------------
+
+    def response_json(self, message: Message) -> Any:
+        name = self.route.binding.response_body
+        if not name:
+            return self.to_dict(message)
+        field = message.DESCRIPTOR.fields_by_name[name]
+        if field.message_type is not None and not field.is_repeated:
+            return self.to_dict(getattr(message, name))
+        return json_format.MessageToDict(message, always_print_fields_with_no_presence=True,
+                                         descriptor_pool=self.pool)[field.json_name]
+
+    def to_dict(self, message: Message) -> Any:
+        return message_json(message, self.pool)
+
+
+def message_json(message: Message, pool: descriptor_pool.DescriptorPool) -> Any:
+    """The ProtoJSON value of ``message``, exactly ``json_format.MessageToDict``'s; ``Any`` payloads
+    resolved in ``pool``."""
+    return json_format.MessageToDict(message, descriptor_pool=pool)
+
+
+def encode_json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def ack_id_of(message: Message) -> str:
+    """The ack id of an event (its top-level ``protopact.v1.EventMetadata``), or ``""``."""
+    for field in message.DESCRIPTOR.fields:
+        if (field.message_type is not None and field.message_type.full_name == _EVENT_METADATA
+                and not field.is_repeated and message.HasField(field.name)):
+            return str(getattr(message, field.name).ack_id)
+    return ""
+
+
+def _field_at(message: Descriptor, path: list[str], key: str) -> FieldDescriptor:
+    """The field at a dotted path; each part may be the proto name or the JSON name."""
+    field: FieldDescriptor | None = None
+    for part in path:
+        if field is not None:
+            if field.message_type is None or field.is_repeated or is_inlined(field.message_type):
+                raise bad_request(f'Unknown field "{key}"', key)
+            message = field.message_type
+        field = message.fields_by_name.get(part) or message.fields_by_camelcase_name.get(part)
+        if field is None or field.json_name != part and field.name != part:
+            raise bad_request(f'Unknown field "{key}"', key)
+    assert field is not None
+    return field
+
+
+def _text_to_json(field: FieldDescriptor, text: str, key: str) -> Any:
+    """URL text as the JSON value ``json_format`` expects (it takes numbers and enums as strings)."""
+    if field.message_type is not None and field.message_type.full_name in WRAPPERS:
+        field = field.message_type.fields_by_name["value"]
+    if field.type == FieldDescriptor.TYPE_BOOL:
+        if text not in ("true", "false"):
+            raise bad_request(f'Field "{key}" must be true or false, not "{text}"', key)
+        return text == "true"
+    return text
+
+
+def _nested(leaves: Mapping[tuple[str, ...], Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in leaves.items():
+        node = out
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise bad_request(f'Field "{".".join(path)}" conflicts with "{part}"', ".".join(path))
+            node = child
+        if isinstance(node.get(path[-1]), dict):
+            raise bad_request(f'Field "{".".join(path)}" is set twice', ".".join(path))
+        node[path[-1]] = value
+    return out
+
+
+def _set_paths(message: Descriptor, value: dict[str, Any], prefix: str = "") -> list[str]:
+    """FieldMask paths (proto names) of the fields a JSON object sets; sub-messages recursed into."""
+    paths = []
+    for key, item in value.items():
+        field = message.fields_by_name.get(key) or message.fields_by_camelcase_name.get(key)
+        if field is None:
+            continue
+        path = prefix + field.name
+        if (isinstance(item, dict) and item and field.message_type is not None
+                and not is_map(field) and not is_inlined(field.message_type)):
+            paths.extend(_set_paths(field.message_type, item, path + "."))
+        else:
+            paths.append(path)
+    return paths
+
+
+def _field_named_in(text: str) -> str:
+    """The field a ``json_format`` error names, as a dotted path, or ``""``."""
+    unknown = _UNKNOWN_FIELD.search(text)
+    if unknown:
+        return ".".join([*unknown.group(2).split(".")[1:], unknown.group(1)])
+    return ".".join(_FAILED_FIELD.findall(text))

@@ -1,0 +1,213 @@
+"""JSON Schema (2020-12) of the ProtoJSON mapping, one schema per message, built as data.
+
+The schemas describe exactly what ``google.protobuf.json_format.MessageToDict`` produces: properties
+under their ``json_name``; 64-bit integers as decimal strings; enums by name; bytes as base64;
+``float``/``double`` as numbers or ``"NaN"``/``"Infinity"``/``"-Infinity"``; the well-known types in
+their special forms (``Timestamp`` RFC 3339, ``Duration`` ``"1.5s"``, wrappers as their bare value,
+``FieldMask`` a comma-separated string, ``Struct``/``Value``/``ListValue`` free JSON, ``Any`` an
+object with ``@type``); maps as objects; proto3 ``optional`` fields and wrappers are nullable, since
+``null`` is how a client says "not set". The well-known types are inlined; every other message is a
+``$ref`` whose target the caller chooses (``#/components/schemas/…`` in OpenAPI, a sibling file for
+the standalone schemas), so one function serves both. Output is deterministic: properties follow field
+declaration order and type lists are sorted by full name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+
+from ..compile.image import Image
+from ..schema.source import Sources
+
+Schema = dict[str, Any]
+RefFor = Callable[[str], str]
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+_INT32 = {"type": "integer", "format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}
+_UINT32 = {"type": "integer", "format": "uint32", "minimum": 0, "maximum": 2**32 - 1}
+_INT64 = {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$"}
+_UINT64 = {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}
+_FLOAT = {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]}]}
+_T = FieldDescriptor
+_SCALARS: Mapping[int, Schema] = {
+    _T.TYPE_INT32: _INT32, _T.TYPE_SINT32: _INT32, _T.TYPE_SFIXED32: _INT32,
+    _T.TYPE_UINT32: _UINT32, _T.TYPE_FIXED32: _UINT32,
+    _T.TYPE_INT64: _INT64, _T.TYPE_SINT64: _INT64, _T.TYPE_SFIXED64: _INT64,
+    _T.TYPE_UINT64: _UINT64, _T.TYPE_FIXED64: _UINT64,
+    _T.TYPE_FLOAT: _FLOAT, _T.TYPE_DOUBLE: _FLOAT,
+    _T.TYPE_BOOL: {"type": "boolean"},
+    _T.TYPE_STRING: {"type": "string"},
+    _T.TYPE_BYTES: {"type": "string", "contentEncoding": "base64"},
+}
+_MAP_KEY_PATTERNS: Mapping[int, str] = {
+    **{t: "^-?[0-9]+$" for t in (_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32, _T.TYPE_INT64,
+                                 _T.TYPE_SINT64, _T.TYPE_SFIXED64)},
+    **{t: "^[0-9]+$" for t in (_T.TYPE_UINT32, _T.TYPE_FIXED32, _T.TYPE_UINT64, _T.TYPE_FIXED64)},
+    _T.TYPE_BOOL: "^(true|false)$",
+}
+_SPECIAL_TYPES: Mapping[str, Schema] = {
+    "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
+    "google.protobuf.Duration": {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,9})?s$"},
+    "google.protobuf.FieldMask": {"type": "string"},
+    "google.protobuf.Struct": {"type": "object"},
+    "google.protobuf.Value": {},
+    "google.protobuf.ListValue": {"type": "array"},
+    "google.protobuf.Empty": {"type": "object", "maxProperties": 0},
+    "google.protobuf.Any": {"type": "object", "properties": {"@type": {"type": "string"}},
+                            "required": ["@type"]},
+}
+WRAPPERS = frozenset(f"google.protobuf.{name}Value" for name in (
+    "Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes"))
+
+
+def is_inlined(message: Descriptor) -> bool:
+    """Well-known types with a special JSON form are inlined rather than referenced."""
+    return message.full_name in _SPECIAL_TYPES or message.full_name in WRAPPERS
+
+
+def is_map(field: FieldDescriptor) -> bool:
+    return field.message_type is not None and field.message_type.GetOptions().map_entry
+
+
+def is_proto3_optional(field: FieldDescriptor) -> bool:
+    """A scalar with explicit presence outside a real oneof: ``null``/omitted differs from zero."""
+    oneof = field.containing_oneof
+    synthetic = oneof is not None and len(oneof.fields) == 1 and oneof.name == "_" + field.name
+    return (field.has_presence and field.type != _T.TYPE_MESSAGE and not field.is_repeated
+            and (oneof is None or synthetic))
+
+
+def _nullable(schema: Schema) -> Schema:
+    if "type" in schema:
+        return {**schema, "type": [schema["type"], "null"]}
+    return {"anyOf": [*schema["anyOf"], {"type": "null"}]}
+
+
+def value_schema(field: FieldDescriptor, ref: RefFor) -> Schema:
+    """The schema of one value of ``field`` (an item when repeated)."""
+    if field.enum_type is not None:
+        if field.enum_type.full_name == "google.protobuf.NullValue":
+            return {"type": "null"}
+        return {"type": "string", "enum": [v.name for v in field.enum_type.values]}
+    if field.message_type is None:
+        return dict(_SCALARS[field.type])
+    name = field.message_type.full_name
+    if name in WRAPPERS:
+        return _nullable(value_schema(field.message_type.fields_by_name["value"], ref))
+    if name in _SPECIAL_TYPES:
+        return dict(_SPECIAL_TYPES[name])
+    return {"$ref": ref(name)}
+
+
+def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "") -> Schema:
+    if is_map(field):
+        assert field.message_type is not None
+        key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
+        schema: Schema = {"type": "object", "additionalProperties": value_schema(value, ref)}
+        if key.type in _MAP_KEY_PATTERNS:
+            schema["propertyNames"] = {"pattern": _MAP_KEY_PATTERNS[key.type]}
+    elif field.is_repeated:
+        schema = {"type": "array", "items": value_schema(field, ref)}
+    else:
+        schema = value_schema(field, ref)
+        if is_proto3_optional(field):
+            schema = _nullable(schema)
+    if description:
+        schema["description"] = description
+    if field.GetOptions().deprecated:
+        schema["deprecated"] = True
+    return schema
+
+
+def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, str]) -> Schema:
+    """The object schema of a (non-inlined) message."""
+    properties = {f.json_name: field_schema(f, ref, descriptions.get(f.full_name, ""))
+                  for f in message.fields}
+    schema: Schema = {"type": "object", "title": message.name}
+    if descriptions.get(message.full_name):
+        schema["description"] = descriptions[message.full_name]
+    schema["properties"] = properties
+    schema["additionalProperties"] = False
+    if message.GetOptions().deprecated:
+        schema["deprecated"] = True
+    return schema
+
+
+def referenced_messages(roots: Iterable[Descriptor]) -> list[Descriptor]:
+    """``roots`` and every message they reach, sorted by full name; inlined types and map entries left
+    out (a map's value type is followed)."""
+    seen: dict[str, Descriptor] = {}
+    stack = list(roots)
+    while stack:
+        message = stack.pop()
+        if message.full_name in seen or is_inlined(message):
+            continue
+        if not message.GetOptions().map_entry:
+            seen[message.full_name] = message
+        stack.extend(f.message_type for f in message.fields if f.message_type is not None)
+    return [seen[name] for name in sorted(seen)]
+
+
+def target_messages(image: Image) -> Iterator[Descriptor]:
+    """Every message declared in a target file, nested ones included. Vendored Google files (e.g.
+    ``google/api/http.proto`` as a module of its own) are not part of the contract's JSON face."""
+    def walk(messages: Iterable[Descriptor]) -> Iterator[Descriptor]:
+        for message in messages:
+            yield message
+            yield from walk(message.nested_types)
+
+    for file in image.target_files():
+        if not file.package.startswith("google."):
+            yield from walk(image.pool.FindFileByName(file.name).message_types_by_name.values())
+
+
+def descriptions(image: Image) -> dict[str, str]:
+    """Leading comments by full element name (messages, fields, enums, services, methods)."""
+    sources = Sources(image.files)
+    out: dict[str, str] = {}
+
+    def add(name: str, file: str, path: tuple[int, ...]) -> None:
+        text = sources[file].leading_comment(path).strip()
+        if text:
+            # a comment's lines start with the space after "//"
+            out[name] = "\n".join(line.removeprefix(" ").rstrip() for line in text.splitlines())
+
+    def walk_messages(messages: Iterable[Any], prefix: str, file: str, path: tuple[int, ...]) -> None:
+        for i, message in enumerate(messages):
+            name, here = f"{prefix}.{message.name}", (*path, i)
+            add(name, file, here)
+            for j, field in enumerate(message.field):
+                add(f"{name}.{field.name}", file, (*here, 2, j))
+            walk_messages(message.nested_type, name, file, (*here, 3))
+
+    for file in image.files:
+        prefix = file.package
+        walk_messages(file.message_type, prefix, file.name, (4,))
+        for i, service in enumerate(file.service):
+            add(f"{prefix}.{service.name}", file.name, (6, i))
+            for j, method in enumerate(service.method):
+                add(f"{prefix}.{service.name}.{method.name}", file.name, (6, i, 2, j))
+    return {name.lstrip("."): text for name, text in out.items()}
+
+
+def schema_file_name(full_name: str) -> str:
+    return f"{full_name}.json"
+
+
+def render_json_schemas(image: Image, *, prefix: str = "schemas/") -> dict[str, bytes]:
+    """One standalone 2020-12 schema per message; references point at sibling files."""
+    texts = descriptions(image)
+    out: dict[str, bytes] = {}
+    for message in referenced_messages(target_messages(image)):
+        schema = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_file_name(message.full_name),
+                  **message_schema(message, schema_file_name, texts)}
+        out[prefix + schema_file_name(message.full_name)] = dump_json(schema)
+    return out
+
+
+def dump_json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()

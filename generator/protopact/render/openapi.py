@@ -1,0 +1,250 @@
+"""The ``openapi`` target: OpenAPI 3.1, one JSON Schema per message and the route table.
+
+Everything is built as data from the HTTP-binding model (:func:`protopact.schema.http.http_routes`),
+the same one the gateway serves, then dumped: ``openapi.yaml`` with ``yaml.safe_dump``,
+``routes.json`` and ``schemas/<full.Name>.json`` as indented JSON. The output is deterministic: paths
+and component schemas sorted by name, operations and properties in declaration order.
+
+Each binding is one operation: path parameters for the template's variables, query parameters for
+the request fields neither the path nor the body binds (dotted JSON names for nested fields), the
+body (the whole request for ``body: "*"``), the success response (201 creating POST, 204 empty, 200
+otherwise; server streams as ``text/event-stream`` or ``application/x-ndjson``), the shared error
+responses as ``google.rpc.Status`` (429 with ``Retry-After``), the bearer security scheme, the
+method's deprecation and its comments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.rpc import status_pb2
+
+from ..compile.image import Image
+from ..config.settings import Settings
+from ..errors import ProtopactError
+from ..schema.http import (
+    DEFAULT_SETTINGS,
+    PATH_MESSAGES,
+    HttpRoute,
+    HttpSettings,
+    PathTemplate,
+    Variable,
+    field_at,
+    http_routes,
+)
+from .jsonschema import (
+    WRAPPERS,
+    Schema,
+    descriptions,
+    dump_json,
+    field_schema,
+    is_inlined,
+    is_map,
+    message_schema,
+    referenced_messages,
+    render_json_schemas,
+    target_messages,
+    value_schema,
+)
+from .targets import renderer
+
+OPENAPI_VERSION = "3.1.0"
+_OPERATION_KEYS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+_STATUS = status_pb2.Status.DESCRIPTOR.full_name
+# Query parameters reach this deep into nested messages; deeper fields are only set by a body.
+_MAX_QUERY_DEPTH = 3
+_ERRORS: Mapping[str, str] = {
+    "400": "The request is invalid; the details name the field. Do not retry unchanged.",
+    "401": "The bearer token is missing or invalid.",
+    "403": "The caller may not do this.",
+    "404": "The resource does not exist.",
+    "429": "Too many requests; retry after the number of seconds in Retry-After.",
+    "default": "An error, as a google.rpc.Status.",
+}
+
+
+def _ref(name: str) -> str:
+    return f"#/components/schemas/{name}"
+
+
+@renderer("openapi", subdirectory="openapi")
+def render_openapi(image: Image, settings: Settings) -> dict[str, bytes]:
+    """``openapi.yaml``, ``routes.json`` and ``schemas/*.json`` for ``image``."""
+    routes = http_routes(image)
+    document = build_openapi(image, routes, title=settings.name, version=settings.version,
+                             description=settings.description)
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return {"openapi.yaml": text.encode(), "routes.json": dump_json(route_table(routes)),
+            **render_json_schemas(image)}
+
+
+def route_table(routes: tuple[HttpRoute, ...]) -> list[dict[str, Any]]:
+    """The binding table: which HTTP route reaches which RPC, and how."""
+    return [{"operationId": r.operation_id, "rpc": r.method.full_name, "grpcPath": r.grpc_path,
+             "verb": r.binding.verb, "path": r.binding.path, "body": r.binding.body,
+             "responseBody": r.binding.response_body, "additional": r.binding.is_additional,
+             "index": r.binding.index, "serverStreaming": r.server_streaming,
+             "successStatus": r.success_status()} for r in routes]
+
+
+def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, title: str,
+                  version: str, description: str = "",
+                  http: HttpSettings = DEFAULT_SETTINGS) -> dict[str, Any]:
+    routes = http_routes(image, settings=http) if routes is None else routes
+    texts = descriptions(image)
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        verb = route.binding.verb.lower()
+        if verb not in _OPERATION_KEYS:
+            continue  # a custom verb has no OpenAPI operation; the gateway still serves it
+        item = paths.setdefault(openapi_path(route.binding.path_template), {})
+        if verb in item:
+            raise ProtopactError(f"{route.method.full_name}: {route.binding.verb} "
+                                 f"{route.binding.path} is already bound to another method")
+        item[verb] = _operation(route, texts)
+    messages = referenced_messages([*target_messages(image), status_pb2.Status.DESCRIPTOR])
+    info: dict[str, Any] = {"title": title, "version": version}
+    if description:
+        info["description"] = description
+    services = sorted({r.method.containing_service for r in routes}, key=lambda s: s.full_name)
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": info,
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "security": [{"bearerAuth": []}],
+        "tags": [_tag(s.name, texts.get(s.full_name, "")) for s in services],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": {m.full_name: message_schema(m, _ref, texts) for m in messages},
+            "responses": {_error_name(code): _error_response(code, text)
+                          for code, text in _ERRORS.items()},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def openapi_path(template: PathTemplate) -> str:
+    """The OpenAPI form of a template: each variable one ``{dotted.field}`` parameter."""
+    parts = [f"{{{s.field}}}" if isinstance(s, Variable) else s for s in template.segments]
+    return "/" + "/".join(parts) + (":" + template.verb if template.verb else "")
+
+
+def _first_sentence(text: str) -> str:
+    paragraph = " ".join(text.split("\n\n")[0].split())
+    head, dot, _ = paragraph.partition(". ")
+    return head + dot.strip()
+
+
+def _tag(name: str, text: str) -> dict[str, str]:
+    return {"name": name, "description": text} if text else {"name": name}
+
+
+def _operation(route: HttpRoute, texts: Mapping[str, str]) -> dict[str, Any]:
+    method, binding = route.method, route.binding
+    text = texts.get(method.full_name, "")
+    operation: dict[str, Any] = {"operationId": route.operation_id,
+                                 "tags": [method.containing_service.name]}
+    if text:
+        operation["summary"] = _first_sentence(text)
+        operation["description"] = text
+    parameters = [*_path_parameters(route, texts), *_query_parameters(route, texts)]
+    if parameters:
+        operation["parameters"] = parameters
+    if binding.body:
+        request = method.input_type
+        schema = ({"$ref": _ref(request.full_name)} if binding.body == "*" else
+                  field_schema(request.fields_by_name[binding.body], _ref))
+        operation["requestBody"] = {"required": binding.body != "*",
+                                    "content": {"application/json": {"schema": schema}}}
+    operation["responses"] = {str(route.success_status()): _success(route),
+                              **{code: {"$ref": f"#/components/responses/{_error_name(code)}"}
+                                 for code in _ERRORS}}
+    if method.GetOptions().deprecated:
+        operation["deprecated"] = True
+    return operation
+
+
+def _success(route: HttpRoute) -> dict[str, Any]:
+    status = route.success_status()
+    if status == 204:
+        return {"description": "Done; the response is empty."}
+    output = route.method.output_type
+    name = route.binding.response_body
+    schema = (field_schema(output.fields_by_name[name], _ref) if name
+              else {"$ref": _ref(output.full_name)})
+    if route.server_streaming:
+        return {"description": "A stream of messages: Server-Sent Events (the event's ack id as "
+                               "the SSE id) or newline-delimited JSON, by Accept.",
+                "content": {"text/event-stream": {"schema": {"type": "string"}},
+                            "application/x-ndjson": {"schema": schema}}}
+    return {"description": "Created." if status == 201 else "OK.",
+            "content": {"application/json": {"schema": schema}}}
+
+
+def _path_parameters(route: HttpRoute, texts: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    for variable in route.binding.path_template.variables:
+        field = field_at(route.method.input_type, variable.field_path)
+        yield _parameter(variable.field, "path", _parameter_schema(field),
+                         texts.get(field.full_name, ""))
+
+
+def _query_parameters(route: HttpRoute, texts: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    binding = route.binding
+    if binding.body == "*":
+        return
+    bound = {v.field for v in binding.path_template.variables}
+    skip = {binding.body} if binding.body else set()
+    for field, proto_path, json_path in _query_fields(route.method.input_type, (), (), ()):
+        if proto_path[0] in skip or ".".join(proto_path) in bound:
+            continue
+        yield _parameter(".".join(json_path), "query", _parameter_schema(field),
+                         texts.get(field.full_name, ""))
+
+
+def _query_fields(message: Descriptor, proto_path: tuple[str, ...], json_path: tuple[str, ...],
+                  seen: tuple[str, ...]) -> Iterator[tuple[FieldDescriptor, tuple[str, ...],
+                                                          tuple[str, ...]]]:
+    """Fields settable from a query string: scalars, repeated scalars and string-form messages."""
+    for field in message.fields:
+        here, json_here = (*proto_path, field.name), (*json_path, field.json_name)
+        nested = field.message_type
+        if nested is None or nested.full_name in PATH_MESSAGES and not is_map(field):
+            yield field, here, json_here
+        elif (not field.is_repeated and not is_inlined(nested) and nested.full_name not in seen
+              and len(here) < _MAX_QUERY_DEPTH):
+            yield from _query_fields(nested, here, json_here, (*seen, message.full_name))
+
+
+def _parameter_schema(field: FieldDescriptor) -> Schema:
+    """A URL parameter's schema: a wrapper is its bare value, never ``null``."""
+    single = field
+    if field.message_type is not None and field.message_type.full_name in WRAPPERS:
+        single = field.message_type.fields_by_name["value"]
+    schema = value_schema(single, _ref)
+    return {"type": "array", "items": schema} if field.is_repeated else schema
+
+
+def _parameter(name: str, where: str, schema: Schema, text: str) -> dict[str, Any]:
+    parameter: dict[str, Any] = {"name": name, "in": where, "required": where == "path",
+                                 "schema": schema}
+    if text:
+        parameter["description"] = text
+    return parameter
+
+
+def _error_name(code: str) -> str:
+    return "Error" if code == "default" else f"Error{code}"
+
+
+def _error_response(code: str, text: str) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": text,
+        "content": {"application/json": {"schema": {"$ref": _ref(_STATUS)}}}}
+    if code == "429":
+        response["headers"] = {"Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {"type": "integer", "minimum": 1}}}
+    return response

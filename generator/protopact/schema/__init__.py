@@ -1,0 +1,1 @@
+"""Read-only models over descriptors, shared by rules, renderers and servers."""

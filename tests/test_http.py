@@ -1,0 +1,176 @@
+"""The HTTP-binding model: google.api.http rules → bindings, path templates, request transcoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from protopact.compile.cache import Cache
+from protopact.compile.image import Image
+from protopact.compile.inputs import load_input
+from protopact.errors import ProtopactError
+from protopact.gateway.pathtemplate import compile_template, expand
+from protopact.gateway.status import HttpError
+from protopact.gateway.transcode import Transcoder
+from protopact.schema.http import (
+    Binding,
+    HttpSettings,
+    PathTemplate,
+    Variable,
+    bindings_for,
+    http_routes,
+)
+
+from .conftest import write_tree
+
+API = """
+    syntax = "proto3";
+    package shop.v1;
+    import "google/api/annotations.proto";
+    import "google/protobuf/field_mask.proto";
+    import "google/protobuf/wrappers.proto";
+
+    service ItemService {
+      rpc UpdateItem(UpdateItemRequest) returns (Item) {
+        option (google.api.http) = {patch: "/v1/{item.name=shops/*/items/*}" body: "item"};
+      }
+      rpc SetPrice(SetPriceRequest) returns (Item) {
+        option (google.api.http) = {
+          custom: {kind: "HEAD" path: "/v1/items/{name}:price"}
+          additional_bindings: {post: "/v1/items/{name}:setPrice" body: "*"}
+        };
+      }
+      rpc Ping(Item) returns (Item);
+    }
+    message Item {
+      string name = 1;
+      optional int32 stock = 2;
+      google.protobuf.BoolValue visible = 3;
+      Price price = 4;
+    }
+    message Price { int64 cents = 1; string currency = 2; }
+    message UpdateItemRequest {
+      Item item = 1;
+      google.protobuf.FieldMask update_mask = 2;
+    }
+    message SetPriceRequest { string name = 1; Price price = 2; }
+"""
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Image:
+    root = write_tree(tmp_path_factory.mktemp("shop"), {"shop/v1/shop.proto": API})
+    return load_input(str(root), cwd=root, cache=Cache(None)).image
+
+
+def _routes(image: Image) -> dict[str, object]:
+    return {r.operation_id: r for r in http_routes(image)}
+
+
+def test_bindings_in_declaration_order_with_default(shop: Image) -> None:
+    service = shop.pool.FindServiceByName("shop.v1.ItemService")
+    set_price = bindings_for(service.full_name, service.methods_by_name["SetPrice"])
+    assert [(b.verb, b.path, b.body, b.is_additional, b.index) for b in set_price] == [
+        ("HEAD", "/v1/items/{name}:price", "", False, 0),
+        ("POST", "/v1/items/{name}:setPrice", "*", True, 1)]
+    proto = shop.by_name["shop/v1/shop.proto"].service[0].method[2]
+    assert bindings_for("ItemService", proto, "shop.v1") == (
+        Binding("POST", PathTemplate(("shop.v1.ItemService", "Ping")), "*", "", False, 0),)
+    assert bindings_for("shop.v1.ItemService", proto,
+                        settings=HttpSettings(default_bindings=False)) == ()
+
+
+def test_success_status_conventions(shop: Image) -> None:
+    routes = _routes(shop)
+    assert routes["ItemService_UpdateItem"].success_status() == 200  # type: ignore[attr-defined]
+    assert routes["ItemService_SetPrice_1"].success_status() == 200  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ('get: "/v1/{missing}"', 'path variable "missing": shop.v1.Item has no field "missing"'),
+    ('get: "/v1/{price}"', 'path variable "price" must be a singular scalar'),
+    ('post: "/v1/x" body: "nope"', 'body "nope": shop.v1.Item has no field "nope"'),
+    ('get: "/v1/x" response_body: "nope"', 'response_body "nope"'),
+    ('get: "v1/x"', "expected '/' at offset 0"),
+])
+def test_malformed_rules_are_one_line_errors(tmp_path: Path, rule: str, message: str) -> None:
+    text = API.replace("rpc Ping(Item) returns (Item);",
+                       f"rpc Ping(Item) returns (Item) {{ option (google.api.http) = {{{rule}}}; }}")
+    root = write_tree(tmp_path, {"shop/v1/shop.proto": text})
+    image = load_input(str(root), cwd=root, cache=Cache(None)).image
+    with pytest.raises(ProtopactError, match="shop.v1.ItemService.Ping") as error:
+        http_routes(image)
+    assert message in error.value.message and "\n" not in error.value.message
+
+
+def test_multi_segment_variable_matches_and_keeps_encoded_slash() -> None:
+    compiled = compile_template(PathTemplate.parse("/v1/{item.name=shops/*/items/**}:get"))
+    assert compiled.match("/v1/shops/s1/items/a/b%2Fc:get") == {"item.name": "shops/s1/items/a/b%2Fc"}
+    assert compiled.match("/v1/shops/s1/items:get") is None
+    assert compiled.match("/v1/shops/s1/items/a") is None
+
+
+def test_field_mask_derived_from_patch_body(shop: Image) -> None:
+    route = _routes(shop)["ItemService_UpdateItem"]
+    transcoder = Transcoder(route, shop.pool)  # type: ignore[arg-type]
+    request = transcoder.request({"item.name": "shops/1/items/2"}, [],
+                                 b'{"stock": 0, "price": {"cents": "5"}, "visible": false}')
+    assert sorted(request.update_mask.paths) == ["price.cents", "stock", "visible"]
+    assert request.item.name == "shops/1/items/2"
+    assert request.item.HasField("stock") and request.item.stock == 0  # set to zero, not omitted
+    assert request.item.HasField("visible") and not request.item.visible.value
+    sent = transcoder.request({"item.name": "n"}, [("updateMask", "stock")], b'{"stock": 1}')
+    assert list(sent.update_mask.paths) == ["stock"]  # the client's own mask wins
+    omitted = transcoder.request({"item.name": "n"}, [], b'{"price": {}}')
+    assert not omitted.item.HasField("stock") and not omitted.item.HasField("visible")
+
+
+def test_query_sets_wrappers_and_optional(shop: Image) -> None:
+    route = _routes(shop)["ItemService_UpdateItem"]
+    transcoder = Transcoder(route, shop.pool)  # type: ignore[arg-type]
+    with pytest.raises(HttpError) as error:
+        transcoder.request({"item.name": "n"}, [("item.stock", "1")], b"")
+    assert error.value.http_status == 400  # the body field cannot also come from the query
+
+
+_literal = st.text("abcxyz-_.~0123456789", min_size=1, max_size=6)
+_ident = st.builds(str.__add__, st.sampled_from("abz_"), st.text("abz_09", max_size=4))
+_segment = st.one_of(_literal, st.just("*"))
+
+
+@st.composite
+def templates(draw: st.DrawFn) -> PathTemplate:
+    segments: list[object] = []
+    names: set[str] = set()
+    for _ in range(draw(st.integers(1, 5))):
+        if draw(st.booleans()):
+            path = tuple(draw(st.lists(_ident, min_size=1, max_size=3)))
+            if ".".join(path) in names:
+                continue
+            names.add(".".join(path))
+            inner = tuple(draw(st.lists(_segment, min_size=1, max_size=3)))
+            segments.append(Variable(path, inner))
+        else:
+            segments.append(draw(_segment))
+    if draw(st.booleans()):
+        segments.append("**")
+    verb = draw(st.one_of(st.just(""), _literal))
+    return PathTemplate(tuple(segments), verb)  # type: ignore[arg-type]
+
+
+@given(templates())
+def test_path_templates_round_trip(template: PathTemplate) -> None:
+    assert PathTemplate.parse(str(template)) == template
+
+
+_value = st.text(st.characters(codec="utf-8", exclude_characters="/"), min_size=1, max_size=8)
+
+
+@given(templates(), st.data())
+def test_expanded_paths_match_back(template: PathTemplate, data: st.DataObject) -> None:
+    values = {v.field: "/".join(data.draw(_value) if s in ("*", "**") else s for s in v.segments)
+              for v in template.variables}
+    assert compile_template(template).match(expand(template, values)) == values
