@@ -1,0 +1,118 @@
+"""protoc's Python code and mypy-protobuf's stubs for the files of an Image, all in process.
+
+Nothing is recompiled: protoc reads the Image through ``--descriptor_set_in`` and writes ``_pb2.py``
+and ``_pb2_grpc.py``; mypy-protobuf's generator runs on a ``CodeGeneratorRequest`` built from the same
+descriptors and writes ``_pb2.pyi`` and ``_pb2_grpc.pyi`` (no plugin subprocess).
+
+mypy-protobuf reads its options (``casttype`` 1151, ``keytype`` 1152, ``valuetype`` 1153, ``options``
+1154) from ``FieldOptions`` by number. Other projects reuse those numbers: googleapis'
+``google/cloud/extended_operations.proto`` declares ``operation_response_field = 1151``, so on
+googleapis mypy-protobuf 5.1 takes ``"name"`` for a cast type and fails an assertion. protoc resolves
+an option through the file's imports, so those numbers mean mypy-protobuf's options only in files that
+import ``mypy_protobuf/extensions.proto``; everywhere else they are cleared before generating.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from google.protobuf import descriptor_pb2
+from google.protobuf.compiler import plugin_pb2
+from mypy_protobuf import extensions_pb2
+from mypy_protobuf import main as mypy_protobuf
+
+from ..compile.image import Image
+from ..compile.protoc import invoke_protoc
+
+_MYPY_EXTENSIONS_FILE = "mypy_protobuf/extensions.proto"
+_MYPY_OPTIONS = (extensions_pb2.casttype, extensions_pb2.keytype, extensions_pb2.valuetype,
+                 extensions_pb2.options)
+
+
+def python_code(image: Image, names: Sequence[str]) -> dict[str, bytes]:
+    """protoc's ``_pb2.py`` and ``_pb2_grpc.py`` for ``names``; grpc modules only for services."""
+    with_services = {module_path(f.name) + "_pb2_grpc.py" for f in image.files
+                     if f.name in names and f.service}
+    with tempfile.TemporaryDirectory(prefix="protopact-python-") as tmp:
+        root = Path(tmp)
+        descriptor_set = root / "image.binpb"
+        descriptor_set.write_bytes(
+            descriptor_pb2.FileDescriptorSet(file=image.files).SerializeToString(deterministic=True)
+        )
+        out = root / "out"
+        out.mkdir()
+        # One run for both outputs: parsing the descriptor set is a large share of protoc's time.
+        invoke_protoc([f"--descriptor_set_in={descriptor_set}", f"--python_out={out}",
+                       f"--grpc_python_out={out}", *names])
+        return {path: data for path, data in _read_tree(out).items()
+                if not path.endswith("_pb2_grpc.py") or path in with_services}
+
+
+def python_stubs(image: Image, names: Sequence[str]) -> dict[str, bytes]:
+    """mypy-protobuf's ``_pb2.pyi`` and, for files with services, ``_pb2_grpc.pyi``."""
+    request = plugin_pb2.CodeGeneratorRequest(file_to_generate=names, parameter="quiet")
+    for f in image.files:
+        # Re-parsed now that mypy-protobuf's extensions are registered, so they are recognised.
+        copy = request.proto_file.add()
+        copy.ParseFromString(f.SerializeToString())
+        if _MYPY_EXTENSIONS_FILE not in _imports(image, f):
+            _clear_mypy_options(copy)
+    descriptors = mypy_protobuf.Descriptors(request)
+    response = plugin_pb2.CodeGeneratorResponse()
+    # Servicer stubs are concrete because the generated servicer base classes are: every method
+    # exists and answers UNIMPLEMENTED.
+    flags = {"quiet": True, "readable_stubs": False, "relax_strict_optional_primitives": False,
+             "use_default_deprecation_warnings": False, "generate_concrete_servicer_stubs": True}
+    mypy_protobuf.generate_mypy_stubs(descriptors, response, **flags)
+    grpc_response = plugin_pb2.CodeGeneratorResponse()
+    mypy_protobuf.generate_mypy_grpc_stubs(descriptors, grpc_response, **flags,
+                                           grpc_type=mypy_protobuf.GRPCType.from_parameter(""))
+    with_services = {module_path(f.name) + "_pb2_grpc.pyi" for f in image.files
+                     if f.name in names and f.service}
+    stubs = {f.name: f.content.encode() for f in response.file}
+    stubs.update((f.name, f.content.encode()) for f in grpc_response.file if f.name in with_services)
+    return stubs
+
+
+def module_path(proto: str) -> str:
+    """Where protoc and mypy-protobuf put a file's modules, without suffix: ``a/b-c.proto`` -> ``a/b_c``."""
+    return proto.removesuffix(".proto").replace("-", "_").replace(".", "/")
+
+
+def _imports(image: Image, f: descriptor_pb2.FileDescriptorProto) -> set[str]:
+    """Files whose definitions ``f`` can name: its imports and what they import publicly."""
+    seen: set[str] = set()
+    pending = list(f.dependency)
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        dependency = image.by_name.get(name)
+        if dependency is not None:
+            pending.extend(dependency.dependency[i] for i in dependency.public_dependency)
+    return seen
+
+
+def _clear_mypy_options(f: descriptor_pb2.FileDescriptorProto) -> None:
+    for field in _fields(f.message_type, f.extension):
+        for extension in _MYPY_OPTIONS:
+            if field.options.HasExtension(extension):
+                field.options.ClearExtension(extension)
+
+
+def _fields(
+    messages: Iterable[descriptor_pb2.DescriptorProto],
+    extensions: Iterable[descriptor_pb2.FieldDescriptorProto],
+) -> Iterable[descriptor_pb2.FieldDescriptorProto]:
+    yield from extensions
+    for message in messages:
+        yield from message.field
+        yield from _fields(message.nested_type, message.extension)
+
+
+def _read_tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
