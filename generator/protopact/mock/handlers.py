@@ -1,0 +1,104 @@
+"""gRPC method handlers built from descriptors: the one place that knows the four call shapes.
+
+The mock has no generated code. A behaviour is an ``async`` function (or async generator, for
+server-streaming calls) taking the decoded request and the call context; :func:`method_handler`
+wraps it with the dynamic message classes of the method's descriptor, and turns a :class:`CallError`
+raised anywhere below into the call's status. :func:`rejecting` makes a handler of the same shape
+that fails every call; :class:`RefusingInterceptor` answers with one when a call must not proceed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+from google.protobuf import message_factory
+from google.protobuf.descriptor import MethodDescriptor
+from grpc import HandlerCallDetails, RpcMethodHandler
+
+
+class CallError(Exception):
+    """Ends a call with ``code``; ``details`` is one sentence the client sees."""
+
+    def __init__(self, code: grpc.StatusCode, details: str) -> None:
+        super().__init__(details)
+        self.code = code
+        self.details = details
+
+
+def invalid_argument(field: str, reason: str) -> CallError:
+    """A rejected request, naming the field in the path form clients see (``a.b_c``)."""
+    return CallError(grpc.StatusCode.INVALID_ARGUMENT, f"{field}: {reason}")
+
+
+def method_handler(method: MethodDescriptor, behaviour: Callable[..., Any]) -> grpc.RpcMethodHandler:
+    """A handler for ``method`` that decodes with its request class and runs ``behaviour``."""
+    request_class = message_factory.GetMessageClass(method.input_type)
+    response_class = message_factory.GetMessageClass(method.output_type)
+    streaming = (method.client_streaming, method.server_streaming)
+    return _handler(streaming, _with_status(behaviour, streams=method.server_streaming),
+                    request_class.FromString, response_class.SerializeToString)
+
+
+def rejecting(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, details: str) -> grpc.RpcMethodHandler:
+    """A handler of ``handler``'s shape that ends every call with ``code`` before reading input."""
+    streaming = (handler.request_streaming, handler.response_streaming)
+
+    if handler.response_streaming:
+        async def reject_stream(_request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            await context.abort(code, details)
+            yield  # pragma: no cover  (abort raises; this line only makes a generator)
+        behaviour: Callable[..., Any] = reject_stream
+    else:
+        async def reject(_request: Any, context: grpc.aio.ServicerContext) -> Any:
+            await context.abort(code, details)
+        behaviour = reject
+    return _handler(streaming, behaviour, handler.request_deserializer, handler.response_serializer)
+
+
+class RefusingInterceptor(grpc.aio.ServerInterceptor):
+    """Lets a call through, or ends it with the status :meth:`refusal` gives, before its handler runs."""
+
+    async def intercept_service(
+        self, continuation: Callable[[HandlerCallDetails], Awaitable[RpcMethodHandler | None]],
+        handler_call_details: HandlerCallDetails,
+    ) -> RpcMethodHandler | None:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return None
+        refusal = self.refusal(handler_call_details)
+        return handler if refusal is None else rejecting(handler, *refusal)
+
+    def refusal(self, details: HandlerCallDetails) -> tuple[grpc.StatusCode, str] | None:
+        raise NotImplementedError
+
+
+def _handler(streaming: tuple[bool, bool], behaviour: Callable[..., Any],
+             deserializer: Callable[[bytes], Any] | None,
+             serializer: Callable[[Any], bytes] | None) -> grpc.RpcMethodHandler:
+    make = {
+        (False, False): grpc.unary_unary_rpc_method_handler,
+        (False, True): grpc.unary_stream_rpc_method_handler,
+        (True, False): grpc.stream_unary_rpc_method_handler,
+        (True, True): grpc.stream_stream_rpc_method_handler,
+    }[streaming]
+    return make(behaviour, request_deserializer=deserializer, response_serializer=serializer)
+
+
+def _with_status(behaviour: Callable[..., Any], *, streams: bool) -> Callable[..., Any]:
+    if streams:
+        async def stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            try:
+                async for response in behaviour(request, context):
+                    yield response
+            except CallError as exc:
+                await context.abort(exc.code, exc.details)
+        return stream
+
+    async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        try:
+            return await behaviour(request, context)
+        except CallError as exc:
+            await context.abort(exc.code, exc.details)
+    return unary

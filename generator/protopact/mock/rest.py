@@ -1,0 +1,45 @@
+"""The REST gateway in front of the mock: protopact's gateway app, served by uvicorn.
+
+The socket is bound before uvicorn starts, so a busy port is one clear error (not a server log line
+and an exit) and port 0 reports the port it got. Leaving the context stops uvicorn gracefully.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+
+import uvicorn
+
+from ..compile.image import Image
+from ..errors import ProtopactError
+from ..gateway.app import create_app
+
+
+@contextlib.asynccontextmanager
+async def rest_gateway(image: Image, *, host: str, port: int, upstream: str) -> AsyncIterator[int]:
+    """Serve the gateway for ``image`` on ``host:port``, calling ``upstream``; yields the port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ProtopactError(f"cannot listen on {host}:{port} for REST: {exc.strerror}") from None
+    server = uvicorn.Server(uvicorn.Config(create_app(image, upstream=upstream),
+                                           log_level="warning", access_log=False))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        if task.done():
+            raise ProtopactError(f"the REST gateway on {host}:{port} did not start")
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await task
+        sock.close()

@@ -1,0 +1,257 @@
+"""The mock server: every service of an Image over gRPC, built from its descriptors alone.
+
+Each method gets a generic ``grpc.aio`` handler chosen by its shape (:mod:`.catalog`): example data
+for plain calls, pages of a stable collection for list calls, acknowledged and redelivered events for
+event streams (:mod:`.streams`), settlement for acks. Around them: bearer-token authentication
+(:mod:`.auth`), scripted faults (:mod:`.faults`), server reflection over the Image's file descriptors
+(so ``buf curl`` and ``grpcurl`` discover the services) and the standard health service. Optionally,
+the REST gateway runs in front on a second port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf.message import Message
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection, reflection_pb2
+
+from ..compile.image import Image
+from ..errors import ProtopactError
+from . import catalog, data
+from .auth import BearerAuth, client_identity
+from .catalog import Ack, EventStream, Example, PageList, Rpc
+from .faults import FaultInjector
+from .handlers import method_handler
+from .pagination import cursor_page, page
+from .streams import Broker, Delivery, Timeline, Topic, stream_settings
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MockSettings:
+    token: str | None = None  # None accepts any non-empty bearer token
+    events_per_second: float = 10.0
+    seed: int = 0
+    fail_every: int = 0  # 0 never injects a fault
+    fail_code: grpc.StatusCode = grpc.StatusCode.RESOURCE_EXHAUSTED
+    # Ack timeouts are validated as requested (10 s to 10 min) and then multiplied by this, so that
+    # client tests need not wait 10 s for a redelivery.
+    ack_timeout_scale: float = 1.0
+
+
+class MockServer:
+    """The gRPC side of the mock; :meth:`start` it inside a running event loop."""
+
+    def __init__(self, image: Image, settings: MockSettings) -> None:
+        self.image, self.settings = image, settings
+        self.rpcs = catalog.rpcs(image)
+        if not self.rpcs:
+            raise ProtopactError("nothing to mock: the input's files define no services")
+        timeline = Timeline(settings.events_per_second, time.monotonic(), time.time_ns() // 1000)
+        self.broker = Broker(timeline,
+                             ack_timeout_scale=settings.ack_timeout_scale)
+        self._server: grpc.aio.Server | None = None
+
+    async def start(self, *, host: str = "127.0.0.1", port: int = 0) -> int:
+        """Listen on ``host:port`` (0 picks a free port) and return the port."""
+        paths = [catalog.path(rpc.method) for rpc in self.rpcs]
+        server = grpc.aio.server(interceptors=[
+            BearerAuth(self.settings.token),
+            FaultInjector(every=self.settings.fail_every, code=self.settings.fail_code, paths=paths),
+        ])
+        server.add_generic_rpc_handlers(self._generic_handlers())
+        services = catalog.service_names(self.image)
+        reflection.enable_server_reflection(
+            [*services, health.SERVICE_NAME, reflection.SERVICE_NAME], server,
+            pool=_reflection_pool(self.image))
+        health_servicer = health.aio.HealthServicer()
+        for name in ["", *services]:
+            await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        try:
+            bound = server.add_insecure_port(f"{host}:{port}")
+        except RuntimeError:
+            raise ProtopactError(f"cannot listen on {host}:{port}: the address is in use or not "
+                                 "available") from None
+        await server.start()
+        self._server = server
+        return bound
+
+    async def stop(self, grace: float | None = None) -> None:
+        if self._server is not None:
+            await self._server.stop(grace)
+
+    async def wait(self) -> None:
+        if self._server is not None:
+            await self._server.wait_for_termination()
+
+    def _generic_handlers(self) -> list[grpc.GenericRpcHandler]:
+        by_service: dict[str, dict[str, grpc.RpcMethodHandler]] = {}
+        for rpc in self.rpcs:
+            method = rpc.method
+            by_service.setdefault(method.containing_service.full_name, {})[method.name] = \
+                method_handler(method, self._behaviour(rpc))
+        return [grpc.method_handlers_generic_handler(service, handlers)
+                for service, handlers in by_service.items()]
+
+    def _behaviour(self, rpc: Rpc) -> Callable[..., Any]:
+        if isinstance(rpc, PageList):
+            return _ListBehaviour(rpc, self.settings.seed)
+        if isinstance(rpc, EventStream):
+            return _EventBehaviour(rpc, self.broker, self.settings.seed)
+        if isinstance(rpc, Ack):
+            return _AckBehaviour(rpc, self.broker)
+        return _example_behaviour(rpc, self.settings.events_per_second)
+
+
+def _reflection_pool(image: Image) -> descriptor_pool.DescriptorPool:
+    """The Image's files plus the health and reflection protos, so every listed service resolves."""
+    pool = descriptor_pool.DescriptorPool()
+    for f in image.files:
+        pool.Add(f)
+    for module in (health_pb2, reflection_pb2):
+        if module.DESCRIPTOR.name not in image.by_name:
+            proto = descriptor_pb2.FileDescriptorProto()
+            module.DESCRIPTOR.CopyToProto(proto)
+            pool.Add(proto)
+    return pool
+
+
+def _example_behaviour(rpc: Example, events_per_second: float) -> Callable[..., Any]:
+    """Plain calls answer example 0; streams send example 0, 1, 2, ... at the event rate."""
+    output, method = rpc.method.output_type, rpc.method
+
+    if method.server_streaming:
+        async def stream(request: Any, _context: grpc.aio.ServicerContext) -> AsyncIterator[Message]:
+            if method.client_streaming:
+                index = 0
+                async for _ in request:
+                    yield data.example(output, index=index)
+                    index += 1
+                return
+            index = 0
+            while True:
+                yield data.example(output, index=index)
+                index += 1
+                await asyncio.sleep(1 / events_per_second)
+        return stream
+
+    async def unary(request: Any, _context: grpc.aio.ServicerContext) -> Message:
+        if method.client_streaming:
+            async for _ in request:
+                pass
+        return data.example(output)
+    return unary
+
+
+class _ListBehaviour:
+    """One page of a stable collection of examples, with its ``Result`` and the corrected request."""
+
+    def __init__(self, rpc: PageList, seed: int) -> None:
+        self.rpc = rpc
+        self.total = data.collection_size(seed, catalog.path(rpc.method))
+
+    async def __call__(self, request: Message, _context: grpc.aio.ServicerContext) -> Message:
+        rpc = self.rpc
+        corrected = type(request).FromString(request.SerializeToString())
+        response = message_factory.GetMessageClass(rpc.method.output_type)()
+        pagination = getattr(corrected, rpc.pagination.name)
+        result = getattr(response, rpc.result.name)
+        paginate = cursor_page if rpc.cursor else page
+        indexes = paginate(pagination, result, self.total, field=rpc.pagination.name)
+        result.SetInParent()
+        items = getattr(response, rpc.items.name)
+        item_type = rpc.items.message_type
+        assert item_type is not None  # the catalog only picks message fields
+        for index in indexes:
+            items.add().CopyFrom(data.example(item_type, index=index))
+        if rpc.echo is not None:
+            getattr(response, rpc.echo.name).CopyFrom(corrected)
+        return response
+
+
+class _EventBehaviour:
+    """An event stream: deliveries from the broker dressed as the method's response messages."""
+
+    def __init__(self, rpc: EventStream, broker: Broker, seed: int) -> None:
+        self.rpc, self.broker, self.seed = rpc, broker, seed
+        self.topic = Topic(catalog.path(rpc.method))
+
+    async def __call__(self, request: Message, context: grpc.aio.ServicerContext
+                       ) -> AsyncIterator[Message]:
+        field = self.rpc.configuration.name
+        settings = stream_settings(getattr(request, field), field=field)
+        client = client_identity(context.invocation_metadata())
+        subscription = self.broker.open(self.topic, settings, client=client, field=field)
+        _log.debug("opened %s (max_in_flight=%d, ack_timeout=%gs, queue=%r)", self.topic.path,
+                   settings.max_in_flight, settings.ack_timeout, settings.durable_queue)
+        try:
+            async for delivery in subscription.deliveries():
+                yield self._event(delivery, client)
+        finally:
+            subscription.close()
+
+    def _event(self, delivery: Delivery, client: str) -> Message:
+        subscriber = data.subscriber(self.seed, self.topic.path, delivery.seq)
+        event = data.example(self.rpc.method.output_type, index=subscriber)
+        metadata = getattr(event, self.rpc.metadata.name)
+        metadata.ppid = data.ppid(self.seed, client, subscriber)
+        metadata.ack_id = delivery.ack_id
+        metadata.event_id = delivery.event_id
+        metadata.is_redelivered = delivery.redelivered
+        metadata.timestamp.FromMicroseconds(self.broker.timeline.timestamp_micros(delivery.seq))
+        return event
+
+
+class _AckBehaviour:
+    def __init__(self, rpc: Ack, broker: Broker) -> None:
+        self.rpc, self.broker = rpc, broker
+
+    async def __call__(self, request: Message, _context: grpc.aio.ServicerContext) -> Message:
+        ack_id = getattr(request, self.rpc.ack.name).ack_id
+        self.broker.ack(ack_id, streams=self.rpc.streams, field=f"{self.rpc.ack.name}.ack_id")
+        response = message_factory.GetMessageClass(self.rpc.method.output_type)()
+        if self.rpc.confirmation is not None:
+            getattr(response, self.rpc.confirmation.name).ack_id = ack_id
+        return response
+
+
+async def serve(image: Image, settings: MockSettings, *, host: str, port: int, rest_port: int | None,
+                announce: Callable[[str], None]) -> None:
+    """Run the mock (and the REST gateway in front of it unless ``rest_port`` is None) until cancelled."""
+    mock = MockServer(image, settings)
+    async with contextlib.AsyncExitStack() as running:
+        bound = await mock.start(host=host, port=port)
+        running.push_async_callback(mock.stop, 1)
+        announce(f"gRPC on {host}:{bound}: {', '.join(catalog.service_names(image))}")
+        if rest_port is not None:
+            from .rest import rest_gateway  # only the REST side needs uvicorn and the gateway
+
+            upstream = f"{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{bound}"
+            rest_bound = await running.enter_async_context(
+                rest_gateway(image, host=host, port=rest_port, upstream=upstream))
+            announce(f"REST on http://{host}:{rest_bound}")
+        announce("auth: bearer token required ("
+                 + ("configured" if settings.token else "any non-empty") + ")")
+        await mock.wait()
+
+
+def run(image: Image, settings: MockSettings, *, host: str, port: int, rest_port: int | None,
+        announce: Callable[[str], None]) -> None:
+    """:func:`serve` in a fresh event loop, logging to stderr; Ctrl-C stops it quietly."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(serve(image, settings, host=host, port=port, rest_port=rest_port,
+                          announce=announce))
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,261 @@
+"""The mock server's request/response side, through real gRPC clients: auth, example data,
+pagination, injected faults, reflection (with the real buf), health, the CLI verb and its logs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import subprocess
+import sys
+
+import grpc
+import httpx
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from protopact.compile.cache import Cache
+from protopact.compile.image import Image
+from protopact.compile.inputs import load_input
+from protopact.mock.server import MockSettings, serve
+from protopact.render.examples import example_json, example_message
+
+from .conftest import REPO, run, write_tree
+from .mock_harness import TOKEN, WEBHOOKS, running, scenario
+
+LIST = WEBHOOKS + "ListWebhooks"
+DELIVERIES = WEBHOOKS + "ListWebhookDeliveries"
+USERS = "/protopact.example.users.v1.CurrentUserService/GetCurrentUser"
+
+
+@pytest.fixture(scope="module")
+def image() -> Image:
+    return load_input("proto", cwd=REPO, cache=Cache(None)).image
+
+
+def _code(exc: pytest.ExceptionInfo[grpc.aio.AioRpcError]) -> grpc.StatusCode:
+    return exc.value.code()
+
+
+@scenario
+async def test_calls_without_a_bearer_token_are_unauthenticated(image: Image) -> None:
+    async with running(image, token=None) as (client, _, _):
+        for token in (None, ""):
+            with pytest.raises(grpc.aio.AioRpcError) as exc:
+                await client.call(USERS, token=token)
+            assert _code(exc) == grpc.StatusCode.UNAUTHENTICATED
+        # no token configured: any non-empty bearer token is accepted
+        assert (await client.call(USERS, token="whatever")).HasField("user")
+
+
+@scenario
+async def test_a_wrong_token_is_unauthenticated_when_one_is_configured(image: Image) -> None:
+    async with running(image) as (client, _, _):
+        with pytest.raises(grpc.aio.AioRpcError) as exc:
+            await client.call(USERS, token="not-" + TOKEN)
+        assert _code(exc) == grpc.StatusCode.UNAUTHENTICATED
+        assert TOKEN not in (exc.value.details() or "")
+        assert (await client.call(USERS)).HasField("user")
+
+
+@scenario
+async def test_health_answers_serving_without_a_token(image: Image) -> None:
+    async with running(image) as (client, _, _):
+        stub = health_pb2_grpc.HealthStub(client.channel)
+        for service in ("", "protopact.example.webhooks.v1.WebhookService"):
+            reply = await stub.Check(health_pb2.HealthCheckRequest(service=service))
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+@scenario
+async def test_unary_calls_answer_the_shared_example_data(image: Image) -> None:
+    async with running(image) as (client, _, _):
+        reply = await client.call(WEBHOOKS + "GetWebhook")
+        expected = example_message(image.pool.FindMessageTypeByName(
+            "protopact.example.webhooks.v1.GetWebhookResponse"))
+        assert reply.SerializeToString(deterministic=True) == expected.SerializeToString(
+            deterministic=True)
+
+
+@scenario
+async def test_a_page_walk_visits_the_whole_collection_once_in_order(image: Image) -> None:
+    webhook = image.pool.FindMessageTypeByName("protopact.example.webhooks.v1.Webhook")
+    async with running(image, seed=7) as (client, _, _):
+        first = await client.call(LIST, client.request(LIST, pagination={"size": 7}))
+        total, pages = first.pagination.total, first.pagination.total_pages
+        assert total > 0 and pages == -(-total // 7)
+        assert not first.pagination.HasField("previous")
+        seen, reply, numbers = [], first, []
+        while True:
+            numbers.append(reply.pagination.page)
+            assert reply.request.pagination.size == 7
+            seen.extend(reply.webhooks)
+            if not reply.pagination.HasField("next"):
+                break
+            assert reply.pagination.next.page == reply.pagination.page + 1
+            reply = await client.call(LIST, client.request(LIST, pagination=reply.pagination.next))
+            assert reply.pagination.previous.page == reply.pagination.page - 1
+        assert numbers == list(range(pages))
+        assert seen == [example_message(webhook, index=i) for i in range(total)]
+
+
+@scenario
+async def test_pagination_echoes_the_corrected_request_and_rejects_negatives(image: Image) -> None:
+    async with running(image) as (client, _, _):
+        for asked, applied in ((0, 100), (5000, 1000)):
+            reply = await client.call(LIST, client.request(LIST, organization="acme",
+                                                           pagination={"size": asked}))
+            assert reply.request.pagination.size == applied == reply.pagination.size
+            assert reply.request.organization == "acme"
+            assert len(reply.webhooks) == min(applied, reply.pagination.total)
+        past = await client.call(LIST, client.request(LIST, pagination={"page": 999}))
+        assert not past.webhooks and past.pagination.previous.page == past.pagination.total_pages - 1
+        for field, pagination in (("pagination.page", {"page": -1}), ("pagination.size", {"size": -5})):
+            with pytest.raises(grpc.aio.AioRpcError) as exc:
+                await client.call(LIST, client.request(LIST, pagination=pagination))
+            assert _code(exc) == grpc.StatusCode.INVALID_ARGUMENT
+            assert exc.value.details().startswith(field)
+
+
+@scenario
+async def test_a_cursor_walk_visits_the_whole_collection_and_can_step_back(image: Image) -> None:
+    delivery = image.pool.FindMessageTypeByName("protopact.example.webhooks.v1.WebhookDelivery")
+    async with running(image) as (client, _, _):
+        seen, cursor, cursors = [], "", []
+        while True:
+            reply = await client.call(DELIVERIES, client.request(
+                DELIVERIES, pagination={"size": 40, "cursor": cursor}))
+            assert reply.request.pagination.size == 40
+            assert bool(reply.pagination.previous_cursor) == bool(cursor)
+            seen.extend(reply.deliveries)
+            cursors.append(cursor)
+            cursor = reply.pagination.next_cursor
+            if not cursor:
+                break
+        assert seen == [example_message(delivery, index=i) for i in range(len(seen))]
+        assert len(seen) > 40
+        back = await client.call(DELIVERIES, client.request(
+            DELIVERIES, pagination={"size": 40, "cursor": reply.pagination.previous_cursor}))
+        assert list(back.deliveries) == seen[40 * (len(cursors) - 2):40 * (len(cursors) - 1)]
+        with pytest.raises(grpc.aio.AioRpcError) as exc:
+            await client.call(DELIVERIES, client.request(
+                DELIVERIES, pagination={"cursor": "bm90LWEtY3Vyc29y"}))
+        assert _code(exc) == grpc.StatusCode.INVALID_ARGUMENT
+        assert exc.value.details().startswith("pagination.cursor")
+
+
+@scenario
+async def test_every_nth_api_call_fails_with_the_injected_code(image: Image) -> None:
+    async with running(image, fail_every=3, fail_code=grpc.StatusCode.UNAVAILABLE) as (client, _, _):
+        outcomes = []
+        for _ in range(7):
+            try:
+                await client.call(USERS)
+                outcomes.append("OK")
+            except grpc.aio.AioRpcError as exc:
+                outcomes.append(exc.code().name)
+            # health calls are not API calls: they neither fail nor count
+            await health_pb2_grpc.HealthStub(client.channel).Check(health_pb2.HealthCheckRequest())
+        assert outcomes == ["OK", "OK", "UNAVAILABLE", "OK", "OK", "UNAVAILABLE", "OK"]
+
+
+@scenario
+async def test_buf_curl_discovers_a_unary_method_through_reflection(image: Image, buf: str) -> None:
+    async with running(image) as (_, _, port):
+        process = await asyncio.create_subprocess_exec(
+            buf, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
+            "-H", f"authorization: Bearer {TOKEN}", "--reflect-header", "*",
+            "-d", '{"id": "1"}', f"http://127.0.0.1:{port}{WEBHOOKS}GetWebhook",
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    expected = example_message(image.pool.FindMessageTypeByName(
+        "protopact.example.webhooks.v1.GetWebhookResponse"))
+    assert json.loads(out)["webhook"]["url"] == expected.webhook.url
+    assert json.loads(out)["webhook"]["id"] == str(expected.webhook.id)
+
+
+@scenario
+async def test_the_token_never_reaches_the_log(image: Image, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running(image) as (client, _, _):
+        await client.call(USERS)
+        with pytest.raises(grpc.aio.AioRpcError):
+            await client.call(USERS, token=TOKEN + "-wrong")
+        call = client.events(max_in_flight=1)
+        async for _ in call:
+            break
+        call.cancel()
+    assert "rejected" in caplog.text  # the rejection was logged...
+    assert TOKEN not in caplog.text  # ...without the token, right or wrong
+
+
+@scenario
+async def test_the_rest_gateway_in_front_answers_with_the_same_data(image: Image) -> None:
+    banner: list[str] = []
+    serving = asyncio.create_task(serve(image, MockSettings(token=TOKEN), host="127.0.0.1", port=0,
+                                        rest_port=0, announce=banner.append))
+    try:
+        while not any(line.startswith("auth:") for line in banner):
+            await asyncio.sleep(0.01)
+        rest = next(line for line in banner if line.startswith("REST on ")).split()[-1]
+        async with httpx.AsyncClient(base_url=rest) as http:
+            anonymous = await http.get("/v1/users/me")
+            authorized = await http.get("/v1/users/me", headers={"Authorization": f"Bearer {TOKEN}"})
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+    assert anonymous.status_code == 401
+    expected = example_json(image.pool.FindMessageTypeByName(
+        "protopact.example.users.v1.GetCurrentUserResponse"))
+    assert authorized.status_code == 200 and authorized.json() == expected["user"]  # body: "user"
+
+
+def test_the_mock_verb_serves_and_keeps_the_token_out_of_its_output(tmp_path) -> None:
+    secret = "cli-" + TOKEN
+    env = {**os.environ, "PROTOPACT_MOCK_TOKEN": secret, "PROTOPACT_CACHE_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "protopact", "mock", "proto", "--port", "0", "--no-rest",
+         "--events-per-second", "50"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    try:
+        banner = process.stdout.readline()  # type: ignore[union-attr]
+        assert banner.startswith("gRPC on 127.0.0.1:"), banner
+        port = int(banner.split(":")[1])
+        health = subprocess.run(
+            [sys.executable, "-c", _HEALTH_PROBE, str(port), secret], capture_output=True, text=True,
+            check=False,
+            timeout=20)
+        assert health.stdout.split() == ["SERVING", "UNAUTHENTICATED", "OK"], health.stderr
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0]
+    assert "rejected" in output
+    assert secret not in banner + output
+
+
+_HEALTH_PROBE = """
+import sys, grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+channel = grpc.insecure_channel("127.0.0.1:" + sys.argv[1])
+print(health_pb2.HealthCheckResponse.ServingStatus.Name(
+    health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest()).status))
+users = channel.unary_unary("/protopact.example.users.v1.CurrentUserService/GetCurrentUser")
+for token in ("wrong", sys.argv[2]):
+    try:
+        users(b"", metadata=[("authorization", "Bearer " + token)])
+        print("OK")
+    except grpc.RpcError as exc:
+        print(exc.code().name)
+"""
+
+
+def test_the_mock_verb_needs_services(tmp_path) -> None:
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n",
+                          "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nmessage A {}\n'})
+    result = run("mock", ".", "--no-rest", "--port", "0", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "nothing to mock: the input's files define no services"
