@@ -1,0 +1,218 @@
+"""Rendering the docs view model: Markdown pages, a static HTML site and ``docs.json``.
+
+Output (relative to the docs directory): ``docs.json``; ``markdown/index.md`` and one
+``markdown/<package>.md`` per package; the same pages as ``html/*.html`` plus ``html/search-index.js``.
+Pages come from the Jinja2 templates in ``templates/docs/`` (``StrictUndefined``; HTML templates are
+autoescaped), and a user's ``--templates DIR`` overrides any of them by relative path.
+
+HTML safety: every value from a ``.proto`` is escaped by autoescape; comments, which are Markdown, go
+through markdown-it with raw HTML disabled and then through nh3 (ammonia), which keeps an allow-list of
+tags and only http(s)/mailto and relative links. Pages carry a Content-Security-Policy that allows
+only their own inline script (by hash) and the search index beside them, and nothing from the network.
+The site works from ``file://``: the search index is a script file, not a fetched resource.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import nh3
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..compile.image import Image
+from ..config.settings import Settings
+from ..errors import ProtopactError
+from ..paths import templates_root
+from .docs import Comment, Site, build_site, site_json
+from .targets import renderer
+
+SEARCH_INDEX = "search-index.js"
+_FORMATS = (("markdown", "md"), ("html", "html"))
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+_TAGS = {"a", "p", "br", "code", "pre", "em", "strong", "ul", "ol", "li", "blockquote", "h1", "h2",
+         "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td"}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=65536)
+def comment_html(text: str) -> Markup:
+    """A comment's Markdown as sanitised HTML (the ``markdown`` filter)."""
+    if _is_plain(text):
+        return Markup(plain_html(text))
+    html = _MARKDOWN.render(text)
+    return Markup(nh3.clean(html, tags=_TAGS, attributes={"a": {"href", "title"}},
+                            url_schemes=_URL_SCHEMES))
+
+
+# Most comments are plain prose, perhaps with `code`. Without the characters below (outside code
+# spans) and without a line that could open a block (list, heading, quote, table, code block),
+# Markdown only makes paragraphs and code spans of them: rendering is the hot path on large trees.
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_MARKUP = re.compile(r"[\\`*\[\]<&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])| {2}$"
+                     r"|^(\s*([-+#>|=]|\d+[.)])| {4}|\t)", re.MULTILINE)
+
+
+def _is_plain(text: str) -> bool:
+    spans = _CODE_SPAN.findall(text)
+    if any(span != span.strip() for span in spans):
+        return False  # Markdown trims a space from each end of such spans: leave it to markdown-it
+    return _MARKUP.search(_CODE_SPAN.sub("x", text)) is None
+
+
+def plain_html(text: str) -> str:
+    """What markdown-it then nh3 make of plain prose (:func:`_is_plain`), produced directly."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join("<p>" + _plain_inline("\n".join(line.strip() for line in p.split("\n")))
+                   + "</p>\n" for p in paragraphs)
+
+
+def _plain_inline(text: str) -> str:
+    parts = _CODE_SPAN.split(text)
+    # re.split alternates text and the code spans' contents.
+    return "".join(part.replace(">", "&gt;") if i % 2 == 0 else
+                   "<code>" + part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                   + "</code>" for i, part in enumerate(parts))
+
+
+def markdown_cell(text: str) -> str:
+    """Text made safe for one Markdown table cell (the ``md_cell`` filter)."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def markdown_code(text: str) -> str:
+    """``text`` as one Markdown code span, whatever backticks it holds (the ``md_code`` filter)."""
+    text = markdown_cell(text)
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_source(text: str) -> str:
+    """A comment's Markdown with raw HTML and script links made inert (the ``md_text`` filter).
+
+    Markdown renderers differ in what they sanitise, so ``<tag`` outside code is written as an
+    entity and ``javascript:``-style link targets are dropped; code blocks and spans are untouched.
+    """
+    if "<" not in text and "](" not in text:
+        return text
+    out, fence = [], ""
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        marker = re.match(r"(`{3,}|~{3,})", stripped)
+        if fence:
+            fence = "" if marker and marker.group(1).startswith(fence) else fence
+            out.append(line)
+        elif marker:
+            fence = marker.group(1)
+            out.append(line)
+        elif line.startswith(("    ", "\t")):
+            out.append(line)
+        else:
+            parts = re.split(r"((`+).+?\2)", line)
+            # re.split yields [text, span, backticks, text, ...]: every third item is plain text.
+            out.append("".join(_inert(p) if i % 3 == 0 else p for i, p in enumerate(parts)
+                               if i % 3 != 2))
+    return "\n".join(out)
+
+
+def _inert(text: str) -> str:
+    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
+    return re.sub(r"\]\(\s*(javascript|vbscript|data):(?:[^()]|\([^()]*\))*\)", "](#)", text, flags=re.IGNORECASE)
+
+
+def environment(templates: Path | None = None) -> Environment:
+    """The docs Environment: user templates first, then the built-in ones."""
+    loaders = [FileSystemLoader(str(templates))] if templates is not None else []
+    loaders.append(FileSystemLoader(str(templates_root() / "docs")))
+    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+                      autoescape=lambda name: (name or "").endswith(".html.j2"),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["markdown"] = comment_html
+    env.filters["md_cell"] = markdown_cell
+    env.filters["md_code"] = markdown_code
+    env.filters["md_text"] = markdown_source
+    return env
+
+
+def search_entries(site: Site) -> list[dict[str, str]]:
+    """One entry per package, service, method, message and enum: what the search box looks at."""
+    entries = []
+
+    def add(kind: str, name: str, page: str, anchor: str, comment: Comment) -> None:
+        text = " ".join(" ".join((*comment.detached, comment.leading, comment.trailing)).split())
+        entries.append({"kind": kind, "name": name, "page": page, "anchor": anchor, "text": text})
+
+    for package in site.packages:
+        add("package", package.name, package.page, "", package.comment)
+        for service in package.services:
+            add("service", service.full_name, package.page, service.anchor, service.comment)
+            for method in service.methods:
+                add("method", method.full_name, package.page, method.anchor, method.comment)
+        for message in package.messages:
+            add("message", message.full_name, package.page, message.anchor, message.comment)
+        for enum in package.enums:
+            add("enum", enum.full_name, package.page, enum.anchor, enum.comment)
+    return entries
+
+
+def render_site(site: Site, *, templates: Path | None = None) -> dict[str, bytes]:
+    """Every docs file, by path relative to the docs directory."""
+    env = environment(templates)
+    search_js = _script_source(env, "html/search.js")
+    context: dict[str, Any] = {
+        "site": site,
+        "search_index": SEARCH_INDEX,
+        "search_script": Markup(search_js),
+        "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(search_js.encode()).digest())
+        .decode(),
+    }
+    files = {"docs.json": site_json(site)}
+    try:
+        for folder, ext in _FORMATS:
+            index = env.get_template(f"{folder}/index.{ext}.j2")
+            files[f"{folder}/index.{ext}"] = _tidy(index.render(context, package=None), folder).encode()
+            page = env.get_template(f"{folder}/package.{ext}.j2")
+            for package in site.packages:
+                text = page.render(context, package=package)
+                files[f"{folder}/{package.page}.{ext}"] = _tidy(text, folder).encode()
+    except TemplateError as exc:
+        # Syntax errors know where they are; undefined values only say what is missing.
+        line = getattr(exc, "lineno", None)
+        where = f"{getattr(exc, 'filename', '')}:{line}: " if line else ""
+        raise ProtopactError(f"docs templates: {where}{exc.message}") from None
+    # ensure_ascii keeps U+2028/U+2029 escaped, so the JSON is also a valid JavaScript literal.
+    index_json = json.dumps(search_entries(site), separators=(",", ":"), sort_keys=True)
+    files[f"html/{SEARCH_INDEX}"] = f"window.protopactSearchIndex = {index_json};\n".encode()
+    return files
+
+
+def _tidy(text: str, folder: str) -> str:
+    # Templates stay readable when they may leave runs of blank lines; Markdown gives them no meaning.
+    return re.sub(r"\n{3,}", "\n\n", text) if folder == "markdown" else text
+
+
+def _script_source(env: Environment, name: str) -> str:
+    loader = env.loader
+    assert loader is not None
+    source, _, _ = loader.get_source(env, name)
+    return source.strip()
+
+
+def render_docs(image: Image, *, title: str, description: str = "",
+                templates: Path | None = None) -> dict[str, bytes]:
+    """The docs of ``image``'s target files."""
+    return render_site(build_site(image, title=title, description=description), templates=templates)
+
+
+@renderer("docs", subdirectory="docs")
+def docs_target(image: Image, settings: Settings) -> Mapping[str, bytes]:
+    return render_docs(image, title=settings.name, description=settings.description)
