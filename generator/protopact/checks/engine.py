@@ -1,9 +1,10 @@
 """Running rules: select → run → filter → sort, for lint (one Image) and breaking (a pair).
 
 Target files are grouped by the module that owns them, because each v2 module may carry its own
-config; every group runs its own selection. Filters are buf's, in buf's order: ``ignore`` paths,
-``ignore_only``, then (lint only) ``// buf:lint:ignore`` comments. Results are de-duplicated and sorted
-by path, line, column, rule, message, as buf sorts them.
+config; every group runs its own selection. Selected filter rules (protopact's, see :mod:`.registry`)
+run first, over the findings of the group's other rules. Then buf's filters, in buf's order:
+``ignore`` paths, ``ignore_only``, then (lint only) ``// buf:lint:ignore`` comments. Results are
+de-duplicated and sorted by path, line, column, rule, message, as buf sorts them.
 """
 
 from __future__ import annotations
@@ -100,7 +101,10 @@ def run_breaking(
         context = BreakingContext(
             baseline, current.image.with_targets(names), previous_sources, current_sources, config
         )
-        raw = [f for rule in selection.rules for f in rule.handler(context)]  # type: ignore[misc]
+        raw = [f for rule in selection.rules if rule.handler for f in rule.handler(context)]
+        for rule in selection.rules:
+            if rule.filter is not None:
+                raw = rule.filter(context, raw)
         if config.ignore_unstable_packages:
             raw = [f for f in raw if not _unstable(f, current.image, previous.image)]
         kept = _filter(raw, module_path, config, None, registry.categories(config.version))
@@ -208,6 +212,7 @@ def _report(findings: Iterable[Finding], shown: Callable[[str], str]) -> list[Re
                 message=f.message,
                 end_line=s.end_line if s else 1,
                 end_column=s.end_column if s else 1,
+                advice=f.advice,
             )
         )
     return out

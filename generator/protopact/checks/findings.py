@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..schema.source import Span
 
@@ -19,6 +19,12 @@ class Finding:
     source_path: tuple[int, ...] | None = None
     # breaking only: the baseline file the finding concerns, also matched by ignores
     against_file: str = ""
+    # breaking only: the baseline element's source path when the span lies elsewhere (a deletion
+    # reported on a surviving parent), so filters know which element the finding is about
+    against_path: tuple[int, ...] | None = None
+    # protopact's versioning advice; shown by the markdown, sarif and changelog outputs only,
+    # never by buf's formats
+    advice: str = ""
 
 
 @dataclass(frozen=True, order=True)
@@ -32,3 +38,4 @@ class Reported:
     message: str
     end_line: int
     end_column: int
+    advice: str = field(default="", compare=False)

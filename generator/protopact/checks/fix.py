@@ -73,7 +73,8 @@ def unused_import_edits(file: FileDescriptorProto, sources: Sources, lines: Sequ
             yield _removal(lines, span, bool(location.trailing_comments))  # type: ignore[union-attr]
 
 
-def _reserved_text(numbers: list[int], names: list[str], *, editions: bool) -> list[str]:
+def reserved_statements(numbers: list[int], names: list[str], *, editions: bool) -> list[str]:
+    """``reserved`` statements for numbers and names (Editions reserve names as identifiers)."""
     statements = []
     if numbers:
         statements.append("reserved " + ", ".join(str(n) for n in sorted(numbers)) + ";")
@@ -130,7 +131,7 @@ def reserved_edits(file: FileDescriptorProto, baseline: Mapping[str, object], so
         numbers, names = _lost(previous, current)  # type: ignore[arg-type]
         span = sources[file.name].span(path)
         if span is not None and (numbers or names):
-            yield _insertion(lines, span, _reserved_text(numbers, names,
+            yield _insertion(lines, span, reserved_statements(numbers, names,
                                                          editions=file.syntax == "editions"))
 
 

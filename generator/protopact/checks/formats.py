@@ -1,11 +1,14 @@
 """Output formats for findings: buf's (byte-compatible) plus SARIF 2.1.0 and a Markdown PR comment.
 
+Only the SARIF and Markdown formats show protopact's versioning advice; buf's formats never do.
+
 Each format is a function from the sorted findings to the whole text written to stdout.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from typing import Callable, Sequence
 from xml.sax.saxutils import escape as xml_escape
@@ -106,6 +109,10 @@ def gitlab_code_quality(findings: Sequence[Reported]) -> str:
     return _go_json(entries) + "\n"
 
 
+def _with_advice(f: Reported) -> str:
+    return f"{f.message} {f.advice}" if f.advice else f.message
+
+
 def sarif(findings: Sequence[Reported]) -> str:
     rules = sorted({f.type for f in findings})
     results = []
@@ -114,7 +121,7 @@ def sarif(findings: Sequence[Reported]) -> str:
             "ruleId": f.type,
             "ruleIndex": rules.index(f.type),
             "level": "error",
-            "message": {"text": f.message},
+            "message": {"text": _with_advice(f)},
         }
         if f.path:
             result["locations"] = [{"physicalLocation": {
@@ -143,13 +150,15 @@ def markdown(findings: Sequence[Reported]) -> str:
         return "No findings.\n"
 
     def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
+        # Text from a .proto must not become HTML or break the table.
+        return html.escape(value, quote=False).replace("|", "\\|").replace("\n", " ")
 
     noun = "finding" if len(findings) == 1 else "findings"
     lines = [f"**{len(findings)} {noun}**", "", "| Location | Rule | Message |", "| --- | --- | --- |"]
     for f in findings:
         where = f"`{cell(_path(f))}:{f.start_line}:{f.start_column}`"
-        lines.append(f"| {where} | `{f.type}` | {cell(f.message)} |")
+        advice = f"<br>**Advice:** {cell(f.advice)}" if f.advice else ""
+        lines.append(f"| {where} | `{f.type}` | {cell(f.message)}{advice} |")
     return "\n".join(lines) + "\n"
 
 

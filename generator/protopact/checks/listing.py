@@ -20,6 +20,7 @@ def render_rules(registry: Registry, *, version: str, fmt: str) -> str:
                 "deprecated": r.row.deprecated,
                 "replacements": list(r.row.replacements),
                 "implemented": r.implemented,
+                "filter": r.filter is not None,
             }) + "\n"
             for r in rules
         )
@@ -35,6 +36,8 @@ def render_rules(registry: Registry, *, version: str, fmt: str) -> str:
             notes.append("not implemented")
         if r.row.origin != "buf":
             notes.append("protopact")
+        if r.filter is not None:
+            notes.append("filter: drops other rules' findings, reports none")
         purpose = r.row.purpose + (f" ({'; '.join(notes)})" if notes else "")
         lines.append(f"| `{r.id}` | {', '.join(membership.categories) or '-'} | "
                      f"{'yes' if membership.default else 'no'} | {purpose} |")

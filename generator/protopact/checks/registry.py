@@ -3,6 +3,10 @@
 Each check kind keeps one table (``lint/table.py``, ``breaking/table.py``) keyed by rule ID with a
 column per config version; handlers register themselves with :func:`Registry.rule`. The registry is
 the single source for selection, ``protopact rules`` and the tests that every rule is complete.
+
+A rule is either a *handler* (it yields findings) or a *filter* (registered with
+:meth:`Registry.filter`): selecting a filter rule adds no findings but lets it drop findings of the
+other selected rules, so a config that does not name it runs exactly as before.
 """
 
 from __future__ import annotations
@@ -51,17 +55,19 @@ def everywhere(purpose: str, categories: tuple[str, ...], *, default: bool = Fal
 
 
 Handler = Callable[..., Iterable[Finding]]
+Filter = Callable[[Any, list[Finding]], list[Finding]]  # (context, findings) -> kept findings
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
     row: RuleRow
-    handler: Handler | None  # None: listed for compatibility, not implemented
+    handler: Handler | None  # None: a filter, or listed for compatibility and not implemented
+    filter: Filter | None = None
 
     @property
     def implemented(self) -> bool:
-        return self.handler is not None
+        return self.handler is not None or self.filter is not None
 
 
 @dataclass
@@ -71,21 +77,29 @@ class Registry:
     kind: str
     table: Mapping[str, RuleRow]
     handlers: dict[str, Handler] = field(default_factory=dict)
+    filters: dict[str, Filter] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Callable[[Handler], Handler]:
+        return self._register(rule_id, self.handlers)
+
+    def filter(self, rule_id: str) -> Callable[[Filter], Filter]:
+        return self._register(rule_id, self.filters)
+
+    def _register(self, rule_id: str, into: dict[str, Any]) -> Callable[[Any], Any]:
         if rule_id not in self.table:
             raise KeyError(f"{self.kind} rule {rule_id} has no row in the table")
 
-        def register(handler: Handler) -> Handler:
-            if rule_id in self.handlers:
+        def register(function: Any) -> Any:
+            if rule_id in self.handlers or rule_id in self.filters:
                 raise KeyError(f"{self.kind} rule {rule_id} registered twice")
-            self.handlers[rule_id] = handler
-            return handler
+            into[rule_id] = function
+            return function
 
         return register
 
     def rules(self) -> list[Rule]:
-        return [Rule(i, r, self.handlers.get(i)) for i, r in sorted(self.table.items())]
+        return [Rule(i, r, self.handlers.get(i), self.filters.get(i))
+                for i, r in sorted(self.table.items())]
 
     def categories(self, version: str) -> dict[str, list[str]]:
         """Category name -> rule IDs, for one config version."""

@@ -1,42 +1,34 @@
 """The next semantic version of a contract: major on breaking changes, minor on additions, patch
 otherwise; during ``0.x`` a breaking change bumps the minor version.
 
-Additions are elements of the input that the baseline lacks: files, messages, fields, enums, enum
-values, services and RPCs, keyed by full name (fields and values also by number).
+Additions are elements of the input that the baseline lacks: files, and the elements of
+:mod:`.elements` (messages, fields, enums, enum values, services and RPCs) by their keys.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from ..compile.image import Image
 from ..errors import ProtopactError
-from ..schema import walk
+from .elements import Element, elements
 
 _VERSION = re.compile(r"v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
-def element_keys(image: Image) -> Iterator[str]:
-    """A key per element of the image's targets."""
-    for f in image.target_files():
-        yield f"file {f.name}"
-        for m in walk.messages(f):
-            yield f"message {m.full_name}"
-            for field in walk.fields(m):
-                yield f"field {m.full_name}.{field.field.name}={field.field.number}"
-        for e in walk.enums(f):
-            yield f"enum {e.full_name}"
-            for v in walk.enum_values(e):
-                yield f"value {e.full_name}.{v.value.name}={v.value.number}"
-        for s in walk.services(f):
-            yield f"service {s.full_name}"
-            for method in walk.methods(s):
-                yield f"rpc {method.full_name}"
+def additions(previous: Image, current: Image) -> list[Element]:
+    """Elements of the input's targets that the baseline's targets lack, in declaration order;
+    the elements of an added file count as additions too."""
+    before = {e.key for e in elements(previous.target_files())}
+    return [e for e in elements(current.target_files()) if e.key not in before]
+
+
+def added_files(previous: Image, current: Image) -> list[str]:
+    return sorted(current.targets - previous.targets)
 
 
 def has_additions(previous: Image, current: Image) -> bool:
-    return bool(set(element_keys(current)) - set(element_keys(previous)))
+    return bool(added_files(previous, current) or additions(previous, current))
 
 
 def next_version(version: str, *, breaking: bool, additions: bool) -> str:

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 from ..registry import Registry
+from .protopact_table import PROTOPACT_RULES
 from .table import BUF_RULES
 
-REGISTRY = Registry("breaking", dict(BUF_RULES))
+REGISTRY = Registry("breaking", {**BUF_RULES, **PROTOPACT_RULES})
 
 # The rule modules register their handlers on REGISTRY when imported.
 from . import (  # noqa: F401
@@ -16,8 +17,10 @@ from . import (  # noqa: F401
     field_options,
     fields,
     files,
+    http,
     messages,
     options,
     reserved,
     services,
+    stability,
 )

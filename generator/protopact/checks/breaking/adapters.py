@@ -207,9 +207,11 @@ class Pairing:
 
     # -- reporting ---------------------------------------------------------------------------
     def finding(self, rule: str, message: str, file: FileDescriptorProto | None,
-                *paths: Path | None, against: FileDescriptorProto | None = None) -> Finding:
+                *paths: Path | None, against: FileDescriptorProto | None = None,
+                against_path: Path | None = None, advice: str = "") -> Finding:
         """A finding at the first of ``paths`` that has a location in ``file`` (buf's backup
-        locations); no location gives line 1, column 1 of the file, no file gives ``<input>``."""
+        locations); no location gives line 1, column 1 of the file, no file gives ``<input>``.
+        ``against_path`` locates the baseline element when the span lies elsewhere."""
         span = None
         used: Path | None = None
         if file is not None:
@@ -222,7 +224,8 @@ class Pairing:
                     used = path
                     break
         return Finding(rule, message, file.name if file is not None else "", span, used,
-                       against_file=against.name if against is not None else "")
+                       against_file=against.name if against is not None else "",
+                       against_path=against_path, advice=advice)
 
 
 def _paired(previous: dict[str, T], current: dict[str, T]) -> list[tuple[T, T]]:

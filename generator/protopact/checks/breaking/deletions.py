@@ -50,10 +50,10 @@ def deleted_from_file(p: Pairing, rule: str, kind: str, index: Index) -> Iterato
     for prev, cur in p.files:
         after = index(cur)
         messages = {n: (cur, path) for n, path in message_index(cur).items()}
-        for name in index(prev):
+        for name, path in index(prev).items():
             if name not in after:
                 text = f'Previously present {kind} "{name}" was deleted from file.'
-                yield _located(p, rule, text, _parent(name, messages), cur, prev)
+                yield _located(p, rule, text, _parent(name, messages), cur, prev, path)
 
 
 def deleted_from_package(p: Pairing, rule: str, kind: str, index: Index, *,
@@ -70,21 +70,21 @@ def deleted_from_package(p: Pairing, rule: str, kind: str, index: Index, *,
             continue  # buf's quirk: a package left with none of these elements reports nothing
         package_messages = {n: (f, path) for f in cur_files for n, path in message_index(f).items()}
         for prev in prev_files:
-            for name in index(prev):
+            for name, deleted in index(prev).items():
                 if name in after:
                     continue
                 text = f'Previously present {kind} "{name}" was deleted from package "{package}".'
                 cur = p.current.files.get(prev.name)
                 if cur is None:
-                    yield Finding(rule, text, "", against_file=prev.name)
+                    yield Finding(rule, text, "", against_file=prev.name, against_path=deleted)
                     continue
                 messages = (package_messages if package_parents
                             else {n: (cur, path) for n, path in message_index(cur).items()})
-                yield _located(p, rule, text, _parent(name, messages), cur, prev)
+                yield _located(p, rule, text, _parent(name, messages), cur, prev, deleted)
 
 
 def _located(p: Pairing, rule: str, text: str, parent: tuple[FileDescriptorProto, Path] | None,
-             cur: FileDescriptorProto, prev: FileDescriptorProto) -> Finding:
+             cur: FileDescriptorProto, prev: FileDescriptorProto, deleted: Path) -> Finding:
     if parent is None:
-        return p.finding(rule, text, cur, against=prev)
-    return p.finding(rule, text, parent[0], parent[1], against=prev)
+        return p.finding(rule, text, cur, against=prev, against_path=deleted)
+    return p.finding(rule, text, parent[0], parent[1], against=prev, against_path=deleted)

@@ -10,7 +10,7 @@ from google.protobuf.descriptor_pb2 import FeatureSet, FieldDescriptorProto, Fie
 from ...schema import walk
 from ..engine import BreakingContext
 from ..findings import Finding
-from . import REGISTRY
+from . import REGISTRY, advice
 from .adapters import At, FieldRef, Pairing, field_pairs, message_pairs, pair_rule, pairing
 from .deletions import deleted_from_file, deleted_from_package, extension_index
 from .features import (
@@ -71,7 +71,8 @@ def _field_deletions(p: Pairing, rule: str, prev: Message, cur: Message, *,
             suffix = f' without reserving the name "{ref.field.name}"'
         description = ref.description()
         yield p.finding(rule, f"Previously present {description[0].lower()}{description[1:]} was "
-                        f"deleted{suffix}.", cur.file, cur.element.path, against=prev.file)
+                        f"deleted{suffix}.", cur.file, cur.element.path, against=prev.file,
+                        against_path=ref.path, advice=advice.deleted_field(ref, message))
 
 
 @pair_rule(REGISTRY.rule, "FIELD_NO_DELETE", over=message_pairs)
@@ -186,13 +187,14 @@ def _changed_type(p: Pairing, rule: str, prev: FieldRef, cur: FieldRef, before: 
                   extra: str = "") -> Finding:
     where = cur.path + (TYPE_NAME if after in NAMED_KINDS else TYPE)
     return p.finding(rule, f'{cur.description()} changed type from "{kind_name(prev, before)}" to '
-                     f'"{kind_name(cur, after)}".{extra}', cur.file, where, against=prev.file)
+                     f'"{kind_name(cur, after)}".{extra}', cur.file, where, against=prev.file,
+                     advice=advice.changed_type(prev, cur))
 
 
 def _changed_type_name(p: Pairing, rule: str, prev: FieldRef, cur: FieldRef) -> Finding:
     return p.finding(rule, f'{cur.description()} changed type from "{prev.field.type_name.lstrip(".")}"'
                      f' to "{cur.field.type_name.lstrip(".")}".', cur.file, cur.path + TYPE_NAME,
-                     against=prev.file)
+                     against=prev.file, advice=advice.changed_type(prev, cur))
 
 
 def _same_enum(p: Pairing, prev: FieldRef, cur: FieldRef) -> bool:

@@ -23,11 +23,11 @@ def service_no_delete(p: Pairing, prev: FileDescriptorProto, cur: FileDescriptor
                       ) -> Iterator[Finding]:
     """A deleted service breaks every client of it."""
     after = {s.name for s in cur.service}
-    for service in prev.service:
+    for i, service in enumerate(prev.service):
         if service.name not in after:
             yield p.finding("SERVICE_NO_DELETE",
                             f'Previously present service "{service.name}" was deleted from file.',
-                            cur, against=prev)
+                            cur, against=prev, against_path=(walk.FILE_SERVICE, i))
 
 
 @REGISTRY.rule("PACKAGE_SERVICE_NO_DELETE")
@@ -40,28 +40,32 @@ def package_service_no_delete(context: BreakingContext) -> Iterator[Finding]:
             continue
         after = {s.name for f in cur_files for s in f.service}
         for prev in prev_files:
-            for service in prev.service:
+            for i, service in enumerate(prev.service):
                 if service.name in after:
                     continue
                 text = (f'Previously present service "{service.name}" was deleted from package '
                         f'"{package}".')
                 cur = p.current.files.get(prev.name)
+                deleted = (walk.FILE_SERVICE, i)
                 if cur is None:
-                    yield Finding("PACKAGE_SERVICE_NO_DELETE", text, "", against_file=prev.name)
+                    yield Finding("PACKAGE_SERVICE_NO_DELETE", text, "", against_file=prev.name,
+                                  against_path=deleted)
                 else:
-                    yield p.finding("PACKAGE_SERVICE_NO_DELETE", text, cur, against=prev)
+                    yield p.finding("PACKAGE_SERVICE_NO_DELETE", text, cur, against=prev,
+                                    against_path=deleted)
 
 
 @pair_rule(REGISTRY.rule, "RPC_NO_DELETE", over=service_pairs)
 def rpc_no_delete(p: Pairing, prev: Service, cur: Service) -> Iterator[Finding]:
     """A deleted RPC breaks every client that calls it."""
     after = {m.name for m in cur.element.service.method}
-    for method in prev.element.service.method:
+    for i, method in enumerate(prev.element.service.method):
         if method.name not in after:
             yield p.finding("RPC_NO_DELETE",
                             f'Previously present RPC "{method.name}" on service '
                             f'"{cur.element.service.name}" was deleted.',
-                            cur.file, cur.element.path, against=prev.file)
+                            cur.file, cur.element.path, against=prev.file,
+                            against_path=prev.element.path + (walk.SERVICE_METHOD, i))
 
 
 def _rpc(m: Method) -> str:

@@ -1,0 +1,53 @@
+"""Custom options of descriptor elements, read through an Image's own descriptor pool.
+
+An Image's ``FileDescriptorProto`` s are parsed before their files' custom extensions are known, so a
+custom option sits in the options message as an unknown field. :class:`CustomOptions` re-reads an
+options message with the pool's dynamic class for it, where every extension the Image declares is
+registered; an extension the Image does not declare reads as absent, never as a stray number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import descriptor_pool, message_factory
+from google.protobuf.message import Message
+
+
+class CustomOptions:
+    """Reads extension values from the options messages of one Image's elements."""
+
+    def __init__(self, pool: descriptor_pool.DescriptorPool) -> None:
+        self._pool = pool
+        self._classes: dict[str, type[Message]] = {}
+
+    def enum_names(self, options: Message, extension: str) -> tuple[str, ...]:
+        """The value names of the enum option ``extension`` (full name) set on ``options``; a
+        singular option gives one name, an unset or undeclared one none."""
+        if not options.ByteSize():
+            return ()
+        try:
+            ext = self._pool.FindExtensionByName(extension)
+        except KeyError:
+            return ()
+        extended = ext.containing_type
+        if ext.enum_type is None or extended is None or extended.full_name != options.DESCRIPTOR.full_name:
+            return ()
+        parsed = self._reparsed(options)
+        extensions: Any = parsed.Extensions  # the stubs only know generated extensions
+        if ext.is_repeated:
+            numbers = tuple(extensions[ext])
+        elif ext in extensions:
+            numbers = (extensions[ext],)
+        else:
+            return ()
+        values = ext.enum_type.values_by_number
+        return tuple(values[n].name if n in values else str(n) for n in numbers)
+
+    def _reparsed(self, options: Message) -> Message:
+        name = options.DESCRIPTOR.full_name
+        cls = self._classes.get(name)
+        if cls is None:
+            cls = message_factory.GetMessageClass(self._pool.FindMessageTypeByName(name))
+            self._classes[name] = cls
+        return cls.FromString(options.SerializeToString())
