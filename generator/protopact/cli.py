@@ -310,5 +310,27 @@ def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: in
           max_body_bytes=max_body_bytes, cors_origins=cors_origins, announce=click.echo)
 
 
+
+@cli.command()
+@click.argument("input_", metavar="INPUT", default=".")
+@click.option("--against", required=True, help="The baseline: any INPUT form.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the changelog here instead of stdout.")
+@no_cache_option
+def changelog(input_: str, against: str, output: Path | None, no_cache: bool) -> None:
+    """Write a Markdown changelog of INPUT against a baseline: Breaking, Added, Deprecated and
+    Changed (comments only)."""
+    from .checks.breaking import REGISTRY
+    from .checks.changelog import changelog as render_changelog
+
+    current = load(input_, no_cache=no_cache, side="input")
+    previous = load(against, no_cache=no_cache, side="against")
+    text = render_changelog(current, previous, REGISTRY, label=_config_label(current))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_file(output, text.encode())
+
+
 def main() -> None:
     sys.exit(cli.main(prog_name="protopact", standalone_mode=True))
