@@ -254,6 +254,9 @@ def test_bad_input_answers_400_naming_the_field(client: TestClient, method: str,
 def test_unknown_route_404_and_wrong_verb_405(client: TestClient) -> None:
     assert client.get("/v1/nothing-here").status_code == 404
     assert client.get("/v1/nothing-here").json()["code"] == 5
+    newline = client.get("/v1/organizations/a%0Ab/webhooks")  # a path no router pattern matches
+    assert newline.status_code == 404
+    assert newline.headers["content-type"] == "application/json" and newline.json()["code"] == 5
     response = client.put("/v1/webhooks/1", json={})
     assert response.status_code == 405
     assert response.headers["allow"] == "DELETE, GET, PATCH"

@@ -114,3 +114,26 @@ def _undotted(document: dict[str, Any]) -> dict[str, Any]:
                                         f'"name": "{dotted.replace(".", "__")}", "in": "path"')
                     text = text.replace("{" + dotted + "}", "{" + dotted.replace(".", "__") + "}")
     return json.loads(text)
+
+
+def test_patterned_variables_expand_so_distinct_routes_stay_distinct(tmp_path) -> None:
+    from .conftest import run, write_tree
+
+    write_tree(tmp_path, {"d/v1/d.proto": """
+        syntax = "proto3";
+        package d.v1;
+        import "google/api/annotations.proto";
+        service S {
+          rpc GetA(GetARequest) returns (R) { option (google.api.http) = {get: "/v1/{name=projects/*/as/*}"}; }
+          rpc GetB(GetBRequest) returns (R) { option (google.api.http) = {get: "/v1/{name=projects/*/bs/*}"}; }
+        }
+        message GetARequest { string name = 1; }
+        message GetBRequest { string name = 1; }
+        message R { string name = 1; }
+    """})
+    assert run("generate", "--out", "out", cwd=tmp_path).exit_code == 0
+    spec = yaml.safe_load((tmp_path / "out/openapi/openapi.yaml").read_text())
+    validate(spec)
+    assert {"/v1/projects/{project}/as/{a}", "/v1/projects/{project}/bs/{b}"} <= set(spec["paths"])
+    parameters = spec["paths"]["/v1/projects/{project}/as/{a}"]["get"]["parameters"]
+    assert [p["name"] for p in parameters if p["in"] == "path"] == ["project", "a"]

@@ -273,8 +273,15 @@ def create_app(image: Image, *, upstream: str,
             allow_headers=["authorization", "content-type", "x-grpc-web", "x-user-agent",
                            "grpc-timeout", "last-event-id"],
             expose_headers=["grpc-status", "grpc-message", "retry-after"]))
+    async def unrouted(request: Request, exc: Exception) -> Response:
+        # Starlette's catch-all cannot match a path holding a decoded newline; answer as for
+        # any unknown path, in the gateway's own error model.
+        return _error_response(gateway_error(404, grpc.StatusCode.NOT_FOUND,
+                                             f"No route for {request.method} {request.url.path}"))
+
     routes = [Route("/{path:path}", gateway.handle, methods=_METHODS)]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={404: unrouted})
     app.state.gateway = gateway
     return app
 

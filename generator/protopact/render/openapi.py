@@ -16,6 +16,7 @@ method's deprecation and its comments.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -27,7 +28,9 @@ from ..config.settings import Settings
 from ..errors import ProtopactError
 from ..schema.http import (
     DEFAULT_SETTINGS,
+    DEEP_WILDCARD,
     PATH_MESSAGES,
+    WILDCARD,
     HttpRoute,
     HttpSettings,
     PathTemplate,
@@ -126,9 +129,52 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
     }
 
 
+@dataclass(frozen=True)
+class _PathParameter:
+    name: str
+    variable: Variable
+    whole: bool  # the parameter is the whole field, not one segment of a pattern
+
+
+def _path_layout(template: PathTemplate) -> tuple[list[str], list[_PathParameter]]:
+    """Path parts and parameters. A variable with a pattern (``{name=projects/*/docs/*}``) expands
+    into its literals and one parameter per wildcard, named after the literal before it (as
+    grpc-gateway does), so that two routes that differ only inside a pattern stay distinct."""
+    parts: list[str] = []
+    parameters: list[_PathParameter] = []
+    taken: set[str] = set()
+
+    def add(name: str, variable: Variable, whole: bool) -> None:
+        unique, n = name, 2
+        while unique in taken:
+            unique, n = f"{name}{n}", n + 1
+        taken.add(unique)
+        parameters.append(_PathParameter(unique, variable, whole))
+        parts.append("{" + unique + "}")
+
+    for segment in template.segments:
+        if not isinstance(segment, Variable):
+            parts.append(segment)
+        elif segment.segments in ((WILDCARD,), (DEEP_WILDCARD,)):
+            add(segment.field, segment, True)
+        else:
+            previous = segment.field_path[-1]
+            for piece in segment.segments:
+                if piece in (WILDCARD, DEEP_WILDCARD):
+                    add(_singular(previous), segment, False)
+                else:
+                    parts.append(piece)
+                    previous = piece
+    return parts, parameters
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 1 else word
+
+
 def openapi_path(template: PathTemplate) -> str:
-    """The OpenAPI form of a template: each variable one ``{dotted.field}`` parameter."""
-    parts = [f"{{{s.field}}}" if isinstance(s, Variable) else s for s in template.segments]
+    """The OpenAPI form of a template: ``{dotted.field}`` for plain variables, patterns expanded."""
+    parts, _ = _path_layout(template)
     return "/" + "/".join(parts) + (":" + template.verb if template.verb else "")
 
 
@@ -185,10 +231,15 @@ def _success(route: HttpRoute) -> dict[str, Any]:
 
 
 def _path_parameters(route: HttpRoute, texts: Mapping[str, str]) -> Iterator[dict[str, Any]]:
-    for variable in route.binding.path_template.variables:
-        field = field_at(route.method.input_type, variable.field_path)
-        yield _parameter(variable.field, "path", _parameter_schema(field),
-                         texts.get(field.full_name, ""))
+    for parameter in _path_layout(route.binding.path_template)[1]:
+        field = field_at(route.method.input_type, parameter.variable.field_path)
+        if parameter.whole:
+            yield _parameter(parameter.name, "path", _parameter_schema(field),
+                             texts.get(field.full_name, ""))
+        else:
+            yield _parameter(parameter.name, "path", {"type": "string"},
+                             f"One segment of `{parameter.variable.field}`, which has the form "
+                             f"`{'/'.join(parameter.variable.segments)}`.")
 
 
 def _query_parameters(route: HttpRoute, texts: Mapping[str, str]) -> Iterator[dict[str, Any]]:
