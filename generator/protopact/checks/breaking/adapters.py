@@ -86,6 +86,7 @@ class Side:
         self.image = image
         self.files: dict[str, FileDescriptorProto] = {n: image.by_name[n] for n in sorted(names)}
         self.sources = Sources(image.files)
+        self._fields: dict[str, dict[int, FieldRef]] = {}
 
     @cached_property
     def messages(self) -> dict[str, At[walk.MessageAt]]:
@@ -127,6 +128,13 @@ class Side:
         return out
 
     def fields(self, message: At[walk.MessageAt]) -> dict[int, FieldRef]:
+        """The message's fields by number, built once per message and shared by every rule."""
+        cached = self._fields.get(message.element.full_name)
+        if cached is None:
+            cached = self._fields[message.element.full_name] = self._index_fields(message)
+        return cached
+
+    def _index_fields(self, message: At[walk.MessageAt]) -> dict[int, FieldRef]:
         at = message.element
         oneofs = at.message.oneof_decl
         out: dict[int, FieldRef] = {}
