@@ -102,7 +102,9 @@ def groups(buf: str, proto_files: list[str]) -> list[Group]:
         Group("generate: python", (
             Tool("protopact python renderer", (sys.executable, str(HERE / "python_only.py"), "current",
                                                "{scratch}/py"), "cold"),
-            Tool("protopact generate (all targets)", (*PROTOPACT, "generate", "current", "--out",
+            # The mutated tree keeps an HTTP rule whose path variable lost its field, which the
+            # OpenAPI renderer rightly rejects; the baseline tree is the same size and valid.
+            Tool("protopact generate (all targets)", (*PROTOPACT, "generate", "previous", "--out",
                                                       "{scratch}/gen"), "cold"),
             Tool("protoc python+grpc", (*PROTOC, *includes, "--python_out={scratch}/protoc-py",
                                         "--grpc_python_out={scratch}/protoc-py", *proto_files)),
