@@ -45,7 +45,7 @@ run: install
 	@if git rev-parse --verify --quiet main >/dev/null; then \
 	  $(PROTOPACT) breaking --against '.git#branch=main' && echo "   no breaking changes"; \
 	else echo "   skipped: no main branch"; fi
-	@echo "== generate: proto/ -> generated/ (Python package)"
+	@echo "== generate: proto/ -> generated/ (Python package, OpenAPI, docs)"
 	@$(PROTOPACT) generate
 
 test: dev-tools
