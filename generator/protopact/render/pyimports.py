@@ -16,6 +16,22 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 
 _FROM = re.compile(r"from\s+")
+# Where the import header of generated code ends: protoc and mypy-protobuf write every import, and
+# protoc its module-name string, before the first top-level class or def, or protoc's C-descriptor
+# block. Parsing only the header keeps the rewrite cheap on large trees.
+_BODY = re.compile(r"^(?:class |def |if not _descriptor\._USE_C_DESCRIPTORS)", re.MULTILINE)
+
+
+def _header_tree(source: str) -> ast.Module:
+    """The syntax tree of the header, or of the whole module when the cut is not a statement
+    boundary (a docstring line that happens to start with ``class``)."""
+    body = _BODY.search(source)
+    if body is not None:
+        try:
+            return ast.parse(source[:body.start()])
+        except SyntaxError:
+            pass
+    return ast.parse(source)
 
 
 def module_name(path: str) -> str:
@@ -50,7 +66,7 @@ def rewrite_imports(source: str, *, module: str, root: str, modules: AbstractSet
         return starts[lineno - 1] + len(lines[lineno - 1].encode()[:col_offset].decode())
 
     edits: list[tuple[int, int, str]] = []  # (start offset, end offset, replacement)
-    for node in _module_level(ast.parse(source).body):
+    for node in _module_level(_header_tree(source).body):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and \
                 (node.module in modules or node.module in packages):
             assert node.module is not None

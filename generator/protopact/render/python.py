@@ -16,6 +16,8 @@ Output depends only on the Image, the settings and the generator's versions.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import keyword
 import re
 from functools import cache
@@ -51,7 +53,10 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
         raise ProtopactError("generate: every file is provided by an installed distribution; "
                              "nothing to generate")
     _check_importable(names)
-    modules = {**python_code(image, names), **python_stubs(image, names)}
+    # protoc releases the GIL for part of its run, so the stubs are made meanwhile on a thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        stubs = pool.submit(python_stubs, image, names)
+        modules = {**python_code(image, names), **stubs.result()}
     module_names = {module_name(p) for p in modules if p.endswith(".py")}
     packages = packages_of(module_names)
     files: dict[str, bytes] = {}
