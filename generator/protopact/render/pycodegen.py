@@ -27,6 +27,7 @@ from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
 
 _MYPY_EXTENSIONS_FILE = "mypy_protobuf/extensions.proto"
+_FILE_SERVICE = 6  # FileDescriptorProto.service, the head of a service's source path
 _MYPY_OPTIONS = (extensions_pb2.casttype, extensions_pb2.keytype, extensions_pb2.valuetype,
                  extensions_pb2.options)
 
@@ -38,9 +39,7 @@ def python_code(image: Image, names: Sequence[str]) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="protopact-python-") as tmp:
         root = Path(tmp)
         descriptor_set = root / "image.binpb"
-        descriptor_set.write_bytes(
-            descriptor_pb2.FileDescriptorSet(file=image.files).SerializeToString(deterministic=True)
-        )
+        descriptor_set.write_bytes(_for_python_out(image).SerializeToString(deterministic=True))
         out = root / "out"
         out.mkdir()
         # One run for both outputs: parsing the descriptor set is a large share of protoc's time.
@@ -48,6 +47,18 @@ def python_code(image: Image, names: Sequence[str]) -> dict[str, bytes]:
                        f"--grpc_python_out={out}", *names])
         return {path: data for path, data in _read_tree(out).items()
                 if not path.endswith("_pb2_grpc.py") or path in with_services}
+
+
+def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
+    """The Image with only the source locations the outputs use: protoc's Python generator reads
+    none, the gRPC one only service and method comments. Parsing the rest is most of protoc's time."""
+    descriptors = descriptor_pb2.FileDescriptorSet(file=image.files)
+    for f in descriptors.file:
+        kept = [loc for loc in f.source_code_info.location if loc.path[:1] == [_FILE_SERVICE]]
+        f.ClearField("source_code_info")
+        if kept:
+            f.source_code_info.location.extend(kept)
+    return descriptors
 
 
 def python_stubs(image: Image, names: Sequence[str]) -> dict[str, bytes]:
