@@ -115,8 +115,9 @@ def run_breaking(
 def _baseline_targets(previous: Input, current: Input, module_path: str,
                       names: Sequence[str]) -> list[str]:
     """The baseline files a module group is compared with: those of the same module in the baseline
-    when it has a workspace, else every baseline target that no other group of the input owns."""
-    others = current.image.targets.difference(names)
+    when it has a workspace, else every baseline target that no other group of the input owns and
+    that the input does not still build as an import (another module's file, as buf sees it)."""
+    others = set(current.image.by_name).difference(names)
     kept = []
     for name in previous.image.targets:
         module = previous.module_of.get(name)
