@@ -8,6 +8,7 @@ disk paths rewritten to the paths the user knows (``path:line:col: message``).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -16,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Sequence
 
+from google.protobuf import descriptor_pb2
 from grpc_tools import protoc as _protoc
 
 from ..errors import ProtopactError
@@ -44,20 +46,54 @@ def library_roots() -> list[Path]:
     return [r for r in roots if r is not None and r.is_dir()]
 
 
+# Below this many files a second protoc process costs more than it saves.
+PARALLEL_FROM = 200
+
+
 def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str]
 ) -> bytes:
     """Compile ``files`` (import paths) and return a FileDescriptorSet with imports and source info.
 
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
+    Large builds are split in two halves compiled at once: the second by ``python -m
+    grpc_tools.protoc`` in a new process (a fork could inherit gRPC's threads), the first in process.
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         out = Path(tmp) / "image.binpb"
-        args = ["--include_imports", "--include_source_info"]
-        args += [f"--proto_path={root}" for root in include_roots]
-        args += [f"--descriptor_set_out={out}", *files]
-        invoke_protoc(args, shown=shown)
-        return out.read_bytes()
+        if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            invoke_protoc(_compile_args(include_roots, files, out), shown=shown)
+            return out.read_bytes()
+        middle = len(files) // 2
+        second_out = Path(tmp) / "second.binpb"
+        helper = subprocess.Popen(
+            [sys.executable, "-m", "grpc_tools.protoc",
+             *_compile_args(include_roots, files[middle:], second_out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            invoke_protoc(_compile_args(include_roots, files[:middle], out), shown=shown)
+        finally:
+            _, errors = helper.communicate()
+        if helper.returncode != 0:
+            raise ProtopactError(_rewrite(errors.decode("utf-8", "replace"), shown)
+                                 or "protoc failed without a message")
+        return _merged(out.read_bytes(), second_out.read_bytes())
+
+
+def _compile_args(include_roots: Sequence[Path], files: Sequence[str], out: Path) -> list[str]:
+    args = ["--include_imports", "--include_source_info"]
+    args += [f"--proto_path={root}" for root in include_roots]
+    return [*args, f"--descriptor_set_out={out}", *files]
+
+
+def _merged(first: bytes, second: bytes) -> bytes:
+    """Two runs' sets as one run would write it. protoc lists each input after the imports it has
+    not listed yet, so the first run's files followed by the second's new ones is exactly the order
+    of a single run over both halves."""
+    seen = {f.name for f in descriptor_pb2.FileDescriptorSet.FromString(first).file}
+    extra = [f for f in descriptor_pb2.FileDescriptorSet.FromString(second).file
+             if f.name not in seen]
+    return first + descriptor_pb2.FileDescriptorSet(file=extra).SerializeToString()
 
 
 def invoke_protoc(args: Sequence[str], *, shown: Callable[[str], str] = str) -> None:
