@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor_pb2 import FieldDescriptorProto, FileDescriptorProto
+from google.protobuf.message import Message
 
 from ...compile.image import Image
 from ...schema import walk
@@ -167,6 +168,7 @@ class Pairing:
     def __init__(self, context: BreakingContext) -> None:
         self.previous = Side(context.previous, context.previous.targets)
         self.current = Side(context.current, context.current.targets)
+        self._serialized: dict[int, bytes] = {}  # by id() of declarations both Sides keep alive
 
     # -- pairs -------------------------------------------------------------------------------
     @cached_property
@@ -174,17 +176,40 @@ class Pairing:
         cur = self.current.files
         return [(p, cur[n]) for n, p in self.previous.files.items() if n in cur]
 
+    # Messages, enums and services are paired only when they may differ. A rule reads an element's
+    # own declaration and its file's context (syntax, edition, package, options: what features and
+    # defaults come from), so a declaration whose outermost message (or the enum or service itself)
+    # serialises to the same bytes in a file of the same name and context cannot break anything.
+    # Skipping those makes a run cost what the change costs, not what the tree costs.
     @cached_property
     def messages(self) -> list[tuple[At[walk.MessageAt], At[walk.MessageAt]]]:
-        return _paired(self.previous.messages, self.current.messages)
+        return [(p, c) for p, c in _paired(self.previous.messages, self.current.messages)
+                if not self._same(p, c, _outermost(p.element).message,
+                                  _outermost(c.element).message)]
 
     @cached_property
     def enums(self) -> list[tuple[At[walk.EnumAt], At[walk.EnumAt]]]:
-        return _paired(self.previous.enums, self.current.enums)
+        def declaration(at: walk.EnumAt) -> Message:
+            return at.enum if at.parent is None else _outermost(at.parent).message
+
+        return [(p, c) for p, c in _paired(self.previous.enums, self.current.enums)
+                if not self._same(p, c, declaration(p.element), declaration(c.element))]
 
     @cached_property
     def services(self) -> list[tuple[At[walk.ServiceAt], At[walk.ServiceAt]]]:
-        return _paired(self.previous.services, self.current.services)
+        return [(p, c) for p, c in _paired(self.previous.services, self.current.services)
+                if not self._same(p, c, p.element.service, c.element.service)]
+
+    def _same(self, previous: At[Any], current: At[Any], before: Message, after: Message) -> bool:
+        return (previous.file.name == current.file.name
+                and _context(previous.file) == _context(current.file)
+                and self._bytes(before) == self._bytes(after))
+
+    def _bytes(self, declaration: Message) -> bytes:
+        data = self._serialized.get(id(declaration))
+        if data is None:
+            data = self._serialized[id(declaration)] = _bytes(declaration)
+        return data
 
     @cached_property
     def fields(self) -> list[tuple[FieldRef, FieldRef]]:
@@ -234,6 +259,20 @@ class Pairing:
         return Finding(rule, message, file.name if file is not None else "", span, used,
                        against_file=against.name if against is not None else "",
                        against_path=against_path, advice=advice)
+
+
+def _outermost(message: walk.MessageAt) -> walk.MessageAt:
+    while message.parent is not None:
+        message = message.parent
+    return message
+
+
+def _bytes(declaration: Message) -> bytes:
+    return declaration.SerializeToString(deterministic=True)
+
+
+def _context(file: FileDescriptorProto) -> tuple[str, int, str, bytes]:
+    return file.syntax, file.edition, file.package, _bytes(file.options)
 
 
 def _paired(previous: dict[str, T], current: dict[str, T]) -> list[tuple[T, T]]:
