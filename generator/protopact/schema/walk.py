@@ -1,7 +1,8 @@
 """Every element of a file with its full name and source-code-info path.
 
-The walks are generators in declaration order (nested messages and enums depth-first after their
-parent), so rules that report in a loop report deterministically. Source paths follow
+The walks yield in declaration order (nested messages and enums depth-first after their parent), so
+rules that report in a loop report deterministically. A file's messages and enums are walked once
+and remembered (every rule walks every file), keyed by the file object itself. Source paths follow
 ``descriptor.proto`` field numbers: file ``message_type`` = 4, ``enum_type`` = 5, ``service`` = 6,
 ``extension`` = 7; message ``field`` = 2, ``nested_type`` = 3, ``enum_type`` = 4, ``extension`` = 6,
 ``oneof_decl`` = 8; enum ``value`` = 2; service ``method`` = 2.
@@ -10,7 +11,7 @@ parent), so rules that report in a loop report deterministically. Source paths f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from google.protobuf.descriptor_pb2 import (
     DescriptorProto,
@@ -110,8 +111,29 @@ class ExtensionAt:
     scope: MessageAt | None
 
 
+_MEMO_LIMIT = 50_000
+_memo: dict[tuple[str, int], tuple[FileDescriptorProto, tuple[Any, ...]]] = {}
+
+
+def _remembered(kind: str, file: FileDescriptorProto,
+                walk: Callable[[FileDescriptorProto], Iterator[Any]]) -> tuple[Any, ...]:
+    key = (kind, id(file))
+    hit = _memo.get(key)
+    if hit is not None and hit[0] is file:  # the memo holds the file, so its id is not reused
+        return hit[1]
+    if len(_memo) >= _MEMO_LIMIT:
+        _memo.clear()
+    elements = tuple(walk(file))
+    _memo[key] = (file, elements)
+    return elements
+
+
 def messages(file: FileDescriptorProto) -> Iterator[MessageAt]:
     """All messages, nested ones included (map entries too: check ``options.map_entry``)."""
+    return iter(_remembered("messages", file, _messages))
+
+
+def _messages(file: FileDescriptorProto) -> Iterator[MessageAt]:
 
     def walk(items: object, prefix: str, path: Path, parent: MessageAt | None) -> Iterator[MessageAt]:
         for i, message in enumerate(items):  # type: ignore[arg-type]
@@ -124,6 +146,10 @@ def messages(file: FileDescriptorProto) -> Iterator[MessageAt]:
 
 def enums(file: FileDescriptorProto) -> Iterator[EnumAt]:
     """All enums: file-level first, then those nested in messages in message order."""
+    return iter(_remembered("enums", file, _enums))
+
+
+def _enums(file: FileDescriptorProto) -> Iterator[EnumAt]:
     for i, enum in enumerate(file.enum_type):
         yield EnumAt(_join(file.package, enum.name), (FILE_ENUM, i), enum, None)
     for message in messages(file):
