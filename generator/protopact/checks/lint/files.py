@@ -15,6 +15,8 @@ from .base import file_level, targets
 def syntax_specified(ctx: LintContext) -> Iterator[Finding]:
     """Every file has a ``syntax`` or ``edition`` statement."""
     for file in targets(ctx):
+        if file.syntax:  # "proto3" or "editions": protoc records only what the file declared
+            continue
         index = ctx.sources[file.name]
         # protoc leaves ``syntax`` empty for proto2 either way; the statement's location tells.
         if index.location(walk.FILE_SYNTAX) is None and index.location(walk.FILE_EDITION) is None:
