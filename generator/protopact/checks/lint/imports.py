@@ -46,20 +46,21 @@ def import_no_weak(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _options(file: FileDescriptorProto) -> Iterator[Message]:
-    """Every options message of the file."""
-    yield file.options
+    """Every options message the file sets (unset ones hold no custom option)."""
+    declarations: list[Message] = [file]
     for message in walk.messages(file):
-        yield message.message.options
-        yield from (r.options for r in message.message.extension_range)
-        yield from (f.field.options for f in walk.fields(message))
-        yield from (o.oneof.options for o in walk.oneofs(message))
+        declarations.append(message.message)
+        declarations.extend(message.message.extension_range)
+        declarations.extend(f.field for f in walk.fields(message))
+        declarations.extend(o.oneof for o in walk.oneofs(message))
     for enum in walk.enums(file):
-        yield enum.enum.options
-        yield from (v.value.options for v in walk.enum_values(enum))
+        declarations.append(enum.enum)
+        declarations.extend(v.value for v in walk.enum_values(enum))
     for service in walk.services(file):
-        yield service.service.options
-        yield from (m.method.options for m in walk.methods(service))
-    yield from (e.field.options for e in walk.extensions(file))
+        declarations.append(service.service)
+        declarations.extend(m.method for m in walk.methods(service))
+    declarations.extend(e.field for e in walk.extensions(file))
+    return (d.options for d in declarations if d.HasField("options"))  # type: ignore[attr-defined]
 
 
 def _custom_options(file: FileDescriptorProto) -> Iterator[tuple[str, int]]:
