@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from google.protobuf import descriptor_pb2, message_factory
+from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.descriptor_pool import DescriptorPool
 from google.protobuf.message import Message as ProtoMessage
@@ -27,6 +26,7 @@ from google.protobuf.message import Message as ProtoMessage
 from ..compile.image import Image
 from ..schema import walk
 from ..schema.http import HttpSettings, bindings_for
+from ..schema.options import CustomOptions
 from ..schema.source import SourceIndex, Sources
 from . import docs_conventions as conventions
 from .examples import example_json
@@ -245,7 +245,7 @@ class _Builder:
                 self.package_of_type[m.full_name] = file.package
             for e in walk.enums(file):
                 self.package_of_type[e.full_name] = file.package
-        self._options_classes: dict[str, Any] = {}
+        self._custom_options = CustomOptions(image.pool)
 
     def package(self, name: str, files: list[descriptor_pb2.FileDescriptorProto]) -> Package:
         comments = [comment_of(self.sources[f.name], walk.FILE_PACKAGE) for f in files]
@@ -363,30 +363,7 @@ class _Builder:
         return names[0].removeprefix("STABILITY_").lower() if names else ""
 
     def _option_names(self, options: ProtoMessage, extension: str) -> tuple[str, ...]:
-        """The value names of an enum option that the Image declares (custom options included).
-
-        Options in the Image are parsed before custom extensions are known, so they are re-read
-        through the Image's own pool, where every extension the files declare is registered.
-        """
-        try:
-            ext: Any = self.pool.FindExtensionByName(extension)  # typed stubs expect static extensions
-        except KeyError:
-            return ()
-        if not options.ByteSize() or ext.enum_type is None:
-            return ()
-        owner: Any = ext.containing_type  # an options message, so never None
-        cls = self._options_classes.get(owner.full_name)
-        if cls is None:
-            cls = self._options_classes[owner.full_name] = message_factory.GetMessageClass(owner)
-        parsed = cls.FromString(options.SerializeToString())
-        if ext.is_repeated:
-            numbers: Iterable[int] = parsed.Extensions[ext]
-        elif parsed.HasExtension(ext):
-            numbers = (parsed.Extensions[ext],)
-        else:
-            return ()
-        values = ext.enum_type.values_by_number
-        return tuple(values[n].name if n in values else str(n) for n in numbers)
+        return self._custom_options.enum_names(options, extension)
 
 
 def _relative(full_name: str, package: str) -> str:

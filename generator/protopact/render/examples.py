@@ -26,6 +26,8 @@ from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
 
+from .jsonschema import WRAPPERS
+
 # Deeper nesting adds bulk to an example without telling the reader anything new.
 MAX_DEPTH = 6
 _UUID_NAMESPACE = uuid.UUID("6f1c9a52-3d0e-4b7a-9c61-2e5b8d4f7a10")
@@ -35,8 +37,6 @@ _COUNTRIES = (("NO", "Norway", "47"), ("SE", "Sweden", "46"), ("DK", "Denmark", 
 # 2025-03-14T09:26:53.589793Z: a fixed instant, so examples never depend on the clock.
 _BASE_SECONDS = 1741944413
 _BASE_NANOS = 589793000
-_WRAPPERS = frozenset(f"google.protobuf.{name}Value" for name in (
-    "Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes"))
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def _fill_well_known(message: Any, descriptor: Descriptor, *, parent: str, index
         # Packs a type every pool holds, so the JSON form resolves without extra registrations.
         timestamp = descriptor.file.pool.FindMessageTypeByName("google.protobuf.Timestamp")
         message.Pack(example_message(timestamp, index=index))
-    elif name in _WRAPPERS:
+    elif name in WRAPPERS:
         value_field = descriptor.fields_by_name["value"]
         message.value = _scalar(_Slot(value_field, _snake(descriptor.name), parent, index))
     else:
