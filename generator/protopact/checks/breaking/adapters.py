@@ -83,10 +83,10 @@ def nested_name(full_name: str, package: str) -> str:
 class Side:
     """One Image's indexes: the files under check and their elements by full name."""
 
-    def __init__(self, image: Image, names: Iterable[str]) -> None:
+    def __init__(self, image: Image, names: Iterable[str], sources: Sources) -> None:
         self.image = image
         self.files: dict[str, FileDescriptorProto] = {n: image.by_name[n] for n in sorted(names)}
-        self.sources = Sources(image.files)
+        self.sources = sources
         self._fields: dict[str, dict[int, FieldRef]] = {}
 
     @cached_property
@@ -166,8 +166,8 @@ class Pairing:
     """The two sides of one check run and the pairs of their elements."""
 
     def __init__(self, context: BreakingContext) -> None:
-        self.previous = Side(context.previous, context.previous.targets)
-        self.current = Side(context.current, context.current.targets)
+        self.previous = Side(context.previous, context.previous.targets, context.previous_sources)
+        self.current = Side(context.current, context.current.targets, context.current_sources)
         self._serialized: dict[int, bytes] = {}  # by id() of declarations both Sides keep alive
 
     # -- pairs -------------------------------------------------------------------------------
