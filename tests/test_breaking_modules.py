@@ -51,3 +51,60 @@ def test_one_module_against_a_whole_workspace_image_agrees_with_buf(tmp_path: Pa
         'syntax = "proto3";\npackage a.v1;\nimport "b/v1/b.proto";\nmessage A { b.v1.B y = 2; }\n')
     after = verdicts(protopact)
     assert after[0] == 100 and after == verdicts([buf])
+
+
+def _json_verdicts(tool: list[str], cwd: Path, *args: str) -> tuple[int, list[str]]:
+    import json
+    import subprocess
+
+    done = subprocess.run([*tool, "breaking", *args, "--error-format", "json"], cwd=cwd,
+                          capture_output=True, text=True)
+    return done.returncode, sorted(json.dumps(json.loads(line), sort_keys=True)
+                                   for line in done.stdout.splitlines())
+
+
+def _protopact() -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "protopact"]
+
+
+def test_imports_are_compared_unless_excluded_as_in_buf(tmp_path: Path, buf: str) -> None:
+    """buf compares each module together with what it imports: a dropped import is a deleted file,
+    and a change in an imported module is found with the importing module's rules."""
+    config = ("version: v2\nmodules:\n  - path: main\n    breaking:\n      use: [FILE]\n"
+              "  - path: dep\n    breaking:\n      use: [FILE]\n      except: [FIELD_NO_DELETE]\n")
+    main = ('syntax = "proto3";\npackage main.v1;\nimport "dep/v1/d.proto";\n'
+            'import "google/protobuf/timestamp.proto";\n'
+            "message A { dep.v1.D d = 1; google.protobuf.Timestamp t = 2; }\n")
+    write_tree(tmp_path / "prev", {
+        "buf.yaml": config, "main/a.proto": main,
+        "dep/dep/v1/d.proto": 'syntax = "proto3";\npackage dep.v1;\nmessage D { string x = 1; int32 y = 2; }\n'})
+    write_tree(tmp_path / "cur", {
+        "buf.yaml": config,
+        "main/a.proto": main.replace('import "google/protobuf/timestamp.proto";\n', "").replace(
+            " google.protobuf.Timestamp t = 2;", " reserved 2;"),
+        "dep/dep/v1/d.proto": 'syntax = "proto3";\npackage dep.v1;\nmessage D { string x = 1; reserved 2; }\n'})
+    ours = _json_verdicts(_protopact(), tmp_path, "cur", "--against", "prev")
+    assert ours == _json_verdicts([buf], tmp_path, "cur", "--against", "prev")
+    assert ours[0] == 100
+    assert any('"google/protobuf/timestamp.proto\\" was deleted' in line for line in ours[1])
+    assert any('\\"y\\" on message \\"D\\"' in line for line in ours[1])
+    excluded = _json_verdicts(_protopact(), tmp_path, "cur", "--against", "prev", "--exclude-imports")
+    assert excluded == _json_verdicts([buf], tmp_path, "cur", "--against", "prev", "--exclude-imports")
+    assert not any("timestamp" in line for line in excluded[1])
+
+
+def test_changed_import_between_images_agrees_with_buf(tmp_path: Path, buf: str) -> None:
+    for side, fields in (("prev", "string x = 1; int32 y = 2;"), ("cur", "string x = 1;")):
+        write_tree(tmp_path / side, {
+            "buf.yaml": "version: v2\nmodules:\n  - path: main\n  - path: dep\n",
+            "main/a.proto": 'syntax = "proto3";\npackage main.v1;\nimport "d/v1/d.proto";\n'
+                            "message A { d.v1.D d = 1; }\n",
+            "dep/d/v1/d.proto": f'syntax = "proto3";\npackage d.v1;\nmessage D {{ {fields} }}\n'})
+        # an image whose only target is a.proto: d.proto is an import
+        assert run("build", side, "--path", f"{side}/main/a.proto", "-o", f"{side}.binpb",
+                   cwd=tmp_path).exit_code == 0
+    ours = _json_verdicts(_protopact(), tmp_path, "cur.binpb", "--against", "prev.binpb")
+    assert ours[0] == 100 and len(ours[1]) == 1
+    assert ours == _json_verdicts([buf], tmp_path, "cur.binpb", "--against", "prev.binpb")

@@ -80,15 +80,17 @@ def run_breaking(
     exclude_imports: bool = False,
     limit_to_input_files: bool = False,
 ) -> Outcome:
-    """``exclude_imports`` drops imported files from both sides; ``limit_to_input_files`` keeps only
-    the baseline files that the input's targets also have."""
+    """As buf does, each module group is compared together with the files it imports (a dropped
+    import is a deleted file, a changed dependency breaks its importers); ``exclude_imports`` drops
+    imported files from both sides. ``limit_to_input_files`` keeps only the baseline files that the
+    input also has."""
     if exclude_imports:
         current = Input(current.image.without_imports(), current.workspace, current.module_of)
         previous = Input(previous.image.without_imports(), previous.workspace, previous.module_of)
     if limit_to_input_files:
-        names = current.image.targets
-        kept = tuple(f for f in previous.image.files if f.name in names)
-        previous = Input(Image(kept, previous.image.targets & names, previous.image.shown_paths),
+        present = current.image.by_name.keys()
+        files = tuple(f for f in previous.image.files if f.name in present)
+        previous = Input(Image(files, previous.image.targets & present, previous.image.shown_paths),
                          previous.workspace, previous.module_of)
     current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)
     findings: list[Reported] = []
@@ -97,9 +99,14 @@ def run_breaking(
     for module_path, (config, names) in groups.items():
         selection = select(registry, config, label=label)
         warnings += selection.warnings
-        baseline = previous.image.with_targets(_baseline_targets(previous, current, module_path, names))
+        compared: Iterable[str] = names
+        baseline: Iterable[str] = _baseline_targets(previous, current, module_path, names)
+        if not exclude_imports:
+            compared = current.image.with_imports(compared)
+            baseline = previous.image.with_imports(baseline)
         context = BreakingContext(
-            baseline, current.image.with_targets(names), previous_sources, current_sources, config
+            previous.image.with_targets(baseline), current.image.with_targets(compared),
+            previous_sources, current_sources, config,
         )
         raw = [f for rule in selection.rules if rule.handler for f in rule.handler(context)]
         for rule in selection.rules:

@@ -39,3 +39,24 @@ class Reported:
     end_line: int
     end_column: int
     advice: str = field(default="", compare=False)
+
+
+_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+
+
+def quote(text: str) -> str:
+    """Go's ``strconv.Quote``: printable characters kept, control characters escaped."""
+    out = []
+    for c in text:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif c.isprintable():
+            out.append(c)
+        elif ord(c) < 0x80:
+            out.append(f"\\x{ord(c):02x}")
+        elif ord(c) <= 0xFFFF:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'

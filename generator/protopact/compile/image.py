@@ -60,6 +60,17 @@ class Image:
     def without_imports(self) -> Image:
         return Image(tuple(self.target_files()), self.targets, self.shown_paths)
 
+    def with_imports(self, names: Iterable[str]) -> frozenset[str]:
+        """``names`` and every file they import, directly or not, that the image holds."""
+        seen: set[str] = set()
+        pending = [n for n in names if n in self.by_name]
+        while pending:
+            name = pending.pop()
+            if name not in seen:
+                seen.add(name)
+                pending += (d for d in self.by_name[name].dependency if d in self.by_name)
+        return frozenset(seen)
+
     def to_binary(self) -> bytes:
         """A ``FileDescriptorSet``, byte-identical for the same Image, imports marked as buf does."""
         out = bytearray()

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from google.protobuf.descriptor_pb2 import FeatureSet, FieldDescriptorProto, FieldOptions
 
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .adapters import FieldRef, Pairing, field_pairs, pair_rule, syntax
 from .features import utf8_validation
@@ -101,7 +101,7 @@ def _default(p: Pairing, ref: FieldRef, current: bool) -> tuple[object, str]:
         data = codecs.escape_decode(text.encode("latin-1"))[0] if text else b""
         return data.decode("latin-1"), "[" + ",".join(f"0x{b:X}" for b in data) + "]"
     if fd.type == F.TYPE_STRING:
-        return text, '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return text, quote(text)
     if fd.type == F.TYPE_ENUM:
         side = p.current if current else p.previous
         enum = side.all_enums.get(fd.type_name.lstrip("."))

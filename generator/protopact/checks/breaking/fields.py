@@ -9,7 +9,7 @@ from google.protobuf.descriptor_pb2 import FeatureSet, FieldDescriptorProto, Fie
 
 from ...schema import walk
 from ..engine import BreakingContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY, advice
 from .adapters import At, FieldRef, Pairing, field_pairs, message_pairs, pair_rule, pairing
 from .deletions import deleted_from_file, deleted_from_package, extension_index
@@ -137,7 +137,7 @@ def field_same_json_name(p: Pairing, prev: FieldRef, cur: FieldRef) -> Iterator[
     before, after = json_name(prev.field), json_name(cur.field)
     if before != after:
         yield p.finding("FIELD_SAME_JSON_NAME", f'{cur.description()} changed option "json_name" '
-                        f'from "{before}" to "{after}".', cur.file, cur.path + JSON_NAME, cur.path,
+                        f"from {quote(before)} to {quote(after)}.", cur.file, cur.path + JSON_NAME, cur.path,
                         against=prev.file)
 
 

@@ -8,7 +8,7 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ...schema import walk
 from ..engine import BreakingContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .adapters import Pairing, file_pairs, pair_rule, pairing, syntax
 
@@ -37,7 +37,7 @@ def _same_value(p: Pairing, rule: str, what: str, before: str, after: str,
                 cur: FileDescriptorProto, prev: FileDescriptorProto, path: tuple[int, ...]
                 ) -> Iterator[Finding]:
     if before != after:
-        yield p.finding(rule, f'File {what} changed from "{before}" to "{after}".', cur, path,
+        yield p.finding(rule, f"File {what} changed from {quote(before)} to {quote(after)}.", cur, path,
                         against=prev)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto, FileOptions
 
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .adapters import Pairing, file_pairs, pair_rule
 
@@ -28,7 +28,7 @@ def _option_rule(rule_id: str, option: str) -> None:
     def check(p: Pairing, prev: FileDescriptorProto, cur: FileDescriptorProto) -> Iterator[Finding]:
         before, after = _value(prev.options, option), _value(cur.options, option)
         if before != after:
-            yield p.finding(rule_id, f'File option "{option}" changed from "{before}" to "{after}".',
+            yield p.finding(rule_id, f'File option "{option}" changed from {quote(before)} to {quote(after)}.',
                             cur, (FILE_OPTIONS, number), against=prev)
 
     check.__name__ = rule_id.lower()

@@ -1,4 +1,4 @@
-"""buf's case conversions (``private/pkg/stringutil``) and Go's ``%q`` quoting, transcribed exactly.
+"""buf's case conversions (``private/pkg/stringutil``), transcribed exactly.
 
 A naming rule passes iff ``name == convert(name)``, so these must reproduce buf's quirks too: digits
 never start a word, runs of delimiters collapse, and PascalCase keeps existing capitals (``HTTPCode``).
@@ -44,23 +44,3 @@ def pascal(name: str) -> str:
         previous = c
     return out
 
-
-_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-            "\v": "\\v", "\\": "\\\\", '"': '\\"'}
-
-
-def quote(text: str) -> str:
-    """Go's ``strconv.Quote``: printable characters kept, control characters escaped."""
-    out = []
-    for c in text:
-        if c in _ESCAPES:
-            out.append(_ESCAPES[c])
-        elif c.isprintable():
-            out.append(c)
-        elif ord(c) < 0x80:
-            out.append(f"\\x{ord(c):02x}")
-        elif ord(c) <= 0xFFFF:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(f"\\U{ord(c):08x}")
-    return '"' + "".join(out) + '"'

@@ -13,10 +13,9 @@ from google.protobuf.descriptor_pb2 import FieldDescriptorProto, FileDescriptorP
 
 from ...schema import walk
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
-from .case import quote
 from .naming import lint_fields, synthetic_oneof
 
 _DIRECTIVE = "buf:lint:ignore"

@@ -15,10 +15,10 @@ from google.protobuf.descriptor_pb2 import DescriptorProto, FieldDescriptorProto
 
 from ...schema import walk
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
-from .case import pascal, quote, upper_snake
+from .case import pascal, upper_snake
 from .comments import has_comment
 from .naming import lint_fields
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from ...schema import walk
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
-from .case import quote, upper_snake
+from .case import upper_snake
 
 _ENUM_OPTIONS_ALLOW_ALIAS = (3, 2)  # EnumDescriptorProto.options = 3, EnumOptions.allow_alias = 2
 _VALUE_NUMBER = (2,)

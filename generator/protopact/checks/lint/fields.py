@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from google.protobuf.descriptor_pb2 import FeatureSet, FieldDescriptorProto
 
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
-from .case import quote
 from .naming import lint_fields
 
 _NAME = (1,)

@@ -16,10 +16,9 @@ from google.protobuf.message import Message
 
 from ...schema import walk
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
-from .case import quote
 from .versions import Stability, package_stability
 
 

@@ -8,10 +8,10 @@ from google.protobuf.descriptor_pb2 import FieldDescriptorProto, FileDescriptorP
 
 from ...schema import walk
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, file_level, targets
-from .case import lower_snake, pascal, quote, upper_snake
+from .case import lower_snake, pascal, upper_snake
 
 _NAME = (walk.NAME,)
 

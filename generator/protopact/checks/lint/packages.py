@@ -14,10 +14,9 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ...schema import walk
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, at_or_file, directory, file_level, targets
-from .case import quote
 from .versions import package_stability
 
 

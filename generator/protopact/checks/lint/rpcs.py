@@ -9,10 +9,10 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ...schema import walk
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
-from .case import pascal, quote
+from .case import pascal
 
 EMPTY = "google.protobuf.Empty"
 _INPUT_TYPE, _OUTPUT_TYPE = (2,), (3,)
