@@ -63,12 +63,28 @@ def run_lint(source: Input, registry: Registry, *, label: str) -> Outcome:
     for module_path, (config, names) in _groups(source, "lint").items():
         selection = select(registry, config, label=label)
         warnings += selection.warnings
+        warnings += _skipped_warnings(selection.skipped, source.image.with_targets(names))
         context = LintContext(source.image.with_targets(names), sources, config)
         raw = [f for rule in selection.rules for f in rule.handler(context)]  # type: ignore[misc]
         kept = _filter(raw, module_path, config, sources if config.comment_ignores else None,
                        registry.categories(config.version))
         findings += _report(kept, source.image.shown)
     return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
+
+
+# What an unimplemented rule inspects: files that import none of these cannot give it findings, so
+# skipping it there changes no verdict and deserves no warning.
+_SKIPPED_RULE_SCOPE = {"PROTOVALIDATE": "buf/validate/"}
+
+
+def _skipped_warnings(skipped: Iterable[str], image: Image) -> list[str]:
+    def relevant(rule_id: str) -> bool:
+        prefix = _SKIPPED_RULE_SCOPE.get(rule_id)
+        return prefix is None or any(d.startswith(prefix) for f in image.target_files()
+                                     for d in f.dependency)
+
+    return [f"{r} is not implemented by protopact and was skipped: files that use it were not "
+            "checked." for r in skipped if relevant(r)]
 
 
 def run_breaking(

@@ -17,6 +17,7 @@ from .registry import Registry, Rule
 class Selection:
     rules: tuple[Rule, ...]
     warnings: tuple[str, ...]
+    skipped: tuple[str, ...]  # selected rules protopact does not implement
 
 
 # Aliases buf accepts in one version for a category of another name.
@@ -58,11 +59,6 @@ def select(registry: Registry, config: CheckConfig, *, label: str) -> Selection:
             resolved.update(r for r in rule.row.replacements if r in available)
         else:
             resolved.add(rule_id)
-    selected = []
-    for rule_id in sorted(resolved):
-        rule = available[rule_id]
-        if rule.implemented:
-            selected.append(rule)
-        else:
-            warnings.append(f"{rule_id} is not implemented by protopact and was skipped.")
-    return Selection(tuple(selected), tuple(warnings))
+    ordered = [available[rule_id] for rule_id in sorted(resolved)]
+    return Selection(tuple(r for r in ordered if r.implemented), tuple(warnings),
+                     tuple(r.id for r in ordered if not r.implemented))
