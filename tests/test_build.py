@@ -192,3 +192,26 @@ def test_python_dash_m_and_version() -> None:
     assert done.returncode == 0 and "protopact, version" in done.stdout
     help_ = subprocess.run([sys.executable, "-m", "protopact", "build", "--help"], capture_output=True, text=True)
     assert "--output" in help_.stdout
+
+
+def test_installed_wheel_carries_its_protos_and_templates(tmp_path: Path) -> None:
+    """The wheel alone, unpacked away from the checkout, compiles against protopact/v1 and renders."""
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                    str(tmp_path / "dist"), str(REPO)], check=True, capture_output=True)
+    site = tmp_path / "site"
+    with zipfile.ZipFile(next((tmp_path / "dist").glob("protopact-*.whl"))) as wheel:
+        wheel.extractall(site)
+    work = write_tree(tmp_path / "work", SIMPLE)
+    env = {**__import__("os").environ, "PYTHONPATH": str(site)}
+
+    def protopact(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "protopact", *args], cwd=work, env=env,
+                              capture_output=True, text=True)
+
+    where = subprocess.run([sys.executable, "-c", "import protopact; print(protopact.__file__)"],
+                           cwd=work, env=env, capture_output=True, text=True, check=True)
+    assert where.stdout.startswith(str(site))
+    assert protopact("build", "-o", "a.binpb").returncode == 0
+    docs = protopact("docs", "--out", "site-docs")
+    assert docs.returncode == 0, docs.stderr
+    assert "acme.v1.A" in (work / "site-docs" / "html" / "acme.v1.html").read_text()
