@@ -41,6 +41,21 @@ def test_clean_run_prints_nothing_in_every_buf_format(pair: Path) -> None:
         assert (result.exit_code, result.stdout) == (0, ""), fmt
 
 
+@pytest.mark.parametrize("fmt", ["text", "json", "msvs", "junit", "github-actions",
+                                 "gitlab-code-quality"])
+def test_every_buf_format_is_bufs_byte_for_byte(pair: Path, buf: str, fmt: str) -> None:
+    """Findings with a span, with a file but no span, and with neither (a deleted file)."""
+    import subprocess
+
+    (pair / "previous" / "a/v1/gone.proto").write_text('syntax = "proto3";\npackage a.v1;\n'
+                                                       "service Gone {}\n")
+    args = ["breaking", "current", "--against", "previous", "--error-format", fmt]
+    theirs = subprocess.run([buf, *args], cwd=pair, capture_output=True, text=True)
+    ours = run(*args, cwd=pair)
+    assert theirs.returncode == 100 and theirs.stdout.count("gone.proto") == 1
+    assert (ours.exit_code, ours.stdout) == (theirs.returncode, theirs.stdout)
+
+
 def test_bump_from(pair: Path) -> None:
     result = run("breaking", "current", "--against", "previous", "--bump-from", "1.4.2", cwd=pair)
     assert result.exit_code == 100 and result.stderr.strip().endswith("2.0.0")

@@ -47,7 +47,7 @@ def changelog(current: Input, previous: Input, registry: Registry, *, label: str
 def _breaking(findings: Sequence[Reported]) -> list[str]:
     out = []
     for f in findings:
-        where = f"{f.path}:{f.start_line}:{f.start_column}" if f.path else "<input>"
+        where = f"{f.path}:{f.shown_span[0]}:{f.shown_span[1]}" if f.path else "<input>"
         out.append(f"- `{where}` {f.message} (`{f.type}`)")
         if f.advice:
             out.append(f"  Advice: {f.advice}")

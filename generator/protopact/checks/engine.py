@@ -230,12 +230,12 @@ def _report(findings: Iterable[Finding], shown: Callable[[str], str]) -> list[Re
         out.append(
             Reported(
                 path=shown(f.file) if f.file else "",
-                start_line=s.start_line if s else 1,
-                start_column=s.start_column if s else 1,
+                start_line=s.start_line if s else 0,
+                start_column=s.start_column if s else 0,
                 type=f.rule,
                 message=f.message,
-                end_line=s.end_line if s else 1,
-                end_column=s.end_column if s else 1,
+                end_line=s.end_line if s else 0,
+                end_column=s.end_column if s else 0,
                 advice=f.advice,
             )
         )

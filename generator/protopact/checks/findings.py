@@ -29,7 +29,8 @@ class Finding:
 
 @dataclass(frozen=True, order=True)
 class Reported:
-    """A finding resolved for output. Field order is buf's sort order."""
+    """A finding resolved for output. Field order is buf's sort order. A position is 0 where the
+    finding has no location (a deleted file, say); formats that always print one print 1."""
 
     path: str
     start_line: int
@@ -39,6 +40,12 @@ class Reported:
     end_line: int
     end_column: int
     advice: str = field(default="", compare=False)
+
+    @property
+    def shown_span(self) -> tuple[int, int, int, int]:
+        """(start line, start column, end line, end column), each at least 1, as buf prints them."""
+        return (max(self.start_line, 1), max(self.start_column, 1), max(self.end_line, 1),
+                max(self.end_column, 1))
 
 
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",

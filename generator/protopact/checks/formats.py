@@ -32,23 +32,29 @@ def _path(f: Reported) -> str:
     return f.path or NO_PATH
 
 
+def _where(f: Reported) -> str:
+    line, column, _, _ = f.shown_span
+    return f"{_path(f)}:{line}:{column}"
+
+
 def text(findings: Sequence[Reported]) -> str:
-    return "".join(f"{_path(f)}:{f.start_line}:{f.start_column}:{f.message}\n" for f in findings)
+    return "".join(f"{_where(f)}:{f.message}\n" for f in findings)
 
 
 def json_lines(findings: Sequence[Reported]) -> str:
     lines = []
     for f in findings:
         record: dict[str, object] = {"path": f.path} if f.path else {}
-        record.update(start_line=f.start_line, start_column=f.start_column, end_line=f.end_line,
-                      end_column=f.end_column, type=f.type, message=f.message)
+        start_line, start_column, end_line, end_column = f.shown_span
+        record.update(start_line=start_line, start_column=start_column, end_line=end_line,
+                      end_column=end_column, type=f.type, message=f.message)
         lines.append(_go_json(record) + "\n")
     return "".join(lines)
 
 
 def msvs(findings: Sequence[Reported]) -> str:
     return "".join(
-        f"{_path(f)}({f.start_line},{f.start_column}) : error {f.type} : {f.message}\n"
+        f"{_path(f)}({f.shown_span[0]},{f.shown_span[1]}) : error {f.type} : {f.message}\n"
         for f in findings
     )
 
@@ -56,10 +62,14 @@ def msvs(findings: Sequence[Reported]) -> str:
 def github_actions(findings: Sequence[Reported]) -> str:
     out = []
     for f in findings:
-        out.append(
-            f"::error file={_path(f)},line={f.start_line},col={f.start_column},"
-            f"endLine={f.end_line},endColumn={f.end_column}::{f.message}\n"
-        )
+        # buf prints only the positions it has: a column needs its line, an end needs a start.
+        where = ""
+        if f.start_line > 0:
+            where += f",line={f.start_line}" + (f",col={f.start_column}" if f.start_column > 0 else "")
+            if f.end_line > 0:
+                where += f",endLine={f.end_line}" + (
+                    f",endColumn={f.end_column}" if f.end_column > 0 else "")
+        out.append(f"::error file={_path(f)}{where}::{f.message}\n")
     return "".join(out)
 
 
@@ -79,8 +89,10 @@ def junit(findings: Sequence[Reported]) -> str:
         out.append(f'  <testsuite name="{_xml_attr(name)}" tests="{len(items)}" '
                    f'failures="{len(items)}" errors="0">\n')
         for f in items:
-            line = f"{_path(f)}:{f.start_line}:{f.start_column}:{f.message}"
-            out.append(f'    <testcase name="{_xml_attr(f.type)}_{f.start_line}_{f.start_column}">\n')
+            line = f"{_where(f)}:{f.message}"
+            name = f.type + (f"_{f.start_line}_{f.start_column}" if f.start_column else
+                             f"_{f.start_line}" if f.start_line else "")
+            out.append(f'    <testcase name="{_xml_attr(name)}">\n')
             out.append(f'      <failure message="{_xml_attr(line)}" type="{_xml_attr(f.type)}">'
                        "</failure>\n")
             out.append("    </testcase>\n")
@@ -92,20 +104,22 @@ def junit(findings: Sequence[Reported]) -> str:
 def gitlab_code_quality(findings: Sequence[Reported]) -> str:
     if not findings:
         return ""
+
+    def position(line: int, column: int) -> dict[str, int]:
+        # Go's omitempty: a missing position is an empty object
+        return {k: v for k, v in (("line", line), ("column", column)) if v}
+
     entries = []
     for f in findings:
-        fingerprint = hashlib.sha512(
-            f"{f.path}{f.start_line}{f.start_column}{f.end_line}{f.end_column}{f.type}{f.message}".encode()
-        ).hexdigest()
-        entries.append({
-            "description": f.message,
-            "check_name": f.type,
-            "fingerprint": fingerprint,
-            "location": {"path": f.path, "positions": {
-                "begin": {"line": f.start_line, "column": f.start_column},
-                "end": {"line": f.end_line, "column": f.end_column}}},
-            "severity": "minor",
-        })
+        location: dict[str, object] = {"path": f.path} if f.path else {}
+        location["positions"] = {"begin": position(f.start_line, f.start_column),
+                                 "end": position(f.end_line, f.end_column)}
+        entry: dict[str, object] = {"description": f.message, "check_name": f.type,
+                                    "location": location, "severity": "minor"}
+        # buf's fingerprint: SHAKE256 (64 bytes) of the entry's own JSON, fingerprint left out
+        fingerprint = hashlib.shake_256(_go_json(entry).encode()).hexdigest(64)
+        entries.append({"description": f.message, "check_name": f.type,
+                        "fingerprint": fingerprint, "location": location, "severity": "minor"})
     return _go_json(entries) + "\n"
 
 
@@ -126,8 +140,8 @@ def sarif(findings: Sequence[Reported]) -> str:
         if f.path:
             result["locations"] = [{"physicalLocation": {
                 "artifactLocation": {"uri": f.path},
-                "region": {"startLine": f.start_line, "startColumn": f.start_column,
-                           "endLine": f.end_line, "endColumn": f.end_column}}}]
+                "region": dict(zip(("startLine", "startColumn", "endLine", "endColumn"),
+                                   f.shown_span))}}]
         results.append(result)
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -156,7 +170,7 @@ def markdown(findings: Sequence[Reported]) -> str:
     noun = "finding" if len(findings) == 1 else "findings"
     lines = [f"**{len(findings)} {noun}**", "", "| Location | Rule | Message |", "| --- | --- | --- |"]
     for f in findings:
-        where = f"`{cell(_path(f))}:{f.start_line}:{f.start_column}`"
+        where = f"`{cell(_where(f))}`"
         advice = f"<br>**Advice:** {cell(f.advice)}" if f.advice else ""
         lines.append(f"| {where} | `{f.type}` | {cell(f.message)}{advice} |")
     return "\n".join(lines) + "\n"
