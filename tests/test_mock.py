@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+from typing import Any
 
 import grpc
 import httpx
@@ -102,6 +103,27 @@ async def test_a_page_walk_visits_the_whole_collection_once_in_order(image: Imag
 
 
 @scenario
+async def test_the_seed_fixes_the_collections(image: Image) -> None:
+    totals = []
+    for seed in (1, 1, 2):
+        async with running(image, seed=seed) as (client, _, _):
+            totals.append(((await client.call(LIST)).pagination.total,
+                           len(await _cursor_walk(client))))
+    assert totals[0] == totals[1] != totals[2]
+
+
+async def _cursor_walk(client: Any) -> list[Any]:
+    seen, cursor = [], ""
+    while True:
+        reply = await client.call(DELIVERIES, client.request(
+            DELIVERIES, pagination={"size": 1000, "cursor": cursor}))
+        seen.extend(reply.deliveries)
+        cursor = reply.pagination.next_cursor
+        if not cursor:
+            return seen
+
+
+@scenario
 async def test_pagination_echoes_the_corrected_request_and_rejects_negatives(image: Image) -> None:
     async with running(image) as (client, _, _):
         for asked, applied in ((0, 100), (5000, 1000)):
@@ -162,11 +184,39 @@ async def test_every_nth_api_call_fails_with_the_injected_code(image: Image) -> 
 
 
 @scenario
+async def test_calls_refused_by_auth_do_not_count_towards_injected_faults(image: Image) -> None:
+    async with running(image, fail_every=2) as (client, _, _):
+        outcomes = []
+        for token in (None, "wrong", TOKEN, TOKEN, "wrong", TOKEN, TOKEN):
+            try:
+                await client.call(USERS, token=token)
+                outcomes.append("OK")
+            except grpc.aio.AioRpcError as exc:
+                outcomes.append(exc.code().name)
+    assert outcomes == ["UNAUTHENTICATED"] * 2 + ["OK", "RESOURCE_EXHAUSTED", "UNAUTHENTICATED",
+                                                  "OK", "RESOURCE_EXHAUSTED"]
+
+
+@scenario
+async def test_reflection_is_open_like_health_and_lists_the_api(image: Image) -> None:
+    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+    async with running(image) as (client, _, _):
+        stub = reflection_pb2_grpc.ServerReflectionStub(client.channel)
+        replies = [reply async for reply in stub.ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")]))]
+    listed = {s.name for s in replies[0].list_services_response.service}
+    assert "protopact.example.webhooks.v1.WebhookService" in listed
+
+
+@scenario
 async def test_buf_curl_discovers_a_unary_method_through_reflection(image: Image, buf: str) -> None:
+    # buf curl does not send -H headers with its reflection calls (that takes --reflect-header), so
+    # this plain invocation works only because reflection needs no token
     async with running(image) as (_, _, port):
         process = await asyncio.create_subprocess_exec(
             buf, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
-            "-H", f"authorization: Bearer {TOKEN}", "--reflect-header", "*",
+            "-H", f"authorization: Bearer {TOKEN}",
             "-d", '{"id": "1"}', f"http://127.0.0.1:{port}{WEBHOOKS}GetWebhook",
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out, err = await process.communicate()
@@ -251,6 +301,26 @@ for token in ("wrong", sys.argv[2]):
     except grpc.RpcError as exc:
         print(exc.code().name)
 """
+
+
+@scenario
+async def test_a_tree_of_many_services_gets_a_one_line_summary_banner(tmp_path) -> None:
+    services = "".join(f"service S{i:02}Service {{ rpc Get(A) returns (A); }}\n" for i in range(40))
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n", "a/v1/a.proto":
+                          f'syntax = "proto3";\npackage a.v1;\nmessage A {{}}\n{services}'})
+    image = load_input(".", cwd=tmp_path, cache=Cache(None)).image
+    banner: list[str] = []
+    serving = asyncio.create_task(serve(image, MockSettings(), host="127.0.0.1", port=0,
+                                        rest_port=None, announce=banner.append))
+    try:
+        while not any(line.startswith("auth:") for line in banner):
+            await asyncio.sleep(0.01)
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+    assert "40 services (a.v1.S00Service, " in banner[0] and "a.v1.S39Service" not in banner[0]
+    assert len(banner[0]) < 400
 
 
 def test_the_mock_verb_needs_services(tmp_path) -> None:

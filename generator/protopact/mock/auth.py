@@ -1,10 +1,13 @@
-"""Bearer-token authentication for every RPC except the standard health service.
+"""Bearer-token authentication for every API call; health and server reflection stay open.
 
 A call must carry ``authorization: bearer <token>`` metadata: the configured token, or any non-empty
 token when none is configured; otherwise it ends with UNAUTHENTICATED before its handler runs. The
 token is compared in constant time and never logged, echoed or kept: rejections are logged with the
 method and the reason only, and code that needs to tell clients apart gets a digest
-(:func:`client_identity`). Health checks stay open so that orchestrators can probe the mock.
+(:func:`client_identity`). Health checks stay open so that orchestrators can probe the mock, and
+reflection so that ``buf curl -H 'authorization: bearer ...'`` works as typed: buf curl sends its
+``-H`` headers with the call but not with its reflection requests (that takes ``--reflect-header``),
+and the schema reflection reveals is no secret of a mock.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import grpc
 from .handlers import RefusingInterceptor
 
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
+OPEN_PREFIXES = (HEALTH_PREFIX, "/grpc.reflection.v1.ServerReflection/",
+                 "/grpc.reflection.v1alpha.ServerReflection/")
 _log = logging.getLogger(__name__)
 
 
@@ -41,7 +46,7 @@ class BearerAuth(RefusingInterceptor):
         self._token = token.encode() if token else None
 
     def refusal(self, details: grpc.HandlerCallDetails) -> tuple[grpc.StatusCode, str] | None:
-        if details.method.startswith(HEALTH_PREFIX):
+        if details.method.startswith(OPEN_PREFIXES):
             return None
         token = bearer_token(details.invocation_metadata)
         if not token:

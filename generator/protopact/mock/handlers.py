@@ -4,7 +4,7 @@ The mock has no generated code. A behaviour is an ``async`` function (or async g
 server-streaming calls) taking the decoded request and the call context; :func:`method_handler`
 wraps it with the dynamic message classes of the method's descriptor, and turns a :class:`CallError`
 raised anywhere below into the call's status. :func:`rejecting` makes a handler of the same shape
-that fails every call; :class:`RefusingInterceptor` answers with one when a call must not proceed.
+that fails every call; :class:`Refusals` answers with one when a check refuses a call.
 """
 
 from __future__ import annotations
@@ -64,14 +64,35 @@ class RefusingInterceptor(grpc.aio.ServerInterceptor):
         self, continuation: Callable[[HandlerCallDetails], Awaitable[RpcMethodHandler | None]],
         handler_call_details: HandlerCallDetails,
     ) -> RpcMethodHandler | None:
-        handler = await continuation(handler_call_details)
-        if handler is None:
-            return None
-        refusal = self.refusal(handler_call_details)
-        return handler if refusal is None else rejecting(handler, *refusal)
+        return await Refusals(self).intercept_service(continuation, handler_call_details)
 
     def refusal(self, details: HandlerCallDetails) -> tuple[grpc.StatusCode, str] | None:
         raise NotImplementedError
+
+
+class Refusals(grpc.aio.ServerInterceptor):
+    """Asks each check in turn; the first refusal ends the call and later checks never see it.
+
+    One interceptor rather than a chain: grpc.aio runs an inner interceptor inside the outer one's
+    continuation, so chained checks all run before any can refuse, and a counting check (the fault
+    schedule) would count calls an earlier check (authentication) refuses.
+    """
+
+    def __init__(self, *checks: RefusingInterceptor) -> None:
+        self.checks = checks
+
+    async def intercept_service(
+        self, continuation: Callable[[HandlerCallDetails], Awaitable[RpcMethodHandler | None]],
+        handler_call_details: HandlerCallDetails,
+    ) -> RpcMethodHandler | None:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return None
+        for check in self.checks:
+            refusal = check.refusal(handler_call_details)
+            if refusal is not None:
+                return rejecting(handler, *refusal)
+        return handler
 
 
 def _handler(streaming: tuple[bool, bool], behaviour: Callable[..., Any],

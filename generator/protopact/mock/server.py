@@ -4,7 +4,8 @@ Each method gets a generic ``grpc.aio`` handler chosen by its shape (:mod:`.cata
 for plain calls, pages of a stable collection for list calls, acknowledged and redelivered events for
 event streams (:mod:`.streams`), settlement for acks. Around them: bearer-token authentication
 (:mod:`.auth`), scripted faults (:mod:`.faults`), server reflection over the Image's file descriptors
-(so ``buf curl`` and ``grpcurl`` discover the services) and the standard health service. Optionally,
+(so ``buf curl`` and ``grpcurl`` discover the services; open, like health) and the standard health
+service. Optionally,
 the REST gateway runs in front on a second port.
 """
 
@@ -30,7 +31,7 @@ from . import catalog, data
 from .auth import BearerAuth, client_identity
 from .catalog import Ack, EventStream, Example, PageList, Rpc
 from .faults import FaultInjector
-from .handlers import method_handler
+from .handlers import Refusals, method_handler
 from .pagination import cursor_page, page
 from .streams import Broker, Delivery, Timeline, Topic, stream_settings
 
@@ -65,10 +66,10 @@ class MockServer:
     async def start(self, *, host: str = "127.0.0.1", port: int = 0) -> int:
         """Listen on ``host:port`` (0 picks a free port) and return the port."""
         paths = [catalog.path(rpc.method) for rpc in self.rpcs]
-        server = grpc.aio.server(interceptors=[
+        server = grpc.aio.server(interceptors=[Refusals(
             BearerAuth(self.settings.token),
             FaultInjector(every=self.settings.fail_every, code=self.settings.fail_code, paths=paths),
-        ])
+        )])
         server.add_generic_rpc_handlers(self._generic_handlers())
         services = catalog.service_names(self.image)
         reflection.enable_server_reflection(
@@ -233,7 +234,7 @@ async def serve(image: Image, settings: MockSettings, *, host: str, port: int, r
     async with contextlib.AsyncExitStack() as running:
         bound = await mock.start(host=host, port=port)
         running.push_async_callback(mock.stop, 1)
-        announce(f"gRPC on {host}:{bound}: {', '.join(catalog.service_names(image))}")
+        announce(f"gRPC on {host}:{bound}: {_service_summary(catalog.service_names(image))}")
         if rest_port is not None:
             from .rest import rest_gateway  # only the REST side needs uvicorn and the gateway
 
@@ -244,6 +245,18 @@ async def serve(image: Image, settings: MockSettings, *, host: str, port: int, r
         announce("auth: bearer token required ("
                  + ("configured" if settings.token else "any non-empty") + ")")
         await mock.wait()
+
+
+BANNER_SERVICES = 8
+
+
+def _service_summary(names: list[str]) -> str:
+    # a tree like googleapis has thousands of services: one 100 kB banner line helps nobody, and
+    # reflection (`buf curl --list-services`) lists them all anyway
+    if len(names) <= BANNER_SERVICES:
+        return ", ".join(names)
+    return (f"{len(names)} services ({', '.join(names[:BANNER_SERVICES])}, ... "
+            "list them all with reflection)")
 
 
 def run(image: Image, settings: MockSettings, *, host: str, port: int, rest_port: int | None,

@@ -79,8 +79,11 @@ def stream_settings(configuration: Message, *, field: str) -> StreamSettings:
     if not 1 <= max_in_flight <= MAX_IN_FLIGHT:
         raise invalid_argument(f"{field}.max_in_flight", f"must be from 1 to {MAX_IN_FLIGHT} "
                                f"(0 selects {DEFAULT_MAX_IN_FLIGHT}), got {max_in_flight}")
+    # only an unset timeout selects the default: an explicit 0s is outside the range, not a request
+    # for the default
     duration = c.ack_timeout  # type: ignore[attr-defined]
-    ack_timeout = duration.seconds + duration.nanos / 1e9 or DEFAULT_ACK_TIMEOUT
+    ack_timeout = (duration.seconds + duration.nanos / 1e9 if c.HasField("ack_timeout")
+                   else DEFAULT_ACK_TIMEOUT)
     if not MIN_ACK_TIMEOUT <= ack_timeout <= MAX_ACK_TIMEOUT:
         raise invalid_argument(f"{field}.ack_timeout", "must be from 10s to 600s (unset selects "
                                f"{DEFAULT_ACK_TIMEOUT:g}s), got {ack_timeout:g}s")
