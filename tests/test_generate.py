@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -13,6 +14,8 @@ import pytest
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
 from protopact.config.settings import load_settings
+from protopact.errors import ProtopactError
+from protopact.render import pyimports
 from protopact.render.python import render_python
 from protopact.render.writer import MANIFEST, plan_tree, write_tree
 from tests.conftest import REPO, run
@@ -166,6 +169,88 @@ def test_invalid_module_names_are_one_line_errors(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == ("class/v1/a.proto: cannot generate a Python module: 'class' is "
                                      "not a valid Python module name")
+
+
+def _import_all(out: Path, package: str) -> str:
+    """Import every generated module in a fresh interpreter; its output, or the failure."""
+    code = ("import importlib, pathlib, sys\n"
+            f"for p in sorted(pathlib.Path({str(out)!r}, {package!r}).rglob('*.py')):\n"
+            f"    importlib.import_module('.'.join(p.relative_to({str(out)!r}).with_suffix('').parts))\n"
+            "print('ok')\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(out)}, cwd=out, check=False)
+    return result.stdout + result.stderr
+
+
+def test_module_named_after_a_keyword_and_generated_siblings_of_installed_packages(
+        tmp_path: Path) -> None:
+    """googleapis has ``.../import.proto`` (module ``import_pb2``), and ``google/api/apikeys``
+    beside the ``google/api`` modules of googleapis-common-protos, which stay imported from it."""
+    root = write_files(tmp_path / "in", {
+        "google/api/apikeys/v2/import.proto": """
+            syntax = "proto3";
+            package google.api.apikeys.v2;
+            import "google/api/field_behavior.proto";
+            import "google/api/http.proto";
+            message Key {
+              string name = 1 [(google.api.field_behavior) = REQUIRED];
+              google.api.HttpRule rule = 2;
+            }
+            """,
+        "google/api/apikeys/v2/keys.proto": """
+            syntax = "proto3";
+            package google.api.apikeys.v2;
+            import "google/api/apikeys/v2/import.proto";
+            message Keys { repeated Key keys = 1; }
+            """,
+    })
+    files = _render(root)
+    keys = files["proto_api/google/api/apikeys/v2/import_pb2.py"].decode()
+    assert "from google.api import field_behavior_pb2" in keys
+    assert "from google.api import http_pb2" in \
+        files["proto_api/google/api/apikeys/v2/import_pb2.pyi"].decode()
+    assert "from proto_api.google.api.apikeys.v2 import import_pb2" in \
+        files["proto_api/google/api/apikeys/v2/keys_pb2.py"].decode()
+    write_tree(tmp_path / "out", files)
+    assert _import_all(tmp_path / "out", "proto_api") == "ok\n"
+
+
+def test_messages_named_after_keywords_in_services(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "in", {
+        "kw/v1/kw.proto": """
+            syntax = "proto3";
+            package class.v1;
+            message None { string from = 1; message def { int32 lambda = 1; } }
+            service Pass { rpc Go(None) returns (None.def); }
+            """,
+    })
+    files = _render(root)
+    grpc_module = files["proto_api/kw/v1/kw_pb2_grpc.py"].decode()
+    assert "getattr(getattr(kw_dot_v1_dot_kw__pb2, 'None'), 'def').FromString" in grpc_module
+    write_tree(tmp_path / "out", files)
+    assert _import_all(tmp_path / "out", "proto_api") == "ok\n"
+
+
+def test_import_rewrite_parses_only_the_header_of_generated_modules() -> None:
+    """Parsing whole stubs made the rewrite most of the render time on googleapis; the cut must
+    keep decorators (mypy-protobuf's ``@_typing.final``) with their class."""
+    for path, data in _render(GOLDEN / "input").items():
+        if path.endswith((".py", ".pyi")) and data:
+            source = data.decode()
+            body = pyimports._BODY.search(source)
+            if body is not None:
+                ast.parse(source[:body.start()])  # no SyntaxError: no fallback to a full parse
+
+
+def test_keyword_service_names_are_one_line_errors(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {"kw/v1/kw.proto": """
+        syntax = "proto3";
+        package kw.v1;
+        message M {}
+        service S { rpc await(M) returns (M); }
+        """})
+    with pytest.raises(ProtopactError, match="'await' in service S is a Python keyword"):
+        _render(root)
 
 
 @pytest.mark.parametrize("table, message", [

@@ -14,7 +14,11 @@ import ``mypy_protobuf/extensions.proto``; everywhere else they are cleared befo
 
 from __future__ import annotations
 
+import io
+import keyword
+import re
 import tempfile
+import tokenize
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -28,6 +32,7 @@ from ..compile.protoc import invoke_protoc
 
 _MYPY_EXTENSIONS_FILE = "mypy_protobuf/extensions.proto"
 _FILE_SERVICE = 6  # FileDescriptorProto.service, the head of a service's source path
+_KEYWORD_ATTRIBUTE = re.compile(rb"\.(?:%s)\b" % "|".join(keyword.kwlist).encode())
 _MYPY_OPTIONS = (extensions_pb2.casttype, extensions_pb2.keytype, extensions_pb2.valuetype,
                  extensions_pb2.options)
 
@@ -45,8 +50,43 @@ def python_code(image: Image, names: Sequence[str]) -> dict[str, bytes]:
         # One run for both outputs: parsing the descriptor set is a large share of protoc's time.
         invoke_protoc([f"--descriptor_set_in={descriptor_set}", f"--python_out={out}",
                        f"--grpc_python_out={out}", *names])
-        return {path: data for path, data in _read_tree(out).items()
+        return {path: _keyword_attributes(data) if path.endswith("_pb2_grpc.py") else data
+                for path, data in _read_tree(out).items()
                 if not path.endswith("_pb2_grpc.py") or path in with_services}
+
+
+def _keyword_attributes(source: bytes) -> bytes:
+    """grpc's generator names messages as attributes (``a_pb2.None.FromString``), a syntax error
+    when a message is named after a Python keyword; protoc's module defines it all the same, so
+    such names are reached with ``getattr``. Tokens, not text, so docstrings are left alone."""
+    if _KEYWORD_ATTRIBUTE.search(source) is None:
+        return source  # tokenizing every module would cost seconds on googleapis
+    tokens = list(tokenize.tokenize(io.BytesIO(source).readline))
+    text = source.decode()
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    edits: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        # A chain NAME . NAME . NAME ...; only names after a dot can be keywords used as attributes.
+        j = i
+        while j + 2 < len(tokens) and tokens[j].type == tokenize.NAME and \
+                tokens[j + 1].exact_type == tokenize.DOT and tokens[j + 2].type == tokenize.NAME:
+            j += 2
+        chain = tokens[i:j + 1:2]
+        if j > i and any(keyword.iskeyword(t.string) for t in chain[1:]):
+            expression = chain[0].string
+            for t in chain[1:]:
+                expression = f"getattr({expression}, {t.string!r})" if keyword.iskeyword(t.string) \
+                    else f"{expression}.{t.string}"
+            begin = starts[chain[0].start[0] - 1] + chain[0].start[1]
+            end = starts[chain[-1].end[0] - 1] + chain[-1].end[1]
+            edits.append((begin, end, expression))
+        i = j + 1
+    for begin, end, expression in reversed(edits):
+        text = text[:begin] + expression + text[end:]
+    return text.encode()
 
 
 def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:

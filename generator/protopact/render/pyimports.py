@@ -17,9 +17,11 @@ from collections.abc import Set as AbstractSet
 
 _FROM = re.compile(r"from\s+")
 # Where the import header of generated code ends: protoc and mypy-protobuf write every import, and
-# protoc its module-name string, before the first top-level class or def, or protoc's C-descriptor
-# block. Parsing only the header keeps the rewrite cheap on large trees.
-_BODY = re.compile(r"^(?:class |def |if not _descriptor\._USE_C_DESCRIPTORS)", re.MULTILINE)
+# protoc its module-name string, before the first top-level class or def (or the decorator of one:
+# mypy-protobuf marks classes ``@_typing.final``), or protoc's C-descriptor block. Parsing only the
+# header keeps the rewrite cheap on large trees.
+_BODY = re.compile(r"^(?:(?:@.*\n)*(?:class |def )|if not _descriptor\._USE_C_DESCRIPTORS)",
+                   re.MULTILINE)
 
 
 def _header_tree(source: str) -> ast.Module:
@@ -68,7 +70,7 @@ def rewrite_imports(source: str, *, module: str, root: str, modules: AbstractSet
     edits: list[tuple[int, int, str]] = []  # (start offset, end offset, replacement)
     for node in _module_level(_header_tree(source).body):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and \
-                (node.module in modules or node.module in packages):
+                _imports_generated(node, modules, packages, module):
             assert node.module is not None
             start = offset(node.lineno, node.col_offset)
             found = _FROM.match(source, start)
@@ -90,6 +92,25 @@ def rewrite_imports(source: str, *, module: str, root: str, modules: AbstractSet
     for first, last, text in sorted(edits, reverse=True):
         rewritten = rewritten[:first] + text + rewritten[last:]
     return rewritten
+
+
+def _imports_generated(node: ast.ImportFrom, modules: AbstractSet[str],
+                       packages: AbstractSet[str], module: str) -> bool:
+    """Whether ``from X import a`` names generated code. ``X`` being a generated package is not
+    enough: googleapis' ``google.api`` holds generated sub-packages (``google.api.apikeys``) and
+    the modules googleapis-common-protos provides (``google.api.annotations_pb2``)."""
+    if node.module is None:
+        return False
+    if node.module in modules:
+        return True
+    if node.module not in packages:
+        return False
+    names = {f"{node.module}.{alias.name}" for alias in node.names}
+    generated = {name in modules or name in packages for name in names}
+    if len(generated) > 1:
+        raise ValueError(f"{module}: one import of {node.module} names generated and installed "
+                         "modules")
+    return generated == {True}
 
 
 def _module_level(body: list[ast.stmt]) -> Iterator[ast.AST]:

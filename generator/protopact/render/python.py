@@ -53,6 +53,7 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
         raise ProtopactError("generate: every file is provided by an installed distribution; "
                              "nothing to generate")
     _check_importable(names)
+    _check_services(image, names)
     # protoc releases the GIL for part of its run, so the stubs are made meanwhile on a thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
         stubs = pool.submit(python_stubs, image, names)
@@ -132,7 +133,9 @@ def _has_server_streams(image: Image) -> bool:
 
 def _check_importable(names: list[str]) -> None:
     for name in names:
-        parts = PurePosixPath(module_path(name)).parts
+        # The file's own module is ``<stem>_pb2``, so a stem such as googleapis' ``import.proto``
+        # is fine; only directories have to be names on their own.
+        parts = PurePosixPath(module_path(name) + "_pb2").parts
         if parts[0] in (EVENT_STREAM_MODULE, BETTERPROTO_PACKAGE):
             raise ProtopactError(f"{name}: cannot generate a Python module: {parts[0]!r} is "
                                  "reserved for protopact's own modules in the package")
@@ -140,6 +143,19 @@ def _check_importable(names: list[str]) -> None:
             if not part.isidentifier() or keyword.iskeyword(part):
                 raise ProtopactError(f"{name}: cannot generate a Python module: {part!r} is not a "
                                      "valid Python module name")
+
+
+def _check_services(image: Image, names: list[str]) -> None:
+    # grpc's generator makes each service a class and each method a def and an attribute, so a
+    # keyword there is a syntax error, and mypy-protobuf leaves such a service out of the stubs.
+    for f in image.files:
+        if f.name not in names:
+            continue
+        for service in f.service:
+            for name in (service.name, *(m.name for m in service.method)):
+                if keyword.iskeyword(name):
+                    raise ProtopactError(f"{f.name}: cannot generate gRPC Python code: {name!r} "
+                                         f"in service {service.name} is a Python keyword")
 
 
 def _directories(modules: dict[str, bytes]) -> set[str]:
