@@ -16,7 +16,8 @@ from markdown_it import MarkdownIt
 from protopact.compile.cache import Cache
 from protopact.compile.image import Image
 from protopact.compile.inputs import load_input
-from protopact.render.docs import Site, build_site
+from protopact.errors import ProtopactError
+from protopact.render.docs import Site, _indented, build_site
 from protopact.render.docs_site import (
     _is_plain,
     comment_html,
@@ -207,20 +208,53 @@ def test_plain_comments_take_a_shortcut_to_the_same_html(repo_site: Site) -> Non
     texts = ["One line.", "Two\nlines > one.", "Para one.\n\n  Para two, \"quoted\", it's.",
              "Identifier. The page_size in the form `projects/*/page_sizes/*` or `a<b>&c`.",
              *(m.comment.leading for p in repo_site.packages for m in p.messages)]
+    # googleapis cross-references: without a definition, brackets stay text.
+    texts += ["See [Foo][google.foo.Foo] and [Bar][].", "a [b]\n[c] x[0]", "![a][b] [a]\n(b)"]
     plain = [t for t in texts if _is_plain(t)]
+    assert all(_is_plain(t) for t in texts[-3:])
     assert len(plain) > 20
     for text in plain:
         assert plain_html(text) == nh3.clean(MarkdownIt("commonmark").render(text)), text
     for marked_up in ("- item", "a *b*", "x  \ny", "    code", "1. one", "| a | b |", "Title\n===",
                       "<https://example.com>", "a &amp; b", "> quote", "# heading", "_em_",
-                       "` padded `", "a ` b", "snake_ case"):
+                       "` padded `", "a ` b", "snake_ case", "[a](b)", "[x]\n\n[x]: /u"):
         assert not _is_plain(marked_up), marked_up
 
 
 def test_markdown_output_makes_raw_html_inert() -> None:
     text = "A <script>x</script> `<kept>` [t](javascript:alert(1)) end\n\n    <code block>"
-    assert markdown_source(text) == ("A &lt;script>x&lt;/script> `<kept>` [t](#) end\n\n"
-                                     "    <code block>")
+    assert markdown_source(text) == ("A &lt;script>x&lt;/script> `<kept>` [t](#javascript:alert(1)) end"
+                                     "\n\n    <code block>")
+
+
+@pytest.mark.parametrize("text", [
+    "[x](\njavascript:alert(1))",  # the destination may start on the next line
+    "[x][1]\n\n[1]: javascript:alert(1)",  # reference definitions
+    "[x]\n\n[x]:\n  JavaScript:alert(1)",
+    "[x](java&#115;cript:alert(1))",  # entities are decoded in destinations
+    "[x](javascript\\:alert(1))",  # so are backslash escapes
+    "[x](java&Tab;script:alert(1))",  # browsers drop tabs from URLs
+    "![i](data:text/html,x)",
+    "para\n    ```\n<script>alert(1)</script>",  # not a fence: lazy paragraph continuation
+    "para\n    <script>alert(1)</script>",  # not indented code either
+    "\\`<script>alert(1)</script>`",  # an escaped backtick opens no code span
+    "``[a](javascript:x)`<img src=x onerror=alert(1)>",  # unmatched backtick runs
+])
+def test_markdown_output_survives_a_permissive_renderer(text: str) -> None:
+    # What a renderer that keeps raw HTML and validates no link (as some Markdown viewers do)
+    # makes of the output: no tag and no URL with a script-capable scheme may come through.
+    renderer = MarkdownIt("commonmark")
+    renderer.validateLink = lambda url: True
+    html = renderer.render(markdown_source(text))
+    assert not re.search(r"<(script|img src=x)", html), html
+    for url in re.findall(r'(?:href|src)="([^"]*)"', html):
+        assert not re.match(r"[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) or url.startswith(("http", "mailto")), html
+
+
+def test_markdown_output_keeps_code_and_safe_links() -> None:
+    text = ("Use `map<K, V>` and [docs](https://example.com/a_b) or [mail](mailto:a@b.c).\n\n"
+            "```\n<tag>\n```\n\n- item\n\n      <indented code>")
+    assert markdown_source(text) == text
 
 
 def test_search_index_covers_names_and_comments(files: dict[str, bytes]) -> None:
@@ -267,3 +301,39 @@ def test_docs_verb_rejects_bad_input(tmp_path: Path) -> None:
 
 def test_generate_renders_docs() -> None:
     assert ("docs", "docs") in {(r.name, r.subdirectory) for r in renderers()}
+
+
+def test_rules_the_gateway_cannot_route_are_still_documented(tmp_path: Path) -> None:
+    # googleapis has "**" mid-path (discoveryengine); documenting must not fail on it.
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n", "a/v1/a.proto": (
+        'syntax = "proto3";\npackage a.v1;\nimport "google/api/annotations.proto";\n'
+        "message R { string parent = 1; }\n"
+        "service S {\n  rpc Purge(R) returns (R) {\n    option (google.api.http) = {\n"
+        '      post: "/v1/{parent=projects/*/stores/**}/entries:purge" body: "*"\n'
+        '      additional_bindings { get: "/v1/{parent=x/*}" } };\n  }\n}\n')})
+    site = build_site(_image(tmp_path), title="t")
+    (method,) = site.packages[0].services[0].methods
+    assert [(b.verb, b.path, b.body) for b in method.bindings] == [
+        ("POST", "/v1/{parent=projects/*/stores/**}/entries:purge", "*"), ("GET", "/v1/{parent=x/*}", "")]
+    result = run("docs", ".", "--out", "site", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_parallel_rendering_gives_the_same_files(site: Site, files: dict[str, bytes],
+                                                 tmp_path: Path) -> None:
+    # Large trees render HTML in a forked worker; small ones (every other test) do not.
+    assert render_site(site, jobs=2) == files
+    write_tree(tmp_path, {"html/package.html.j2": "{{ site.no_such_value }}\n"})  # the worker's
+    with pytest.raises(ProtopactError, match="no_such_value"):
+        render_site(site, templates=tmp_path, jobs=2)
+
+
+def test_parallel_build_gives_the_same_model(site: Site) -> None:
+    assert build_site(_image(GOLDEN / "input"), title=TITLE, description=DESCRIPTION,
+                      jobs=2) == site
+
+
+@pytest.mark.parametrize("value", [{}, [], {"a": [], "b": {}}, {"é\n\"": [1, 2.5, True, None, "x\u2028"]},
+                                   [{"k": {"n": [[]]}}], "s", 0])
+def test_examples_are_indented_as_json_dumps_would(value: object) -> None:
+    assert _indented(value) == json.dumps(value, indent=2, ensure_ascii=False)

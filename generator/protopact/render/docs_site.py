@@ -15,10 +15,15 @@ The site works from ``file://``: the search index is a script file, not a fetche
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
+import html
 import json
+import multiprocessing
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +37,7 @@ from ..compile.image import Image
 from ..config.settings import Settings
 from ..errors import ProtopactError
 from ..paths import templates_root
-from .docs import Comment, Site, build_site, site_json
+from .docs import Comment, Package, Site, build_site, parallel_jobs, site_json
 from .targets import renderer
 
 SEARCH_INDEX = "search-index.js"
@@ -53,11 +58,12 @@ def comment_html(text: str) -> Markup:
                             url_schemes=_URL_SCHEMES))
 
 
-# Most comments are plain prose, perhaps with `code`. Without the characters below (outside code
+# Most comments are plain prose, perhaps with `code` or googleapis' `[Name][pkg.Name]` references
+# (literal text: with no `](` and no `]:` definition, brackets make no link). Without the characters below (outside code
 # spans) and without a line that could open a block (list, heading, quote, table, code block),
 # Markdown only makes paragraphs and code spans of them: rendering is the hot path on large trees.
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
-_MARKUP = re.compile(r"[\\`*\[\]<&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])| {2}$"
+_MARKUP = re.compile(r"[\\`*<&]|\]\(|\]:|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])| {2}$"
                      r"|^(\s*([-+#>|=]|\d+[.)])| {4}|\t)", re.MULTILINE)
 
 
@@ -99,34 +105,53 @@ def markdown_code(text: str) -> str:
 def markdown_source(text: str) -> str:
     """A comment's Markdown with raw HTML and script links made inert (the ``md_text`` filter).
 
-    Markdown renderers differ in what they sanitise, so ``<tag`` outside code is written as an
-    entity and ``javascript:``-style link targets are dropped; code blocks and spans are untouched.
+    The output is read by renderers we do not control, some of which keep raw HTML and any link, so
+    ``<tag`` outside code is written as an entity and a link destination with a scheme other than
+    http(s)/mailto gets a leading ``#`` (a harmless fragment). Which lines are code is decided by a
+    CommonMark parser, not by guessing: a guess that disagrees with the reader's renderer is a hole.
     """
-    if "<" not in text and "](" not in text:
+    if "<" not in text and "](" not in text and "]:" not in text:
         return text
-    out, fence = [], ""
-    for line in text.split("\n"):
-        stripped = line.lstrip()
-        marker = re.match(r"(`{3,}|~{3,})", stripped)
-        if fence:
-            fence = "" if marker and marker.group(1).startswith(fence) else fence
-            out.append(line)
-        elif marker:
-            fence = marker.group(1)
-            out.append(line)
-        elif line.startswith(("    ", "\t")):
-            out.append(line)
-        else:
-            parts = re.split(r"((`+).+?\2)", line)
-            # re.split yields [text, span, backticks, text, ...]: every third item is plain text.
-            out.append("".join(_inert(p) if i % 3 == 0 else p for i, p in enumerate(parts)
-                               if i % 3 != 2))
-    return "\n".join(out)
+    code_lines: set[int] = set()
+    if "<" in text:
+        for token in _BLOCKS.parse(text):
+            if token.type in ("fence", "code_block") and token.map:
+                code_lines.update(range(*token.map))
+    lines = text.split("\n")
+    out = [line if i in code_lines else _escape_tags(line) for i, line in enumerate(lines)]
+    # Destinations are checked everywhere, code included: a link may span lines, and a scheme
+    # that is not http(s)/mailto has no business in a comment's code either.
+    return _LINK_START.sub(_defuse_link, "\n".join(out))
 
 
-def _inert(text: str) -> str:
-    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
-    return re.sub(r"\]\(\s*(javascript|vbscript|data):(?:[^()]|\([^()]*\))*\)", "](#)", text, flags=re.IGNORECASE)
+# Only block structure is needed to tell code lines from text.
+_BLOCKS = MarkdownIt("commonmark", {"html": False}).disable(
+    ["text", "linkify", "newline", "escape", "backticks", "strikethrough", "emphasis", "link",
+     "image", "autolink", "html_inline", "entity", "balance_pairs", "fragments_join", "inline"],
+    ignoreInvalid=True)
+# A code span as CommonMark sees it: a backtick run (not escaped, not part of a longer run) closed
+# by a run of the same length.
+_INLINE_CODE = re.compile(r"((?<![`\\])(`+)(?!`).+?(?<!`)\2(?!`))")
+_LINK_START = re.compile(r"\]\(\s*<?|^ {0,3}\[[^\]]+\]:\s*<?", re.MULTILINE)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]|\\(?=[!-/:-@\[-`{-~])")
+
+
+def _escape_tags(line: str) -> str:
+    parts = _INLINE_CODE.split(line)
+    # re.split yields [text, span, backticks, text, ...]: every third item is plain text.
+    return "".join(re.sub(r"<(?=[A-Za-z/!?])", "&lt;", p) if i % 3 == 0 else p
+                   for i, p in enumerate(parts) if i % 3 != 2)
+
+
+def _defuse_link(match: re.Match[str]) -> str:
+    # Browsers drop tabs and newlines in URLs, Markdown decodes entities and backslash escapes:
+    # the scheme is judged as the browser will finally see it.
+    probe = _INVISIBLE.sub("", html.unescape(match.string[match.end():match.end() + 80]))
+    scheme = _SCHEME.match(probe)
+    if scheme and scheme.group(1).lower() not in _URL_SCHEMES:
+        return match.group(0) + "#"
+    return match.group(0)
 
 
 def environment(templates: Path | None = None) -> Environment:
@@ -164,8 +189,12 @@ def search_entries(site: Site) -> list[dict[str, str]]:
     return entries
 
 
-def render_site(site: Site, *, templates: Path | None = None) -> dict[str, bytes]:
-    """Every docs file, by path relative to the docs directory."""
+def render_site(site: Site, *, templates: Path | None = None, jobs: int | None = None) -> dict[str, bytes]:
+    """Every docs file, by path relative to the docs directory.
+
+    With ``jobs`` > 1 (by default on a large tree, where fork is available) the HTML pages are
+    rendered in a forked process while this one writes the rest; the output is the same.
+    """
     env = environment(templates)
     search_js = _script_source(env, "html/search.js")
     context: dict[str, Any] = {
@@ -175,23 +204,78 @@ def render_site(site: Site, *, templates: Path | None = None) -> dict[str, bytes
         "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(search_js.encode()).digest())
         .decode(),
     }
-    files = {"docs.json": site_json(site)}
-    try:
+    files: dict[str, bytes] = {}
+    if (jobs if jobs is not None else parallel_jobs(
+            sum(len(p.messages) for p in site.packages), _PARALLEL_MESSAGES)) > 1:
+        global _FORKED
+        # Forked, the worker shares the model as it is; pickling it over would cost more than
+        # the rendering it saves.
+        _FORKED = (env, context, site)
+        try:
+            theirs, ours = _split_html(site.packages)
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+                html = pool.submit(_render_forked, theirs)
+                files["docs.json"] = site_json(site)
+                files.update(_render_format(env, context, site, "markdown", "md"))
+                mine = _render_format(env, context, site, "html", "html", ours)
+                files.update(html.result())
+                files.update(mine)
+        finally:
+            _FORKED = None
+    else:
+        files["docs.json"] = site_json(site)
         for folder, ext in _FORMATS:
-            index = env.get_template(f"{folder}/index.{ext}.j2")
-            files[f"{folder}/index.{ext}"] = _tidy(index.render(context, package=None), folder).encode()
-            page = env.get_template(f"{folder}/package.{ext}.j2")
-            for package in site.packages:
-                text = page.render(context, package=package)
-                files[f"{folder}/{package.page}.{ext}"] = _tidy(text, folder).encode()
+            files.update(_render_format(env, context, site, folder, ext))
+    # ensure_ascii keeps U+2028/U+2029 escaped, so the JSON is also a valid JavaScript literal.
+    index_json = json.dumps(search_entries(site), separators=(",", ":"), sort_keys=True)
+    files[f"html/{SEARCH_INDEX}"] = f"window.protopactSearchIndex = {index_json};\n".encode()
+    return files
+
+
+_FORKED: tuple[Environment, dict[str, Any], Site] | None = None
+# Below this many messages a worker costs more than it saves.
+_PARALLEL_MESSAGES = 5000
+
+
+# The worker's share of the HTML pages: HTML takes about as long as docs.json, Markdown and
+# the search index together, which this process does meanwhile.
+_WORKER_HTML_SHARE = 0.8
+
+
+def _split_html(packages: tuple[Package, ...]) -> tuple[tuple[Package, ...], tuple[Package, ...]]:
+    weights = [1 + sum(1 + len(m.fields) for m in p.messages) for p in packages]
+    total, running, cut = sum(weights), 0, len(packages)
+    for i, weight in enumerate(weights):
+        if running + weight > total * _WORKER_HTML_SHARE:
+            cut = i
+            break
+        running += weight
+    return packages[:cut], packages[cut:]
+
+
+def _render_forked(packages: tuple[Package, ...]) -> dict[str, bytes]:
+    assert _FORKED is not None
+    return _render_format(*_FORKED, "html", "html", packages, index=False)
+
+
+def _render_format(env: Environment, context: dict[str, Any], site: Site, folder: str,
+                   ext: str, packages: tuple[Package, ...] | None = None, *,
+                   index: bool = True) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    try:
+        if index:
+            front = env.get_template(f"{folder}/index.{ext}.j2")
+            files[f"{folder}/index.{ext}"] = _tidy(front.render(context, package=None),
+                                                   folder).encode()
+        page = env.get_template(f"{folder}/package.{ext}.j2")
+        for package in site.packages if packages is None else packages:
+            text = page.render(context, package=package)
+            files[f"{folder}/{package.page}.{ext}"] = _tidy(text, folder).encode()
     except TemplateError as exc:
         # Syntax errors know where they are; undefined values only say what is missing.
         line = getattr(exc, "lineno", None)
         where = f"{getattr(exc, 'filename', '')}:{line}: " if line else ""
         raise ProtopactError(f"docs templates: {where}{exc.message}") from None
-    # ensure_ascii keeps U+2028/U+2029 escaped, so the JSON is also a valid JavaScript literal.
-    index_json = json.dumps(search_entries(site), separators=(",", ":"), sort_keys=True)
-    files[f"html/{SEARCH_INDEX}"] = f"window.protopactSearchIndex = {index_json};\n".encode()
     return files
 
 
@@ -210,7 +294,22 @@ def _script_source(env: Environment, name: str) -> str:
 def render_docs(image: Image, *, title: str, description: str = "",
                 templates: Path | None = None) -> dict[str, bytes]:
     """The docs of ``image``'s target files."""
-    return render_site(build_site(image, title=title, description=description), templates=templates)
+    with _no_cyclic_gc():
+        site = build_site(image, title=title, description=description)
+        return render_site(site, templates=templates)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    # A large tree makes millions of long-lived objects and few cycles: the collector's full
+    # passes over them cost a third of the run (googleapis: ~40 s) and free next to nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @renderer("docs", subdirectory="docs")

@@ -20,6 +20,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from google.protobuf import json_format, message_factory
@@ -110,7 +111,9 @@ def _fill(message: Any, descriptor: Descriptor, *, parent: str, index: int,
             setattr(message, field.name, _scalar(slot))
 
 
+@cache
 def _snake(name: str) -> str:
+    # Called for every field filled: a large tree fills millions.
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
@@ -240,10 +243,14 @@ def _string(slot: _Slot) -> str:
             return slot.country[0]
         if name in ("name", "display_name"):
             return slot.country[1]
-    for matches, make in _STRING_RULES:
-        if matches(name):
-            return make(slot)
-    return f"{name.replace('_', '-')}-{slot.index}"
+    make = _string_rule(name)
+    return make(slot) if make is not None else f"{name.replace('_', '-')}-{slot.index}"
+
+
+@cache
+def _string_rule(name: str) -> Callable[[_Slot], str] | None:
+    # The rule depends on the name alone, and a tree has far fewer names than fields.
+    return next((make for matches, make in _STRING_RULES if matches(name)), None)
 
 
 _STRING_RULES: tuple[tuple[Callable[[str], bool], Callable[[_Slot], str]], ...] = (
