@@ -46,16 +46,31 @@ class Schema:
     reserved_names: list[str] = field(default_factory=list)
     nested: bool = True
     go_package: str = ""
+    file_name: str = "a.proto"
+    package_suffix: str = ""
+    service: bool = True
+    enum: bool = True
+    imports_timestamp: bool = True
+    options: list[str] = field(default_factory=list)  # file and message option lines
 
     def render(self, package: str) -> str:
+        package += self.package_suffix
         lines = [f'syntax = "{self.syntax}";', f"package {package};"]
+        if self.imports_timestamp:
+            lines.append('import "google/protobuf/timestamp.proto";')
         if self.go_package:
             lines.append(f'option go_package = "{self.go_package}";')
-        lines.append("enum E {")
-        lines += [f"  {package.upper()}_{n} = {v};" for n, v in self.values]
-        lines.append("}")
+        lines += [o for o in self.options if o.startswith("option ")]
+        if self.enum:
+            lines.append("enum E {")
+            lines += [f"  {package.upper().replace('.', '_')}_{n} = {v};" for n, v in self.values]
+            lines.append("}")
         lines.append("message N {}" if self.nested else "")
         lines.append("message M {")
+        lines += [f"  {o.removeprefix('message ')}" for o in self.options if o.startswith("message ")]
+        if self.imports_timestamp:
+            label = "optional " if self.syntax == "proto2" else ""
+            lines.append(f"  {label}google.protobuf.Timestamp at = 90;")
         oneofs: dict[str, list[str]] = {}
         for f in self.fields:
             options = f' [json_name = "{f.json_name}"]' if f.json_name else ""
@@ -73,11 +88,12 @@ class Schema:
         if self.reserved_names:
             lines.append("  reserved " + ", ".join(f'"{n}"' for n in self.reserved_names) + ";")
         lines.append("}")
-        lines.append("service S {")
-        for name, client, server, request in self.rpcs:
-            lines.append(f"  rpc {name}({'stream ' if client else ''}{request}) returns "
-                         f"({'stream ' if server else ''}M);")
-        lines.append("}")
+        if self.service:
+            lines.append("service S {")
+            for name, client, server, request in self.rpcs:
+                lines.append(f"  rpc {name}({'stream ' if client else ''}{request}) returns "
+                             f"({'stream ' if server else ''}M);")
+            lines.append("}")
         return "\n".join(lines) + "\n"
 
 
@@ -96,7 +112,8 @@ def mutate(schema: Schema, data: st.DataObject) -> Schema:
         "delete_field", "rename_field", "renumber_field", "retype_field", "label_field",
         "json_name", "oneof_move", "add_field", "delete_value", "rename_value", "renumber_value",
         "delete_rpc", "stream", "request", "reserved", "reserved_name", "syntax", "nested",
-        "go_package", "delete_oneof"]))
+        "go_package", "delete_oneof", "package", "rename_file", "delete_service",
+        "delete_enum", "drop_import", "file_option", "message_option"]))
     i = data.draw(st.integers(0, len(s.fields) - 1))
     f = s.fields[i]
     if op == "delete_field":
@@ -150,6 +167,26 @@ def mutate(schema: Schema, data: st.DataObject) -> Schema:
         s.go_package = "example.com/x"
     elif op == "delete_oneof":
         s.fields = [fl for fl in s.fields if not fl.oneof]
+    elif op == "package":
+        s.package_suffix = ".v2"
+    elif op == "rename_file":
+        s.file_name = "b.proto"
+    elif op == "delete_service":
+        s.service = False
+    elif op == "delete_enum":
+        s.enum = False
+        s.fields = [fl for fl in s.fields if fl.type != "E"]
+    elif op == "drop_import":
+        s.imports_timestamp = False
+    elif op == "file_option":
+        s.options.append(data.draw(st.sampled_from([
+            'option java_package = "com.example";', "option java_multiple_files = true;",
+            "option cc_enable_arenas = false;", 'option php_namespace = "A\\\\B";',
+            "option optimize_for = CODE_SIZE;", 'option csharp_namespace = "X";'])))
+    elif op == "message_option":
+        s.options.append(data.draw(st.sampled_from([
+            "message option deprecated = true;",
+            "message option no_standard_descriptor_accessor = true;"])))
     return s
 
 
@@ -183,7 +220,7 @@ def test_breaking_verdicts_equal_bufs(tmp_path_factory, data: st.DataObject) -> 
         schema = base(data.draw(st.sampled_from(["proto2", "proto3"])))
         mutated = mutate(schema, data)
         for side, s in (("previous", schema), ("current", mutated)):
-            path = root / side / f"p{i}" / "a.proto"
+            path = root / side / f"p{i}" / s.file_name
             path.parent.mkdir()
             path.write_text(s.render(f"p{i}"))
     theirs, ours = findings_buf(root), findings_ours(root)
