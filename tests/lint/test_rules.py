@@ -348,6 +348,7 @@ EXPECTED: dict[str, list[str] | None] = {
     'import_no_weak': [],
     'import_used': ["a.proto:4:1:IMPORT_USED"],
     'import_used_edges': ["a.proto:5:1:IMPORT_USED", "a.proto:6:1:IMPORT_USED"],
+    'import_used_features': ["a.proto:5:1:IMPORT_USED"],
     'imports_all_stable_cycle': [
         "bar/v1beta1/b.proto:3:1:PACKAGE_NO_IMPORT_CYCLE",
         "foo/v1/a.proto:3:1:PACKAGE_NO_IMPORT_CYCLE",

@@ -63,14 +63,29 @@ def _options(file: FileDescriptorProto) -> Iterator[Message]:
 
 
 def _custom_options(file: FileDescriptorProto) -> Iterator[tuple[str, int]]:
-    """(options message full name, field number) of each custom option the file sets."""
+    """(extended message full name, field number) of each extension the file's options set."""
     for options in _options(file):
-        name = options.DESCRIPTOR.full_name
-        for descriptor, _ in options.ListFields():
-            if descriptor.is_extension:
-                yield name, descriptor.number
-        for unknown in unknown_fields.UnknownFieldSet(options):  # type: ignore[attr-defined]
-            yield name, unknown.field_number
+        yield from _extensions_set(options)
+
+
+def _extensions_set(message: Message) -> Iterator[tuple[str, int]]:
+    # Extensions nest: ``features.(pb.cpp).string_type`` sets an extension of FeatureSet inside
+    # FieldOptions, and a message-valued custom option may set extensions of its own.
+    name = message.DESCRIPTOR.full_name
+    for descriptor, value in message.ListFields():
+        if descriptor.is_extension:
+            yield name, descriptor.number
+        if descriptor.message_type is None:
+            continue
+        if descriptor.message_type.GetOptions().map_entry:
+            value_field = descriptor.message_type.fields_by_name["value"]
+            items = list(value.values()) if value_field.message_type is not None else []
+        else:
+            items = [value] if isinstance(value, Message) else list(value)
+        for item in items:
+            yield from _extensions_set(item)
+    for unknown in unknown_fields.UnknownFieldSet(message):  # type: ignore[attr-defined]
+        yield name, unknown.field_number
 
 
 def _references(file: FileDescriptorProto) -> Iterator[str]:
