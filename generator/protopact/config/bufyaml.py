@@ -122,9 +122,9 @@ def parse_workspace(text: str, *, root: Path, config_file: Path | None, label: s
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        position = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ProtopactError(f"{label}{where}: invalid YAML: {problem}") from None
+        raise ProtopactError(f"{label}{position}: invalid YAML: {problem}") from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -214,16 +214,17 @@ def _check_config(
     default_use = ("DEFAULT",) if kind == "lint" else ("FILE",)
     if kind == "lint" and version == "v2":
         default_use = ("STANDARD",)
-    common = dict(
-        version=version,
-        use=_strings(raw, "use", where) or default_use,
-        except_=_strings(raw, "except", where),
-        ignore=tuple(rooted(p) for p in _strings(raw, "ignore", where)),
-        ignore_only=ignore_only,
-    )
+    use = _strings(raw, "use", where) or default_use
+    except_ = _strings(raw, "except", where)
+    ignore = tuple(rooted(p) for p in _strings(raw, "ignore", where))
     if kind == "breaking":
         return CheckConfig(
-            **common, ignore_unstable_packages=_bool(raw, "ignore_unstable_packages", where)
+            version=version,
+            use=use,
+            except_=except_,
+            ignore=ignore,
+            ignore_only=ignore_only,
+            ignore_unstable_packages=_bool(raw, "ignore_unstable_packages", where),
         )
     if version == "v2":
         comment_ignores = not _bool(raw, "disallow_comment_ignores", where)
@@ -235,7 +236,11 @@ def _check_config(
         if not isinstance(value, str):
             raise where.fail(f"lint.{key} must be a string")
     return CheckConfig(
-        **common,
+        version=version,
+        use=use,
+        except_=except_,
+        ignore=ignore,
+        ignore_only=ignore_only,
         enum_zero_value_suffix=suffix,
         rpc_allow_same_request_response=_bool(raw, "rpc_allow_same_request_response", where),
         rpc_allow_google_protobuf_empty_requests=_bool(

@@ -11,7 +11,7 @@ and remembered (every rule walks every file), keyed by the file object itself. S
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from google.protobuf.descriptor_pb2 import (
     DescriptorProto,
@@ -135,8 +135,9 @@ def messages(file: FileDescriptorProto) -> Iterator[MessageAt]:
 
 def _messages(file: FileDescriptorProto) -> Iterator[MessageAt]:
 
-    def walk(items: object, prefix: str, path: Path, parent: MessageAt | None) -> Iterator[MessageAt]:
-        for i, message in enumerate(items):  # type: ignore[arg-type]
+    def walk(items: Iterable[DescriptorProto], prefix: str, path: Path,
+             parent: MessageAt | None) -> Iterator[MessageAt]:
+        for i, message in enumerate(items):
             at = MessageAt(_join(prefix, message.name), path + (i,), message, parent)
             yield at
             yield from walk(message.nested_type, at.full_name, at.path + (MESSAGE_NESTED,), at)

@@ -7,6 +7,7 @@ through the Image's descriptor pool, whose ``_GetFeatures()`` resolves inherited
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, cast
 
 from google.protobuf.descriptor_pb2 import FeatureSet, FieldDescriptorProto
 
@@ -32,7 +33,7 @@ def _editions(ref: FieldRef) -> bool:
     return syntax(ref.file) == "editions"
 
 
-def kind(side: Side, ref: FieldRef) -> int:
+def kind(side: Side, ref: FieldRef) -> F.Type.ValueType:
     """The field's wire kind: TYPE_GROUP for proto2 groups and Editions' delimited messages."""
     if ref.field.type == F.TYPE_MESSAGE and _editions(ref):
         features = side.pool_field(ref)._GetFeatures()
@@ -41,7 +42,7 @@ def kind(side: Side, ref: FieldRef) -> int:
     return ref.field.type
 
 
-def kind_name(ref: FieldRef, field_kind: int) -> str:
+def kind_name(ref: FieldRef, field_kind: F.Type.ValueType) -> str:
     if field_kind == F.TYPE_GROUP and syntax(ref.file) != "proto2":
         return "message (delimited encoding)"
     return KIND_NAMES[field_kind]
@@ -65,18 +66,21 @@ def cardinality(side: Side, ref: FieldRef) -> str:
     return IMPLICIT
 
 
-def utf8_validation(side: Side, ref: FieldRef) -> int:
+def utf8_validation(side: Side, ref: FieldRef) -> FeatureSet.Utf8Validation.ValueType:
     if _editions(ref):
         return side.pool_field(ref)._GetFeatures().utf8_validation  # type: ignore[no-any-return]
     return FeatureSet.VERIFY if syntax(ref.file) == "proto3" else FeatureSet.NONE
 
 
-def json_format(side: Side, element: At, *, enum: bool) -> int:  # type: ignore[type-arg]
+def json_format(side: Side, element: At, *, enum: bool  # type: ignore[type-arg]
+                ) -> FeatureSet.JsonFormat.ValueType:
     if syntax(element.file) == "editions":
         pool = side.image.pool
         found = (pool.FindEnumTypeByName if enum else pool.FindMessageTypeByName)(
             element.element.full_name)
-        return found._GetFeatures().json_format  # type: ignore[no-any-return]
+        # _GetFeatures() (resolved, inherited features) is private, so the stubs leave it out.
+        features: FeatureSet = cast(Any, found)._GetFeatures()
+        return features.json_format
     return FeatureSet.ALLOW if syntax(element.file) == "proto3" else FeatureSet.LEGACY_BEST_EFFORT
 
 

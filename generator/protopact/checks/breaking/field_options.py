@@ -22,6 +22,8 @@ JAVA_UTF8_FEATURE = (8, 21, 1001, 1)  # options.features.(pb.java).utf8_validati
 FILE_JAVA_STRING_CHECK_UTF8 = (8, 27)
 STRINGS = (F.TYPE_STRING, F.TYPE_BYTES)
 FLOATS = (F.TYPE_FLOAT, F.TYPE_DOUBLE)
+# A field default as buf compares it: text for strings and bytes, else a bool, int or float.
+Default = str | bool | int | float
 
 
 def _cpp_string_type(ref: FieldRef) -> tuple[str, bool]:
@@ -51,7 +53,8 @@ def field_same_cpp_string_type(p: Pairing, prev: FieldRef, cur: FieldRef) -> Ite
                     cur.path + CPP_STRING_TYPE_FEATURE, cur.path, against=prev.file)
 
 
-def _java_utf8(p: Pairing, ref: FieldRef, side_is_current: bool) -> int:
+def _java_utf8(p: Pairing, ref: FieldRef, side_is_current: bool
+               ) -> FeatureSet.Utf8Validation.ValueType:
     side = p.current if side_is_current else p.previous
     default = utf8_validation(side, ref)
     if ref.file.options.java_string_check_utf8:
@@ -94,7 +97,7 @@ def _go_float(value: float, single: bool) -> str:
     return format(Decimal(shortest).normalize(), "f")
 
 
-def _default(p: Pairing, ref: FieldRef, current: bool) -> tuple[object, str]:
+def _default(p: Pairing, ref: FieldRef, current: bool) -> tuple[Default, str]:
     """(comparable, printable) of a field's default as buf computes them."""
     fd, text = ref.field, ref.field.default_value
     if fd.type == F.TYPE_BYTES:
@@ -126,17 +129,17 @@ def _zero(value: object) -> bool:
     return value in ("", 0, False) and not (isinstance(value, float) and math.copysign(1, value) < 0)
 
 
-def _equal(before: object, after: object, before_type: int, after_type: int) -> bool:
+def _equal(before: Default, after: Default, before_type: int, after_type: int) -> bool:
     if isinstance(before, str) or isinstance(after, str):
         return before == after
     if {before_type, after_type} == {F.TYPE_FLOAT, F.TYPE_DOUBLE}:
         pack = lambda v: struct.unpack("f", struct.pack("f", v))[0]
-        b, a = pack(before), pack(after)  # type: ignore[arg-type]
+        b, a = pack(before), pack(after)
         return (math.isnan(b) and math.isnan(a)) or b == a
     if isinstance(before, float) and isinstance(after, float) and math.isnan(before) and math.isnan(after):
         return True
     return float(before) == float(after) if isinstance(before, float) or isinstance(after, float) \
-        else int(before) == int(after)  # type: ignore[call-overload]
+        else int(before) == int(after)
 
 
 @pair_rule(REGISTRY.rule, "FIELD_SAME_DEFAULT", over=field_pairs)

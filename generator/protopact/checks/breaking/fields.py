@@ -183,8 +183,8 @@ field_wire_json_compatible_cardinality = pair_rule(
 
 
 # -- types ----------------------------------------------------------------------------------------
-def _changed_type(p: Pairing, rule: str, prev: FieldRef, cur: FieldRef, before: int, after: int,
-                  extra: str = "") -> Finding:
+def _changed_type(p: Pairing, rule: str, prev: FieldRef, cur: FieldRef, before: F.Type.ValueType,
+                  after: F.Type.ValueType, extra: str = "") -> Finding:
     where = cur.path + (TYPE_NAME if after in NAMED_KINDS else TYPE)
     return p.finding(rule, f'{cur.description()} changed type from "{kind_name(prev, before)}" to '
                      f'"{kind_name(cur, after)}".{extra}', cur.file, where, against=prev.file,
