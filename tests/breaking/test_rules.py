@@ -109,6 +109,8 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
         ('a.proto', 9, 25, 9, 38, 'FIELD_SAME_DEFAULT', 'Field "6" with name "f" on message "M" changed default value from [0x78,0x1] to [0x79].'),
         ('a.proto', 10, 26, 10, 40, 'FIELD_SAME_DEFAULT', 'Field "7" with name "g" on message "M" changed default value from +Inf to -Inf.'),
         ('a.proto', 12, 3, 12, 20, 'FIELD_SAME_DEFAULT', 'Field "9" with name "i" on message "M" changed default value from E.E_1 to E.E_0.'),
+        ('a.proto', 13, 44, 13, 55, 'FIELD_SAME_DEFAULT', 'Field "10" with name "j" on message "M" changed default value from 1 to 3.'),
+        ('a.proto', 14, 26, 14, 35, 'FIELD_SAME_DEFAULT', 'Field "11" with name "k" on message "M" changed default value from 2 to 4.'),
     ],
     'field_same_java_utf8_validation': [
     ],
@@ -346,11 +348,8 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
 # fmt: on
 
 # protopact differs from buf here, knowingly:
-# - field_same_default: protoc records a default's span on its value only, buf's compiler on
-#   ``default = value``; the finding and the line agree, the start column does not.
 # - *_editions: Editions custom features ``(pb.cpp)``/``(pb.java)`` are not resolved yet.
-KNOWN_GAPS = {"field_same_default", "field_same_cpp_string_type_editions",
-              "field_same_java_utf8_validation_editions"}
+KNOWN_GAPS = {"field_same_cpp_string_type_editions", "field_same_java_utf8_validation_editions"}
 CASES = sorted(EXPECTED)
 
 

@@ -6,6 +6,7 @@ import codecs
 import math
 import struct
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 from google.protobuf.descriptor_pb2 import FeatureSet, FieldDescriptorProto, FieldOptions
@@ -16,7 +17,7 @@ from .adapters import FieldRef, Pairing, field_pairs, pair_rule, syntax
 from .features import utf8_validation
 
 F = FieldDescriptorProto
-DEFAULT, CTYPE = (7,), (8, 1)
+DEFAULT, FIELD_OPTIONS, CTYPE = (7,), (8,), (8, 1)
 CPP_STRING_TYPE_FEATURE = (8, 21, 1000, 1)  # options.features.(pb.cpp).string_type
 JAVA_UTF8_FEATURE = (8, 21, 1001, 1)  # options.features.(pb.java).utf8_validation
 FILE_JAVA_STRING_CHECK_UTF8 = (8, 27)
@@ -155,6 +156,23 @@ def field_same_default(p: Pairing, prev: FieldRef, cur: FieldRef) -> Iterator[Fi
     if _zero(before) and _zero(after):
         return
     if not _equal(before, after, prev.field.type, cur.field.type):
-        yield p.finding("FIELD_SAME_DEFAULT", f"{cur.description()} changed default value from "
-                        f"{before_text} to {after_text}.", cur.file, cur.path + DEFAULT, cur.path,
-                        against=prev.file)
+        found = p.finding("FIELD_SAME_DEFAULT", f"{cur.description()} changed default value from "
+                          f"{before_text} to {after_text}.", cur.file, cur.path + DEFAULT, cur.path,
+                          against=prev.file)
+        yield _whole_default_option(p, cur, found)
+
+
+def _whole_default_option(p: Pairing, cur: FieldRef, found: Finding) -> Finding:
+    """protoc locates a default by its value, buf by the whole ``default = value`` option. On the
+    value's line the option starts where ``default = `` would (buf format's spacing), and never
+    before the option brackets' first character."""
+    value = found.span
+    if value is None or found.source_path != cur.path + DEFAULT:
+        return found
+    start = value.start_column - len("default = ")
+    brackets = p.current.sources[cur.file.name].span(cur.path + FIELD_OPTIONS)
+    if brackets is not None and brackets.start_line == value.start_line:
+        start = max(start, brackets.start_column + 1)
+    if start < 1:
+        return found
+    return replace(found, span=replace(value, start_column=start))
