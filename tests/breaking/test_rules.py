@@ -97,6 +97,8 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
     'field_same_cpp_string_type_editions': [
         ('a.proto', 5, 17, 5, 53, 'FIELD_SAME_CPP_STRING_TYPE', 'Field "1" with name "a" on message "M" changed C++ string type from "STRING" to "CORD".'),
         ('a.proto', 6, 17, 6, 53, 'FIELD_SAME_CPP_STRING_TYPE', 'Field "2" with name "b" on message "M" changed C++ string type from "CORD" to "VIEW".'),
+        ('b.proto', 5, 3, 5, 16, 'FIELD_SAME_CPP_STRING_TYPE', 'Field "1" with name "x" on message "N" changed C++ string type from "CORD" to "STRING".'),
+        ('b.proto', 7, 13, 7, 26, 'FIELD_SAME_CPP_STRING_TYPE', 'Field "3" with name "z" on message "N" changed C++ string type from "CORD" to "STRING".'),
     ],
     'field_same_ctype': [
         ('a.proto', 4, 3, 4, 25, 'FIELD_SAME_CPP_STRING_TYPE', 'Field "1" with name "a" on message "M" changed C++ string type from "CORD" to "STRING".'),
@@ -347,9 +349,8 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
 }
 # fmt: on
 
-# protopact differs from buf here, knowingly:
-# - *_editions: Editions custom features ``(pb.cpp)``/``(pb.java)`` are not resolved yet.
-KNOWN_GAPS = {"field_same_cpp_string_type_editions", "field_same_java_utf8_validation_editions"}
+# protopact differs from buf here, knowingly (none at present).
+KNOWN_GAPS: set[str] = set()
 CASES = sorted(EXPECTED)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, cast
 
-from google.protobuf.descriptor_pb2 import FeatureSet, FieldDescriptorProto
+from google.protobuf import message_factory, unknown_fields
+from google.protobuf.descriptor_pb2 import Edition, FeatureSet, FieldDescriptorProto
 
 from ..findings import Finding
 from .adapters import At, FieldRef, Pairing, Side, syntax
@@ -70,6 +71,46 @@ def utf8_validation(side: Side, ref: FieldRef) -> FeatureSet.Utf8Validation.Valu
     if _editions(ref):
         return side.pool_field(ref)._GetFeatures().utf8_validation  # type: ignore[no-any-return]
     return FeatureSet.VERIFY if syntax(ref.file) == "proto3" else FeatureSet.NONE
+
+
+# Where each declaration's children sit in its descriptor proto, by source-path field number.
+_CHILDREN = {4: "message_type", 3: "nested_type", 2: "field", 6: "extension", 7: "extension"}
+
+
+def _declared_features(ref: FieldRef) -> list[FeatureSet]:
+    """The features set explicitly on the field, its oneof, its messages and its file, nearest
+    first: the order in which an Editions feature is inherited."""
+    chain: list[Any] = [ref.file]
+    node: Any = ref.file
+    for number, index in zip(ref.path[::2], ref.path[1::2]):
+        node = getattr(node, _CHILDREN[number])[index]
+        chain.append(node)
+    field, parent = chain[-1], chain[-2]
+    if field.HasField("oneof_index") and not field.proto3_optional:
+        chain.insert(-1, parent.oneof_decl[field.oneof_index])
+    return [c.options.features for c in reversed(chain) if c.options.HasField("features")]
+
+
+def custom_feature(side: Side, ref: FieldRef, *, extension: int, message: str, name: str
+                   ) -> int | None:
+    """A language feature such as ``(pb.cpp).string_type`` as the field inherits it, or None where
+    no declaration sets it (the edition's default applies). The FeatureSet extension arrives as
+    an unknown field: it is read with the extension's own message type from the Image."""
+    for features in _declared_features(ref):
+        found = None
+        for unknown in unknown_fields.UnknownFieldSet(features):  # type: ignore[attr-defined]
+            if unknown.field_number == extension:
+                cls = message_factory.GetMessageClass(side.image.pool.FindMessageTypeByName(message))
+                value = cls.FromString(unknown.data)
+                if value.HasField(name):
+                    found = getattr(value, name)
+        if found is not None:
+            return int(found)
+    return None
+
+
+def edition(ref: FieldRef) -> int:
+    return ref.file.edition if _editions(ref) else Edition.EDITION_LEGACY
 
 
 def json_format(side: Side, element: At, *, enum: bool  # type: ignore[type-arg]

@@ -9,17 +9,17 @@ from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 
-from google.protobuf.descriptor_pb2 import FeatureSet, FieldDescriptorProto, FieldOptions
+from google.protobuf.descriptor_pb2 import Edition, FeatureSet, FieldDescriptorProto, FieldOptions
 
 from ..findings import Finding, quote
 from . import REGISTRY
-from .adapters import FieldRef, Pairing, field_pairs, pair_rule, syntax
-from .features import utf8_validation
+from .adapters import FieldRef, Pairing, Side, field_pairs, pair_rule, syntax
+from .features import custom_feature, edition, utf8_validation
 
 F = FieldDescriptorProto
 DEFAULT, FIELD_OPTIONS, CTYPE = (7,), (8,), (8, 1)
-CPP_STRING_TYPE_FEATURE = (8, 21, 1000, 1)  # options.features.(pb.cpp).string_type
-JAVA_UTF8_FEATURE = (8, 21, 1001, 1)  # options.features.(pb.java).utf8_validation
+CPP_STRING_TYPE_FEATURE = (8, 21, 1000, 2)  # options.features.(pb.cpp).string_type
+JAVA_UTF8_FEATURE = (8, 21, 1001, 2)  # options.features.(pb.java).utf8_validation
 FILE_JAVA_STRING_CHECK_UTF8 = (8, 27)
 STRINGS = (F.TYPE_STRING, F.TYPE_BYTES)
 FLOATS = (F.TYPE_FLOAT, F.TYPE_DOUBLE)
@@ -27,13 +27,26 @@ FLOATS = (F.TYPE_FLOAT, F.TYPE_DOUBLE)
 Default = str | bool | int | float
 
 
-def _cpp_string_type(ref: FieldRef) -> tuple[str, bool]:
-    """(string type, is string piece); Editions files without ctype default to STRING."""
+# pb.CppFeatures.StringType and pb.JavaFeatures.Utf8Validation (google/protobuf/*_features.proto)
+CPP_STRING_TYPES = {1: "VIEW", 2: "CORD", 3: "STRING"}
+JAVA_UTF8_VERIFY = 2
+
+
+def _cpp_string_type(side: Side, ref: FieldRef) -> tuple[str, bool]:
+    """(string type, is string piece): ``ctype`` where set, else the inherited
+    ``(pb.cpp).string_type`` feature, else the edition's default (VIEW from Edition 2024)."""
     if ref.field.options.HasField("ctype"):
         ctype = ref.field.options.ctype
         if ctype == FieldOptions.CORD:
             return "CORD", False
         return "STRING", ctype == FieldOptions.STRING_PIECE
+    if syntax(ref.file) == "editions":
+        feature = custom_feature(side, ref, extension=1000, message="pb.CppFeatures",
+                                 name="string_type")
+        if feature is not None:
+            return CPP_STRING_TYPES.get(feature, "STRING"), False
+        if edition(ref) >= Edition.EDITION_2024:
+            return "VIEW", False
     return "STRING", False
 
 
@@ -44,7 +57,8 @@ def field_same_cpp_string_type(p: Pairing, prev: FieldRef, cur: FieldRef) -> Ite
         return
     if prev.field.type not in STRINGS or cur.field.type not in STRINGS:
         return
-    (before, before_piece), (after, after_piece) = _cpp_string_type(prev), _cpp_string_type(cur)
+    (before, before_piece) = _cpp_string_type(p.previous, prev)
+    (after, after_piece) = _cpp_string_type(p.current, cur)
     if (before, before_piece) == (after, after_piece) or (before_piece and after == "STRING"):
         return
     was = "STRING_PIECE" if before_piece else before
@@ -58,9 +72,11 @@ def _java_utf8(p: Pairing, ref: FieldRef, side_is_current: bool
                ) -> FeatureSet.Utf8Validation.ValueType:
     side = p.current if side_is_current else p.previous
     default = utf8_validation(side, ref)
-    if ref.file.options.java_string_check_utf8:
-        return FeatureSet.VERIFY
-    return default
+    if syntax(ref.file) != "editions" or ref.file.options.HasField("java_string_check_utf8"):
+        return FeatureSet.VERIFY if ref.file.options.java_string_check_utf8 else default
+    java = custom_feature(side, ref, extension=1001, message="pb.JavaFeatures",
+                          name="utf8_validation")
+    return FeatureSet.VERIFY if java == JAVA_UTF8_VERIFY else default
 
 
 @pair_rule(REGISTRY.rule, "FIELD_SAME_JAVA_UTF8_VALIDATION", over=field_pairs)
