@@ -2,7 +2,7 @@
 
 Fixtures live in ``tests/breaking/{previous,current}/<case>/`` (each with a ``buf.yaml`` naming the rule).
 ``EXPECTED`` holds buf's own output for each pair: (path, start line, start column, end line, end column,
-rule, message). Cases where protopact knowingly differs are listed in ``KNOWN_GAPS``.
+rule, message). The same rows are checked against the live buf binary.
 """
 
 from __future__ import annotations
@@ -349,8 +349,6 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
 }
 # fmt: on
 
-# protopact differs from buf here, knowingly (none at present).
-KNOWN_GAPS: set[str] = set()
 CASES = sorted(EXPECTED)
 
 
@@ -363,17 +361,9 @@ def findings(case: str) -> list[tuple[str, int, int, int, int, str, str]]:
              r["type"], r["message"]) for r in rows]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c not in KNOWN_GAPS])
+@pytest.mark.parametrize("case", CASES)
 def test_rule_fixture(case: str) -> None:
     assert findings(case) == EXPECTED[case]
-
-
-@pytest.mark.parametrize("case", sorted(KNOWN_GAPS))
-def test_known_gap_still_reports_the_same_lines(case: str) -> None:
-    ours = findings(case)
-    ours_lines = {(r[0], r[1], r[5]) for r in ours}
-    assert ours_lines <= {(r[0], r[1], r[5]) for r in EXPECTED[case]}
-    assert ours  # the rule still fires
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -387,8 +377,8 @@ def _buf_cases() -> list[str]:
     from protopact.checks.breaking import REGISTRY
 
     ours = {rule_id for rule_id, r in REGISTRY.table.items() if r.origin != "buf"}
-    return [c for c in CASES if c not in KNOWN_GAPS
-            and not any(rule in (HERE / "current" / c / "buf.yaml").read_text() for rule in ours)]
+    return [c for c in CASES
+            if not any(rule in (HERE / "current" / c / "buf.yaml").read_text() for rule in ours)]
 
 
 @pytest.mark.parametrize("case", _buf_cases())
