@@ -174,3 +174,58 @@ def test_expanded_paths_match_back(template: PathTemplate, data: st.DataObject) 
     values = {v.field: "/".join(data.draw(_value) if s in ("*", "**") else s for s in v.segments)
               for v in template.variables}
     assert compile_template(template).match(expand(template, values)) == values
+
+
+def test_deep_wildcard_may_be_followed_by_literals() -> None:
+    # googleapis binds ".../dataStores/**}/suggestionDenyListEntries:purge"
+    template = PathTemplate.parse("/v1/{parent=projects/*/dataStores/**}/entries:purge")
+    assert PathTemplate.parse(str(template)) == template
+    compiled = compile_template(template)
+    assert compiled.match("/v1/projects/p/dataStores/a/b/entries:purge") == {
+        "parent": "projects/p/dataStores/a/b"}
+    assert compiled.match("/v1/projects/p/dataStores/entries:purge") is None
+    with pytest.raises(ValueError, match=r'"\*\*" may appear only once'):
+        PathTemplate.parse("/v1/{a=**}/x/{b=**}")
+
+
+def test_literals_inside_a_pattern_make_a_route_more_specific(tmp_path: Path) -> None:
+    from protopact.gateway.app import Gateway, GatewaySettings
+
+    root = write_tree(tmp_path, {"s/v1/s.proto": """
+        syntax = "proto3";
+        package s.v1;
+        import "google/api/annotations.proto";
+        service S {
+          rpc Any2(R) returns (R) { option (google.api.http) = {get: "/v1/{a}/{b}"}; }
+          rpc Shelf(R) returns (R) { option (google.api.http) = {get: "/v1/{name=shelves/*}"}; }
+        }
+        message R { string a = 1; string b = 2; string name = 3; }
+    """})
+    image = load_input(str(root), cwd=root, cache=Cache(None)).image
+    gateway = Gateway(image, "unused:1", lambda target: None, GatewaySettings())
+    entry, values = gateway.find("GET", "/v1/shelves/7")
+    assert (entry.route.method.name, values) == ("Shelf", {"name": "shelves/7"})
+    assert gateway.find("GET", "/v1/racks/7")[0].route.method.name == "Any2"
+
+
+def test_query_cannot_set_body_or_path_fields_by_json_name(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"q/v1/q.proto": """
+        syntax = "proto3";
+        package q.v1;
+        import "google/api/annotations.proto";
+        service S {
+          rpc Put(PutRequest) returns (Thing) {
+            option (google.api.http) = {put: "/v1/things/{thing_id}" body: "new_thing"};
+          }
+        }
+        message Thing { string label = 1; }
+        message PutRequest { string thing_id = 1; Thing new_thing = 2; string note_text = 3; }
+    """})
+    image = load_input(str(root), cwd=root, cache=Cache(None)).image
+    transcoder = Transcoder(http_routes(image)[0], image.pool)
+    for key in ("newThing.label", "new_thing.label", "thingId", "thing_id"):
+        with pytest.raises(HttpError) as error:
+            transcoder.request({"thing_id": "t1"}, [(key, "x")], b"")
+        assert error.value.http_status == 400, key
+    sent = transcoder.request({"thing_id": "t1"}, [("noteText", "n")], b'{"label": "l"}')
+    assert (sent.thing_id, sent.new_thing.label, sent.note_text) == ("t1", "l", "n")

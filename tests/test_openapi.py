@@ -4,6 +4,7 @@ schemathesis run through the gateway that finds no server error and no schema vi
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -137,3 +138,81 @@ def test_patterned_variables_expand_so_distinct_routes_stay_distinct(tmp_path) -
     assert {"/v1/projects/{project}/as/{a}", "/v1/projects/{project}/bs/{b}"} <= set(spec["paths"])
     parameters = spec["paths"]["/v1/projects/{project}/as/{a}"]["get"]["parameters"]
     assert [p["name"] for p in parameters if p["in"] == "path"] == ["project", "a"]
+
+
+def test_shared_routes_and_names_across_packages_stay_valid(tmp_path) -> None:
+    """googleapis-shaped trees: ``google.*`` packages, one ``EndpointService`` per version, two
+    services binding one URL. Operation ids and tags stay unique, every ``$ref`` resolves, and the
+    first declared binding is the one served."""
+    from .conftest import run, write_tree
+
+    service = """
+        syntax = "proto3";
+        package google.e.VERSION;
+        import "google/api/annotations.proto";
+        import "google/protobuf/empty.proto";
+        import "google/protobuf/struct.proto";
+        service EndpointService {
+          rpc GetEndpoint(GetEndpointRequest) returns (Endpoint) {
+            option (google.api.http) = {get: "/v1/{name=projects/*/endpoints/*}"};
+          }
+        }
+        service IapService {
+          rpc Ping(google.protobuf.Empty) returns (google.protobuf.Struct) {
+            option (google.api.http) = {post: "/v1/ping" body: "*"};
+          }
+          rpc GetIap(GetEndpointRequest) returns (Endpoint) {
+            option (google.api.http) = {get: "/v1/{name}:iap"};
+          }
+          rpc UpdateIap(UpdateIapRequest) returns (Endpoint) {
+            option (google.api.http) = {patch: "/v1/{endpoint.name}:iap" body: "endpoint"};
+          }
+        }
+        service OtherService {
+          option deprecated = true;
+          rpc Other(GetEndpointRequest) returns (Endpoint) {
+            option (google.api.http) = {get: "/v1/other/{name}"};
+          }
+          rpc GetEndpoint(GetEndpointRequest) returns (Endpoint) {
+            option (google.api.http) = {get: "/v1/{name=projects/*/endpoints/*}"};
+          }
+        }
+        message GetEndpointRequest { string name = 1; }
+        message UpdateIapRequest { Endpoint endpoint = 1; }
+        message Endpoint { string name = 1; int64 size = 2; }
+    """
+    write_tree(tmp_path, {"e/v1/e.proto": service.replace("VERSION", "v1"),
+                          "e/v2/e.proto": service.replace("VERSION", "v2").replace("/v1/", "/v2/")})
+    assert run("generate", "--out", "out", cwd=tmp_path).exit_code == 0
+    text = (tmp_path / "out/openapi/openapi.yaml").read_text()
+    assert "&id0" not in text  # shared sub-schemas must not print as YAML anchors
+    spec = yaml.safe_load(text)
+    validate(spec)
+    # paths equal but for parameter names are one path to OpenAPI: the second takes the first's
+    iap = [path for path in spec["paths"] if path.startswith("/v1/") and path.endswith(":iap")]
+    assert iap == ["/v1/{name}:iap"] and set(spec["paths"][iap[0]]) == {"get", "patch"}
+    [parameter] = spec["paths"][iap[0]]["patch"]["parameters"]
+    assert parameter["name"] == "name" and "`endpoint.name`" in parameter["description"]
+    operations = [op for item in spec["paths"].values() for op in item.values()
+                  if "Endpoint" in op["operationId"]]
+    ids = [op["operationId"] for op in operations]
+    assert sorted(ids) == ["google_e_v1_EndpointService_GetEndpoint",
+                           "google_e_v2_EndpointService_GetEndpoint"]
+    tags = [t["name"] for t in spec["tags"]]
+    assert len(tags) == len(set(tags)) and "google.e.v1.EndpointService" in tags
+    ping = spec["paths"]["/v1/ping"]["post"]  # well-known types are inlined, not referenced
+    assert ping["requestBody"]["content"]["application/json"]["schema"]["type"] == "object"
+    assert ping["responses"]["200"]["content"]["application/json"]["schema"] == {"type": "object"}
+    refs = set(re.findall(r"#/components/schemas/([\w.]+)", text))
+    assert refs and refs <= set(spec["components"]["schemas"])
+    assert "schemas/google.e.v1.Endpoint.json" in {
+        str(p.relative_to(tmp_path / "out/openapi")) for p in (tmp_path / "out/openapi").rglob("*")}
+    assert {t for op in operations for t in op["tags"]} <= set(tags)
+    shadowed = spec["paths"]["/v1/projects/{project}/endpoints/{endpoint}"]["get"]["x-shadowed"]
+    assert [s["rpc"] for s in shadowed] == ["google.e.v1.OtherService.GetEndpoint"]
+    assert spec["paths"]["/v1/other/{name}"]["get"]["deprecated"] is True  # by its service
+    assert spec["paths"]["/v2/projects/{project}/endpoints/{endpoint}"]["get"].get(
+        "deprecated") is None
+    assert spec["paths"]["/v1/ping"]["post"].get("deprecated") is None
+    table = json.loads((tmp_path / "out/openapi/routes.json").read_text())
+    assert len({row["operationId"] for row in table}) == len(table) == 12

@@ -68,6 +68,7 @@ EVERYTHING = """
       google.protobuf.DoubleValue ratio = 21;
       repeated Everything children = 22;
       repeated Colour colours = 23;
+      optional Colour maybe_colour = 24;
     }
 """
 
@@ -123,7 +124,7 @@ def _special(message: Descriptor, cls: type[Message], depth: int) -> st.SearchSt
             packed = cls()
             packed.Pack(value)
             return packed
-        return messages(inner, depth + 1).map(pack)
+        return messages(inner, depth + 1).map(pack) | st.builds(cls)  # set but empty: {}
     return None
 
 
@@ -218,10 +219,20 @@ _SETTINGS = settings(max_examples=150, deadline=None,
 def test_every_type_of_field(everything: Image) -> None:
     descriptor = everything.pool.FindMessageTypeByName("every.v1.Everything")
     validator = _validators(everything)(descriptor.full_name)
-    for wrong in ({"scalars": {"i64": 5}}, {"scalars": {"colour": 1}}, {"custom_json": "x"},
-                  {"at": "yesterday"}, {"took": "5m"}, {"byNumber": {"x": "y"}}, {"flag": "true"}):
+    for wrong in ({"scalars": {"i64": "5x"}}, {"scalars": {"colour": "COLOUR_GREEN"}},
+                  {"custom_json": "x"}, {"at": "yesterday"}, {"took": "5m"},
+                  {"byNumber": {"x": "y"}}, {"flag": "true"}, {"scalars": {"u64": "-1"}},
+                  {"any": {"value": 1}}):
         assert not validator.is_valid(wrong), wrong  # the schema is strict where ProtoJSON is
     assert validator.is_valid({"maybe": None, "flag": None, "scalars": {"renamed": "x"}})
+    # What json_format accepts besides what it prints: the schema must accept it too.
+    accepted = {"scalars": {"i64": 5, "u64": 7, "i32": "-3", "u32": "4", "colour": 2, "fl": "1.5",
+                            "db": "-2e3"}, "big": 12, "numbers": [1, "2"], "colours": [1],
+                "maybe": "9", "maybeColour": None, "ratio": "0.5", "any": {}}
+    parsed = json_format.ParseDict(accepted, message_factory.GetMessageClass(descriptor)())
+    assert (parsed.scalars.i64, parsed.scalars.colour, parsed.maybe) == (5, 2, 9)
+    errors = list(validator.iter_errors(accepted))
+    assert not errors, errors[0]
 
     @_SETTINGS
     @given(messages(descriptor))

@@ -47,9 +47,9 @@ class CompiledTemplate:
 
     @property
     def literal_count(self) -> int:
-        """How specific the template is: more literal segments win over variables."""
-        return sum(1 for s in self.template.segments if isinstance(s, str) and s not in
-                   (WILDCARD, DEEP_WILDCARD))
+        """How specific the template is: more literal segments win over variables. Literals
+        inside a variable's pattern count: ``{name=shelves/*}`` is as specific as ``shelves/*``."""
+        return sum(1 for s in self.template.flat_segments() if s not in (WILDCARD, DEEP_WILDCARD))
 
 
 def compile_template(template: PathTemplate) -> CompiledTemplate:

@@ -79,8 +79,10 @@ class Transcoder:
         leaves = {}
         for key, values in grouped.items():
             path = key.split(".")
-            if self.route.binding.body == "*" or key in self._path_fields or (
-                    path[0] == self.route.binding.body):
+            # compared by proto name, so that the JSON spelling cannot slip past the check
+            proto = _proto_path(self.route.method.input_type, path)
+            if self.route.binding.body == "*" or ".".join(proto) in self._path_fields or (
+                    proto[0] == self.route.binding.body):
                 raise bad_request(f'Unknown query parameter "{key}"', key)
             leaves[tuple(path)] = self._text_value(path, values)
         return _nested(leaves)
@@ -174,6 +176,17 @@ def _field_at(message: Descriptor, path: list[str], key: str) -> FieldDescriptor
             raise bad_request(f'Unknown field "{key}"', key)
     assert field is not None
     return field
+
+
+def _proto_path(message: Descriptor | None, path: list[str]) -> list[str]:
+    """``path`` with each part that names a field (by JSON or proto name) as its proto name."""
+    out: list[str] = []
+    for part in path:
+        field = (message.fields_by_name.get(part) or message.fields_by_camelcase_name.get(part)
+                 if message is not None else None)
+        out.append(field.name if field is not None else part)
+        message = field.message_type if field is not None else None
+    return out
 
 
 def _text_to_json(field: FieldDescriptor, text: str, key: str) -> Any:

@@ -1,7 +1,9 @@
 """JSON Schema (2020-12) of the ProtoJSON mapping, one schema per message, built as data.
 
-The schemas describe exactly what ``google.protobuf.json_format.MessageToDict`` produces: properties
-under their ``json_name``; 64-bit integers as decimal strings; enums by name; bytes as base64;
+The schemas accept what ``google.protobuf.json_format.MessageToDict`` produces and the alternative
+forms its parser takes (integers as numbers or decimal strings, enums by name or number, floats as
+numbers or numeric strings): properties under their ``json_name``; 64-bit integers printed as
+decimal strings; enums printed by name; bytes as base64;
 ``float``/``double`` as numbers or ``"NaN"``/``"Infinity"``/``"-Infinity"``; the well-known types in
 their special forms (``Timestamp`` RFC 3339, ``Duration`` ``"1.5s"``, wrappers as their bare value,
 ``FieldMask`` a comma-separated string, ``Struct``/``Value``/``ListValue`` free JSON, ``Any`` an
@@ -14,6 +16,7 @@ declaration order and type lists are sorted by full name.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -27,11 +30,26 @@ Schema = dict[str, Any]
 RefFor = Callable[[str], str]
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-_INT32 = {"type": "integer", "format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}
-_UINT32 = {"type": "integer", "format": "uint32", "minimum": 0, "maximum": 2**32 - 1}
-_INT64 = {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$"}
-_UINT64 = {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}
-_FLOAT = {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]}]}
+# json_format prints 32-bit integers as numbers and 64-bit ones as decimal strings, but parses
+# either form for both, so each schema accepts both with its printed form first.
+_DECIMAL = {"type": "string", "pattern": "^-?[0-9]+$"}
+_UNSIGNED = {"type": "string", "pattern": "^[0-9]+$"}
+
+
+def _integer(fmt: str, low: int, high: int, text: Schema, *, text_first: bool) -> Schema:
+    number = {"type": "integer", "format": fmt, "minimum": low, "maximum": high}
+    return {"anyOf": [text, number] if text_first else [number, text]}
+
+
+_INT32 = _integer("int32", -(2**31), 2**31 - 1, _DECIMAL, text_first=False)
+_UINT32 = _integer("uint32", 0, 2**32 - 1, _UNSIGNED, text_first=False)
+_INT64 = _integer("int64", -(2**63), 2**63 - 1,
+                  {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$"}, text_first=True)
+_UINT64 = _integer("uint64", 0, 2**64 - 1,
+                   {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}, text_first=True)
+# Printed as a number or "NaN"/"Infinity"/"-Infinity"; a number in a string is accepted too.
+_FLOAT = {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]},
+                    {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?$"}]}
 _T = FieldDescriptor
 _SCALARS: Mapping[int, Schema] = {
     _T.TYPE_INT32: _INT32, _T.TYPE_SINT32: _INT32, _T.TYPE_SFIXED32: _INT32,
@@ -57,8 +75,9 @@ _SPECIAL_TYPES: Mapping[str, Schema] = {
     "google.protobuf.Value": {},
     "google.protobuf.ListValue": {"type": "array"},
     "google.protobuf.Empty": {"type": "object", "maxProperties": 0},
+    # an Any that is set but empty prints as {}; any other needs its @type
     "google.protobuf.Any": {"type": "object", "properties": {"@type": {"type": "string"}},
-                            "required": ["@type"]},
+                            "anyOf": [{"required": ["@type"]}, {"maxProperties": 0}]},
 }
 WRAPPERS = frozenset(f"google.protobuf.{name}Value" for name in (
     "Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes"))
@@ -92,15 +111,31 @@ def value_schema(field: FieldDescriptor, ref: RefFor) -> Schema:
     if field.enum_type is not None:
         if field.enum_type.full_name == "google.protobuf.NullValue":
             return {"type": "null"}
-        return {"type": "string", "enum": [v.name for v in field.enum_type.values]}
+        # printed by name; json_format also takes the number (any int32 for an open enum)
+        names = {"type": "string", "enum": [v.name for v in field.enum_type.values]}
+        number: Schema = ({"type": "integer", "format": "int32", "minimum": -(2**31),
+                           "maximum": 2**31 - 1} if not field.enum_type.is_closed
+                          else {"enum": sorted({v.number for v in field.enum_type.values})})
+        return {"anyOf": [names, number]}
     if field.message_type is None:
-        return dict(_SCALARS[field.type])
+        # deep copies: a shared sub-object would print as a YAML anchor and alias
+        return copy.deepcopy(_SCALARS[field.type])
     name = field.message_type.full_name
     if name in WRAPPERS:
         return _nullable(value_schema(field.message_type.fields_by_name["value"], ref))
     if name in _SPECIAL_TYPES:
-        return dict(_SPECIAL_TYPES[name])
+        return copy.deepcopy(_SPECIAL_TYPES[name])
     return {"$ref": ref(name)}
+
+
+def message_ref(message: Descriptor, ref: RefFor) -> Schema:
+    """The schema of a whole message: a ``$ref``, or the inline form of a well-known type (which
+    has no schema of its own to refer to)."""
+    if message.full_name in WRAPPERS:
+        return value_schema(message.fields_by_name["value"], ref)
+    if message.full_name in _SPECIAL_TYPES:
+        return copy.deepcopy(_SPECIAL_TYPES[message.full_name])
+    return {"$ref": ref(message.full_name)}
 
 
 def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "") -> Schema:
@@ -198,11 +233,13 @@ def schema_file_name(full_name: str) -> str:
     return f"{full_name}.json"
 
 
-def render_json_schemas(image: Image, *, prefix: str = "schemas/") -> dict[str, bytes]:
-    """One standalone 2020-12 schema per message; references point at sibling files."""
+def render_json_schemas(image: Image, *, prefix: str = "schemas/",
+                        roots: Iterable[Descriptor] = ()) -> dict[str, bytes]:
+    """One standalone 2020-12 schema per message (target messages, ``roots`` and all they
+    reach); references point at sibling files."""
     texts = descriptions(image)
     out: dict[str, bytes] = {}
-    for message in referenced_messages(target_messages(image)):
+    for message in referenced_messages([*target_messages(image), *roots]):
         schema = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_file_name(message.full_name),
                   **message_schema(message, schema_file_name, texts)}
         out[prefix + schema_file_name(message.full_name)] = dump_json(schema)

@@ -10,25 +10,27 @@ the request fields neither the path nor the body binds (dotted JSON names for ne
 body (the whole request for ``body: "*"``), the success response (201 creating POST, 204 empty, 200
 otherwise; server streams as ``text/event-stream`` or ``application/x-ndjson``), the shared error
 responses as ``google.rpc.Status`` (429 with ``Retry-After``), the bearer security scheme, the
-method's deprecation and its comments.
+method's deprecation and its comments. A binding whose verb and path an earlier one already holds is
+not served by the gateway either; it is listed under the winner's ``x-shadowed``. Operation ids and
+tags are qualified with the package only where the short form would repeat.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import Descriptor, FieldDescriptor, ServiceDescriptor
 from google.rpc import status_pb2
 
 from ..compile.image import Image
 from ..config.settings import Settings
-from ..errors import ProtopactError
 from ..schema.http import (
-    DEFAULT_SETTINGS,
     DEEP_WILDCARD,
+    DEFAULT_SETTINGS,
     PATH_MESSAGES,
     WILDCARD,
     HttpRoute,
@@ -46,6 +48,7 @@ from .jsonschema import (
     field_schema,
     is_inlined,
     is_map,
+    message_ref,
     message_schema,
     referenced_messages,
     render_json_schemas,
@@ -55,6 +58,7 @@ from .jsonschema import (
 from .targets import renderer
 
 OPENAPI_VERSION = "3.1.0"
+_PARAMETER = re.compile(r"\{([^}]*)\}")
 _OPERATION_KEYS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 _STATUS = status_pb2.Status.DESCRIPTOR.full_name
 # Query parameters reach this deep into nested messages; deeper fields are only set by a body.
@@ -81,12 +85,13 @@ def render_openapi(image: Image, settings: Settings) -> dict[str, bytes]:
                              description=settings.description)
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     return {"openapi.yaml": text.encode(), "routes.json": dump_json(route_table(routes)),
-            **render_json_schemas(image)}
+            **render_json_schemas(image, roots=route_messages(routes))}
 
 
 def route_table(routes: tuple[HttpRoute, ...]) -> list[dict[str, Any]]:
     """The binding table: which HTTP route reaches which RPC, and how."""
-    return [{"operationId": r.operation_id, "rpc": r.method.full_name, "grpcPath": r.grpc_path,
+    ids = operation_ids(routes)
+    return [{"operationId": ids[r], "rpc": r.method.full_name, "grpcPath": r.grpc_path,
              "verb": r.binding.verb, "path": r.binding.path, "body": r.binding.body,
              "responseBody": r.binding.response_body, "additional": r.binding.is_additional,
              "index": r.binding.index, "serverStreaming": r.server_streaming,
@@ -98,27 +103,42 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
                   http: HttpSettings = DEFAULT_SETTINGS) -> dict[str, Any]:
     routes = http_routes(image, settings=http) if routes is None else routes
     texts = descriptions(image)
+    ids = operation_ids(routes)
+    services = sorted({r.method.containing_service for r in routes}, key=lambda s: s.full_name)
+    tags = tag_names(services)
     paths: dict[str, dict[str, Any]] = {}
+    shapes: dict[str, str] = {}
     for route in routes:
         verb = route.binding.verb.lower()
         if verb not in _OPERATION_KEYS:
             continue  # a custom verb has no OpenAPI operation; the gateway still serves it
-        item = paths.setdefault(openapi_path(route.binding.path_template), {})
+        path = openapi_path(route.binding.path_template)
+        # OpenAPI holds paths that differ only in parameter names to be the same path
+        # (googleapis: "/v1/{name}:iapSettings" and "/v1/{iap_settings.name}:iapSettings"), so the
+        # first spelling is kept and later routes of that shape use its names.
+        path = shapes.setdefault(_PARAMETER.sub("{}", path), path)
+        item = paths.setdefault(path, {})
         if verb in item:
-            raise ProtopactError(f"{route.method.full_name}: {route.binding.verb} "
-                                 f"{route.binding.path} is already bound to another method")
-        item[verb] = _operation(route, texts)
-    messages = referenced_messages([*target_messages(image), status_pb2.Status.DESCRIPTOR])
+            # Real trees bind one route twice (googleapis: services of one package, or of
+            # different hosts, share a URL). The gateway serves the first declared, so the
+            # document describes that one and names the bindings it hides.
+            item[verb].setdefault("x-shadowed", []).append(
+                {"operationId": ids[route], "rpc": route.method.full_name,
+                 "path": route.binding.path})
+            continue
+        item[verb] = _operation(route, ids[route], tags[route.method.containing_service],
+                                _PARAMETER.findall(path), texts)
+    messages = referenced_messages([*target_messages(image), *route_messages(routes),
+                                    status_pb2.Status.DESCRIPTOR])
     info: dict[str, Any] = {"title": title, "version": version}
     if description:
         info["description"] = description
-    services = sorted({r.method.containing_service for r in routes}, key=lambda s: s.full_name)
     return {
         "openapi": OPENAPI_VERSION,
         "info": info,
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "security": [{"bearerAuth": []}],
-        "tags": [_tag(s.name, texts.get(s.full_name, "")) for s in services],
+        "tags": [_tag(tags[s], texts.get(s.full_name, "")) for s in services],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": {m.full_name: message_schema(m, _ref, texts) for m in messages},
@@ -127,6 +147,27 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+def route_messages(routes: tuple[HttpRoute, ...]) -> list[Descriptor]:
+    """Request and response types of the routes. ``target_messages`` leaves out ``google.*``
+    files as vendored, but in a tree like googleapis they are the API, and every ``$ref`` an
+    operation makes must resolve."""
+    return [m for r in routes for m in (r.method.input_type, r.method.output_type)]
+
+
+def operation_ids(routes: tuple[HttpRoute, ...]) -> dict[HttpRoute, str]:
+    """``Service_Method`` ids, qualified with the package where that short id would repeat
+    (OpenAPI wants them unique; googleapis has one ``EndpointService`` per version)."""
+    count: dict[str, int] = {}
+    for route in routes:
+        count[route.operation_id] = count.get(route.operation_id, 0) + 1
+    out = {}
+    for route in routes:
+        package = route.method.containing_service.file.package
+        out[route] = (route.operation_id if count[route.operation_id] == 1 or not package
+                      else f"{package.replace('.', '_')}_{route.operation_id}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -184,31 +225,41 @@ def _first_sentence(text: str) -> str:
     return head + dot.strip()
 
 
+def tag_names(services: list[ServiceDescriptor]) -> dict[ServiceDescriptor, str]:
+    """Each service's name, or its full name when another service shares the name (tags must be
+    unique)."""
+    count: dict[str, int] = {}
+    for service in services:
+        count[service.name] = count.get(service.name, 0) + 1
+    return {s: s.full_name if count[s.name] > 1 else s.name for s in services}
+
+
 def _tag(name: str, text: str) -> dict[str, str]:
     return {"name": name, "description": text} if text else {"name": name}
 
 
-def _operation(route: HttpRoute, texts: Mapping[str, str]) -> dict[str, Any]:
+def _operation(route: HttpRoute, operation_id: str, tag: str, path_names: list[str],
+               texts: Mapping[str, str]) -> dict[str, Any]:
     method, binding = route.method, route.binding
     text = texts.get(method.full_name, "")
-    operation: dict[str, Any] = {"operationId": route.operation_id,
-                                 "tags": [method.containing_service.name]}
+    operation: dict[str, Any] = {"operationId": operation_id, "tags": [tag]}
     if text:
         operation["summary"] = _first_sentence(text)
         operation["description"] = text
-    parameters = [*_path_parameters(route, texts), *_query_parameters(route, texts)]
+    parameters = [*_path_parameters(route, path_names, texts), *_query_parameters(route, texts)]
     if parameters:
         operation["parameters"] = parameters
     if binding.body:
         request = method.input_type
-        schema = ({"$ref": _ref(request.full_name)} if binding.body == "*" else
+        schema = (message_ref(request, _ref) if binding.body == "*" else
                   field_schema(request.fields_by_name[binding.body], _ref))
         operation["requestBody"] = {"required": binding.body != "*",
                                     "content": {"application/json": {"schema": schema}}}
     operation["responses"] = {str(route.success_status()): _success(route),
                               **{code: {"$ref": f"#/components/responses/{_error_name(code)}"}
                                  for code in _ERRORS}}
-    if method.GetOptions().deprecated:
+    # a deprecated service deprecates every method it holds
+    if method.GetOptions().deprecated or method.containing_service.GetOptions().deprecated:
         operation["deprecated"] = True
     return operation
 
@@ -220,7 +271,7 @@ def _success(route: HttpRoute) -> dict[str, Any]:
     output = route.method.output_type
     name = route.binding.response_body
     schema = (field_schema(output.fields_by_name[name], _ref) if name
-              else {"$ref": _ref(output.full_name)})
+              else message_ref(output, _ref))
     if route.server_streaming:
         return {"description": "A stream of messages: Server-Sent Events (the event's ack id as "
                                "the SSE id) or newline-delimited JSON, by Accept.",
@@ -230,14 +281,18 @@ def _success(route: HttpRoute) -> dict[str, Any]:
             "content": {"application/json": {"schema": schema}}}
 
 
-def _path_parameters(route: HttpRoute, texts: Mapping[str, str]) -> Iterator[dict[str, Any]]:
-    for parameter in _path_layout(route.binding.path_template)[1]:
+def _path_parameters(route: HttpRoute, names: list[str],
+                     texts: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    """``names`` are the names the operation's path spells its parameters with, in order."""
+    for name, parameter in zip(names, _path_layout(route.binding.path_template)[1], strict=True):
         field = field_at(route.method.input_type, parameter.variable.field_path)
         if parameter.whole:
-            yield _parameter(parameter.name, "path", _parameter_schema(field),
-                             texts.get(field.full_name, ""))
+            text = texts.get(field.full_name, "")
+            if name != parameter.name:
+                text = f"Sets `{parameter.variable.field}`." + (" " + text if text else "")
+            yield _parameter(name, "path", _parameter_schema(field), text)
         else:
-            yield _parameter(parameter.name, "path", {"type": "string"},
+            yield _parameter(name, "path", {"type": "string"},
                              f"One segment of `{parameter.variable.field}`, which has the form "
                              f"`{'/'.join(parameter.variable.segments)}`.")
 

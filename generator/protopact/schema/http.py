@@ -94,9 +94,12 @@ class _Parser:
             verb = self.literal()
         if self.pos != len(self.text):
             self.fail(f"unexpected {self.text[self.pos]!r}")
+        # http.proto says "**" ends the path, but googleapis puts literals after it
+        # (".../dataStores/**}/suggestionDenyListEntries:purge"); one "**" still matches
+        # unambiguously, two could split a path in more than one way.
         flat = list(PathTemplate(tuple(segments)).flat_segments())
-        if DEEP_WILDCARD in flat[:-1]:
-            self.fail('"**" may only be the last segment')
+        if flat.count(DEEP_WILDCARD) > 1:
+            self.fail('"**" may appear only once')
         names = [v.field for v in segments if isinstance(v, Variable)]
         if len(names) != len(set(names)):
             self.fail("a field is bound twice")
