@@ -13,12 +13,8 @@ declaration order (nested messages and enums after their parent). Anchors are fu
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import re
 import textwrap
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +32,7 @@ from ..schema.options import CustomOptions
 from ..schema.source import SourceIndex, Sources
 from . import docs_conventions as conventions
 from .examples import example_json
+from .forked import beside, worth_forking
 
 FORMAT_VERSION = 1
 _FieldProto = descriptor_pb2.FieldDescriptorProto
@@ -199,40 +196,30 @@ _COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "de
 def build_site(image: Image, *, title: str, description: str = "", jobs: int | None = None) -> Site:
     """The view model of ``image``'s target files.
 
-    With ``jobs`` > 1 (by default on a large tree, where fork is available) a forked process builds
-    about half of the packages; the model is the same.
+    With ``jobs`` > 1 (by default on a large tree, where fork is worth it, see :mod:`.forked`) a
+    forked process builds about half of the packages; the model is the same.
     """
     builder = _Builder(image)
     by_package: dict[str, list[descriptor_pb2.FileDescriptorProto]] = {}
     for file in sorted(image.target_files(), key=lambda f: f.name):
         by_package.setdefault(file.package, []).append(file)
-    if jobs is None:
-        jobs = parallel_jobs(sum(len(files) for files in by_package.values()), _PARALLEL_FILES)
-    if jobs < 2:
-        packages = {name: builder.package(name, files) for name, files in by_package.items()}
-    else:
+    fork = jobs > 1 if jobs is not None else worth_forking(
+        sum(len(files) for files in by_package.values()), _PARALLEL_FILES)
+    if fork:
         packages = _build_in_two(builder, by_package)
+    else:
+        packages = {name: builder.package(name, files) for name, files in by_package.items()}
     return Site(title, description, tuple(packages[name] for name in sorted(packages)))
 
 
-# Below these sizes a worker process costs more than it saves.
+# Below this size a worker process costs more than it saves.
 _PARALLEL_FILES = 400
-_FORKED: tuple[_Builder, dict[str, list[descriptor_pb2.FileDescriptorProto]]] | None = None
-
-
-def parallel_jobs(size: int, threshold: int) -> int:
-    """How many processes to use for work of ``size`` (1 below ``threshold`` or without fork)."""
-    if size < threshold or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if threading.active_count() > 1:
-        return 1  # a fork copies other threads' locks, perhaps held, but not the threads
-    return min(2, os.cpu_count() or 1)
 
 
 def _build_in_two(builder: _Builder, by_package: dict[str, list[descriptor_pb2.FileDescriptorProto]]
                   ) -> dict[str, Package]:
-    # Balanced by serialized size, a fair proxy for the work; forked, the worker shares the Image
-    # instead of receiving it, and only the built packages (cheap to pickle) come back.
+    # Balanced by serialized size, a fair proxy for the work; only the built packages (cheap to
+    # pickle) come back from the worker.
     ours: list[str] = []
     theirs: list[str] = []
     load = [0, 0]
@@ -241,22 +228,11 @@ def _build_in_two(builder: _Builder, by_package: dict[str, list[descriptor_pb2.F
         side = 0 if load[0] <= load[1] else 1
         (ours, theirs)[side].append(name)
         load[side] += sizes[name]
-    global _FORKED
-    _FORKED = (builder, by_package)
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(_build_forked, theirs)
-            packages = {name: builder.package(name, by_package[name]) for name in ours}
-            packages.update(zip(theirs, future.result()))
-    finally:
-        _FORKED = None
+    with beside(lambda: [builder.package(name, by_package[name]) for name in theirs],
+                fork=True) as built:
+        packages = {name: builder.package(name, by_package[name]) for name in ours}
+        packages.update(zip(theirs, built()))
     return packages
-
-
-def _build_forked(names: list[str]) -> list[Package]:
-    assert _FORKED is not None
-    builder, by_package = _FORKED
-    return [builder.package(name, by_package[name]) for name in names]
 
 
 def page_of(package: str) -> str:

@@ -19,10 +19,8 @@ import gc
 import hashlib
 import html
 import json
-import multiprocessing
 import re
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +35,8 @@ from ..compile.image import Image
 from ..config.settings import Settings
 from ..errors import ProtopactError
 from ..paths import templates_root
-from .docs import Comment, Package, Site, build_site, parallel_jobs, site_json
+from .docs import Comment, Package, Site, build_site, site_json
+from .forked import beside, worth_forking
 from .targets import renderer
 
 SEARCH_INDEX = "search-index.js"
@@ -192,8 +191,9 @@ def search_entries(site: Site) -> list[dict[str, str]]:
 def render_site(site: Site, *, templates: Path | None = None, jobs: int | None = None) -> dict[str, bytes]:
     """Every docs file, by path relative to the docs directory.
 
-    With ``jobs`` > 1 (by default on a large tree, where fork is available) the HTML pages are
-    rendered in a forked process while this one writes the rest; the output is the same.
+    With ``jobs`` > 1 (by default on a large tree, where fork is worth it, see :mod:`.forked`) the
+    HTML pages are rendered in a forked process while this one writes the rest; the output is the
+    same.
     """
     env = environment(templates)
     search_js = _script_source(env, "html/search.js")
@@ -205,23 +205,17 @@ def render_site(site: Site, *, templates: Path | None = None, jobs: int | None =
         .decode(),
     }
     files: dict[str, bytes] = {}
-    if (jobs if jobs is not None else parallel_jobs(
-            sum(len(p.messages) for p in site.packages), _PARALLEL_MESSAGES)) > 1:
-        global _FORKED
-        # Forked, the worker shares the model as it is; pickling it over would cost more than
-        # the rendering it saves.
-        _FORKED = (env, context, site)
-        try:
-            theirs, ours = _split_html(site.packages)
-            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-                html = pool.submit(_render_forked, theirs)
-                files["docs.json"] = site_json(site)
-                files.update(_render_format(env, context, site, "markdown", "md"))
-                mine = _render_format(env, context, site, "html", "html", ours)
-                files.update(html.result())
-                files.update(mine)
-        finally:
-            _FORKED = None
+    fork = jobs > 1 if jobs is not None else worth_forking(
+        sum(len(p.messages) for p in site.packages), _PARALLEL_MESSAGES)
+    if fork:
+        theirs, ours = _split_html(site.packages)
+        with beside(lambda: _render_format(env, context, site, "html", "html", theirs, index=False),
+                    fork=True) as html:
+            files["docs.json"] = site_json(site)
+            files.update(_render_format(env, context, site, "markdown", "md"))
+            mine = _render_format(env, context, site, "html", "html", ours)
+            files.update(html())
+            files.update(mine)
     else:
         files["docs.json"] = site_json(site)
         for folder, ext in _FORMATS:
@@ -232,7 +226,6 @@ def render_site(site: Site, *, templates: Path | None = None, jobs: int | None =
     return files
 
 
-_FORKED: tuple[Environment, dict[str, Any], Site] | None = None
 # Below this many messages a worker costs more than it saves.
 _PARALLEL_MESSAGES = 5000
 
@@ -252,10 +245,6 @@ def _split_html(packages: tuple[Package, ...]) -> tuple[tuple[Package, ...], tup
         running += weight
     return packages[:cut], packages[cut:]
 
-
-def _render_forked(packages: tuple[Package, ...]) -> dict[str, bytes]:
-    assert _FORKED is not None
-    return _render_format(*_FORKED, "html", "html", packages, index=False)
 
 
 def _render_format(env: Environment, context: dict[str, Any], site: Site, folder: str,

@@ -19,6 +19,7 @@ import keyword
 import re
 import tempfile
 import tokenize
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -45,13 +46,15 @@ def python_code(image: Image, names: Sequence[str]) -> dict[str, bytes]:
         root = Path(tmp)
         descriptor_set = root / "image.binpb"
         descriptor_set.write_bytes(_for_python_out(image).SerializeToString(deterministic=True))
-        out = root / "out"
-        out.mkdir()
         # One run for both outputs: parsing the descriptor set is a large share of protoc's time.
+        # Into one zip archive: thousands of small files written and read back cost as much again.
+        out = root / "out.zip"
         invoke_protoc([f"--descriptor_set_in={descriptor_set}", f"--python_out={out}",
                        f"--grpc_python_out={out}", *names])
+        with zipfile.ZipFile(out) as archive:
+            generated = {name: archive.read(name) for name in archive.namelist()}
         return {path: _keyword_attributes(data) if path.endswith("_pb2_grpc.py") else data
-                for path, data in _read_tree(out).items()
+                for path, data in sorted(generated.items())
                 if not path.endswith("_pb2_grpc.py") or path in with_services}
 
 
@@ -162,8 +165,3 @@ def _fields(
     for message in messages:
         yield from message.field
         yield from _fields(message.nested_type, message.extension)
-
-
-def _read_tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}

@@ -16,8 +16,6 @@ Output depends only on the Image, the settings and the generator's versions.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import keyword
 import re
 from functools import cache
@@ -32,6 +30,7 @@ from ..config.settings import Settings
 from ..errors import ProtopactError
 from . import env
 from .betterproto import BETTERPROTO_PACKAGE, betterproto_modules
+from .forked import beside, worth_forking
 from .pycodegen import module_path, python_code, python_stubs
 from .pyimports import module_name, packages_of, rewrite_imports
 from .targets import renderer
@@ -42,6 +41,8 @@ _PROVIDERS = ("protobuf", "googleapis-common-protos")
 # Floors for requirements whose generated code does not name a version.
 _GOOGLEAPIS_FLOOR = "googleapis-common-protos>=1.66"
 _TYPING_REQUIREMENTS = ("types-grpcio>=1.0", "types-protobuf>=5.29")
+# Below this many files a worker process costs more than it saves.
+_PARALLEL_FILES = 300
 _GENCODE_VERSION = re.compile(rb"^# Protobuf Python Version: ([0-9][0-9.]*)$", re.MULTILINE)
 
 
@@ -54,17 +55,23 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
                              "nothing to generate")
     _check_importable(names)
     _check_services(image, names)
-    # protoc releases the GIL for part of its run, so the stubs are made meanwhile on a thread.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        stubs = pool.submit(python_stubs, image, names)
-        modules = {**python_code(image, names), **stubs.result()}
-    module_names = {module_name(p) for p in modules if p.endswith(".py")}
+    with_services = {f.name for f in image.files if f.name in names and f.service}
+    module_names = {module_name(module_path(n) + "_pb2.py") for n in names}
+    module_names |= {module_name(module_path(n) + "_pb2_grpc.py") for n in with_services}
     packages = packages_of(module_names)
-    files: dict[str, bytes] = {}
-    for path, data in modules.items():
-        text = rewrite_imports(data.decode(), module=module_name(path), root=root,
-                               modules=module_names, packages=packages)
-        files[f"{root}/{path}"] = text.encode()
+
+    def rewritten(generated: dict[str, bytes]) -> dict[str, bytes]:
+        return {path: rewrite_imports(data.decode(), module=module_name(path), root=root,
+                                      modules=module_names, packages=packages).encode()
+                for path, data in generated.items()}
+
+    # protoc (C++) and mypy-protobuf (pure Python) run side by side: the stubs in a forked process
+    # on large trees, else on a thread while protoc runs without the GIL.
+    with beside(lambda: rewritten(python_stubs(image, names)),
+                fork=worth_forking(len(names), _PARALLEL_FILES)) as stubs:
+        modules = rewritten(python_code(image, names))
+        modules.update(stubs())
+    files = {f"{root}/{path}": data for path, data in modules.items()}
     for directory in _directories(modules):
         files[f"{root}/{directory}/__init__.py"] = b""
     has_events = _EVENTS_FILE in names and _has_server_streams(image)

@@ -55,7 +55,9 @@ def plan_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
     for name in files:
         _check_relative(name)
     everything = {**files, MANIFEST: manifest_bytes(files)}
-    written = tuple(sorted(n for n, data in everything.items() if _read(out / n) != data))
+    present = _existing(out)  # one directory walk instead of a failed open per new file
+    written = tuple(sorted(n for n, data in everything.items()
+                           if n not in present or _read(out / n) != data))
     removed: list[str] = []
     kept: list[str] = []
     for name, digest in sorted(_previous(out).items()):
@@ -134,6 +136,16 @@ def _is_safe(name: str) -> bool:
     """A manifest is data on disk: only plain relative paths inside the output are honoured."""
     path = PurePosixPath(name)
     return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def _existing(out: Path) -> set[str]:
+    """Relative POSIX paths of the files under ``out``."""
+    found: set[str] = set()
+    for directory, _, names in os.walk(out):
+        relative = Path(directory).relative_to(out).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        found.update(prefix + name for name in names)
+    return found
 
 
 def _read(path: Path) -> bytes | None:
