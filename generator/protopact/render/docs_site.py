@@ -232,7 +232,7 @@ _PARALLEL_MESSAGES = 5000
 
 # The worker's share of the HTML pages: HTML takes about as long as docs.json, Markdown and
 # the search index together, which this process does meanwhile.
-_WORKER_HTML_SHARE = 0.8
+_WORKER_HTML_SHARE = 0.87
 
 
 def _split_html(packages: tuple[Package, ...]) -> tuple[tuple[Package, ...], tuple[Package, ...]]:
