@@ -339,3 +339,16 @@ def test_unreachable_upstream_answers_503(image: Image) -> None:
     with TestClient(app) as test_client:
         response = test_client.get("/v1/webhooks/1")
     assert response.status_code == 503 and response.json()["code"] == 14
+
+
+def test_default_bindings_can_be_switched_off(image: Image, upstream: Upstream) -> None:
+    from protopact.schema.http import HttpSettings
+
+    # an RPC without google.api.http: served at its default binding unless switched off
+    path = "/protopact.example.events.v1.SubscriptionEventService/StreamCountryChangeEvents"
+    off = GatewaySettings(http=HttpSettings(default_bindings=False))
+    for settings, routed in ((GatewaySettings(), True), (off, False)):
+        app = create_app(image, upstream=f"127.0.0.1:{upstream.port}", settings=settings)
+        with TestClient(app) as test_client:
+            answer = test_client.post(path, headers=AUTH, json={})
+            assert (answer.status_code != 404) is routed, answer.text

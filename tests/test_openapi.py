@@ -216,3 +216,15 @@ def test_shared_routes_and_names_across_packages_stay_valid(tmp_path) -> None:
     assert spec["paths"]["/v1/ping"]["post"].get("deprecated") is None
     table = json.loads((tmp_path / "out/openapi/routes.json").read_text())
     assert len({row["operationId"] for row in table}) == len(table) == 12
+
+
+def test_default_bindings_can_be_switched_off(image: Image, tmp_path) -> None:  # noqa: F811
+    from protopact.config.settings import settings_from_table
+
+    default = "/protopact.example.events.v1.SubscriptionEventService/StreamCountryChangeEvents"
+    off = settings_from_table({"name": "x", "default_bindings": False}, project=tmp_path)
+    assert default in yaml.safe_load(render_openapi(image, SETTINGS)["openapi.yaml"])["paths"]
+    paths = yaml.safe_load(render_openapi(image, off)["openapi.yaml"])["paths"]
+    assert default not in paths and "/v1/events/country-change/acks" in paths
+    with pytest.raises(Exception, match="default_bindings must be true or false"):
+        settings_from_table({"default_bindings": "no"}, project=tmp_path)

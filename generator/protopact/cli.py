@@ -300,14 +300,17 @@ def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token
               help="Larger request bodies answer 413.")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="Allow browsers from this origin (repeatable), e.g. for gRPC-Web clients.")
+@click.option("--default-bindings/--no-default-bindings", default=True, show_default=True,
+              help="Serve RPCs without google.api.http at POST /{package}.{Service}/{Method}.")
 @no_cache_option
 def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: int,
-            cors_origins: tuple[str, ...], no_cache: bool) -> None:
+            cors_origins: tuple[str, ...], default_bindings: bool, no_cache: bool) -> None:
     """Serve INPUT's REST/JSON bindings and gRPC-Web in front of the gRPC server at --upstream."""
     from .gateway.serve import serve
 
     serve(load(input_, no_cache=no_cache).image, upstream=upstream, host=host, port=port,
-          max_body_bytes=max_body_bytes, cors_origins=cors_origins, announce=click.echo)
+          max_body_bytes=max_body_bytes, cors_origins=cors_origins,
+          default_bindings=default_bindings, announce=click.echo)
 
 
 

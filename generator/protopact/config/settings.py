@@ -33,6 +33,8 @@ class Settings:
     dependencies: tuple[str, ...] = ()  # extra requirements of the generated distribution
     flavors: tuple[str, ...] = ("protobuf",)
     out: Path = Path("generated")  # relative to the project root
+    # RPCs without google.api.http get POST /{package}.{Service}/{Method} in the OpenAPI document
+    default_bindings: bool = True
 
     @property
     def import_name(self) -> str:
@@ -55,7 +57,8 @@ def load_settings(project: Path) -> Settings:
 
 
 def settings_from_table(table: dict[str, Any], *, project: Path) -> Settings:
-    known = {"name", "version", "description", "package", "dependencies", "flavors", "out"}
+    known = {"name", "version", "description", "package", "dependencies", "flavors", "out",
+             "default_bindings"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ProtopactError(f"pyproject.toml: unknown [tool.protopact] key {unknown[0]!r}")
@@ -87,6 +90,7 @@ def settings_from_table(table: dict[str, Any], *, project: Path) -> Settings:
         dependencies=tuple(sorted(set(dependencies))),
         flavors=tuple(sorted(set(flavors))),
         out=_inside(project, _string(table, "out", str(defaults.out))),
+        default_bindings=_bool(table, "default_bindings", defaults.default_bindings),
     )
     package = settings.import_name
     if not package.isidentifier() or keyword.iskeyword(package):
@@ -109,6 +113,13 @@ def _string(table: dict[str, Any], key: str, default: str) -> str:
     value = table.get(key, default)
     if not isinstance(value, str):
         raise ProtopactError(f"pyproject.toml: [tool.protopact] {key} must be a string")
+    return value
+
+
+def _bool(table: dict[str, Any], key: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise ProtopactError(f"pyproject.toml: [tool.protopact] {key} must be true or false")
     return value
 
 

@@ -10,16 +10,19 @@ import uvicorn
 
 from ..compile.image import Image
 from ..errors import ProtopactError
+from ..schema.http import HttpSettings
 from .app import ACCESS_LOG, GatewaySettings, create_app
 
 
 def serve(image: Image, *, upstream: str, host: str, port: int, max_body_bytes: int,
-          cors_origins: tuple[str, ...], announce: Callable[[str], None]) -> None:
+          cors_origins: tuple[str, ...], default_bindings: bool,
+          announce: Callable[[str], None]) -> None:
     """Serve until interrupted; a malformed ``upstream`` is a one-line error."""
     name, _, port_text = upstream.rpartition(":")
     if not name or not port_text.isdigit():
         raise ProtopactError(f"--upstream {upstream!r}: expected HOST:PORT")
-    settings = GatewaySettings(max_body_bytes=max_body_bytes, cors_origins=cors_origins)
+    settings = GatewaySettings(max_body_bytes=max_body_bytes, cors_origins=cors_origins,
+                               http=HttpSettings(default_bindings=default_bindings))
     app = create_app(image, upstream=upstream, settings=settings)
     handler = logging.StreamHandler(sys.stderr)
     ACCESS_LOG.addHandler(handler)

@@ -80,9 +80,10 @@ def _ref(name: str) -> str:
 @renderer("openapi", subdirectory="openapi")
 def render_openapi(image: Image, settings: Settings) -> dict[str, bytes]:
     """``openapi.yaml``, ``routes.json`` and ``schemas/*.json`` for ``image``."""
-    routes = http_routes(image)
+    http = HttpSettings(default_bindings=settings.default_bindings)
+    routes = http_routes(image, settings=http)
     document = build_openapi(image, routes, title=settings.name, version=settings.version,
-                             description=settings.description)
+                             description=settings.description, http=http)
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     return {"openapi.yaml": text.encode(), "routes.json": dump_json(route_table(routes)),
             **render_json_schemas(image, roots=route_messages(routes))}
