@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
-from ..config.bufyaml import CONFIG_NAMES, Workspace, default_workspace, parse_workspace
+from ..config.bufyaml import (
+    CONFIG_NAMES,
+    WORK_NAMES,
+    Workspace,
+    default_workspace,
+    parse_work,
+    parse_workspace,
+)
 from ..errors import ProtopactError
 from .workspace import ListedFile, _excluded, check_modules
 
@@ -107,12 +114,23 @@ def read_workspace(
 ) -> tuple[Workspace, list[ListedFile]]:
     """The workspace config and module files at ``tree``; ``root`` is where it will be extracted."""
     entries = _ls_tree(source, tree)
-    for name in CONFIG_NAMES:
-        if name in entries:
-            text = _git(source, "cat-file", "blob", entries[name][1]).decode("utf-8", "replace")
-            label = f"{source.text}:{_join(source.subdir, name)}"
-            workspace = parse_workspace(text, root=root, config_file=None, label=label)
-            break
+
+    def config(directory: str, names: tuple[str, ...]) -> tuple[str, str] | None:
+        """The text and shown name of the first of ``names`` in ``directory`` at ``tree``."""
+        for name in names:
+            path = _join(directory, name)
+            if path in entries:
+                text = _git(source, "cat-file", "blob", entries[path][1]).decode("utf-8", "replace")
+                return text, f"{source.text}:{_join(source.subdir, path)}"
+        return None
+
+    found = config(".", CONFIG_NAMES)
+    work = None if found else config(".", WORK_NAMES)
+    if found is not None:
+        workspace = parse_workspace(found[0], root=root, config_file=None, label=found[1])
+    elif work is not None:
+        workspace = parse_work(work[0], root=root, config_file=None, label=work[1],
+                               module_config=lambda directory: config(directory, CONFIG_NAMES))
     else:
         workspace = default_workspace(root)
     check_modules(workspace)

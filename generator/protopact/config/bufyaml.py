@@ -8,7 +8,8 @@ Paths in the file are kept inside the project; every problem is one line naming 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
@@ -17,6 +18,8 @@ import yaml
 from ..errors import ProtopactError
 
 CONFIG_NAMES = ("buf.yaml", "buf.yml")
+# A v1 workspace: a list of module directories, each with its own v1 (or no) buf.yaml.
+WORK_NAMES = ("buf.work.yaml", "buf.work.yml")
 VERSIONS = ("v1beta1", "v1", "v2")
 
 _CHECK_KEYS = {"use", "except", "ignore", "ignore_only"}
@@ -83,7 +86,8 @@ class Workspace:
 
 
 def find_config(directory: Path) -> Path | None:
-    for name in CONFIG_NAMES:
+    """The directory's ``buf.yaml``, else its ``buf.work.yaml``."""
+    for name in CONFIG_NAMES + WORK_NAMES:
         candidate = directory / name
         if candidate.is_file():
             return candidate
@@ -108,16 +112,68 @@ def default_workspace(root: Path) -> Workspace:
 
 
 def load_workspace(config_file: Path, *, shown_as: str | None = None) -> Workspace:
-    """Parse and validate a ``buf.yaml``; ``shown_as`` is the name used in error messages."""
+    """Parse and validate a ``buf.yaml`` or ``buf.work.yaml``; ``shown_as`` names it in errors."""
     label = shown_as or str(config_file)
+    root = config_file.parent
+    text = _read_config(config_file, label)
+    if config_file.name not in WORK_NAMES:
+        return parse_workspace(text, root=root, config_file=config_file, label=label)
+
+    def module_config(directory: str) -> tuple[str, str] | None:
+        found = find_config(root / directory)
+        if found is None or found.name in WORK_NAMES:
+            return None
+        shown = str(PurePosixPath(label).parent / directory / found.name)
+        return _read_config(found, shown), shown
+
+    return parse_work(text, root=root, config_file=config_file, label=label,
+                      module_config=module_config)
+
+
+def _read_config(path: Path, label: str) -> str:
     try:
-        text = config_file.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProtopactError(f"{label}: cannot read config: {exc}") from None
-    return parse_workspace(text, root=config_file.parent, config_file=config_file, label=label)
 
 
-def parse_workspace(text: str, *, root: Path, config_file: Path | None, label: str) -> Workspace:
+def parse_work(text: str, *, root: Path, config_file: Path | None, label: str,
+               module_config: Callable[[str], tuple[str, str] | None]) -> Workspace:
+    """A ``buf.work.yaml``: each listed directory is a module configured by its own ``buf.yaml``
+    (v1 or v1beta1; buf's v1 defaults without one). ``module_config(directory)`` gives that file's
+    text and the name to show in errors."""
+    raw = _yaml_mapping(text, label)
+    where = _Where(label)
+    where.keys(raw, {"version", "directories"}, "")
+    if raw.get("version") != "v1":
+        raise where.fail("version must be v1")
+    directories = _strings(raw, "directories", where)
+    if not directories:
+        raise where.fail("directories must list at least one module directory")
+    modules = []
+    for directory in directories:
+        directory = safe_relative(directory, where, "directories entry")
+        found = module_config(directory)
+        if found is None:
+            config = parse_workspace("version: v1\n", root=root / directory, config_file=None,
+                                     label=label)
+        else:
+            config = parse_workspace(found[0], root=root / directory, config_file=None,
+                                     label=found[1])
+            if config.version == "v2":
+                raise ProtopactError(f"{found[1]}: a module of a buf.work.yaml workspace needs a v1 "
+                                     "or v1beta1 buf.yaml")
+        (module,) = config.modules
+        modules.append(replace(module, path=_join(directory, module.path),
+                               excludes=tuple(_join(directory, e) for e in module.excludes)))
+    return Workspace(root=root, config_file=config_file, version="v1", modules=tuple(modules))
+
+
+def _join(directory: str, path: str) -> str:
+    return directory if path == "." else f"{directory}/{path}"
+
+
+def _yaml_mapping(text: str, label: str) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -129,6 +185,11 @@ def parse_workspace(text: str, *, root: Path, config_file: Path | None, label: s
         raw = {}
     if not isinstance(raw, dict):
         raise ProtopactError(f"{label}: expected a mapping at the top level")
+    return raw
+
+
+def parse_workspace(text: str, *, root: Path, config_file: Path | None, label: str) -> Workspace:
+    raw = _yaml_mapping(text, label)
     version = raw.get("version", "v1beta1")
     if version not in VERSIONS:
         raise ProtopactError(
