@@ -109,7 +109,9 @@ def test_git_inputs_read_objects_not_the_working_tree(tmp_path: Path) -> None:
     git(tmp_path, "commit", "-qm", "one")
     git(tmp_path, "tag", "v1.0.0")
     (tmp_path / "proto/acme/v1/a.proto").write_text("broken in the working tree")
-    for ref in ("git:main", "git:HEAD", ".git#branch=main", ".git#tag=v1.0.0", ".git#ref=HEAD~0"):
+    commit = git(tmp_path, "rev-parse", "HEAD").strip()
+    for ref in ("git:main", "git:HEAD", ".git#branch=main", ".git#tag=v1.0.0", ".git#ref=HEAD~0",
+                f".git#commit={commit}", ".git#branch=main,depth=1"):
         result = run("build", ref, "-o", "x.binpb", cwd=tmp_path)
         assert result.exit_code == 0, (ref, result.stderr)
         assert read_image_file(tmp_path / "x.binpb", "x").targets == {"acme/v1/a.proto"}

@@ -47,17 +47,17 @@ def parse_git_input(text: str, cwd: Path) -> GitInput | None:
     if not path.endswith(".git"):
         return None
     params = _options(options, text)
-    choices = [k for k in ("branch", "tag", "ref") if k in params]
+    choices = [k for k in ("branch", "tag", "ref", "commit") if k in params]
     if len(choices) > 1:
-        raise ProtopactError(f"{text}: use only one of branch=, tag= and ref=")
+        raise ProtopactError(f"{text}: use only one of branch=, tag=, ref= and commit=")
     if not choices:
         ref = "HEAD"
     elif choices[0] == "branch":
         ref = f"refs/heads/{params['branch']}"
     elif choices[0] == "tag":
         ref = f"refs/tags/{params['tag']}"
-    else:
-        ref = params["ref"]
+    else:  # ref=, or buf's older commit=
+        ref = params[choices[0]]
     return GitInput(text, (cwd / path).resolve(), ref, params.get("subdir", "."))
 
 
@@ -65,7 +65,8 @@ def _options(options: str, text: str) -> dict[str, str]:
     params: dict[str, str] = {}
     for part in filter(None, options.split(",")):
         key, eq, value = part.partition("=")
-        if not eq or key not in {"branch", "tag", "ref", "subdir", "depth", "recurse_submodules"}:
+        if not eq or key not in {"branch", "tag", "ref", "commit", "subdir", "depth",
+                                 "recurse_submodules"}:
             raise ProtopactError(f"{text}: unknown git input option {part!r}")
         params[key] = value
     subdir = PurePosixPath(params.get("subdir", "."))
