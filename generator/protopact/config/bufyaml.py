@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
@@ -275,18 +276,16 @@ def _check_config(
     default_use = ("DEFAULT",) if kind == "lint" else ("FILE",)
     if kind == "lint" and version == "v2":
         default_use = ("STANDARD",)
-    use = _strings(raw, "use", where) or default_use
-    except_ = _strings(raw, "except", where)
-    ignore = tuple(rooted(p) for p in _strings(raw, "ignore", where))
+    config = partial(
+        CheckConfig,
+        version=version,
+        use=_strings(raw, "use", where) or default_use,
+        except_=_strings(raw, "except", where),
+        ignore=tuple(rooted(p) for p in _strings(raw, "ignore", where)),
+        ignore_only=ignore_only,
+    )
     if kind == "breaking":
-        return CheckConfig(
-            version=version,
-            use=use,
-            except_=except_,
-            ignore=ignore,
-            ignore_only=ignore_only,
-            ignore_unstable_packages=_bool(raw, "ignore_unstable_packages", where),
-        )
+        return config(ignore_unstable_packages=_bool(raw, "ignore_unstable_packages", where))
     if version == "v2":
         comment_ignores = not _bool(raw, "disallow_comment_ignores", where)
     else:
@@ -296,12 +295,7 @@ def _check_config(
     for key, value in (("enum_zero_value_suffix", suffix), ("service_suffix", service_suffix)):
         if not isinstance(value, str):
             raise where.fail(f"lint.{key} must be a string")
-    return CheckConfig(
-        version=version,
-        use=use,
-        except_=except_,
-        ignore=ignore,
-        ignore_only=ignore_only,
+    return config(
         enum_zero_value_suffix=suffix,
         rpc_allow_same_request_response=_bool(raw, "rpc_allow_same_request_response", where),
         rpc_allow_google_protobuf_empty_requests=_bool(
