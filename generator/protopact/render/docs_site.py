@@ -210,11 +210,11 @@ def render_site(site: Site, *, templates: Path | None = None, jobs: int | None =
     if fork:
         theirs, ours = _split_html(site.packages)
         with beside(lambda: _render_format(env, context, site, "html", "html", theirs, index=False),
-                    fork=True) as html:
+                    fork=True) as their_html:
             files["docs.json"] = site_json(site)
             files.update(_render_format(env, context, site, "markdown", "md"))
             mine = _render_format(env, context, site, "html", "html", ours)
-            files.update(html())
+            files.update(their_html())
             files.update(mine)
     else:
         files["docs.json"] = site_json(site)
