@@ -114,6 +114,9 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
         ('a.proto', 13, 44, 13, 55, 'FIELD_SAME_DEFAULT', 'Field "10" with name "j" on message "M" changed default value from 1 to 3.'),
         ('a.proto', 14, 26, 14, 35, 'FIELD_SAME_DEFAULT', 'Field "11" with name "k" on message "M" changed default value from 2 to 4.'),
     ],
+    'field_same_default_from_import': [
+        ('a.proto', 5, 3, 5, 20, 'FIELD_SAME_DEFAULT', 'Field "1" with name "e" on message "M" changed default value from E.E_0 to E.E_1.'),
+    ],
     'field_same_java_utf8_validation': [
     ],
     'field_same_java_utf8_validation_editions': [

@@ -10,6 +10,7 @@ Iteration orders follow declaration order; the engine sorts findings afterwards.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
@@ -83,19 +84,22 @@ def nested_name(full_name: str, package: str) -> str:
 class Side:
     """One Image's indexes: the files under check and their elements by full name."""
 
-    def __init__(self, image: Image, names: Iterable[str], sources: Sources) -> None:
+    def __init__(self, image: Image, names: Iterable[str], sources: Sources,
+                 unchanged: AbstractSet[str] = frozenset()) -> None:
         self.image = image
         self.files: dict[str, FileDescriptorProto] = {n: image.by_name[n] for n in sorted(names)}
+        # The files whose elements are paired: every file but those unchanged with all they import.
+        self.changed = [f for n, f in self.files.items() if n not in unchanged]
         self.sources = sources
         self._fields: dict[str, dict[int, FieldRef]] = {}
 
     @cached_property
     def messages(self) -> dict[str, At[walk.MessageAt]]:
-        return {m.full_name: At(f, m) for f in self.files.values() for m in walk.messages(f)}
+        return {m.full_name: At(f, m) for f in self.changed for m in walk.messages(f)}
 
     @cached_property
     def enums(self) -> dict[str, At[walk.EnumAt]]:
-        return {e.full_name: At(f, e) for f in self.files.values() for e in walk.enums(f)}
+        return {e.full_name: At(f, e) for f in self.changed for e in walk.enums(f)}
 
     @cached_property
     def all_enums(self) -> dict[str, At[walk.EnumAt]]:
@@ -104,7 +108,7 @@ class Side:
 
     @cached_property
     def services(self) -> dict[str, At[walk.ServiceAt]]:
-        return {s.full_name: At(f, s) for f in self.files.values() for s in walk.services(f)}
+        return {s.full_name: At(f, s) for f in self.changed for s in walk.services(f)}
 
     @cached_property
     def map_entries(self) -> frozenset[str]:
@@ -113,7 +117,7 @@ class Side:
     @cached_property
     def extensions(self) -> dict[tuple[str, int], FieldRef]:
         out: dict[tuple[str, int], FieldRef] = {}
-        for f in self.files.values():
+        for f in self.changed:
             for ext in walk.extensions(f):
                 scope = ext.scope
                 ref = FieldRef(f, ext.path, ext.field, scope.message.name if scope else "",
@@ -166,20 +170,28 @@ class Pairing:
     """The two sides of one check run and the pairs of their elements."""
 
     def __init__(self, context: BreakingContext) -> None:
-        self.previous = Side(context.previous, context.previous.targets, context.previous_sources)
-        self.current = Side(context.current, context.current.targets, context.current_sources)
         self._serialized: dict[int, bytes] = {}  # by id() of declarations both Sides keep alive
+        self._unchanged = _Unchanged(context.previous, context.current)
+        self.unchanged = frozenset(n for n in context.previous.targets & context.current.targets
+                                   if self._unchanged.file(n))
+        self.previous = Side(context.previous, context.previous.targets, context.previous_sources,
+                             self.unchanged)
+        self.current = Side(context.current, context.current.targets, context.current_sources,
+                            self.unchanged)
 
     # -- pairs -------------------------------------------------------------------------------
     @cached_property
     def files(self) -> list[tuple[FileDescriptorProto, FileDescriptorProto]]:
+        """Pairs of files of the same name; unchanged ones (see :class:`_Unchanged`) left out."""
         cur = self.current.files
-        return [(p, cur[n]) for n, p in self.previous.files.items() if n in cur]
+        return [(p, cur[n]) for n, p in self.previous.files.items()
+                if n in cur and n not in self.unchanged]
 
     # Messages, enums and services are paired only when they may differ. A rule reads an element's
     # own declaration and its file's context (syntax, edition, package, options: what features and
-    # defaults come from), so a declaration whose outermost message (or the enum or service itself)
-    # serialises to the same bytes in a file of the same name and context cannot break anything.
+    # defaults come from) and what the file imports, so a declaration whose outermost message (or
+    # the enum or service itself) serialises to the same bytes in a file of the same name and
+    # context, with unchanged imports, cannot break anything.
     # Skipping those makes a run cost what the change costs, not what the tree costs.
     @cached_property
     def messages(self) -> list[tuple[At[walk.MessageAt], At[walk.MessageAt]]]:
@@ -203,7 +215,8 @@ class Pairing:
     def _same(self, previous: At[Any], current: At[Any], before: Message, after: Message) -> bool:
         return (previous.file.name == current.file.name
                 and _context(previous.file) == _context(current.file)
-                and self._bytes(before) == self._bytes(after))
+                and self._bytes(before) == self._bytes(after)
+                and self._unchanged.imports(current.file))
 
     def _bytes(self, declaration: Message) -> bytes:
         data = self._serialized.get(id(declaration))
@@ -259,6 +272,50 @@ class Pairing:
         return Finding(rule, message, file.name if file is not None else "", span, used,
                        against_file=against.name if against is not None else "",
                        against_path=against_path, advice=advice)
+
+
+class _Unchanged:
+    """Which files and declarations cannot break anything.
+
+    A rule on a pair of elements reads the pair and its file; the one thing it reads from another
+    file is the enum type of a field, whose first value is the default of a field that sets none.
+    So a file with the same bytes on both sides cannot break anything when no enum it can see
+    (through its imports, transitively) has a new first value. Whole-package rules still see
+    every file.
+    """
+
+    def __init__(self, previous: Image, current: Image) -> None:
+        self.previous, self.current = previous, current
+        self._files: dict[str, bool] = {}
+        self._imports: dict[str, bool] = {}
+
+    def file(self, name: str) -> bool:
+        known = self._files.get(name)
+        if known is None:
+            before, after = self.previous.by_name.get(name), self.current.by_name.get(name)
+            known = self._files[name] = (before is not None and after is not None
+                                         and _bytes(before) == _bytes(after)
+                                         and self.imports(after))
+        return known
+
+    def imports(self, file: FileDescriptorProto) -> bool:
+        """Whether every enum ``file`` can see through its imports has the same first value."""
+        known = self._imports.get(file.name)
+        if known is None:
+            self._imports[file.name] = True  # imports form no cycle; this guards the recursion
+            known = self._imports[file.name] = all(
+                self._same_defaults(d) and self.imports(self.current.by_name[d])
+                for d in file.dependency if d in self.current.by_name)
+        return known
+
+    def _same_defaults(self, name: str) -> bool:
+        before, after = self.previous.by_name.get(name), self.current.by_name.get(name)
+        return before is not None and after is not None and \
+            _first_values(before) == _first_values(after)
+
+
+def _first_values(file: FileDescriptorProto) -> dict[str, str]:
+    return {e.full_name: e.enum.value[0].name for e in walk.enums(file) if e.enum.value}
 
 
 def _outermost(message: walk.MessageAt) -> walk.MessageAt:

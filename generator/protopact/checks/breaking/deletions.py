@@ -63,13 +63,15 @@ def deleted_from_package(p: Pairing, rule: str, kind: str, index: Index, *,
     current_packages = p.current.packages
     for package, prev_files in p.previous.packages.items():
         cur_files = current_packages.get(package)
-        if cur_files is None:
+        if cur_files is None or all(f.name in p.unchanged for f in prev_files):
             continue
         after = {n for f in cur_files for n in index(f)}
         if not after:
             continue  # buf's quirk: a package left with none of these elements reports nothing
         package_messages = {n: (f, path) for f in cur_files for n, path in message_index(f).items()}
         for prev in prev_files:
+            if prev.name in p.unchanged:
+                continue  # still in the package, element for element
             for name, deleted in index(prev).items():
                 if name in after:
                     continue
