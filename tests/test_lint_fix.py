@@ -85,3 +85,14 @@ def test_fix_needs_a_directory(tmp_path: Path) -> None:
 def test_against_without_fix_is_an_error(tmp_path: Path) -> None:
     result = run("lint", "--against", ".", cwd=tree(tmp_path))
     assert result.exit_code == 1
+
+
+def test_fix_finds_imports_after_tabs_and_wide_characters(tmp_path: Path) -> None:
+    """Spans count columns as buf does (characters, tab stops of 4); edits still land on bytes."""
+    main = ('syntax = "proto3";\npackage a.v1;\n/* é€ */\timport "a/v1/used.proto";\n'
+            '\t\timport "a/v1/unused.proto"; // ü gone too\nmessage M { Used u = 1; }\n')
+    root = tree(tmp_path, main)
+    assert run("lint", "--fix", cwd=root).exit_code == 0
+    assert (root / "a/v1/main.proto").read_text() == main.replace(
+        '\t\timport "a/v1/unused.proto"; // ü gone too\n', "")
+

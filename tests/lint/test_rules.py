@@ -20,6 +20,13 @@ FIXTURES = Path(__file__).parent
 
 # fmt: off
 EXPECTED: dict[str, list[str] | None] = {
+    'columns_tabs_unicode': [
+        "a/v1/a.proto:5:9:FIELD_LOWER_SNAKE_CASE", "a/v1/a.proto:6:18:FIELD_LOWER_SNAKE_CASE",
+        "a/v1/a.proto:7:27:FIELD_LOWER_SNAKE_CASE", "a/v1/a.proto:8:15:FIELD_LOWER_SNAKE_CASE",
+        "a/v1/a.proto:8:41:FIELD_LOWER_SNAKE_CASE", "a/v1/a.proto:9:10:ENUM_PASCAL_CASE",
+        "a/v1/a.proto:9:18:ENUM_VALUE_PREFIX", "a/v1/a.proto:9:18:ENUM_VALUE_UPPER_SNAKE_CASE",
+        "a/v1/a.proto:9:18:ENUM_ZERO_VALUE_SUFFIX"
+    ],
     'cfg_v1_nolint': [
         "a.proto:2:1:PACKAGE_DIRECTORY_MATCH", "a.proto:2:1:PACKAGE_LOWER_SNAKE_CASE",
         "a.proto:2:1:PACKAGE_SAME_DIRECTORY", "a.proto:2:1:PACKAGE_VERSION_SUFFIX",

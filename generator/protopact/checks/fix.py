@@ -14,12 +14,12 @@ from pathlib import Path
 
 from google.protobuf.descriptor_pb2 import DescriptorProto, EnumDescriptorProto, FileDescriptorProto
 
+from ..compile.columns import byte_offset
 from ..compile.inputs import Input
 from ..schema import walk
 from ..schema.source import Sources, Span, span_of
 from .findings import Reported
 
-_TAB = 8  # protoc advances the column to the next multiple of 8 at a tab
 
 
 @dataclass(frozen=True, order=True)
@@ -36,13 +36,8 @@ def _line_start(lines: Sequence[bytes], line: int) -> int:
 
 
 def _offset(lines: Sequence[bytes], line: int, column: int) -> int:
-    """Byte offset of a 1-based (line, column) as protoc counts columns."""
-    col = 1
-    for index, byte in enumerate(lines[line - 1]):
-        if col >= column:
-            return _line_start(lines, line) + index
-        col = col + _TAB - (col - 1) % _TAB if byte == 0x09 else col + 1
-    return _line_start(lines, line) + len(lines[line - 1])
+    """Byte offset of a 1-based (line, column) as the Image counts columns (buf's count)."""
+    return _line_start(lines, line) + byte_offset(lines[line - 1], column)
 
 
 def _removal(lines: Sequence[bytes], span: Span, trailing_comment: bool) -> Edit:

@@ -22,13 +22,15 @@ from ..errors import ProtopactError
 from ..paths import bundled_proto_root
 from .cache import Cache, cache_key
 from .image import Image
+from .columns import to_buf_columns
 from .protoc import library_roots, run_protoc
 from .workspace import ListedFile, check_unique
 
 
 @cache
 def _toolchain() -> dict[str, str]:
-    versions = {"protopact": __version__}
+    # "columns": images hold buf's source columns (see .columns); older entries hold protoc's
+    versions = {"protopact": __version__, "columns": "buf"}
     for dist in ("grpcio-tools", "protobuf", "googleapis-common-protos"):
         try:
             versions[dist] = metadata.version(dist)
@@ -75,8 +77,7 @@ def compile_listing(
     if cached is not None:
         return Image(cached.files, cached.targets, shown_paths)
     with (materialize or (lambda: nullcontext(workspace.root)))() as root:
-        for f in targets:
-            _check_utf8(root / f.workspace_path, shown_paths[f.name])
+        sources = {f.name: _read_utf8(root / f.workspace_path, shown_paths[f.name]) for f in targets}
         module_roots = [root / m.path for m in workspace.modules]
         include = module_roots + [r for r in library_roots() if r.resolve() not in
                                   {m.resolve() for m in module_roots}]
@@ -86,7 +87,11 @@ def compile_listing(
             [f.name for f in targets],
             shown=lambda p: disk_to_shown.get(p) or shown_paths.get(p, p),
         )
-    fds = descriptor_pb2.FileDescriptorSet.FromString(data)
+        fds = descriptor_pb2.FileDescriptorSet.FromString(data)
+        for file in fds.file:
+            source = sources.get(file.name) or _source_of(file.name, include)
+            if source is not None:
+                to_buf_columns(file, source)
     image = Image(tuple(fds.file), frozenset(f.name for f in targets), shown_paths)
     cache_.put(key, image)
     return image
@@ -96,7 +101,16 @@ def _under(path: str, within: str) -> bool:
     return within == "." or path == within or path.startswith(within.rstrip("/") + "/")
 
 
-def _check_utf8(path: Path, shown: str) -> None:
+def _source_of(name: str, include: Sequence[Path]) -> bytes | None:
+    """The text protoc compiled for an imported file: the first include root that has it."""
+    for root in include:
+        path = root / name
+        if path.is_file():
+            return path.read_bytes()
+    return None
+
+
+def _read_utf8(path: Path, shown: str) -> bytes:
     data = path.read_bytes()
     try:
         data.decode("utf-8")
@@ -105,3 +119,4 @@ def _check_utf8(path: Path, shown: str) -> None:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise ProtopactError(f"{shown}:{line}:{column}: invalid UTF-8 encoding") from None
+    return data
