@@ -108,3 +108,22 @@ def test_changed_import_between_images_agrees_with_buf(tmp_path: Path, buf: str)
     ours = _json_verdicts(_protopact(), tmp_path, "cur.binpb", "--against", "prev.binpb")
     assert ours[0] == 100 and len(ours[1]) == 1
     assert ours == _json_verdicts([buf], tmp_path, "cur.binpb", "--against", "prev.binpb")
+
+
+def test_toolchain_copies_of_well_known_types_are_not_compared(tmp_path: Path) -> None:
+    """A baseline image built by another tool holds its own copy of the well-known types: a field
+    it has and protopact's copy lacks is no breaking change of the user's."""
+    from google.protobuf import descriptor_pb2
+
+    write_tree(tmp_path, {
+        "buf.yaml": "version: v2\n",
+        "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nimport "google/protobuf/timestamp.proto";\n'
+                        "message A { google.protobuf.Timestamp at = 1; }\n"})
+    assert run("build", "-o", "base.binpb", cwd=tmp_path).exit_code == 0
+    image = descriptor_pb2.FileDescriptorSet.FromString((tmp_path / "base.binpb").read_bytes())
+    for f in image.file:
+        if f.name == "google/protobuf/timestamp.proto":
+            f.message_type[0].field.add(name="zone", number=9, type=9, label=1, json_name="zone")
+    (tmp_path / "other-tool.binpb").write_bytes(image.SerializeToString())
+    result = run("breaking", "--against", "other-tool.binpb", cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, "")

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
 from ..compile.inputs import Input
+from ..compile.protoc import library_files
 from ..config.bufyaml import CheckConfig
 from ..schema.source import Sources
 from .findings import Finding, Reported
@@ -38,6 +39,8 @@ class BreakingContext:
     previous_sources: Sources
     current_sources: Sources
     options: CheckConfig
+    # imports protopact supplies itself: their contents reflect the tool that compiled each side
+    toolchain: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,9 @@ def run_breaking(
         previous = Input(Image(files, previous.image.targets & present, previous.image.shown_paths),
                          previous.workspace, previous.module_of)
     current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)
+    # A baseline image built by another tool (buf, an older protopact) carries its own copies of the
+    # well-known types and googleapis' files: their presence is compared, their contents are not.
+    toolchain = library_files() - current.image.targets - previous.image.targets
     findings: list[Reported] = []
     warnings: list[str] = []
     groups = _groups(current, "breaking")
@@ -122,7 +128,7 @@ def run_breaking(
             baseline = previous.image.with_imports(baseline)
         context = BreakingContext(
             previous.image.with_targets(baseline), current.image.with_targets(compared),
-            previous_sources, current_sources, config,
+            previous_sources, current_sources, config, toolchain,
         )
         raw = [f for rule in selection.rules if rule.handler for f in rule.handler(context)]
         for rule in selection.rules:

@@ -46,6 +46,13 @@ def library_roots() -> list[Path]:
     return [r for r in roots if r is not None and r.is_dir()]
 
 
+@cache
+def library_files() -> frozenset[str]:
+    """Import paths of every ``.proto`` file under the library roots."""
+    return frozenset(path.relative_to(root).as_posix() for root in library_roots()
+                     for path in root.rglob("*.proto"))
+
+
 # Below this many files a second protoc process costs more than it saves.
 PARALLEL_FROM = 200
 

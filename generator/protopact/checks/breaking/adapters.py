@@ -171,7 +171,7 @@ class Pairing:
 
     def __init__(self, context: BreakingContext) -> None:
         self._serialized: dict[int, bytes] = {}  # by id() of declarations both Sides keep alive
-        self._unchanged = _Unchanged(context.previous, context.current)
+        self._unchanged = _Unchanged(context.previous, context.current, context.toolchain)
         self.unchanged = frozenset(n for n in context.previous.targets & context.current.targets
                                    if self._unchanged.file(n))
         self.previous = Side(context.previous, context.previous.targets, context.previous_sources,
@@ -284,12 +284,14 @@ class _Unchanged:
     every file.
     """
 
-    def __init__(self, previous: Image, current: Image) -> None:
-        self.previous, self.current = previous, current
+    def __init__(self, previous: Image, current: Image, toolchain: AbstractSet[str]) -> None:
+        self.previous, self.current, self.toolchain = previous, current, toolchain
         self._files: dict[str, bool] = {}
         self._imports: dict[str, bool] = {}
 
     def file(self, name: str) -> bool:
+        if name in self.toolchain:
+            return True  # see BreakingContext.toolchain
         known = self._files.get(name)
         if known is None:
             before, after = self.previous.by_name.get(name), self.current.by_name.get(name)
@@ -309,6 +311,8 @@ class _Unchanged:
         return known
 
     def _same_defaults(self, name: str) -> bool:
+        if name in self.toolchain:
+            return True
         before, after = self.previous.by_name.get(name), self.current.by_name.get(name)
         return before is not None and after is not None and \
             _first_values(before) == _first_values(after)
