@@ -49,10 +49,13 @@ def test_every_buf_format_is_bufs_byte_for_byte(pair: Path, buf: str, fmt: str) 
 
     (pair / "previous" / "a/v1/gone.proto").write_text('syntax = "proto3";\npackage a.v1;\n'
                                                        "service Gone {}\n")
+    (pair / "previous" / "a/v1/s.proto").write_text('syntax = "proto3";\npackage a.v1;\nservice S {}\n')
+    (pair / "current" / "a/v1/s.proto").write_text('syntax = "proto3";\npackage a.v1;\n')
     args = ["breaking", "current", "--against", "previous", "--error-format", fmt]
     theirs = subprocess.run([buf, *args], cwd=pair, capture_output=True, text=True)
     ours = run(*args, cwd=pair)
     assert theirs.returncode == 100 and theirs.stdout.count("gone.proto") == 1
+    assert "s.proto" in theirs.stdout  # SERVICE_NO_DELETE: a file, but no span
     assert (ours.exit_code, ours.stdout) == (theirs.returncode, theirs.stdout)
 
 

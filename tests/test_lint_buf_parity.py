@@ -50,7 +50,8 @@ def test_same_json_as_buf(buf_json: dict[str, subprocess.CompletedProcess[str]],
     assert (actual.exit_code, actual.stdout) == (expected.returncode, expected.stdout)
 
 
-@pytest.mark.parametrize("error_format", ["text", "msvs", "json"])
+@pytest.mark.parametrize("error_format", ["text", "msvs", "json", "junit", "github-actions",
+                                          "gitlab-code-quality", "config-ignore-yaml"])
 @pytest.mark.parametrize("name", ["comments_v2", "package_same_go_package", "package_no_import_cycle",
                                   "rpc_opts_none"])
 def test_same_formats_as_buf(buf: str, name: str, error_format: str) -> None:

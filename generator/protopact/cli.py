@@ -78,11 +78,16 @@ def build(input_: str, output: Path | None, exclude_imports: bool, paths: tuple[
     write_file(output, data)
 
 
+_ERROR_FORMATS = ["text", "json", "msvs", "junit", "github-actions", "gitlab-code-quality",
+                  "sarif", "markdown"]
 error_format_option = click.option(
-    "--error-format", default="text", show_default=True,
-    type=click.Choice(["text", "json", "msvs", "junit", "github-actions", "gitlab-code-quality",
-                       "sarif", "markdown"]),
+    "--error-format", default="text", show_default=True, type=click.Choice(_ERROR_FORMATS),
     help="How findings are printed: buf's formats plus sarif and markdown.")
+lint_error_format_option = click.option(
+    "--error-format", default="text", show_default=True,
+    type=click.Choice([*_ERROR_FORMATS, "config-ignore-yaml"]),
+    help="How findings are printed: buf's formats (config-ignore-yaml: the buf.yaml ignore_only "
+         "that silences them) plus sarif and markdown.")
 path_options = [
     click.option("--path", "paths", multiple=True, help="Limit to files under this path."),
     click.option("--exclude-path", "exclude_paths", multiple=True, help="Leave out files under this path."),
@@ -107,7 +112,7 @@ def _print_outcome(outcome: Any, error_format: str) -> None:
 
 @cli.command()
 @click.argument("input_", metavar="INPUT", default=".")
-@error_format_option
+@lint_error_format_option
 @_with_paths
 @click.option("--fix", "fix_", is_flag=True,
               help="Rewrite INPUT (a directory) in place: remove unused imports, and with --against "

@@ -17,7 +17,7 @@ from ..compile.image import Image
 from ..compile.inputs import Input
 from ..compile.protoc import library_files
 from ..config.bufyaml import CheckConfig
-from ..schema.source import Sources
+from ..schema.source import Sources, Span
 from .findings import Finding, Reported
 from .registry import Registry
 from .selection import select
@@ -232,16 +232,17 @@ def _comment_ignored(finding: Finding, sources: Sources) -> bool:
 def _report(findings: Iterable[Finding], shown: Callable[[str], str]) -> list[Reported]:
     out = []
     for f in findings:
-        s = f.span
+        # buf places a finding on a file without a span at 1:1; one on no file has no position
+        s = f.span or (Span(1, 1, 1, 1) if f.file else Span(0, 0, 0, 0))
         out.append(
             Reported(
                 path=shown(f.file) if f.file else "",
-                start_line=s.start_line if s else 0,
-                start_column=s.start_column if s else 0,
+                start_line=s.start_line,
+                start_column=s.start_column,
                 type=f.rule,
                 message=f.message,
-                end_line=s.end_line if s else 0,
-                end_column=s.end_column if s else 0,
+                end_line=s.end_line,
+                end_column=s.end_column,
                 advice=f.advice,
             )
         )

@@ -29,8 +29,8 @@ class Finding:
 
 @dataclass(frozen=True, order=True)
 class Reported:
-    """A finding resolved for output. Field order is buf's sort order. A position is 0 where the
-    finding has no location (a deleted file, say); formats that always print one print 1."""
+    """A finding resolved for output. Field order is buf's sort order. Positions are 0 where the
+    finding has no file (a deleted file, say); formats that always print one print 1."""
 
     path: str
     start_line: int

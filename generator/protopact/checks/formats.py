@@ -176,6 +176,20 @@ def markdown(findings: Sequence[Reported]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def config_ignore_yaml(findings: Sequence[Reported]) -> str:
+    """buf's lint-only format: an ``ignore_only`` section that silences exactly these findings."""
+    if not findings:
+        return ""
+    by_rule: dict[str, set[str]] = {}
+    for f in findings:
+        by_rule.setdefault(f.type, set()).add(f.path)
+    lines = ["version: v1", "lint:", "  ignore_only:"]
+    for rule in sorted(by_rule):
+        lines.append(f"    {rule}:")
+        lines += [f"      - {path}" for path in sorted(by_rule[rule])]
+    return "\n".join(lines) + "\n"
+
+
 FORMATS: dict[str, Callable[[Sequence[Reported]], str]] = {
     "text": text,
     "json": json_lines,
@@ -185,4 +199,5 @@ FORMATS: dict[str, Callable[[Sequence[Reported]], str]] = {
     "gitlab-code-quality": gitlab_code_quality,
     "sarif": sarif,
     "markdown": markdown,
+    "config-ignore-yaml": config_ignore_yaml,
 }
