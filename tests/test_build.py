@@ -217,3 +217,12 @@ def test_installed_wheel_carries_its_protos_and_templates(tmp_path: Path) -> Non
     docs = protopact("docs", "--out", "site-docs")
     assert docs.returncode == 0, docs.stderr
     assert "acme.v1.A" in (work / "site-docs" / "html" / "acme.v1.html").read_text()
+
+
+def test_symbolic_links_are_followed_as_buf_follows_them(tmp_path: Path) -> None:
+    write_tree(tmp_path / "real", SIMPLE)
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "acme").symlink_to(tmp_path / "real" / "acme", target_is_directory=True)
+    (tmp_path / "real" / "acme" / "loop").symlink_to(tmp_path / "real", target_is_directory=True)
+    assert run("build", "ws", "-o", "x.binpb", cwd=tmp_path).exit_code == 0
+    assert read_image_file(tmp_path / "x.binpb", "x").targets == {"acme/v1/a.proto"}

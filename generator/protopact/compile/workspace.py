@@ -98,13 +98,20 @@ def list_directory(workspace: Workspace) -> list[ListedFile]:
         if not module_dir.is_dir():
             label = workspace.config_file or workspace.root
             raise ProtopactError(f"{label}: module directory {module.path!r} does not exist")
-        for dirpath, dirnames, filenames in os.walk(module_dir):
+        # Symbolic links are followed, as buf follows them; a link back into its own ancestors
+        # is walked once.
+        seen = {module_dir.resolve()}
+        for dirpath, dirnames, filenames in os.walk(module_dir, followlinks=True):
             rel_dir = Path(dirpath).relative_to(workspace.root).as_posix()
-            dirnames[:] = sorted(
-                d
-                for d in dirnames
-                if not d.startswith(".") and not _excluded(_join(rel_dir, d), module.excludes)
-            )
+            kept = []
+            for d in sorted(dirnames):
+                if d.startswith(".") or _excluded(_join(rel_dir, d), module.excludes):
+                    continue
+                real = Path(dirpath, d).resolve()
+                if real not in seen:
+                    seen.add(real)
+                    kept.append(d)
+            dirnames[:] = kept
             for filename in sorted(filenames):
                 if not filename.endswith(".proto"):
                     continue
