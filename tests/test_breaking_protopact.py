@@ -198,3 +198,18 @@ def test_repo_is_clean_against_main(config: str) -> None:
     args = ("breaking", "--against", ".git#branch=main", *([config] if config else []))
     result = run(*args, cwd=REPO)
     assert (result.exit_code, result.stdout) == (0, ""), result.stdout
+
+
+def test_changelog_tells_a_new_alias_from_a_reworded_value(tmp_path: Path) -> None:
+    enum = ('syntax = "proto3";\npackage a.v1;\nenum E {\n  option allow_alias = true;\n'
+            "  E_UNSPECIFIED = 0;\n  // The old name.\n  E_OLD = 1;\n  E_ONE = 1;\nEXTRA}\n")
+    write_tree(tmp_path / "before", {"buf.yaml": "version: v2\n", "a/v1/a.proto": enum.replace("EXTRA", "")})
+    write_tree(tmp_path / "after", {"buf.yaml": "version: v2\n", "a/v1/a.proto": enum.replace(
+        "EXTRA", "  // The new name of E_OLD.\n  E_NEW = 1;\n")})
+    text = run("changelog", "after", "--against", "before", cwd=tmp_path).stdout
+    added = text.split("## Added")[1].split("##")[0]
+    changed = text.split("## Changed")[1]
+    assert "`a.v1.E.E_NEW`" in added
+    assert "E_OLD" not in changed and "E_NEW" not in changed
+    assert run("breaking", "after", "--against", "before", "--bump-from", "1.2.3",
+               cwd=tmp_path).stderr.strip() == "1.3.0"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
 from ..compile.image import Image
 from ..compile.inputs import Input
 from ..schema.source import Sources
@@ -28,12 +30,18 @@ NONE = "_None._"
 def changelog(current: Input, previous: Input, registry: Registry, *, label: str) -> str:
     outcome = run_breaking(current, previous, registry, label=label)
     shown = current.image.shown
-    before = {e.key: e for e in elements(previous.image.target_files())}
-    paired = [(before[e.key], e) for e in elements(current.image.target_files()) if e.key in before]
+    # A file with the same bytes on both sides adds, deprecates and rewords nothing, and nothing
+    # moves into or out of it: only the other files are walked.
+    same = {f.name for f in current.image.target_files()
+            if (p := previous.image.by_name.get(f.name)) is not None and _bytes(p) == _bytes(f)}
+    was = previous.image.with_targets(previous.image.targets - same)
+    now = current.image.with_targets(current.image.targets - same)
+    before = {e.identity: e for e in elements(was.target_files())}
+    paired = [(before[e.identity], e) for e in elements(now.target_files()) if e.identity in before]
     sections = [
         ("Breaking", _breaking(outcome.findings)),
         ("Added", [f"- file `{shown(name)}`" for name in added_files(previous.image, current.image)]
-         + _entries(additions(previous.image, current.image), shown)),
+         + _entries(additions(was, now), shown)),
         ("Deprecated", _entries(_newly_deprecated(previous.image, current.image, paired), shown)),
         ("Changed", _entries(_comments_changed(previous.image, current.image, paired), shown,
                              suffix=": comments changed")),
@@ -42,6 +50,10 @@ def changelog(current: Input, previous: Input, registry: Registry, *, label: str
     for title, entries in sections:
         lines += [f"## {title}", "", *(entries or [NONE]), ""]
     return "\n".join(lines)
+
+
+def _bytes(file: FileDescriptorProto) -> bytes:
+    return file.SerializeToString(deterministic=True)
 
 
 def _breaking(findings: Sequence[Reported]) -> list[str]:

@@ -33,6 +33,12 @@ class Element:
     path: Path
     chain: tuple[Message, ...]
 
+    @property
+    def identity(self) -> tuple[str, str]:
+        """The key and the full name: what a changelog tells apart (aliases of an enum value
+        share a key, a renamed field keeps its key)."""
+        return self.key, self.full_name
+
 
 def elements(files: Iterable[FileDescriptorProto]) -> Iterator[Element]:
     """Every service, RPC, message, field, enum and enum value of ``files``."""

@@ -19,8 +19,8 @@ _VERSION = re.compile(r"v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 def additions(previous: Image, current: Image) -> list[Element]:
     """Elements of the input's targets that the baseline's targets lack, in declaration order;
     the elements of an added file count as additions too."""
-    before = {e.key for e in elements(previous.target_files())}
-    return [e for e in elements(current.target_files()) if e.key not in before]
+    before = {e.identity for e in elements(previous.target_files())}
+    return [e for e in elements(current.target_files()) if e.identity not in before]
 
 
 def added_files(previous: Image, current: Image) -> list[str]:
