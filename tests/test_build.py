@@ -226,3 +226,19 @@ def test_symbolic_links_are_followed_as_buf_follows_them(tmp_path: Path) -> None
     (tmp_path / "real" / "acme" / "loop").symlink_to(tmp_path / "real", target_is_directory=True)
     assert run("build", "ws", "-o", "x.binpb", cwd=tmp_path).exit_code == 0
     assert read_image_file(tmp_path / "x.binpb", "x").targets == {"acme/v1/a.proto"}
+
+
+def test_exclude_source_info_and_plain_descriptor_sets(tmp_path: Path, buf: str) -> None:
+    from google.protobuf import descriptor_pb2, unknown_fields
+
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", "--exclude-source-info", "-o", "bare.binpb", cwd=tmp_path).exit_code == 0
+    assert run("build", "--as-file-descriptor-set", "-o", "plain.binpb", cwd=tmp_path).exit_code == 0
+    bare = descriptor_pb2.FileDescriptorSet.FromString((tmp_path / "bare.binpb").read_bytes())
+    plain = descriptor_pb2.FileDescriptorSet.FromString((tmp_path / "plain.binpb").read_bytes())
+    assert not any(f.HasField("source_code_info") for f in bare.file)
+    assert all(f.HasField("source_code_info") for f in plain.file if f.name == "acme/v1/a.proto")
+    assert not any(list(unknown_fields.UnknownFieldSet(f)) for f in plain.file)
+    assert len(plain.file) > 1  # imports kept, just not marked
+    for name in ("bare.binpb", "plain.binpb"):
+        subprocess.run([buf, "build", name, "-o", "/dev/null"], cwd=tmp_path, check=True)

@@ -58,11 +58,15 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the image here: JSON when the name ends in .json, binary otherwise.")
 @click.option("--exclude-imports", is_flag=True, help="Leave imported files out of the image.")
+@click.option("--exclude-source-info", is_flag=True, help="Leave source locations and comments out.")
+@click.option("--as-file-descriptor-set", is_flag=True,
+              help="Write a plain FileDescriptorSet, without buf's import marks.")
 @click.option("--path", "paths", multiple=True, help="Limit targets to files under this path.")
 @click.option("--exclude-path", "exclude_paths", multiple=True, help="Leave out files under this path.")
 @no_cache_option
-def build(input_: str, output: Path | None, exclude_imports: bool, paths: tuple[str, ...],
-          exclude_paths: tuple[str, ...], no_cache: bool) -> None:
+def build(input_: str, output: Path | None, exclude_imports: bool, exclude_source_info: bool,
+          as_file_descriptor_set: bool, paths: tuple[str, ...], exclude_paths: tuple[str, ...],
+          no_cache: bool) -> None:
     """Compile INPUT into an image (a FileDescriptorSet that buf also reads).
 
     INPUT is a directory (default "."), an image file, git:REF, PATH.git#branch=B,subdir=D,
@@ -74,7 +78,11 @@ def build(input_: str, output: Path | None, exclude_imports: bool, paths: tuple[
     image = loaded.image.without_imports() if exclude_imports else loaded.image
     if output is None:
         return
-    data = image.to_json().encode() if output.suffix == ".json" else image.to_binary()
+    if exclude_source_info:
+        image = image.without_source_info()
+    marks = not as_file_descriptor_set
+    data = (image.to_json(mark_imports=marks).encode() if output.suffix == ".json"
+            else image.to_binary(mark_imports=marks))
     write_file(output, data)
 
 

@@ -71,22 +71,32 @@ class Image:
                 pending += (d for d in self.by_name[name].dependency if d in self.by_name)
         return frozenset(seen)
 
-    def to_binary(self) -> bytes:
-        """A ``FileDescriptorSet``, byte-identical for the same Image, imports marked as buf does."""
+    def without_source_info(self) -> Image:
+        files = []
+        for f in self.files:
+            copy = descriptor_pb2.FileDescriptorProto()
+            copy.CopyFrom(f)
+            copy.ClearField("source_code_info")
+            files.append(copy)
+        return Image(tuple(files), self.targets, self.shown_paths)
+
+    def to_binary(self, *, mark_imports: bool = True) -> bytes:
+        """A ``FileDescriptorSet``, byte-identical for the same Image, imports marked as buf does
+        unless ``mark_imports`` is false (a plain FileDescriptorSet)."""
         out = bytearray()
         for f in self.files:
             payload = f.SerializeToString(deterministic=True)
-            if f.name not in self.targets:
+            if mark_imports and f.name not in self.targets:
                 payload += _EXT_TAG + _varint(len(_IS_IMPORT)) + _IS_IMPORT
             out += b"\x0a" + _varint(len(payload)) + payload
         return bytes(out)
 
-    def to_json(self) -> str:
+    def to_json(self, *, mark_imports: bool = True) -> str:
         data = json_format.MessageToDict(
             descriptor_pb2.FileDescriptorSet(file=self.files), preserving_proto_field_name=False
         )
         for entry in data.get("file", []):
-            if entry["name"] not in self.targets:
+            if mark_imports and entry["name"] not in self.targets:
                 entry["bufExtension"] = {"isImport": True}
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
