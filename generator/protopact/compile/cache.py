@@ -66,7 +66,7 @@ class Cache:
         if self.directory is None:
             return
         header = json.dumps({"targets": sorted(image.targets)}).encode()
-        fds = descriptor_pb2.FileDescriptorSet(file=image.files).SerializeToString()
+        fds = image.to_binary(mark_imports=False)  # file by file: no copy of the whole set
         path = self._path(key)
         tmp = None
         try:

@@ -15,6 +15,8 @@ _PROTOC_TAB, _BUF_TAB = 8, 4
 
 def to_buf_columns(file: FileDescriptorProto, source: bytes) -> None:
     """Rewrite ``file``'s source spans (protoc's columns in ``source``) to buf's columns."""
+    if b"\t" not in source and source.isascii():
+        return
     lines = source.split(b"\n")
     differing = {i for i, line in enumerate(lines) if b"\t" in line or not line.isascii()}
     if not differing:

@@ -98,19 +98,21 @@ def list_directory(workspace: Workspace) -> list[ListedFile]:
         if not module_dir.is_dir():
             label = workspace.config_file or workspace.root
             raise ProtopactError(f"{label}: module directory {module.path!r} does not exist")
-        # Symbolic links are followed, as buf follows them; a link back into its own ancestors
-        # is walked once.
-        seen = {module_dir.resolve()}
+        # Symbolic links are followed, as buf follows them; a linked directory is walked once,
+        # and a link back into its own ancestors not at all.
+        linked: set[Path] = set()
         for dirpath, dirnames, filenames in os.walk(module_dir, followlinks=True):
             rel_dir = Path(dirpath).relative_to(workspace.root).as_posix()
             kept = []
             for d in sorted(dirnames):
                 if d.startswith(".") or _excluded(_join(rel_dir, d), module.excludes):
                     continue
-                real = Path(dirpath, d).resolve()
-                if real not in seen:
-                    seen.add(real)
-                    kept.append(d)
+                if os.path.islink(os.path.join(dirpath, d)):
+                    real = Path(dirpath, d).resolve()
+                    if real in linked or Path(dirpath).resolve().is_relative_to(real):
+                        continue
+                    linked.add(real)
+                kept.append(d)
             dirnames[:] = kept
             for filename in sorted(filenames):
                 if not filename.endswith(".proto"):
