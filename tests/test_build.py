@@ -242,3 +242,20 @@ def test_exclude_source_info_and_plain_descriptor_sets(tmp_path: Path, buf: str)
     assert len(plain.file) > 1  # imports kept, just not marked
     for name in ("bare.binpb", "plain.binpb"):
         subprocess.run([buf, "build", name, "-o", "/dev/null"], cwd=tmp_path, check=True)
+
+
+def test_remote_git_inputs_are_cloned(tmp_path: Path) -> None:
+    origin = write_tree(tmp_path / "origin", {"buf.yaml": "version: v2\nmodules:\n  - path: proto\n",
+                                              **{f"proto/{k}": v for k, v in SIMPLE.items()}})
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "one")
+    commit = git(origin, "rev-parse", "HEAD").strip()
+    for form in (f"file://{origin}/.git#branch=main", f"file://{origin}/.git#ref={commit}",
+                 f"file://{origin}/.git#branch=main,subdir=proto"):
+        result = run("build", form, "-o", "x.binpb", cwd=tmp_path)
+        assert result.exit_code == 0, (form, result.stderr)
+        assert read_image_file(tmp_path / "x.binpb", "x").targets == {"acme/v1/a.proto"}
+    missing = run("build", f"file://{tmp_path}/nowhere.git#branch=main", cwd=tmp_path)
+    assert missing.exit_code == 1
+    assert "cannot clone" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1

@@ -8,11 +8,12 @@ neither read nor extracted.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
@@ -34,6 +35,11 @@ class GitInput:
     repo: Path  # a directory inside the repository (or its .git directory)
     ref: str  # what to hand to rev-parse
     subdir: str
+    remote: str = ""  # a URL to clone first (https://, ssh://, file://, ...)
+    branch: str = ""  # the branch or tag a remote clone may stop at
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def parse_git_input(text: str, cwd: Path) -> GitInput | None:
@@ -44,7 +50,8 @@ def parse_git_input(text: str, cwd: Path) -> GitInput | None:
             raise ProtopactError(f"{text}: a git input needs a ref, as in git:main")
         return GitInput(text, cwd, ref, params.get("subdir", "."))
     path, sep, options = text.partition("#")
-    if not path.endswith(".git"):
+    remote = _URL.match(path) is not None
+    if not path.endswith(".git") and not remote:
         return None
     params = _options(options, text)
     choices = [k for k in ("branch", "tag", "ref", "commit") if k in params]
@@ -58,7 +65,32 @@ def parse_git_input(text: str, cwd: Path) -> GitInput | None:
         ref = f"refs/tags/{params['tag']}"
     else:  # ref=, or buf's older commit=
         ref = params[choices[0]]
+    if remote:
+        return GitInput(text, Path(), ref, params.get("subdir", "."), remote=path,
+                        branch=params.get("branch") or params.get("tag") or "")
     return GitInput(text, (cwd / path).resolve(), ref, params.get("subdir", "."))
+
+
+@contextmanager
+def cloned(source: GitInput) -> Iterator[GitInput]:
+    """``source`` itself, or for a remote a bare clone of it in a temporary directory (only the
+    named branch or tag when there is one), removed afterwards."""
+    if not source.remote:
+        yield source
+        return
+    with tempfile.TemporaryDirectory(prefix="protopact-clone-") as tmp:
+        repo = Path(tmp) / "repo.git"
+        narrow = ["--depth", "1", "--branch", source.branch] if source.branch else []
+        try:
+            done = subprocess.run(["git", "clone", "--bare", "--quiet", *narrow, source.remote,
+                                   str(repo)], capture_output=True, check=False)
+        except FileNotFoundError:
+            raise ProtopactError(f"{source.text}: git is not installed") from None
+        if done.returncode != 0:
+            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ProtopactError(f"{source.text}: cannot clone {source.remote}: "
+                                 f"{reason[-1] if reason else 'git clone failed'}")
+        yield replace(source, repo=repo)
 
 
 def _options(options: str, text: str) -> dict[str, str]:

@@ -124,19 +124,20 @@ def _module_map(files: Iterable[ListedFile], workspace: Workspace) -> dict[str, 
     return {f.name: by_path[f.module] for f in files}
 
 
-def _from_git(source: git.GitInput, cache: Cache) -> Input:
-    tree = git.resolve_tree(source)
-    workspace, files = git.read_workspace(source, tree, root=Path(source.text))
-    image = compile_listing(
-        workspace=workspace,
-        files=files,
-        target_modules=workspace.modules,
-        within=".",
-        cache_=cache,
-        materialize=lambda: git.extracted(source, tree),
-        shown=lambda f: git.shown_path(source, f.workspace_path),
-        label=source.text,
-    )
+def _from_git(remote_or_local: git.GitInput, cache: Cache) -> Input:
+    with git.cloned(remote_or_local) as source:
+        tree = git.resolve_tree(source)
+        workspace, files = git.read_workspace(source, tree, root=Path(source.text))
+        image = compile_listing(
+            workspace=workspace,
+            files=files,
+            target_modules=workspace.modules,
+            within=".",
+            cache_=cache,
+            materialize=lambda: git.extracted(source, tree),
+            shown=lambda f: git.shown_path(source, f.workspace_path),
+            label=source.text,
+        )
     return Input(image, workspace, _module_map(files, workspace))
 
 
