@@ -67,3 +67,14 @@ def test_configuring_protovalidate_warns_where_files_use_it(tmp_path: Path) -> N
     })
     result = run("lint", cwd=root)
     assert "PROTOVALIDATE is not implemented by protopact" in result.stderr
+
+
+def test_buf_plugins_and_policies_are_named_as_not_run(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "buf.yaml": "version: v2\nlint:\n  use: [PACKAGE_DEFINED]\nplugins:\n  - plugin: buf-plugin-x\n",
+        "a.proto": 'syntax = "proto3";\npackage a;\n',
+    })
+    result = run("lint", cwd=root)
+    assert result.exit_code == 0
+    assert result.stderr == ("WARN: buf.yaml: plugin buf-plugin-x is configured but protopact does not "
+                             "run buf plugins or policies.\n")

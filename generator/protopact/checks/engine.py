@@ -59,10 +59,15 @@ def _groups(source: Input, kind: str) -> dict[str, tuple[CheckConfig, list[str]]
     return groups
 
 
+def _not_run(source: Input, label: str) -> list[str]:
+    return [f"{label}: {item} is configured but protopact does not run buf plugins or policies."
+            for item in source.workspace.not_run]
+
+
 def run_lint(source: Input, registry: Registry, *, label: str) -> Outcome:
     sources = Sources(source.image.files)
     findings: list[Reported] = []
-    warnings: list[str] = []
+    warnings: list[str] = _not_run(source, label)
     for module_path, (config, names) in _groups(source, "lint").items():
         selection = select(registry, config, label=label)
         warnings += selection.warnings
@@ -116,7 +121,7 @@ def run_breaking(
     # well-known types and googleapis' files: their presence is compared, their contents are not.
     toolchain = library_files() - current.image.targets - previous.image.targets
     findings: list[Reported] = []
-    warnings: list[str] = []
+    warnings: list[str] = _not_run(current, label)
     groups = _groups(current, "breaking")
     for module_path, (config, names) in groups.items():
         selection = select(registry, config, label=label)

@@ -84,6 +84,8 @@ class Workspace:
     config_file: Path | None
     version: str
     modules: tuple[Module, ...]
+    # what the config asks buf to run that protopact does not: check plugins and policies
+    not_run: tuple[str, ...] = ()
 
 
 def find_config(directory: Path) -> Path | None:
@@ -202,7 +204,18 @@ def parse_workspace(text: str, *, root: Path, config_file: Path | None, label: s
         modules = _v2_modules(raw, where)
     else:
         modules = (_v1_module(raw, version, where),)
-    return Workspace(root=root, config_file=config_file, version=version, modules=modules)
+    return Workspace(root=root, config_file=config_file, version=version, modules=modules,
+                     not_run=_not_run(raw))
+
+
+def _not_run(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    out = []
+    for key, field_name in (("plugins", "plugin"), ("policies", "policy")):
+        entries = raw.get(key) or []
+        for entry in entries if isinstance(entries, list) else []:
+            name = entry.get(field_name) if isinstance(entry, dict) else entry
+            out.append(f"{field_name} {name}")
+    return tuple(out)
 
 
 class _Where:
