@@ -127,3 +127,19 @@ def test_toolchain_copies_of_well_known_types_are_not_compared(tmp_path: Path) -
     (tmp_path / "other-tool.binpb").write_bytes(image.SerializeToString())
     result = run("breaking", "--against", "other-tool.binpb", cwd=tmp_path)
     assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_limit_to_input_files_keeps_what_kept_files_imported(tmp_path: Path, buf: str) -> None:
+    write_tree(tmp_path / "prev", {
+        "buf.yaml": "version: v2\n",
+        "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nimport "a/v1/b.proto";\nmessage A { B b = 1; }\n',
+        "a/v1/b.proto": 'syntax = "proto3";\npackage a.v1;\nmessage B {}\n',
+        "a/v1/c.proto": 'syntax = "proto3";\npackage a.v1;\nmessage C {}\n'})
+    write_tree(tmp_path / "cur", {
+        "buf.yaml": "version: v2\n",
+        "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nmessage A { reserved 1; }\n'})
+    assert run("build", "prev", "-o", "prev.binpb", cwd=tmp_path).exit_code == 0
+    args = ("--against", "../prev.binpb", "--limit-to-input-files")  # buf wants to run inside
+    ours = _json_verdicts(_protopact(), tmp_path / "cur", *args)
+    assert ours == _json_verdicts([buf], tmp_path / "cur", *args)
+    assert any("b.proto" in line for line in ours[1]) and not any("c.proto" in line for line in ours[1])

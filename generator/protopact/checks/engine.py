@@ -107,13 +107,15 @@ def run_breaking(
     """As buf does, each module group is compared together with the files it imports (a dropped
     import is a deleted file, a changed dependency breaks its importers); ``exclude_imports`` drops
     imported files from both sides. ``limit_to_input_files`` keeps only the baseline files that the
-    input also has."""
+    input also has, with what they imported in the baseline."""
     if exclude_imports:
         current = Input(current.image.without_imports(), current.workspace, current.module_of)
         previous = Input(previous.image.without_imports(), previous.workspace, previous.module_of)
     if limit_to_input_files:
+        # buf keeps the baseline files the input has, with what they imported in the baseline
         present = current.image.by_name.keys()
-        files = tuple(f for f in previous.image.files if f.name in present)
+        kept = previous.image.with_imports(n for n in previous.image.by_name if n in present)
+        files = tuple(f for f in previous.image.files if f.name in kept)
         previous = Input(Image(files, previous.image.targets & present, previous.image.shown_paths),
                          previous.workspace, previous.module_of)
     current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)
