@@ -228,3 +228,17 @@ def test_default_bindings_can_be_switched_off(image: Image, tmp_path) -> None:  
     assert default not in paths and "/v1/events/country-change/acks" in paths
     with pytest.raises(Exception, match="default_bindings must be true or false"):
         settings_from_table({"default_bindings": "no"}, project=tmp_path)
+
+
+def test_schemas_accept_proto_field_names_as_json_format_does(image: Image, rendered) -> None:  # noqa: F811
+    import jsonschema
+    from google.protobuf import json_format, message_factory
+
+    name = "protopact.example.webhooks.v1.CreateWebhookRequest"
+    schema = json.loads(rendered[f"schemas/{name}.json"])
+    cls = message_factory.GetMessageClass(image.pool.FindMessageTypeByName(name))
+    for body in ({"retryLimit": 3}, {"retry_limit": 3}):
+        jsonschema.validate(body, schema)
+        assert json_format.ParseDict(body, cls()).retry_limit == 3
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"retry_limits": 3}, schema)

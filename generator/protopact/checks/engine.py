@@ -114,8 +114,8 @@ def run_breaking(
     if limit_to_input_files:
         # buf keeps the baseline files the input has, with what they imported in the baseline
         present = current.image.by_name.keys()
-        kept = previous.image.with_imports(n for n in previous.image.by_name if n in present)
-        files = tuple(f for f in previous.image.files if f.name in kept)
+        closure = previous.image.with_imports(n for n in previous.image.by_name if n in present)
+        files = tuple(f for f in previous.image.files if f.name in closure)
         previous = Input(Image(files, previous.image.targets & present, previous.image.shown_paths),
                          previous.workspace, previous.module_of)
     current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)

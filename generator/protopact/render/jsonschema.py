@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -166,6 +167,11 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
     if descriptions.get(message.full_name):
         schema["description"] = descriptions[message.full_name]
     schema["properties"] = properties
+    # json_format also accepts a field under its proto name
+    aliases = {f"^{re.escape(f.name)}$": properties[f.json_name] for f in message.fields
+               if f.name != f.json_name}
+    if aliases:
+        schema["patternProperties"] = aliases
     schema["additionalProperties"] = False
     if message.GetOptions().deprecated:
         schema["deprecated"] = True
