@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from google.protobuf.descriptor_pb2 import FileDescriptorProto
-
-from ..compile.image import Image
+from ..compile.image import Image, same_file
 from ..compile.inputs import Input
 from ..schema.source import Sources
 from ..schema.stability import StabilityReader
@@ -33,7 +31,7 @@ def changelog(current: Input, previous: Input, registry: Registry, *, label: str
     # A file with the same bytes on both sides adds, deprecates and rewords nothing, and nothing
     # moves into or out of it: only the other files are walked.
     same = {f.name for f in current.image.target_files()
-            if (p := previous.image.by_name.get(f.name)) is not None and _bytes(p) == _bytes(f)}
+            if (p := previous.image.by_name.get(f.name)) is not None and same_file(p, f)}
     was = previous.image.with_targets(previous.image.targets - same)
     now = current.image.with_targets(current.image.targets - same)
     before = {e.identity: e for e in elements(was.target_files())}
@@ -50,10 +48,6 @@ def changelog(current: Input, previous: Input, registry: Registry, *, label: str
     for title, entries in sections:
         lines += [f"## {title}", "", *(entries or [NONE]), ""]
     return "\n".join(lines)
-
-
-def _bytes(file: FileDescriptorProto) -> bytes:
-    return file.SerializeToString(deterministic=True)
 
 
 def _breaking(findings: Sequence[Reported]) -> list[str]:

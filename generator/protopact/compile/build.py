@@ -21,8 +21,8 @@ from ..config.bufyaml import Module, Workspace
 from ..errors import ProtopactError
 from ..paths import bundled_proto_root
 from .cache import Cache, cache_key
-from .image import Image
 from .columns import to_buf_columns
+from .image import Image
 from .protoc import library_roots, run_protoc
 from .workspace import ListedFile, check_unique
 

@@ -101,6 +101,11 @@ class Image:
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
+def same_file(a: descriptor_pb2.FileDescriptorProto, b: descriptor_pb2.FileDescriptorProto) -> bool:
+    """Whether two versions of a file declare exactly the same (source locations included)."""
+    return a.SerializeToString(deterministic=True) == b.SerializeToString(deterministic=True)
+
+
 def image_from_bytes(data: bytes, *, label: str) -> Image:
     """Parse a binary ``FileDescriptorSet`` or buf image."""
     try:

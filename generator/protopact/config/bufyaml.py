@@ -158,8 +158,7 @@ def parse_work(text: str, *, root: Path, config_file: Path | None, label: str,
         directory = safe_relative(directory, where, "directories entry")
         found = module_config(directory)
         if found is None:
-            config = parse_workspace("version: v1\n", root=root / directory, config_file=None,
-                                     label=label)
+            config = default_workspace(root / directory)
         else:
             config = parse_workspace(found[0], root=root / directory, config_file=None,
                                      label=found[1])

@@ -19,7 +19,7 @@ from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor_pb2 import FieldDescriptorProto, FileDescriptorProto
 from google.protobuf.message import Message
 
-from ...compile.image import Image
+from ...compile.image import Image, same_file
 from ...schema import walk
 from ...schema.source import Sources
 from ..engine import BreakingContext
@@ -296,8 +296,7 @@ class _Unchanged:
         if known is None:
             before, after = self.previous.by_name.get(name), self.current.by_name.get(name)
             known = self._files[name] = (before is not None and after is not None
-                                         and _bytes(before) == _bytes(after)
-                                         and self.imports(after))
+                                         and same_file(before, after) and self.imports(after))
         return known
 
     def imports(self, file: FileDescriptorProto) -> bool:
