@@ -19,8 +19,6 @@ def to_buf_columns(file: FileDescriptorProto, source: bytes) -> None:
         return
     lines = source.split(b"\n")
     differing = {i for i, line in enumerate(lines) if b"\t" in line or not line.isascii()}
-    if not differing:
-        return
     maps: dict[int, dict[int, int]] = {}
 
     def column(line: int, protoc_column: int) -> int:
