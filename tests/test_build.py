@@ -9,8 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from google.protobuf import descriptor_pb2
 
 from protopact.compile import build as build_module
+from protopact.compile.image import image_from_bytes
 from protopact.compile.inputs import read_image_file
 from protopact.errors import ProtopactError
 
@@ -259,3 +261,24 @@ def test_remote_git_inputs_are_cloned(tmp_path: Path) -> None:
     missing = run("build", f"file://{tmp_path}/nowhere.git#branch=main", cwd=tmp_path)
     assert missing.exit_code == 1
     assert "cannot clone" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_image_extension_is_found_wherever_a_writer_put_it() -> None:
+    """buf's extension is normally a file's last field; an image with it first reads the same,
+    and a file whose own bytes contain the extension's tag is not cut."""
+    tag = b"\xd2\xf6\x03"
+    lookalike = descriptor_pb2.FileDescriptorProto(name="t.proto")
+    lookalike.message_type.add(name="M").field.add(name="f", number=64338)  # varint d2 f6 03
+    imported = descriptor_pb2.FileDescriptorProto(name="i.proto", package="p")
+    extension = tag + b"\x02\x08\x01"
+
+    def image(*payloads: bytes) -> bytes:
+        return b"".join(b"\x0a" + bytes([len(p)]) + p for p in payloads)
+
+    assert tag in lookalike.SerializeToString()
+    for target in (lookalike.SerializeToString(), lookalike.SerializeToString() + tag + b"\x00"):
+        for data in (image(imported.SerializeToString() + extension, target),
+                     image(extension + imported.SerializeToString(), target)):
+            read = image_from_bytes(data, label="x")
+            assert read.targets == {"t.proto"}
+            assert list(read.files) == [imported, lookalike]

@@ -30,8 +30,7 @@ def changelog(current: Input, previous: Input, registry: Registry, *, label: str
     shown = current.image.shown
     # A file with the same bytes on both sides adds, deprecates and rewords nothing, and nothing
     # moves into or out of it: only the other files are walked.
-    same = {f.name for f in current.image.target_files()
-            if (p := previous.image.by_name.get(f.name)) is not None and same_file(p, f)}
+    same = {n for n in current.image.targets if same_file(previous.image, current.image, n)}
     was = previous.image.with_targets(previous.image.targets - same)
     now = current.image.with_targets(current.image.targets - same)
     before = {e.identity: e for e in elements(was.target_files())}

@@ -116,7 +116,8 @@ def run_breaking(
         present = current.image.by_name.keys()
         closure = previous.image.with_imports(n for n in previous.image.by_name if n in present)
         files = tuple(f for f in previous.image.files if f.name in closure)
-        previous = Input(Image(files, previous.image.targets & present, previous.image.shown_paths),
+        previous = Input(Image(files, previous.image.targets & present, previous.image.shown_paths,
+                               previous.image.encoded),
                          previous.workspace, previous.module_of)
     current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)
     # A baseline image built by another tool (buf, an older protopact) carries its own copies of the

@@ -5,8 +5,9 @@ Serialised as a ``FileDescriptorSet``, wire-compatible with buf's images: a file
 carries buf's ``ImageFileExtension`` (field 8042, ``is_import = true``), so buf and protopact read
 each other's images with the same targets. ``google.api.http`` is registered before any parsing, so
 HTTP rules are typed extensions and two producers that order an option's fields differently (buf
-keeps source order, protoc sorts) still give equal, identically serialised Images. Reading is fast when no file carries the extension (plain
-protoc output); otherwise only the top level of each file is walked to find it.
+keeps source order, protoc sorts) still give equal, identically serialised Images. Reading is fast
+when a file carries no extension or carries it as its last field, as every writer puts it; otherwise
+only the top level of that file is walked to find it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Iterable, Iterator, Mapping
 from google.api import annotations_pb2  # noqa: F401  (registers google.api.http, see below)
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format
 from google.protobuf.message import DecodeError
+from google.protobuf.unknown_fields import UnknownFieldSet
 
 from ..errors import ProtopactError
 
@@ -35,6 +37,8 @@ class Image:
     targets: frozenset[str]
     # import path -> the path shown to the user (relative to the working directory when on disk)
     shown_paths: Mapping[str, str] = field(default_factory=dict)
+    # import path -> the file's bytes as read from an image file, when kept (see same_file)
+    encoded: Mapping[str, bytes] = field(default_factory=dict, repr=False)
 
     def shown(self, name: str) -> str:
         return self.shown_paths.get(name, name)
@@ -55,10 +59,10 @@ class Image:
         return pool
 
     def with_targets(self, targets: Iterable[str]) -> Image:
-        return Image(self.files, frozenset(targets), self.shown_paths)
+        return Image(self.files, frozenset(targets), self.shown_paths, self.encoded)
 
     def without_imports(self) -> Image:
-        return Image(tuple(self.target_files()), self.targets, self.shown_paths)
+        return Image(tuple(self.target_files()), self.targets, self.shown_paths, self.encoded)
 
     def with_imports(self, names: Iterable[str]) -> frozenset[str]:
         """``names`` and every file they import, directly or not, that the image holds."""
@@ -101,9 +105,18 @@ class Image:
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def same_file(a: descriptor_pb2.FileDescriptorProto, b: descriptor_pb2.FileDescriptorProto) -> bool:
-    """Whether two versions of a file declare exactly the same (source locations included)."""
-    return a.SerializeToString(deterministic=True) == b.SerializeToString(deterministic=True)
+def same_file(previous: Image, current: Image, name: str) -> bool:
+    """Whether both images hold ``name`` declaring exactly the same (source locations included).
+
+    Equal bytes as read are equal files; otherwise (different writers may order fields
+    differently) the parsed files are compared."""
+    before, after = previous.by_name.get(name), current.by_name.get(name)
+    if before is None or after is None:
+        return False
+    read = previous.encoded.get(name)
+    if read is not None and read == current.encoded.get(name):
+        return True
+    return before.SerializeToString(deterministic=True) == after.SerializeToString(deterministic=True)
 
 
 def image_from_bytes(data: bytes, *, label: str) -> Image:
@@ -112,14 +125,13 @@ def image_from_bytes(data: bytes, *, label: str) -> Image:
         if _EXT_TAG not in data:
             files = tuple(descriptor_pb2.FileDescriptorSet.FromString(data).file)
             return _checked(Image(files, frozenset(f.name for f in files)), label)
-        files_list, targets = [], set()
+        files_list, targets, encoded = [], set(), {}
         for payload in _length_delimited(data, field_number=1):
-            stripped, is_import = _strip_extension(payload)
-            f = descriptor_pb2.FileDescriptorProto.FromString(stripped)
+            f, is_import, encoded[f.name] = _file_with_extension(payload)
             files_list.append(f)
             if not is_import:
                 targets.add(f.name)
-        return _checked(Image(tuple(files_list), frozenset(targets)), label)
+        return _checked(Image(tuple(files_list), frozenset(targets), encoded=encoded), label)
     except (DecodeError, ValueError, IndexError) as exc:
         raise ProtopactError(f"{label}: not a valid image (FileDescriptorSet): {exc}") from None
 
@@ -212,6 +224,37 @@ def _length_delimited(data: bytes, *, field_number: int) -> Iterator[bytes]:
             yield data[body:end]
 
 
+def _file_with_extension(payload: bytes) -> tuple[descriptor_pb2.FileDescriptorProto, bool, bytes]:
+    """Parse one file of a buf image; report whether its extension marks it as an import, and
+    the file's bytes without the extension.
+
+    Writers put the extension last (it has the highest field number), so it is cut off the end
+    without walking the file. A cut in the wrong place leaves a truncated field (a decode error)
+    or the extension itself among the unknown fields; either sends the file the slow way.
+    """
+    at = payload.rfind(_EXT_TAG)
+    if at < 0:
+        return descriptor_pb2.FileDescriptorProto.FromString(payload), False, payload
+    try:
+        length, body = _read_varint(payload, at + len(_EXT_TAG))
+        if body + length == len(payload):
+            stripped = payload[:at]
+            f = descriptor_pb2.FileDescriptorProto.FromString(stripped)
+            if all(u.field_number != _BUF_EXTENSION for u in UnknownFieldSet(f)):
+                return f, _marks_import(payload[body:]), stripped
+    except (DecodeError, IndexError, ValueError):
+        pass
+    stripped, is_import = _strip_extension(payload)
+    return descriptor_pb2.FileDescriptorProto.FromString(stripped), is_import, stripped
+
+
+def _marks_import(extension: bytes) -> bool:
+    for number, wire, start, _ in _fields(extension):
+        if number == 1 and wire == 0:
+            return bool(_read_varint(extension, start + 1)[0])
+    return False
+
+
 def _strip_extension(payload: bytes) -> tuple[bytes, bool]:
     """Remove buf's ImageFileExtension from a file; report whether it marked an import."""
     kept, is_import = bytearray(), False
@@ -219,10 +262,7 @@ def _strip_extension(payload: bytes) -> tuple[bytes, bool]:
         if number == _BUF_EXTENSION and wire == 2:
             _, body = _read_varint(payload, start)
             _, body = _read_varint(payload, body)
-            for ext_number, ext_wire, ext_start, ext_end in _fields(payload[body:end]):
-                if ext_number == 1 and ext_wire == 0:
-                    value, _ = _read_varint(payload[body:end], ext_start + 1)
-                    is_import = bool(value)
+            is_import = _marks_import(payload[body:end])
         else:
             kept += payload[start:end]
     return bytes(kept), is_import

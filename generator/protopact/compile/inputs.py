@@ -8,6 +8,7 @@ included), a git reference (``git:REF``, ``PATH.git#branch=B,subdir=D``), an ins
 from __future__ import annotations
 
 import importlib.util
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ def read_image_file(path: Path, label: str) -> Image:
         data = path.read_bytes()
     except OSError as exc:
         raise ProtopactError(f"{label}: cannot read image: {exc.strerror}") from None
-    if path.suffix == ".json" or data.lstrip()[:1] == b"{":
+    if path.suffix == ".json" or re.match(rb"\s*\{", data):
         try:
             return image_from_json(data.decode("utf-8"), label=label)
         except UnicodeDecodeError:

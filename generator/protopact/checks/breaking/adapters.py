@@ -286,18 +286,13 @@ class _Unchanged:
 
     def __init__(self, previous: Image, current: Image, toolchain: AbstractSet[str]) -> None:
         self.previous, self.current, self.toolchain = previous, current, toolchain
-        self._files: dict[str, bool] = {}
+        self._bytes: dict[str, bool] = {}
         self._imports: dict[str, bool] = {}
 
     def file(self, name: str) -> bool:
         if name in self.toolchain:
             return True  # see BreakingContext.toolchain
-        known = self._files.get(name)
-        if known is None:
-            before, after = self.previous.by_name.get(name), self.current.by_name.get(name)
-            known = self._files[name] = (before is not None and after is not None
-                                         and same_file(before, after) and self.imports(after))
-        return known
+        return self._same_bytes(name) and self.imports(self.current.by_name[name])
 
     def imports(self, file: FileDescriptorProto) -> bool:
         """Whether every enum ``file`` can see through its imports has the same first value."""
@@ -309,8 +304,14 @@ class _Unchanged:
                 for d in file.dependency if d in self.current.by_name)
         return known
 
+    def _same_bytes(self, name: str) -> bool:
+        known = self._bytes.get(name)
+        if known is None:
+            known = self._bytes[name] = same_file(self.previous, self.current, name)
+        return known
+
     def _same_defaults(self, name: str) -> bool:
-        if name in self.toolchain:
+        if name in self.toolchain or self._same_bytes(name):
             return True
         before, after = self.previous.by_name.get(name), self.current.by_name.get(name)
         return before is not None and after is not None and \
