@@ -240,7 +240,8 @@ def _file_with_extension(payload: bytes) -> tuple[descriptor_pb2.FileDescriptorP
         if body + length == len(payload):
             stripped = payload[:at]
             f = descriptor_pb2.FileDescriptorProto.FromString(stripped)
-            if all(u.field_number != _BUF_EXTENSION for u in UnknownFieldSet(f)):
+            unknown = UnknownFieldSet(f)
+            if all(unknown[i].field_number != _BUF_EXTENSION for i in range(len(unknown))):
                 return f, _marks_import(payload[body:]), stripped
     except (DecodeError, IndexError, ValueError):
         pass
