@@ -14,15 +14,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Sequence
 
-from google.protobuf import descriptor_pb2
-
 from .. import __version__
 from ..config.bufyaml import Module, Workspace
 from ..errors import ProtopactError
 from ..paths import bundled_proto_root
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
-from .image import Image
+from .image import Image, decode_files
 from .protoc import library_roots, run_protoc
 from .workspace import ListedFile, check_unique
 
@@ -75,7 +73,7 @@ def compile_listing(
     )
     cached = cache_.get(key)
     if cached is not None:
-        return Image(cached.files, cached.targets, shown_paths)
+        return Image(cached.files, cached.targets, shown_paths, cached.encoded)
     with (materialize or (lambda: nullcontext(workspace.root)))() as root:
         sources = {f.name: _read_utf8(root / f.workspace_path, shown_paths[f.name]) for f in targets}
         module_roots = [root / m.path for m in workspace.modules]
@@ -87,12 +85,12 @@ def compile_listing(
             [f.name for f in targets],
             shown=lambda p: disk_to_shown.get(p) or shown_paths.get(p, p),
         )
-        fds = descriptor_pb2.FileDescriptorSet.FromString(data)
-        for file in fds.file:
+        compiled, _, encoded = decode_files(data)
+        for file in compiled:
             source = sources.get(file.name) or _source_of(file.name, include)
-            if source is not None:
-                to_buf_columns(file, source)
-    image = Image(tuple(fds.file), frozenset(f.name for f in targets), shown_paths)
+            if source is not None and to_buf_columns(file, source):
+                del encoded[file.name]
+    image = Image(tuple(compiled), frozenset(f.name for f in targets), shown_paths, encoded)
     cache_.put(key, image)
     return image
 

@@ -14,10 +14,9 @@ import struct
 import tempfile
 from pathlib import Path
 
-from google.protobuf import descriptor_pb2
 from google.protobuf.message import DecodeError
 
-from .image import Image
+from .image import Image, decode_files
 
 _MAGIC = b"PPIMG1"
 
@@ -57,16 +56,16 @@ class Cache:
             (length,) = struct.unpack_from(">I", data, len(_MAGIC))
             start = len(_MAGIC) + 4
             header = json.loads(data[start : start + length])
-            fds = descriptor_pb2.FileDescriptorSet.FromString(data[start + length :])
-            return Image(tuple(fds.file), frozenset(header["targets"]))
-        except (OSError, ValueError, KeyError, TypeError, struct.error, DecodeError):
+            files, _, encoded = decode_files(data[start + length :])
+            return Image(tuple(files), frozenset(header["targets"]), encoded=encoded)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
             return None
 
     def put(self, key: str, image: Image) -> None:
         if self.directory is None:
             return
         header = json.dumps({"targets": sorted(image.targets)}).encode()
-        fds = image.to_binary(mark_imports=False)  # file by file: no copy of the whole set
+        fds = image.to_binary(mark_imports=False, as_read=True)
         path = self._path(key)
         tmp = None
         try:

@@ -13,10 +13,11 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 _PROTOC_TAB, _BUF_TAB = 8, 4
 
 
-def to_buf_columns(file: FileDescriptorProto, source: bytes) -> None:
-    """Rewrite ``file``'s source spans (protoc's columns in ``source``) to buf's columns."""
+def to_buf_columns(file: FileDescriptorProto, source: bytes) -> bool:
+    """Rewrite ``file``'s source spans (protoc's columns in ``source``) to buf's columns; report
+    whether any line could count differently."""
     if b"\t" not in source and source.isascii():
-        return
+        return False
     lines = source.split(b"\n")
     differing = {i for i, line in enumerate(lines) if b"\t" in line or not line.isascii()}
     maps: dict[int, dict[int, int]] = {}
@@ -34,6 +35,7 @@ def to_buf_columns(file: FileDescriptorProto, source: bytes) -> None:
         end_line = span[2] if len(span) == 4 else span[0]
         span[1] = column(span[0], span[1])
         span[-1] = column(end_line, span[-1])
+    return True
 
 
 def _protoc_to_buf(line: bytes) -> dict[int, int]:

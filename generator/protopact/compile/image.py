@@ -84,12 +84,13 @@ class Image:
             files.append(copy)
         return Image(tuple(files), self.targets, self.shown_paths)
 
-    def to_binary(self, *, mark_imports: bool = True) -> bytes:
+    def to_binary(self, *, mark_imports: bool = True, as_read: bool = False) -> bytes:
         """A ``FileDescriptorSet``, byte-identical for the same Image, imports marked as buf does
-        unless ``mark_imports`` is false (a plain FileDescriptorSet)."""
+        unless ``mark_imports`` is false (a plain FileDescriptorSet). ``as_read`` reuses the bytes
+        files were read as: faster, but another writer's field order is kept."""
         out = bytearray()
         for f in self.files:
-            payload = f.SerializeToString(deterministic=True)
+            payload = (as_read and self.encoded.get(f.name)) or f.SerializeToString(deterministic=True)
             if mark_imports and f.name not in self.targets:
                 payload += _EXT_TAG + _varint(len(_IS_IMPORT)) + _IS_IMPORT
             out += b"\x0a" + _varint(len(payload)) + payload
@@ -122,18 +123,27 @@ def same_file(previous: Image, current: Image, name: str) -> bool:
 def image_from_bytes(data: bytes, *, label: str) -> Image:
     """Parse a binary ``FileDescriptorSet`` or buf image."""
     try:
-        if _EXT_TAG not in data:
-            files = tuple(descriptor_pb2.FileDescriptorSet.FromString(data).file)
-            return _checked(Image(files, frozenset(f.name for f in files)), label)
-        files_list, targets, encoded = [], set(), {}
-        for payload in _length_delimited(data, field_number=1):
-            f, is_import, encoded[f.name] = _file_with_extension(payload)
-            files_list.append(f)
-            if not is_import:
-                targets.add(f.name)
-        return _checked(Image(tuple(files_list), frozenset(targets), encoded=encoded), label)
+        files, imports, encoded = decode_files(data)
     except (DecodeError, ValueError, IndexError) as exc:
         raise ProtopactError(f"{label}: not a valid image (FileDescriptorSet): {exc}") from None
+    targets = frozenset(f.name for f in files if f.name not in imports)
+    return _checked(Image(tuple(files), targets, encoded=encoded), label)
+
+
+def decode_files(
+    data: bytes,
+) -> tuple[list[descriptor_pb2.FileDescriptorProto], set[str], dict[str, bytes]]:
+    """The files of a ``FileDescriptorSet`` or buf image, the names buf's extension marks as
+    imports, and each file's bytes as read (without the extension). Raises ``DecodeError``,
+    ``ValueError`` or ``IndexError`` on bytes that are not one."""
+    files, imports, encoded = [], set(), {}
+    for payload in _length_delimited(data, field_number=1):
+        f, is_import, stripped = _file_with_extension(payload)
+        files.append(f)
+        encoded[f.name] = stripped
+        if is_import:
+            imports.add(f.name)
+    return files, imports, encoded
 
 
 def image_from_json(text: str, *, label: str) -> Image:
@@ -247,6 +257,21 @@ def _file_with_extension(payload: bytes) -> tuple[descriptor_pb2.FileDescriptorP
         pass
     stripped, is_import = _strip_extension(payload)
     return descriptor_pb2.FileDescriptorProto.FromString(stripped), is_import, stripped
+
+
+def files_not_in(data: bytes, other: bytes) -> bytes:
+    """The files of set ``data`` that set ``other`` lacks, as set bytes, without decoding either."""
+    seen = {_name(p) for p in _length_delimited(other, field_number=1)}
+    return b"".join(b"\x0a" + _varint(len(p)) + p for p in _length_delimited(data, field_number=1)
+                    if _name(p) not in seen)
+
+
+def _name(payload: bytes) -> str:
+    """A file's name; writers put it first (field 1), so only that field is read."""
+    if payload[:1] == b"\x0a":
+        length, start = _read_varint(payload, 1)
+        return payload[start : start + length].decode("utf-8")
+    return descriptor_pb2.FileDescriptorProto.FromString(payload).name
 
 
 def _marks_import(extension: bytes) -> bool:

@@ -101,12 +101,14 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str) -> 
     files = list_directory(workspace)
     modules = targets_for(workspace, inside)
 
+    try:
+        prefix = workspace.root.relative_to(cwd.resolve()).as_posix() + "/"
+    except ValueError:
+        prefix = str(workspace.root) + "/"
+    prefix = "" if prefix == "./" else prefix
+
     def shown(f: ListedFile) -> str:
-        absolute = workspace.root / f.workspace_path
-        try:
-            return absolute.relative_to(cwd.resolve()).as_posix()
-        except ValueError:
-            return str(absolute)
+        return prefix + f.workspace_path
 
     image = compile_listing(
         workspace=workspace,

@@ -17,11 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Sequence
 
-from google.protobuf import descriptor_pb2
 from grpc_tools import protoc as _protoc
 
 from ..errors import ProtopactError
 from ..paths import bundled_proto_root
+from .image import files_not_in
 
 _LOCK = threading.Lock()
 
@@ -97,10 +97,7 @@ def _merged(first: bytes, second: bytes) -> bytes:
     """Two runs' sets as one run would write it. protoc lists each input after the imports it has
     not listed yet, so the first run's files followed by the second's new ones is exactly the order
     of a single run over both halves."""
-    seen = {f.name for f in descriptor_pb2.FileDescriptorSet.FromString(first).file}
-    extra = [f for f in descriptor_pb2.FileDescriptorSet.FromString(second).file
-             if f.name not in seen]
-    return first + descriptor_pb2.FileDescriptorSet(file=extra).SerializeToString()
+    return first + files_not_in(second, first)
 
 
 def invoke_protoc(args: Sequence[str], *, shown: Callable[[str], str] = str) -> None:
