@@ -17,6 +17,7 @@ from .compile.cache import Cache, default_cache_dir
 from .compile.inputs import Input, load_input
 from .errors import ProtopactError
 from .render.writer import write_file
+from .runtime import one_shot
 
 FINDINGS_EXIT = 100
 
@@ -64,6 +65,7 @@ def cli() -> None:
 @click.option("--path", "paths", multiple=True, help="Limit targets to files under this path.")
 @click.option("--exclude-path", "exclude_paths", multiple=True, help="Leave out files under this path.")
 @no_cache_option
+@one_shot
 def build(input_: str, output: Path | None, exclude_imports: bool, exclude_source_info: bool,
           as_file_descriptor_set: bool, paths: tuple[str, ...], exclude_paths: tuple[str, ...],
           no_cache: bool) -> None:
@@ -127,6 +129,7 @@ def _print_outcome(outcome: Any, error_format: str) -> None:
                    "reserve the numbers and names of deleted fields and enum values.")
 @click.option("--against", help="With --fix: the baseline whose deleted fields get reserved.")
 @no_cache_option
+@one_shot
 def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: tuple[str, ...],
          fix_: bool, against: str | None, no_cache: bool) -> None:
     """Lint INPUT with buf's rules and the contract conventions, configured by buf.yaml.
@@ -168,6 +171,7 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
               help="Also print the next version on stderr: major on breaking changes, minor on "
                    "additions, patch otherwise (0.x: breaking changes bump the minor).")
 @no_cache_option
+@one_shot
 def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...],
              exclude_paths: tuple[str, ...], exclude_imports: bool, limit_to_input_files: bool,
              bump_from: str | None, no_cache: bool) -> None:
@@ -221,6 +225,7 @@ def rules(kind: str, fmt: str, config_version: str) -> None:
               help="Output directory (default: [tool.protopact] out, else generated/).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that would change.")
 @no_cache_option
+@one_shot
 def generate(input_: str, out: Path | None, check: bool, no_cache: bool) -> None:
     """Render every target (Python package, ...) of INPUT under the output directory."""
     from .config.settings import load_settings
@@ -253,6 +258,7 @@ def generate(input_: str, out: Path | None, check: bool, no_cache: bool) -> None
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="A directory of templates overriding the built-in ones (same relative paths).")
 @no_cache_option
+@one_shot
 def docs(input_: str, out: Path, templates: Path | None, no_cache: bool) -> None:
     """Render the Markdown and HTML documentation (and docs.json) of INPUT."""
     from .config.settings import load_settings
@@ -333,6 +339,7 @@ def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: in
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the changelog here instead of stdout.")
 @no_cache_option
+@one_shot
 def changelog(input_: str, against: str, output: Path | None, no_cache: bool) -> None:
     """Write a Markdown changelog of INPUT against a baseline: Breaking, Added, Deprecated and
     Changed (comments only)."""

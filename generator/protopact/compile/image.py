@@ -48,7 +48,11 @@ class Image:
         return {f.name: f for f in self.files}
 
     def target_files(self) -> Iterator[descriptor_pb2.FileDescriptorProto]:
-        return (f for f in self.files if f.name in self.targets)
+        return iter(self._target_files)
+
+    @cached_property
+    def _target_files(self) -> tuple[descriptor_pb2.FileDescriptorProto, ...]:
+        return tuple(f for f in self.files if f.name in self.targets)
 
     @cached_property
     def pool(self) -> descriptor_pool.DescriptorPool:

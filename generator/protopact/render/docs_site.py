@@ -15,13 +15,11 @@ The site works from ``file://``: the search index is a script file, not a fetche
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import html
 import json
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -283,22 +281,8 @@ def _script_source(env: Environment, name: str) -> str:
 def render_docs(image: Image, *, title: str, description: str = "",
                 templates: Path | None = None) -> dict[str, bytes]:
     """The docs of ``image``'s target files."""
-    with _no_cyclic_gc():
-        site = build_site(image, title=title, description=description)
-        return render_site(site, templates=templates)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    # A large tree makes millions of long-lived objects and few cycles: the collector's full
-    # passes over them cost a third of the run (googleapis: ~40 s) and free next to nothing.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    site = build_site(image, title=title, description=description)
+    return render_site(site, templates=templates)
 
 
 @renderer("docs", subdirectory="docs")

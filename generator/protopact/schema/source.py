@@ -39,11 +39,10 @@ class SourceIndex:
 
     def _index(self) -> Mapping[tuple[int, ...], Location]:
         if self._by_path is None:
-            by_path: dict[tuple[int, ...], Location] = {}
-            for location in self._file.source_code_info.location:
-                # The first location of a path is the declaration; later ones are repeats.
-                by_path.setdefault(tuple(location.path), location)
-            self._by_path = by_path
+            # The first location of a path is the declaration; later ones are repeats, so the
+            # locations go in backwards and the first one written last.
+            self._by_path = {tuple(location.path): location
+                             for location in reversed(self._file.source_code_info.location)}
         return self._by_path
 
     def location(self, path: Sequence[int]) -> Location | None:

@@ -11,6 +11,7 @@ and remembered (every rule walks every file), keyed by the file object itself. S
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator
 
 from google.protobuf.descriptor_pb2 import (
@@ -56,6 +57,11 @@ class MessageAt:
     message: DescriptorProto
     parent: MessageAt | None  # the enclosing message, None at file level
 
+    @cached_property
+    def fields(self) -> tuple[FieldAt, ...]:  # remembered: every rule walks every field
+        return tuple(FieldAt(self.path + (MESSAGE_FIELD, i), field, self)
+                     for i, field in enumerate(self.message.field))
+
 
 @dataclass(frozen=True)
 class EnumAt:
@@ -63,6 +69,11 @@ class EnumAt:
     path: Path
     enum: EnumDescriptorProto
     parent: MessageAt | None
+
+    @cached_property
+    def values(self) -> tuple[EnumValueAt, ...]:  # remembered: every rule walks every value
+        return tuple(EnumValueAt(self.path + (ENUM_VALUE, i), value, self)
+                     for i, value in enumerate(self.enum.value))
 
 
 @dataclass(frozen=True)
@@ -160,8 +171,7 @@ def _enums(file: FileDescriptorProto) -> Iterator[EnumAt]:
 
 
 def fields(message: MessageAt) -> Iterator[FieldAt]:
-    for i, field in enumerate(message.message.field):
-        yield FieldAt(message.path + (MESSAGE_FIELD, i), field, message)
+    return iter(message.fields)
 
 
 def oneofs(message: MessageAt) -> Iterator[OneofAt]:
@@ -170,8 +180,7 @@ def oneofs(message: MessageAt) -> Iterator[OneofAt]:
 
 
 def enum_values(enum: EnumAt) -> Iterator[EnumValueAt]:
-    for i, value in enumerate(enum.enum.value):
-        yield EnumValueAt(enum.path + (ENUM_VALUE, i), value, enum)
+    return iter(enum.values)
 
 
 def services(file: FileDescriptorProto) -> Iterator[ServiceAt]:

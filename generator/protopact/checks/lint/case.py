@@ -6,7 +6,13 @@ never start a word, runs of delimiters collapse, and PascalCase keeps existing c
 
 from __future__ import annotations
 
+import re
+
 _DELIMITERS = frozenset(".-_ \t\n\r")
+# Names these match are their own conversion; most names are, and skip the character walk.
+_LOWER_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+_PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*")
 
 
 def _snake(name: str) -> str:
@@ -29,14 +35,18 @@ def _snake(name: str) -> str:
 
 
 def lower_snake(name: str) -> str:
-    return _snake(name).lower()
+    return name if _LOWER_SNAKE.fullmatch(name) else _snake(name).lower()
 
 
 def upper_snake(name: str) -> str:
-    return _snake(name).upper()
+    return name if _UPPER_SNAKE.fullmatch(name) else _snake(name).upper()
 
 
 def pascal(name: str) -> str:
+    return name if _PASCAL.fullmatch(name) else _pascal(name)
+
+
+def _pascal(name: str) -> str:
     out, previous = "", ""
     for i, c in enumerate(name.strip()):
         if c not in _DELIMITERS:
