@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..schema.source import Span
@@ -52,8 +53,13 @@ _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t
             "\v": "\\v", "\\": "\\\\", '"': '\\"'}
 
 
+_PLAIN = re.compile(r'[ !#-\[\]-~]*')  # printable ASCII but the quote and the backslash
+
+
 def quote(text: str) -> str:
     """Go's ``strconv.Quote``: printable characters kept, control characters escaped."""
+    if _PLAIN.fullmatch(text):
+        return f'"{text}"'
     out = []
     for c in text:
         if c in _ESCAPES:

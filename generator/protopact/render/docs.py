@@ -32,7 +32,7 @@ from ..schema.options import CustomOptions
 from ..schema.source import SourceIndex, Sources
 from . import docs_conventions as conventions
 from .examples import example_json
-from .forked import beside, worth_forking
+from ..forked import beside, worth_forking
 
 FORMAT_VERSION = 1
 _FieldProto = descriptor_pb2.FieldDescriptorProto

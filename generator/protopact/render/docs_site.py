@@ -34,7 +34,7 @@ from ..config.settings import Settings
 from ..errors import ProtopactError
 from ..paths import templates_root
 from .docs import Comment, Package, Site, build_site, site_json
-from .forked import beside, worth_forking
+from ..forked import beside, worth_forking
 from .targets import renderer
 
 SEARCH_INDEX = "search-index.js"

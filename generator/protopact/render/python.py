@@ -30,7 +30,7 @@ from ..config.settings import Settings
 from ..errors import ProtopactError
 from . import env
 from .betterproto import BETTERPROTO_PACKAGE, betterproto_modules
-from .forked import beside, worth_forking
+from ..forked import beside, worth_forking
 from .pycodegen import module_path, python_code, python_stubs
 from .pyimports import module_name, packages_of, rewrite_imports
 from .targets import renderer

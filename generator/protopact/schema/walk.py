@@ -195,6 +195,10 @@ def methods(service: ServiceAt) -> Iterator[MethodAt]:
 
 
 def extensions(file: FileDescriptorProto) -> Iterator[ExtensionAt]:
+    return iter(_remembered("extensions", file, _extensions))
+
+
+def _extensions(file: FileDescriptorProto) -> Iterator[ExtensionAt]:
     for i, field in enumerate(file.extension):
         yield ExtensionAt((FILE_EXTENSION, i), field, None)
     for message in messages(file):

@@ -125,10 +125,11 @@ class _Definitions:
             self._exported[name] = frozenset({name}).union(*(self.exported(p) for p in public))
         return self._exported[name]
 
-    def used_files(self, file: FileDescriptorProto) -> set[str]:
-        used = {self.type_file.get(r) for r in _references(file) if r}
-        used |= {self.extension_file.get(key) for key in _custom_options(file)}
-        return {u for u in used if u}
+    def referenced_files(self, file: FileDescriptorProto) -> set[str]:
+        return {u for r in _references(file) if r and (u := self.type_file.get(r))}
+
+    def option_files(self, file: FileDescriptorProto) -> set[str]:
+        return {u for key in _custom_options(file) if (u := self.extension_file.get(key))}
 
 
 @REGISTRY.rule("IMPORT_USED")
@@ -136,10 +137,14 @@ def import_used(ctx: LintContext) -> Iterator[Finding]:
     """Every import is used (public imports count as used: they re-export)."""
     definitions = _Definitions(ctx.image.by_name)
     for file in targets(ctx):
-        used = definitions.used_files(file)
+        used = definitions.referenced_files(file)
         public = set(file.public_dependency)
-        for index, dependency in enumerate(file.dependency):
-            if index not in public and not used & definitions.exported(dependency):
+        unused = [(i, d) for i, d in enumerate(file.dependency)
+                  if i not in public and not used & definitions.exported(d)]
+        if unused:  # options are walked only for imports the types do not explain
+            used = definitions.option_files(file)
+        for index, dependency in unused:
+            if not used & definitions.exported(dependency):
                 yield at(ctx, "IMPORT_USED", file, _import_path(index),
                          f"Import {quote(dependency)} is unused.")
 

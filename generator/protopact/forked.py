@@ -1,4 +1,4 @@
-"""Work beside the renderer: one task computed in a forked process while the caller does another.
+"""Work beside the caller: one task computed in a forked process while the caller does another.
 
 The child shares the parent's memory as it stood at the fork, so a large Image or view model is never
 pickled; only the task's result travels back. A fork happens only where it is worth it and safe:

@@ -1,0 +1,39 @@
+"""On a large tree lint runs half of its rules in a forked process; the verdict is the same."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import run
+
+FIXTURES = Path(__file__).parent / "lint"
+
+# A fresh process (forking needs a single thread) where every tree counts as large, and which
+# says whether it forked.
+FORCED = """
+import sys
+from protopact.checks import engine
+from protopact.cli import main
+
+real = engine.beside
+def spy(task, *, fork):
+    print("forked" if fork else "did not fork", file=sys.stderr)
+    return real(task, fork=fork)
+engine._FORK_FROM, engine.beside = 1, spy
+sys.argv = ["protopact", "lint", ".", "--error-format", "json"]
+main()
+"""
+
+
+@pytest.mark.parametrize("fixture", ["cfg_v1_nolint", "comments_v2", "ci_v2_default", "import_used"])
+def test_forked_rules_give_the_same_findings(fixture: str) -> None:
+    alone = run("lint", ".", "--error-format", "json", cwd=FIXTURES / fixture)
+    forked = subprocess.run([sys.executable, "-c", FORCED], cwd=FIXTURES / fixture,
+                            capture_output=True, text=True, check=False)
+    assert forked.stderr == "forked\n"
+    assert (forked.returncode, forked.stdout) == (alone.exit_code, alone.stdout)
+    assert alone.exit_code == 100 and alone.stdout.strip()
