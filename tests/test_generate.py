@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
@@ -136,6 +135,28 @@ def test_an_interrupted_write_leaves_whole_files(tmp_path: Path, monkeypatch: py
     assert {"a.py", "b.py", "c.py"} <= set(manifest)  # nothing written is unaccounted for
 
 
+def test_a_new_tree_moves_in_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "deep" / "out"
+    files = {"p/a.py": b"a", "p/q/b.py": b"b", "c.txt": b"c"}
+    changes = write_tree(out, files)
+    assert set(changes.written) == {*files, MANIFEST}
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} \
+        == {**files, MANIFEST: (out / MANIFEST).read_bytes()}
+    assert set(json.loads((out / MANIFEST).read_text())["files"]) == set(files)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out.stat().st_mode & 0o777) == 0o777 & ~umask  # not a temporary directory's 0700
+    assert not list(out.parent.glob(".protopact-stage-*"))
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("protopact.render.writer.open", full_disk, raising=False)
+    with pytest.raises(Exception, match="cannot write the generated tree"):
+        write_tree(tmp_path / "other", files)
+    assert not (tmp_path / "other").exists() and not list(tmp_path.glob(".protopact-stage-*"))
+
+
 def test_keyword_names_nested_messages_and_editions_import(tmp_path: Path) -> None:
     files = _render(GOLDEN / "input")
     stub = files["shop_api/shop/v1/shop_pb2.pyi"].decode()
@@ -233,13 +254,17 @@ def test_messages_named_after_keywords_in_services(tmp_path: Path) -> None:
 
 def test_import_rewrite_parses_only_the_header_of_generated_modules() -> None:
     """Parsing whole stubs made the rewrite most of the render time on googleapis; the cut must
-    keep decorators (mypy-protobuf's ``@_typing.final``) with their class."""
+    keep decorators (mypy-protobuf's ``@_typing.final``) with their class. protoc's serialized
+    descriptor, most of a module's header, is left out of the parse too."""
     for path, data in _render(GOLDEN / "input").items():
         if path.endswith((".py", ".pyi")) and data:
             source = data.decode()
             body = pyimports._BODY.search(source)
             if body is not None:
-                ast.parse(source[:body.start()])  # no SyntaxError: no fallback to a full parse
+                _, header = pyimports._header(source)
+                assert header == source[:body.start()]  # no fallback to a full parse
+            if path.endswith("_pb2.py"):
+                assert pyimports._SERIALIZED.search(source)
 
 
 def test_keyword_service_names_are_one_line_errors(tmp_path: Path) -> None:

@@ -24,16 +24,22 @@ _BODY = re.compile(r"^(?:(?:@.*\n)*(?:class |def )|if not _descriptor\._USE_C_DE
                    re.MULTILINE)
 
 
-def _header_tree(source: str) -> ast.Module:
-    """The syntax tree of the header, or of the whole module when the cut is not a statement
-    boundary (a docstring line that happens to start with ``class``)."""
+# protoc's serialized descriptor: one line, most of a header, never rewritten, so not parsed.
+_SERIALIZED = re.compile(r"^(DESCRIPTOR = _descriptor_pool\.Default\(\)\.AddSerializedFile\().*$",
+                         re.MULTILINE)
+
+
+def _header(source: str) -> tuple[ast.Module, str]:
+    """The syntax tree of the header and the header, or of the whole module when the cut is not a
+    statement boundary (a docstring line that happens to start with ``class``)."""
     body = _BODY.search(source)
     if body is not None:
+        header = source[:body.start()]
         try:
-            return ast.parse(source[:body.start()])
+            return ast.parse(_SERIALIZED.sub(r"\1b'')", header)), header
         except SyntaxError:
             pass
-    return ast.parse(source)
+    return ast.parse(source), source
 
 
 def module_name(path: str) -> str:
@@ -58,7 +64,8 @@ def rewrite_imports(source: str, *, module: str, root: str, modules: AbstractSet
     ``packages_of(modules)``, passed in when many files share one set of modules.
     """
     packages = packages_of(modules) if packages is None else packages
-    lines = source.splitlines(keepends=True)
+    tree, parsed = _header(source)
+    lines = parsed.splitlines(keepends=True)  # the same lines as the source's, up to the cut
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
@@ -68,7 +75,7 @@ def rewrite_imports(source: str, *, module: str, root: str, modules: AbstractSet
         return starts[lineno - 1] + len(lines[lineno - 1].encode()[:col_offset].decode())
 
     edits: list[tuple[int, int, str]] = []  # (start offset, end offset, replacement)
-    for node in _module_level(_header_tree(source).body):
+    for node in _module_level(tree.body):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and \
                 _imports_generated(node, modules, packages, module):
             assert node.module is not None

@@ -17,7 +17,9 @@ Output depends only on the Image, the settings and the generator's versions.
 from __future__ import annotations
 
 import keyword
+import posixpath
 import re
+from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import metadata
 from pathlib import PurePosixPath
@@ -50,12 +52,13 @@ _GENCODE_VERSION = re.compile(rb"^# Protobuf Python Version: ([0-9][0-9.]*)$", r
 def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     root = settings.import_name
     names = [f.name for f in image.files if provider(f.name) is None]
+    generated = frozenset(names)
     if not names:
         raise ProtopactError("generate: every file is provided by an installed distribution; "
                              "nothing to generate")
     _check_importable(names)
-    _check_services(image, names)
-    with_services = {f.name for f in image.files if f.name in names and f.service}
+    _check_services(image, generated)
+    with_services = {f.name for f in image.files if f.name in generated and f.service}
     module_names = {module_name(module_path(n) + "_pb2.py") for n in names}
     module_names |= {module_name(module_path(n) + "_pb2_grpc.py") for n in with_services}
     packages = packages_of(module_names)
@@ -74,7 +77,7 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     files = {f"{root}/{path}": data for path, data in modules.items()}
     for directory in _directories(modules):
         files[f"{root}/{directory}/__init__.py"] = b""
-    has_events = _EVENTS_FILE in names and _has_server_streams(image)
+    has_events = _EVENTS_FILE in generated and _has_server_streams(image)
     if has_events:
         files[f"{root}/{EVENT_STREAM_MODULE}.py"] = env.render(
             "python", "event_stream.py.j2", package=root)
@@ -88,7 +91,7 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     files[f"{root}/{EMBEDDED_IMAGE}"] = image.to_binary()
     files["pyproject.toml"] = env.render(
         "python", "pyproject.toml.j2", settings=settings, package=root,
-        requirements=requirements(image, names, settings, modules), summary=_summary(settings))
+        requirements=requirements(image, generated, settings, modules), summary=_summary(settings))
     return dict(sorted(files.items()))
 
 
@@ -101,7 +104,7 @@ def _docstring_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
-def requirements(image: Image, names: list[str], settings: Settings,
+def requirements(image: Image, names: AbstractSet[str], settings: Settings,
                  modules: dict[str, bytes]) -> list[str]:
     """The generated distribution's requirements, sorted, one per distribution."""
     found = _GENCODE_VERSION.search(next(d for p, d in modules.items() if p.endswith("_pb2.py")))
@@ -152,7 +155,7 @@ def _check_importable(names: list[str]) -> None:
                                      "valid Python module name")
 
 
-def _check_services(image: Image, names: list[str]) -> None:
+def _check_services(image: Image, names: AbstractSet[str]) -> None:
     # grpc's generator makes each service a class and each method a def and an attribute, so a
     # keyword there is a syntax error, and mypy-protobuf leaves such a service out of the stubs.
     for f in image.files:
@@ -168,8 +171,8 @@ def _check_services(image: Image, names: list[str]) -> None:
 def _directories(modules: dict[str, bytes]) -> set[str]:
     out = set()
     for path in modules:
-        parent = PurePosixPath(path).parent
-        while parent.parts:
-            out.add(parent.as_posix())
-            parent = parent.parent
+        parent = posixpath.dirname(path)
+        while parent and parent not in out:
+            out.add(parent)
+            parent = posixpath.dirname(parent)
     return out

@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
+import secrets
 import shutil
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -52,9 +53,13 @@ def write_file(path: Path, data: bytes) -> None:
 
 def plan_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
     """Compare ``files`` (relative POSIX path -> content) with the tree under ``out``."""
+    return _plan(out, files, _digests(files))
+
+
+def _plan(out: Path, files: Mapping[str, bytes], digests: Mapping[str, str]) -> TreeChanges:
     for name in files:
         _check_relative(name)
-    everything = {**files, MANIFEST: manifest_bytes(files)}
+    everything = {**files, MANIFEST: _manifest_json(digests)}
     present = _existing(out)  # one directory walk instead of a failed open per new file
     written = tuple(sorted(n for n, data in everything.items()
                            if n not in present or _read(out / n) != data))
@@ -70,27 +75,31 @@ def plan_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
 
 def write_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
     """Make ``out`` hold ``files``; see the module docstring for what is guaranteed."""
-    changes = plan_tree(out, files)
+    digests = _digests(files)
+    changes = _plan(out, files, digests)
     if not changes.written and not changes.removed:
         return changes
-    out.mkdir(parents=True, exist_ok=True)
-    final_manifest = manifest_bytes(files)
-    # Until the stale files are gone, the manifest lists old and new files, so that a run
-    # interrupted while moving files in never leaves a generated file unaccounted for.
-    previous = _previous(out)
-    union = {**previous, **{n: _digest(d) for n, d in files.items()}}
-    staged_names = [n for n in changes.written if n != MANIFEST]
-    stage = Path(tempfile.mkdtemp(prefix=".protopact-stage-", dir=out.parent))
+    final_manifest = _manifest_json(digests)
+    staged = {n: files[n] for n in changes.written if n != MANIFEST}
     try:
-        for name in staged_names:
-            target = stage / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[name])
-        write_file(out / MANIFEST, _manifest_json(union))
-        for name in staged_names:
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / name, target)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # Not mkdtemp: its private mode would stay on a stage that becomes the tree.
+        stage = out.parent / f".protopact-stage-{out.name}-{secrets.token_hex(6)}"
+        stage.mkdir()
+    except OSError as exc:
+        raise ProtopactError(f"{out}: cannot write the generated tree: {exc}") from None
+    try:
+        _write_all(stage, staged)
+        if not out.exists():  # a new tree moves in whole
+            (stage / MANIFEST).write_bytes(final_manifest)
+            stage.rename(out)
+            return changes
+        # Until the stale files are gone, the manifest lists old and new files, so that a run
+        # interrupted while moving files in never leaves a generated file unaccounted for.
+        write_file(out / MANIFEST, _manifest_json({**_previous(out), **digests}))
+        _make_directories(out, staged)
+        for name in staged:
+            os.replace(stage / name, out / name)
         for name in changes.removed:
             (out / name).unlink()
             _remove_empty_parents(out, PurePosixPath(name).parent)
@@ -102,8 +111,22 @@ def write_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
     return changes
 
 
-def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
-    return _manifest_json({n: _digest(d) for n, d in files.items()})
+def _write_all(root: Path, files: Mapping[str, bytes]) -> None:
+    _make_directories(root, files)
+    base = str(root)
+    for name, data in files.items():
+        with open(os.path.join(base, name), "wb") as out:
+            out.write(data)
+
+
+def _make_directories(root: Path, names: Iterable[str]) -> None:
+    """Each parent directory of ``names`` under ``root``, created once."""
+    for directory in sorted({posixpath.dirname(n) for n in names} - {""}):
+        os.makedirs(os.path.join(root, directory), exist_ok=True)
+
+
+def _digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    return {n: _digest(d) for n, d in files.items()}
 
 
 def _manifest_json(digests: Mapping[str, str]) -> bytes:
