@@ -37,6 +37,11 @@ _FILE_SERVICE = 6  # FileDescriptorProto.service, the head of a service's source
 _KEYWORD_ATTRIBUTE = re.compile(rb"\.(?:%s)\b" % "|".join(keyword.kwlist).encode())
 _MYPY_OPTIONS = (extensions_pb2.casttype, extensions_pb2.keytype, extensions_pb2.valuetype,
                  extensions_pb2.options)
+# The keys those options are read with (length-delimited, two-byte varints): a file whose bytes
+# hold none of them sets none, and is not walked field by field.
+_MYPY_OPTION_KEYS = re.compile(b"|".join(
+    re.escape(bytes([(key & 0x7F) | 0x80, key >> 7]))
+    for key in ((o.number << 3) | 2 for o in _MYPY_OPTIONS)))
 
 
 def python_code(image: Image, names: Sequence[str]) -> dict[str, bytes]:
@@ -107,14 +112,15 @@ def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
     return descriptors
 
 
-def python_stubs(image: Image, names: Sequence[str]) -> dict[str, bytes]:
+def python_stubs(image: Image, names: Sequence[str]) -> dict[str, str]:
     """mypy-protobuf's ``_pb2.pyi`` and, for files with services, ``_pb2_grpc.pyi``."""
     request = plugin_pb2.CodeGeneratorRequest(file_to_generate=names, parameter="quiet")
     for f in image.files:
         # Re-parsed now that mypy-protobuf's extensions are registered, so they are recognised.
         parsed = request.proto_file.add()
-        parsed.ParseFromString(image.encoded.get(f.name) or f.SerializeToString())
-        if _MYPY_EXTENSIONS_FILE not in _imports(image, f):
+        data = image.encoded.get(f.name) or f.SerializeToString()
+        parsed.ParseFromString(data)
+        if _MYPY_OPTION_KEYS.search(data) and _MYPY_EXTENSIONS_FILE not in _imports(image, f):
             _clear_mypy_options(parsed)
     descriptors = mypy_protobuf.Descriptors(request)
     response = plugin_pb2.CodeGeneratorResponse()
@@ -129,8 +135,8 @@ def python_stubs(image: Image, names: Sequence[str]) -> dict[str, bytes]:
     grpc_response = plugin_pb2.CodeGeneratorResponse()
     mypy_protobuf.generate_mypy_grpc_stubs(services, grpc_response, **flags,
                                            grpc_type=mypy_protobuf.GRPCType.from_parameter(""))
-    stubs = {f.name: f.content.encode() for f in response.file}
-    stubs.update((f.name, f.content.encode()) for f in grpc_response.file)
+    stubs = {f.name: f.content for f in response.file}
+    stubs.update((f.name, f.content) for f in grpc_response.file)
     return stubs
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import keyword
 import posixpath
 import re
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import metadata
@@ -63,16 +64,16 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     module_names |= {module_name(module_path(n) + "_pb2_grpc.py") for n in with_services}
     packages = packages_of(module_names)
 
-    def rewritten(generated: dict[str, bytes]) -> dict[str, bytes]:
-        return {path: rewrite_imports(data.decode(), module=module_name(path), root=root,
+    def rewritten(generated: Mapping[str, str]) -> dict[str, bytes]:
+        return {path: rewrite_imports(text, module=module_name(path), root=root,
                                       modules=module_names, packages=packages).encode()
-                for path, data in generated.items()}
+                for path, text in generated.items()}
 
     # protoc (C++) and mypy-protobuf (pure Python) run side by side: the stubs in a forked process
     # on large trees, else on a thread while protoc runs without the GIL.
     with beside(lambda: rewritten(python_stubs(image, names)),
                 fork=worth_forking(len(names), _PARALLEL_FILES)) as stubs:
-        modules = rewritten(python_code(image, names))
+        modules = rewritten({p: d.decode() for p, d in python_code(image, names).items()})
         modules.update(stubs())
     files = {f"{root}/{path}": data for path, data in modules.items()}
     for directory in _directories(modules):
