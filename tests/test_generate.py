@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,7 @@ from protopact.compile.inputs import load_input
 from protopact.config.settings import load_settings
 from protopact.errors import ProtopactError
 from protopact.render import pyimports
+from protopact.render import python as python_renderer
 from protopact.render.python import render_python
 from protopact.render.writer import MANIFEST, plan_tree, write_tree
 from tests.conftest import REPO, run
@@ -35,6 +38,52 @@ def test_golden_python_small() -> None:
     if os.environ.get("PROTOPACT_UPDATE_GOLDEN") == "1":
         write_tree(expected, files)
     assert plan_tree(expected, files).differs == ()
+
+
+def test_stubs_made_in_many_chunks_by_both_sides_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both sides claim chunks of stubs (the renderer's thread, and the renderer once protoc is
+    done); one file per chunk makes them share the work."""
+    whole = _render(GOLDEN / "input")
+    claims: list[int] = []
+    real_claim = python_renderer._claim
+
+    def counted(counter: Any) -> int:
+        claims.append(real_claim(counter))
+        return claims[-1]
+
+    monkeypatch.setattr(python_renderer, "_STUB_CHUNK", 1)
+    monkeypatch.setattr(python_renderer, "_claim", counted)
+    assert _render(GOLDEN / "input") == whole
+    assert len(claims) > 3 and sorted(claims)[:-2] == list(range(len(claims) - 2))
+
+
+# A fresh process (forking needs a single thread): chunks of one file, shared with a forked one.
+FORKED_CHUNKS = """
+import hashlib, sys
+from pathlib import Path
+from protopact.compile.cache import Cache
+from protopact.compile.inputs import load_input
+from protopact.config.settings import load_settings
+from protopact.render import python
+
+forks = []
+real = python.beside
+def spy(task, *, fork):
+    forks.append(fork)
+    return real(task, fork=fork)
+python._STUB_CHUNK, python._PARALLEL_FILES, python.beside = 1, 1, spy
+root = Path(sys.argv[1])
+files = python.render_python(load_input(".", cwd=root, cache=Cache(None)).image, load_settings(root))
+assert forks == [True], forks
+print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())
+"""
+
+
+def test_stubs_shared_with_a_forked_process_are_the_same() -> None:
+    whole = _render(GOLDEN / "input")
+    forked = subprocess.run([sys.executable, "-c", FORKED_CHUNKS, str(GOLDEN / "input")],
+                            capture_output=True, text=True, check=True)
+    assert forked.stdout.strip() == hashlib.sha256(repr(sorted(whole.items())).encode()).hexdigest()
 
 
 def test_output_is_identical_across_runs_and_directories(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import re
 import tempfile
 import tokenize
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -112,32 +112,42 @@ def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
     return descriptors
 
 
-def python_stubs(image: Image, names: Sequence[str]) -> dict[str, str]:
-    """mypy-protobuf's ``_pb2.pyi`` and, for files with services, ``_pb2_grpc.pyi``."""
-    request = plugin_pb2.CodeGeneratorRequest(file_to_generate=names, parameter="quiet")
-    for f in image.files:
-        # Re-parsed now that mypy-protobuf's extensions are registered, so they are recognised.
-        parsed = request.proto_file.add()
-        data = image.encoded.get(f.name) or f.SerializeToString()
-        parsed.ParseFromString(data)
-        if _MYPY_OPTION_KEYS.search(data) and _MYPY_EXTENSIONS_FILE not in _imports(image, f):
-            _clear_mypy_options(parsed)
-    descriptors = mypy_protobuf.Descriptors(request)
-    response = plugin_pb2.CodeGeneratorResponse()
-    # Servicer stubs are concrete because the generated servicer base classes are: every method
-    # exists and answers UNIMPLEMENTED.
-    flags = {"quiet": True, "readable_stubs": False, "relax_strict_optional_primitives": False,
-             "use_default_deprecation_warnings": False, "generate_concrete_servicer_stubs": True}
-    mypy_protobuf.generate_mypy_stubs(descriptors, response, **flags)
-    # gRPC stubs only for files with services: the rest would be dropped, and cost a quarter more.
-    services = copy.copy(descriptors)
-    services.to_generate = {n: f for n, f in descriptors.to_generate.items() if f.service}
-    grpc_response = plugin_pb2.CodeGeneratorResponse()
-    mypy_protobuf.generate_mypy_grpc_stubs(services, grpc_response, **flags,
-                                           grpc_type=mypy_protobuf.GRPCType.from_parameter(""))
-    stubs = {f.name: f.content for f in response.file}
-    stubs.update((f.name, f.content) for f in grpc_response.file)
-    return stubs
+class Stubs:
+    """mypy-protobuf over an Image: the descriptors are read once, then stubs are made for any
+    files, a few at a time."""
+
+    def __init__(self, image: Image, names: Sequence[str]) -> None:
+        request = plugin_pb2.CodeGeneratorRequest(file_to_generate=names, parameter="quiet")
+        for f in image.files:
+            # Re-parsed now that mypy-protobuf's extensions are registered, so they are recognised.
+            parsed = request.proto_file.add()
+            data = image.encoded.get(f.name) or f.SerializeToString()
+            parsed.ParseFromString(data)
+            if _MYPY_OPTION_KEYS.search(data) and _MYPY_EXTENSIONS_FILE not in _imports(image, f):
+                _clear_mypy_options(parsed)
+        self._descriptors = mypy_protobuf.Descriptors(request)
+
+    def of(self, names: Iterable[str]) -> dict[str, str]:
+        """``_pb2.pyi`` for ``names`` and ``_pb2_grpc.pyi`` for those of them with services (for
+        the others they would be dropped, and cost a quarter more)."""
+        wanted = set(names)
+        messages = self._generating(lambda name, f: name in wanted)
+        services = self._generating(lambda name, f: name in wanted and bool(f.service))
+        # Servicer stubs are concrete because the generated servicer base classes are: every
+        # method exists and answers UNIMPLEMENTED.
+        flags = {"quiet": True, "readable_stubs": False, "relax_strict_optional_primitives": False,
+                 "use_default_deprecation_warnings": False, "generate_concrete_servicer_stubs": True}
+        response = plugin_pb2.CodeGeneratorResponse()
+        mypy_protobuf.generate_mypy_stubs(messages, response, **flags)
+        mypy_protobuf.generate_mypy_grpc_stubs(services, response, **flags,
+                                               grpc_type=mypy_protobuf.GRPCType.from_parameter(""))
+        return {f.name: f.content for f in response.file}
+
+    def _generating(self, keep: Callable[[str, descriptor_pb2.FileDescriptorProto], bool]
+                    ) -> mypy_protobuf.Descriptors:
+        subset = copy.copy(self._descriptors)
+        subset.to_generate = {n: f for n, f in self._descriptors.to_generate.items() if keep(n, f)}
+        return subset
 
 
 def module_path(proto: str) -> str:

@@ -17,12 +17,14 @@ Output depends only on the Image, the settings and the generator's versions.
 from __future__ import annotations
 
 import keyword
+import multiprocessing
 import posixpath
 import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import metadata
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import PurePosixPath
 
 from grpc_tools import grpc_version
@@ -34,7 +36,7 @@ from ..errors import ProtopactError
 from . import env
 from .betterproto import BETTERPROTO_PACKAGE, betterproto_modules
 from ..forked import beside, worth_forking
-from .pycodegen import module_path, python_code, python_stubs
+from .pycodegen import Stubs, module_path, python_code
 from .pyimports import module_name, packages_of, rewrite_imports
 from .targets import renderer
 
@@ -46,6 +48,7 @@ _GOOGLEAPIS_FLOOR = "googleapis-common-protos>=1.66"
 _TYPING_REQUIREMENTS = ("types-grpcio>=1.0", "types-protobuf>=5.29")
 # Below this many files a worker process costs more than it saves.
 _PARALLEL_FILES = 300
+_STUB_CHUNK = 100  # files; a tenth of a second of mypy-protobuf
 _GENCODE_VERSION = re.compile(rb"^# Protobuf Python Version: ([0-9][0-9.]*)$", re.MULTILINE)
 
 
@@ -69,12 +72,25 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
                                       modules=module_names, packages=packages).encode()
                 for path, text in generated.items()}
 
-    # protoc (C++) and mypy-protobuf (pure Python) run side by side: the stubs in a forked process
-    # on large trees, else on a thread while protoc runs without the GIL.
-    with beside(lambda: rewritten(python_stubs(image, names)),
-                fork=worth_forking(len(names), _PARALLEL_FILES)) as stubs:
+    # protoc (C++) runs here while mypy-protobuf (pure Python) makes the stubs beside it: in a
+    # forked process on large trees, else on a thread. The stubs come in chunks that either side
+    # claims, so once protoc is done this side takes its share of what is left.
+    chunks = [names[i:i + _STUB_CHUNK] for i in range(0, len(names), _STUB_CHUNK)]
+    claimed = multiprocessing.Value("i", 0)
+
+    def stubs_left() -> dict[str, bytes]:
+        made: dict[str, bytes] = {}
+        stubs: Stubs | None = None
+        while (index := _claim(claimed)) < len(chunks):
+            if stubs is None:
+                stubs = Stubs(image, names)
+            made.update(rewritten(stubs.of(chunks[index])))
+        return made
+
+    with beside(stubs_left, fork=worth_forking(len(names), _PARALLEL_FILES)) as beside_stubs:
         modules = rewritten({p: d.decode() for p, d in python_code(image, names).items()})
-        modules.update(stubs())
+        modules.update(stubs_left())
+        modules.update(beside_stubs())
     files = {f"{root}/{path}": data for path, data in modules.items()}
     for directory in _directories(modules):
         files[f"{root}/{directory}/__init__.py"] = b""
@@ -94,6 +110,14 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
         "python", "pyproject.toml.j2", settings=settings, package=root,
         requirements=requirements(image, generated, settings, modules), summary=_summary(settings))
     return dict(sorted(files.items()))
+
+
+def _claim(counter: Synchronized[int]) -> int:
+    """The next chunk's index, counted across processes (``counter`` is shared memory)."""
+    with counter.get_lock():
+        index: int = counter.value
+        counter.value = index + 1
+    return index
 
 
 def _summary(settings: Settings) -> str:
