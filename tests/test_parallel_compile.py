@@ -44,3 +44,10 @@ def test_an_error_in_the_second_half_is_reported_as_the_user_sees_it(
     result = run("build", "--no-cache", "tree", cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.strip() == 'tree/p5/f.proto:3:25: Expected ";".'
+
+
+@pytest.mark.parametrize(("sizes", "first_half"), [
+    ([1] * 10, 5), ([1] * 9, 5), ([90, 1, 1, 1, 1], 1), ([1, 1, 1, 1, 90], 4), ([3, 1, 1, 1], 1),
+])
+def test_halves_hold_about_the_same_amount_of_source(sizes: list[int], first_half: int) -> None:
+    assert protoc._middle(sizes) == first_half

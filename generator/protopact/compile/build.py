@@ -84,6 +84,7 @@ def compile_listing(
             include,
             [f.name for f in targets],
             shown=lambda p: disk_to_shown.get(p) or shown_paths.get(p, p),
+            sizes=[len(sources[f.name]) for f in targets],
         )
         compiled, _, encoded = decode_files(data)
         for file in compiled:

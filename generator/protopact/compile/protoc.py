@@ -58,20 +58,23 @@ PARALLEL_FROM = 200
 
 
 def run_protoc(
-    include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str]
+    include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
+    sizes: Sequence[int] | None = None,
 ) -> bytes:
     """Compile ``files`` (import paths) and return a FileDescriptorSet with imports and source info.
 
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
     Large builds are split in two halves compiled at once: the second by ``python -m
     grpc_tools.protoc`` in a new process (a fork could inherit gRPC's threads), the first in process.
+    The halves hold about the same amount of source (``sizes``, in bytes, one per file), not the
+    same number of files: on googleapis the files of equal halves differ fourfold in size.
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         out = Path(tmp) / "image.binpb"
         if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
             invoke_protoc(_compile_args(include_roots, files, out), shown=shown)
             return out.read_bytes()
-        middle = len(files) // 2
+        middle = _middle(sizes or [1] * len(files))
         second_out = Path(tmp) / "second.binpb"
         helper = subprocess.Popen(
             [sys.executable, "-m", "grpc_tools.protoc",
@@ -85,6 +88,17 @@ def run_protoc(
             raise ProtopactError(_rewrite(errors.decode("utf-8", "replace"), shown)
                                  or "protoc failed without a message")
         return _merged(out.read_bytes(), second_out.read_bytes())
+
+
+def _middle(sizes: Sequence[int]) -> int:
+    """How many files the first half takes: those up to half of the total size (at least one,
+    and never all)."""
+    half, total = sum(sizes) / 2, 0
+    for index, size in enumerate(sizes):
+        total += size
+        if total >= half:
+            return min(index + 1, len(sizes) - 1)
+    raise ValueError("no files to split")
 
 
 def _compile_args(include_roots: Sequence[Path], files: Sequence[str], out: Path) -> list[str]:
