@@ -9,8 +9,9 @@ de-duplicated and sorted by path, line, column, rule, message, as buf sorts them
 
 from __future__ import annotations
 
+import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
@@ -253,6 +254,8 @@ def _comment_ignored(finding: Finding, sources: Sources) -> bool:
     if finding.source_path is None:
         return False
     index = sources[finding.file]
+    if not index.may_mention(IGNORE_PREFIX):
+        return False
     wanted = IGNORE_PREFIX + finding.rule
     path = finding.source_path
     for end in range(1, len(path) + 1):
@@ -282,5 +285,9 @@ def _report(findings: Iterable[Finding], shown: Callable[[str], str]) -> list[Re
     return out
 
 
+# Reported's own order (its compared fields), as a key: tuples compare without a Python call.
+_ORDER = operator.attrgetter(*(f.name for f in fields(Reported) if f.compare))
+
+
 def _sorted(findings: Iterable[Reported]) -> tuple[Reported, ...]:
-    return tuple(sorted(set(findings)))
+    return tuple(sorted(set(findings), key=_ORDER))

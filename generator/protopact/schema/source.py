@@ -36,6 +36,15 @@ class SourceIndex:
     def __init__(self, file: descriptor_pb2.FileDescriptorProto) -> None:
         self._file = file
         self._by_path: dict[tuple[int, ...], Location] | None = None
+        self._mentions: dict[str, bool] = {}
+
+    def may_mention(self, text: str) -> bool:
+        """False when no comment of the file holds ``text``: answered from the file's bytes, so
+        True may also mean another string of the file holds it."""
+        known = self._mentions.get(text)
+        if known is None:
+            known = self._mentions[text] = text.encode() in self._file.SerializeToString()
+        return known
 
     def _index(self) -> Mapping[tuple[int, ...], Location]:
         if self._by_path is None:
