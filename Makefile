@@ -52,7 +52,7 @@ test: dev-tools
 	$(PROTOPACT) generate --check
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(PY) -m pytest -n 2 --dist loadgroup
 
-# The googleapis-sized corpus (scale 1) takes about 40 minutes here; BENCH_SCALE=0.25 about 8.
+# The googleapis-sized corpus (scale 1) takes about 25 minutes here; BENCH_SCALE=0.25 about 8.
 BENCH_SCALE ?= 1
 BENCH_RUNS  ?= 3
 bench: dev-tools
