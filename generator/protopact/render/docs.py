@@ -26,13 +26,13 @@ from google.protobuf.message import Message as ProtoMessage
 
 from ..compile.image import Image
 from ..errors import ProtopactError
+from ..forked import beside, worth_forking
 from ..schema import walk
 from ..schema.http import HttpSettings, bindings_for
 from ..schema.options import CustomOptions
 from ..schema.source import SourceIndex, Sources
 from . import docs_conventions as conventions
 from .examples import example_json
-from ..forked import beside, worth_forking
 
 FORMAT_VERSION = 1
 _FieldProto = descriptor_pb2.FieldDescriptorProto

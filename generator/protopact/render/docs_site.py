@@ -32,9 +32,9 @@ from markupsafe import Markup
 from ..compile.image import Image
 from ..config.settings import Settings
 from ..errors import ProtopactError
+from ..forked import beside, worth_forking
 from ..paths import templates_root
 from .docs import Comment, Package, Site, build_site, site_json
-from ..forked import beside, worth_forking
 from .targets import renderer
 
 SEARCH_INDEX = "search-index.js"

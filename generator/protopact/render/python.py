@@ -33,9 +33,9 @@ from ..compile.image import Image
 from ..compile.inputs import EMBEDDED_IMAGE
 from ..config.settings import Settings
 from ..errors import ProtopactError
+from ..forked import beside, worth_forking
 from . import env
 from .betterproto import BETTERPROTO_PACKAGE, betterproto_modules
-from ..forked import beside, worth_forking
 from .pycodegen import Stubs, module_path, python_code
 from .pyimports import module_name, packages_of, rewrite_imports
 from .targets import renderer
@@ -67,10 +67,10 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     module_names |= {module_name(module_path(n) + "_pb2_grpc.py") for n in with_services}
     packages = packages_of(module_names)
 
-    def rewritten(generated: Mapping[str, str]) -> dict[str, bytes]:
+    def rewritten(texts: Mapping[str, str]) -> dict[str, bytes]:
         return {path: rewrite_imports(text, module=module_name(path), root=root,
                                       modules=module_names, packages=packages).encode()
-                for path, text in generated.items()}
+                for path, text in texts.items()}
 
     # protoc (C++) runs here while mypy-protobuf (pure Python) makes the stubs beside it: in a
     # forked process on large trees, else on a thread. The stubs come in chunks that either side
