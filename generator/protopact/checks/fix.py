@@ -21,7 +21,6 @@ from ..schema.source import Sources, Span, span_of
 from .findings import Reported
 
 
-
 @dataclass(frozen=True, order=True)
 class Edit:
     """Replace bytes ``start:end`` of a file with ``text`` (an insertion when they are equal)."""
