@@ -144,6 +144,22 @@ def test_stale_generated_files_go_and_foreign_files_stay(tmp_path: Path) -> None
     assert "python/proto_api/a/v1/a_pb2.py" in manifest["files"]
 
 
+def test_a_manifest_naming_paths_outside_the_output_is_not_followed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": b"a"})
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"mine")
+    digest = hashlib.sha256(b"mine").hexdigest()
+    listed = {"a.py": hashlib.sha256(b"a").hexdigest(), "../outside.txt": digest,
+              str(outside): digest, "x\\..\\..\\outside.txt": digest}
+    (out / MANIFEST).write_text(json.dumps({"generator": "protopact", "files": listed}))
+    changes = write_tree(out, {"b.py": b"b"})
+    assert outside.read_bytes() == b"mine"
+    assert changes.removed == ("a.py",)
+    with pytest.raises(ValueError, match="not a relative path"):
+        write_tree(out, {"../escape.py": b"x"})
+
+
 def test_an_edited_stale_file_is_kept(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_tree(out, {"x/one.py": b"1", "x/two.py": b"2"})

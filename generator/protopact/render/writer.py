@@ -157,8 +157,8 @@ def _check_relative(name: str) -> None:
 
 def _is_safe(name: str) -> bool:
     """A manifest is data on disk: only plain relative paths inside the output are honoured."""
-    path = PurePosixPath(name)
-    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+    return bool(name) and not name.startswith("/") and ".." not in name.split("/") \
+        and "\\" not in name
 
 
 def _existing(out: Path) -> set[str]:
