@@ -14,10 +14,12 @@ import pytest
 
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
+from protopact.compile.protoc import invoke_protoc, library_roots
 from protopact.config.settings import load_settings
 from protopact.errors import ProtopactError
 from protopact.render import pyimports
 from protopact.render import python as python_renderer
+from protopact.render.pycodegen import python_code
 from protopact.render.python import render_python
 from protopact.render.writer import MANIFEST, plan_tree, write_tree
 from tests.conftest import REPO, run
@@ -63,6 +65,7 @@ import hashlib, sys
 from pathlib import Path
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
+from protopact.compile.protoc import invoke_protoc, library_roots
 from protopact.config.settings import load_settings
 from protopact.render import python
 
@@ -84,6 +87,38 @@ def test_stubs_shared_with_a_forked_process_are_the_same() -> None:
     forked = subprocess.run([sys.executable, "-c", FORKED_CHUNKS, str(GOLDEN / "input")],
                             capture_output=True, text=True, check=True)
     assert forked.stdout.strip() == hashlib.sha256(repr(sorted(whole.items())).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("tree", [
+    GOLDEN / "input",
+    {"j/v1/j.proto": """
+        syntax = "proto2";
+        package j.v1;
+        message M {
+          optional string foo_bar = 1 [json_name = "fooBar"];  // written, and equal to the default
+          optional string baz_qux = 2;
+          optional string other = 3 [json_name = "x"];
+          message N { optional int32 deep_one = 1 [json_name = "d"]; optional int32 deep_two = 2; }
+          extend M { optional int32 ext_field = 100; }
+          extensions 100 to 200;
+        }
+    """},
+])
+def test_modules_are_what_protoc_writes_from_the_sources(tree: Path | dict[str, str],
+                                                         tmp_path: Path) -> None:
+    """Generated from a compiled set, each ``_pb2.py`` (before its imports move into the package)
+    is byte for byte what protoc writes compiling the sources: the set's filled-in ``json_name`` s
+    are not embedded, the written ones are."""
+    root = tree if isinstance(tree, Path) else write_files(tmp_path / "in", tree)
+    image = load_input(".", cwd=root, cache=Cache(None)).image
+    names = sorted(n for n in image.targets if python_renderer.provider(n) is None)
+    ours = python_code(image, names)
+    out = tmp_path / "protoc"
+    out.mkdir()
+    invoke_protoc([f"--proto_path={r}" for r in (root, *library_roots())]
+                  + [f"--python_out={out}", *names])
+    theirs = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*_pb2.py")}
+    assert {p: d for p, d in ours.items() if p.endswith("_pb2.py")} == theirs
 
 
 def test_output_is_identical_across_runs_and_directories(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import re
 import tempfile
 import tokenize
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -33,7 +33,10 @@ from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
 
 _MYPY_EXTENSIONS_FILE = "mypy_protobuf/extensions.proto"
-_FILE_SERVICE = 6  # FileDescriptorProto.service, the head of a service's source path
+# Source-path field numbers of descriptor.proto
+_FILE_MESSAGE, _FILE_SERVICE, _FILE_EXTENSION = 4, 6, 7
+_MESSAGE_FIELD, _MESSAGE_NESTED, _MESSAGE_EXTENSION = 2, 3, 6
+_JSON_NAME = 10
 _KEYWORD_ATTRIBUTE = re.compile(rb"\.(?:%s)\b" % "|".join(keyword.kwlist).encode())
 _MYPY_OPTIONS = (extensions_pb2.casttype, extensions_pb2.keytype, extensions_pb2.valuetype,
                  extensions_pb2.options)
@@ -104,6 +107,7 @@ def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
     none, the gRPC one only service and method comments. Parsing the rest is most of protoc's time."""
     descriptors = descriptor_pb2.FileDescriptorSet(file=image.files)
     for f in descriptors.file:
+        _json_names_as_written(f)
         kept = [loc for loc in f.source_code_info.location
                 if loc.path[:1] == [_FILE_SERVICE]] if f.service else []
         f.ClearField("source_code_info")
@@ -171,17 +175,37 @@ def _imports(image: Image, f: descriptor_pb2.FileDescriptorProto) -> set[str]:
 
 
 def _clear_mypy_options(f: descriptor_pb2.FileDescriptorProto) -> None:
-    for field in _fields(f.message_type, f.extension):
+    for _, field in _fields(f):
         for extension in _MYPY_OPTIONS:
             if field.options.HasExtension(extension):
                 field.options.ClearExtension(extension)
 
 
-def _fields(
-    messages: Iterable[descriptor_pb2.DescriptorProto],
-    extensions: Iterable[descriptor_pb2.FieldDescriptorProto],
-) -> Iterable[descriptor_pb2.FieldDescriptorProto]:
-    yield from extensions
-    for message in messages:
-        yield from message.field
-        yield from _fields(message.nested_type, message.extension)
+def _json_names_as_written(f: descriptor_pb2.FileDescriptorProto) -> None:
+    """Keep only the ``json_name`` s the source sets. A compiled set carries one on every field;
+    protoc compiling the source embeds only the written ones in ``_pb2.py``, and so must we. A
+    written one has a source location (``json_name`` is field 10); without source info, all stay."""
+    if not f.source_code_info.location:
+        return
+    written = {tuple(loc.path[:-1]) for loc in f.source_code_info.location
+               if loc.path[-1:] == [_JSON_NAME]}
+    for path, field in _fields(f):
+        if path not in written:
+            field.ClearField("json_name")
+
+
+def _fields(f: descriptor_pb2.FileDescriptorProto
+            ) -> Iterator[tuple[tuple[int, ...], descriptor_pb2.FieldDescriptorProto]]:
+    """Every field and extension of ``f`` with its source path."""
+    for i, extension in enumerate(f.extension):
+        yield (_FILE_EXTENSION, i), extension
+    pending: list[tuple[tuple[int, ...], descriptor_pb2.DescriptorProto]] = [
+        ((_FILE_MESSAGE, i), message) for i, message in enumerate(f.message_type)]
+    while pending:
+        path, message = pending.pop()
+        for i, field in enumerate(message.field):
+            yield (*path, _MESSAGE_FIELD, i), field
+        for i, extension in enumerate(message.extension):
+            yield (*path, _MESSAGE_EXTENSION, i), extension
+        pending += (((*path, _MESSAGE_NESTED, i), nested)
+                    for i, nested in enumerate(message.nested_type))

@@ -25,17 +25,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/errors.proto\x12\x0cprotopact.v1\x1a\x1egoogle/protobuf/duration.proto\"\x9b\x02\n\x0b\x45rrorDetail\x12\x31\n\x06reason\x18\x01 \x01(\x0e\x32\x19.protopact.v1.ErrorReasonR\x06reason\x12S\n\x10\x66ield_violations\x18\x02 \x03(\x0b\x32(.protopact.v1.ErrorDetail.FieldViolationR\x0f\x66ieldViolations\x12:\n\x0bretry_after\x18\x03 \x01(\x0b\x32\x19.google.protobuf.DurationR\nretryAfter\x1aH\n\x0e\x46ieldViolation\x12\x14\n\x05\x66ield\x18\x01 \x01(\tR\x05\x66ield\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription*\xcf\x01\n\x0b\x45rrorReason\x12\x18\n\x14\x45RROR_REASON_DEFAULT\x10\x00\x12!\n\x1d\x45RROR_REASON_INVALID_ARGUMENT\x10\x01\x12\"\n\x1e\x45RROR_REASON_PERMISSION_DENIED\x10\x02\x12\x1a\n\x16\x45RROR_REASON_NOT_FOUND\x10\x03\x12\x1d\n\x19\x45RROR_REASON_RATE_LIMITED\x10\x04\x12$\n ERROR_REASON_BULK_LIMIT_EXCEEDED\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/errors.proto\x12\x0cprotopact.v1\x1a\x1egoogle/protobuf/duration.proto\"\xe2\x01\n\x0b\x45rrorDetail\x12)\n\x06reason\x18\x01 \x01(\x0e\x32\x19.protopact.v1.ErrorReason\x12\x42\n\x10\x66ield_violations\x18\x02 \x03(\x0b\x32(.protopact.v1.ErrorDetail.FieldViolation\x12.\n\x0bretry_after\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x1a\x34\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t*\xcf\x01\n\x0b\x45rrorReason\x12\x18\n\x14\x45RROR_REASON_DEFAULT\x10\x00\x12!\n\x1d\x45RROR_REASON_INVALID_ARGUMENT\x10\x01\x12\"\n\x1e\x45RROR_REASON_PERMISSION_DENIED\x10\x02\x12\x1a\n\x16\x45RROR_REASON_NOT_FOUND\x10\x03\x12\x1d\n\x19\x45RROR_REASON_RATE_LIMITED\x10\x04\x12$\n ERROR_REASON_BULK_LIMIT_EXCEEDED\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.v1.errors_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ERRORREASON']._serialized_start=362
-  _globals['_ERRORREASON']._serialized_end=569
+  _globals['_ERRORREASON']._serialized_start=305
+  _globals['_ERRORREASON']._serialized_end=512
   _globals['_ERRORDETAIL']._serialized_start=76
-  _globals['_ERRORDETAIL']._serialized_end=359
-  _globals['_ERRORDETAIL_FIELDVIOLATION']._serialized_start=287
-  _globals['_ERRORDETAIL_FIELDVIOLATION']._serialized_end=359
+  _globals['_ERRORDETAIL']._serialized_end=302
+  _globals['_ERRORDETAIL_FIELDVIOLATION']._serialized_start=250
+  _globals['_ERRORDETAIL_FIELDVIOLATION']._serialized_end=302
 # @@protoc_insertion_point(module_scope)

@@ -27,7 +27,7 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/events.proto\x12\x0cprotopact.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x01\n\rEventMetadata\x12\x12\n\x04ppid\x18\x01 \x01(\tR\x04ppid\x12\x15\n\x06\x61\x63k_id\x18\x02 \x01(\tR\x05\x61\x63kId\x12\x38\n\ttimestamp\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\ttimestamp\x12%\n\x0eis_redelivered\x18\x04 \x01(\x08R\risRedelivered\x12\x19\n\x08\x65vent_id\x18\x05 \x01(\tR\x07\x65ventId\"\x99\x03\n\x13StreamConfiguration\x12\"\n\rmax_in_flight\x18\x01 \x01(\x05R\x0bmaxInFlight\x12:\n\x0b\x61\x63k_timeout\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationR\nackTimeout\x12#\n\rdurable_queue\x18\x03 \x01(\tR\x0c\x64urableQueue\x12:\n\x0cstart_at_new\x18\x04 \x01(\x0b\x32\x16.google.protobuf.EmptyH\x00R\nstartAtNew\x12@\n\x0fstart_at_oldest\x18\x05 \x01(\x0b\x32\x16.google.protobuf.EmptyH\x00R\rstartAtOldest\x12+\n\x11start_at_event_id\x18\x06 \x01(\tH\x00R\x0estartAtEventId\x12@\n\rstart_at_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00R\x0bstartAtTimeB\x10\n\x0estart_position\"#\n\nAckRequest\x12\x15\n\x06\x61\x63k_id\x18\x01 \x01(\tR\x05\x61\x63kId\"$\n\x0b\x41\x63kResponse\x12\x15\n\x06\x61\x63k_id\x18\x01 \x01(\tR\x05\x61\x63kIdb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/events.proto\x12\x0cprotopact.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x86\x01\n\rEventMetadata\x12\x0c\n\x04ppid\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63k_id\x18\x02 \x01(\t\x12-\n\ttimestamp\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eis_redelivered\x18\x04 \x01(\x08\x12\x10\n\x08\x65vent_id\x18\x05 \x01(\t\"\xba\x02\n\x13StreamConfiguration\x12\x15\n\rmax_in_flight\x18\x01 \x01(\x05\x12.\n\x0b\x61\x63k_timeout\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x15\n\rdurable_queue\x18\x03 \x01(\t\x12.\n\x0cstart_at_new\x18\x04 \x01(\x0b\x32\x16.google.protobuf.EmptyH\x00\x12\x31\n\x0fstart_at_oldest\x18\x05 \x01(\x0b\x32\x16.google.protobuf.EmptyH\x00\x12\x1b\n\x11start_at_event_id\x18\x06 \x01(\tH\x00\x12\x33\n\rstart_at_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x42\x10\n\x0estart_position\"\x1c\n\nAckRequest\x12\x0e\n\x06\x61\x63k_id\x18\x01 \x01(\t\"\x1d\n\x0b\x41\x63kResponse\x12\x0e\n\x06\x61\x63k_id\x18\x01 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,11 +35,11 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.proto
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_EVENTMETADATA']._serialized_start=138
-  _globals['_EVENTMETADATA']._serialized_end=320
-  _globals['_STREAMCONFIGURATION']._serialized_start=323
-  _globals['_STREAMCONFIGURATION']._serialized_end=732
-  _globals['_ACKREQUEST']._serialized_start=734
-  _globals['_ACKREQUEST']._serialized_end=769
-  _globals['_ACKRESPONSE']._serialized_start=771
-  _globals['_ACKRESPONSE']._serialized_end=807
+  _globals['_EVENTMETADATA']._serialized_end=272
+  _globals['_STREAMCONFIGURATION']._serialized_start=275
+  _globals['_STREAMCONFIGURATION']._serialized_end=589
+  _globals['_ACKREQUEST']._serialized_start=591
+  _globals['_ACKREQUEST']._serialized_end=619
+  _globals['_ACKRESPONSE']._serialized_start=621
+  _globals['_ACKRESPONSE']._serialized_end=650
 # @@protoc_insertion_point(module_scope)

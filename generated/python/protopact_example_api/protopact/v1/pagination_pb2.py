@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dprotopact/v1/pagination.proto\x12\x0cprotopact.v1\"\xb1\x02\n\nPagination\x12\x12\n\x04size\x18\x01 \x01(\x05R\x04size\x12\x12\n\x04page\x18\x02 \x01(\x05R\x04page\x1a\xfa\x01\n\x06Result\x12\x12\n\x04size\x18\x01 \x01(\x05R\x04size\x12\x12\n\x04page\x18\x02 \x01(\x05R\x04page\x12\x14\n\x05total\x18\x03 \x01(\x05R\x05total\x12\x1f\n\x0btotal_pages\x18\x04 \x01(\x05R\ntotalPages\x12\x34\n\x08previous\x18\x05 \x01(\x0b\x32\x18.protopact.v1.PaginationR\x08previous\x12,\n\x04next\x18\x06 \x01(\x0b\x32\x18.protopact.v1.PaginationR\x04next\x12-\n\x12\x61pproximated_total\x18\x07 \x01(\x08R\x11\x61pproximatedTotal\"\x92\x01\n\x10\x43ursorPagination\x12\x12\n\x04size\x18\x01 \x01(\x05R\x04size\x12\x16\n\x06\x63ursor\x18\x02 \x01(\tR\x06\x63ursor\x1aR\n\x06Result\x12\x1f\n\x0bnext_cursor\x18\x01 \x01(\tR\nnextCursor\x12\'\n\x0fprevious_cursor\x18\x02 \x01(\tR\x0epreviousCursorb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dprotopact/v1/pagination.proto\x12\x0cprotopact.v1\"\xe3\x01\n\nPagination\x12\x0c\n\x04size\x18\x01 \x01(\x05\x12\x0c\n\x04page\x18\x02 \x01(\x05\x1a\xb8\x01\n\x06Result\x12\x0c\n\x04size\x18\x01 \x01(\x05\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x13\n\x0btotal_pages\x18\x04 \x01(\x05\x12*\n\x08previous\x18\x05 \x01(\x0b\x32\x18.protopact.v1.Pagination\x12&\n\x04next\x18\x06 \x01(\x0b\x32\x18.protopact.v1.Pagination\x12\x1a\n\x12\x61pproximated_total\x18\x07 \x01(\x08\"h\n\x10\x43ursorPagination\x12\x0c\n\x04size\x18\x01 \x01(\x05\x12\x0e\n\x06\x63ursor\x18\x02 \x01(\t\x1a\x36\n\x06Result\x12\x13\n\x0bnext_cursor\x18\x01 \x01(\t\x12\x17\n\x0fprevious_cursor\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,11 +32,11 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.proto
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PAGINATION']._serialized_start=48
-  _globals['_PAGINATION']._serialized_end=353
-  _globals['_PAGINATION_RESULT']._serialized_start=103
-  _globals['_PAGINATION_RESULT']._serialized_end=353
-  _globals['_CURSORPAGINATION']._serialized_start=356
-  _globals['_CURSORPAGINATION']._serialized_end=502
-  _globals['_CURSORPAGINATION_RESULT']._serialized_start=420
-  _globals['_CURSORPAGINATION_RESULT']._serialized_end=502
+  _globals['_PAGINATION']._serialized_end=275
+  _globals['_PAGINATION_RESULT']._serialized_start=91
+  _globals['_PAGINATION_RESULT']._serialized_end=275
+  _globals['_CURSORPAGINATION']._serialized_start=277
+  _globals['_CURSORPAGINATION']._serialized_end=381
+  _globals['_CURSORPAGINATION_RESULT']._serialized_start=327
+  _globals['_CURSORPAGINATION_RESULT']._serialized_end=381
 # @@protoc_insertion_point(module_scope)

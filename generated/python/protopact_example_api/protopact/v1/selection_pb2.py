@@ -25,21 +25,21 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cprotopact/v1/selection.proto\x12\x0cprotopact.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x82\x01\n\x06\x46ilter\x1a\x39\n\x03Ids\x12\x18\n\x07include\x18\x01 \x03(\x03R\x07include\x12\x18\n\x07\x65xclude\x18\x02 \x03(\x03R\x07\x65xclude\x1a=\n\x07Strings\x12\x18\n\x07include\x18\x01 \x03(\tR\x07include\x12\x18\n\x07\x65xclude\x18\x02 \x03(\tR\x07\x65xclude\"_\n\x0cTagSelection\x12\x32\n\x05names\x18\x01 \x01(\x0b\x32\x1c.protopact.v1.Filter.StringsR\x05names\x12\x1b\n\tmatch_all\x18\x02 \x01(\x08R\x08matchAll\"k\n\tTimeRange\x12\x30\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x05start\x12,\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x03\x65ndb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cprotopact/v1/selection.proto\x12\x0cprotopact.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x06\x46ilter\x1a\'\n\x03Ids\x12\x0f\n\x07include\x18\x01 \x03(\x03\x12\x0f\n\x07\x65xclude\x18\x02 \x03(\x03\x1a+\n\x07Strings\x12\x0f\n\x07include\x18\x01 \x03(\t\x12\x0f\n\x07\x65xclude\x18\x02 \x03(\t\"N\n\x0cTagSelection\x12+\n\x05names\x18\x01 \x01(\x0b\x32\x1c.protopact.v1.Filter.Strings\x12\x11\n\tmatch_all\x18\x02 \x01(\x08\"_\n\tTimeRange\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.v1.selection_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_FILTER']._serialized_start=80
-  _globals['_FILTER']._serialized_end=210
-  _globals['_FILTER_IDS']._serialized_start=90
-  _globals['_FILTER_IDS']._serialized_end=147
-  _globals['_FILTER_STRINGS']._serialized_start=149
-  _globals['_FILTER_STRINGS']._serialized_end=210
-  _globals['_TAGSELECTION']._serialized_start=212
-  _globals['_TAGSELECTION']._serialized_end=307
-  _globals['_TIMERANGE']._serialized_start=309
-  _globals['_TIMERANGE']._serialized_end=416
+  _globals['_FILTER']._serialized_start=79
+  _globals['_FILTER']._serialized_end=173
+  _globals['_FILTER_IDS']._serialized_start=89
+  _globals['_FILTER_IDS']._serialized_end=128
+  _globals['_FILTER_STRINGS']._serialized_start=130
+  _globals['_FILTER_STRINGS']._serialized_end=173
+  _globals['_TAGSELECTION']._serialized_start=175
+  _globals['_TAGSELECTION']._serialized_end=253
+  _globals['_TIMERANGE']._serialized_start=255
+  _globals['_TIMERANGE']._serialized_end=350
 # @@protoc_insertion_point(module_scope)

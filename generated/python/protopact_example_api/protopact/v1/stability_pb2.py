@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cprotopact/v1/stability.proto\x12\x0cprotopact.v1\x1a google/protobuf/descriptor.proto*f\n\tStability\x12\x15\n\x11STABILITY_DEFAULT\x10\x00\x12\x14\n\x10STABILITY_STABLE\x10\x01\x12\x12\n\x0eSTABILITY_BETA\x10\x02\x12\x18\n\x14STABILITY_DEPRECATED\x10\x03:g\n\x11service_stability\x12\x1f.google.protobuf.ServiceOptions\x18\xb9\x8e\x03 \x01(\x0e\x32\x17.protopact.v1.StabilityR\x10serviceStability:d\n\x10method_stability\x12\x1e.google.protobuf.MethodOptions\x18\xba\x8e\x03 \x01(\x0e\x32\x17.protopact.v1.StabilityR\x0fmethodStability:g\n\x11message_stability\x12\x1f.google.protobuf.MessageOptions\x18\xbb\x8e\x03 \x01(\x0e\x32\x17.protopact.v1.StabilityR\x10messageStabilityb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cprotopact/v1/stability.proto\x12\x0cprotopact.v1\x1a google/protobuf/descriptor.proto*f\n\tStability\x12\x15\n\x11STABILITY_DEFAULT\x10\x00\x12\x14\n\x10STABILITY_STABLE\x10\x01\x12\x12\n\x0eSTABILITY_BETA\x10\x02\x12\x18\n\x14STABILITY_DEPRECATED\x10\x03:U\n\x11service_stability\x12\x1f.google.protobuf.ServiceOptions\x18\xb9\x8e\x03 \x01(\x0e\x32\x17.protopact.v1.Stability:S\n\x10method_stability\x12\x1e.google.protobuf.MethodOptions\x18\xba\x8e\x03 \x01(\x0e\x32\x17.protopact.v1.Stability:U\n\x11message_stability\x12\x1f.google.protobuf.MessageOptions\x18\xbb\x8e\x03 \x01(\x0e\x32\x17.protopact.v1.Stabilityb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/update.proto\x12\x0cprotopact.v1\"?\n\rUpdateBoolean\x12\x18\n\x07updated\x18\x01 \x01(\x08R\x07updated\x12\x14\n\x05value\x18\x02 \x01(\x08R\x05value\"G\n\x15UpdateClearableString\x12\x18\n\x07updated\x18\x01 \x01(\x08R\x07updated\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value\"C\n\x11UpdateZeroableInt\x12\x18\n\x07updated\x18\x01 \x01(\x08R\x07updated\x12\x14\n\x05value\x18\x02 \x01(\x05R\x05valueb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/update.proto\x12\x0cprotopact.v1\"/\n\rUpdateBoolean\x12\x0f\n\x07updated\x18\x01 \x01(\x08\x12\r\n\x05value\x18\x02 \x01(\x08\"7\n\x15UpdateClearableString\x12\x0f\n\x07updated\x18\x01 \x01(\x08\x12\r\n\x05value\x18\x02 \x01(\t\"3\n\x11UpdateZeroableInt\x12\x0f\n\x07updated\x18\x01 \x01(\x08\x12\r\n\x05value\x18\x02 \x01(\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,9 +32,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.proto
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_UPDATEBOOLEAN']._serialized_start=43
-  _globals['_UPDATEBOOLEAN']._serialized_end=106
-  _globals['_UPDATECLEARABLESTRING']._serialized_start=108
-  _globals['_UPDATECLEARABLESTRING']._serialized_end=179
-  _globals['_UPDATEZEROABLEINT']._serialized_start=181
-  _globals['_UPDATEZEROABLEINT']._serialized_end=248
+  _globals['_UPDATEBOOLEAN']._serialized_end=90
+  _globals['_UPDATECLEARABLESTRING']._serialized_start=92
+  _globals['_UPDATECLEARABLESTRING']._serialized_end=147
+  _globals['_UPDATEZEROABLEINT']._serialized_start=149
+  _globals['_UPDATEZEROABLEINT']._serialized_end=200
 # @@protoc_insertion_point(module_scope)

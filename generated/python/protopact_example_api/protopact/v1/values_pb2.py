@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/values.proto\x12\x0cprotopact.v1\"!\n\x0bPhoneNumber\x12\x12\n\x04\x65\x31\x36\x34\x18\x01 \x01(\tR\x04\x65\x31\x36\x34\"1\n\x07\x43ountry\x12\x12\n\x04\x63ode\x18\x01 \x01(\tR\x04\x63ode\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\"\x1c\n\x04Imsi\x12\x14\n\x05value\x18\x01 \x01(\tR\x05value\"G\n\x06ImeiSv\x12\x12\n\x04imei\x18\x01 \x01(\tR\x04imei\x12)\n\x10software_version\x18\x02 \x01(\tR\x0fsoftwareVersionb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/values.proto\x12\x0cprotopact.v1\"\x1b\n\x0bPhoneNumber\x12\x0c\n\x04\x65\x31\x36\x34\x18\x01 \x01(\t\"%\n\x07\x43ountry\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x15\n\x04Imsi\x12\r\n\x05value\x18\x01 \x01(\t\"0\n\x06ImeiSv\x12\x0c\n\x04imei\x18\x01 \x01(\t\x12\x18\n\x10software_version\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,11 +32,11 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.proto
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PHONENUMBER']._serialized_start=43
-  _globals['_PHONENUMBER']._serialized_end=76
-  _globals['_COUNTRY']._serialized_start=78
-  _globals['_COUNTRY']._serialized_end=127
-  _globals['_IMSI']._serialized_start=129
-  _globals['_IMSI']._serialized_end=157
-  _globals['_IMEISV']._serialized_start=159
-  _globals['_IMEISV']._serialized_end=230
+  _globals['_PHONENUMBER']._serialized_end=70
+  _globals['_COUNTRY']._serialized_start=72
+  _globals['_COUNTRY']._serialized_end=109
+  _globals['_IMSI']._serialized_start=111
+  _globals['_IMSI']._serialized_end=132
+  _globals['_IMEISV']._serialized_start=134
+  _globals['_IMEISV']._serialized_end=182
 # @@protoc_insertion_point(module_scope)

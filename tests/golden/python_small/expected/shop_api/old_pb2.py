@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\told.proto\"9\n\x06Legacy\x12\x0e\n\x02id\x18\x01 \x02(\x05R\x02id\x12\x18\n\x04name\x18\x02 \x01(\t:\x04noneR\x04name*\x05\x08\x64\x10\xc8\x01')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\told.proto\"/\n\x06Legacy\x12\n\n\x02id\x18\x01 \x02(\x05\x12\x12\n\x04name\x18\x02 \x01(\t:\x04none*\x05\x08\x64\x10\xc8\x01')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,5 +32,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shop_api.old_pb2', _globals
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_LEGACY']._serialized_start=13
-  _globals['_LEGACY']._serialized_end=70
+  _globals['_LEGACY']._serialized_end=60
 # @@protoc_insertion_point(module_scope)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 import shop_api.old_pb2 as old__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13legacy/modern.proto\x1a\told.proto\"Z\n\x06Modern\x12\x14\n\x05\x63ount\x18\x01 \x01(\x05R\x05\x63ount\x12\x1f\n\x06legacy\x18\x02 \x01(\x0b\x32\x07.LegacyR\x06legacy\x12\x19\n\x04note\x18\x03 \x01(\tB\x05\xaa\x01\x02\x08\x02R\x04note:(\n\x06modern\x12\x07.Legacy\x18\x64 \x01(\x0b\x32\x07.ModernR\x06modernb\x08\x65\x64itionsp\xe8\x07')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13legacy/modern.proto\x1a\told.proto\"E\n\x06Modern\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x17\n\x06legacy\x18\x02 \x01(\x0b\x32\x07.Legacy\x12\x13\n\x04note\x18\x03 \x01(\tB\x05\xaa\x01\x02\x08\x02: \n\x06modern\x12\x07.Legacy\x18\x64 \x01(\x0b\x32\x07.Modernb\x08\x65\x64itionsp\xe8\x07')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,5 +35,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MODERN'].fields_by_name['note']._loaded_options = None
   _globals['_MODERN'].fields_by_name['note']._serialized_options = b'\252\001\002\010\002'
   _globals['_MODERN']._serialized_start=34
-  _globals['_MODERN']._serialized_end=124
+  _globals['_MODERN']._serialized_end=103
 # @@protoc_insertion_point(module_scope)

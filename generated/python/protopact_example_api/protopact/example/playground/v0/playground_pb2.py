@@ -27,7 +27,7 @@ from protopact_example_api.protopact.v1 import stability_pb2 as protopact_dot_v1
 from protopact_example_api.protopact.v1 import values_pb2 as protopact_dot_v1_dot_values__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0protopact/example/playground/v0/playground.proto\x12\x1fprotopact.example.playground.v0\x1a\x1cgoogle/api/annotations.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"L\n\x17LookupSubscriberRequest\x12\x31\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberR\x06number\"\x91\x02\n\x18LookupSubscriberResponse\x12\x31\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberR\x06number\x12/\n\x07\x63ountry\x18\x03 \x01(\x0b\x32\x15.protopact.v1.CountryR\x07\x63ountry\x12&\n\x04imsi\x18\x04 \x01(\x0b\x32\x12.protopact.v1.ImsiR\x04imsi\x12O\n\x0c\x61ttach_state\x18\x05 \x01(\x0e\x32,.protopact.example.playground.v0.AttachStateR\x0b\x61ttachState:\x04\xd8\xf3\x18\x02J\x04\x08\x02\x10\x03R\x0c\x63ountry_code*]\n\x0b\x41ttachState\x12\x18\n\x14\x41TTACH_STATE_DEFAULT\x10\x00\x12\x19\n\x15\x41TTACH_STATE_ATTACHED\x10\x01\x12\x19\n\x15\x41TTACH_STATE_DETACHED\x10\x02\x32\xd0\x01\n\x17SubscriberLookupService\x12\xae\x01\n\x10LookupSubscriber\x12\x38.protopact.example.playground.v0.LookupSubscriberRequest\x1a\x39.protopact.example.playground.v0.LookupSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v0/subscribers/{number.e164}\x1a\x04\xc8\xf3\x18\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0protopact/example/playground/v0/playground.proto\x12\x1fprotopact.example.playground.v0\x1a\x1cgoogle/api/annotations.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"D\n\x17LookupSubscriberRequest\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\"\xed\x01\n\x18LookupSubscriberResponse\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12&\n\x07\x63ountry\x18\x03 \x01(\x0b\x32\x15.protopact.v1.Country\x12 \n\x04imsi\x18\x04 \x01(\x0b\x32\x12.protopact.v1.Imsi\x12\x42\n\x0c\x61ttach_state\x18\x05 \x01(\x0e\x32,.protopact.example.playground.v0.AttachState:\x04\xd8\xf3\x18\x02J\x04\x08\x02\x10\x03R\x0c\x63ountry_code*]\n\x0b\x41ttachState\x12\x18\n\x14\x41TTACH_STATE_DEFAULT\x10\x00\x12\x19\n\x15\x41TTACH_STATE_ATTACHED\x10\x01\x12\x19\n\x15\x41TTACH_STATE_DETACHED\x10\x02\x32\xd0\x01\n\x17SubscriberLookupService\x12\xae\x01\n\x10LookupSubscriber\x12\x38.protopact.example.playground.v0.LookupSubscriberRequest\x1a\x39.protopact.example.playground.v0.LookupSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v0/subscribers/{number.e164}\x1a\x04\xc8\xf3\x18\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,12 +40,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_options = b'\310\363\030\002'
   _globals['_SUBSCRIBERLOOKUPSERVICE'].methods_by_name['LookupSubscriber']._loaded_options = None
   _globals['_SUBSCRIBERLOOKUPSERVICE'].methods_by_name['LookupSubscriber']._serialized_options = b'\202\323\344\223\002\037\022\035/v0/subscribers/{number.e164}'
-  _globals['_ATTACHSTATE']._serialized_start=526
-  _globals['_ATTACHSTATE']._serialized_end=619
+  _globals['_ATTACHSTATE']._serialized_start=482
+  _globals['_ATTACHSTATE']._serialized_end=575
   _globals['_LOOKUPSUBSCRIBERREQUEST']._serialized_start=172
-  _globals['_LOOKUPSUBSCRIBERREQUEST']._serialized_end=248
-  _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_start=251
-  _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_end=524
-  _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_start=622
-  _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_end=830
+  _globals['_LOOKUPSUBSCRIBERREQUEST']._serialized_end=240
+  _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_start=243
+  _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_end=480
+  _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_start=578
+  _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_end=786
 # @@protoc_insertion_point(module_scope)

@@ -27,7 +27,7 @@ from protopact_example_api.protopact.v1 import errors_pb2 as protopact_dot_v1_do
 from protopact_example_api.protopact.v1 import values_pb2 as protopact_dot_v1_dot_values__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"protopact/example/sms/v1/sms.proto\x12\x18protopact.example.sms.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19protopact/v1/errors.proto\x1a\x19protopact/v1/values.proto\"\xa8\x01\n\x1dSendTextFromSubscriberRequest\x12\x42\n\x0f\x66rom_subscriber\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberR\x0e\x66romSubscriber\x12)\n\x02to\x18\x02 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberR\x02to\x12\x18\n\x07\x63ontent\x18\x03 \x01(\tR\x07\x63ontent\"\xae\x01\n\x1eSendTextFromSubscriberResponse\x12\x1d\n\nmessage_id\x18\x01 \x01(\tR\tmessageId\x12<\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatusR\x06status\x12/\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetailR\x05\x65rror\"\xe7\x01\n\x1bSendTextToSubscriberRequest\x12<\n\x0b\x66rom_number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberH\x00R\nfromNumber\x12&\n\x0e\x66rom_sender_id\x18\x02 \x01(\tH\x00R\x0c\x66romSenderId\x12>\n\rto_subscriber\x18\x03 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberR\x0ctoSubscriber\x12\x18\n\x07\x63ontent\x18\x04 \x01(\tR\x07\x63ontentB\x08\n\x06sender\"\xac\x01\n\x1cSendTextToSubscriberResponse\x12\x1d\n\nmessage_id\x18\x01 \x01(\tR\tmessageId\x12<\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatusR\x06status\x12/\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetailR\x05\x65rror\"\xe7\x01\n\x1bSendDataToSubscriberRequest\x12<\n\x0b\x66rom_number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberH\x00R\nfromNumber\x12&\n\x0e\x66rom_sender_id\x18\x02 \x01(\tH\x00R\x0c\x66romSenderId\x12>\n\rto_subscriber\x18\x03 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberR\x0ctoSubscriber\x12\x18\n\x07payload\x18\x04 \x01(\x0cR\x07payloadB\x08\n\x06sender\"\xac\x01\n\x1cSendDataToSubscriberResponse\x12\x1d\n\nmessage_id\x18\x01 \x01(\tR\tmessageId\x12<\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatusR\x06status\x12/\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetailR\x05\x65rror*t\n\nSendStatus\x12\x17\n\x13SEND_STATUS_DEFAULT\x10\x00\x12\x18\n\x14SEND_STATUS_ACCEPTED\x10\x01\x12\x18\n\x14SEND_STATUS_REJECTED\x10\x02\x12\x19\n\x15SEND_STATUS_THROTTLED\x10\x03\x32\xa1\x04\n\nSmsService\x12\xb4\x01\n\x16SendTextFromSubscriber\x12\x37.protopact.example.sms.v1.SendTextFromSubscriberRequest\x1a\x38.protopact.example.sms.v1.SendTextFromSubscriberResponse\"\'\x82\xd3\xe4\x93\x02!\"\x1c/v1/sms/text/from-subscriber:\x01*\x12\xac\x01\n\x14SendTextToSubscriber\x12\x35.protopact.example.sms.v1.SendTextToSubscriberRequest\x1a\x36.protopact.example.sms.v1.SendTextToSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/sms/text/to-subscriber:\x01*\x12\xac\x01\n\x14SendDataToSubscriber\x12\x35.protopact.example.sms.v1.SendDataToSubscriberRequest\x1a\x36.protopact.example.sms.v1.SendDataToSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/sms/data/to-subscriber:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"protopact/example/sms/v1/sms.proto\x12\x18protopact.example.sms.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19protopact/v1/errors.proto\x1a\x19protopact/v1/values.proto\"\x8b\x01\n\x1dSendTextFromSubscriberRequest\x12\x32\n\x0f\x66rom_subscriber\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12%\n\x02to\x18\x02 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\"\x94\x01\n\x1eSendTextFromSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail\"\xb6\x01\n\x1bSendTextToSubscriberRequest\x12\x30\n\x0b\x66rom_number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberH\x00\x12\x18\n\x0e\x66rom_sender_id\x18\x02 \x01(\tH\x00\x12\x30\n\rto_subscriber\x18\x03 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\tB\x08\n\x06sender\"\x92\x01\n\x1cSendTextToSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail\"\xb6\x01\n\x1bSendDataToSubscriberRequest\x12\x30\n\x0b\x66rom_number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberH\x00\x12\x18\n\x0e\x66rom_sender_id\x18\x02 \x01(\tH\x00\x12\x30\n\rto_subscriber\x18\x03 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12\x0f\n\x07payload\x18\x04 \x01(\x0c\x42\x08\n\x06sender\"\x92\x01\n\x1cSendDataToSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail*t\n\nSendStatus\x12\x17\n\x13SEND_STATUS_DEFAULT\x10\x00\x12\x18\n\x14SEND_STATUS_ACCEPTED\x10\x01\x12\x18\n\x14SEND_STATUS_REJECTED\x10\x02\x12\x19\n\x15SEND_STATUS_THROTTLED\x10\x03\x32\xa1\x04\n\nSmsService\x12\xb4\x01\n\x16SendTextFromSubscriber\x12\x37.protopact.example.sms.v1.SendTextFromSubscriberRequest\x1a\x38.protopact.example.sms.v1.SendTextFromSubscriberResponse\"\'\x82\xd3\xe4\x93\x02!\"\x1c/v1/sms/text/from-subscriber:\x01*\x12\xac\x01\n\x14SendTextToSubscriber\x12\x35.protopact.example.sms.v1.SendTextToSubscriberRequest\x1a\x36.protopact.example.sms.v1.SendTextToSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/sms/text/to-subscriber:\x01*\x12\xac\x01\n\x14SendDataToSubscriber\x12\x35.protopact.example.sms.v1.SendDataToSubscriberRequest\x1a\x36.protopact.example.sms.v1.SendDataToSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/sms/data/to-subscriber:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,20 +40,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SMSSERVICE'].methods_by_name['SendTextToSubscriber']._serialized_options = b'\202\323\344\223\002\037\"\032/v1/sms/text/to-subscriber:\001*'
   _globals['_SMSSERVICE'].methods_by_name['SendDataToSubscriber']._loaded_options = None
   _globals['_SMSSERVICE'].methods_by_name['SendDataToSubscriber']._serialized_options = b'\202\323\344\223\002\037\"\032/v1/sms/data/to-subscriber:\001*'
-  _globals['_SENDSTATUS']._serialized_start=1314
-  _globals['_SENDSTATUS']._serialized_end=1430
+  _globals['_SENDSTATUS']._serialized_start=1109
+  _globals['_SENDSTATUS']._serialized_end=1225
   _globals['_SENDTEXTFROMSUBSCRIBERREQUEST']._serialized_start=149
-  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST']._serialized_end=317
-  _globals['_SENDTEXTFROMSUBSCRIBERRESPONSE']._serialized_start=320
-  _globals['_SENDTEXTFROMSUBSCRIBERRESPONSE']._serialized_end=494
-  _globals['_SENDTEXTTOSUBSCRIBERREQUEST']._serialized_start=497
-  _globals['_SENDTEXTTOSUBSCRIBERREQUEST']._serialized_end=728
-  _globals['_SENDTEXTTOSUBSCRIBERRESPONSE']._serialized_start=731
-  _globals['_SENDTEXTTOSUBSCRIBERRESPONSE']._serialized_end=903
-  _globals['_SENDDATATOSUBSCRIBERREQUEST']._serialized_start=906
-  _globals['_SENDDATATOSUBSCRIBERREQUEST']._serialized_end=1137
-  _globals['_SENDDATATOSUBSCRIBERRESPONSE']._serialized_start=1140
-  _globals['_SENDDATATOSUBSCRIBERRESPONSE']._serialized_end=1312
-  _globals['_SMSSERVICE']._serialized_start=1433
-  _globals['_SMSSERVICE']._serialized_end=1978
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST']._serialized_end=288
+  _globals['_SENDTEXTFROMSUBSCRIBERRESPONSE']._serialized_start=291
+  _globals['_SENDTEXTFROMSUBSCRIBERRESPONSE']._serialized_end=439
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST']._serialized_start=442
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST']._serialized_end=624
+  _globals['_SENDTEXTTOSUBSCRIBERRESPONSE']._serialized_start=627
+  _globals['_SENDTEXTTOSUBSCRIBERRESPONSE']._serialized_end=773
+  _globals['_SENDDATATOSUBSCRIBERREQUEST']._serialized_start=776
+  _globals['_SENDDATATOSUBSCRIBERREQUEST']._serialized_end=958
+  _globals['_SENDDATATOSUBSCRIBERRESPONSE']._serialized_start=961
+  _globals['_SENDDATATOSUBSCRIBERRESPONSE']._serialized_end=1107
+  _globals['_SMSSERVICE']._serialized_start=1228
+  _globals['_SMSSERVICE']._serialized_end=1773
 # @@protoc_insertion_point(module_scope)

@@ -28,7 +28,7 @@ from protopact_example_api.protopact.v1 import stability_pb2 as protopact_dot_v1
 from protopact_example_api.protopact.v1 import values_pb2 as protopact_dot_v1_dot_values__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&protopact/example/users/v1/users.proto\x12\x1aprotopact.example.users.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"\xdf\x01\n\x04User\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n\x05\x65mail\x18\x02 \x01(\tR\x05\x65mail\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\x12$\n\rorganizations\x18\x04 \x03(\tR\rorganizations\x12<\n\x0cphone_number\x18\x05 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberR\x0bphoneNumber\x12\x39\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\"\x17\n\x15GetCurrentUserRequest\"N\n\x16GetCurrentUserResponse\x12\x34\n\x04user\x18\x01 \x01(\x0b\x32 .protopact.example.users.v1.UserR\x04user\"\x14\n\x12\x43urrentUserRequest\"u\n\x13\x43urrentUserResponse\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n\x05\x65mail\x18\x02 \x01(\tR\x05\x65mail\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\x12$\n\rorganizations\x18\x04 \x03(\tR\rorganizations2\xcc\x02\n\x12\x43urrentUserService\x12\xa3\x01\n\x0eGetCurrentUser\x12\x31.protopact.example.users.v1.GetCurrentUserRequest\x1a\x32.protopact.example.users.v1.GetCurrentUserResponse\"*\x82\xd3\xe4\x93\x02$\x12\x0c/v1/users/meZ\x0e\x12\x06/v1/meb\x04userb\x04user\x12\x8f\x01\n\x0b\x43urrentUser\x12..protopact.example.users.v1.CurrentUserRequest\x1a/.protopact.example.users.v1.CurrentUserResponse\"\x1f\x88\x02\x01\xd0\xf3\x18\x03\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/current-userb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&protopact/example/users/v1/users.proto\x12\x1aprotopact.example.users.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"\xa7\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x15\n\rorganizations\x18\x04 \x03(\t\x12/\n\x0cphone_number\x18\x05 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x17\n\x15GetCurrentUserRequest\"H\n\x16GetCurrentUserResponse\x12.\n\x04user\x18\x01 \x01(\x0b\x32 .protopact.example.users.v1.User\"\x14\n\x12\x43urrentUserRequest\"U\n\x13\x43urrentUserResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x15\n\rorganizations\x18\x04 \x03(\t2\xcc\x02\n\x12\x43urrentUserService\x12\xa3\x01\n\x0eGetCurrentUser\x12\x31.protopact.example.users.v1.GetCurrentUserRequest\x1a\x32.protopact.example.users.v1.GetCurrentUserResponse\"*\x82\xd3\xe4\x93\x02$\x12\x0c/v1/users/meZ\x0e\x12\x06/v1/meb\x04userb\x04user\x12\x8f\x01\n\x0b\x43urrentUser\x12..protopact.example.users.v1.CurrentUserRequest\x1a/.protopact.example.users.v1.CurrentUserResponse\"\x1f\x88\x02\x01\xd0\xf3\x18\x03\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/current-userb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,15 +40,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CURRENTUSERSERVICE'].methods_by_name['CurrentUser']._loaded_options = None
   _globals['_CURRENTUSERSERVICE'].methods_by_name['CurrentUser']._serialized_options = b'\210\002\001\320\363\030\003\202\323\344\223\002\022\022\020/v1/current-user'
   _globals['_USER']._serialized_start=191
-  _globals['_USER']._serialized_end=414
-  _globals['_GETCURRENTUSERREQUEST']._serialized_start=416
-  _globals['_GETCURRENTUSERREQUEST']._serialized_end=439
-  _globals['_GETCURRENTUSERRESPONSE']._serialized_start=441
-  _globals['_GETCURRENTUSERRESPONSE']._serialized_end=519
-  _globals['_CURRENTUSERREQUEST']._serialized_start=521
-  _globals['_CURRENTUSERREQUEST']._serialized_end=541
-  _globals['_CURRENTUSERRESPONSE']._serialized_start=543
-  _globals['_CURRENTUSERRESPONSE']._serialized_end=660
-  _globals['_CURRENTUSERSERVICE']._serialized_start=663
-  _globals['_CURRENTUSERSERVICE']._serialized_end=995
+  _globals['_USER']._serialized_end=358
+  _globals['_GETCURRENTUSERREQUEST']._serialized_start=360
+  _globals['_GETCURRENTUSERREQUEST']._serialized_end=383
+  _globals['_GETCURRENTUSERRESPONSE']._serialized_start=385
+  _globals['_GETCURRENTUSERRESPONSE']._serialized_end=457
+  _globals['_CURRENTUSERREQUEST']._serialized_start=459
+  _globals['_CURRENTUSERREQUEST']._serialized_end=479
+  _globals['_CURRENTUSERRESPONSE']._serialized_start=481
+  _globals['_CURRENTUSERRESPONSE']._serialized_end=566
+  _globals['_CURRENTUSERSERVICE']._serialized_start=569
+  _globals['_CURRENTUSERSERVICE']._serialized_end=901
 # @@protoc_insertion_point(module_scope)

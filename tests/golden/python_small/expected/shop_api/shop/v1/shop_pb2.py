@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from google.rpc import status_pb2 as google_dot_rpc_dot_status__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12shop/v1/shop.proto\x12\x07shop.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xfa\x02\n\x07\x41rticle\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x31\n\x05stock\x18\x02 \x03(\x0b\x32\x1b.shop.v1.Article.StockEntryR\x05stock\x12\x16\n\x05\x63\x65nts\x18\x03 \x01(\x03H\x00R\x05\x63\x65nts\x12\x16\n\x05quote\x18\x04 \x01(\tH\x00R\x05quote\x12$\n\x05state\x18\x05 \x01(\x0e\x32\x0e.shop.v1.StateR\x05state\x12,\n\x05label\x18\x06 \x01(\x0b\x32\x16.shop.v1.Article.classR\x05label\x12\x34\n\x07\x63reated\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x07\x63reated\x12\x12\n\x04tags\x18\x08 \x03(\tR\x04tags\x1a\x1b\n\x05\x63lass\x12\x12\n\x04\x66rom\x18\x01 \x01(\tR\x04\x66rom\x1a\x38\n\nStockEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\x03R\x05value:\x02\x38\x01\x42\x07\n\x05price\"#\n\x11GetArticleRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"l\n\x12GetArticleResponse\x12*\n\x07\x61rticle\x18\x01 \x01(\x0b\x32\x10.shop.v1.ArticleR\x07\x61rticle\x12*\n\x06status\x18\x02 \x01(\x0b\x32\x12.google.rpc.StatusR\x06status*,\n\x05State\x12\x11\n\rSTATE_DEFAULT\x10\x00\x12\x10\n\x0cSTATE_ACTIVE\x10\x01\x32W\n\x0e\x41rticleService\x12\x45\n\nGetArticle\x12\x1a.shop.v1.GetArticleRequest\x1a\x1b.shop.v1.GetArticleResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12shop/v1/shop.proto\x12\x07shop.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\"\xb2\x02\n\x07\x41rticle\x12\n\n\x02id\x18\x01 \x01(\t\x12*\n\x05stock\x18\x02 \x03(\x0b\x32\x1b.shop.v1.Article.StockEntry\x12\x0f\n\x05\x63\x65nts\x18\x03 \x01(\x03H\x00\x12\x0f\n\x05quote\x18\x04 \x01(\tH\x00\x12\x1d\n\x05state\x18\x05 \x01(\x0e\x32\x0e.shop.v1.State\x12%\n\x05label\x18\x06 \x01(\x0b\x32\x16.shop.v1.Article.class\x12+\n\x07\x63reated\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04tags\x18\x08 \x03(\t\x1a\x15\n\x05\x63lass\x12\x0c\n\x04\x66rom\x18\x01 \x01(\t\x1a,\n\nStockEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x42\x07\n\x05price\"\x1f\n\x11GetArticleRequest\x12\n\n\x02id\x18\x01 \x01(\t\"[\n\x12GetArticleResponse\x12!\n\x07\x61rticle\x18\x01 \x01(\x0b\x32\x10.shop.v1.Article\x12\"\n\x06status\x18\x02 \x01(\x0b\x32\x12.google.rpc.Status*,\n\x05State\x12\x11\n\rSTATE_DEFAULT\x10\x00\x12\x10\n\x0cSTATE_ACTIVE\x10\x01\x32W\n\x0e\x41rticleService\x12\x45\n\nGetArticle\x12\x1a.shop.v1.GetArticleRequest\x1a\x1b.shop.v1.GetArticleResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,18 +35,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ARTICLE_STOCKENTRY']._loaded_options = None
   _globals['_ARTICLE_STOCKENTRY']._serialized_options = b'8\001'
-  _globals['_STATE']._serialized_start=617
-  _globals['_STATE']._serialized_end=661
+  _globals['_STATE']._serialized_start=524
+  _globals['_STATE']._serialized_end=568
   _globals['_ARTICLE']._serialized_start=90
-  _globals['_ARTICLE']._serialized_end=468
-  _globals['_ARTICLE_CLASS']._serialized_start=374
-  _globals['_ARTICLE_CLASS']._serialized_end=401
-  _globals['_ARTICLE_STOCKENTRY']._serialized_start=403
-  _globals['_ARTICLE_STOCKENTRY']._serialized_end=459
-  _globals['_GETARTICLEREQUEST']._serialized_start=470
-  _globals['_GETARTICLEREQUEST']._serialized_end=505
-  _globals['_GETARTICLERESPONSE']._serialized_start=507
-  _globals['_GETARTICLERESPONSE']._serialized_end=615
-  _globals['_ARTICLESERVICE']._serialized_start=663
-  _globals['_ARTICLESERVICE']._serialized_end=750
+  _globals['_ARTICLE']._serialized_end=396
+  _globals['_ARTICLE_CLASS']._serialized_start=320
+  _globals['_ARTICLE_CLASS']._serialized_end=341
+  _globals['_ARTICLE_STOCKENTRY']._serialized_start=343
+  _globals['_ARTICLE_STOCKENTRY']._serialized_end=387
+  _globals['_GETARTICLEREQUEST']._serialized_start=398
+  _globals['_GETARTICLEREQUEST']._serialized_end=429
+  _globals['_GETARTICLERESPONSE']._serialized_start=431
+  _globals['_GETARTICLERESPONSE']._serialized_end=522
+  _globals['_ARTICLESERVICE']._serialized_start=570
+  _globals['_ARTICLESERVICE']._serialized_end=657
 # @@protoc_insertion_point(module_scope)
