@@ -37,7 +37,8 @@ class Image:
     targets: frozenset[str]
     # import path -> the path shown to the user (relative to the working directory when on disk)
     shown_paths: Mapping[str, str] = field(default_factory=dict)
-    # import path -> the file's bytes as read from an image file, when kept (see same_file)
+    # import path -> the file's bytes as protoc, an image file or the cache gave them, when known
+    # (see same_file)
     encoded: Mapping[str, bytes] = field(default_factory=dict, repr=False)
 
     def shown(self, name: str) -> str:

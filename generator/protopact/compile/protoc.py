@@ -59,7 +59,7 @@ PARALLEL_FROM = 200
 
 def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
-    sizes: Sequence[int] | None = None,
+    sizes: Sequence[int],
 ) -> bytes:
     """Compile ``files`` (import paths) and return a FileDescriptorSet with imports and source info.
 
@@ -74,7 +74,7 @@ def run_protoc(
         if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
             invoke_protoc(_compile_args(include_roots, files, out), shown=shown)
             return out.read_bytes()
-        middle = _middle(sizes or [1] * len(files))
+        middle = _middle(sizes)
         second_out = Path(tmp) / "second.binpb"
         helper = subprocess.Popen(
             [sys.executable, "-m", "grpc_tools.protoc",

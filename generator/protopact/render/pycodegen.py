@@ -31,12 +31,10 @@ from mypy_protobuf import main as mypy_protobuf
 
 from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
+from ..schema import walk
 
 _MYPY_EXTENSIONS_FILE = "mypy_protobuf/extensions.proto"
-# Source-path field numbers of descriptor.proto
-_FILE_MESSAGE, _FILE_SERVICE, _FILE_EXTENSION = 4, 6, 7
-_MESSAGE_FIELD, _MESSAGE_NESTED, _MESSAGE_EXTENSION = 2, 3, 6
-_JSON_NAME = 10
+_JSON_NAME = 10  # FieldDescriptorProto.json_name, the end of its source path
 _KEYWORD_ATTRIBUTE = re.compile(rb"\.(?:%s)\b" % "|".join(keyword.kwlist).encode())
 _MYPY_OPTIONS = (extensions_pb2.casttype, extensions_pb2.keytype, extensions_pb2.valuetype,
                  extensions_pb2.options)
@@ -109,7 +107,7 @@ def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
     for f in descriptors.file:
         _json_names_as_written(f)
         kept = [loc for loc in f.source_code_info.location
-                if loc.path[:1] == [_FILE_SERVICE]] if f.service else []
+                if loc.path[:1] == [walk.FILE_SERVICE]] if f.service else []
         f.ClearField("source_code_info")
         if kept:
             f.source_code_info.location.extend(kept)
@@ -198,14 +196,14 @@ def _fields(f: descriptor_pb2.FileDescriptorProto
             ) -> Iterator[tuple[tuple[int, ...], descriptor_pb2.FieldDescriptorProto]]:
     """Every field and extension of ``f`` with its source path."""
     for i, extension in enumerate(f.extension):
-        yield (_FILE_EXTENSION, i), extension
+        yield (walk.FILE_EXTENSION, i), extension
     pending: list[tuple[tuple[int, ...], descriptor_pb2.DescriptorProto]] = [
-        ((_FILE_MESSAGE, i), message) for i, message in enumerate(f.message_type)]
+        ((walk.FILE_MESSAGE, i), message) for i, message in enumerate(f.message_type)]
     while pending:
         path, message = pending.pop()
         for i, field in enumerate(message.field):
-            yield (*path, _MESSAGE_FIELD, i), field
+            yield (*path, walk.MESSAGE_FIELD, i), field
         for i, extension in enumerate(message.extension):
-            yield (*path, _MESSAGE_EXTENSION, i), extension
-        pending += (((*path, _MESSAGE_NESTED, i), nested)
+            yield (*path, walk.MESSAGE_EXTENSION, i), extension
+        pending += (((*path, walk.MESSAGE_NESTED, i), nested)
                     for i, nested in enumerate(message.nested_type))
