@@ -257,6 +257,29 @@ def test_a_new_tree_moves_in_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert not (tmp_path / "other").exists() and not list(tmp_path.glob(".protopact-stage-*"))
 
 
+def test_large_trees_written_on_threads_are_whole(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    first = {f"p{i % 40}/q{i % 7}/m{i}.py": f"first {i}".encode() for i in range(1500)}
+    write_tree(out, first)
+    second = {name: data.replace(b"first", b"second") for name, data in first.items()}
+    changes = write_tree(out, second)  # every file replaced in place
+    assert len(changes.written) == 1501
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.py")} == second
+    real_open = open
+
+    def full_disk_later(path: str, *args: Any, **kwargs: Any) -> Any:
+        if path.endswith("m1234.py"):
+            raise OSError(28, "No space left on device")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("protopact.render.writer.open", full_disk_later, raising=False)
+    with pytest.raises(ProtopactError, match="cannot write the generated tree"):
+        write_tree(out, first)
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.py")} == second
+    assert not list(tmp_path.glob(".protopact-stage-*"))
+
+
 def test_keyword_names_nested_messages_and_editions_import(tmp_path: Path) -> None:
     files = _render(GOLDEN / "input")
     stub = files["shop_api/shop/v1/shop_pb2.pyi"].decode()

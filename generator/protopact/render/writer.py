@@ -18,13 +18,17 @@ import os
 import posixpath
 import secrets
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import ProtopactError
 
 MANIFEST = ".protopact-manifest.json"
+# Creating a file costs a filesystem ~0.1 ms in the kernel, with the GIL released: on a 19,000-file
+# tree, threads in separate directories halve the time. Below this many files one thread will do.
+_THREADED_FROM = 1000
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,7 @@ def write_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
         # interrupted while moving files in never leaves a generated file unaccounted for.
         write_file(out / MANIFEST, _manifest_json({**_previous(out), **digests}))
         _make_directories(out, staged)
-        for name in staged:
-            os.replace(stage / name, out / name)
+        _each(lambda name: os.replace(stage / name, out / name), list(staged))
         for name in changes.removed:
             (out / name).unlink()
             _remove_empty_parents(out, PurePosixPath(name).parent)
@@ -114,9 +117,31 @@ def write_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
 def _write_all(root: Path, files: Mapping[str, bytes]) -> None:
     _make_directories(root, files)
     base = str(root)
-    for name, data in files.items():
+
+    def write(name: str) -> None:
         with open(os.path.join(base, name), "wb") as out:
-            out.write(data)
+            out.write(files[name])
+
+    _each(write, list(files))
+
+
+def _each(action: Callable[[str], None], names: Sequence[str]) -> None:
+    """``action`` on every name, on a thread per CPU for large trees. Each thread takes a run of
+    consecutive names, so that threads seldom work in the same directory (whose lock they share)."""
+    workers = min(os.cpu_count() or 1, 4) if len(names) >= _THREADED_FROM else 1
+    if workers == 1:
+        for name in names:
+            action(name)
+        return
+    size = -(-len(names) // workers)
+
+    def run(start: int) -> None:
+        for name in names[start:start + size]:
+            action(name)
+
+    with ThreadPoolExecutor(workers) as pool:
+        for done in [pool.submit(run, start) for start in range(0, len(names), size)]:
+            done.result()
 
 
 def _make_directories(root: Path, names: Iterable[str]) -> None:
