@@ -17,7 +17,7 @@ from protopact.compile.cache import Cache
 from protopact.compile.image import Image
 from protopact.compile.inputs import load_input
 from protopact.errors import ProtopactError
-from protopact.render.docs import Site, _indented, build_site
+from protopact.render.docs import Site, build_site
 from protopact.render.docs_site import (
     _is_plain,
     comment_html,
@@ -331,9 +331,3 @@ def test_parallel_rendering_gives_the_same_files(site: Site, files: dict[str, by
 def test_parallel_build_gives_the_same_model(site: Site) -> None:
     assert build_site(_image(GOLDEN / "input"), title=TITLE, description=DESCRIPTION,
                       jobs=2) == site
-
-
-@pytest.mark.parametrize("value", [{}, [], {"a": [], "b": {}}, {"é\n\"": [1, 2.5, True, None, "x\u2028"]},
-                                   [{"k": {"n": [[]]}}], "s", 0])
-def test_examples_are_indented_as_json_dumps_would(value: object) -> None:
-    assert _indented(value) == json.dumps(value, indent=2, ensure_ascii=False)

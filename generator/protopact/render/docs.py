@@ -32,6 +32,7 @@ from ..schema.http import HttpSettings, bindings_for
 from ..schema.options import CustomOptions
 from ..schema.source import SourceIndex, Sources
 from . import docs_conventions as conventions
+from .dumps import json_text
 from .examples import example_json
 
 FORMAT_VERSION = 1
@@ -308,7 +309,7 @@ class _Builder:
                 index: SourceIndex) -> Message:
         descriptor = self.pool.FindMessageTypeByName(at.full_name)
         fields = tuple(self.field(f, descriptor, file.package, index) for f in walk.fields(at))
-        example = _indented(example_json(descriptor, max_depth=_EXAMPLE_DEPTH))
+        example = json_text(example_json(descriptor, max_depth=_EXAMPLE_DEPTH))
         return Message(at.full_name, _relative(at.full_name, file.package), at.full_name,
                        file.name, comment_of(index, at.path), fields,
                        at.message.options.deprecated,
@@ -415,25 +416,6 @@ def _bindings(service: str, method: Any) -> tuple[Binding, ...]:
             elif pattern is not None:
                 shown.append(Binding(pattern.upper(), getattr(r, pattern), r.body, r.response_body))
         return tuple(shown)
-
-
-def _indented(value: Any, indent: str = "\n") -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, without its pure-Python encoder.
-
-    ``indent`` switches json to that encoder, which took seconds over googleapis' examples;
-    scalars still go through the C one.
-    """
-    if isinstance(value, dict) and value:
-        inner = indent + "  "
-        return "{" + ",".join(inner + _scalar_json(k) + ": " + _indented(v, inner)
-                              for k, v in value.items()) + indent + "}"
-    if isinstance(value, list) and value:
-        inner = indent + "  "
-        return "[" + ",".join(inner + _indented(v, inner) for v in value) + indent + "]"
-    return _scalar_json(value)
-
-
-_scalar_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _relative(full_name: str, package: str) -> str:

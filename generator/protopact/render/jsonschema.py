@@ -17,15 +17,15 @@ declaration order and type lists are sorted by full name.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor_pb2 import DescriptorProto, FileDescriptorProto
 
 from ..compile.image import Image
-from ..schema.source import Sources
+from .dumps import json_text
 
 Schema = dict[str, Any]
 RefFor = Callable[[str], str]
@@ -208,31 +208,40 @@ def target_messages(image: Image) -> Iterator[Descriptor]:
 
 def descriptions(image: Image) -> dict[str, str]:
     """Leading comments by full element name (messages, fields, enums, services, methods)."""
-    sources = Sources(image.files)
     out: dict[str, str] = {}
+    for file in image.files:
+        _describe(file, out)
+    return {name.lstrip("."): text for name, text in out.items()}
 
-    def add(name: str, file: str, path: tuple[int, ...]) -> None:
-        text = sources[file].leading_comment(path).strip()
+
+def _describe(file: FileDescriptorProto, out: dict[str, str]) -> None:
+    # Only commented locations are kept: a tree's files hold millions of locations, few with
+    # comments. The paths asked for below are declarations, each at one location.
+    comments = {tuple(location.path): text for location in file.source_code_info.location
+                if (text := location.leading_comments.strip())}
+    if not comments:
+        return
+
+    def add(name: str, path: tuple[int, ...]) -> None:
+        text = comments.get(path)
         if text:
             # a comment's lines start with the space after "//"
             out[name] = "\n".join(line.removeprefix(" ").rstrip() for line in text.splitlines())
 
-    def walk_messages(messages: Iterable[Any], prefix: str, file: str, path: tuple[int, ...]) -> None:
+    def walk_messages(messages: Iterable[DescriptorProto], prefix: str, path: tuple[int, ...]) -> None:
         for i, message in enumerate(messages):
             name, here = f"{prefix}.{message.name}", (*path, i)
-            add(name, file, here)
+            add(name, here)
             for j, field in enumerate(message.field):
-                add(f"{name}.{field.name}", file, (*here, 2, j))
-            walk_messages(message.nested_type, name, file, (*here, 3))
+                add(f"{name}.{field.name}", (*here, 2, j))
+            walk_messages(message.nested_type, name, (*here, 3))
 
-    for file in image.files:
-        prefix = file.package
-        walk_messages(file.message_type, prefix, file.name, (4,))
-        for i, service in enumerate(file.service):
-            add(f"{prefix}.{service.name}", file.name, (6, i))
-            for j, method in enumerate(service.method):
-                add(f"{prefix}.{service.name}.{method.name}", file.name, (6, i, 2, j))
-    return {name.lstrip("."): text for name, text in out.items()}
+    prefix = file.package
+    walk_messages(file.message_type, prefix, (4,))
+    for i, service in enumerate(file.service):
+        add(f"{prefix}.{service.name}", (6, i))
+        for j, method in enumerate(service.method):
+            add(f"{prefix}.{service.name}.{method.name}", (6, i, 2, j))
 
 
 def schema_file_name(full_name: str) -> str:
@@ -240,10 +249,11 @@ def schema_file_name(full_name: str) -> str:
 
 
 def render_json_schemas(image: Image, *, prefix: str = "schemas/",
-                        roots: Iterable[Descriptor] = ()) -> dict[str, bytes]:
+                        roots: Iterable[Descriptor] = (),
+                        texts: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """One standalone 2020-12 schema per message (target messages, ``roots`` and all they
-    reach); references point at sibling files."""
-    texts = descriptions(image)
+    reach); references point at sibling files. ``texts`` are :func:`descriptions` when made."""
+    texts = descriptions(image) if texts is None else texts
     out: dict[str, bytes] = {}
     for message in referenced_messages([*target_messages(image), *roots]):
         schema = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_file_name(message.full_name),
@@ -253,4 +263,4 @@ def render_json_schemas(image: Image, *, prefix: str = "schemas/",
 
 
 def dump_json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    return (json_text(data) + "\n").encode()

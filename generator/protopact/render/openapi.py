@@ -1,7 +1,7 @@
 """The ``openapi`` target: OpenAPI 3.1, one JSON Schema per message and the route table.
 
 Everything is built as data from the HTTP-binding model (:func:`protopact.schema.http.http_routes`),
-the same one the gateway serves, then dumped: ``openapi.yaml`` with ``yaml.safe_dump``,
+the same one the gateway serves, then dumped: ``openapi.yaml`` by :func:`.dumps.yaml_text`,
 ``routes.json`` and ``schemas/<full.Name>.json`` as indented JSON. The output is deterministic: paths
 and component schemas sorted by name, operations and properties in declaration order.
 
@@ -22,7 +22,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, ServiceDescriptor
 from google.rpc import status_pb2
 
@@ -40,6 +39,7 @@ from ..schema.http import (
     field_at,
     http_routes,
 )
+from .dumps import yaml_text
 from .jsonschema import (
     WRAPPERS,
     Schema,
@@ -82,11 +82,12 @@ def render_openapi(image: Image, settings: Settings) -> dict[str, bytes]:
     """``openapi.yaml``, ``routes.json`` and ``schemas/*.json`` for ``image``."""
     http = HttpSettings(default_bindings=settings.default_bindings)
     routes = http_routes(image, settings=http)
+    texts = descriptions(image)
     document = build_openapi(image, routes, title=settings.name, version=settings.version,
-                             description=settings.description, http=http)
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    return {"openapi.yaml": text.encode(), "routes.json": dump_json(route_table(routes)),
-            **render_json_schemas(image, roots=route_messages(routes))}
+                             description=settings.description, http=http, texts=texts)
+    return {"openapi.yaml": yaml_text(document).encode(),
+            "routes.json": dump_json(route_table(routes)),
+            **render_json_schemas(image, roots=route_messages(routes), texts=texts)}
 
 
 def route_table(routes: tuple[HttpRoute, ...]) -> list[dict[str, Any]]:
@@ -101,9 +102,11 @@ def route_table(routes: tuple[HttpRoute, ...]) -> list[dict[str, Any]]:
 
 def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, title: str,
                   version: str, description: str = "",
-                  http: HttpSettings = DEFAULT_SETTINGS) -> dict[str, Any]:
+                  http: HttpSettings = DEFAULT_SETTINGS,
+                  texts: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The OpenAPI document; ``texts`` are :func:`descriptions` of ``image`` when already made."""
     routes = http_routes(image, settings=http) if routes is None else routes
-    texts = descriptions(image)
+    texts = descriptions(image) if texts is None else texts
     ids = operation_ids(routes)
     services = sorted({r.method.containing_service for r in routes}, key=lambda s: s.full_name)
     tags = tag_names(services)
