@@ -7,6 +7,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ from protopact.config.settings import load_settings
 from protopact.errors import ProtopactError
 from protopact.render import pyimports
 from protopact.render import python as python_renderer
-from protopact.render.pycodegen import python_code
+from protopact.render.pycodegen import Stubs, python_code
 from protopact.render.python import render_python
 from protopact.render.writer import MANIFEST, plan_tree, write_tree
 from tests.conftest import REPO, run
@@ -42,9 +45,11 @@ def test_golden_python_small() -> None:
     assert plan_tree(expected, files).differs == ()
 
 
-def test_stubs_made_in_many_chunks_by_both_sides_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both sides claim chunks of stubs (the renderer's thread, and the renderer once protoc is
-    done); one file per chunk makes them share the work."""
+@pytest.mark.parametrize(("join_from", "sides"), [(0, 2), (10**6, 1)])
+def test_stubs_made_in_many_chunks_are_the_same(monkeypatch: pytest.MonkeyPatch, join_from: int,
+                                                sides: int) -> None:
+    """Stubs come in chunks claimed by the renderer's thread and, once protoc is done, by the
+    renderer itself if enough are left. One file per chunk, and a slow thread, make them share."""
     whole = _render(GOLDEN / "input")
     claims: list[int] = []
     real_claim = python_renderer._claim
@@ -53,10 +58,20 @@ def test_stubs_made_in_many_chunks_by_both_sides_are_the_same(monkeypatch: pytes
         claims.append(real_claim(counter))
         return claims[-1]
 
+    class SlowOnThread(Stubs):
+        def of(self, names: Iterable[str]) -> dict[str, str]:
+            if threading.current_thread() is not threading.main_thread():
+                time.sleep(0.5)
+            return super().of(names)
+
     monkeypatch.setattr(python_renderer, "_STUB_CHUNK", 1)
+    monkeypatch.setattr(python_renderer, "_JOIN_FROM", join_from)
     monkeypatch.setattr(python_renderer, "_claim", counted)
+    monkeypatch.setattr(python_renderer, "Stubs", SlowOnThread)
     assert _render(GOLDEN / "input") == whole
-    assert len(claims) > 3 and sorted(claims)[:-2] == list(range(len(claims) - 2))
+    chunks = sum(path.endswith("_pb2.pyi") for path in whole)
+    # One claim per chunk, and one more by each side that took part, which finds nothing left.
+    assert chunks > 1 and sorted(claims) == list(range(chunks + sides))
 
 
 # A fresh process (forking needs a single thread): chunks of one file, shared with a forked one.
@@ -74,7 +89,7 @@ real = python.beside
 def spy(task, *, fork):
     forks.append(fork)
     return real(task, fork=fork)
-python._STUB_CHUNK, python._PARALLEL_FILES, python.beside = 1, 1, spy
+python._STUB_CHUNK, python._PARALLEL_FILES, python._JOIN_FROM, python.beside = 1, 1, 0, spy
 root = Path(sys.argv[1])
 files = python.render_python(load_input(".", cwd=root, cache=Cache(None)).image, load_settings(root))
 assert forks == [True], forks

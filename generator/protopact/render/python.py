@@ -49,6 +49,9 @@ _TYPING_REQUIREMENTS = ("types-grpcio>=1.0", "types-protobuf>=5.29")
 # Below this many files a worker process costs more than it saves.
 _PARALLEL_FILES = 300
 _STUB_CHUNK = 100  # files; a tenth of a second of mypy-protobuf
+# Reading the descriptors for mypy-protobuf costs about four chunks: the side that finishes protoc
+# first joins in only when at least that many are left.
+_JOIN_FROM = 4
 _GENCODE_VERSION = re.compile(rb"^# Protobuf Python Version: ([0-9][0-9.]*)$", re.MULTILINE)
 
 
@@ -78,18 +81,18 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     chunks = [names[i:i + _STUB_CHUNK] for i in range(0, len(names), _STUB_CHUNK)]
     claimed = multiprocessing.Value("i", 0)
 
-    def stubs_left() -> dict[str, bytes]:
+    def stubs_left(joining: bool = False) -> dict[str, bytes]:
         made: dict[str, bytes] = {}
-        stubs: Stubs | None = None
+        if joining and len(chunks) - claimed.value < _JOIN_FROM:
+            return made  # reading the descriptors would cost more than the other side needs
+        stubs = Stubs(image, names)
         while (index := _claim(claimed)) < len(chunks):
-            if stubs is None:
-                stubs = Stubs(image, names)
             made.update(rewritten(stubs.of(chunks[index])))
         return made
 
     with beside(stubs_left, fork=worth_forking(len(names), _PARALLEL_FILES)) as beside_stubs:
         modules = rewritten({p: d.decode() for p, d in python_code(image, names).items()})
-        modules.update(stubs_left())
+        modules.update(stubs_left(joining=True))
         modules.update(beside_stubs())
     files = {f"{root}/{path}": data for path, data in modules.items()}
     for directory in _directories(modules):
