@@ -185,8 +185,8 @@ def _json_names_as_written(f: descriptor_pb2.FileDescriptorProto) -> None:
     written one has a source location (``json_name`` is field 10); without source info, all stay."""
     if not f.source_code_info.location:
         return
-    written = {tuple(loc.path[:-1]) for loc in f.source_code_info.location
-               if loc.path[-1:] == [_JSON_NAME]}
+    written = {tuple(path[:-1]) for loc in f.source_code_info.location
+               if len(path := loc.path) > 2 and path[-1] == _JSON_NAME}
     for path, field in _fields(f):
         if path not in written:
             field.ClearField("json_name")

@@ -93,10 +93,20 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     with beside(stubs_left, fork=worth_forking(len(names), _PARALLEL_FILES)) as beside_stubs:
         modules = rewritten({p: d.decode() for p, d in python_code(image, names).items()})
         modules.update(stubs_left(joining=True))
+        # Made while the other side finishes its last stubs.
+        files = _package_files(image, settings, names, modules)
         modules.update(beside_stubs())
-    files = {f"{root}/{path}": data for path, data in modules.items()}
+    files.update((f"{root}/{path}", data) for path, data in modules.items())
     for directory in _directories(modules):
         files[f"{root}/{directory}/__init__.py"] = b""
+    return dict(sorted(files.items()))
+
+
+def _package_files(image: Image, settings: Settings, names: list[str],
+                   modules: dict[str, bytes]) -> dict[str, bytes]:
+    """Everything but the generated modules and their packages' ``__init__.py``."""
+    root, generated = settings.import_name, frozenset(names)
+    files = {}
     has_events = _EVENTS_FILE in generated and _has_server_streams(image)
     if has_events:
         files[f"{root}/{EVENT_STREAM_MODULE}.py"] = env.render(
@@ -112,7 +122,7 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     files["pyproject.toml"] = env.render(
         "python", "pyproject.toml.j2", settings=settings, package=root,
         requirements=requirements(image, generated, settings, modules), summary=_summary(settings))
-    return dict(sorted(files.items()))
+    return files
 
 
 def _claim(counter: Synchronized[int]) -> int:
