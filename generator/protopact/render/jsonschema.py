@@ -216,8 +216,9 @@ def descriptions(image: Image) -> dict[str, str]:
 
 def _describe(file: FileDescriptorProto, out: dict[str, str]) -> None:
     # Only commented locations are kept: a tree's files hold millions of locations, few with
-    # comments. The paths asked for below are declarations, each at one location.
-    comments = {tuple(location.path): text for location in file.source_code_info.location
+    # comments. Backwards, so that a declaration's location wins over later ones of its path.
+    comments = {tuple(location.path): text
+                for location in reversed(file.source_code_info.location)
                 if (text := location.leading_comments.strip())}
     if not comments:
         return
