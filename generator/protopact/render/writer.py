@@ -26,8 +26,9 @@ from pathlib import Path, PurePosixPath
 from ..errors import ProtopactError
 
 MANIFEST = ".protopact-manifest.json"
-# Creating a file costs a filesystem ~0.1 ms in the kernel, with the GIL released: on a 19,000-file
-# tree, threads in separate directories halve the time. Below this many files one thread will do.
+# Creating and filling a file is kernel time (about 0.1 ms) with the GIL released, so threads in
+# separate directories overlap it: 19,000 files took a fifth less in the generate pipeline, half
+# alone. Below this many files one thread will do.
 _THREADED_FROM = 1000
 
 
