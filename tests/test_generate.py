@@ -266,7 +266,7 @@ def test_a_new_tree_moves_in_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("protopact.render.writer.open", full_disk, raising=False)
+    monkeypatch.setattr("protopact.writes.open", full_disk, raising=False)
     with pytest.raises(Exception, match="cannot write the generated tree"):
         write_tree(tmp_path / "other", files)
     assert not (tmp_path / "other").exists() and not list(tmp_path.glob(".protopact-stage-*"))
@@ -288,7 +288,7 @@ def test_large_trees_written_on_threads_are_whole(tmp_path: Path,
             raise OSError(28, "No space left on device")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("protopact.render.writer.open", full_disk_later, raising=False)
+    monkeypatch.setattr("protopact.writes.open", full_disk_later, raising=False)
     with pytest.raises(ProtopactError, match="cannot write the generated tree"):
         write_tree(out, first)
     assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.py")} == second

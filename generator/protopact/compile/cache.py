@@ -16,6 +16,7 @@ from pathlib import Path
 
 from google.protobuf.message import DecodeError
 
+from ..writes import write_pieces
 from .image import Image, decode_files
 
 _MAGIC = b"PPIMG1"
@@ -72,7 +73,8 @@ class Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as out:
-                out.write(_MAGIC + struct.pack(">I", len(header)) + header + fds)
+                out.write(_MAGIC + struct.pack(">I", len(header)) + header)
+                write_pieces(out, fds)
             os.replace(tmp, path)
         except OSError:
             # A cache that cannot be written only costs speed.

@@ -32,6 +32,7 @@ from mypy_protobuf import main as mypy_protobuf
 from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
 from ..schema import walk
+from ..writes import write_bytes
 
 _MYPY_EXTENSIONS_FILE = "mypy_protobuf/extensions.proto"
 _JSON_NAME = 10  # FieldDescriptorProto.json_name, the end of its source path
@@ -53,7 +54,7 @@ def python_code(image: Image, names: Sequence[str]) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="protopact-python-") as tmp:
         root = Path(tmp)
         descriptor_set = root / "image.binpb"
-        descriptor_set.write_bytes(_for_python_out(image).SerializeToString(deterministic=True))
+        write_bytes(descriptor_set, _for_python_out(image).SerializeToString(deterministic=True))
         # One run for both outputs: parsing the descriptor set is a large share of protoc's time.
         # Into one zip archive: thousands of small files written and read back cost as much again.
         out = root / "out.zip"
@@ -185,8 +186,8 @@ def _json_names_as_written(f: descriptor_pb2.FileDescriptorProto) -> None:
     written one has a source location (``json_name`` is field 10); without source info, all stay."""
     if not f.source_code_info.location:
         return
-    written = {tuple(path[:-1]) for loc in f.source_code_info.location
-               if len(path := loc.path) > 2 and path[-1] == _JSON_NAME}
+    written = {tuple(at[:-1]) for loc in f.source_code_info.location
+               if len(at := loc.path) > 2 and at[-1] == _JSON_NAME}
     for path, field in _fields(f):
         if path not in written:
             field.ClearField("json_name")

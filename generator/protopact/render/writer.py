@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import ProtopactError
+from ..writes import write_bytes
 
 MANIFEST = ".protopact-manifest.json"
 # Creating and filling a file is kernel time (about 0.1 ms) with the GIL released, so threads in
@@ -49,7 +50,7 @@ def write_file(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (a temporary file beside it, then a rename)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_bytes(data)
+        write_bytes(tmp, data)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -96,7 +97,7 @@ def write_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
     try:
         _write_all(stage, staged)
         if not out.exists():  # a new tree moves in whole
-            (stage / MANIFEST).write_bytes(final_manifest)
+            write_bytes(stage / MANIFEST, final_manifest)
             stage.rename(out)
             return changes
         # Until the stale files are gone, the manifest lists old and new files, so that a run
@@ -118,12 +119,7 @@ def write_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
 def _write_all(root: Path, files: Mapping[str, bytes]) -> None:
     _make_directories(root, files)
     base = str(root)
-
-    def write(name: str) -> None:
-        with open(os.path.join(base, name), "wb") as out:
-            out.write(files[name])
-
-    _each(write, list(files))
+    _each(lambda name: write_bytes(os.path.join(base, name), files[name]), list(files))
 
 
 def _each(action: Callable[[str], None], names: Sequence[str]) -> None:

@@ -1,0 +1,31 @@
+"""Writing bytes to files in pieces.
+
+On a 2-CPU virtual machine running Linux 6.18, writing 57 MB to ext4 in one call took 0.5-0.7 s of
+kernel time and the same bytes in 256 KiB pieces 0.02-0.04 s. Linux (6.16 and later) caches one
+call's bytes in folios as large as the call, up to 2 MiB, and a machine that hands free memory back
+to its host (virtio-balloon) must fault blocks that large back in. Elsewhere the pieces cost a few
+hundred system calls more, nothing measurable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+_PIECE = 1 << 18
+
+
+def write_pieces(out: BinaryIO, data: bytes) -> None:
+    """Write ``data`` to the open (unbuffered or buffered) file ``out``."""
+    if len(data) <= _PIECE:
+        out.write(data)
+        return
+    view = memoryview(data)
+    for start in range(0, len(view), _PIECE):
+        out.write(view[start:start + _PIECE])
+
+
+def write_bytes(path: Path | str, data: bytes) -> None:
+    """``Path.write_bytes``, in pieces."""
+    with open(path, "wb") as out:
+        write_pieces(out, data)
