@@ -318,8 +318,31 @@ def test_casttype_number_reused_by_another_extension(tmp_path: Path) -> None:
             message Operation { string name = 1 [(google.cloud.operation_response_field) = "name"]; }
             """,
     })
-    files = _render(root)
+    image = load_input(".", cwd=root, cache=Cache(None)).image
+    before = image.to_binary()
+    files = render_python(image, load_settings(root))
     assert "name: _builtins.str" in files["proto_api/compute/v1/compute_pb2.pyi"].decode()
+    assert image.to_binary() == before  # the options are cleared for mypy-protobuf alone
+
+
+def test_casttype_of_mypy_protobuf_is_honoured(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {
+        "mypy_protobuf/extensions.proto": """
+            syntax = "proto3";
+            package mypy_protobuf;
+            import "google/protobuf/descriptor.proto";
+            message FieldOptions { string casttype = 1; string keytype = 2; string valuetype = 3; }
+            extend google.protobuf.FieldOptions { FieldOptions options = 1154; }
+            """,
+        "users/v1/users.proto": """
+            syntax = "proto3";
+            package users.v1;
+            import "mypy_protobuf/extensions.proto";
+            message User { uint64 id = 1 [(mypy_protobuf.options).casttype = "ids.UserId"]; }
+            """,
+    })
+    stub = _render(root)["proto_api/users/v1/users_pb2.pyi"].decode()
+    assert "import ids as _ids" in stub and "id: _ids.UserId" in stub
 
 
 def test_invalid_module_names_are_one_line_errors(tmp_path: Path) -> None:

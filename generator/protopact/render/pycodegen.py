@@ -23,6 +23,7 @@ import tokenize
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple, cast
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
@@ -115,20 +116,21 @@ def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
     return descriptors
 
 
+class _Request(NamedTuple):
+    proto_file: list[descriptor_pb2.FileDescriptorProto]
+    file_to_generate: Sequence[str]
+
+
 class Stubs:
     """mypy-protobuf over an Image: the descriptors are read once, then stubs are made for any
     files, a few at a time."""
 
     def __init__(self, image: Image, names: Sequence[str]) -> None:
-        request = plugin_pb2.CodeGeneratorRequest(file_to_generate=names, parameter="quiet")
-        for f in image.files:
-            # Re-parsed now that mypy-protobuf's extensions are registered, so they are recognised.
-            parsed = request.proto_file.add()
-            data = image.encoded.get(f.name) or f.SerializeToString()
-            parsed.ParseFromString(data)
-            if _MYPY_OPTION_KEYS.search(data) and _MYPY_EXTENSIONS_FILE not in _imports(image, f):
-                _clear_mypy_options(parsed)
-        self._descriptors = mypy_protobuf.Descriptors(request)
+        # Descriptors reads only these two fields of its request; copying every file into a real
+        # CodeGeneratorRequest took three times as long as reading them.
+        request = _Request(proto_file=[_for_mypy_protobuf(image, f) for f in image.files],
+                           file_to_generate=names)
+        self._descriptors = mypy_protobuf.Descriptors(cast(plugin_pb2.CodeGeneratorRequest, request))
 
     def of(self, names: Iterable[str]) -> dict[str, str]:
         """``_pb2.pyi`` for ``names`` and ``_pb2_grpc.pyi`` for those of them with services (for
@@ -151,6 +153,20 @@ class Stubs:
         subset = copy.copy(self._descriptors)
         subset.to_generate = {n: f for n, f in self._descriptors.to_generate.items() if keep(n, f)}
         return subset
+
+
+def _for_mypy_protobuf(image: Image, f: descriptor_pb2.FileDescriptorProto
+                       ) -> descriptor_pb2.FileDescriptorProto:
+    """``f``, or a copy whose mypy-protobuf options are recognised or, where they are other
+    projects' options under the same numbers, cleared. The Image's own files are never changed."""
+    data = image.encoded.get(f.name) or f.SerializeToString()
+    if not _MYPY_OPTION_KEYS.search(data):
+        return f
+    # Re-parsed now that mypy-protobuf's extensions are registered, so they are recognised.
+    parsed = descriptor_pb2.FileDescriptorProto.FromString(data)
+    if _MYPY_EXTENSIONS_FILE not in _imports(image, parsed):
+        _clear_mypy_options(parsed)
+    return parsed
 
 
 def module_path(proto: str) -> str:
