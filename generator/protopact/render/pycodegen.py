@@ -21,9 +21,9 @@ import re
 import tempfile
 import tokenize
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
@@ -121,37 +121,59 @@ class _Request(NamedTuple):
     file_to_generate: Sequence[str]
 
 
+class _UnderRoot:
+    """A generated file as mypy-protobuf is shown it: named under the package root, it and the
+    generated files it imports, so that the stubs import generated modules from inside the package
+    (``root.a.b_pb2``) without being rewritten. mypy-protobuf reads a file's name and imports only
+    to name modules; everything else is the file's own."""
+
+    def __init__(self, f: descriptor_pb2.FileDescriptorProto, renamed: Mapping[str, str]) -> None:
+        self._file = f
+        self.name = renamed[f.name]
+        self.dependency = [renamed.get(d, d) for d in f.dependency]
+        # Read for every type a stub names: as attributes, not through __getattr__.
+        self.package, self.syntax = f.package, f.syntax
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._file, attribute)
+
+
 class Stubs:
     """mypy-protobuf over an Image: the descriptors are read once, then stubs are made for any
-    files, a few at a time."""
+    files, a few at a time. The stubs import generated modules from the package ``root``."""
 
-    def __init__(self, image: Image, names: Sequence[str]) -> None:
+    def __init__(self, image: Image, names: Sequence[str], *, root: str) -> None:
+        self._prefix = f"{root}/"
+        renamed = {name: self._prefix + name for name in names}
+        files = [_for_mypy_protobuf(image, f) for f in image.files]
         # Descriptors reads only these two fields of its request; copying every file into a real
         # CodeGeneratorRequest took three times as long as reading them.
-        request = _Request(proto_file=[_for_mypy_protobuf(image, f) for f in image.files],
-                           file_to_generate=names)
+        request = _Request(
+            proto_file=[cast(descriptor_pb2.FileDescriptorProto, _UnderRoot(f, renamed))
+                        if f.name in renamed else f for f in files],
+            file_to_generate=list(renamed.values()))
         self._descriptors = mypy_protobuf.Descriptors(cast(plugin_pb2.CodeGeneratorRequest, request))
 
     def of(self, names: Iterable[str]) -> dict[str, str]:
         """``_pb2.pyi`` for ``names`` and ``_pb2_grpc.pyi`` for those of them with services (for
-        the others they would be dropped, and cost a quarter more)."""
-        wanted = set(names)
-        messages = self._generating(lambda name, f: name in wanted)
-        services = self._generating(lambda name, f: name in wanted and bool(f.service))
+        the others they would be dropped, and cost a quarter more), by path in the package."""
+        everything = self._descriptors.to_generate
+        messages = {self._prefix + name: everything[self._prefix + name] for name in names}
         # Servicer stubs are concrete because the generated servicer base classes are: every
         # method exists and answers UNIMPLEMENTED.
         flags = {"quiet": True, "readable_stubs": False, "relax_strict_optional_primitives": False,
                  "use_default_deprecation_warnings": False, "generate_concrete_servicer_stubs": True}
         response = plugin_pb2.CodeGeneratorResponse()
-        mypy_protobuf.generate_mypy_stubs(messages, response, **flags)
-        mypy_protobuf.generate_mypy_grpc_stubs(services, response, **flags,
-                                               grpc_type=mypy_protobuf.GRPCType.from_parameter(""))
-        return {f.name: f.content for f in response.file}
+        mypy_protobuf.generate_mypy_stubs(self._generating(messages), response, **flags)
+        mypy_protobuf.generate_mypy_grpc_stubs(
+            self._generating({n: f for n, f in messages.items() if f.service}), response, **flags,
+            grpc_type=mypy_protobuf.GRPCType.from_parameter(""))
+        return {f.name.removeprefix(self._prefix): f.content for f in response.file}
 
-    def _generating(self, keep: Callable[[str, descriptor_pb2.FileDescriptorProto], bool]
+    def _generating(self, files: dict[str, descriptor_pb2.FileDescriptorProto]
                     ) -> mypy_protobuf.Descriptors:
         subset = copy.copy(self._descriptors)
-        subset.to_generate = {n: f for n, f in self._descriptors.to_generate.items() if keep(n, f)}
+        subset.to_generate = files
         return subset
 
 

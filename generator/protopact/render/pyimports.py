@@ -1,4 +1,4 @@
-"""Rewriting the imports of protoc's and mypy-protobuf's Python output to live inside one package.
+"""Rewriting the imports of protoc's Python output to live inside one package.
 
 protoc names modules after proto paths (``protopact/v1/events.proto`` -> ``protopact.v1.events_pb2``)
 and imports them absolutely, which only works when the output directory is on ``sys.path``. Placed
@@ -16,12 +16,10 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 
 _FROM = re.compile(r"from\s+")
-# Where the import header of generated code ends: protoc and mypy-protobuf write every import, and
-# protoc its module-name string, before the first top-level class or def (or the decorator of one:
-# mypy-protobuf marks classes ``@_typing.final``), or protoc's C-descriptor block. Parsing only the
+# Where the import header of generated code ends: protoc writes every import and its module-name
+# string before the first top-level class or def, or its C-descriptor block. Parsing only the
 # header keeps the rewrite cheap on large trees.
-_BODY = re.compile(r"^(?:(?:@.*\n)*(?:class |def )|if not _descriptor\._USE_C_DESCRIPTORS)",
-                   re.MULTILINE)
+_BODY = re.compile(r"^(?:class |def |if not _descriptor\._USE_C_DESCRIPTORS)", re.MULTILINE)
 
 
 # protoc's serialized descriptor: one line, most of a header, never rewritten, so not parsed.

@@ -20,7 +20,6 @@ import keyword
 import multiprocessing
 import posixpath
 import re
-from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import metadata
@@ -70,11 +69,6 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     module_names |= {module_name(module_path(n) + "_pb2_grpc.py") for n in with_services}
     packages = packages_of(module_names)
 
-    def rewritten(texts: Mapping[str, str]) -> dict[str, bytes]:
-        return {path: rewrite_imports(text, module=module_name(path), root=root,
-                                      modules=module_names, packages=packages).encode()
-                for path, text in texts.items()}
-
     # protoc (C++) runs here while mypy-protobuf (pure Python) makes the stubs beside it: in a
     # forked process on large trees, else on a thread. The stubs come in chunks that either side
     # claims, so once protoc is done this side takes its share of what is left.
@@ -85,13 +79,15 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
         made: dict[str, bytes] = {}
         if joining and len(chunks) - claimed.value < _JOIN_FROM:
             return made  # reading the descriptors would cost more than the other side needs
-        stubs = Stubs(image, names)
+        stubs = Stubs(image, names, root=root)
         while (index := _claim(claimed)) < len(chunks):
-            made.update(rewritten(stubs.of(chunks[index])))
+            made.update((path, text.encode()) for path, text in stubs.of(chunks[index]).items())
         return made
 
     with beside(stubs_left, fork=worth_forking(len(names), _PARALLEL_FILES)) as beside_stubs:
-        modules = rewritten({p: d.decode() for p, d in python_code(image, names).items()})
+        modules = {path: rewrite_imports(data.decode(), module=module_name(path), root=root,
+                                         modules=module_names, packages=packages).encode()
+                   for path, data in python_code(image, names).items()}
         modules.update(stubs_left(joining=True))
         # Made while the other side finishes its last stubs.
         files = _package_files(image, settings, names, modules)

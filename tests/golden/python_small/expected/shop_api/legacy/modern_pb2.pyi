@@ -6,8 +6,8 @@ isort:skip_file
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import extension_dict as _extension_dict
+from shop_api import old_pb2 as _old_pb2
 import builtins as _builtins
-import shop_api.old_pb2 as _old_pb2
 import sys
 import typing as _typing
 
