@@ -239,6 +239,12 @@ def _length_delimited(data: bytes, *, field_number: int) -> Iterator[bytes]:
             yield data[body:end]
 
 
+def without_field(data: bytes, field_number: int) -> bytes:
+    """A message's bytes without every top-level occurrence of ``field_number``."""
+    return b"".join(data[start:end] for number, _, start, end in _fields(data)
+                    if number != field_number)
+
+
 def _file_with_extension(payload: bytes) -> tuple[descriptor_pb2.FileDescriptorProto, bool, bytes]:
     """Parse one file of a buf image; report whether its extension marks it as an import, and
     the file's bytes without the extension.

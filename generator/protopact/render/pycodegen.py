@@ -22,6 +22,7 @@ import tempfile
 import tokenize
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -30,13 +31,14 @@ from google.protobuf.compiler import plugin_pb2
 from mypy_protobuf import extensions_pb2
 from mypy_protobuf import main as mypy_protobuf
 
-from ..compile.image import Image
+from ..compile.image import Image, without_field
 from ..compile.protoc import invoke_protoc
 from ..schema import walk
 from ..writes import write_bytes
 
 _MYPY_EXTENSIONS_FILE = "mypy_protobuf/extensions.proto"
 _JSON_NAME = 10  # FieldDescriptorProto.json_name, the end of its source path
+_SOURCE_CODE_INFO = 9  # FileDescriptorProto.source_code_info
 _KEYWORD_ATTRIBUTE = re.compile(rb"\.(?:%s)\b" % "|".join(keyword.kwlist).encode())
 _MYPY_OPTIONS = (extensions_pb2.casttype, extensions_pb2.keytype, extensions_pb2.valuetype,
                  extensions_pb2.options)
@@ -104,15 +106,25 @@ def _keyword_attributes(source: bytes) -> bytes:
 
 def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
     """The Image with only the source locations the outputs use: protoc's Python generator reads
-    none, the gRPC one only service and method comments. Parsing the rest is most of protoc's time."""
-    descriptors = descriptor_pb2.FileDescriptorSet(file=image.files)
-    for f in descriptors.file:
-        _json_names_as_written(f)
-        kept = [loc for loc in f.source_code_info.location
-                if loc.path[:1] == [walk.FILE_SERVICE]] if f.service else []
-        f.ClearField("source_code_info")
-        if kept:
-            f.source_code_info.location.extend(kept)
+    none, the gRPC one only service and method comments. Parsing the rest is most of protoc's time.
+    Each file is parsed again without its source info, which is cheaper than copying it whole."""
+    descriptors = descriptor_pb2.FileDescriptorSet()
+    for f in image.files:
+        data = image.encoded.get(f.name) or f.SerializeToString()
+        out = descriptors.file.add()
+        out.ParseFromString(without_field(data, _SOURCE_CODE_INFO))
+        services: list[descriptor_pb2.SourceCodeInfo.Location] = []
+        written: set[tuple[int, ...]] = set()
+        for loc in f.source_code_info.location:
+            depth = len(path := loc.path)  # the file's own location has an empty path
+            if depth and path[0] == walk.FILE_SERVICE:
+                services.append(loc)
+            elif depth > 2 and path[-1] == _JSON_NAME:
+                written.add(tuple(path[:-1]))
+        if f.source_code_info.location:
+            _json_names_as_written(out, written)
+        if services:
+            out.source_code_info.location.extend(services)
     return descriptors
 
 
@@ -218,14 +230,12 @@ def _clear_mypy_options(f: descriptor_pb2.FileDescriptorProto) -> None:
                 field.options.ClearExtension(extension)
 
 
-def _json_names_as_written(f: descriptor_pb2.FileDescriptorProto) -> None:
-    """Keep only the ``json_name`` s the source sets. A compiled set carries one on every field;
-    protoc compiling the source embeds only the written ones in ``_pb2.py``, and so must we. A
-    written one has a source location (``json_name`` is field 10); without source info, all stay."""
-    if not f.source_code_info.location:
-        return
-    written = {tuple(at[:-1]) for loc in f.source_code_info.location
-               if len(at := loc.path) > 2 and at[-1] == _JSON_NAME}
+def _json_names_as_written(f: descriptor_pb2.FileDescriptorProto,
+                           written: AbstractSet[tuple[int, ...]]) -> None:
+    """Keep only the ``json_name`` s the source sets (``written``: the paths of their fields). A
+    compiled set carries one on every field; protoc compiling the source embeds only the written
+    ones in ``_pb2.py``, and so must we. A written one has a source location (``json_name`` is
+    field 10), so without source info all stay."""
     for path, field in _fields(f):
         if path not in written:
             field.ClearField("json_name")
