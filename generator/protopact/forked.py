@@ -1,11 +1,11 @@
 """Work beside the caller: one task computed in a forked process while the caller does another.
 
 The child shares the parent's memory as it stood at the fork, so a large Image or view model is never
-pickled; only the task's result travels back, through shared memory when there is room. A fork happens only where it is worth it and safe:
-work above a size threshold, a ``fork`` start method, more than one CPU, and a single-threaded
-process (a fork copies other threads' locks, perhaps held, but not the threads). Otherwise the task
-runs on a thread of this process, which still overlaps code that releases the GIL (protoc).
-Either way the result is the same.
+pickled; only the task's result travels back, through shared memory when there is room. A fork
+happens only where it is worth it and safe: work above a size threshold, a ``fork`` start method,
+more than one CPU, and a single-threaded process (a fork copies other threads' locks, perhaps held,
+but not the threads). Otherwise the task runs on a thread of this process: the same result, and an
+overlap only where the caller releases the GIL (grpc_tools' protoc holds it while it runs).
 """
 
 from __future__ import annotations

@@ -70,8 +70,9 @@ def render_python(image: Image, settings: Settings) -> dict[str, bytes]:
     packages = packages_of(module_names)
 
     # protoc (C++) runs here while mypy-protobuf (pure Python) makes the stubs beside it: in a
-    # forked process on large trees, else on a thread. The stubs come in chunks that either side
-    # claims, so once protoc is done this side takes its share of what is left.
+    # forked process on large trees, else on a thread (small trees: protoc holds the GIL, so the
+    # two take turns). The stubs come in chunks that either side claims, so once protoc is done
+    # this side takes its share of what is left.
     chunks = [names[i:i + _STUB_CHUNK] for i in range(0, len(names), _STUB_CHUNK)]
     claimed = multiprocessing.Value("i", 0)
 
