@@ -1,10 +1,10 @@
 """Writing bytes to files in pieces.
 
 On a 2-CPU virtual machine running Linux 6.18, writing 57 MB to ext4 in one call took 0.5-0.7 s of
-kernel time and the same bytes in 256 KiB pieces 0.02-0.04 s. Linux (6.16 and later) caches one
-call's bytes in folios as large as the call, up to 2 MiB, and a machine that hands free memory back
-to its host (virtio-balloon) must fault blocks that large back in. Elsewhere the pieces cost a few
-hundred system calls more, nothing measurable.
+kernel time and the same bytes in 256 KiB pieces 0.02-0.04 s, probably because Linux (6.16 and
+later) caches one call's bytes in folios as large as the call, up to 2 MiB, and a machine that hands
+free memory back to its host (virtio-balloon) must fault blocks that large back in. Elsewhere the
+pieces cost a few hundred system calls more, nothing measurable.
 """
 
 from __future__ import annotations
