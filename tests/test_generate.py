@@ -345,6 +345,25 @@ def test_casttype_of_mypy_protobuf_is_honoured(tmp_path: Path) -> None:
     assert "import ids as _ids" in stub and "id: _ids.UserId" in stub
 
 
+def test_public_imports_are_reexported_from_inside_the_package(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "in", {
+        "a/v1/base.proto": 'syntax = "proto3";\npackage a.v1;\nmessage Base { string id = 1; }\n',
+        "a/v1/all.proto": 'syntax = "proto3";\npackage a.v1;\nimport public "a/v1/base.proto";\n',
+        "b/v1/user.proto": """
+            syntax = "proto3";
+            package b.v1;
+            import "a/v1/all.proto";
+            message User { a.v1.Base base = 1; }
+            """,
+    })
+    files = _render(root)
+    assert "from proto_api.a.v1.base_pb2 import Base as Base" in \
+        files["proto_api/a/v1/all_pb2.pyi"].decode()
+    assert "from proto_api.a.v1 import base_pb2 as _base_pb2" in \
+        files["proto_api/b/v1/user_pb2.pyi"].decode()
+    assert _import_all(files, tmp_path / "out") == "ok\n"
+
+
 def test_invalid_module_names_are_one_line_errors(tmp_path: Path) -> None:
     root = write_files(tmp_path, {"class/v1/a.proto": 'syntax = "proto3";\nmessage A {}\n'})
     result = run("generate", cwd=root)
@@ -353,8 +372,10 @@ def test_invalid_module_names_are_one_line_errors(tmp_path: Path) -> None:
                                      "not a valid Python module name")
 
 
-def _import_all(out: Path, package: str) -> str:
-    """Import every generated module in a fresh interpreter; its output, or the failure."""
+def _import_all(files: dict[str, bytes], out: Path, package: str = "proto_api") -> str:
+    """Write ``files`` to ``out`` and import every generated module in a fresh interpreter; its
+    output, or the failure."""
+    write_tree(out, files)
     code = ("import importlib, pathlib, sys\n"
             f"for p in sorted(pathlib.Path({str(out)!r}, {package!r}).rglob('*.py')):\n"
             f"    importlib.import_module('.'.join(p.relative_to({str(out)!r}).with_suffix('').parts))\n"
@@ -393,8 +414,7 @@ def test_module_named_after_a_keyword_and_generated_siblings_of_installed_packag
         files["proto_api/google/api/apikeys/v2/import_pb2.pyi"].decode()
     assert "from proto_api.google.api.apikeys.v2 import import_pb2" in \
         files["proto_api/google/api/apikeys/v2/keys_pb2.py"].decode()
-    write_tree(tmp_path / "out", files)
-    assert _import_all(tmp_path / "out", "proto_api") == "ok\n"
+    assert _import_all(files, tmp_path / "out") == "ok\n"
 
 
 def test_messages_named_after_keywords_in_services(tmp_path: Path) -> None:
@@ -409,8 +429,7 @@ def test_messages_named_after_keywords_in_services(tmp_path: Path) -> None:
     files = _render(root)
     grpc_module = files["proto_api/kw/v1/kw_pb2_grpc.py"].decode()
     assert "getattr(getattr(kw_dot_v1_dot_kw__pb2, 'None'), 'def').FromString" in grpc_module
-    write_tree(tmp_path / "out", files)
-    assert _import_all(tmp_path / "out", "proto_api") == "ok\n"
+    assert _import_all(files, tmp_path / "out") == "ok\n"
 
 
 def test_import_rewrite_parses_only_the_header_of_generated_modules() -> None:
