@@ -27,6 +27,7 @@ from ..errors import ProtopactError
 _BUF_EXTENSION = 8042
 _EXT_TAG = bytes([0xD2, 0xF6, 0x03])  # varint((8042 << 3) | 2)
 _IS_IMPORT = b"\x08\x01"
+_SOURCE_CODE_INFO = 9  # FileDescriptorProto.source_code_info
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,13 +82,14 @@ class Image:
         return frozenset(seen)
 
     def without_source_info(self) -> Image:
-        files = []
-        for f in self.files:
-            copy = descriptor_pb2.FileDescriptorProto()
-            copy.CopyFrom(f)
-            copy.ClearField("source_code_info")
-            files.append(copy)
+        # Parsing each file without its source info is cheaper than copying it whole.
+        files = (descriptor_pb2.FileDescriptorProto.FromString(
+            without_field(self.file_bytes(f), _SOURCE_CODE_INFO)) for f in self.files)
         return Image(tuple(files), self.targets, self.shown_paths)
+
+    def file_bytes(self, f: descriptor_pb2.FileDescriptorProto) -> bytes:
+        """``f`` encoded: the bytes it was read as, else serialized."""
+        return self.encoded.get(f.name) or f.SerializeToString(deterministic=True)
 
     def to_binary(self, *, mark_imports: bool = True, as_read: bool = False) -> bytes:
         """A ``FileDescriptorSet``, byte-identical for the same Image, imports marked as buf does
@@ -95,7 +97,7 @@ class Image:
         files were read as: faster, but another writer's field order is kept."""
         out = bytearray()
         for f in self.files:
-            payload = (as_read and self.encoded.get(f.name)) or f.SerializeToString(deterministic=True)
+            payload = self.file_bytes(f) if as_read else f.SerializeToString(deterministic=True)
             if mark_imports and f.name not in self.targets:
                 payload += _EXT_TAG + _varint(len(_IS_IMPORT)) + _IS_IMPORT
             out += b"\x0a" + _varint(len(payload)) + payload

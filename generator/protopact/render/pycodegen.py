@@ -31,14 +31,13 @@ from google.protobuf.compiler import plugin_pb2
 from mypy_protobuf import extensions_pb2
 from mypy_protobuf import main as mypy_protobuf
 
-from ..compile.image import Image, without_field
+from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
 from ..schema import walk
 from ..writes import write_bytes
 
 _MYPY_EXTENSIONS_FILE = "mypy_protobuf/extensions.proto"
 _JSON_NAME = 10  # FieldDescriptorProto.json_name, the end of its source path
-_SOURCE_CODE_INFO = 9  # FileDescriptorProto.source_code_info
 _KEYWORD_ATTRIBUTE = re.compile(rb"\.(?:%s)\b" % "|".join(keyword.kwlist).encode())
 _MYPY_OPTIONS = (extensions_pb2.casttype, extensions_pb2.keytype, extensions_pb2.valuetype,
                  extensions_pb2.options)
@@ -57,7 +56,7 @@ def python_code(image: Image, names: Sequence[str]) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="protopact-python-") as tmp:
         root = Path(tmp)
         descriptor_set = root / "image.binpb"
-        write_bytes(descriptor_set, _for_python_out(image).SerializeToString(deterministic=True))
+        write_bytes(descriptor_set, _for_python_out(image))
         # One run for both outputs: parsing the descriptor set is a large share of protoc's time.
         # Into one zip archive: thousands of small files written and read back cost as much again.
         out = root / "out.zip"
@@ -104,15 +103,12 @@ def _keyword_attributes(source: bytes) -> bytes:
     return text.encode()
 
 
-def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
-    """The Image with only the source locations the outputs use: protoc's Python generator reads
-    none, the gRPC one only service and method comments. Parsing the rest is most of protoc's time.
-    Each file is parsed again without its source info, which is cheaper than copying it whole."""
-    descriptors = descriptor_pb2.FileDescriptorSet()
-    for f in image.files:
-        data = image.encoded.get(f.name) or f.SerializeToString()
-        out = descriptors.file.add()
-        out.ParseFromString(without_field(data, _SOURCE_CODE_INFO))
+def _for_python_out(image: Image) -> bytes:
+    """The Image as a FileDescriptorSet with only the source locations the outputs use: protoc's
+    Python generator reads none, the gRPC one only service and method comments. Parsing the rest
+    is most of protoc's time."""
+    stripped = image.without_source_info()  # new files, changed here before they are written
+    for f, out in zip(image.files, stripped.files, strict=True):
         services: list[descriptor_pb2.SourceCodeInfo.Location] = []
         written: set[tuple[int, ...]] = set()
         for loc in f.source_code_info.location:
@@ -125,7 +121,7 @@ def _for_python_out(image: Image) -> descriptor_pb2.FileDescriptorSet:
             _json_names_as_written(out, written)
         if services:
             out.source_code_info.location.extend(services)
-    return descriptors
+    return stripped.to_binary(mark_imports=False)
 
 
 class _Request(NamedTuple):
@@ -193,7 +189,7 @@ def _for_mypy_protobuf(image: Image, f: descriptor_pb2.FileDescriptorProto
                        ) -> descriptor_pb2.FileDescriptorProto:
     """``f``, or a copy whose mypy-protobuf options are recognised or, where they are other
     projects' options under the same numbers, cleared. The Image's own files are never changed."""
-    data = image.encoded.get(f.name) or f.SerializeToString()
+    data = image.file_bytes(f)
     if not _MYPY_OPTION_KEYS.search(data):
         return f
     # Re-parsed now that mypy-protobuf's extensions are registered, so they are recognised.
