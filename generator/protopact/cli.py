@@ -1,7 +1,8 @@
 """The ``protopact`` command line: one click group, one function per verb.
 
 Verbs parse options, load inputs through :mod:`protopact.compile` and hand over to the layer that does
-the work. A :class:`ProtopactError` becomes its message on stderr and exit code 1; findings exit 100.
+the work. Every error that ends a command is printed as :func:`protopact.errors.report` words it,
+with exit code 1 (never a traceback); findings exit 100.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import click
 from . import __version__
 from .compile.cache import Cache, default_cache_dir
 from .compile.inputs import Input, load_input
-from .errors import ProtopactError
+from .errors import ProtopactError, debugging, report
 from .render.writer import write_file
 from .runtime import one_shot
 
@@ -23,11 +24,18 @@ FINDINGS_EXIT = 100
 
 
 class _Group(click.Group):
+    """Runs a command; the one place where an error becomes a line on stderr and exit code 1."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ProtopactError as exc:
-            click.echo(exc.message, err=True)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                BrokenPipeError):
+            raise  # click words these itself
+        except Exception as exc:
+            if debugging() and not isinstance(exc, ProtopactError):
+                raise
+            click.echo(report(exc), err=True)
             ctx.exit(1)
 
 

@@ -1,11 +1,22 @@
-"""Errors caused by user input.
+"""Errors caused by user input, and how the command line reports every error.
 
 Anything raised as a :class:`ProtopactError` is reported by the CLI as its message alone (one line per
-diagnostic, ``path:line:col: message`` for proto errors) with exit code 1. Every other exception is a
-bug in protopact and keeps its traceback.
+diagnostic, ``path:line:col: message`` for proto errors) with exit code 1. An operating-system error
+that reaches the CLI (a full disk, a denied permission) is reported the same way. Any other exception
+is a bug in protopact: it is reported as one line that says so (``PROTOPACT_DEBUG=1`` shows the
+traceback), never as a traceback thrown at someone who only gave bad input. Every line printed
+passes through :func:`redacted`, so credentials in a URL never reach a terminal or a CI log.
 """
 
 from __future__ import annotations
+
+import os
+import re
+
+DEBUG_VARIABLE = "PROTOPACT_DEBUG"
+
+# scheme://userinfo@ : the user and password (or token) of a URL, as git and pip accept them.
+_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s]*@")
 
 
 class ProtopactError(Exception):
@@ -18,3 +29,27 @@ class ProtopactError(Exception):
     def prefixed(self, side: str) -> ProtopactError:
         """The same error, naming which input failed (``against``), for two-input commands."""
         return ProtopactError("\n".join(f"{side}: {line}" for line in self.message.splitlines()))
+
+
+def redacted(text: str) -> str:
+    """``text`` with the credentials of every URL in it replaced by ``***``."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
+def debugging() -> bool:
+    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
+
+
+def report(exc: BaseException) -> str:
+    """What the CLI prints for an exception that ended a command (see the module docstring)."""
+    if isinstance(exc, ProtopactError):
+        return redacted(exc.message)
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        return redacted(f"{where}{exc.strerror}")
+    if isinstance(exc, MemoryError):
+        return "protopact: out of memory"
+    detail = " ".join(str(exc).split())[:300]
+    return redacted(f"protopact: internal error: {type(exc).__name__}"
+                    f"{': ' + detail if detail else ''}. This is a bug in protopact; please report "
+                    f"it with the command that caused it ({DEBUG_VARIABLE}=1 shows the traceback)")

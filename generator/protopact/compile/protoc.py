@@ -1,21 +1,33 @@
-"""``grpc_tools.protoc`` run in process: proto files in, ``FileDescriptorSet`` bytes out.
+"""``grpc_tools.protoc``: proto files in, ``FileDescriptorSet`` bytes out, a crash turned into an error.
 
-protoc writes diagnostics to the C-level stderr, so file descriptor 2 is redirected to a temporary file
-while it runs; protoc is not re-entrant, so runs are serialised. Diagnostics are returned with protoc's
-disk paths rewritten to the paths the user knows (``path:line:col: message``).
+protoc's C++ ends the whole process on some inputs: an option value nested 100 levels deep fails a
+``CHECK`` (``SIGABRT``), a deep enough recursion overflows the stack (``SIGSEGV``). So protoc runs in
+a forked child, which costs no interpreter start (the modules are already imported): the child points
+its file descriptor 2 at a temporary file, runs protoc and leaves by ``os._exit``. It runs nothing but
+protoc's C++, so the threads a fork does not copy (gRPC's, a thread pool's) and the locks they may
+hold are never needed there. A child killed by a signal becomes an error naming the file that does it.
+Where ``fork`` is missing, protoc runs in process, one run at a time (it is not re-entrant).
+
+Diagnostics are returned errors first, with protoc's disk paths rewritten to the paths the user knows
+(``path:line:col: message``); protoc's warnings and absl log lines follow as ``WARN:`` lines.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
-import subprocess
+import re
+import signal
 import sys
 import tempfile
 import threading
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import IO
 
 from grpc_tools import protoc as _protoc
 
@@ -24,6 +36,11 @@ from ..paths import bundled_proto_root
 from .image import files_not_in
 
 _LOCK = threading.Lock()
+_FORKS = hasattr(os, "fork")
+# absl's log line: severity, date, time, thread, source location, then the message.
+_ABSL_LINE = re.compile(r"^([IWEF])\d{4} [\d:.]+\s+\d+ [^\]]*\] ?(.*)$")
+_ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog()"
+_NO_MESSAGE = "protoc failed without a message"
 
 
 @cache
@@ -64,30 +81,27 @@ def run_protoc(
     """Compile ``files`` (import paths) and return a FileDescriptorSet with imports and source info.
 
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
-    Large builds are split in two halves compiled at once: the second by ``python -m
-    grpc_tools.protoc`` in a new process (a fork could inherit gRPC's threads), the first in process.
-    The halves hold about the same amount of source (``sizes``, in bytes, one per file), not the
-    same number of files: on googleapis the files of equal halves differ fourfold in size.
+    Large builds are split in two halves compiled at once by two children. The halves hold about
+    the same amount of source (``sizes``, in bytes, one per file), not the same number of files: on
+    googleapis the files of equal halves differ fourfold in size.
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
-        out = Path(tmp) / "image.binpb"
-        if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-            invoke_protoc(_compile_args(include_roots, files, out), shown=shown)
-            return out.read_bytes()
-        middle = _middle(sizes)
-        second_out = Path(tmp) / "second.binpb"
-        helper = subprocess.Popen(
-            [sys.executable, "-m", "grpc_tools.protoc",
-             *_compile_args(include_roots, files[middle:], second_out)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            invoke_protoc(_compile_args(include_roots, files[:middle], out), shown=shown)
-        finally:
-            _, errors = helper.communicate()
-        if helper.returncode != 0:
-            raise ProtopactError(_rewrite(errors.decode("utf-8", "replace"), shown)
-                                 or "protoc failed without a message")
-        return _merged(out.read_bytes(), second_out.read_bytes())
+        if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _FORKS:
+            halves = [list(files)]
+        else:
+            middle = _middle(sizes)
+            halves = [list(files[:middle]), list(files[middle:])]
+        outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(halves))]
+        runs = [_start(_compile_args(include_roots, half, out))
+                for half, out in zip(halves, outs, strict=True)]
+        ends = [_finish(run) for run in runs]  # every child is waited for before any error
+        for (code, diagnostics), half in zip(ends, halves, strict=True):
+            if code < 0:
+                raise _crashed(code, diagnostics, _crashing_file(include_roots, half), shown)
+            if code != 0:
+                raise ProtopactError(_message(diagnostics, shown) or _NO_MESSAGE)
+        data = outs[0].read_bytes()
+        return data if len(outs) == 1 else _merged(data, outs[1].read_bytes())
 
 
 def _middle(sizes: Sequence[int]) -> int:
@@ -104,7 +118,21 @@ def _middle(sizes: Sequence[int]) -> int:
 def _compile_args(include_roots: Sequence[Path], files: Sequence[str], out: Path) -> list[str]:
     args = ["--include_imports", "--include_source_info"]
     args += [f"--proto_path={root}" for root in include_roots]
-    return [*args, f"--descriptor_set_out={out}", *files]
+    return [*args, f"--descriptor_set_out={out}", *(_file_argument(f, include_roots) for f in files)]
+
+
+def _file_argument(name: str, include_roots: Sequence[Path]) -> str:
+    """``name`` as protoc's command line takes it. protoc reads an argument starting with ``-`` as a
+    flag and one starting with ``@`` as a file of arguments, whatever follows; such a file is given
+    by its path on disk instead, which protoc maps back to the import path through the root that
+    holds it (the first, as for any import)."""
+    if not name.startswith(("-", "@")):
+        return name
+    for root in include_roots:
+        disk = os.path.join(str(root), name)
+        if os.path.isfile(disk):
+            return disk
+    raise ProtopactError(f"{name}: not found under any include root")
 
 
 def _merged(first: bytes, second: bytes) -> bytes:
@@ -119,26 +147,121 @@ def invoke_protoc(args: Sequence[str], *, shown: Callable[[str], str] = str) -> 
 
     Raises :class:`ProtopactError` with protoc's diagnostics, paths shown as the user knows them.
     """
-    with _LOCK, tempfile.TemporaryFile() as err:
-        sys.stderr.flush()
-        saved = os.dup(2)
-        os.dup2(err.fileno(), 2)
+    code, diagnostics = _finish(_start(args))
+    if code < 0:
+        raise _crashed(code, diagnostics, None, shown)
+    if code != 0:
+        raise ProtopactError(_message(diagnostics, shown) or _NO_MESSAGE)
+
+
+@dataclass
+class _Run:
+    pid: int | None  # the child running protoc; None once protoc ran in process
+    err: IO[bytes]  # what protoc wrote to its stderr
+    code: int = 0
+
+
+def _start(args: Sequence[str]) -> _Run:
+    """protoc started in a child with ``args``, or run to its end in process without fork."""
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _finish
+    if not _FORKS:
+        with _LOCK:
+            return _Run(None, err, _in_process(args, err))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about forking a threaded process; the child needs no other thread.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        code = 70  # EX_SOFTWARE, should protoc's Python wrapper itself fail
         try:
+            os.dup2(err.fileno(), 2)
+            import resource  # POSIX only, as fork is
+
+            # A crash is reported by the parent: no core file, no Python fault report.
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            faulthandler.disable()
             code = _protoc.main(["protoc", *args])
         finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-        err.seek(0)
-        diagnostics = err.read().decode("utf-8", "replace")
-    if code != 0:
-        raise ProtopactError(_rewrite(diagnostics, shown) or "protoc failed without a message")
+            os._exit(code)
+    return _Run(pid, err)
 
 
-def _rewrite(diagnostics: str, shown: Callable[[str], str]) -> str:
-    lines = []
-    for line in diagnostics.splitlines():
-        if not line.strip() or line.startswith("warning:") or ": warning:" in line:
+def _in_process(args: Sequence[str], err: IO[bytes]) -> int:
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(err.fileno(), 2)
+    try:
+        return int(_protoc.main(["protoc", *args]))
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _finish(run: _Run) -> tuple[int, str]:
+    """protoc's exit code (minus the signal's number when one killed it) and what it printed."""
+    with run.err:
+        if run.pid is not None:
+            _, status = os.waitpid(run.pid, 0)
+            run.code = os.waitstatus_to_exitcode(status)
+        run.err.seek(0)
+        return run.code, run.err.read().decode("utf-8", "replace")
+
+
+def _crashing_file(include_roots: Sequence[Path], files: Sequence[str]) -> str | None:
+    """The file whose compilation crashes protoc, found by halving ``files`` (protoc is
+    deterministic); None when no single file does it."""
+    with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
+        out = Path(tmp) / "set.binpb"
+
+        def crashes(some: Sequence[str]) -> bool:
+            return _finish(_start(_compile_args(include_roots, some, out)))[0] < 0
+
+        candidates = list(files)
+        while len(candidates) > 1:
+            half = candidates[: len(candidates) // 2]
+            candidates = half if crashes(half) else candidates[len(half):]
+        return candidates[0] if candidates and crashes(candidates) else None
+
+
+def _crashed(code: int, diagnostics: str, culprit: str | None,
+             shown: Callable[[str], str]) -> ProtopactError:
+    try:
+        killed_by = signal.Signals(-code).name
+    except ValueError:
+        killed_by = f"signal {-code}"
+    errors, _ = _diagnostics(diagnostics, shown)
+    reason = "; ".join(errors) or "no message"
+    where = f"{shown(culprit)}: " if culprit else ""
+    return ProtopactError(f"{where}protoc crashed ({killed_by}: {reason}); a value nested 100 or "
+                          "more levels deep (protobuf's limit) is a known cause")
+
+
+def _message(diagnostics: str, shown: Callable[[str], str]) -> str:
+    errors, warned = _diagnostics(diagnostics, shown)
+    return "\n".join([*errors, *(f"WARN: {w}" for w in warned)]) if errors else ""
+
+
+def _diagnostics(text: str, shown: Callable[[str], str]) -> tuple[list[str], list[str]]:
+    """protoc's errors and warnings, each on one line, paths as the user knows them. absl's log
+    lines are warnings (or errors, when fatal) without their time stamp and source location;
+    absl's preamble and a crash's stack trace are left out."""
+    errors: list[str] = []
+    warned: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or line.startswith(_ABSL_PREAMBLE) or stripped.startswith(("***", "@ ")):
+            continue
+        absl = _ABSL_LINE.match(line)
+        if absl is not None:
+            level, message = absl.groups()
+            (errors if level == "F" else warned).append(" ".join(message.split()))
             continue
         head, sep, rest = line.partition(":")
-        lines.append(f"{shown(head)}{sep}{rest}" if sep else line)
-    return "\n".join(lines)
+        line = f"{shown(head)}{sep}{rest}" if sep else line
+        if line.startswith("warning:") or ": warning:" in line:
+            warned.append(line)
+        else:
+            errors.append(line)
+    return errors, warned
