@@ -229,25 +229,25 @@ def test_a_failed_render_leaves_the_previous_tree(tmp_path: Path) -> None:
     assert not list(root.glob(".protopact-stage-*"))
 
 
-def test_an_interrupted_write_leaves_whole_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_tree_whole(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     write_tree(out, {"a.py": b"old a", "b.py": b"old b"})
-    real_replace = os.replace
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_open = open
     calls = []
 
-    def failing_replace(src: str, dst: str) -> None:
-        calls.append(dst)
+    def full_disk_at_the_second(path: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(path)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        real_replace(src, dst)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("protopact.render.writer.os.replace", failing_replace)
-    with pytest.raises(Exception, match="cannot write the generated tree"):
+    monkeypatch.setattr("protopact.writes.open", full_disk_at_the_second, raising=False)
+    with pytest.raises(ProtopactError, match="cannot write the generated tree: No space left"):
         write_tree(out, {"a.py": b"new a", "b.py": b"new b", "c.py": b"new c"})
-    assert (out / "b.py").read_bytes() in (b"old b", b"new b")
-    assert not list(tmp_path.glob(".protopact-stage-*"))
-    manifest = json.loads((out / MANIFEST).read_text())["files"]
-    assert {"a.py", "b.py", "c.py"} <= set(manifest)  # nothing written is unaccounted for
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(tmp_path.iterdir()) == [out]
 
 
 def test_a_new_tree_moves_in_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

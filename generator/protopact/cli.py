@@ -54,6 +54,9 @@ def load(text: str, *, no_cache: bool = False, side: str | None = None) -> Input
 no_cache_option = click.option(
     "--no-cache", is_flag=True, help="Compile without reading or writing the image cache."
 )
+force_option = click.option(
+    "--force", is_flag=True,
+    help="Replace files protopact did not write (not in its manifest) where output goes.")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -229,12 +232,13 @@ def rules(kind: str, fmt: str, config_version: str) -> None:
 
 @cli.command()
 @click.argument("input_", metavar="INPUT", default=".")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(path_type=Path),
               help="Output directory (default: [tool.protopact] out, else generated/).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that would change.")
+@force_option
 @no_cache_option
 @one_shot
-def generate(input_: str, out: Path | None, check: bool, no_cache: bool) -> None:
+def generate(input_: str, out: Path | None, check: bool, force: bool, no_cache: bool) -> None:
     """Render every target (Python package, ...) of INPUT under the output directory."""
     from .config.settings import load_settings
     from .render.targets import render_all
@@ -251,7 +255,7 @@ def generate(input_: str, out: Path | None, check: bool, no_cache: bool) -> None
             click.echo(f"{len(stale)} generated files differ; run `protopact generate`", err=True)
             raise SystemExit(1)
         return
-    changes = write_tree(directory, files)
+    changes = write_tree(directory, files, force=force)
     click.echo(f"{directory.as_posix()}: {len(files)} files, {len(changes.written)} written, "
                f"{len(changes.removed)} removed")
     for name in changes.kept:
@@ -261,13 +265,14 @@ def generate(input_: str, out: Path | None, check: bool, no_cache: bool) -> None
 
 @cli.command()
 @click.argument("input_", metavar="INPUT", default=".")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/docs"),
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build/docs"),
               show_default=True, help="Output directory.")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="A directory of templates overriding the built-in ones (same relative paths).")
+@force_option
 @no_cache_option
 @one_shot
-def docs(input_: str, out: Path, templates: Path | None, no_cache: bool) -> None:
+def docs(input_: str, out: Path, templates: Path | None, force: bool, no_cache: bool) -> None:
     """Render the Markdown and HTML documentation (and docs.json) of INPUT."""
     from .config.settings import load_settings
     from .render.docs_site import render_docs
@@ -276,7 +281,7 @@ def docs(input_: str, out: Path, templates: Path | None, no_cache: bool) -> None
     settings = load_settings(Path.cwd())
     files = render_docs(load(input_, no_cache=no_cache).image, title=settings.name,
                         description=settings.description, templates=templates)
-    changes = write_tree(out, files)
+    changes = write_tree(out, files, force=force)
     click.echo(f"{out.as_posix()}: {len(files)} files, {len(changes.written)} written, "
                f"{len(changes.removed)} removed")
 

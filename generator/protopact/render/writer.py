@@ -1,12 +1,17 @@
-"""Writing generated trees: atomic, manifest-tracked, and checkable without writing.
+"""Writing generated trees: replaced in one step, manifest-tracked, never through a link, never over a
+file someone else wrote.
 
 Guarantees:
-- A file is replaced whole (written beside its target, then renamed), never half-written.
-- A tree is first staged completely in a temporary directory beside the output; only then are files
-  moved in one by one. A run that fails while rendering or staging leaves the previous tree intact.
+- The output directory is replaced in one step (:mod:`protopact.dirswap`): the new tree is built
+  whole beside it (new and changed files written, every other entry of the old tree hard-linked, so
+  unchanged files, the user's own files and links carry over as they are), then exchanged with it.
+  Whatever happens to the process, the output is the old tree or the new one.
 - ``.protopact-manifest.json`` lists every file the generator wrote, with its digest. A file listed
   there but no longer generated is removed, unless it was edited since; a file the generator did not
-  write is never touched.
+  write is never changed or removed. Anything else standing where a generated file goes (a file
+  someone wrote, a link, a directory) is refused, naming it, unless ``force``.
+- Links below the output directory are never followed: a link is an entry like any other, carried
+  over as itself; nothing is read, written or removed through it.
 - Output is deterministic: the manifest is sorted and carries no timestamps.
 """
 
@@ -18,11 +23,13 @@ import os
 import posixpath
 import secrets
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from ..dirswap import exchange, recover, staged
 from ..errors import ProtopactError
 from ..writes import write_bytes
 
@@ -31,6 +38,7 @@ MANIFEST = ".protopact-manifest.json"
 # separate directories overlap it: 19,000 files took a fifth less in the generate pipeline, half
 # alone. Below this many files one thread will do.
 _THREADED_FROM = 1000
+_DIRECTORY, _FILE = "directory", "file"  # what _scan finds; "link" and "special file" besides
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class TreeChanges:
     written: tuple[str, ...]  # new or different files
     removed: tuple[str, ...]  # files generated before and not any more
     kept: tuple[str, ...]  # files generated before, edited since: left in place
+    replaced: tuple[str, ...] = ()  # someone else's entries where generated files go (--force)
 
     @property
     def differs(self) -> tuple[str, ...]:
@@ -48,7 +57,7 @@ class TreeChanges:
 
 def write_file(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (a temporary file beside it, then a rename)."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         write_bytes(tmp, data)
         tmp.replace(path)
@@ -57,94 +66,186 @@ def write_file(path: Path, data: bytes) -> None:
         raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    old: dict[str, str]  # every entry under the output, parents first: relative path -> kind
+    changes: TreeChanges
+    blocked: tuple[str, ...]  # someone else's entries where generated files go
+    manifest: bytes  # the new manifest
+
+
 def plan_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
-    """Compare ``files`` (relative POSIX path -> content) with the tree under ``out``."""
-    written, removed, kept = _compare(out, files)
-    return _changes(out, written, removed, kept, _manifest_json(_digests(files)))
+    """Compare ``files`` (relative POSIX path -> content) with the tree under ``out``; someone
+    else's file where a generated one goes counts as a difference."""
+    plan = _plan(_root(out), files, _digests(files))
+    return plan.changes
 
 
-def _compare(out: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str], list[str]]:
-    """Files that are new or differ, generated files no longer generated (removed), and those of
-    them edited since (kept); the manifest aside."""
-    for name in files:
-        _check_relative(name)
-    present = _existing(out)  # one directory walk instead of a failed open per new file
-    written = sorted(n for n, data in files.items() if n not in present or _read(out / n) != data)
-    removed: list[str] = []
-    kept: list[str] = []
-    for name, digest in sorted(_previous(out).items()):
-        path = out / name
-        if name in files or not path.is_file():
-            continue
-        (removed if _digest(path.read_bytes()) == digest else kept).append(name)
-    return written, removed, kept
-
-
-def _changes(out: Path, written: list[str], removed: list[str], kept: list[str],
-             manifest: bytes) -> TreeChanges:
-    if _read(out / MANIFEST) != manifest:
-        written = [*written, MANIFEST]
-    return TreeChanges(tuple(sorted(written)), tuple(removed), tuple(kept))
-
-
-def write_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
+def write_tree(out: Path, files: Mapping[str, bytes], *, force: bool = False) -> TreeChanges:
     """Make ``out`` hold ``files``; see the module docstring for what is guaranteed."""
-    stage: Path | None = None
+    root = _root(out)
     try:
+        recover(root)  # what a killed run left, even when nothing changes now
         with ThreadPoolExecutor(1) as hashing:
-            # The manifest's digests are computed beside comparing and staging, which wait on
-            # the kernel: hashing 19,000 files took a quarter of a second on its own.
-            digesting = hashing.submit(_digests, files)
-            written, removed, kept = _compare(out, files)
-            if written or removed:
-                stage = _staged(out, {n: files[n] for n in written})
-            digests = digesting.result()
-        final_manifest = _manifest_json(digests)
-        changes = _changes(out, written, removed, kept, final_manifest)
+            # The manifest's digests are computed beside comparing, which waits on the kernel:
+            # hashing 19,000 files took a quarter of a second on its own.
+            digests = hashing.submit(_digests, files)
+            plan = _plan(root, files, digests.result)
+        if plan.blocked and not force:
+            raise ProtopactError(_refusal(out, plan.blocked))
+        changes = plan.changes
         if not changes.written and not changes.removed:
             return changes
-        if stage is None:  # only the manifest changes
-            stage = _staged(out, {})
-        if not out.exists():  # a new tree moves in whole
-            write_bytes(stage / MANIFEST, final_manifest)
-            stage.rename(out)
-            stage = None
-            return changes
-        # Until the stale files are gone, the manifest lists old and new files, so that a run
-        # interrupted while moving files in never leaves a generated file unaccounted for.
-        write_file(out / MANIFEST, _manifest_json({**_previous(out), **digests}))
-        _make_directories(out, written)
-        _each(lambda name: os.replace(stage / name, out / name), written)
-        for name in changes.removed:
-            (out / name).unlink()
-            _remove_empty_parents(out, PurePosixPath(name).parent)
-        write_file(out / MANIFEST, final_manifest)
+        with staged(root) as stage:
+            _build(stage, root, plan, files)
+            exchange(stage, root)
     except OSError as exc:
-        raise ProtopactError(f"{out}: cannot write the generated tree: {exc}") from None
-    finally:
-        if stage is not None:
-            shutil.rmtree(stage, ignore_errors=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ProtopactError(f"{out}: cannot write the generated tree: {exc.strerror or exc}{where}"
+                             ) from None
     return changes
 
 
-def _staged(out: Path, files: Mapping[str, bytes]) -> Path:
-    """A new directory beside ``out`` holding ``files``."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkdtemp: its private mode would stay on a stage that becomes the tree.
-    stage = out.parent / f".protopact-stage-{out.name}-{secrets.token_hex(6)}"
-    stage.mkdir()
+def _root(out: Path) -> Path:
+    """The directory to replace: ``out`` itself, or where it links to (the user's choice)."""
+    root = Path(os.path.realpath(out)) if os.path.islink(out) else out
+    if os.path.lexists(root) and not root.is_dir():
+        raise ProtopactError(f"{out}: not a directory; the output must be a directory")
+    return root
+
+
+def _refusal(out: Path, blocked: Sequence[str]) -> str:
+    shown = ", ".join((out / name).as_posix() for name in blocked[:5])
+    more = f" and {len(blocked) - 5} more" if len(blocked) > 5 else ""
+    return (f"{shown}{more}: not written by protopact (not in {MANIFEST}) but where generated "
+            "output goes; move it away, or pass --force to replace it")
+
+
+def _plan(root: Path, files: Mapping[str, bytes], digests: Callable[[], dict[str, str]] |
+          dict[str, str]) -> _Plan:
+    for name in files:
+        if not _is_safe(name):
+            raise ValueError(f"generated path {name!r} is not a relative path inside the output")
+    clash = files.keys() & {p for name in files for p in _parents(name)}
+    if clash:
+        raise ValueError(f"generated path {min(clash)!r} is both a file and a directory")
+    old = _scan(root)
+    previous = _previous(root) if old.get(MANIFEST) == _FILE else {}
+    written: list[str] = []
+    blocked: list[str] = []
+    for name, data in files.items():
+        in_the_way = [p for p in _parents(name) if old.get(p, _DIRECTORY) != _DIRECTORY]
+        kind = old.get(name)
+        if in_the_way:
+            blocked += (p for p in in_the_way if not _ours(root, p, old, previous))
+            written.append(name)
+        elif kind is None:
+            written.append(name)
+        elif kind != _FILE:
+            blocked.append(name)
+            written.append(name)
+        elif _read(root / name) != data:
+            if name not in previous:
+                blocked.append(name)
+            written.append(name)
+    removed: list[str] = []
+    kept: list[str] = []
+    for name, digest in sorted(previous.items()):
+        if name not in files and old.get(name) == _FILE:
+            (removed if _digest((root / name).read_bytes()) == digest else kept).append(name)
+    manifest = _manifest_json(digests() if callable(digests) else digests)
+    if old.get(MANIFEST) != _FILE or _read(root / MANIFEST) != manifest:
+        written.append(MANIFEST)
+    refused = tuple(sorted(set(blocked)))
+    changes = TreeChanges(tuple(sorted(written)), tuple(removed), tuple(kept), refused)
+    return _Plan(old, changes, refused, manifest)
+
+
+def _ours(root: Path, name: str, old: Mapping[str, str], previous: Mapping[str, str]) -> bool:
+    """Whether the entry ``name`` is a file protopact wrote there and nobody edited since."""
+    return old.get(name) == _FILE and name in previous and \
+        _digest((root / name).read_bytes()) == previous[name]
+
+
+def _build(stage: Path, root: Path, plan: _Plan, files: Mapping[str, bytes]) -> None:
+    """The new tree in ``stage``: the old tree's entries that stay, linked, and the written files."""
+    changes = plan.changes
+    gone = set(changes.written) | set(changes.removed) | set(changes.replaced)
+    gone |= {p for name in changes.written for p in _parents(name)
+             if plan.old.get(p, _DIRECTORY) != _DIRECTORY}
+    carried = [n for n in plan.old if n not in gone and not any(p in gone for p in _parents(n))]
+    directories = _kept_directories(plan.old, carried, changes.written)
+    if root.is_dir():
+        os.chmod(stage, stat.S_IMODE(os.stat(root).st_mode))
+    for name in directories:
+        os.mkdir(stage / name)
+        os.chmod(stage / name, stat.S_IMODE(os.lstat(root / name).st_mode))
+    _each(lambda name: _carry(root / name, stage / name),
+          [n for n in carried if plan.old[n] != _DIRECTORY])
+    new = {n: files[n] for n in changes.written if n != MANIFEST}
+    _make_directories(stage, new)
+    base = str(stage)
+    _each(lambda name: write_bytes(os.path.join(base, name), new[name]), list(new))
+    write_bytes(stage / MANIFEST, plan.manifest)
+
+
+def _kept_directories(old: Mapping[str, str], carried: Sequence[str],
+                      written: Iterable[str]) -> list[str]:
+    """The old tree's directories that stay, parents first: those that will hold something, and
+    those that held nothing before (someone made them empty); one emptied by removing generated
+    files goes."""
+    had = {p for name in old for p in _parents(name)}
+    holding = {p for name in carried if old[name] != _DIRECTORY for p in _parents(name)}
+    holding |= {p for name in written for p in _parents(name)}
+    kept = {n for n in carried if old[n] == _DIRECTORY and (n in holding or n not in had)}
+    kept |= {p for name in kept for p in _parents(name)}
+    return [n for n in carried if n in kept]
+
+
+def _carry(source: Path, target: Path) -> None:
+    """``source`` into the new tree as it is: a hard link (a link's own, not its target's), else
+    a copy where the filesystem or its protections refuse a link."""
     try:
-        _write_all(stage, files)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    return stage
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif stat.S_ISREG(os.lstat(source).st_mode):
+            shutil.copy2(source, target, follow_symlinks=False)
+        else:
+            raise
 
 
-def _write_all(root: Path, files: Mapping[str, bytes]) -> None:
-    _make_directories(root, files)
-    base = str(root)
-    _each(lambda name: write_bytes(os.path.join(base, name), files[name]), list(files))
+def _scan(root: Path) -> dict[str, str]:
+    """Every entry under ``root`` (none when it is missing), parents before their entries, without
+    following links."""
+    found: dict[str, str] = {}
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        try:
+            listing = os.scandir(os.path.join(root, relative) if relative else root)
+        except FileNotFoundError:
+            continue
+        with listing:
+            for entry in listing:
+                name = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_symlink():
+                    found[name] = "link"
+                elif entry.is_dir(follow_symlinks=False):
+                    found[name] = _DIRECTORY
+                    pending.append(name)
+                elif entry.is_file(follow_symlinks=False):
+                    found[name] = _FILE
+                else:
+                    found[name] = "special file"
+    return found
+
+
+def _parents(name: str) -> list[str]:
+    """``a``, ``a/b`` for ``a/b/c``."""
+    parts = name.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def _each(action: Callable[[str], None], names: Sequence[str]) -> None:
@@ -197,25 +298,12 @@ def _previous(out: Path) -> dict[str, str]:
     return safe
 
 
-def _check_relative(name: str) -> None:
-    if not _is_safe(name):
-        raise ValueError(f"generated path {name!r} is not a relative path inside the output")
-
-
 def _is_safe(name: str) -> bool:
-    """A manifest is data on disk: only plain relative paths inside the output are honoured."""
-    return bool(name) and not name.startswith("/") and ".." not in name.split("/") \
-        and "\\" not in name
-
-
-def _existing(out: Path) -> set[str]:
-    """Relative POSIX paths of the files under ``out``."""
-    found: set[str] = set()
-    for directory, _, names in os.walk(out):
-        relative = Path(directory).relative_to(out).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        found.update(prefix + name for name in names)
-    return found
+    """A plain relative path inside the output (a manifest is data on disk: nothing else is
+    honoured)."""
+    parts = name.split("/")
+    return all(p not in ("", ".", "..") for p in parts) and "\\" not in name and "\0" not in name \
+        and name != MANIFEST
 
 
 def _read(path: Path) -> bytes | None:
@@ -227,13 +315,3 @@ def _read(path: Path) -> bytes | None:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _remove_empty_parents(out: Path, parent: PurePosixPath) -> None:
-    while parent.parts:
-        directory = out / parent
-        try:
-            directory.rmdir()
-        except OSError:
-            return
-        parent = parent.parent
