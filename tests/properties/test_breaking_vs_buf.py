@@ -24,6 +24,7 @@ BATCH = 80  # mutations per example; 4 examples -> 320 per run
 ALL_RULES = "version: v2\nbreaking:\n  use: [FILE, PACKAGE, WIRE, WIRE_JSON, FIELD_SAME_DEFAULT]\n"
 SCALARS = ["int32", "int64", "uint32", "sint32", "fixed32", "sfixed64", "bool", "string", "bytes",
            "double", "float"]
+MAP_KEYS = ["int32", "int64", "uint64", "sint32", "bool", "string"]
 
 
 @dataclass
@@ -34,6 +35,13 @@ class Field:
     label: str = ""  # "", "repeated", "optional"
     json_name: str = ""
     oneof: str = ""
+
+    @property
+    def is_map(self) -> bool:
+        return self.type.startswith("map<")
+
+    def uses(self, name: str) -> bool:
+        return self.type == name or self.type.endswith(f", {name}>")
 
 
 @dataclass
@@ -78,7 +86,7 @@ class Schema:
             if f.oneof:
                 oneofs.setdefault(f.oneof, []).append(text)
                 continue
-            label = f.label or ("optional" if self.syntax == "proto2" else "")
+            label = f.label or ("optional" if self.syntax == "proto2" and not f.is_map else "")
             lines.append(f"  {label} {text}".replace("  ", "  ", 1))
         for name, members in oneofs.items():
             lines.append(f"  oneof {name} {{ " + " ".join(members) + " }")
@@ -100,7 +108,8 @@ class Schema:
 def base(syntax: str) -> Schema:
     fields = [Field("a", 1, "int32"), Field("b", 2, "string"), Field("c", 3, "E"),
               Field("d", 4, "N"), Field("e", 5, "int64", label="repeated"),
-              Field("f", 6, "bytes", oneof="choice"), Field("g", 7, "bool", oneof="choice")]
+              Field("f", 6, "bytes", oneof="choice"), Field("g", 7, "bool", oneof="choice"),
+              Field("h", 8, "map<string, string>"), Field("k", 9, "map<int32, N>")]
     values = [("ZERO", 0), ("ONE", 1), ("TWO", 2)]
     rpcs = [("Get", False, False, "M"), ("Watch", False, True, "N")]
     return Schema(syntax, fields, values, rpcs, reserved=[(20, 30)], reserved_names=["old"])
@@ -111,7 +120,7 @@ def mutate(schema: Schema, data: st.DataObject) -> Schema:
     op = data.draw(st.sampled_from([
         "delete_field", "rename_field", "renumber_field", "retype_field", "label_field",
         "json_name", "oneof_move", "add_field", "delete_value", "rename_value", "renumber_value",
-        "delete_rpc", "stream", "request", "reserved", "reserved_name", "syntax", "nested",
+        "retype_map", "delete_rpc", "stream", "request", "reserved", "reserved_name", "syntax", "nested",
         "go_package", "delete_oneof", "package", "rename_file", "delete_service",
         "delete_enum", "drop_import", "file_option", "message_option"]))
     i = data.draw(st.integers(0, len(s.fields) - 1))
@@ -126,11 +135,15 @@ def mutate(schema: Schema, data: st.DataObject) -> Schema:
         f.type = data.draw(st.sampled_from(SCALARS + ["E", "N"]))
         if f.label == "repeated" and f.type in ("E", "N"):
             f.label = ""
-    elif op == "label_field" and not f.oneof:
+    elif op == "retype_map":
+        f = data.draw(st.sampled_from([fl for fl in s.fields if fl.is_map]))
+        f.type = (f"map<{data.draw(st.sampled_from(MAP_KEYS))}, "
+                  f"{data.draw(st.sampled_from(SCALARS + ['E', 'N']))}>")
+    elif op == "label_field" and not f.oneof and not f.is_map:
         f.label = data.draw(st.sampled_from(["", "repeated"] + (["optional"] if s.syntax == "proto3" else [])))
     elif op == "json_name":
         f.json_name = data.draw(st.sampled_from(["other", f.name, "xY"]))
-    elif op == "oneof_move":
+    elif op == "oneof_move" and not f.is_map:
         f.oneof = "" if f.oneof else "choice"
         f.label = ""
     elif op == "add_field":
@@ -160,7 +173,7 @@ def mutate(schema: Schema, data: st.DataObject) -> Schema:
         for fl in s.fields:
             if fl.label == "optional":
                 fl.label = ""
-    elif op == "nested" and not any(fl.type == "N" for fl in s.fields) and all(
+    elif op == "nested" and not any(fl.uses("N") for fl in s.fields) and all(
             r[3] != "N" for r in s.rpcs):
         s.nested = False
     elif op == "go_package":
@@ -175,7 +188,7 @@ def mutate(schema: Schema, data: st.DataObject) -> Schema:
         s.service = False
     elif op == "delete_enum":
         s.enum = False
-        s.fields = [fl for fl in s.fields if fl.type != "E"]
+        s.fields = [fl for fl in s.fields if not fl.uses("E")]
     elif op == "drop_import":
         s.imports_timestamp = False
     elif op == "file_option":

@@ -3,6 +3,10 @@
 Paths are the ``SourceCodeInfo`` paths of ``descriptor.proto`` (``[4, 0, 2, 1]`` is the second field of
 the first message). The index of a file is built on first use only, so checks that report nothing in a
 file never pay for it. Spans are 1-based with an exclusive end column, as buf prints them.
+
+A map field's synthetic entry message (``map<K, V> x = N;`` compiles to a nested ``XEntry``) has no
+location of its own: everything inside it (the entry, its ``key`` and ``value``) is located, as buf
+locates it, at the map field's type (``map<K, V>``).
 """
 
 from __future__ import annotations
@@ -59,11 +63,40 @@ class SourceIndex:
 
     def span(self, path: Sequence[int]) -> Span | None:
         location = self.location(path)
+        if location is None:
+            declared = _map_field_type(self._file, path)
+            if declared is not None:  # the map field's type, else the whole map field
+                location = self.location(declared) or self.location(declared[:-1])
         return span_of(location) if location is not None else None
 
     def leading_comment(self, path: Sequence[int]) -> str:
         location = self.location(path)
         return location.leading_comments if location is not None else ""
+
+
+_MESSAGE, _NESTED, _FIELD, _TYPE_NAME = 4, 3, 2, 6
+
+
+def _map_field_type(file: descriptor_pb2.FileDescriptorProto,
+                    path: Sequence[int]) -> tuple[int, ...] | None:
+    """For a path inside a map entry message, the path of the type of the map field that declares
+    the entry; None for any other path."""
+    if len(path) < 2 or path[0] != _MESSAGE or path[1] >= len(file.message_type):
+        return None
+    parent, message = None, file.message_type[path[1]]
+    depth = 2
+    while not message.options.map_entry:
+        if len(path) < depth + 2 or path[depth] != _NESTED or path[depth + 1] >= len(message.nested_type):
+            return None
+        parent, message = message, message.nested_type[path[depth + 1]]
+        depth += 2
+    if parent is None:
+        return None
+    for index, field in enumerate(parent.field):
+        if field.type_name.rsplit(".", 1)[-1] == message.name \
+                and field.label == descriptor_pb2.FieldDescriptorProto.LABEL_REPEATED:
+            return (*path[:depth - 2], _FIELD, index, _TYPE_NAME)
+    return None
 
 
 class Sources:
