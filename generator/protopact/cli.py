@@ -149,12 +149,15 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
     """
     from .checks.engine import run_lint
     from .checks.lint import REGISTRY
+    from .config.settings import load_settings
 
     def linted() -> tuple[Input, Any]:
         loaded = load(input_, no_cache=no_cache)
         if paths or exclude_paths:
             loaded = loaded.restricted(paths, exclude_paths)
-        return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded))
+        named = load_settings(loaded.workspace.root).conventions
+        return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded),
+                                named_conventions=named)
 
     if against and not fix_:
         raise ProtopactError("--against is only used with --fix")
@@ -212,6 +215,22 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
 def _config_label(loaded: Input) -> str:
     config = loaded.workspace.config_file
     return config.name if config else "buf.yaml"
+
+
+@cli.command()
+@click.argument("input_", metavar="INPUT", default=".")
+@no_cache_option
+@one_shot
+def conventions(input_: str, no_cache: bool) -> None:
+    """Print the contract conventions INPUT follows, recognised by shape or named in
+    [tool.protopact.conventions], and where each is declared."""
+    from .config.settings import load_settings
+    from .schema.conventions import recognise
+
+    loaded = load(input_, no_cache=no_cache)
+    found = recognise(loaded.image.files, load_settings(loaded.workspace.root).conventions)
+    for line in found.lines():
+        click.echo(line)
 
 
 @cli.command()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
@@ -19,6 +20,7 @@ from ..compile.inputs import Input
 from ..compile.protoc import library_files
 from ..config.bufyaml import CheckConfig
 from ..forked import beside, worth_forking
+from ..schema.conventions import Conventions, recognise
 from ..schema.source import Sources, Span
 from .findings import Finding, Reported
 from .registry import Handler, Registry, Rule
@@ -32,6 +34,13 @@ class LintContext:
     image: Image  # targets: the files of one module group
     sources: Sources
     options: CheckConfig
+    # [tool.protopact.conventions]: the types of each kind of convention, where shape is not enough
+    named_conventions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def conventions(self) -> Conventions:
+        """What the whole image follows, recognised once for the rules that ask."""
+        return recognise(self.image.files, self.named_conventions)
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,8 @@ def _not_run(source: Input, label: str) -> list[str]:
             for item in source.workspace.not_run]
 
 
-def run_lint(source: Input, registry: Registry, *, label: str) -> Outcome:
+def run_lint(source: Input, registry: Registry, *, label: str,
+             named_conventions: Mapping[str, tuple[str, ...]] | None = None) -> Outcome:
     sources = Sources(source.image.files)
     findings: list[Reported] = []
     warnings: list[str] = _not_run(source, label)
@@ -74,7 +84,8 @@ def run_lint(source: Input, registry: Registry, *, label: str) -> Outcome:
         selection = select(registry, config, label=label)
         warnings += selection.warnings
         warnings += _skipped_warnings(selection.skipped, source.image.with_targets(names))
-        context = LintContext(source.image.with_targets(names), sources, config)
+        context = LintContext(source.image.with_targets(names), sources, config,
+                              named_conventions or {})
         raw = _lint(selection.rules, context, size=len(names))
         kept = _filter(raw, module_path, config, sources if config.comment_ignores else None,
                        registry.categories(config.version))

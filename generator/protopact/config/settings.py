@@ -10,11 +10,13 @@ from __future__ import annotations
 import keyword
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ProtopactError
+from ..schema.conventions import KINDS
 
 FLAVORS = ("betterproto2", "protobuf")
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
@@ -35,6 +37,8 @@ class Settings:
     out: Path = Path("generated")  # relative to the project root
     # RPCs without google.api.http get POST /{package}.{Service}/{Method} in the OpenAPI document
     default_bindings: bool = True
+    # the message types of each kind of contract convention, where recognition by shape is not enough
+    conventions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def import_name(self) -> str:
@@ -58,7 +62,7 @@ def load_settings(project: Path) -> Settings:
 
 def settings_from_table(table: dict[str, Any], *, project: Path) -> Settings:
     known = {"name", "version", "description", "package", "dependencies", "flavors", "out",
-             "default_bindings"}
+             "default_bindings", "conventions"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ProtopactError(f"pyproject.toml: unknown [tool.protopact] key {unknown[0]!r}")
@@ -91,12 +95,23 @@ def settings_from_table(table: dict[str, Any], *, project: Path) -> Settings:
         flavors=tuple(sorted(set(flavors))),
         out=_inside(project, _string(table, "out", str(defaults.out))),
         default_bindings=_bool(table, "default_bindings", defaults.default_bindings),
+        conventions=_conventions(table.get("conventions", {})),
     )
     package = settings.import_name
     if not package.isidentifier() or keyword.iskeyword(package):
         raise ProtopactError(f"pyproject.toml: [tool.protopact] package {package!r} is not a Python "
                              "identifier")
     return settings
+
+
+def _conventions(table: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(table, dict):
+        raise ProtopactError("pyproject.toml: [tool.protopact.conventions] must be a table")
+    for kind in table:
+        if kind not in KINDS:
+            raise ProtopactError(f"pyproject.toml: unknown [tool.protopact.conventions] key {kind!r} "
+                                 f"(one of {', '.join(KINDS)})")
+    return {kind: tuple(n.lstrip(".") for n in _strings(table, kind, ())) for kind in table}
 
 
 def _inside(project: Path, text: str) -> Path:

@@ -1,9 +1,10 @@
 """The contract conventions (category ``CONTRACT``): the shapes protopact's building blocks exist for.
 
-Each rule names the building block it expects (``protopact.v1.Pagination``, ``UpdateBoolean``,
-``EventMetadata``, ``PhoneNumber``, ``google.protobuf.Timestamp``) and reports on the element that
-should use it. Request and response types are resolved across the whole image, so they may come from
-imported files.
+The API's own types count wherever they have the shape (see :mod:`protopact.schema.conventions`):
+its own pagination, Update wrappers, event metadata, ack RPCs, timestamp and phone number types. A
+rule names protopact's building block (``protopact.v1.Pagination``, ``UpdateBoolean``, ...) only
+where the API has none of its own. Request and response types are resolved across the whole image,
+so they may come from imported files.
 """
 
 from __future__ import annotations
@@ -22,11 +23,6 @@ from .case import pascal, upper_snake
 from .comments import has_comment
 from .naming import lint_fields
 
-PAGINATION = ".protopact.v1.Pagination"
-CURSOR_PAGINATION = ".protopact.v1.CursorPagination"
-EVENT_METADATA = ".protopact.v1.EventMetadata"
-PHONE_NUMBER = ".protopact.v1.PhoneNumber"
-TIMESTAMP = ".google.protobuf.Timestamp"
 _UPDATE_WRAPPER = {
     FieldDescriptorProto.TYPE_BOOL: "protopact.v1.UpdateBoolean",
     FieldDescriptorProto.TYPE_STRING: "protopact.v1.UpdateClearableString",
@@ -53,15 +49,18 @@ def _field_types(message: DescriptorProto | None) -> set[str]:
 
 @REGISTRY.rule("CONTRACT_ENUM_ZERO_DEFAULT")
 def contract_enum_zero_default(ctx: LintContext) -> Iterator[Finding]:
-    """The zero value is ``<ENUM>_DEFAULT`` (or ``<ENUM>`` + the configured suffix) and no value
-    shares its number, so that an omitted enum reads as "not set" and nothing else."""
+    """The zero value is ``<ENUM>_DEFAULT``, or ends with buf.yaml's ``enum_zero_value_suffix`` as
+    buf's ``ENUM_ZERO_VALUE_SUFFIX`` checks it (so a repository whose suffix is ``DEFAULT`` may name it
+    ``DEFAULT``), and no value shares its number, so that an omitted enum reads as "not set" and
+    nothing else."""
+    suffix = ctx.options.enum_zero_value_suffix
     for file in targets(ctx):
         for enum in walk.enums(file):
             prefix = upper_snake(enum.enum.name)
-            allowed = {prefix + "_DEFAULT", prefix + ctx.options.enum_zero_value_suffix}
             zeros = [v for v in walk.enum_values(enum) if v.value.number == 0]
             for value in zeros[:1]:
-                if value.value.name not in allowed:
+                name = value.value.name
+                if name != prefix + "_DEFAULT" and not name.endswith(suffix):
                     yield at(ctx, "CONTRACT_ENUM_ZERO_DEFAULT", file, value.path + (walk.NAME,),
                              f"Enum zero value {quote(value.value.name)} should be named "
                              f"{quote(prefix + '_DEFAULT')}.")
@@ -74,16 +73,17 @@ def contract_enum_zero_default(ctx: LintContext) -> Iterator[Finding]:
 _SELECTION_HELPERS = {".protopact.v1.Filter", ".protopact.v1.TagSelection", ".protopact.v1.TimeRange"}
 
 
-def _has_selection(message: DescriptorProto) -> bool:
-    return any(f.name == "selection" or f.type_name.endswith("Selection")
-               or f.type_name in _SELECTION_HELPERS for f in message.field)
+def _has_selection(message: DescriptorProto, selections: frozenset[str]) -> bool:
+    return any(f.name in ("selection", "filter") or f.type_name.endswith("Selection")
+               or f.type_name in _SELECTION_HELPERS or f.type_name.lstrip(".") in selections
+               for f in message.field)
 
 
 @REGISTRY.rule("CONTRACT_LIST_PAGINATION")
 def contract_list_pagination(ctx: LintContext) -> Iterator[Finding]:
     """A ``List*`` RPC takes a selection and a ``Pagination`` or ``CursorPagination``, and answers
     with the matching ``Result`` and the corrected request."""
-    rule, index = "CONTRACT_LIST_PAGINATION", _message_index(ctx)
+    rule, index, conventions = "CONTRACT_LIST_PAGINATION", _message_index(ctx), ctx.conventions
     for file in targets(ctx):
         for method in walk.all_methods(file):
             name = method.method.name
@@ -93,21 +93,22 @@ def contract_list_pagination(ctx: LintContext) -> Iterator[Finding]:
             response = index.get(method.method.output_type)
             if request is None or response is None:
                 continue
-            request_types = _field_types(request)
-            paging = [p for p in (PAGINATION, CURSOR_PAGINATION) if p in request_types]
+            paging = [p for t in sorted(_field_types(request))
+                      if (p := conventions.paging(t.lstrip("."))) is not None]
             if not paging:
                 yield at(ctx, rule, file, method.path + _INPUT_TYPE,
                          f"List RPC {quote(name)} should take a protopact.v1.Pagination or "
                          "protopact.v1.CursorPagination in its request.")
-            if not _has_selection(request):
+            if not _has_selection(request, conventions.selections):
                 yield at(ctx, rule, file, method.path + _INPUT_TYPE,
                          f"List RPC {quote(name)} should take a selection object in its request.")
             response_types = _field_types(response)
             for pagination in paging:
-                if pagination + ".Result" not in response_types:
+                result = pagination.result or pagination.message + ".Result"
+                if "." + result not in response_types:
                     yield at(ctx, rule, file, method.path + _OUTPUT_TYPE,
                              f"List RPC {quote(name)} should answer with a "
-                             f"{pagination.lstrip('.')}.Result in its response.")
+                             f"{result} in its response.")
             if method.method.input_type not in response_types:
                 yield at(ctx, rule, file, method.path + _OUTPUT_TYPE,
                          f"List RPC {quote(name)} should answer with the corrected request "
@@ -129,6 +130,7 @@ def contract_update_wrappers(ctx: LintContext) -> Iterator[Finding]:
     ``UpdateZeroableInt`` or proto3 ``optional``, so that "not set" differs from the zero value.
     Identifiers (``id``, ``*_id``) and the fields the matching ``Get*Request`` also has are keys."""
     index = _message_index(ctx)
+    own = _own_wrappers(ctx.conventions.update_wrappers, index)
     for file in targets(ctx):
         for message in walk.messages(file):
             name = message.message.name
@@ -137,7 +139,7 @@ def contract_update_wrappers(ctx: LintContext) -> Iterator[Finding]:
             keys = _update_keys(message, index)
             for field in walk.fields(message):
                 f = field.field
-                wrapper = _UPDATE_WRAPPER.get(f.type) or (
+                wrapper = own.get(f.type) or _UPDATE_WRAPPER.get(f.type) or (
                     "protopact.v1.UpdateZeroableInt" if f.type in _INTEGERS else None)
                 if (wrapper is None or f.label == FieldDescriptorProto.LABEL_REPEATED
                         or f.HasField("oneof_index") or _IDENTIFIER.match(f.name)
@@ -148,6 +150,17 @@ def contract_update_wrappers(ctx: LintContext) -> Iterator[Finding]:
                          "optional, so that an unset value differs from the zero value.")
 
 
+def _own_wrappers(wrappers: frozenset[str],
+                  index: Mapping[str, DescriptorProto]) -> dict[int, str]:
+    """The API's own Update wrapper for each scalar type its ``value`` field has."""
+    own: dict[int, str] = {}
+    for name in sorted(wrappers, key=lambda n: not n.startswith("protopact.v1.")):
+        for f in index["." + name].field:
+            if f.name == "value":
+                own[f.type] = name
+    return own
+
+
 def _ack_name(method: str) -> str:
     """``StreamCountryChangeEvents`` -> ``AckCountryChangeEvent``."""
     return "Ack" + method.removeprefix("Stream").removesuffix("s")
@@ -155,21 +168,27 @@ def _ack_name(method: str) -> str:
 
 @REGISTRY.rule("CONTRACT_EVENT_METADATA_ACK")
 def contract_event_metadata_ack(ctx: LintContext) -> Iterator[Finding]:
-    """A server-streaming event RPC answers with ``protopact.v1.EventMetadata`` and its service has
-    the matching ``Ack*`` RPC: unacknowledged events are delivered again."""
-    rule, index = "CONTRACT_EVENT_METADATA_ACK", _message_index(ctx)
+    """A server-streaming event RPC answers with event metadata (``protopact.v1.EventMetadata`` or
+    the API's own) and its service has an ack RPC for it (named after the event, ``Ack*`` or the
+    API's own verb): unacknowledged events are delivered again."""
+    rule, index, conventions = "CONTRACT_EVENT_METADATA_ACK", _message_index(ctx), ctx.conventions
+    metadata = {"." + n for n in conventions.event_metadata} or {".protopact.v1.EventMetadata"}
+    acks = set(conventions.ack_methods)
     for file in targets(ctx):
         for service in walk.services(file):
             names = {m.name for m in service.service.method}
+            own = [n for n in names if f"{service.full_name}.{n}" in acks]
             for method in walk.methods(service):
                 m = method.method
                 if not m.server_streaming:
                     continue
-                if EVENT_METADATA not in _field_types(index.get(m.output_type)):
+                if not metadata & _field_types(index.get(m.output_type)):
                     yield at(ctx, rule, file, method.path + _OUTPUT_TYPE,
                              f"Event RPC {quote(m.name)} should answer with a "
-                             "protopact.v1.EventMetadata in its response.")
-                if _ack_name(m.name) not in names:
+                             f"{' or '.join(sorted(n.lstrip('.') for n in metadata))} in its "
+                             "response.")
+                event = _ack_name(m.name).removeprefix("Ack")
+                if _ack_name(m.name) not in names and not any(event in n for n in own):
                     yield at(ctx, rule, file, method.path,
                              f"Event RPC {quote(m.name)} should have an ack RPC "
                              f"{quote(_ack_name(m.name))} in service {quote(service.service.name)}.")
@@ -177,16 +196,23 @@ def contract_event_metadata_ack(ctx: LintContext) -> Iterator[Finding]:
 
 @REGISTRY.rule("CONTRACT_VALUE_TYPES")
 def contract_value_types(ctx: LintContext) -> Iterator[Finding]:
-    """Phone numbers are ``protopact.v1.PhoneNumber`` (E.164) and times
-    ``google.protobuf.Timestamp``, judged by field name (``phone``, ``msisdn``, ``*_at``, ``*_time``)."""
+    """Phone numbers are ``protopact.v1.PhoneNumber`` (E.164) or the API's own phone number type,
+    and times ``google.protobuf.Timestamp`` or the API's own type around one, judged by field name
+    (``phone``, ``msisdn``, ``*_at``, ``*_time``)."""
+    conventions = ctx.conventions
+    phones = conventions.phone_numbers or frozenset({"protopact.v1.PhoneNumber"})
+    value_types = phones | conventions.timestamps
     for file in targets(ctx):
-        for path, field in lint_fields(file):
-            if file.package == "protopact.v1" and field.name == "e164":
-                continue  # the E.164 value type itself
-            for pattern, wanted in ((_PHONE_NAME, PHONE_NUMBER), (_TIME_NAME, TIMESTAMP)):
-                if pattern.match(field.name) and field.type_name != wanted:
-                    yield at(ctx, "CONTRACT_VALUE_TYPES", file, path,
-                             f"Field {quote(field.name)} should have type {wanted.lstrip('.')}.")
+        for message in walk.messages(file):
+            if message.full_name in value_types:
+                continue  # the value types themselves
+            for field in walk.fields(message):
+                f = field.field
+                for pattern, wanted in ((_PHONE_NAME, phones), (_TIME_NAME, conventions.timestamps)):
+                    if pattern.match(f.name) and f.type_name.lstrip(".") not in wanted:
+                        yield at(ctx, "CONTRACT_VALUE_TYPES", file, field.path,
+                                 f"Field {quote(f.name)} should have type "
+                                 f"{' or '.join(sorted(wanted))}.")
 
 
 @REGISTRY.rule("CONTRACT_COMMENTS")
