@@ -25,6 +25,8 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.descriptor_pb2 import DescriptorProto, FileDescriptorProto
 
 from ..compile.image import Image
+from ..schema.validation import field_rules, message_rules, must_set
+from .constraints import container_keywords, merge, rules_text, value_keywords
 from .dumps import json_text
 
 Schema = dict[str, Any]
@@ -140,18 +142,33 @@ def message_ref(message: Descriptor, ref: RefFor) -> Schema:
 
 
 def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "") -> Schema:
+    rules = field_rules(field)
     if is_map(field):
         assert field.message_type is not None
         key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
-        schema: Schema = {"type": "object", "additionalProperties": value_schema(value, ref)}
-        if key.type in _MAP_KEY_PATTERNS:
-            schema["propertyNames"] = {"pattern": _MAP_KEY_PATTERNS[key.type]}
+        schema, key_rules, value_rules = container_keywords(rules)
+        schema = {"type": "object", "additionalProperties": merge(value_schema(value, ref),
+                                                                 value_keywords(value, value_rules)),
+                  **schema}
+        names = merge({"pattern": _MAP_KEY_PATTERNS[key.type]} if key.type in _MAP_KEY_PATTERNS
+                      else {}, value_keywords(key, key_rules))
+        if names:
+            schema["propertyNames"] = names
     elif field.is_repeated:
-        schema = {"type": "array", "items": value_schema(field, ref)}
+        schema, item_rules, _ = container_keywords(rules)
+        schema = {"type": "array", "items": merge(value_schema(field, ref),
+                                                  value_keywords(field, item_rules)), **schema}
     else:
-        schema = value_schema(field, ref)
-        if is_proto3_optional(field):
+        schema, keywords = value_schema(field, ref), value_keywords(field, rules)
+        optional = is_proto3_optional(field)
+        if optional:
             schema = _nullable(schema)
+        if keywords and (optional or (field.message_type is not None
+                                      and field.message_type.full_name in WRAPPERS)):
+            # null says "not set", and rules do not apply to an unset field
+            keywords = {"anyOf": [{"type": "null"}, keywords]}
+        schema = merge(schema, keywords)
+    description = "\n\n".join(text for text in (description, rules_text(rules)) if text)
     if description:
         schema["description"] = description
     if field.GetOptions().deprecated:
@@ -164,9 +181,18 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
     properties = {f.json_name: field_schema(f, ref, descriptions.get(f.full_name, ""))
                   for f in message.fields}
     schema: Schema = {"type": "object", "title": message.name}
-    if descriptions.get(message.full_name):
-        schema["description"] = descriptions[message.full_name]
+    description = "\n\n".join(text for text in (descriptions.get(message.full_name, ""),
+                                                 rules_text(message_rules(message))) if text)
+    if description:
+        schema["description"] = description
     schema["properties"] = properties
+    names = must_set(message)
+    required = [f for f in message.fields if f.name in names]
+    if required:
+        # json_format takes a field under either name, so either one satisfies "required"
+        schema["allOf"] = [{"required": [f.json_name]} if f.name == f.json_name
+                           else {"anyOf": [{"required": [f.json_name]}, {"required": [f.name]}]}
+                           for f in required]
     # json_format also accepts a field under its proto name
     aliases = {f"^{re.escape(f.name)}$": properties[f.json_name] for f in message.fields
                if f.name != f.json_name}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf import descriptor_pool, message_factory
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 
@@ -24,17 +25,12 @@ class CustomOptions:
     def enum_names(self, options: Message, extension: str) -> tuple[str, ...]:
         """The value names of the enum option ``extension`` (full name) set on ``options``; a
         singular option gives one name, an unset or undeclared one none."""
-        if not options.ByteSize():
+        found = self._extension(options, extension)
+        if found is None:
             return ()
-        try:
-            ext = self._pool.FindExtensionByName(extension)
-        except KeyError:
+        ext, extensions = found
+        if ext.enum_type is None:
             return ()
-        extended = ext.containing_type
-        if ext.enum_type is None or extended is None or extended.full_name != options.DESCRIPTOR.full_name:
-            return ()
-        parsed = self._reparsed(options)
-        extensions: Any = parsed.Extensions  # the stubs only know generated extensions
         if ext.is_repeated:
             numbers = tuple(extensions[ext])
         elif ext in extensions:
@@ -43,6 +39,31 @@ class CustomOptions:
             return ()
         values = ext.enum_type.values_by_number
         return tuple(values[n].name if n in values else str(n) for n in numbers)
+
+    def message(self, options: Message, extension: str) -> Message | None:
+        """The message option ``extension`` (full name) set on ``options``, or None when it is
+        unset or the Image does not declare it."""
+        found = self._extension(options, extension)
+        if found is None or found[0].message_type is None or found[0] not in found[1]:
+            return None
+        ext, extensions = found
+        return extensions[ext]  # type: ignore[no-any-return]
+
+    def _extension(self, options: Message, extension: str) -> tuple[FieldDescriptor, Any] | None:
+        """The extension ``extension`` of ``options``' type and the options' extension values,
+        or None when nothing is set or the Image declares no such extension of that type."""
+        if not options.ByteSize():
+            return None
+        try:
+            ext = self._pool.FindExtensionByName(extension)
+        except KeyError:
+            return None
+        extended = ext.containing_type
+        if extended is None or extended.full_name != options.DESCRIPTOR.full_name:
+            return None
+        # the stubs only know generated extensions
+        extensions: Any = self._reparsed(options).Extensions
+        return ext, extensions
 
     def _reparsed(self, options: Message) -> Message:
         name = options.DESCRIPTOR.full_name

@@ -1,0 +1,175 @@
+"""protovalidate rules as JSON Schema (2020-12) keywords, for the JSON Schemas and OpenAPI.
+
+A schema must never reject a request the validator accepts, so a rule becomes a keyword only where
+the keyword means the same thing on the ProtoJSON form: string lengths count characters in both;
+bounds constrain numbers (a 64-bit integer sent as a decimal string is left to the server); ``const``
+and ``in`` on integers list both the number and its decimal string, since ProtoJSON takes either.
+Rules with no JSON Schema counterpart (byte lengths, CEL expressions, durations) are listed in the
+description instead, so a reader still sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from google.protobuf.descriptor import FieldDescriptor
+
+from ..schema.validation import IGNORE_ALWAYS, cel_rules, type_rules
+
+Schema = dict[str, Any]
+# dynamic messages of the Image's validate.proto: fields are read by name
+Rules = Any
+
+# ECMA-262 (unicode mode) allows escaping only its syntax characters, so re.escape will not do.
+_SYNTAX = frozenset("\\^$.|?*+()[]{}/")
+_FORMATS = {"email": "email", "hostname": "hostname", "ipv4": "ipv4", "ipv6": "ipv6",
+            "uri": "uri", "uri_ref": "uri-reference", "uuid": "uuid"}
+_ALTERNATIVES = {"ip": ("ipv4", "ipv6"), "address": ("hostname", "ipv4", "ipv6")}
+_PATTERNS = {"tuuid": "^[0-9a-fA-F]{32}$", "ulid": "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"}
+_INTEGER_KINDS = frozenset({"int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
+                            "fixed64", "sfixed32", "sfixed64"})
+
+
+def _escaped(text: str) -> str:
+    return "".join("\\" + c if c in _SYNTAX else c for c in text)
+
+
+def _set(rules: Rules, name: str) -> bool:
+    field = rules.DESCRIPTOR.fields_by_name.get(name)
+    if field is None:
+        return False
+    return bool(getattr(rules, name)) if field.is_repeated else rules.HasField(name)
+
+
+def merge(schema: Schema, keywords: Schema) -> Schema:
+    """Add ``keywords`` to ``schema``; one already there with another value is kept, and the new
+    one joins it under ``allOf`` (both must hold)."""
+    for key, value in keywords.items():
+        if key not in schema:
+            schema[key] = value
+        elif schema[key] != value:
+            schema.setdefault("allOf", []).append({key: value})
+    return schema
+
+
+def _bounds(rules: Rules) -> Schema:
+    low = {"gt": "exclusiveMinimum", "gte": "minimum"}
+    high = {"lt": "exclusiveMaximum", "lte": "maximum"}
+    lower = next(({low[n]: getattr(rules, n)} for n in low if _set(rules, n)), {})
+    upper = next(({high[n]: getattr(rules, n)} for n in high if _set(rules, n)), {})
+    if lower and upper and next(iter(lower.values())) > next(iter(upper.values())):
+        # protovalidate reads gt > lt as "outside the range": either bound may hold
+        return {"anyOf": [lower, upper]}
+    return {**lower, **upper}
+
+
+def _listed(values: list[Any], kind: str) -> list[Any]:
+    if kind in _INTEGER_KINDS:
+        return [form for v in values for form in (v, str(v))]
+    return list(values)
+
+
+def _scalar(kind: str, rules: Rules) -> Schema:
+    out: Schema = {}
+    if _set(rules, "const"):
+        out["enum"] = _listed([rules.const], kind)
+    if _set(rules, "in"):
+        out = merge(out, {"enum": _listed(list(getattr(rules, "in")), kind)})
+    if _set(rules, "not_in"):
+        out["not"] = {"enum": _listed(list(rules.not_in), kind)}
+    return merge(out, _bounds(rules))
+
+
+def _string(rules: Rules) -> Schema:
+    out = _scalar("string", rules)
+    if _set(rules, "len"):
+        out.update(minLength=rules.len, maxLength=rules.len)
+    if _set(rules, "min_len"):
+        out["minLength"] = rules.min_len
+    if _set(rules, "max_len"):
+        out["maxLength"] = rules.max_len
+    patterns = [rules.pattern] if _set(rules, "pattern") else []
+    if _set(rules, "prefix"):
+        patterns.append("^" + _escaped(rules.prefix))
+    if _set(rules, "suffix"):
+        patterns.append(_escaped(rules.suffix) + "$")
+    if _set(rules, "contains"):
+        patterns.append(_escaped(rules.contains))
+    for pattern in patterns:
+        merge(out, {"pattern": pattern})
+    if _set(rules, "not_contains"):
+        merge(out, {"not": {"pattern": _escaped(rules.not_contains)}})
+    kind = rules.WhichOneof("well_known")
+    if kind in _FORMATS and getattr(rules, kind):
+        out["format"] = _FORMATS[kind]
+    elif kind in _ALTERNATIVES and getattr(rules, kind):
+        merge(out, {"anyOf": [{"format": f} for f in _ALTERNATIVES[kind]]})
+    elif kind in _PATTERNS and getattr(rules, kind):
+        merge(out, {"pattern": _PATTERNS[kind]})
+    return out
+
+
+def _enum(field: FieldDescriptor, rules: Rules) -> Schema:
+    assert field.enum_type is not None
+    values = field.enum_type.values_by_number
+
+    def forms(numbers: list[int]) -> list[Any]:
+        return [form for n in numbers for form in ((values[n].name, n) if n in values else (n,))]
+
+    out: Schema = {}
+    if _set(rules, "defined_only") and rules.defined_only:
+        out["enum"] = forms(sorted(values))
+    if _set(rules, "in"):
+        merge(out, {"enum": forms(list(getattr(rules, "in")))})
+    if _set(rules, "const"):
+        merge(out, {"enum": forms([rules.const])})
+    if _set(rules, "not_in"):
+        out["not"] = {"enum": forms(list(rules.not_in))}
+    return out
+
+
+def value_keywords(field: FieldDescriptor, rules: Rules | None) -> Schema:
+    """Keywords for one value of ``field`` from its ``FieldRules`` (an item's or a map value's
+    rules for those)."""
+    typed = type_rules(rules) if rules is not None and rules.ignore != IGNORE_ALWAYS else None
+    if typed is None:
+        return {}
+    kind, specific = typed
+    if kind == "string":
+        return _string(specific)
+    if kind == "enum" and field.enum_type is not None:
+        return _enum(field, specific)
+    if kind in _INTEGER_KINDS or kind in ("float", "double"):
+        return _scalar(kind, specific)
+    if kind == "bool" and _set(specific, "const"):
+        return {"const": specific.const}
+    return {}
+
+
+def container_keywords(rules: Rules | None) -> tuple[Schema, Rules | None, Rules | None]:
+    """Keywords of a repeated field or map itself, and the rules of its items (or map keys and
+    values) to apply to those."""
+    typed = type_rules(rules) if rules is not None and rules.ignore != IGNORE_ALWAYS else None
+    if typed is None or typed[0] not in ("repeated", "map"):
+        return {}, None, None
+    kind, specific = typed
+    names: Mapping[str, str] = ({"min_items": "minItems", "max_items": "maxItems"}
+                                if kind == "repeated"
+                                else {"min_pairs": "minProperties", "max_pairs": "maxProperties"})
+    out: Schema = {names[n]: getattr(specific, n) for n in names if _set(specific, n)}
+    if kind == "repeated":
+        if _set(specific, "unique") and specific.unique:
+            out["uniqueItems"] = True
+        return out, (specific.items if _set(specific, "items") else None), None
+    return (out, specific.keys if _set(specific, "keys") else None,
+            specific.values if _set(specific, "values") else None)
+
+
+def rules_text(rules: Rules | None) -> str:
+    """The CEL rules of a ``FieldRules``/``MessageRules`` as lines for a description."""
+    if rules is None:
+        return ""
+    lines = [f"- `{expression}`" + (f" ({rule_id}: {message})" if rule_id or message else "")
+             for rule_id, message, expression in cel_rules(rules)]
+    return ("Validation rules (CEL):\n" + "\n".join(lines)) if lines else ""

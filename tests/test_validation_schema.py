@@ -1,0 +1,128 @@
+"""protovalidate rules become JSON Schema keywords that agree with the validator itself: each JSON
+body below is judged by the schema and by ``protovalidate`` on the parsed message, and both verdicts
+must match."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import protovalidate
+import pytest
+from google.protobuf import json_format, message_factory
+
+from protopact.compile.image import Image
+from protopact.render.jsonschema import render_json_schemas
+
+from .validation.images import validated_image
+
+PROTO = r'''
+syntax = "proto3";
+package shop.v1;
+import "buf/validate/validate.proto";
+
+enum Colour { COLOUR_DEFAULT = 0; COLOUR_RED = 1; COLOUR_BLUE = 2; }
+
+message Order {
+  option (buf.validate.message).cel = {id: "order.window", message: "from must precede to",
+                                       expression: "this.from_day < this.to_day"};
+  string phone_number = 1 [(buf.validate.field).string.pattern = "^\\+[1-9][0-9]{1,14}$",
+                           (buf.validate.field).required = true];
+  string country = 2 [(buf.validate.field).string = {len: 2, in: ["NO", "SE"]}];
+  string name = 3 [(buf.validate.field).string = {min_len: 2, max_len: 5, prefix: "a.", not_contains: "x"}];
+  string email = 4 [(buf.validate.field).string.email = true];
+  string id = 5 [(buf.validate.field).string.uuid = true];
+  int32 page_size = 6 [(buf.validate.field).int32 = {gte: 1, lte: 100}];
+  uint32 max_in_flight = 7 [(buf.validate.field).uint32 = {lte: 200}];
+  int64 big = 8 [(buf.validate.field).int64 = {not_in: [13]}];
+  double ratio = 9 [(buf.validate.field).double = {gt: 0, lt: 1}];
+  int32 outside = 10 [(buf.validate.field).int32 = {gt: 10, lt: 5}];
+  Colour colour = 11 [(buf.validate.field).enum = {defined_only: true, not_in: [2]}];
+  repeated string tags = 12 [(buf.validate.field).repeated = {max_items: 3, unique: true,
+                                                              items: {string: {min_len: 1}}}];
+  map<string, int32> counts = 13 [(buf.validate.field).map = {max_pairs: 2,
+      keys: {string: {max_len: 3}}, values: {int32: {gte: 0}}}];
+  optional string note = 14 [(buf.validate.field).string.const = "ok"];
+  int32 from_day = 15;
+  int32 to_day = 16 [(buf.validate.field).cel = {id: "to.week", message: "within a week",
+                                                 expression: "this <= 7"}];
+}
+'''
+
+VALID: dict[str, Any] = {"phoneNumber": "+4799990000", "country": "NO", "name": "a.b",
+                         "email": "a@example.com", "id": "0c6f3b0e-5d5e-4c7a-9f5e-1d2b3c4d5e6f",
+                         "pageSize": 10, "ratio": 0.5, "fromDay": 1, "toDay": 2}
+CASES: list[tuple[dict[str, Any], bool]] = [
+    ({}, True),
+    # left out, a plain proto3 field is its zero value, which these rules reject
+    ({"country": None}, False), ({"pageSize": None}, False), ({"email": None}, False),
+    ({"country": ""}, False), ({"email": ""}, False),
+    ({"phoneNumber": None}, False),
+    ({"phoneNumber": "4799990000"}, False),
+    ({"phone_number": "+4799990000", "phoneNumber": None}, True),
+    ({"country": "NO"}, True), ({"country": "DK"}, False), ({"country": "NOR"}, False),
+    ({"name": "a.b"}, True), ({"name": "b.b"}, False), ({"name": "a.bcdef"}, False),
+    ({"name": "a.x"}, False), ({"name": "a"}, False),
+    ({"email": "not an email"}, False), ({"id": "nope"}, False),
+    ({"pageSize": 1}, True), ({"pageSize": 100}, True), ({"pageSize": 0}, False),
+    ({"pageSize": 101}, False), ({"pageSize": "50"}, True),
+    ({"maxInFlight": 200}, True), ({"maxInFlight": 201}, False),
+    ({"big": "13"}, False), ({"big": 13}, False), ({"big": "14"}, True),
+    ({"ratio": 0.5}, True), ({"ratio": 1}, False), ({"ratio": 0}, False),
+    ({"outside": 11}, True), ({"outside": 4}, True), ({"outside": 7}, False),
+    ({"colour": "COLOUR_RED"}, True), ({"colour": 1}, True), ({"colour": "COLOUR_BLUE"}, False),
+    ({"colour": 2}, False), ({"colour": 7}, False),
+    ({"tags": ["a", "b", "c"]}, True), ({"tags": ["a", "b", "c", "d"]}, False),
+    ({"tags": ["a", "a"]}, False), ({"tags": [""]}, False),
+    ({"counts": {"abc": 1}}, True), ({"counts": {"abcd": 1}}, False),
+    ({"counts": {"a": -1}}, False), ({"counts": {"a": 1, "b": 2, "c": 3}}, False),
+    ({"note": None}, True), ({"note": "ok"}, True), ({"note": "ko"}, False),
+]
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
+    return validated_image(tmp_path_factory.mktemp("validated"), {"shop/v1/shop.proto": PROTO})
+
+
+@pytest.fixture(scope="module")
+def validator(image: Image) -> jsonschema.Draft202012Validator:
+    schemas = {name.removeprefix("schemas/"): json.loads(data)
+               for name, data in render_json_schemas(image).items()}
+    schema = schemas["shop.v1.Order.json"]
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _protovalidate_accepts(image: Image, body: dict[str, Any]) -> bool:
+    cls = message_factory.GetMessageClass(image.pool.FindMessageTypeByName("shop.v1.Order"))
+    message = json_format.ParseDict(body, cls())
+    return not protovalidate.collect_violations(message)
+
+
+@pytest.mark.parametrize(("change", "valid"), CASES, ids=[json.dumps(c) for c, _ in CASES])
+def test_schema_and_protovalidate_agree(image: Image, validator: jsonschema.Draft202012Validator,
+                                        change: dict[str, Any], valid: bool) -> None:
+    body = {key: value for key, value in {**VALID, **change}.items() if value is not None}
+    assert _protovalidate_accepts(image, body) is valid
+    assert validator.is_valid(body) is valid, list(validator.iter_errors(body))
+
+
+def test_rules_without_a_keyword_are_described(validator: jsonschema.Draft202012Validator) -> None:
+    schema = validator.schema
+    assert "`this.from_day < this.to_day` (order.window: from must precede to)" in schema["description"]
+    assert "`this <= 7` (to.week: within a week)" in schema["properties"]["toDay"]["description"]
+
+
+def test_an_image_without_validate_proto_has_no_rules(tmp_path: Path) -> None:
+    # the same field number as an extension of another name is not a protovalidate rule
+    image = validated_image(tmp_path, {"x.proto": '''
+        syntax = "proto3";
+        import "google/protobuf/descriptor.proto";
+        extend google.protobuf.FieldOptions { int32 other = 1159; }
+        message M { string s = 1 [(other) = 3]; }'''})
+    schema = json.loads(render_json_schemas(image)["schemas/M.json"])
+    assert schema["properties"]["s"] == {"type": "string"}
