@@ -4,15 +4,19 @@
 Image's descriptor pool and sent over one lazily created ``grpc.aio`` channel (the factory is
 injectable, e.g. for TLS or tests). Guarantees:
 
-- routes are matched most specific first (more literal segments), then in declaration order; a path
-  that matches with another verb answers 405 with ``Allow``, an unknown path 404;
+- routes are matched as :mod:`.router` says: the most specific template first, whatever the
+  declaration order; a path that matches with another method answers 405 with ``Allow`` (``OPTIONS``
+  too, unless CORS is configured: then :mod:`.cors` answers the preflight), an unknown path 404, a
+  path or query that is not percent-encoded UTF-8 400;
 - success statuses follow :meth:`HttpRoute.success_status` (201 creating POST, 204 empty, else 200);
-  errors are ``google.rpc.Status`` JSON with the mapped HTTP status; bad input is a 4xx, never a 5xx;
+  errors are ``google.rpc.Status`` JSON with the mapped HTTP status, every one of them (the
+  gateway's own failures too); bad input is a 4xx, never a 5xx; an upstream message with no JSON
+  form is a 502;
 - server streams are Server-Sent Events when ``Accept`` asks for ``text/event-stream`` (the event's
   ack id as the SSE ``id``; ``Last-Event-ID`` is forwarded as ``last-event-id`` metadata) and
   newline-delimited JSON otherwise; an error after the first message ends the stream with an SSE
   ``error`` event or a ``{"error": Status}`` line;
-- ``Authorization`` and ``x-*`` headers are forwarded as gRPC metadata; bodies over
+- ``Authorization`` and ``x-*`` headers are forwarded as gRPC metadata (:mod:`.metadata`); bodies over
   ``max_body_bytes`` answer 413; one JSON access-log line per request, without headers, query
   strings or bodies, so no credential reaches the log.
 """
@@ -31,7 +35,6 @@ import grpc
 from google.protobuf.message import Message
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -39,18 +42,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
 from ..compile.image import Image
-from ..schema.http import DEFAULT_SETTINGS, HttpRoute, HttpSettings, http_routes
-from . import grpcweb
-from .pathtemplate import CompiledTemplate, compile_template
+from ..schema.http import DEFAULT_SETTINGS, HttpSettings, http_routes
+from . import cors, grpcweb, metadata
+from .metadata import Metadata
+from .router import Router, method_not_allowed, query_items, raw_path
 from .status import HttpError, from_rpc_error, gateway_error
-from .transcode import Transcoder, ack_id_of, encode_json
+from .transcode import Transcoder, ack_id_of
 
 ACCESS_LOG = logging.getLogger("protopact.gateway.access")
 ChannelFactory = Any  # Callable[[str], grpc.aio.Channel]; grpc has no public type for it
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-_NOT_FORWARDED = frozenset({"x-grpc-web", "x-user-agent", "x-forwarded-for", "x-forwarded-host",
-                            "x-forwarded-proto", "x-real-ip"})
-
 
 @dataclass(frozen=True, kw_only=True)
 class GatewaySettings:
@@ -58,13 +58,6 @@ class GatewaySettings:
     timeout_seconds: float | None = 30.0  # deadline of unary upstream calls
     cors_origins: tuple[str, ...] = ()
     http: HttpSettings = DEFAULT_SETTINGS
-
-
-@dataclass(frozen=True)
-class _Entry:
-    matcher: CompiledTemplate
-    route: HttpRoute
-    transcoder: Transcoder
 
 
 class Gateway:
@@ -76,10 +69,8 @@ class Gateway:
         self.settings = settings
         self._upstream, self._channel_factory = upstream, channel_factory
         self._channel: grpc.aio.Channel | None = None
-        routes = http_routes(image, settings=settings.http)
-        entries = [_Entry(compile_template(r.binding.path_template), r, Transcoder(r, self.pool))
-                   for r in routes]
-        self.entries = sorted(entries, key=lambda e: -e.matcher.literal_count)  # stable
+        self.router = Router(http_routes(image, settings=settings.http),
+                             lambda route: Transcoder(route, self.pool))
         self.methods = {}  # gRPC path -> method, for gRPC-Web
         for file in image.target_files():
             for service in self.pool.FindFileByName(file.name).services_by_name.values():
@@ -97,89 +88,96 @@ class Gateway:
             await self._channel.close()
             self._channel = None
 
-    def find(self, verb: str, raw_path: str) -> tuple[_Entry, dict[str, str]]:
-        allowed = []
-        for entry in self.entries:
-            values = entry.matcher.match(raw_path)
-            if values is None:
-                continue
-            if entry.route.binding.verb == verb:
-                return entry, values
-            allowed.append(entry.route.binding.verb)
-        if allowed:
-            raise gateway_error(405, grpc.StatusCode.UNIMPLEMENTED, f"{verb} is not allowed here",
-                                {"Allow": ", ".join(sorted(set(allowed)))})
-        raise gateway_error(404, grpc.StatusCode.NOT_FOUND, f"No route for {verb} {raw_path}")
-
     async def handle(self, request: Request) -> Response:
         try:
             content_type = request.headers.get("content-type", "")
             if request.method == "POST" and grpcweb.is_grpc_web(content_type):
                 body = await _read_body(request, self.settings.max_body_bytes)
-                return grpcweb.passthrough(self.methods.get(request.url.path), body, content_type,
+                return await grpcweb.passthrough(self.methods.get(request.url.path), body, content_type,
                                            self.channel, forwarded_metadata(request),
                                            self.settings.timeout_seconds)
-            raw_path = request.scope.get("raw_path", b"").decode("latin-1").split("?")[0]
-            entry, values = self.find(request.method, raw_path or request.url.path)
+            path = raw_path(request.scope.get("raw_path") or request.url.path.encode())
+            if request.method == "OPTIONS" and (answer := self._options(request, path)):
+                return answer
+            match = self.router.find(request.method, path)
             if content_type and "json" not in content_type.lower():
                 raise gateway_error(415, grpc.StatusCode.INVALID_ARGUMENT,
                                     f"Unsupported content type {content_type}; send JSON")
+            query = query_items(request.scope.get("query_string", b""))
+            sent = forwarded_metadata(request)
             body = await _read_body(request, self.settings.max_body_bytes)
-            message = entry.transcoder.request(values, request.query_params.multi_items(), body)
-            if entry.route.server_streaming:
-                return await self._stream(entry, message, request)
-            return await self._unary(entry, message, request)
+            message = match.target.request(match.values, query, body)
+            if match.route.server_streaming:
+                return await self._stream(match.target, message, sent, request)
+            return await self._unary(match.target, message, sent)
         except HttpError as error:
-            return _error_response(error)
+            return error_response(error)
 
-    async def _unary(self, entry: _Entry, message: Message, request: Request) -> Response:
+    def _options(self, request: Request, path: str) -> Response | None:
+        """A CORS preflight's answer, or ``None`` when a route serves OPTIONS itself."""
+        allowed = self.router.allowed(path)
+        if not allowed:
+            self.router.find("OPTIONS", path)  # raises the 404 (or 400) the path deserves
+        if self.settings.cors_origins and cors.is_preflight("OPTIONS", request.headers):
+            return cors.preflight(request.headers, self.settings.cors_origins, allowed)
+        if "OPTIONS" in allowed:
+            return None
+        raise method_not_allowed("OPTIONS", allowed)
+
+    async def _unary(self, transcoder: Transcoder, message: Message, metadata: Metadata
+                     ) -> Response:
         call = (await self.channel()).unary_unary(
-            entry.route.grpc_path, request_serializer=_serialize,
-            response_deserializer=entry.transcoder.response_class.FromString)
+            transcoder.route.grpc_path, request_serializer=_serialize,
+            response_deserializer=transcoder.response_class.FromString)
         try:
-            reply = await call(message, metadata=forwarded_metadata(request),
-                               timeout=self.settings.timeout_seconds)
+            reply = await call(message, metadata=metadata, timeout=self.settings.timeout_seconds)
         except grpc.aio.AioRpcError as error:
             raise from_rpc_error(error, self.pool) from None
-        status = entry.route.success_status()
+        status = transcoder.route.success_status()
         if status == 204:
             return Response(status_code=204)
-        body = encode_json(entry.transcoder.response_json(reply))
-        return Response(body, status_code=status, media_type="application/json")
+        return Response(transcoder.response_bytes(reply), status_code=status,
+                        media_type="application/json")
 
-    async def _stream(self, entry: _Entry, message: Message, request: Request) -> Response:
+    async def _stream(self, transcoder: Transcoder, message: Message, metadata: Metadata,
+                      request: Request) -> Response:
         call = (await self.channel()).unary_stream(
-            entry.route.grpc_path, request_serializer=_serialize,
-            response_deserializer=entry.transcoder.response_class.FromString
-        )(message, metadata=forwarded_metadata(request))
+            transcoder.route.grpc_path, request_serializer=_serialize,
+            response_deserializer=transcoder.response_class.FromString
+        )(message, metadata=metadata)
         replies = call.__aiter__()
-        try:  # wait for the first message, so that an early error gets its own HTTP status
-            first: Message | None = await replies.__anext__()
-        except StopAsyncIteration:
-            first = None
-        except grpc.aio.AioRpcError as error:
-            raise from_rpc_error(error, self.pool) from None
         sse = "text/event-stream" in request.headers.get("accept", "")
         encode = _sse_event if sse else _ndjson_line
+        try:  # the first message decides the status: an early error gets its own
+            first = encode(transcoder, await replies.__anext__())
+        except StopAsyncIteration:
+            first = b""
+        except grpc.aio.AioRpcError as error:
+            raise from_rpc_error(error, self.pool) from None
+        except HttpError:
+            call.cancel()
+            raise
 
         async def body() -> AsyncIterator[bytes]:
-            reply = first
             try:
-                while reply is not None:
-                    yield encode(entry.transcoder, reply)
-                    try:
-                        reply = await replies.__anext__()
-                    except StopAsyncIteration:
-                        reply = None
+                if first:
+                    yield first
+                    async for reply in replies:
+                        yield encode(transcoder, reply)
             except grpc.aio.AioRpcError as error:
-                status = from_rpc_error(error, self.pool).content()
-                yield (b"event: error\ndata: " + status + b"\n\n" if sse
-                       else b'{"error":' + status + b"}\n")
+                yield _stream_error(from_rpc_error(error, self.pool), sse)
+            except HttpError as error:  # a message the gateway cannot encode ends the stream
+                yield _stream_error(error, sse)
             finally:
                 call.cancel()
 
         media = "text/event-stream" if sse else "application/x-ndjson"
         return StreamingResponse(body(), media_type=media, headers={"cache-control": "no-cache"})
+
+
+def _stream_error(error: HttpError, sse: bool) -> bytes:
+    status = error.content()
+    return b"event: error\ndata: " + status + b"\n\n" if sse else b'{"error":' + status + b"}\n"
 
 
 def _serialize(message: Message) -> bytes:
@@ -189,21 +187,15 @@ def _serialize(message: Message) -> bytes:
 def _sse_event(transcoder: Transcoder, reply: Message) -> bytes:
     ack_id = ack_id_of(reply).replace("\n", "")
     head = f"id: {ack_id}\n".encode() if ack_id else b""
-    return head + b"data: " + encode_json(transcoder.response_json(reply)) + b"\n\n"
+    return head + b"data: " + transcoder.response_bytes(reply) + b"\n\n"
 
 
 def _ndjson_line(transcoder: Transcoder, reply: Message) -> bytes:
-    return encode_json(transcoder.response_json(reply)) + b"\n"
+    return transcoder.response_bytes(reply) + b"\n"
 
 
-def forwarded_metadata(request: Request) -> list[tuple[str, str]]:
-    """Request headers passed upstream: credentials, resume position and custom ``x-`` headers."""
-    out = []
-    for name, value in request.headers.items():
-        if name in ("authorization", "last-event-id") or (
-                name.startswith("x-") and name not in _NOT_FORWARDED):
-            out.append((name, value))
-    return out
+def forwarded_metadata(request: Request) -> list[tuple[str, str | bytes]]:
+    return metadata.forwarded_metadata(request.headers.items())
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -224,9 +216,21 @@ def _too_large(limit: int) -> HttpError:
                          f"The request body exceeds {limit} bytes")
 
 
-def _error_response(error: HttpError) -> Response:
+def error_response(error: HttpError) -> Response:
     return Response(error.content(), status_code=error.http_status, media_type="application/json",
                     headers=dict(error.headers))
+
+
+class _Endpoint:
+    """A plain ASGI endpoint: Starlette limits a function endpoint to the methods it names, and
+    every method must reach the gateway, which answers 405 (or a CORS preflight) itself."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.gateway.handle(Request(scope, receive))
+        await response(scope, receive, send)
 
 
 class AccessLog:
@@ -268,20 +272,23 @@ def create_app(image: Image, *, upstream: str,
 
     middleware = [Middleware(AccessLog)]
     if settings.cors_origins:
-        middleware.append(Middleware(
-            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=_METHODS,
-            allow_headers=["authorization", "content-type", "x-grpc-web", "x-user-agent",
-                           "grpc-timeout", "last-event-id"],
-            expose_headers=["grpc-status", "grpc-message", "retry-after"]))
+        middleware.append(Middleware(cors.CorsHeaders, origins=settings.cors_origins))
+
     async def unrouted(request: Request, exc: Exception) -> Response:
         # Starlette's catch-all cannot match a path holding a decoded newline; answer as for
         # any unknown path, in the gateway's own error model.
-        return _error_response(gateway_error(404, grpc.StatusCode.NOT_FOUND,
-                                             f"No route for {request.method} {request.url.path}"))
+        return error_response(gateway_error(404, grpc.StatusCode.NOT_FOUND,
+                                            f"No route for {request.method} {request.url.path}"))
 
-    routes = [Route("/{path:path}", gateway.handle, methods=_METHODS)]
+    async def failed(request: Request, exc: Exception) -> Response:
+        # A bug of the gateway's own: logged once by Starlette, answered in the error model.
+        return error_response(gateway_error(500, grpc.StatusCode.INTERNAL,
+                                            "The gateway failed to handle the request"))
+
+    # every method reaches the gateway, which answers 405 (or a CORS preflight) itself
+    routes = [Route("/{path:path}", _Endpoint(gateway))]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                    exception_handlers={404: unrouted})
+                    exception_handlers={404: unrouted, Exception: failed})
     app.state.gateway = gateway
     return app
 

@@ -2,10 +2,11 @@
 
 Messages are passed through as bytes, never decoded, so any method the upstream serves works. The
 request body is one length-prefixed frame (base64 for the ``-text`` variants); the response is the
-upstream's messages as data frames followed by one trailer frame holding ``grpc-status`` and
-``grpc-message``, with the request's content type. Unary and server-streaming methods are served;
-client and bidirectional streams cannot be carried by gRPC-Web over HTTP/1.1 and answer
-``UNIMPLEMENTED``.
+upstream's initial metadata as headers, its messages as data frames, and one trailer frame holding
+``grpc-status``, ``grpc-message`` and the trailing metadata (``grpc-status-details-bin`` with rich
+error details, custom trailers), with the request's content type. Unary and server-streaming
+methods are served; client and bidirectional streams cannot be carried by gRPC-Web over HTTP/1.1
+and answer ``UNIMPLEMENTED``.
 """
 
 from __future__ import annotations
@@ -13,19 +14,21 @@ from __future__ import annotations
 import base64
 import binascii
 import struct
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 import grpc
 from google.protobuf.descriptor import MethodDescriptor
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
+
+from .metadata import Metadata, metadata_headers
+from .status import STATUS_DETAILS_KEY
 
 CONTENT_TYPES = frozenset({"application/grpc-web", "application/grpc-web+proto",
                            "application/grpc-web-text", "application/grpc-web-text+proto"})
 _TRAILER_FLAG = 0x80
 _COMPRESSED_FLAG = 0x01
-Metadata = Sequence[tuple[str, str]]
 
 
 def is_grpc_web(content_type: str) -> bool:
@@ -70,46 +73,67 @@ def _decode_text(body: bytes) -> bytes:
     return bytes(out)
 
 
-def trailer(code: grpc.StatusCode, message: str) -> bytes:
-    text = f"grpc-status:{code.value[0]}\r\ngrpc-message:{quote(message, safe=' ')}\r\n"
-    return frame(text.encode(), _TRAILER_FLAG)
+def trailer(code: grpc.StatusCode, message: str, metadata: Iterable[tuple[str, Any]] = ()) -> bytes:
+    """The trailer frame: status, message and the upstream's trailing metadata (rich error details
+    in ``grpc-status-details-bin`` included), binary values in base64 as gRPC-Web wants them."""
+    lines = [f"grpc-status:{code.value[0]}", f"grpc-message:{quote(message, safe=' ')}"]
+    lines += [f"{k}:{v}" for k, v in metadata_headers(metadata, keep=(STATUS_DETAILS_KEY,))]
+    return frame(("\r\n".join(lines) + "\r\n").encode(), _TRAILER_FLAG)
 
 
 ChannelGetter = Callable[[], Awaitable[grpc.aio.Channel]]
 
 
-def passthrough(method: MethodDescriptor | None, body: bytes, content_type: str,
-                channel: ChannelGetter, metadata: Metadata, timeout: float | None
-                ) -> StreamingResponse:
-    """The gRPC-Web response to ``body``, streamed as the upstream answers."""
+async def passthrough(method: MethodDescriptor | None, body: bytes, content_type: str,
+                      channel: ChannelGetter, metadata: Metadata, timeout: float | None
+                      ) -> Response:
+    """The gRPC-Web response to ``body``: the upstream's initial metadata as headers, then its
+    messages as they come, then the trailer frame."""
     media = content_type.split(";")[0].strip().lower()
     text = "-text" in media
+    try:
+        if method is None:
+            raise _Failure(grpc.StatusCode.UNIMPLEMENTED, "unknown method")
+        if method.client_streaming:
+            raise _Failure(grpc.StatusCode.UNIMPLEMENTED,
+                           "client streaming is not available over gRPC-Web")
+        request = request_message(body, text=text)
+        path = f"/{method.containing_service.full_name}/{method.name}"
+        upstream: Any = await channel()  # without serializers: bytes in, bytes out
+        if not method.server_streaming:
+            call = upstream.unary_unary(path)(request, metadata=metadata, timeout=timeout)
+            reply = await call
+            data = frame(reply) + trailer(grpc.StatusCode.OK, "", await call.trailing_metadata())
+            return Response(_encoded(data, text), media_type=media,
+                            headers=_headers(await call.initial_metadata()))
+        call = upstream.unary_stream(path)(request, metadata=metadata)
+        headers = _headers(await call.initial_metadata())
+    except _Failure as failure:
+        return Response(_encoded(trailer(failure.code, failure.message), text), media_type=media,
+                        headers=_NO_CACHE)
+    except grpc.aio.AioRpcError as error:
+        return Response(_encoded(_error_trailer(error), text), media_type=media,
+                        headers=_headers(error.initial_metadata()))
 
     async def frames() -> AsyncIterator[bytes]:
         try:
-            if method is None:
-                raise _Failure(grpc.StatusCode.UNIMPLEMENTED, "unknown method")
-            if method.client_streaming:
-                raise _Failure(grpc.StatusCode.UNIMPLEMENTED,
-                               "client streaming is not available over gRPC-Web")
-            request = request_message(body, text=text)
-            path = f"/{method.containing_service.full_name}/{method.name}"
-            upstream: Any = await channel()  # without serializers: bytes in, bytes out
-            if method.server_streaming:
-                call = upstream.unary_stream(path)(request, metadata=metadata)
-                async for reply in call:
-                    yield _encoded(frame(reply), text)
-            else:
-                reply = await upstream.unary_unary(path)(request, metadata=metadata, timeout=timeout)
+            async for reply in call:
                 yield _encoded(frame(reply), text)
-            yield _encoded(trailer(grpc.StatusCode.OK, ""), text)
-        except _Failure as failure:
-            yield _encoded(trailer(failure.code, failure.message), text)
+            yield _encoded(trailer(grpc.StatusCode.OK, "", await call.trailing_metadata()), text)
         except grpc.aio.AioRpcError as error:
-            yield _encoded(trailer(error.code(), error.details() or ""), text)
+            yield _encoded(_error_trailer(error), text)
+        finally:
+            call.cancel()
 
-    return StreamingResponse(frames(), status_code=200, media_type=media,
-                             headers=_NO_CACHE)
+    return StreamingResponse(frames(), status_code=200, media_type=media, headers=headers)
+
+
+def _error_trailer(error: grpc.aio.AioRpcError) -> bytes:
+    return trailer(error.code(), error.details() or "", error.trailing_metadata() or ())
+
+
+def _headers(initial: Iterable[tuple[str, Any]] | None) -> dict[str, str]:
+    return {**_NO_CACHE, **dict(metadata_headers(initial))}
 
 
 _NO_CACHE: Mapping[str, str] = {"cache-control": "no-cache"}

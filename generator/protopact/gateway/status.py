@@ -2,9 +2,11 @@
 
 Every error the gateway answers with, its own or the upstream's, is a ``google.rpc.Status`` in
 ProtoJSON (``code``, ``message``, ``details`` as ``Any`` with ``@type``). Details are decoded with the
-Image's pool first (so ``protopact.v1.ErrorDetail`` shows as JSON), then the default pool
-(``google.rpc.*``); a detail of an unknown type keeps its base64 ``value``. A rate-limit answer carries
-``Retry-After`` in whole seconds, from an ``ErrorDetail.retry_after`` when the upstream sent one.
+Image's pool first (so the contract's own detail types, e.g. ``protopact.v1.ErrorDetail``, show as
+JSON), then the default pool, which holds ``google.rpc.*`` (``BadRequest``, ``RetryInfo``,
+``ErrorInfo``, ``QuotaFailure``, …); only a detail of a type neither knows keeps its base64
+``value``. ``Retry-After`` (whole seconds, rounded up) comes from a ``google.rpc.RetryInfo`` or an
+``ErrorDetail.retry_after`` on any error; a rate-limit answer without either says 1 second.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import grpc
 from google.protobuf import any_pb2, descriptor_pool, json_format, message_factory
 from google.protobuf.message import DecodeError
-from google.rpc import status_pb2
+from google.rpc import error_details_pb2, status_pb2
 
 HTTP_STATUS: Mapping[grpc.StatusCode, int] = {
     grpc.StatusCode.OK: 200,
@@ -43,8 +45,10 @@ HTTP_STATUS: Mapping[grpc.StatusCode, int] = {
 # Without an ErrorDetail.retry_after, a client is told to wait this long before retrying.
 DEFAULT_RETRY_AFTER_SECONDS = 1
 _BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
-_ERROR_DETAIL = "protopact.v1.ErrorDetail"
-_STATUS_DETAILS_KEY = "grpc-status-details-bin"
+# Detail types whose duration field says how long to wait: ProtoJSON field name by full type name.
+_RETRY_DELAYS: Mapping[str, str] = {error_details_pb2.RetryInfo.DESCRIPTOR.full_name: "retryDelay",
+                                    "protopact.v1.ErrorDetail": "retryAfter"}
+STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,12 @@ def bad_request(message: str, field: str = "") -> HttpError:
     return HttpError(400, body)
 
 
+def unencodable(message: str) -> HttpError:
+    """The upstream answered with a message that has no JSON form: a bad gateway, not a bad
+    request."""
+    return gateway_error(502, grpc.StatusCode.INTERNAL, message)
+
+
 def gateway_error(http_status: int, code: grpc.StatusCode, message: str,
                   headers: Mapping[str, str] | None = None) -> HttpError:
     return HttpError(http_status, {"code": code.value[0], "message": message}, dict(headers or {}))
@@ -82,14 +92,15 @@ def from_rpc_error(error: grpc.aio.AioRpcError, pool: descriptor_pool.Descriptor
         body["details"] = details
     http_status = HTTP_STATUS.get(code, 500)
     headers = {}
-    if http_status == 429:
-        headers["Retry-After"] = str(_retry_after(details))
+    retry_after = _retry_after(details)
+    if retry_after is not None or http_status == 429:
+        headers["Retry-After"] = str(retry_after or DEFAULT_RETRY_AFTER_SECONDS)
     return HttpError(http_status, body, headers)
 
 
 def _status_details(metadata: Iterable[tuple[str, Any]]) -> list[any_pb2.Any]:
     for key, value in metadata:
-        if key == _STATUS_DETAILS_KEY and isinstance(value, bytes):
+        if key == STATUS_DETAILS_KEY and isinstance(value, bytes):
             try:
                 return list(status_pb2.Status.FromString(value).details)
             except DecodeError:  # a malformed trailer from the upstream must not hide its error
@@ -110,9 +121,9 @@ def _any_to_json(detail: any_pb2.Any, pool: descriptor_pool.DescriptorPool) -> d
     return {"@type": detail.type_url, "value": base64.b64encode(detail.value).decode()}
 
 
-def _retry_after(details: list[dict[str, Any]]) -> int:
+def _retry_after(details: list[dict[str, Any]]) -> int | None:
     for detail in details:
-        if detail["@type"].endswith("/" + _ERROR_DETAIL) and "retryAfter" in detail:
-            seconds = float(detail["retryAfter"].rstrip("s"))
-            return max(1, math.ceil(seconds))
-    return DEFAULT_RETRY_AFTER_SECONDS
+        field = _RETRY_DELAYS.get(detail["@type"].rpartition("/")[2])
+        if field and isinstance(detail.get(field), str):
+            return max(1, math.ceil(float(detail[field].rstrip("s"))))
+    return None

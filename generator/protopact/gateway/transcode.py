@@ -25,7 +25,7 @@ from google.protobuf.message import Message
 
 from ..render.jsonschema import WRAPPERS, is_inlined, is_map
 from ..schema.http import PATH_MESSAGES, HttpRoute
-from .status import bad_request
+from .status import bad_request, unencodable
 
 _FIELD_MASK = "google.protobuf.FieldMask"
 _EVENT_METADATA = "protopact.v1.EventMetadata"
@@ -65,9 +65,11 @@ class Transcoder:
         if not self.route.binding.body:
             raise bad_request(f"{self.route.binding.verb} {self.route.binding.path} takes no body")
         try:
-            value = json.loads(body)
+            value = json.loads(body, object_pairs_hook=_unique_keys)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise bad_request(f"The body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise bad_request("The body nests too deeply") from None
         if self.route.binding.body == "*" and not isinstance(value, dict):
             raise bad_request("The body must be a JSON object")
         return value
@@ -143,6 +145,17 @@ class Transcoder:
     def to_dict(self, message: Message) -> Any:
         return message_json(message, self.pool)
 
+    def response_bytes(self, message: Message) -> bytes:
+        """The response body for ``message``; 502 when it has no JSON form (an invalid FieldMask
+        path, a Timestamp or Duration out of range, an ``Any`` of a type the gateway does not
+        know)."""
+        try:
+            return encode_json(self.response_json(message))
+        except (json_format.Error, ValueError, TypeError, KeyError, RecursionError) as exc:
+            reason = str(exc).split("\n")[0]
+            raise unencodable(f"The upstream's {message.DESCRIPTOR.full_name} has no JSON form: "
+                              f"{reason}") from None
+
 
 def message_json(message: Message, pool: descriptor_pool.DescriptorPool) -> Any:
     """The ProtoJSON value of ``message``, exactly ``json_format.MessageToDict``'s; ``Any`` payloads
@@ -161,6 +174,16 @@ def ack_id_of(message: Message) -> str:
                 and not field.is_repeated and message.HasField(field.name)):
             return str(getattr(message, field.name).ack_id)
     return ""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json_format.Parse refuses duplicate keys too; json.loads would keep the last one silently.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise bad_request(f'The key "{key}" appears twice in one JSON object', key)
+        out[key] = value
+    return out
 
 
 def _field_at(message: Descriptor, path: list[str], key: str) -> FieldDescriptor:
