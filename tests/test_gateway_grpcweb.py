@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import struct
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
 
 from protopact.compile.image import Image
 from protopact.gateway.app import create_app
 
+from .gateway_harness import served as serve_app
 from .test_gateway import AUTH, EVENTS, WEBHOOKS, Upstream, client, image, upstream  # noqa: F401
 
 GET_WEBHOOK = f"/{WEBHOOKS}/GetWebhook"
@@ -81,25 +78,10 @@ def test_grpc_web_server_stream(client: TestClient) -> None:  # noqa: F811
     assert b"ack-2" in parsed[1][1]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(image: Image, upstream: Upstream) -> Iterator[str]:  # noqa: F811
-    port = _free_port()
-    app = create_app(image, upstream=f"127.0.0.1:{upstream.port}")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(image, upstream=f"127.0.0.1:{upstream.port}")) as url:
+        yield url
 
 
 def test_buf_curl_grpcweb(buf: str, served: str, tmp_path: object) -> None:

@@ -1,4 +1,5 @@
-"""The gateway as an ASGI app: every HTTP binding of an Image, plus gRPC-Web, in front of one upstream.
+"""The gateway as an ASGI app: every HTTP binding of an Image, plus gRPC-Web and Connect, in front of
+one upstream.
 
 ``create_app`` builds a Starlette app that needs no generated code: requests are transcoded with the
 Image's descriptor pool and sent over one lazily created ``grpc.aio`` channel (the factory is
@@ -43,7 +44,8 @@ from starlette.types import Message as AsgiMessage
 
 from ..compile.image import Image
 from ..schema.http import DEFAULT_SETTINGS, HttpSettings, http_routes
-from . import cors, grpcweb, metadata
+from . import connect, cors, grpcweb, metadata
+from .connect import ConnectHandler
 from .metadata import Metadata
 from .router import Router, method_not_allowed, query_items, raw_path
 from .status import HttpError, from_rpc_error, gateway_error
@@ -71,7 +73,9 @@ class Gateway:
         self._channel: grpc.aio.Channel | None = None
         self.router = Router(http_routes(image, settings=settings.http),
                              lambda route: Transcoder(route, self.pool))
-        self.methods = {}  # gRPC path -> method, for gRPC-Web
+        self.connect = ConnectHandler(self.pool, self.channel, settings.max_body_bytes,
+                                      settings.timeout_seconds)
+        self.methods = {}  # gRPC path -> method, for gRPC-Web and Connect
         for file in image.target_files():
             for service in self.pool.FindFileByName(file.name).services_by_name.values():
                 for method in service.methods:
@@ -89,11 +93,20 @@ class Gateway:
             self._channel = None
 
     async def handle(self, request: Request) -> Response:
+        method = self.methods.get(request.url.path)
+        if connect.is_connect(request, method):
+            assert method is not None
+            try:
+                body = await _read_body(request, self.settings.max_body_bytes)
+                return await self.connect.handle(request, method, body,
+                                                 forwarded_metadata(request))
+            except HttpError as error:
+                return self.connect.error_response(error)
         try:
             content_type = request.headers.get("content-type", "")
             if request.method == "POST" and grpcweb.is_grpc_web(content_type):
                 body = await _read_body(request, self.settings.max_body_bytes)
-                return await grpcweb.passthrough(self.methods.get(request.url.path), body, content_type,
+                return await grpcweb.passthrough(method, body, content_type,
                                            self.channel, forwarded_metadata(request),
                                            self.settings.timeout_seconds)
             path = raw_path(request.scope.get("raw_path") or request.url.path.encode())

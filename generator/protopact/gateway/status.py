@@ -12,6 +12,7 @@ JSON), then the default pool, which holds ``google.rpc.*`` (``BadRequest``, ``Re
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -20,7 +21,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import any_pb2, descriptor_pool, json_format, message_factory
-from google.protobuf.message import DecodeError
+from google.protobuf.message import DecodeError, Message
 from google.rpc import error_details_pb2, status_pb2
 
 HTTP_STATUS: Mapping[grpc.StatusCode, int] = {
@@ -87,7 +88,7 @@ def from_rpc_error(error: grpc.aio.AioRpcError, pool: descriptor_pool.Descriptor
     """The HTTP form of an upstream error, rich details included when the upstream sent them."""
     code = error.code()
     body: dict[str, Any] = {"code": code.value[0], "message": error.details() or ""}
-    details = [_any_to_json(a, pool) for a in _status_details(error.trailing_metadata() or ())]
+    details = [_any_to_json(a, pool) for a in status_details(error.trailing_metadata() or ())]
     if details:
         body["details"] = details
     http_status = HTTP_STATUS.get(code, 500)
@@ -98,7 +99,8 @@ def from_rpc_error(error: grpc.aio.AioRpcError, pool: descriptor_pool.Descriptor
     return HttpError(http_status, body, headers)
 
 
-def _status_details(metadata: Iterable[tuple[str, Any]]) -> list[any_pb2.Any]:
+def status_details(metadata: Iterable[tuple[str, Any]]) -> list[any_pb2.Any]:
+    """The ``Any`` details of the rich status in trailing ``metadata``, if it holds one."""
     for key, value in metadata:
         if key == STATUS_DETAILS_KEY and isinstance(value, bytes):
             try:
@@ -108,16 +110,39 @@ def _status_details(metadata: Iterable[tuple[str, Any]]) -> list[any_pb2.Any]:
     return []
 
 
-def _any_to_json(detail: any_pb2.Any, pool: descriptor_pool.DescriptorPool) -> dict[str, Any]:
+def decode_detail(detail: any_pb2.Any, pool: descriptor_pool.DescriptorPool
+                  ) -> tuple[Message, descriptor_pool.DescriptorPool] | None:
+    """The message an ``Any`` detail holds, decoded with the Image's pool or else the default one
+    (``google.rpc.*``), and the pool that knew it; ``None`` when neither does."""
     name = detail.type_url.rpartition("/")[2]
     for candidate in (pool, descriptor_pool.Default()):
         try:
             cls = message_factory.GetMessageClass(candidate.FindMessageTypeByName(name))
-            message = cls.FromString(detail.value)
-            return {"@type": detail.type_url,
-                    **json_format.MessageToDict(message, descriptor_pool=candidate)}
-        except (KeyError, DecodeError, json_format.Error):  # try the next pool, then keep raw bytes
+            return cls.FromString(detail.value), candidate
+        except (KeyError, DecodeError):  # try the next pool
             continue
+    return None
+
+
+def detail_any(value: Mapping[str, Any], pool: descriptor_pool.DescriptorPool) -> any_pb2.Any:
+    """A detail of an error body (ProtoJSON with ``@type``) back as an ``Any``."""
+    for candidate in (pool, descriptor_pool.Default()):
+        message = any_pb2.Any()
+        try:
+            json_format.ParseDict(dict(value), message, descriptor_pool=candidate)
+            return message
+        except json_format.Error:
+            continue
+    return any_pb2.Any(type_url=str(value.get("@type", "")))
+
+
+def _any_to_json(detail: any_pb2.Any, pool: descriptor_pool.DescriptorPool) -> dict[str, Any]:
+    decoded = decode_detail(detail, pool)
+    if decoded is not None:
+        with contextlib.suppress(json_format.Error):
+            message, known = decoded
+            return {"@type": detail.type_url,
+                    **json_format.MessageToDict(message, descriptor_pool=known)}
     return {"@type": detail.type_url, "value": base64.b64encode(detail.value).decode()}
 
 

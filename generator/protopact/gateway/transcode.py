@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
 from google.protobuf import descriptor_pool, json_format, message_factory
@@ -64,12 +64,7 @@ class Transcoder:
             return None
         if not self.route.binding.body:
             raise bad_request(f"{self.route.binding.verb} {self.route.binding.path} takes no body")
-        try:
-            value = json.loads(body, object_pairs_hook=_unique_keys)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise bad_request(f"The body is not valid JSON: {exc}") from None
-        except RecursionError:
-            raise bad_request("The body nests too deeply") from None
+        value = load_json(body)
         if self.route.binding.body == "*" and not isinstance(value, dict):
             raise bad_request("The body must be a JSON object")
         return value
@@ -103,13 +98,8 @@ class Transcoder:
         return _text_to_json(field, values[0], key)
 
     def _merge(self, message: Message, value: dict[str, Any]) -> None:
-        if not value:
-            return
-        try:
-            json_format.ParseDict(value, message, descriptor_pool=self.pool)
-        except (json_format.ParseError, ValueError, TypeError, AttributeError, RecursionError) as exc:
-            text = str(exc).split("\n")[0]
-            raise bad_request(text, _field_named_in(text)) from None
+        if value:
+            merge_json(message, value, self.pool)
 
     def _derive_field_mask(self, message: Message, body_json: dict[str, Any]) -> None:
         masks = [f for f in message.DESCRIPTOR.fields
@@ -146,15 +136,43 @@ class Transcoder:
         return message_json(message, self.pool)
 
     def response_bytes(self, message: Message) -> bytes:
-        """The response body for ``message``; 502 when it has no JSON form (an invalid FieldMask
-        path, a Timestamp or Duration out of range, an ``Any`` of a type the gateway does not
-        know)."""
-        try:
-            return encode_json(self.response_json(message))
-        except (json_format.Error, ValueError, TypeError, KeyError, RecursionError) as exc:
-            reason = str(exc).split("\n")[0]
-            raise unencodable(f"The upstream's {message.DESCRIPTOR.full_name} has no JSON form: "
-                              f"{reason}") from None
+        """The response body for ``message``; see :func:`message_bytes`."""
+        return _encoded(message, lambda: self.response_json(message))
+
+
+def message_bytes(message: Message, pool: descriptor_pool.DescriptorPool) -> bytes:
+    """The ProtoJSON of ``message`` as bytes; 502 when it has no JSON form (an invalid FieldMask
+    path, a Timestamp or Duration out of range, an ``Any`` of a type the gateway does not know)."""
+    return _encoded(message, lambda: message_json(message, pool))
+
+
+def _encoded(message: Message, value: Callable[[], Any]) -> bytes:
+    try:
+        return encode_json(value())
+    except (json_format.Error, ValueError, TypeError, KeyError, RecursionError) as exc:
+        reason = str(exc).split("\n")[0]
+        raise unencodable(f"The upstream's {message.DESCRIPTOR.full_name} has no JSON form: "
+                          f"{reason}") from None
+
+
+def load_json(body: bytes) -> Any:
+    """A request body's JSON value; 400 for malformed JSON, a key repeated in one object (which
+    ``json_format.Parse`` refuses too) or nesting too deep to parse."""
+    try:
+        return json.loads(body, object_pairs_hook=_unique_keys)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise bad_request(f"The body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise bad_request("The body nests too deeply") from None
+
+
+def merge_json(message: Message, value: Any, pool: descriptor_pool.DescriptorPool) -> None:
+    """``value`` (ProtoJSON) merged into ``message``; 400 naming the field when it does not fit."""
+    try:
+        json_format.ParseDict(value, message, descriptor_pool=pool)
+    except (json_format.ParseError, ValueError, TypeError, AttributeError, RecursionError) as exc:
+        text = str(exc).split("\n")[0]
+        raise bad_request(text, _field_named_in(text)) from None
 
 
 def message_json(message: Message, pool: descriptor_pool.DescriptorPool) -> Any:
