@@ -135,9 +135,9 @@ def test_patterned_variables_expand_so_distinct_routes_stay_distinct(tmp_path) -
     assert run("generate", "--out", "out", cwd=tmp_path).exit_code == 0
     spec = yaml.safe_load((tmp_path / "out/openapi/openapi.yaml").read_text())
     validate(spec)
-    assert {"/v1/projects/{project}/as/{a}", "/v1/projects/{project}/bs/{b}"} <= set(spec["paths"])
-    parameters = spec["paths"]["/v1/projects/{project}/as/{a}"]["get"]["parameters"]
-    assert [p["name"] for p in parameters if p["in"] == "path"] == ["project", "a"]
+    assert {"/v1/projects/{name_projects}/as/{name_as}", "/v1/projects/{name_projects}/bs/{name_bs}"} <= set(spec["paths"])
+    parameters = spec["paths"]["/v1/projects/{name_projects}/as/{name_as}"]["get"]["parameters"]
+    assert [p["name"] for p in parameters if p["in"] == "path"] == ["name_projects", "name_as"]
 
 
 def test_shared_routes_and_names_across_packages_stay_valid(tmp_path) -> None:
@@ -208,10 +208,10 @@ def test_shared_routes_and_names_across_packages_stay_valid(tmp_path) -> None:
     assert "schemas/google.e.v1.Endpoint.json" in {
         str(p.relative_to(tmp_path / "out/openapi")) for p in (tmp_path / "out/openapi").rglob("*")}
     assert {t for op in operations for t in op["tags"]} <= set(tags)
-    shadowed = spec["paths"]["/v1/projects/{project}/endpoints/{endpoint}"]["get"]["x-shadowed"]
+    shadowed = spec["paths"]["/v1/projects/{name_projects}/endpoints/{name_endpoints}"]["get"]["x-shadowed"]
     assert [s["rpc"] for s in shadowed] == ["google.e.v1.OtherService.GetEndpoint"]
     assert spec["paths"]["/v1/other/{name}"]["get"]["deprecated"] is True  # by its service
-    assert spec["paths"]["/v2/projects/{project}/endpoints/{endpoint}"]["get"].get(
+    assert spec["paths"]["/v2/projects/{name_projects}/endpoints/{name_endpoints}"]["get"].get(
         "deprecated") is None
     assert spec["paths"]["/v1/ping"]["post"].get("deprecated") is None
     table = json.loads((tmp_path / "out/openapi/routes.json").read_text())
@@ -242,3 +242,38 @@ def test_schemas_accept_proto_field_names_as_json_format_does(image: Image, rend
         assert json_format.ParseDict(body, cls()).retry_limit == 3
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"retry_limits": 3}, schema)
+
+
+def test_field_behavior_and_pattern_parameter_names(tmp_path) -> None:
+    from .conftest import run, write_tree
+
+    write_tree(tmp_path, {"f/v1/f.proto": """
+        syntax = "proto3";
+        package f.v1;
+        import "google/api/annotations.proto";
+        import "google/api/field_behavior.proto";
+        service S {
+          rpc GetShelf(GetShelfRequest) returns (Shelf) {
+            option (google.api.http) = {get: "/v1/{name=shelves/*/books/*}"};
+          }
+        }
+        message GetShelfRequest { string name = 1 [(google.api.field_behavior) = REQUIRED]; }
+        message Shelf {
+          string name = 1 [(google.api.field_behavior) = IDENTIFIER];
+          string create_time = 2 [(google.api.field_behavior) = OUTPUT_ONLY];
+          string secret = 3 [(google.api.field_behavior) = INPUT_ONLY];
+          string kind = 4 [(google.api.field_behavior) = IMMUTABLE];
+        }
+    """})
+    assert run("generate", "--out", "out", cwd=tmp_path).exit_code == 0
+    spec = yaml.safe_load((tmp_path / "out/openapi/openapi.yaml").read_text())
+    validate(spec)
+    operation = spec["paths"]["/v1/shelves/{name_shelves}/books/{name_books}"]["get"]
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "path"] == [
+        "name_shelves", "name_books"]
+    schemas = spec["components"]["schemas"]
+    assert schemas["f.v1.GetShelfRequest"]["allOf"] == [{"required": ["name"]}]
+    shelf = schemas["f.v1.Shelf"]["properties"]
+    assert shelf["createTime"]["readOnly"] is True and "readOnly" not in shelf["name"]
+    assert shelf["secret"]["writeOnly"] is True
+    assert "Immutable" in shelf["kind"]["description"] and "allOf" not in schemas["f.v1.Shelf"]

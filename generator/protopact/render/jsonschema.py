@@ -25,6 +25,7 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.descriptor_pb2 import DescriptorProto, FileDescriptorProto
 
 from ..compile.image import Image
+from ..schema.options import field_behaviors
 from ..schema.validation import field_rules, message_rules, must_set
 from .constraints import container_keywords, merge, rules_text, value_keywords
 from .dumps import json_text
@@ -168,7 +169,14 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "") -> 
             # null says "not set", and rules do not apply to an unset field
             keywords = {"anyOf": [{"type": "null"}, keywords]}
         schema = merge(schema, keywords)
-    description = "\n\n".join(text for text in (description, rules_text(rules)) if text)
+    behaviours = field_behaviors(field)
+    if "OUTPUT_ONLY" in behaviours:
+        schema["readOnly"] = True
+    if "INPUT_ONLY" in behaviours:
+        schema["writeOnly"] = True
+    immutable = ("Immutable: set when the resource is created, never changed after."
+                 if "IMMUTABLE" in behaviours else "")
+    description = "\n\n".join(text for text in (description, immutable, rules_text(rules)) if text)
     if description:
         schema["description"] = description
     if field.GetOptions().deprecated:
@@ -187,7 +195,9 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
         schema["description"] = description
     schema["properties"] = properties
     names = must_set(message)
-    required = [f for f in message.fields if f.name in names]
+    # google.api.field_behavior REQUIRED is the contract's word even where no validator enforces it
+    required = [f for f in message.fields
+                if f.name in names or "REQUIRED" in field_behaviors(f)]
     if required:
         # json_format takes a field under either name, so either one satisfies "required"
         schema["allOf"] = [{"required": [f.json_name]} if f.name == f.json_name

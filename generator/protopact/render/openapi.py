@@ -59,6 +59,7 @@ from .targets import renderer
 
 OPENAPI_VERSION = "3.1.0"
 _PARAMETER = re.compile(r"\{([^}]*)\}")
+_NOT_NAME = re.compile(r"\W")
 _OPERATION_KEYS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 _STATUS = status_pb2.Status.DESCRIPTOR.full_name
 # Query parameters reach this deep into nested messages; deeper fields are only set by a body.
@@ -183,8 +184,10 @@ class _PathParameter:
 
 def _path_layout(template: PathTemplate) -> tuple[list[str], list[_PathParameter]]:
     """Path parts and parameters. A variable with a pattern (``{name=projects/*/docs/*}``) expands
-    into its literals and one parameter per wildcard, named after the literal before it (as
-    grpc-gateway does), so that two routes that differ only inside a pattern stay distinct."""
+    into its literals and one parameter per wildcard, so that two routes that differ only inside a
+    pattern stay distinct. A parameter is named after its field and the literal before it
+    (``name_projects``, ``name_docs``): a word guessed singular would misname many
+    (``shelves``)."""
     parts: list[str] = []
     parameters: list[_PathParameter] = []
     taken: set[str] = set()
@@ -203,18 +206,14 @@ def _path_layout(template: PathTemplate) -> tuple[list[str], list[_PathParameter
         elif segment.segments in ((WILDCARD,), (DEEP_WILDCARD,)):
             add(segment.field, segment, True)
         else:
-            previous = segment.field_path[-1]
+            field, previous = segment.field_path[-1], ""
             for piece in segment.segments:
                 if piece in (WILDCARD, DEEP_WILDCARD):
-                    add(_singular(previous), segment, False)
+                    add(f"{field}_{previous}" if previous else field, segment, False)
                 else:
                     parts.append(piece)
-                    previous = piece
+                    previous = _NOT_NAME.sub("_", piece)
     return parts, parameters
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and len(word) > 1 else word
 
 
 def openapi_path(template: PathTemplate) -> str:

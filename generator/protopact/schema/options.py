@@ -8,6 +8,7 @@ registered; an extension the Image does not declare reads as absent, never as a 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from google.protobuf import descriptor_pool, message_factory
@@ -72,3 +73,20 @@ class CustomOptions:
             cls = message_factory.GetMessageClass(self._pool.FindMessageTypeByName(name))
             self._classes[name] = cls
         return cls.FromString(options.SerializeToString())
+
+
+FIELD_BEHAVIOR = "google.api.field_behavior"
+
+
+@functools.lru_cache(maxsize=8)
+def options_of(pool: descriptor_pool.DescriptorPool) -> CustomOptions:
+    """One reader per pool, so the options classes it builds are built once."""
+    return CustomOptions(pool)
+
+
+def field_behaviors(field: FieldDescriptor) -> frozenset[str]:
+    """The ``google.api.field_behavior`` names set on ``field`` (``REQUIRED``, ``OUTPUT_ONLY`` …)."""
+    owner = field.containing_type  # an extension's is the message it extends
+    if owner is None:
+        return frozenset()
+    return frozenset(options_of(owner.file.pool).enum_names(field.GetOptions(), FIELD_BEHAVIOR))

@@ -8,15 +8,14 @@ by field name, as the schema declares them.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import protovalidate
-from google.protobuf import descriptor_pool, message_factory
+from google.protobuf import message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
-from .options import CustomOptions
+from .options import options_of
 
 FIELD_EXTENSION = "buf.validate.field"
 MESSAGE_EXTENSION = "buf.validate.message"
@@ -24,22 +23,17 @@ MESSAGE_EXTENSION = "buf.validate.message"
 IGNORE_ALWAYS = 3
 
 
-@functools.lru_cache(maxsize=8)
-def _options(pool: descriptor_pool.DescriptorPool) -> CustomOptions:
-    return CustomOptions(pool)
-
-
 def field_rules(field: FieldDescriptor) -> Message | None:
     """The ``(buf.validate.field)`` rules of ``field``, or None when it has none."""
     owner = field.containing_type  # an extension's is the message it extends
     if owner is None:
         return None
-    return _options(owner.file.pool).message(field.GetOptions(), FIELD_EXTENSION)
+    return options_of(owner.file.pool).message(field.GetOptions(), FIELD_EXTENSION)
 
 
 def message_rules(message: Descriptor) -> Message | None:
     """The ``(buf.validate.message)`` rules of ``message``, or None when it has none."""
-    return _options(message.file.pool).message(message.GetOptions(), MESSAGE_EXTENSION)
+    return options_of(message.file.pool).message(message.GetOptions(), MESSAGE_EXTENSION)
 
 
 def type_rules(rules: Any) -> tuple[str, Any] | None:
