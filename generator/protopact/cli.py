@@ -353,15 +353,18 @@ def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token
               help="Allow browsers from this origin (repeatable), e.g. for gRPC-Web clients.")
 @click.option("--default-bindings/--no-default-bindings", default=True, show_default=True,
               help="Serve RPCs without google.api.http at POST /{package}.{Service}/{Method}.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Answer 400 to REST requests that break their buf.validate rules.")
 @no_cache_option
 def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: int,
-            cors_origins: tuple[str, ...], default_bindings: bool, no_cache: bool) -> None:
+            cors_origins: tuple[str, ...], default_bindings: bool, validate: bool,
+            no_cache: bool) -> None:
     """Serve INPUT's REST/JSON bindings and gRPC-Web in front of the gRPC server at --upstream."""
     from .gateway.serve import serve
 
     serve(load(input_, no_cache=no_cache).image, upstream=upstream, host=host, port=port,
           max_body_bytes=max_body_bytes, cors_origins=cors_origins,
-          default_bindings=default_bindings, announce=click.echo)
+          default_bindings=default_bindings, validate=validate, announce=click.echo)
 
 
 

@@ -50,6 +50,7 @@ from .metadata import Metadata
 from .router import Router, method_not_allowed, query_items, raw_path
 from .status import HttpError, from_rpc_error, gateway_error
 from .transcode import Transcoder, ack_id_of
+from .validation import rejection
 
 ACCESS_LOG = logging.getLogger("protopact.gateway.access")
 ChannelFactory = Any  # Callable[[str], grpc.aio.Channel]; grpc has no public type for it
@@ -60,6 +61,7 @@ class GatewaySettings:
     timeout_seconds: float | None = 30.0  # deadline of unary upstream calls
     cors_origins: tuple[str, ...] = ()
     http: HttpSettings = DEFAULT_SETTINGS
+    validate: bool = True  # enforce buf.validate rules on requests before calling upstream
 
 
 class Gateway:
@@ -120,6 +122,8 @@ class Gateway:
             sent = forwarded_metadata(request)
             body = await _read_body(request, self.settings.max_body_bytes)
             message = match.target.request(match.values, query, body)
+            if self.settings.validate and (rejected := rejection(message)) is not None:
+                raise rejected
             if match.route.server_streaming:
                 return await self._stream(match.target, message, sent, request)
             return await self._unary(match.target, message, sent)

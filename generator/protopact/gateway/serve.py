@@ -15,14 +15,15 @@ from .app import ACCESS_LOG, GatewaySettings, create_app
 
 
 def serve(image: Image, *, upstream: str, host: str, port: int, max_body_bytes: int,
-          cors_origins: tuple[str, ...], default_bindings: bool,
+          cors_origins: tuple[str, ...], default_bindings: bool, validate: bool,
           announce: Callable[[str], None]) -> None:
     """Serve until interrupted; a malformed ``upstream`` is a one-line error."""
     name, _, port_text = upstream.rpartition(":")
     if not name or not port_text.isdigit():
         raise ProtopactError(f"--upstream {upstream!r}: expected HOST:PORT")
     settings = GatewaySettings(max_body_bytes=max_body_bytes, cors_origins=cors_origins,
-                               http=HttpSettings(default_bindings=default_bindings))
+                               http=HttpSettings(default_bindings=default_bindings),
+                               validate=validate)
     app = create_app(image, upstream=upstream, settings=settings)
     handler = logging.StreamHandler(sys.stderr)
     ACCESS_LOG.addHandler(handler)

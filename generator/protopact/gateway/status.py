@@ -45,7 +45,7 @@ HTTP_STATUS: Mapping[grpc.StatusCode, int] = {
 }
 # Without an ErrorDetail.retry_after, a client is told to wait this long before retrying.
 DEFAULT_RETRY_AFTER_SECONDS = 1
-_BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
+BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
 # Detail types whose duration field says how long to wait: ProtoJSON field name by full type name.
 _RETRY_DELAYS: Mapping[str, str] = {error_details_pb2.RetryInfo.DESCRIPTOR.full_name: "retryDelay",
                                     "protopact.v1.ErrorDetail": "retryAfter"}
@@ -68,7 +68,7 @@ def bad_request(message: str, field: str = "") -> HttpError:
     """400 naming the offending field (a ``google.rpc.BadRequest`` detail) when there is one."""
     body: dict[str, Any] = {"code": grpc.StatusCode.INVALID_ARGUMENT.value[0], "message": message}
     if field:
-        body["details"] = [{"@type": _BAD_REQUEST,
+        body["details"] = [{"@type": BAD_REQUEST_TYPE,
                             "fieldViolations": [{"field": field, "description": message}]}]
     return HttpError(400, body)
 
