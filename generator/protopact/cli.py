@@ -43,10 +43,13 @@ def _cache(no_cache: bool) -> Cache:
     return Cache(None if no_cache else default_cache_dir())
 
 
-def load(text: str, *, no_cache: bool = False, side: str | None = None) -> Input:
-    """Load an INPUT; ``side`` names it in errors when a command reads two inputs."""
+def load(text: str, *, no_cache: bool = False, side: str | None = None,
+         complete: bool = False) -> Input:
+    """Load an INPUT; ``side`` names it in errors when a command reads two inputs. ``complete``
+    compiles the imports an image lacks, for commands that need every descriptor."""
     try:
-        return load_input(text, cwd=Path.cwd(), cache=_cache(no_cache))
+        loaded = load_input(text, cwd=Path.cwd(), cache=_cache(no_cache))
+        return loaded.completed(text) if complete else loaded
     except ProtopactError as exc:
         raise (exc.prefixed(side) if side else exc) from None
 
@@ -264,7 +267,7 @@ def generate(input_: str, out: Path | None, check: bool, force: bool, no_cache: 
     from .render.writer import plan_tree, write_tree
 
     settings = load_settings(Path.cwd())
-    files = render_all(load(input_, no_cache=no_cache).image, settings)
+    files = render_all(load(input_, no_cache=no_cache, complete=True).image, settings)
     directory = out or settings.out
     if check:
         stale = plan_tree(directory, files).differs
@@ -298,7 +301,7 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, no_cache: 
     from .render.writer import write_tree
 
     settings = load_settings(Path.cwd())
-    files = render_docs(load(input_, no_cache=no_cache).image, title=settings.name,
+    files = render_docs(load(input_, no_cache=no_cache, complete=True).image, title=settings.name,
                         description=settings.description, templates=templates)
     changes = write_tree(out, files, force=force)
     click.echo(f"{out.as_posix()}: {len(files)} files, {len(changes.written)} written, "
@@ -337,7 +340,7 @@ def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token
     settings = MockSettings(token=token, events_per_second=events_per_second, seed=seed,
                             fail_every=fail_every, fail_code=status_code(fail_code),
                             ack_timeout_scale=ack_timeout_scale)
-    run(load(input_, no_cache=no_cache).image, settings, host=host, port=port,
+    run(load(input_, no_cache=no_cache, complete=True).image, settings, host=host, port=port,
         rest_port=None if no_rest else rest_port, announce=click.echo)
 
 
@@ -362,7 +365,7 @@ def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: in
     """Serve INPUT's REST/JSON bindings and gRPC-Web in front of the gRPC server at --upstream."""
     from .gateway.serve import serve
 
-    serve(load(input_, no_cache=no_cache).image, upstream=upstream, host=host, port=port,
+    serve(load(input_, no_cache=no_cache, complete=True).image, upstream=upstream, host=host, port=port,
           max_body_bytes=max_body_bytes, cors_origins=cors_origins,
           default_bindings=default_bindings, validate=validate, announce=click.echo)
 
@@ -381,8 +384,8 @@ def changelog(input_: str, against: str, output: Path | None, no_cache: bool) ->
     from .checks.breaking import REGISTRY
     from .checks.changelog import changelog as render_changelog
 
-    current = load(input_, no_cache=no_cache, side="input")
-    previous = load(against, no_cache=no_cache, side="against")
+    current = load(input_, no_cache=no_cache, side="input", complete=True)
+    previous = load(against, no_cache=no_cache, side="against", complete=True)
     text = render_changelog(current, previous, REGISTRY, label=_config_label(current))
     if output is None:
         click.echo(text, nl=False)

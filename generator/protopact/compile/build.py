@@ -21,8 +21,8 @@ from ..paths import bundled_proto_root
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .image import Image, decode_files
-from .protoc import library_roots, run_protoc
-from .workspace import ListedFile, check_unique
+from .protoc import include_path, run_protoc
+from .workspace import ListedFile, check_unique, read_source
 
 
 @cache
@@ -77,8 +77,7 @@ def compile_listing(
     with (materialize or (lambda: nullcontext(workspace.root)))() as root:
         sources = {f.name: _read_utf8(root / f.workspace_path, shown_paths[f.name]) for f in targets}
         module_roots = [root / m.path for m in workspace.modules]
-        include = module_roots + [r for r in library_roots() if r.resolve() not in
-                                  {m.resolve() for m in module_roots}]
+        include = include_path(module_roots)
         disk_to_shown = {str(root / f.workspace_path): shown_paths[f.name] for f in files}
         data = run_protoc(
             include,
@@ -110,7 +109,7 @@ def _source_of(name: str, include: Sequence[Path]) -> bytes | None:
 
 
 def _read_utf8(path: Path, shown: str) -> bytes:
-    data = path.read_bytes()
+    data = read_source(path, shown)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

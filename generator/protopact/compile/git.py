@@ -25,13 +25,13 @@ from ..config.bufyaml import (
     parse_work,
     parse_workspace,
 )
-from ..errors import ProtopactError
+from ..errors import ProtopactError, redacted
 from .workspace import ListedFile, _excluded, check_modules
 
 
 @dataclass(frozen=True)
 class GitInput:
-    text: str  # as the user wrote it, for messages
+    text: str  # as the user wrote it, credentials redacted, for messages
     repo: Path  # a directory inside the repository (or its .git directory)
     ref: str  # what to hand to rev-parse
     subdir: str
@@ -43,6 +43,11 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def parse_git_input(text: str, cwd: Path) -> GitInput | None:
+    source = _parse(text, cwd)
+    return None if source is None else replace(source, text=redacted(text))
+
+
+def _parse(text: str, cwd: Path) -> GitInput | None:
     if text.startswith("git:"):
         ref, _, options = text[4:].partition("#")
         params = _options(options, text)
@@ -87,9 +92,8 @@ def cloned(source: GitInput) -> Iterator[GitInput]:
         except FileNotFoundError:
             raise ProtopactError(f"{source.text}: git is not installed") from None
         if done.returncode != 0:
-            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise ProtopactError(f"{source.text}: cannot clone {source.remote}: "
-                                 f"{reason[-1] if reason else 'git clone failed'}")
+            raise ProtopactError(f"{source.text}: cannot clone {redacted(source.remote)}: "
+                                 f"{_reason(done.stderr) or 'git clone failed'}")
         yield replace(source, repo=repo)
 
 
@@ -122,9 +126,23 @@ def _run(source: GitInput, *args: str) -> subprocess.CompletedProcess[bytes]:
 def _git(source: GitInput, *args: str) -> bytes:
     done = _run(source, *args)
     if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ProtopactError(f"{source.text}: git: {reason[-1] if reason else 'failed'}")
+        raise ProtopactError(f"{source.text}: git: {_reason(done.stderr) or 'failed'}")
     return done.stdout
+
+
+def _reason(stderr: bytes) -> str:
+    """Why git failed, on one line: what it (and the remote) said up to its first error line,
+    without the hints and advice around it, credentials redacted."""
+    said = []
+    for line in stderr.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if not line or line.startswith(("hint:", "warning:")):
+            continue
+        said.append(line.removeprefix("fatal: ").removeprefix("error: ")
+                    .removeprefix("remote: ").rstrip("."))
+        if line.startswith(("fatal:", "error:")):
+            break  # what follows is advice ("Please make sure you have the correct access rights")
+    return redacted("; ".join(said))
 
 
 def resolve_tree(source: GitInput) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -20,6 +20,8 @@ from . import git
 from .build import compile_listing
 from .cache import Cache
 from .image import Image, image_from_bytes, image_from_json
+from .imports import with_imports
+from .protoc import include_path
 from .workspace import ListedFile, check_modules, discover, list_directory, targets_for
 
 EMBEDDED_IMAGE = "descriptor_set.binpb"
@@ -35,6 +37,12 @@ class Input:
 
     def module(self, name: str) -> Module:
         return self.module_of.get(name, self.workspace.modules[0])
+
+    def completed(self, label: str) -> Input:
+        """This input with the imports its image lacks compiled from the include path (for
+        commands that need every descriptor; see :mod:`.imports`)."""
+        roots = include_path([self.workspace.root / m.path for m in self.workspace.modules])
+        return replace(self, image=with_imports(self.image, roots, label=label))
 
     def restricted(self, paths: Iterable[str], exclude_paths: Iterable[str]) -> Input:
         """Only the targets under ``paths`` (all when empty) and not under ``exclude_paths``."""
@@ -67,9 +75,13 @@ def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
     if text.startswith("pkg:"):
         return _image_input(_package_image(text), cwd)
     path = cwd / text
-    if path.is_dir():
+    try:
+        is_directory, is_file = path.is_dir(), path.is_file()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        raise ProtopactError(f"{text}: {getattr(exc, 'strerror', None) or exc}") from None
+    if is_directory:
         return _from_directory(path, cwd, cache, label=text)
-    if path.is_file():
+    if is_file:
         if path.suffix == ".whl":
             return _image_input(_wheel_image(path, text), cwd)
         return _image_input(read_image_file(path, text), cwd)

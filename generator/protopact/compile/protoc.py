@@ -63,6 +63,13 @@ def library_roots() -> list[Path]:
     return [r for r in roots if r is not None and r.is_dir()]
 
 
+def include_path(module_roots: Sequence[Path]) -> list[Path]:
+    """Where imports are looked for: the workspace's module roots, then the library roots they
+    do not already hold."""
+    own = {root.resolve() for root in module_roots}
+    return [*module_roots, *(r for r in library_roots() if r.resolve() not in own)]
+
+
 @cache
 def library_files() -> frozenset[str]:
     """Import paths of every ``.proto`` file under the library roots."""

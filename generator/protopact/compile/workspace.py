@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -120,13 +121,33 @@ def list_directory(workspace: Workspace) -> list[ListedFile]:
                 rel = _join(rel_dir, filename)
                 if _excluded(rel, module.excludes):
                     continue
-                try:
-                    digest = hashlib.sha256(Path(dirpath, filename).read_bytes()).hexdigest()
-                except OSError as exc:
-                    raise ProtopactError(f"{rel}: cannot read file: {exc.strerror}") from None
+                digest = hashlib.sha256(read_source(Path(dirpath, filename), rel)).hexdigest()
                 name = rel if module.path == "." else rel[len(module.path) + 1 :]
                 files.append(ListedFile(module.path, name, digest))
     return files
+
+
+def read_source(path: Path, shown: str) -> bytes:
+    """A ``.proto`` file's bytes. Only a regular file (or a link to one) is read: a FIFO would
+    block the read for ever and a device such as ``/dev/zero`` never end it."""
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise ProtopactError(f"{shown}: not a regular file ({_kind(mode)}); only regular "
+                                 ".proto files are read")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ProtopactError(f"{shown}: cannot read file: {exc.strerror}") from None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
 
 
 def _join(directory: str, name: str) -> str:

@@ -178,6 +178,8 @@ def _join(directory: str, path: str) -> str:
 def _yaml_mapping(text: str, label: str) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(text)
+    except RecursionError:
+        raise ProtopactError(f"{label}: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         position = f":{mark.line + 1}:{mark.column + 1}" if mark else ""

@@ -54,7 +54,8 @@ def load_settings(project: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProtopactError(f"pyproject.toml: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("protopact", {})
+    tool = data.get("tool", {})
+    table = tool.get("protopact", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         raise ProtopactError("pyproject.toml: [tool.protopact] must be a table")
     return settings_from_table(table, project=project)
@@ -116,7 +117,10 @@ def _conventions(table: Any) -> dict[str, tuple[str, ...]]:
 
 def _inside(project: Path, text: str) -> Path:
     path = Path(text)
-    resolved = (project / path).resolve()
+    try:
+        resolved = (project / path).resolve()
+    except (OSError, ValueError):  # a NUL byte, a loop of links
+        resolved = project.resolve()
     if path.is_absolute() or not resolved.is_relative_to(project.resolve()) or resolved == \
             project.resolve():
         raise ProtopactError(f"pyproject.toml: [tool.protopact] out {text!r} must be a directory "

@@ -1,0 +1,72 @@
+"""Completing an image that lacks some of its imports (``build --exclude-imports``, a cut image).
+
+Lint, breaking and build read such an image as it is. Commands that need every descriptor (generate,
+docs, changelog, the servers) complete it first: the missing files are compiled from the include path
+(the workspace's modules, then protopact's building blocks, googleapis and the well-known types),
+and an import found nowhere is an error that names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from google.protobuf import descriptor_pb2
+
+from ..errors import ProtopactError
+from .image import Image, decode_files
+from .protoc import run_protoc
+from .validation import image_problem
+
+
+def missing_imports(image: Image) -> list[str]:
+    """The files that files of ``image`` import and ``image`` lacks, sorted."""
+    return sorted({d for f in image.files for d in f.dependency if d not in image.by_name})
+
+
+def with_imports(image: Image, include_roots: Sequence[Path], *, label: str) -> Image:
+    """``image`` with its missing imports compiled from ``include_roots`` (imports, not targets)."""
+    missing = missing_imports(image)
+    if not missing:
+        return image
+    nowhere = [m for m in missing if not any((root / m).is_file() for root in include_roots)]
+    if nowhere:
+        importers = sorted(f.name for f in image.files if nowhere[0] in f.dependency)
+        more = f" (and {len(nowhere) - 1} more)" if len(nowhere) > 1 else ""
+        raise ProtopactError(f"{label}: the image lacks {nowhere[0]}{more}, which {importers[0]} "
+                             "imports, and the include path has no such file; build the image "
+                             "with its imports")
+    compiled, _, encoded = decode_files(run_protoc(
+        include_roots, missing, shown=str, sizes=[1] * len(missing)))
+    added = [f for f in compiled if f.name not in image.by_name]
+    files = _in_dependency_order([*added, *image.files])
+    completed = Image(files, image.targets, image.shown_paths,
+                      {**{f.name: encoded[f.name] for f in added}, **image.encoded})
+    # The image's files that needed the missing ones could not be checked without them.
+    problem = image_problem([completed.file_bytes(f) for f in files], [f.name for f in files])
+    if problem is not None:
+        raise ProtopactError(f"{label}: not a valid image with its imports: {problem}")
+    return completed
+
+
+def _in_dependency_order(
+    files: Sequence[descriptor_pb2.FileDescriptorProto],
+) -> tuple[descriptor_pb2.FileDescriptorProto, ...]:
+    """``files`` with each after the files it imports, otherwise in the given order."""
+    by_name = {f.name: f for f in files}
+    ordered: dict[str, descriptor_pb2.FileDescriptorProto] = {}
+    for f in files:
+        # Depth first without recursion: an image may chain thousands of imports.
+        pending = [(f, iter(f.dependency))]
+        visiting = {f.name}
+        while pending:
+            current, dependencies = pending[-1]
+            for name in dependencies:
+                if name in by_name and name not in ordered and name not in visiting:
+                    visiting.add(name)
+                    pending.append((by_name[name], iter(by_name[name].dependency)))
+                    break
+            else:
+                pending.pop()
+                ordered.setdefault(current.name, current)
+    return tuple(ordered.values())
