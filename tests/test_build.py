@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -282,3 +283,34 @@ def test_image_extension_is_found_wherever_a_writer_put_it() -> None:
             read = image_from_bytes(data, label="x")
             assert read.targets == {"t.proto"}
             assert list(read.files) == [imported, lookalike]
+
+
+def test_image_with_a_dangling_reference_is_refused_in_one_line(tmp_path: Path) -> None:
+    fds = descriptor_pb2.FileDescriptorSet()
+    f = fds.file.add(name="a.proto", package="a", syntax="proto3")
+    message = f.message_type.add(name="M")
+    message.field.add(name="x", number=1, type=descriptor_pb2.FieldDescriptorProto.TYPE_MESSAGE,
+                      type_name=".a.Nope", label=descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL)
+    message.field.add(name="y", number=2, type=descriptor_pb2.FieldDescriptorProto.TYPE_INT32,
+                      oneof_index=3, label=descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL)
+    (tmp_path / "bad.binpb").write_bytes(fds.SerializeToString())
+    result = run("lint", "bad.binpb", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("bad.binpb: not a valid image: a.proto: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_fifo_among_the_sources_is_refused_not_read(tmp_path: Path) -> None:
+    (tmp_path / "ok.proto").write_text('syntax = "proto3";\npackage a;\n')
+    os.mkfifo(tmp_path / "stuck.proto")
+    result = run("build", ".", "-o", "out.binpb", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "stuck.proto: not a regular file (a FIFO)" in result.stderr
+
+
+def test_generate_completes_an_image_built_without_its_imports(tmp_path: Path) -> None:
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", ".", "--exclude-imports", "-o", "cut.binpb", cwd=tmp_path).exit_code == 0
+    result = run("generate", "cut.binpb", "--out", "gen", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert any((tmp_path / "gen").rglob("*.py"))
