@@ -253,21 +253,35 @@ def rules(kind: str, fmt: str, config_version: str) -> None:
 
 
 @cli.command()
-@click.argument("input_", metavar="INPUT", default=".")
+@click.argument("input_", metavar="INPUT", required=False)
 @click.option("--out", type=click.Path(path_type=Path),
               help="Output directory (default: [tool.protopact] out, else generated/).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that would change.")
+@click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Run this buf.gen.yaml (v1 or v2) instead; default: buf.gen.yaml in the "
+                   "current directory when pyproject.toml has no [tool.protopact].")
 @force_option
 @no_cache_option
 @one_shot
-def generate(input_: str, out: Path | None, check: bool, force: bool, no_cache: bool) -> None:
+def generate(input_: str | None, out: Path | None, check: bool, template: Path | None, force: bool,
+             no_cache: bool) -> None:
     """Render every target (Python package, ...) of INPUT under the output directory."""
+    from .bufgen.template import find_template
     from .config.settings import load_settings
     from .render.targets import render_all
     from .render.writer import plan_tree, write_tree
 
+    template = template or find_template(Path.cwd())
+    if template is not None:
+        from .bufgen.command import run_template
+
+        if out is not None:
+            raise ProtopactError("--out does not apply to a template: its plugins name their out")
+        run_template(template, input_, project=Path.cwd(), check=check, echo=click.echo,
+                     load=lambda text: load(text, no_cache=no_cache, complete=True).image)
+        return
     settings = load_settings(Path.cwd())
-    files = render_all(load(input_, no_cache=no_cache, complete=True).image, settings)
+    files = render_all(load(input_ or ".", no_cache=no_cache, complete=True).image, settings)
     directory = out or settings.out
     if check:
         stale = plan_tree(directory, files).differs

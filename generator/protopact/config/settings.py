@@ -47,18 +47,28 @@ class Settings:
 
 def load_settings(project: Path) -> Settings:
     """Settings from ``project/pyproject.toml`` (defaults when the file or the table is missing)."""
+    table = _table(project)
+    return Settings() if table is None else settings_from_table(table, project=project)
+
+
+def has_settings(project: Path) -> bool:
+    """Whether ``project/pyproject.toml`` has a ``[tool.protopact]`` table."""
+    return _table(project) is not None
+
+
+def _table(project: Path) -> dict[str, Any] | None:
     path = project / "pyproject.toml"
     if not path.is_file():
-        return Settings()
+        return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProtopactError(f"pyproject.toml: invalid TOML: {exc}") from None
     tool = data.get("tool", {})
-    table = tool.get("protopact", {}) if isinstance(tool, dict) else None
-    if not isinstance(table, dict):
+    table = tool.get("protopact") if isinstance(tool, dict) else tool
+    if table is not None and not isinstance(table, dict):
         raise ProtopactError("pyproject.toml: [tool.protopact] must be a table")
-    return settings_from_table(table, project=project)
+    return table
 
 
 def settings_from_table(table: dict[str, Any], *, project: Path) -> Settings:

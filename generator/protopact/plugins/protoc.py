@@ -11,27 +11,24 @@ response's ``error`` field, one line, as protoc expects; only a broken request e
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
 from google.protobuf.message import DecodeError, Message
 
-from ..compile.image import Image, _varint
+from ..compile.image import Image
 from ..errors import ProtopactError, report
 from ..render.targets import renderers
 from .options import settings_from_parameter
+from .wire import response_class
 
 _FEATURES = plugin_pb2.CodeGeneratorResponse.FEATURE_PROTO3_OPTIONAL
-_FILE = bytes([15 << 3 | 2])  # CodeGeneratorResponse.file
-_CONTENT = bytes([15 << 3 | 2])  # CodeGeneratorResponse.File.content
 
 
-def respond(request: plugin_pb2.CodeGeneratorRequest,
-            target: str) -> tuple[plugin_pb2.CodeGeneratorResponse, Mapping[str, bytes]]:
-    """The response of the renderer ``target`` to ``request``, its files' contents aside."""
-    response = plugin_pb2.CodeGeneratorResponse(supported_features=_FEATURES)
+def respond(request: plugin_pb2.CodeGeneratorRequest, target: str) -> Any:
+    """The response of the renderer ``target`` to ``request`` (a :func:`wire.response_class`)."""
+    response = response_class()(supported_features=_FEATURES)
     try:
         settings = settings_from_parameter(request.parameter)
         image = Image(tuple(map(_as_compiled, request.proto_file)),
@@ -40,10 +37,10 @@ def respond(request: plugin_pb2.CodeGeneratorRequest,
         files = entry.render(image, settings)
     except ProtopactError as exc:
         response.error = report(exc)
-        return response, {}
-    response.file.extend(plugin_pb2.CodeGeneratorResponse.File(name=name)
-                         for name in sorted(files))
-    return response, files
+        return response
+    for name, data in sorted(files.items()):
+        response.file.add(name=name, content=data)
+    return response
 
 
 def _as_compiled(file: descriptor_pb2.FileDescriptorProto) -> descriptor_pb2.FileDescriptorProto:
@@ -81,23 +78,6 @@ def _strip_source_retention(message: Message, path: tuple[int, ...]) -> list[tup
     return stripped
 
 
-def encode(response: plugin_pb2.CodeGeneratorResponse, contents: Mapping[str, bytes]) -> bytes:
-    """``response`` on the wire, each file's content its bytes as rendered.
-
-    ``content`` is a proto2 ``string``, which protoc and buf carry as raw bytes, but Python refuses
-    bytes that are not UTF-8 (the embedded descriptor set of the Python package): each file entry is
-    its name serialised, then the content field appended by hand (field 15, length-delimited)."""
-    head = plugin_pb2.CodeGeneratorResponse()
-    head.CopyFrom(response)
-    del head.file[:]
-    out = bytearray(head.SerializeToString(deterministic=True))
-    for entry in response.file:
-        data = contents[entry.name]
-        body = entry.SerializeToString(deterministic=True) + _CONTENT + _varint(len(data)) + data
-        out += _FILE + _varint(len(body)) + body
-    return bytes(out)
-
-
 def run(target: str, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
     source = stdin or sys.stdin.buffer
     sink = stdout or sys.stdout.buffer
@@ -107,8 +87,7 @@ def run(target: str, stdin: BinaryIO | None = None, stdout: BinaryIO | None = No
         print(f"protoc-gen-protopact-{target}: stdin is not a CodeGeneratorRequest; this program is "
               "run by protoc or buf generate", file=sys.stderr)
         return 1
-    response, contents = respond(request, target)
-    sink.write(encode(response, contents))
+    sink.write(respond(request, target).SerializeToString(deterministic=True))
     sink.flush()
     return 0
 

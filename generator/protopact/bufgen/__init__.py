@@ -1,0 +1,1 @@
+"""``buf.gen.yaml`` templates, run by protopact alone: template parsing, then plugin runs."""

@@ -1,0 +1,30 @@
+"""``protopact generate --template``: load the template and its inputs, render, check or write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..compile.image import Image
+from ..errors import ProtopactError
+from .runner import render, stale, write
+from .template import load_template
+
+
+def run_template(path: Path, input_: str | None, *, project: Path, check: bool,
+                 load: Callable[[str], Image], echo: Callable[..., None]) -> None:
+    """Run the template at ``path`` over ``input_`` (else its v2 ``inputs``, else the project)."""
+    template = load_template(path, project=project)
+    inputs = (input_,) if input_ is not None else template.inputs or (".",)
+    files: dict[Path, bytes] = {}
+    for text in inputs:
+        files.update(render(template, load(text)))
+    if check:
+        changed = stale(files, project=project)
+        for name in changed:
+            echo(f"{name.as_posix()}: out of date", err=True)
+        if changed:
+            raise ProtopactError(f"{len(changed)} generated files differ; run `protopact generate`")
+        return
+    write(template, files, project=project)
+    echo(f"{path.name}: {len(files)} files written by {len(template.plugins)} plugins")

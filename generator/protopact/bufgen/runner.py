@@ -1,0 +1,138 @@
+"""Run a :class:`~protopact.bufgen.template.Template` over an Image, as ``buf generate`` does.
+
+Each plugin gets what buf would send it: with ``strategy: directory`` (the default) one
+``CodeGeneratorRequest`` per directory of files to generate, with ``all`` one for everything; the
+files to generate are the targets, plus their imports with ``include_imports`` (the well-known
+types only with ``include_wkt`` as well); ``proto_file`` holds those files and everything they
+import, in dependency order; ``parameter`` is ``opt`` joined by commas. Local plugins run as
+programs (protopact's own in process); protoc's built-in generators run in grpc_tools' protoc over
+the Image. Every plugin runs before anything is written, so a failing plugin leaves the output as
+it was; then each file is replaced atomically. ``clean: true`` empties each ``out`` first, as buf
+does.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from google.protobuf.compiler import plugin_pb2
+
+from ..compile.image import Image
+from ..compile.protoc import invoke_protoc
+from ..errors import ProtopactError
+from ..plugins import protoc as own
+from ..plugins.wire import response_class
+from ..render.writer import write_file
+from .template import Plugin, Template
+
+_OWN = "protoc-gen-protopact-"
+_WKT = "google/protobuf/"
+
+
+def render(template: Template, image: Image) -> dict[Path, bytes]:
+    """Every plugin's files for ``image``: output path (relative to the project) -> content."""
+    files: dict[Path, bytes] = {}
+    for plugin in template.plugins:
+        for request in requests(image, plugin):
+            for name, data in _run(plugin, request, image):
+                files[plugin.out / _relative(name, plugin)] = data
+    return dict(sorted(files.items()))
+
+
+def write(template: Template, files: Mapping[Path, bytes], *, project: Path) -> None:
+    if template.clean:
+        for out in sorted({p.out for p in template.plugins}):
+            shutil.rmtree(project / out, ignore_errors=True)
+    for path, data in files.items():
+        target = project / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_file(target, data)
+
+
+def stale(files: Mapping[Path, bytes], *, project: Path) -> list[Path]:
+    """The files whose content on disk differs from ``files``'."""
+    return [path for path, data in files.items() if _read(project / path) != data]
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def requests(image: Image, plugin: Plugin) -> Iterator[plugin_pb2.CodeGeneratorRequest]:
+    """The requests buf sends ``plugin`` for ``image``, in a stable order."""
+    names = set(image.targets)
+    if plugin.include_imports:
+        names = {n for n in image.with_imports(names)
+                 if plugin.include_wkt or not n.startswith(_WKT) or n in image.targets}
+    ordered = [f.name for f in image.files if f.name in names]
+    groups: dict[str, list[str]] = {}
+    for name in ordered:
+        groups.setdefault("" if plugin.strategy == "all" else posixpath.dirname(name), []).append(name)
+    for _, group in sorted(groups.items()):
+        needed = image.with_imports(group)
+        yield plugin_pb2.CodeGeneratorRequest(
+            file_to_generate=group, parameter=plugin.parameter,
+            proto_file=[f for f in image.files if f.name in needed])
+
+
+def _run(plugin: Plugin, request: plugin_pb2.CodeGeneratorRequest,
+         image: Image) -> list[tuple[str, bytes]]:
+    if plugin.builtin:
+        return _builtin(plugin, request, image)
+    program = plugin.command[0]
+    if len(plugin.command) == 1 and Path(program).name.startswith(_OWN):
+        response = own.respond(request, Path(program).name.removeprefix(_OWN))
+    else:
+        response = _local(plugin, request)
+    if response.error:
+        raise ProtopactError(f"plugin {plugin.label}: {' '.join(response.error.split())}")
+    if any(f.insertion_point for f in response.file):
+        raise ProtopactError(f"plugin {plugin.label}: insertion points are not supported")
+    return [(f.name, f.content) for f in response.file]
+
+
+def _local(plugin: Plugin, request: plugin_pb2.CodeGeneratorRequest) -> object:
+    program = shutil.which(plugin.command[0])
+    if program is None:
+        raise ProtopactError(f"plugin {plugin.label}: {plugin.command[0]} is not found on PATH")
+    done = subprocess.run([program, *plugin.command[1:]], input=request.SerializeToString(),
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        detail = " ".join(done.stderr.decode(errors="replace").split())[:500]
+        raise ProtopactError(f"plugin {plugin.label}: exited with code {done.returncode}"
+                             f"{': ' + detail if detail else ''}")
+    try:
+        return response_class().FromString(done.stdout)
+    except Exception:  # noqa: BLE001 - any decoding failure means the same thing here
+        raise ProtopactError(f"plugin {plugin.label}: its output is not a "
+                             "CodeGeneratorResponse") from None
+
+
+def _builtin(plugin: Plugin, request: plugin_pb2.CodeGeneratorRequest,
+             image: Image) -> list[tuple[str, bytes]]:
+    subset = Image(tuple(request.proto_file), frozenset(request.file_to_generate))
+    with tempfile.TemporaryDirectory(prefix="protopact-builtin-") as scratch:
+        root = Path(scratch)
+        (root / "image.binpb").write_bytes(subset.to_binary(mark_imports=False))
+        (root / "out").mkdir()
+        option = f"--{plugin.builtin}_opt={plugin.parameter}" if plugin.parameter else None
+        invoke_protoc([f"--descriptor_set_in={root / 'image.binpb'}",
+                       f"--{plugin.builtin}_out={root / 'out'}", *([option] if option else []),
+                       *request.file_to_generate], shown=image.shown)
+        return [(p.relative_to(root / "out").as_posix(), p.read_bytes())
+                for p in sorted((root / "out").rglob("*")) if p.is_file()]
+
+
+def _relative(name: str, plugin: Plugin) -> str:
+    normal = posixpath.normpath(name)
+    if not name or posixpath.isabs(name) or normal == ".." or normal.startswith("../"):
+        raise ProtopactError(f"plugin {plugin.label}: file name {name!r} leaves its out directory")
+    return normal

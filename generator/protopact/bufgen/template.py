@@ -1,0 +1,211 @@
+"""``buf.gen.yaml`` (v1 and v2) → a validated, read-only :class:`Template`.
+
+Read as buf reads it: v1 ``plugins[].plugin`` (or ``name``) names ``protoc-gen-NAME`` on PATH, or
+protoc's built-in generator of that name when no such executable exists; v2 says ``local:``,
+``protoc_builtin:`` or ``remote:``. A remote plugin needs buf's registry over the network, so it is
+refused with the local equivalent named. Managed mode rewrites file options, which would change
+every generated descriptor: it is refused while enabled. Output directories stay inside the project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..config.settings import has_settings
+from ..errors import ProtopactError
+
+STRATEGIES = ("directory", "all")
+# protoc's generators that buf runs as protoc_builtin (and v1 names fall back to).
+BUILTINS = frozenset({"cpp", "csharp", "java", "js", "kotlin", "objc", "php", "pyi", "python",
+                      "ruby", "rust", "upb", "upbdefs"})
+# Remote plugins whose local equivalent is a protoc built-in rather than protoc-gen-NAME.
+_REMOTE_BUILTINS = {"protocolbuffers/python": "python", "protocolbuffers/pyi": "pyi"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plugin:
+    """One entry of ``plugins``: ``command`` for a local plugin, ``builtin`` for protoc's own."""
+
+    label: str  # as the template names it, for messages
+    command: tuple[str, ...] = ()
+    builtin: str = ""
+    out: Path
+    parameter: str = ""
+    strategy: str = "directory"
+    include_imports: bool = False
+    include_wkt: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Template:
+    path: Path
+    plugins: tuple[Plugin, ...]
+    inputs: tuple[str, ...] = ()  # v2 inputs, as protopact INPUT texts (relative to the project)
+    clean: bool = False
+
+
+def find_template(project: Path) -> Path | None:
+    """``buf.gen.yaml`` beside ``buf.yaml`` when ``pyproject.toml`` has no ``[tool.protopact]``."""
+    candidate = project / "buf.gen.yaml"
+    if not candidate.is_file() or has_settings(project):
+        return None
+    return candidate
+
+
+def load_template(path: Path, *, project: Path) -> Template:
+    label = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProtopactError(f"{path}: {exc.strerror}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ProtopactError(f"{label}: invalid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(data, dict):
+        raise ProtopactError(f"{label}: expected a mapping with version and plugins")
+    version = data.get("version")
+    if version not in ("v1", "v2"):
+        raise ProtopactError(f"{label}: version must be v1 or v2, not {version!r}")
+    known = {"version", "plugins", "managed"} | ({"inputs", "clean"} if version == "v2" else set())
+    for key in data:
+        if key not in known:
+            raise ProtopactError(f"{label}: unknown key {key!r} in a {version} template")
+    managed = data.get("managed") or {}
+    if not isinstance(managed, dict):
+        raise ProtopactError(f"{label}: managed must be a mapping")
+    if managed.get("enabled"):
+        raise ProtopactError(f"{label}: managed mode is not supported (it rewrites file options "
+                             "and so every generated descriptor); set managed.enabled: false and "
+                             "set the options in the .proto files")
+    plugins = data.get("plugins")
+    if not isinstance(plugins, list) or not plugins:
+        raise ProtopactError(f"{label}: plugins must be a non-empty list")
+    parse = _v1_plugin if version == "v1" else _v2_plugin
+    clean = data.get("clean", False)
+    if not isinstance(clean, bool):
+        raise ProtopactError(f"{label}: clean must be true or false")
+    return Template(path=path, plugins=tuple(parse(p, label, project) for p in plugins),
+                    inputs=tuple(_input(i, label, project) for i in data.get("inputs") or ()),
+                    clean=clean)
+
+
+def _v1_plugin(entry: Any, label: str, project: Path) -> Plugin:
+    entry = _mapping(entry, label)
+    _known(entry, {"plugin", "name", "path", "out", "opt", "strategy", "protoc_path", "revision",
+                   "include_imports", "include_wkt"}, label)
+    name = entry.get("plugin", entry.get("name"))
+    if not isinstance(name, str) or not name:
+        raise ProtopactError(f"{label}: every v1 plugin needs plugin: NAME")
+    if "/" in name:
+        raise _remote(name, label)
+    path = entry.get("path")
+    if path is not None:
+        command = _command(path, label, name)
+    elif name in BUILTINS and not _on_path(f"protoc-gen-{name}"):
+        return _plugin(entry, label, project, name, builtin=name)
+    else:
+        command = (f"protoc-gen-{name}",)
+    return _plugin(entry, label, project, name, command=command)
+
+
+def _v2_plugin(entry: Any, label: str, project: Path) -> Plugin:
+    entry = _mapping(entry, label)
+    _known(entry, {"local", "protoc_builtin", "remote", "out", "opt", "strategy", "protoc_path",
+                   "include_imports", "include_wkt", "revision"}, label)
+    kinds = [k for k in ("local", "protoc_builtin", "remote") if k in entry]
+    if len(kinds) != 1:
+        raise ProtopactError(f"{label}: every v2 plugin needs exactly one of local, protoc_builtin "
+                             "or remote")
+    if "remote" in entry:
+        raise _remote(str(entry["remote"]), label)
+    if "protoc_builtin" in entry:
+        name = entry["protoc_builtin"]
+        if name not in BUILTINS:
+            raise ProtopactError(f"{label}: protoc_builtin {name!r} is not one of protoc's "
+                                 f"generators ({', '.join(sorted(BUILTINS))})")
+        return _plugin(entry, label, project, name, builtin=name)
+    command = _command(entry["local"], label, "local")
+    return _plugin(entry, label, project, command[0], command=command)
+
+
+def _plugin(entry: dict[str, Any], label: str, project: Path, name: str, *,
+            command: tuple[str, ...] = (), builtin: str = "") -> Plugin:
+    out = entry.get("out")
+    if not isinstance(out, str) or not out:
+        raise ProtopactError(f"{label}: plugin {name} needs out: DIRECTORY")
+    strategy = entry.get("strategy", "directory")
+    if strategy not in STRATEGIES:
+        raise ProtopactError(f"{label}: plugin {name}: strategy must be directory or all")
+    opt = entry.get("opt", [])
+    opts = [opt] if isinstance(opt, str) else opt
+    if not isinstance(opts, list) or not all(isinstance(o, str) for o in opts):
+        raise ProtopactError(f"{label}: plugin {name}: opt must be a string or a list of strings")
+    flags = {}
+    for key in ("include_imports", "include_wkt"):
+        flags[key] = entry.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise ProtopactError(f"{label}: plugin {name}: {key} must be true or false")
+    return Plugin(label=name, command=command, builtin=builtin, out=_inside(project, out, label),
+                  parameter=",".join(opts), strategy=strategy, **flags)
+
+
+def _input(entry: Any, label: str, project: Path) -> str:
+    entry = _mapping(entry, label)
+    if set(entry) == {"directory"} and isinstance(entry["directory"], str):
+        return _inside(project, entry["directory"], label, allow_root=True).as_posix()
+    if set(entry) == {"binary_image"} and isinstance(entry["binary_image"], str):
+        return entry["binary_image"]
+    raise ProtopactError(f"{label}: inputs support directory: DIR and binary_image: FILE, not "
+                         f"{', '.join(sorted(entry))}")
+
+
+def _remote(name: str, label: str) -> ProtopactError:
+    tail = "/".join(name.split(":")[0].split("/")[-2:])
+    owner, _, plugin = tail.rpartition("/")
+    if tail in _REMOTE_BUILTINS:
+        local = f"protoc_builtin: {_REMOTE_BUILTINS[tail]}"
+    elif owner == "grpc":  # gRPC's plugins are named grpc_LANG_plugin
+        local = f"local: grpc_{plugin}_plugin"
+    else:
+        local = f"local: protoc-gen-{plugin}"
+    return ProtopactError(f"{label}: remote plugin {name} runs on buf's registry over the network; "
+                          f"use {local} instead")
+
+
+def _command(value: Any, label: str, name: str) -> tuple[str, ...]:
+    parts = [value] if isinstance(value, str) else value
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, str) and p for p in parts):
+        raise ProtopactError(f"{label}: plugin {name}: the command must be a string or a list of "
+                             "strings")
+    return tuple(parts)
+
+
+def _inside(project: Path, text: str, label: str, *, allow_root: bool = False) -> Path:
+    path = Path(text)
+    resolved = (project / path).resolve()
+    root = project.resolve()
+    if path.is_absolute() or not resolved.is_relative_to(root) or (resolved == root and
+                                                                    not allow_root):
+        raise ProtopactError(f"{label}: {text!r} must be a directory inside the project")
+    return path
+
+
+def _mapping(entry: Any, label: str) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise ProtopactError(f"{label}: every plugins and inputs entry must be a mapping")
+    return entry
+
+
+def _known(entry: dict[str, Any], keys: set[str], label: str) -> None:
+    for key in entry:
+        if key not in keys:
+            raise ProtopactError(f"{label}: unknown plugin key {key!r}")
+
+
+def _on_path(name: str) -> bool:
+    import shutil
+
+    return shutil.which(name) is not None

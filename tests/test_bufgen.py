@@ -1,0 +1,104 @@
+"""``protopact generate --template`` against ``buf generate --template``: the same v2 template (local
+plugins, protopact's own and a third party's, and protoc's built-in python generator, with
+``include_imports`` and both strategies) must write identical trees."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .conftest import buf_binary, run, write_tree
+
+BIN = Path(sys.executable).parent
+TREE = {
+    "buf.yaml": "version: v2\nmodules:\n  - path: proto\n",
+    "proto/acme/common/v1/money.proto": """
+        syntax = "proto3";
+        package acme.common.v1;
+        // An amount of money.
+        message Money { string currency = 1; int64 units = 2; }
+    """,
+    "proto/acme/shop/v1/shop.proto": """
+        syntax = "proto3";
+        package acme.shop.v1;
+        import "acme/common/v1/money.proto";
+        import "google/protobuf/timestamp.proto";
+        // An order.
+        message Order { string id = 1; acme.common.v1.Money total = 2;
+                        google.protobuf.Timestamp placed = 3; }
+        message GetOrderRequest { string id = 1; }
+        // Orders.
+        service Shop { rpc GetOrder(GetOrderRequest) returns (Order); }
+    """,
+}
+
+
+def _template(protoc: Path) -> dict[str, object]:
+    return {"version": "v2", "inputs": [{"directory": "proto"}], "plugins": [
+        {"local": str(BIN / "protoc-gen-protopact-openapi"), "out": "gen/openapi",
+         "strategy": "all", "opt": ["name=shop", "version=2.0.0"]},
+        {"local": str(BIN / "protoc-gen-mypy"), "out": "gen/stubs", "opt": "quiet"},
+        {"protoc_builtin": "python", "protoc_path": str(protoc), "out": "gen/py",
+         "include_imports": True},
+    ]}
+
+
+def _project(root: Path) -> Path:
+    write_tree(root, TREE)
+    protoc = root / "protoc"  # buf runs built-ins with a protoc binary: grpc_tools' is one
+    protoc.write_text(f"#!/bin/sh\nexec {sys.executable} -m grpc_tools.protoc \"$@\"\n")
+    protoc.chmod(0o755)
+    (root / "buf.gen.yaml").write_text(yaml.safe_dump(_template(protoc)))
+    return root
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_template_writes_what_buf_generate_writes(tmp_path: Path) -> None:
+    theirs, ours = _project(tmp_path / "buf"), _project(tmp_path / "ours")
+    done = subprocess.run([buf_binary(), "generate", "--template", "buf.gen.yaml"], cwd=theirs,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "BUF_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    result = run("generate", "--template", "buf.gen.yaml", cwd=ours)
+    assert result.exit_code == 0, result.stderr
+    expected = _tree(theirs / "gen")
+    assert {"py/acme/common/v1/money_pb2.py", "stubs/acme/shop/v1/shop_pb2.pyi",
+            "openapi/openapi.yaml"} <= set(expected)
+    assert _tree(ours / "gen") == expected
+    # The template beside buf.yaml is found when pyproject.toml says nothing of protopact.
+    assert run("generate", "--check", cwd=ours).exit_code == 0
+    (ours / "gen/py/acme/shop/v1/shop_pb2.py").write_text("# edited\n")
+    check = run("generate", "--check", cwd=ours)
+    assert check.exit_code == 1
+    assert "gen/py/acme/shop/v1/shop_pb2.py: out of date" in check.stderr
+
+
+def test_remote_plugins_and_managed_mode_are_refused_in_one_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, TREE)
+    cases = {
+        "remote: buf.build/protocolbuffers/python:v29.3": "use protoc_builtin: python instead",
+        "remote: buf.build/grpc/python": "use local: grpc_python_plugin instead",
+        "remote: buf.build/bufbuild/es": "use local: protoc-gen-es instead",
+    }
+    for plugin, words in cases.items():
+        (tmp_path / "gen.yaml").write_text(f"version: v2\nplugins:\n  - {plugin}\n    out: x\n")
+        result = run("generate", "--template", "gen.yaml", cwd=tmp_path)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+    (tmp_path / "gen.yaml").write_text("version: v2\nmanaged:\n  enabled: true\nplugins:\n"
+                                       "  - protoc_builtin: python\n    out: x\n")
+    result = run("generate", "--template", "gen.yaml", cwd=tmp_path)
+    assert result.exit_code == 1 and "managed mode is not supported" in result.stderr
+    (tmp_path / "gen.yaml").write_text("version: v2\nplugins:\n  - protoc_builtin: python\n"
+                                       "    out: ../outside\n")
+    result = run("generate", "--template", "gen.yaml", cwd=tmp_path)
+    assert result.exit_code == 1 and "must be a directory inside the project" in result.stderr
+    assert not (tmp_path.parent / "outside").exists()
