@@ -22,6 +22,12 @@ from tests.conftest import buf_binary, run
 
 BATCH = 80  # mutations per example; 4 examples -> 320 per run
 ALL_RULES = "version: v2\nbreaking:\n  use: [FILE, PACKAGE, WIRE, WIRE_JSON, FIELD_SAME_DEFAULT]\n"
+# baseline layout -> (its buf.yaml, the directory its files go in)
+BASELINE_LAYOUTS = {
+    "v2": (ALL_RULES, "previous"),
+    "v2_module": ("version: v2\nmodules:\n  - path: proto\n", "previous/proto"),
+    "v1beta1_root": ("version: v1beta1\nbuild:\n  roots: [src]\n", "previous/src"),
+}
 SCALARS = ["int32", "int64", "uint32", "sint32", "fixed32", "sfixed64", "bool", "string", "bytes",
            "double", "float"]
 MAP_KEYS = ["int32", "int64", "uint64", "sint32", "bool", "string"]
@@ -226,15 +232,19 @@ def _key(row: dict) -> tuple[str, int, int, str]:  # type: ignore[type-arg]
 @given(st.data())
 def test_breaking_verdicts_equal_bufs(tmp_path_factory, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("mutations")
-    for side in ("previous", "current"):
-        (root / side).mkdir()
-        (root / side / "buf.yaml").write_text(ALL_RULES)
+    # The baseline is laid out by its own buf.yaml, which need not be the input's.
+    layout = data.draw(st.sampled_from(sorted(BASELINE_LAYOUTS)))
+    (root / "previous").mkdir()
+    (root / "previous" / "buf.yaml").write_text(BASELINE_LAYOUTS[layout][0])
+    (root / "current").mkdir()
+    (root / "current" / "buf.yaml").write_text(ALL_RULES)
+    dirs = {"previous": BASELINE_LAYOUTS[layout][1], "current": "current"}
     for i in range(BATCH):
         schema = base(data.draw(st.sampled_from(["proto2", "proto3"])))
         mutated = mutate(schema, data)
         for side, s in (("previous", schema), ("current", mutated)):
-            path = root / side / f"p{i}" / s.file_name
-            path.parent.mkdir()
+            path = root / dirs[side] / f"p{i}" / s.file_name
+            path.parent.mkdir(parents=True)
             path.write_text(s.render(f"p{i}"))
     theirs, ours = findings_buf(root), findings_ours(root)
     assert sum(theirs.values()) > BATCH // 4  # the mutations do break things

@@ -66,7 +66,7 @@ def _groups(source: Input, kind: str) -> dict[str, tuple[CheckConfig, list[str]]
     for name in sorted(source.image.targets):
         module = source.module(name)
         config = module.lint if kind == "lint" else module.breaking
-        groups.setdefault(module.path, (config, []))[1].append(name)
+        groups.setdefault(module.key, (config, []))[1].append(name)
     return groups
 
 
@@ -163,11 +163,13 @@ def run_breaking(
     findings: list[Reported] = []
     warnings: list[str] = _not_run(current, label)
     groups = _groups(current, "breaking")
+    paired = _paired_modules(current, previous)
     for module_path, (config, names) in groups.items():
         selection = select(registry, config, label=label)
         warnings += selection.warnings
         compared: Iterable[str] = names
-        baseline: Iterable[str] = _baseline_targets(previous, current, module_path, names)
+        baseline: Iterable[str] = _baseline_targets(previous, current, paired.get(module_path),
+                                                    names)
         if not exclude_imports:
             compared = current.image.with_imports(compared)
             baseline = previous.image.with_imports(baseline)
@@ -186,17 +188,29 @@ def run_breaking(
     return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
 
 
-def _baseline_targets(previous: Input, current: Input, module_path: str,
+def _paired_modules(current: Input, previous: Input) -> dict[str, str]:
+    """The baseline module each module of the input is compared with. Each side is laid out by its
+    own config; as buf does, the two sides' modules are paired in the order of their paths when they
+    are as many (a module may move or be renamed), else by equal paths."""
+    ours = sorted({m.key for m in current.workspace.modules})
+    theirs = sorted({m.key for m in previous.workspace.modules})
+    if len(ours) == len(theirs):
+        return dict(zip(ours, theirs))
+    return {key: key for key in ours}
+
+
+def _baseline_targets(previous: Input, current: Input, module_key: str | None,
                       names: Sequence[str]) -> list[str]:
-    """The baseline files a module group is compared with: those of the same module in the baseline
-    when it has a workspace, else every baseline target that no other group of the input owns and
-    that the input does not still build as an import (another module's file, as buf sees it)."""
+    """The baseline files a module group is compared with: those of its paired module in the
+    baseline when that has a workspace, else every baseline target that no other group of the input
+    owns and that the input does not still build as an import (another module's file, as buf sees
+    it)."""
     others = set(current.image.by_name).difference(names)
     kept = []
     for name in previous.image.targets:
         module = previous.module_of.get(name)
         if module is not None:
-            if module.path == module_path:
+            if module.key == module_key:
                 kept.append(name)
         elif name not in others:
             kept.append(name)

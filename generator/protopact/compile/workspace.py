@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from ..config.bufyaml import Module, Workspace, default_workspace, find_config, load_workspace
+from ..config.bufyaml import Module, Workspace, default_workspace, find_config, load_workspace, within
 from ..errors import ProtopactError
 
 
@@ -62,7 +62,7 @@ def check_modules(workspace: Workspace) -> None:
     """Modules may nest only where the outer one excludes the inner one, as buf requires."""
     for outer in workspace.modules:
         for inner in workspace.modules:
-            if inner is outer or not _within(inner.path, outer.path):
+            if inner is outer or not within(inner.path, outer.path):
                 continue
             if not _excluded(inner.path, outer.excludes):
                 label = workspace.config_file or "buf.yaml"
@@ -77,18 +77,14 @@ def targets_for(workspace: Workspace, inside: PurePosixPath) -> list[Module]:
     if str(inside) == ".":
         return list(workspace.modules)
     for module in workspace.modules:
-        if module.path == "." or _within(str(inside), module.path) or _within(module.path, str(inside)):
+        if module.path == "." or within(str(inside), module.path) or within(module.path, str(inside)):
             return [module]
     label = workspace.config_file or "buf.yaml"
     raise ProtopactError(f"{label}: {inside} is not within any module of this workspace")
 
 
-def _within(path: str, parent: str) -> bool:
-    return parent == "." or path == parent or path.startswith(parent + "/")
-
-
 def _excluded(path: str, excludes: Iterable[str]) -> bool:
-    return any(_within(path, e) for e in excludes)
+    return any(within(path, e) for e in excludes)
 
 
 def list_directory(workspace: Workspace) -> list[ListedFile]:

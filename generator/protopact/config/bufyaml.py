@@ -74,6 +74,13 @@ class Module:
     excludes: tuple[str, ...]
     lint: CheckConfig
     breaking: CheckConfig
+    # The buf module this root belongs to when it is not a module of its own: a v1beta1 buf.yaml's
+    # several build.roots are one module, built, checked and compared together.
+    group: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.group or self.path
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,6 +172,9 @@ def parse_work(text: str, *, root: Path, config_file: Path | None, label: str,
             if config.version == "v2":
                 raise ProtopactError(f"{found[1]}: a module of a buf.work.yaml workspace needs a v1 "
                                      "or v1beta1 buf.yaml")
+        if len(config.modules) > 1:
+            raise ProtopactError(f"{found[1]}: a module of a buf.work.yaml workspace has one root; "
+                                 "list each of build.roots in directories instead")
         (module,) = config.modules
         modules.append(replace(module, path=_join(directory, module.path),
                                excludes=tuple(_join(directory, e) for e in module.excludes)))
@@ -204,7 +214,7 @@ def parse_workspace(text: str, *, root: Path, config_file: Path | None, label: s
     if version == "v2":
         modules = _v2_modules(raw, where)
     else:
-        modules = (_v1_module(raw, version, where),)
+        modules = _v1_modules(raw, version, where)
     return Workspace(root=root, config_file=config_file, version=version, modules=modules,
                      not_run=_not_run(raw))
 
@@ -323,24 +333,33 @@ def _check_config(
     )
 
 
-def _v1_module(raw: Mapping[str, Any], version: str, where: _Where) -> Module:
+def _v1_modules(raw: Mapping[str, Any], version: str, where: _Where) -> tuple[Module, ...]:
+    """A v1 module, or a v1beta1 one with its ``build.roots`` (each a root of import paths; excludes
+    are relative to the config's directory and belong to the root that holds them)."""
     build = _mapping(raw, "build", where)
     where.keys(build, _BUILD_KEYS[version], "build")
     roots = _strings(build, "roots", where) if version == "v1beta1" else ()
-    if len(roots) > 1:
-        raise where.fail("build.roots with more than one root is not supported; use a v2 buf.yaml")
-    root = safe_relative(roots[0], where, "build.roots entry") if roots else "."
+    roots = tuple(safe_relative(r, where, "build.roots entry") for r in roots) or (".",)
+    if len(set(roots)) != len(roots):
+        raise where.fail("build.roots lists a root twice")
     excludes = tuple(
         safe_relative(p, where, "build.excludes path") for p in _strings(build, "excludes", where)
     )
-    return Module(
-        path=root,
-        excludes=excludes,
-        lint=_check_config(_mapping(raw, "lint", where), "lint", version, where),
-        breaking=_check_config(
-            _mapping(raw, "breaking", where), "breaking", version, where
-        ),
+    for exclude in excludes:
+        if not any(within(exclude, root) for root in roots):
+            raise where.fail(f"build.excludes path {exclude!r} is not within any of build.roots")
+    lint = _check_config(_mapping(raw, "lint", where), "lint", version, where)
+    breaking = _check_config(_mapping(raw, "breaking", where), "breaking", version, where)
+    return tuple(
+        Module(path=root, excludes=tuple(e for e in excludes if within(e, root)), lint=lint,
+               breaking=breaking, group="." if len(roots) > 1 else "")
+        for root in roots
     )
+
+
+def within(path: str, parent: str) -> bool:
+    """``path`` is ``parent`` or under it (POSIX paths relative to one root; ``.`` holds all)."""
+    return parent == "." or path == parent or path.startswith(parent + "/")
 
 
 def _v2_modules(raw: Mapping[str, Any], where: _Where) -> tuple[Module, ...]:
