@@ -79,17 +79,18 @@ def test_bad_bump_version(pair: Path) -> None:
     assert result.exit_code == 1 and "--bump-from" in result.stderr
 
 
-def test_baseline_that_does_not_compile(pair: Path) -> None:
+def test_baseline_that_does_not_compile_is_a_compile_finding(pair: Path) -> None:
     (pair / "previous" / "a" / "v1" / "a.proto").write_text("syntax = \"proto3\";\nmessage {\n")
     result = run("breaking", "current", "--against", "previous", cwd=pair)
-    assert result.exit_code == 1
-    assert result.stderr.startswith("against: ") and len(result.stderr.strip().splitlines()) == 1
+    assert result.exit_code == 100  # a COMPILE finding, as buf reports it
+    assert result.stdout == "previous/a/v1/a.proto:2:9:Expected message name.\n"
 
 
-def test_input_that_does_not_compile(pair: Path) -> None:
+def test_input_that_does_not_compile_is_a_compile_finding(pair: Path) -> None:
     (pair / "current" / "a" / "v1" / "a.proto").write_text("syntax = \"proto3\";\nmessage {\n")
     result = run("breaking", "current", "--against", "previous", cwd=pair)
-    assert result.exit_code == 1 and result.stderr.startswith("input: ")
+    assert result.exit_code == 100
+    assert result.stdout == "current/a/v1/a.proto:2:9:Expected message name.\n"
 
 
 def test_corrupt_image_baseline(pair: Path) -> None:

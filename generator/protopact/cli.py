@@ -8,15 +8,16 @@ with exit code 1 (never a traceback); findings exit 100.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import click
 
 from . import __version__
 from .compile.cache import Cache, default_cache_dir
 from .compile.inputs import Input, load_input
-from .errors import ProtopactError, debugging, report
+from .errors import CompileError, ProtopactError, debugging, report
 from .render.writer import write_file
 from .runtime import one_shot
 
@@ -124,6 +125,24 @@ def _with_paths(func: Any) -> Any:
     return func
 
 
+@contextmanager
+def _compile_errors_as_findings(error_format: str) -> Iterator[None]:
+    """As buf does, lint and breaking report a file that does not compile as COMPILE findings
+    (exit 100), so CI annotations show them; errors that name no place stay errors (exit 1)."""
+    from .checks.engine import Outcome
+    from .checks.findings import compile_findings
+
+    try:
+        yield
+    except CompileError as exc:
+        findings = compile_findings(exc)
+        if not findings:
+            raise
+        warnings = [line.removeprefix("WARN: ") for line in exc.message.splitlines()
+                    if line.startswith("WARN: ")]
+        _print_outcome(Outcome(findings, tuple(warnings)), error_format)
+
+
 def _print_outcome(outcome: Any, error_format: str) -> None:
     from .checks.formats import FORMATS
 
@@ -164,16 +183,17 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
 
     if against and not fix_:
         raise ProtopactError("--against is only used with --fix")
-    loaded, outcome = linted()
-    if fix_:
-        from .checks.fix import fix
+    with _compile_errors_as_findings(error_format):
+        loaded, outcome = linted()
+        if fix_:
+            from .checks.fix import fix
 
-        if not Path(input_).is_dir():
-            raise ProtopactError(f"{input_}: --fix rewrites files, so INPUT must be a directory")
-        baseline = load(against, no_cache=no_cache, side="against") if against else None
-        if fix(loaded, outcome.findings, loaded.workspace.root, baseline):
-            loaded, outcome = linted()
-    _print_outcome(outcome, error_format)
+            if not Path(input_).is_dir():
+                raise ProtopactError(f"{input_}: --fix rewrites files, so INPUT must be a directory")
+            baseline = load(against, no_cache=no_cache, side="against") if against else None
+            if fix(loaded, outcome.findings, loaded.workspace.root, baseline):
+                loaded, outcome = linted()
+        _print_outcome(outcome, error_format)
 
 
 @cli.command()
@@ -199,8 +219,9 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
     from .checks.breaking import REGISTRY
     from .checks.engine import run_breaking
 
-    current = load(input_, no_cache=no_cache, side="input")
-    previous = load(against, no_cache=no_cache, side="against")
+    with _compile_errors_as_findings(error_format):
+        current = load(input_, no_cache=no_cache, side="input")
+        previous = load(against, no_cache=no_cache, side="against")
     if paths or exclude_paths:
         current = current.restricted(paths, exclude_paths)
         previous = previous.restricted(paths, exclude_paths)

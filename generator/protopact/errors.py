@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import NamedTuple
 
 DEBUG_VARIABLE = "PROTOPACT_DEBUG"
 
@@ -29,6 +30,34 @@ class ProtopactError(Exception):
     def prefixed(self, side: str) -> ProtopactError:
         """The same error, naming which input failed (``against``), for two-input commands."""
         return ProtopactError("\n".join(f"{side}: {line}" for line in self.message.splitlines()))
+
+
+class Diagnostic(NamedTuple):
+    """One located compiler error: the file as the user knows it, 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+_LOCATED = re.compile(r"(?P<path>[^:\n]+):(?P<line>\d+):(?P<column>\d+):\s*(?P<message>.*)")
+
+
+class CompileError(ProtopactError):
+    """A ``.proto`` that does not compile: protoc's lines, and those of them that name a place
+    (``path:line:col: message``), which lint and breaking report as ``COMPILE`` findings."""
+
+    def __init__(self, message: str, located: tuple[Diagnostic, ...] | None = None) -> None:
+        super().__init__(message)
+        if located is None:
+            matches = (_LOCATED.fullmatch(line) for line in message.splitlines())
+            located = tuple(Diagnostic(m["path"], int(m["line"]), int(m["column"]), m["message"])
+                            for m in matches if m is not None)
+        self.located = located
+
+    def prefixed(self, side: str) -> CompileError:
+        return CompileError(super().prefixed(side).message, self.located)
 
 
 def redacted(text: str) -> str:

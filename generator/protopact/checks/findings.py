@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..errors import CompileError
 from ..schema.source import Span
 
 
@@ -47,6 +48,16 @@ class Reported:
         """(start line, start column, end line, end column), each at least 1, as buf prints them."""
         return (max(self.start_line, 1), max(self.start_column, 1), max(self.end_line, 1),
                 max(self.end_column, 1))
+
+
+COMPILE = "COMPILE"
+
+
+def compile_findings(error: CompileError) -> tuple[Reported, ...]:
+    """buf's ``COMPILE`` findings for a file that does not compile, one per located error, in
+    protoc's words. protoc gives where an error starts, not where it ends: the span is that point."""
+    return tuple(sorted({Reported(d.path, d.line, d.column, COMPILE, d.message, d.line, d.column)
+                         for d in error.located}))
 
 
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",

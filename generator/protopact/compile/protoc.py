@@ -31,7 +31,7 @@ from typing import IO
 
 from grpc_tools import protoc as _protoc
 
-from ..errors import ProtopactError
+from ..errors import CompileError, ProtopactError
 from ..paths import bundled_proto_root
 from .image import files_not_in
 
@@ -106,7 +106,7 @@ def run_protoc(
             if code < 0:
                 raise _crashed(code, diagnostics, _crashing_file(include_roots, half), shown)
             if code != 0:
-                raise ProtopactError(_message(diagnostics, shown) or _NO_MESSAGE)
+                raise CompileError(_message(diagnostics, shown) or _NO_MESSAGE)
         data = outs[0].read_bytes()
         return data if len(outs) == 1 else _merged(data, outs[1].read_bytes())
 
@@ -158,7 +158,7 @@ def invoke_protoc(args: Sequence[str], *, shown: Callable[[str], str] = str) -> 
     if code < 0:
         raise _crashed(code, diagnostics, None, shown)
     if code != 0:
-        raise ProtopactError(_message(diagnostics, shown) or _NO_MESSAGE)
+        raise CompileError(_message(diagnostics, shown) or _NO_MESSAGE)
 
 
 @dataclass
