@@ -17,7 +17,8 @@ import pytest
 
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
-from protopact.compile.protoc import invoke_protoc, library_roots
+from protopact.compile.protoc import invoke_protoc
+from protopact.deps.library import library_dependencies
 from protopact.config.settings import load_settings
 from protopact.errors import ProtopactError
 from protopact.render import pyimports
@@ -80,7 +81,7 @@ import hashlib, sys
 from pathlib import Path
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
-from protopact.compile.protoc import invoke_protoc, library_roots
+from protopact.compile.protoc import invoke_protoc
 from protopact.config.settings import load_settings
 from protopact.render import python
 
@@ -130,7 +131,8 @@ def test_modules_are_what_protoc_writes_from_the_sources(tree: Path | dict[str, 
     ours = python_code(image, names)
     out = tmp_path / "protoc"
     out.mkdir()
-    invoke_protoc([f"--proto_path={r}" for r in (root, *library_roots())]
+    library_roots = [r for d in library_dependencies() for r in d.contents.roots]
+    invoke_protoc([f"--proto_path={r}" for r in (root, *library_roots)]
                   + [f"--python_out={out}", *names])
     theirs = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*_pb2.py")}
     assert {p: d for p, d in ours.items() if p.endswith("_pb2.py")} == theirs

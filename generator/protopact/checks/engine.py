@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
 from ..compile.inputs import Input
-from ..compile.protoc import library_files
+from ..deps.library import library_files
 from ..config.bufyaml import CheckConfig
 from ..forked import beside, worth_forking
 from ..schema.conventions import Conventions, recognise

@@ -1,13 +1,13 @@
 """Compiling a listed workspace into an Image, through the cache.
 
-The cache key covers every module file (targets may import any of them), the include roots' versions
-and protopact's own building blocks, so a hit never needs the files on disk: a git baseline that is
-already cached is not even extracted.
+The cache key covers every module file (targets may import any of them), the toolchain's versions
+and what each dependency resolved to (:mod:`protopact.deps`: protopact's own building blocks and the
+libraries included), so a hit never needs the files on disk: a git baseline that is already cached
+is not even extracted, and no dependency is read.
 """
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import AbstractContextManager, nullcontext
 from functools import cache
 from importlib import metadata
@@ -16,29 +16,23 @@ from typing import Callable, Sequence
 
 from .. import __version__
 from ..config.bufyaml import Module, Workspace
+from ..deps import resolve
+from ..deps.missing import explained
 from ..errors import ProtopactError
-from ..paths import bundled_proto_root
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .image import Image, decode_files
-from .protoc import include_path, run_protoc
+from .protoc import run_protoc
 from .workspace import ListedFile, check_unique, read_source
 
 
 @cache
 def _toolchain() -> dict[str, str]:
-    # "columns": images hold buf's source columns (see .columns); older entries hold protoc's
-    versions = {"protopact": __version__, "columns": "buf"}
-    for dist in ("grpcio-tools", "protobuf", "googleapis-common-protos"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = "none"
-    bundled = hashlib.sha256()
-    root = bundled_proto_root()
-    for path in sorted(root.rglob("*.proto")):
-        bundled.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    versions["bundled"] = bundled.hexdigest()
+    # "columns": images hold buf's source columns (see .columns); older entries hold protoc's.
+    # "deps": imports come from the dependency resolver (protoc reads some as descriptors).
+    versions = {"protopact": __version__, "columns": "buf", "imports": "deps"}
+    for dist in ("grpcio-tools", "protobuf"):
+        versions[dist] = metadata.version(dist)
     return versions
 
 
@@ -63,9 +57,11 @@ def compile_listing(
     if not targets:
         raise ProtopactError(f"{label}: no .proto files found")
     shown_paths = {f.name: shown(f) for f in files}
+    resolution = resolve(workspace)
     key = cache_key(
         {
             "toolchain": _toolchain(),
+            "deps": resolution.fingerprint(),
             "modules": [m.path for m in workspace.modules],
             "files": [[f.module, f.name, f.digest] for f in files],
             "targets": [f.name for f in targets],
@@ -77,14 +73,18 @@ def compile_listing(
     with (materialize or (lambda: nullcontext(workspace.root)))() as root:
         sources = {f.name: _read_utf8(root / f.workspace_path, shown_paths[f.name]) for f in targets}
         module_roots = [root / m.path for m in workspace.modules]
-        include = include_path(module_roots)
+        include = resolution.include_path(module_roots)
         disk_to_shown = {str(root / f.workspace_path): shown_paths[f.name] for f in files}
-        data = run_protoc(
-            include,
-            [f.name for f in targets],
-            shown=lambda p: disk_to_shown.get(p) or shown_paths.get(p, p),
-            sizes=[len(sources[f.name]) for f in targets],
-        )
+        try:
+            data = run_protoc(
+                include,
+                [f.name for f in targets],
+                shown=lambda p: disk_to_shown.get(p) or shown_paths.get(p, p),
+                sizes=[len(sources[f.name]) for f in targets],
+                descriptor_set=resolution.descriptor_set(beside=frozenset(shown_paths)),
+            )
+        except ProtopactError as exc:
+            raise explained(exc, resolution, workspace) from None
         compiled, _, encoded = decode_files(data)
         for file in compiled:
             source = sources.get(file.name) or _source_of(file.name, include)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
+from ..config.buflock import LOCK_NAME
 from ..config.bufyaml import (
     CONFIG_NAMES,
     WORK_NAMES,
@@ -184,6 +185,7 @@ def read_workspace(
                                module_config=lambda directory: config(directory, CONFIG_NAMES))
     else:
         workspace = default_workspace(root)
+    workspace = workspace.with_locks(lambda directory: config(directory, (LOCK_NAME,)))
     check_modules(workspace)
     files = []
     for module in workspace.modules:

@@ -302,8 +302,12 @@ def _file_with_extension(payload: bytes) -> tuple[descriptor_pb2.FileDescriptorP
 def files_not_in(data: bytes, other: bytes) -> bytes:
     """The files of set ``data`` that set ``other`` lacks, as set bytes, without decoding either."""
     seen = {_name(p) for p in _length_delimited(other, field_number=1)}
-    return b"".join(b"\x0a" + _varint(len(p)) + p for p in _length_delimited(data, field_number=1)
-                    if _name(p) not in seen)
+    return encode_set(p for p in _length_delimited(data, field_number=1) if _name(p) not in seen)
+
+
+def encode_set(files: Iterable[bytes]) -> bytes:
+    """Serialized ``FileDescriptorProto`` s as the bytes of a ``FileDescriptorSet``."""
+    return b"".join(b"\x0a" + _varint(len(p)) + p for p in files)
 
 
 def _name(payload: bytes) -> str:

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..config.bufyaml import Module, Workspace, default_workspace, find_config, load_workspace
+from ..deps import resolve
 from ..errors import ProtopactError
 from . import git
 from .build import compile_listing
 from .cache import Cache
 from .image import Image, image_from_bytes, image_from_json
 from .imports import with_imports
-from .protoc import include_path
 from .workspace import ListedFile, check_modules, discover, list_directory, targets_for
 
 EMBEDDED_IMAGE = "descriptor_set.binpb"
@@ -41,7 +41,8 @@ class Input:
     def completed(self, label: str) -> Input:
         """This input with the imports its image lacks compiled from the include path (for
         commands that need every descriptor; see :mod:`.imports`)."""
-        roots = include_path([self.workspace.root / m.path for m in self.workspace.modules])
+        module_roots = [self.workspace.root / m.path for m in self.workspace.modules]
+        roots = resolve(self.workspace).include_path(module_roots)
         return replace(self, image=with_imports(self.image, roots, label=label))
 
     def restricted(self, paths: Iterable[str], exclude_paths: Iterable[str]) -> Input:

@@ -24,15 +24,12 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import IO
 
 from grpc_tools import protoc as _protoc
 
 from ..errors import CompileError, ProtopactError
-from ..paths import bundled_proto_root
 from .image import files_not_in
 
 _LOCK = threading.Lock()
@@ -43,68 +40,37 @@ _ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog()"
 _NO_MESSAGE = "protoc failed without a message"
 
 
-@cache
-def well_known_root() -> Path:
-    return Path(str(resources.files("grpc_tools") / "_proto"))
-
-
-@cache
-def googleapis_root() -> Path | None:
-    """The site-packages directory holding googleapis-common-protos' ``google/api/*.proto``."""
-    for entry in sys.path:
-        if entry and (Path(entry) / "google" / "api" / "annotations.proto").is_file():
-            return Path(entry)
-    return None
-
-
-def library_roots() -> list[Path]:
-    """Include roots after the user's own: protopact's building blocks, googleapis, protobuf's WKT."""
-    roots = [bundled_proto_root(), googleapis_root(), well_known_root()]
-    return [r for r in roots if r is not None and r.is_dir()]
-
-
-def include_path(module_roots: Sequence[Path]) -> list[Path]:
-    """Where imports are looked for: the workspace's module roots, then the library roots they
-    do not already hold."""
-    own = {root.resolve() for root in module_roots}
-    return [*module_roots, *(r for r in library_roots() if r.resolve() not in own)]
-
-
-@cache
-def library_files() -> frozenset[str]:
-    """Import paths of every ``.proto`` file under the library roots."""
-    return frozenset(path.relative_to(root).as_posix() for root in library_roots()
-                     for path in root.rglob("*.proto"))
-
-
 # Below this many files a second protoc process costs more than it saves.
 PARALLEL_FROM = 200
 
 
 def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
-    sizes: Sequence[int],
+    sizes: Sequence[int], descriptor_set: bytes = b"",
 ) -> bytes:
     """Compile ``files`` (import paths) and return a FileDescriptorSet with imports and source info.
 
+    ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
     Large builds are split in two halves compiled at once by two children. The halves hold about
     the same amount of source (``sizes``, in bytes, one per file), not the same number of files: on
     googleapis the files of equal halves differ fourfold in size.
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
+        imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
         if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _FORKS:
             halves = [list(files)]
         else:
             middle = _middle(sizes)
             halves = [list(files[:middle]), list(files[middle:])]
         outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(halves))]
-        runs = [_start(_compile_args(include_roots, half, out))
+        runs = [_start(_compile_args(include_roots, half, out, imported))
                 for half, out in zip(halves, outs, strict=True)]
         ends = [_finish(run) for run in runs]  # every child is waited for before any error
         for (code, diagnostics), half in zip(ends, halves, strict=True):
             if code < 0:
-                raise _crashed(code, diagnostics, _crashing_file(include_roots, half), shown)
+                raise _crashed(code, diagnostics,
+                               _crashing_file(include_roots, half, imported), shown)
             if code != 0:
                 raise CompileError(_message(diagnostics, shown) or _NO_MESSAGE)
         data = outs[0].read_bytes()
@@ -122,9 +88,19 @@ def _middle(sizes: Sequence[int]) -> int:
     raise ValueError("no files to split")
 
 
-def _compile_args(include_roots: Sequence[Path], files: Sequence[str], out: Path) -> list[str]:
+def _written(path: Path, data: bytes) -> Path | None:
+    if not data:
+        return None
+    path.write_bytes(data)
+    return path
+
+
+def _compile_args(include_roots: Sequence[Path], files: Sequence[str], out: Path,
+                  imported: Path | None) -> list[str]:
     args = ["--include_imports", "--include_source_info"]
     args += [f"--proto_path={root}" for root in include_roots]
+    if imported is not None:
+        args.append(f"--descriptor_set_in={imported}")
     return [*args, f"--descriptor_set_out={out}", *(_file_argument(f, include_roots) for f in files)]
 
 
@@ -216,14 +192,15 @@ def _finish(run: _Run) -> tuple[int, str]:
         return run.code, run.err.read().decode("utf-8", "replace")
 
 
-def _crashing_file(include_roots: Sequence[Path], files: Sequence[str]) -> str | None:
+def _crashing_file(include_roots: Sequence[Path], files: Sequence[str],
+                   imported: Path | None) -> str | None:
     """The file whose compilation crashes protoc, found by halving ``files`` (protoc is
     deterministic); None when no single file does it."""
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         out = Path(tmp) / "set.binpb"
 
         def crashes(some: Sequence[str]) -> bool:
-            return _finish(_start(_compile_args(include_roots, some, out)))[0] < 0
+            return _finish(_start(_compile_args(include_roots, some, out, imported)))[0] < 0
 
         candidates = list(files)
         while len(candidates) > 1:

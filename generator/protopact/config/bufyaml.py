@@ -17,6 +17,7 @@ from typing import Any, Mapping
 import yaml
 
 from ..errors import ProtopactError
+from .buflock import LOCK_NAME, DepRef, LockedDep, parse_deps, parse_lock
 
 CONFIG_NAMES = ("buf.yaml", "buf.yml")
 # A v1 workspace: a list of module directories, each with its own v1 (or no) buf.yaml.
@@ -93,6 +94,22 @@ class Workspace:
     modules: tuple[Module, ...]
     # what the config asks buf to run that protopact does not: check plugins and policies
     not_run: tuple[str, ...] = ()
+    # buf.yaml ``deps`` (every module's, in a buf.work.yaml workspace) and their buf.lock pins
+    deps: tuple[DepRef, ...] = ()
+    locked: tuple[LockedDep, ...] = ()
+    # the directories (relative to root) whose buf.yaml configured it, each maybe with a buf.lock
+    config_dirs: tuple[str, ...] = (".",)
+
+    def with_locks(self, read: Callable[[str], tuple[str, str] | None]) -> Workspace:
+        """The workspace with the pins of every ``buf.lock`` beside its configs; ``read(directory)``
+        gives that file's text and the name to show in errors, or None."""
+        pins: dict[str, LockedDep] = {}
+        for directory in self.config_dirs:
+            found = read(directory)
+            if found is not None:
+                for pin in parse_lock(*found):
+                    pins.setdefault(pin.name, pin)
+        return replace(self, locked=tuple(pins.values())) if pins else self
 
 
 def find_config(directory: Path) -> Path | None:
@@ -126,8 +143,17 @@ def load_workspace(config_file: Path, *, shown_as: str | None = None) -> Workspa
     label = shown_as or str(config_file)
     root = config_file.parent
     text = _read_config(config_file, label)
+
+    def lock(directory: str) -> tuple[str, str] | None:
+        path = root / directory / LOCK_NAME
+        if not path.is_file():
+            return None
+        shown = str(PurePosixPath(label).parent / directory / LOCK_NAME)
+        return _read_config(path, shown), shown
+
     if config_file.name not in WORK_NAMES:
-        return parse_workspace(text, root=root, config_file=config_file, label=label)
+        return parse_workspace(text, root=root, config_file=config_file,
+                               label=label).with_locks(lock)
 
     def module_config(directory: str) -> tuple[str, str] | None:
         found = find_config(root / directory)
@@ -137,7 +163,7 @@ def load_workspace(config_file: Path, *, shown_as: str | None = None) -> Workspa
         return _read_config(found, shown), shown
 
     return parse_work(text, root=root, config_file=config_file, label=label,
-                      module_config=module_config)
+                      module_config=module_config).with_locks(lock)
 
 
 def _read_config(path: Path, label: str) -> str:
@@ -161,6 +187,7 @@ def parse_work(text: str, *, root: Path, config_file: Path | None, label: str,
     if not directories:
         raise where.fail("directories must list at least one module directory")
     modules = []
+    deps: list[DepRef] = []
     for directory in directories:
         directory = safe_relative(directory, where, "directories entry")
         found = module_config(directory)
@@ -176,9 +203,12 @@ def parse_work(text: str, *, root: Path, config_file: Path | None, label: str,
             raise ProtopactError(f"{found[1]}: a module of a buf.work.yaml workspace has one root; "
                                  "list each of build.roots in directories instead")
         (module,) = config.modules
+        deps += [d for d in config.deps if d not in deps]
         modules.append(replace(module, path=_join(directory, module.path),
                                excludes=tuple(_join(directory, e) for e in module.excludes)))
-    return Workspace(root=root, config_file=config_file, version="v1", modules=tuple(modules))
+    return Workspace(root=root, config_file=config_file, version="v1", modules=tuple(modules),
+                     deps=tuple(deps), config_dirs=tuple(safe_relative(d, where, "directories entry")
+                                                         for d in directories))
 
 
 def _join(directory: str, path: str) -> str:
@@ -216,7 +246,7 @@ def parse_workspace(text: str, *, root: Path, config_file: Path | None, label: s
     else:
         modules = _v1_modules(raw, version, where)
     return Workspace(root=root, config_file=config_file, version=version, modules=modules,
-                     not_run=_not_run(raw))
+                     not_run=_not_run(raw), deps=parse_deps(raw.get("deps"), label))
 
 
 def _not_run(raw: Mapping[str, Any]) -> tuple[str, ...]:

@@ -1,0 +1,49 @@
+"""Buf Schema Registry modules that Python distributions on PyPI carry.
+
+Each entry was checked by installing the distributions: which files they ship as ``.proto``
+sources, which only as generated modules with embedded descriptors, and where. The first installed
+distribution of an entry serves the module; a missing one is suggested by its first name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KnownModule:
+    distributions: tuple[str, ...]
+    prefixes: tuple[str, ...]  # import path prefixes of the module's files
+    # where the distribution installs ``.proto`` sources as data files (``<prefix>/data/...``):
+    # the import path prefix they are served under
+    data_prefix: str = ""
+
+
+KNOWN_MODULES: dict[str, KnownModule] = {
+    # .proto sources beside the _pb2 modules, at their import paths
+    "buf.build/googleapis/googleapis": KnownModule(
+        ("googleapis-common-protos",), ("google/api/", "google/rpc/", "google/type/",
+                                        "google/longrunning/", "google/cloud/", "google/geo/",
+                                        "google/logging/", "google/gapic/")),
+    # protoc-gen-py modules (protovalidate 2), descriptors only
+    "buf.build/bufbuild/protovalidate": KnownModule(("protovalidate",), ("buf/validate/",)),
+    # _pb2 modules only
+    "buf.build/opentelemetry/opentelemetry": KnownModule(
+        ("opentelemetry-proto",), ("opentelemetry/proto/",)),
+    # validate.proto as a data file, installed as <prefix>/data/validate.proto
+    "buf.build/envoyproxy/protoc-gen-validate": KnownModule(
+        ("protoc-gen-validate",), ("validate/",), data_prefix="validate"),
+    # No distribution of the grpc-gateway project itself: these three carry _pb2 modules of
+    # protoc-gen-openapiv2/options/*.proto (the first is the most recent, grpc-gateway 2.25).
+    "buf.build/grpc-ecosystem/grpc-gateway": KnownModule(
+        ("grpc-gateway-protoc-openapiv2", "protoc-gen-openapiv2",
+         "grpc-gateway-protoc-gen-openapiv2"), ("protoc-gen-openapiv2/",)),
+}
+
+
+def known_module_for(import_path: str) -> str | None:
+    """The known module whose files ``import_path`` looks like one of."""
+    for name, known in KNOWN_MODULES.items():
+        if import_path.startswith(known.prefixes):
+            return name
+    return None
