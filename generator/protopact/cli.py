@@ -369,13 +369,16 @@ def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token
          events_per_second: float, seed: int, fail_every: int, fail_code: str,
          ack_timeout_scale: float, no_cache: bool) -> None:
     """Serve example data and live event streams for every service of INPUT over gRPC and REST."""
+    from .config.settings import load_settings
     from .mock.faults import status_code
     from .mock.server import MockSettings, run
 
+    loaded = load(input_, no_cache=no_cache, complete=True)
     settings = MockSettings(token=token, events_per_second=events_per_second, seed=seed,
                             fail_every=fail_every, fail_code=status_code(fail_code),
-                            ack_timeout_scale=ack_timeout_scale)
-    run(load(input_, no_cache=no_cache, complete=True).image, settings, host=host, port=port,
+                            ack_timeout_scale=ack_timeout_scale,
+                            conventions=dict(load_settings(loaded.workspace.root).conventions))
+    run(loaded.image, settings, host=host, port=port,
         rest_port=None if no_rest else rest_port, announce=click.echo)
 
 

@@ -24,11 +24,11 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
 from ..render.jsonschema import WRAPPERS, is_inlined, is_map
+from ..schema.conventions import role
 from ..schema.http import PATH_MESSAGES, HttpRoute
 from .status import bad_request, unencodable
 
 _FIELD_MASK = "google.protobuf.FieldMask"
-_EVENT_METADATA = "protopact.v1.EventMetadata"
 _FAILED_FIELD = re.compile(r"Failed to parse (\w+) field")
 _UNKNOWN_FIELD = re.compile(r'no field named "([^"]+)" at "([^"]+)"')
 
@@ -186,11 +186,19 @@ def encode_json(value: Any) -> bytes:
 
 
 def ack_id_of(message: Message) -> str:
-    """The ack id of an event (its top-level ``protopact.v1.EventMetadata``), or ``""``."""
+    """The ack id of an event: the ack field (by its role) of a top-level message field, such as
+    ``protopact.v1.EventMetadata.ack_id`` or the string in an API's own ack handle; or ``""``."""
     for field in message.DESCRIPTOR.fields:
-        if (field.message_type is not None and field.message_type.full_name == _EVENT_METADATA
-                and not field.is_repeated and message.HasField(field.name)):
-            return str(getattr(message, field.name).ack_id)
+        if field.message_type is None or field.is_repeated or not message.HasField(field.name):
+            continue
+        inner = getattr(message, field.name)
+        name = role(inner.DESCRIPTOR.fields_by_name, "ack")
+        value = getattr(inner, name) if name is not None else None
+        if isinstance(value, Message):
+            text = next((f.name for f in value.DESCRIPTOR.fields if f.type == f.TYPE_STRING), None)
+            value = getattr(value, text) if text is not None else None
+        if isinstance(value, str):
+            return value
     return ""
 
 

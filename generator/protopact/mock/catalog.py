@@ -1,15 +1,17 @@
 """What the mock serves: every method of the Image's target services, classified by its shape.
 
-The classification reads only descriptors, through protopact's building blocks:
+The classification reads only descriptors, through the conventions the API follows (recognised by
+:mod:`protopact.schema.conventions`, so an API's own types count as protopact's building blocks do):
 
-- an **event stream** is a server-streaming method whose request has a ``protopact.v1.StreamConfiguration``
-  field and whose response has a ``protopact.v1.EventMetadata`` field;
-- an **ack** is a unary method whose request has a ``protopact.v1.AckRequest`` field; it acknowledges
-  the event streams of its service whose name contains its own without the ``Ack`` prefix
-  (``AckCountryChangeEvent`` → ``StreamCountryChangeEvents``), or all of them when none matches;
-- a **list** is a unary method whose request has a ``Pagination`` (or ``CursorPagination``) field and
-  whose response has the matching ``Result`` and a repeated message field (the items); a response
-  field of the request's type receives the corrected request;
+- an **event stream** is a server-streaming method whose response has an event metadata field; its
+  request's stream configuration field, when it has one, sets in-flight limits and ack timeouts;
+- an **ack** is a unary ack RPC (its request carries the ack id of the events' metadata); it
+  acknowledges the event streams of its service whose name contains its own without its leading
+  verb (``AckCountryChangeEvent``, ``ConfirmCountryChangeEvent`` → ``StreamCountryChangeEvents``),
+  or all of them when none matches;
+- a **list** is a unary method whose request has a pagination (or cursor pagination) field and whose
+  response has the matching result and a repeated message field (the items); a response field of
+  the request's type receives the corrected request;
 - everything else answers example data.
 
 Methods are listed sorted by path, so the server's registration order is deterministic.
@@ -17,7 +19,8 @@ Methods are listed sorted by path, so the server's registration order is determi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from google.protobuf.descriptor import (
@@ -28,13 +31,7 @@ from google.protobuf.descriptor import (
 )
 
 from ..compile.image import Image
-
-STREAM_CONFIGURATION = "protopact.v1.StreamConfiguration"
-EVENT_METADATA = "protopact.v1.EventMetadata"
-ACK_REQUEST = "protopact.v1.AckRequest"
-ACK_RESPONSE = "protopact.v1.AckResponse"
-PAGINATION = "protopact.v1.Pagination"
-CURSOR_PAGINATION = "protopact.v1.CursorPagination"
+from ..schema.conventions import Conventions, recognise, role
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ class Example:
 
 @dataclass(frozen=True)
 class PageList:
-    """A list method; ``cursor`` tells ``CursorPagination`` from ``Pagination``."""
+    """A list method; ``cursor`` tells cursor pagination from page numbers."""
 
     method: MethodDescriptor
     pagination: FieldDescriptor  # request field
@@ -59,15 +56,15 @@ class PageList:
 @dataclass(frozen=True)
 class EventStream:
     method: MethodDescriptor
-    configuration: FieldDescriptor  # request field holding the StreamConfiguration
-    metadata: FieldDescriptor  # response field holding the EventMetadata
+    configuration: FieldDescriptor | None  # request field holding the stream configuration
+    metadata: FieldDescriptor  # response field holding the event metadata
 
 
 @dataclass(frozen=True)
 class Ack:
     method: MethodDescriptor
-    ack: FieldDescriptor  # request field holding the AckRequest
-    confirmation: FieldDescriptor | None  # response field receiving the AckResponse
+    ack: tuple[str, ...]  # field names leading from the request to the ack id
+    confirmation: tuple[str, ...]  # field names leading from the response to the ack id, or ()
     streams: tuple[str, ...]  # paths of the event streams it acknowledges
 
 
@@ -84,15 +81,17 @@ def service_names(image: Image) -> list[str]:
     return sorted(s.full_name for s in _services(image))
 
 
-def rpcs(image: Image) -> list[Rpc]:
-    """Every method of the target services, classified, sorted by path."""
+def rpcs(image: Image, named: dict[str, tuple[str, ...]] | None = None) -> list[Rpc]:
+    """Every method of the target services, classified, sorted by path; ``named`` as
+    ``[tool.protopact.conventions]`` gives it."""
+    conventions = recognise(image.files, named)
     found: list[Rpc] = []
     for service in sorted(_services(image), key=lambda s: s.full_name):
         methods = sorted(service.methods, key=lambda m: m.name)
-        events = [m for m in methods if _event_stream(m) is not None]
+        events = [m for m in methods if _event_stream(m, conventions) is not None]
         for method in methods:
-            found.append(_event_stream(method) or _ack(method, events) or _page_list(method)
-                         or Example(method))
+            found.append(_event_stream(method, conventions) or _ack(method, events, conventions)
+                         or _page_list(method, conventions) or Example(method))
     return found
 
 
@@ -101,9 +100,29 @@ def _services(image: Image) -> Iterator[ServiceDescriptor]:
         yield from image.pool.FindFileByName(name).services_by_name.values()
 
 
-def _field_of_type(message: Descriptor, type_name: str) -> FieldDescriptor | None:
+def _field_of_type(message: Descriptor, type_names: Collection[str]) -> FieldDescriptor | None:
     return next((f for f in message.fields if f.message_type is not None
-                 and f.message_type.full_name == type_name and not _repeated(f)), None)
+                 and f.message_type.full_name in type_names and not _repeated(f)), None)
+
+
+def ack_path(message: Descriptor, conventions: Conventions, depth: int = 2) -> tuple[str, ...]:
+    """Field names leading from ``message`` to an ack id (a string), or ``()``: an ack-named string
+    field, or the string inside a field of an ack type, itself or one message deeper."""
+    for field in message.fields:
+        if _repeated(field):
+            continue
+        if field.message_type is not None and field.message_type.full_name in conventions.ack_types:
+            inner = next((f.name for f in field.message_type.fields
+                          if f.type == FieldDescriptor.TYPE_STRING and not _repeated(f)), None)
+            if inner is not None:
+                return (field.name, inner)
+        if field.type == FieldDescriptor.TYPE_STRING and role([field.name], "ack"):
+            return (field.name,)
+    for field in message.fields:
+        if depth > 1 and field.message_type is not None and not _repeated(field):
+            if inner_path := ack_path(field.message_type, conventions, depth - 1):
+                return (field.name, *inner_path)
+    return ()
 
 
 def _repeated(field: FieldDescriptor) -> bool:
@@ -114,32 +133,36 @@ def _unary(method: MethodDescriptor) -> bool:
     return not (method.client_streaming or method.server_streaming)
 
 
-def _event_stream(method: MethodDescriptor) -> EventStream | None:
+def _event_stream(method: MethodDescriptor, conventions: Conventions) -> EventStream | None:
     if method.client_streaming or not method.server_streaming:
         return None
-    configuration = _field_of_type(method.input_type, STREAM_CONFIGURATION)
-    metadata = _field_of_type(method.output_type, EVENT_METADATA)
-    if configuration is None or metadata is None:
+    metadata = _field_of_type(method.output_type, conventions.event_metadata)
+    if metadata is None:
         return None
-    return EventStream(method, configuration, metadata)
+    return EventStream(method, _field_of_type(method.input_type, conventions.stream_configurations),
+                       metadata)
 
 
-def _ack(method: MethodDescriptor, events: list[MethodDescriptor]) -> Ack | None:
-    ack = _field_of_type(method.input_type, ACK_REQUEST)
-    if not _unary(method) or ack is None:
+def _ack(method: MethodDescriptor, events: list[MethodDescriptor],
+         conventions: Conventions) -> Ack | None:
+    if not _unary(method) or method.full_name not in conventions.ack_methods:
         return None
-    key = method.name.removeprefix("Ack")
+    ack = ack_path(method.input_type, conventions)
+    if not ack:
+        return None
+    key = re.sub(r"^[A-Z][a-z]*", "", method.name)  # without its verb: Ack, Confirm, ...
     paired = [m for m in events if key and key in m.name] or events
-    return Ack(method, ack, _field_of_type(method.output_type, ACK_RESPONSE),
+    return Ack(method, ack, ack_path(method.output_type, conventions),
                tuple(path(m) for m in paired))
 
 
-def _page_list(method: MethodDescriptor) -> PageList | None:
+def _page_list(method: MethodDescriptor, conventions: Conventions) -> PageList | None:
     if not _unary(method):
         return None
-    for pagination_type, cursor in ((PAGINATION, False), (CURSOR_PAGINATION, True)):
-        pagination = _field_of_type(method.input_type, pagination_type)
-        result = _field_of_type(method.output_type, f"{pagination_type}.Result")
+    for paging in conventions.pagination:
+        pagination = _field_of_type(method.input_type, {paging.message})
+        result = _field_of_type(method.output_type, {paging.result or ""})
+        cursor = paging.cursor
         items = next((f for f in method.output_type.fields if _repeated(f)
                       and f.message_type is not None and not f.message_type.GetOptions().map_entry),
                      None)

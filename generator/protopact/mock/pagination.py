@@ -1,6 +1,7 @@
-"""Pagination over a stable collection: which items a page holds, and the ``Result`` describing it.
+"""Pagination over a stable collection: which items a page holds, and the result describing it.
 
-Both styles follow ``protopact/v1/pagination.proto``: a size of 0 selects :data:`DEFAULT_SIZE`, larger
+Both styles follow ``protopact/v1/pagination.proto``, whatever the API calls its own types and
+fields (each field is found by its role, see :func:`protopact.schema.conventions.role`): a size of 0 selects :data:`DEFAULT_SIZE`, larger
 sizes are capped at :data:`MAX_SIZE`, negative sizes and pages are rejected naming the field. The
 request's pagination is corrected in place, so the caller can echo the corrected request. Page
 numbers count from 0; a page past the end is empty and links back to the last page. Cursors are
@@ -16,6 +17,7 @@ import binascii
 
 from google.protobuf.message import Message
 
+from ..schema.conventions import role
 from .handlers import invalid_argument
 
 DEFAULT_SIZE = 100
@@ -23,32 +25,47 @@ MAX_SIZE = 1000
 _CURSOR_TAG = "c1:"
 
 
+def _field(message: Message, which: str) -> str | None:
+    return role(message.DESCRIPTOR.fields_by_name, which)
+
+
+def _set(message: Message, which: str, value: int | str) -> None:
+    """Set the field playing ``which``, when the message has one; integers and strings only."""
+    name = _field(message, which)
+    if name is not None and message.DESCRIPTOR.fields_by_name[name].message_type is None:
+        setattr(message, name, value)
+
+
 def page(pagination: Message, result: Message, total: int, *, field: str) -> range:
-    """Correct ``pagination`` (a ``Pagination``), fill ``result`` and return the items' indexes."""
+    """Correct ``pagination`` (page and size), fill ``result`` and return the items' indexes."""
     size = _corrected_size(pagination, field)
-    number = pagination.page  # type: ignore[attr-defined]
+    page_field = _field(pagination, "page") or "page"
+    number = getattr(pagination, page_field)
     if number < 0:
-        raise invalid_argument(f"{field}.page", f"must not be negative (0 is the first page), got {number}")
+        raise invalid_argument(f"{field}.{page_field}",
+                               f"must not be negative (0 is the first page), got {number}")
     total_pages = -(-total // size)
-    result.size, result.page = size, number  # type: ignore[attr-defined]
-    result.total, result.total_pages = total, total_pages  # type: ignore[attr-defined]
+    for which, value in (("size", size), ("page", number), ("total", total),
+                         ("total_pages", total_pages)):
+        _set(result, which, value)
     if number > 0:
-        _link(result.previous, size, min(number - 1, max(total_pages - 1, 0)))  # type: ignore[attr-defined]
+        _link(result, "previous", size, min(number - 1, max(total_pages - 1, 0)))
     if number + 1 < total_pages:
-        _link(result.next, size, number + 1)  # type: ignore[attr-defined]
+        _link(result, "next", size, number + 1)
     start = min(number * size, total)
     return range(start, min(start + size, total))
 
 
 def cursor_page(pagination: Message, result: Message, total: int, *, field: str) -> range:
-    """Correct ``pagination`` (a ``CursorPagination``), fill ``result``, return the items' indexes."""
+    """Correct ``pagination`` (cursor and size), fill ``result``, return the items' indexes."""
     size = _corrected_size(pagination, field)
-    offset = _offset(pagination.cursor, total, field=f"{field}.cursor")  # type: ignore[attr-defined]
+    cursor_field = _field(pagination, "cursor") or "cursor"
+    offset = _offset(getattr(pagination, cursor_field), total, field=f"{field}.{cursor_field}")
     stop = min(offset + size, total)
     if stop < total:
-        result.next_cursor = encode_cursor(stop)  # type: ignore[attr-defined]
+        _set(result, "next", encode_cursor(stop))
     if offset > 0:
-        result.previous_cursor = encode_cursor(max(offset - size, 0))  # type: ignore[attr-defined]
+        _set(result, "previous", encode_cursor(max(offset - size, 0)))
     return range(offset, stop)
 
 
@@ -70,14 +87,25 @@ def _offset(cursor: str, total: int, *, field: str) -> int:
 
 
 def _corrected_size(pagination: Message, field: str) -> int:
-    size = pagination.size  # type: ignore[attr-defined]
+    size_field = _field(pagination, "size") or "size"
+    size = getattr(pagination, size_field)
     if size < 0:
-        raise invalid_argument(f"{field}.size", f"must not be negative (0 selects {DEFAULT_SIZE}), got {size}")
+        raise invalid_argument(f"{field}.{size_field}",
+                               f"must not be negative (0 selects {DEFAULT_SIZE}), got {size}")
     corrected = min(size or DEFAULT_SIZE, MAX_SIZE)
-    pagination.size = corrected  # type: ignore[attr-defined]
+    setattr(pagination, size_field, corrected)
     return corrected
 
 
-def _link(target: Message, size: int, number: int) -> None:
+def _link(result: Message, which: str, size: int, number: int) -> None:
+    """Point the result's ``previous`` or ``next`` at a page: a pagination message, or a number."""
+    name = _field(result, which)
+    if name is None:
+        return
+    if result.DESCRIPTOR.fields_by_name[name].message_type is None:
+        setattr(result, name, number)
+        return
+    target = getattr(result, name)
     target.SetInParent()
-    target.size, target.page = size, number  # type: ignore[attr-defined]
+    _set(target, "size", size)
+    _set(target, "page", number)

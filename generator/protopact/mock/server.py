@@ -27,6 +27,7 @@ from grpc_reflection.v1alpha import reflection, reflection_pb2
 
 from ..compile.image import Image
 from ..errors import ProtopactError
+from ..schema.conventions import role
 from . import catalog, data
 from .auth import BearerAuth, client_identity
 from .catalog import Ack, EventStream, Example, PageList, Rpc
@@ -48,6 +49,8 @@ class MockSettings:
     # Ack timeouts are validated as requested (10 s to 10 min) and then multiplied by this, so that
     # client tests need not wait 10 s for a redelivery.
     ack_timeout_scale: float = 1.0
+    # [tool.protopact.conventions]: the API's types of each kind, where their shape is not enough
+    conventions: dict[str, tuple[str, ...]] | None = None
 
 
 class MockServer:
@@ -55,7 +58,7 @@ class MockServer:
 
     def __init__(self, image: Image, settings: MockSettings) -> None:
         self.image, self.settings = image, settings
-        self.rpcs = catalog.rpcs(image)
+        self.rpcs = catalog.rpcs(image, settings.conventions)
         if not self.rpcs:
             raise ProtopactError("nothing to mock: the input's files define no services")
         timeline = Timeline(settings.events_per_second, time.monotonic(), time.time_ns() // 1000)
@@ -190,8 +193,10 @@ class _EventBehaviour:
 
     async def __call__(self, request: Message, context: grpc.aio.ServicerContext
                        ) -> AsyncIterator[Message]:
-        field = self.rpc.configuration.name
-        settings = stream_settings(getattr(request, field), field=field)
+        configuration = self.rpc.configuration
+        field = configuration.name if configuration is not None else ""
+        settings = stream_settings(getattr(request, field) if configuration is not None else None,
+                                   field=field)
         client = client_identity(context.invocation_metadata())
         subscription = self.broker.open(self.topic, settings, client=client, field=field)
         _log.debug("opened %s (max_in_flight=%d, ack_timeout=%gs, queue=%r)", self.topic.path,
@@ -206,12 +211,48 @@ class _EventBehaviour:
         subscriber = data.subscriber(self.seed, self.topic.path, delivery.seq)
         event = data.example(self.rpc.method.output_type, index=subscriber)
         metadata = getattr(event, self.rpc.metadata.name)
-        metadata.ppid = data.ppid(self.seed, client, subscriber)
-        metadata.ack_id = delivery.ack_id
-        metadata.event_id = delivery.event_id
-        metadata.is_redelivered = delivery.redelivered
-        metadata.timestamp.FromMicroseconds(self.broker.timeline.timestamp_micros(delivery.seq))
+        metadata.SetInParent()
+        fill = _Filler(metadata)
+        fill.text("subscriber", data.ppid(self.seed, client, subscriber))
+        fill.text("ack", delivery.ack_id)
+        fill.text("event_id", delivery.event_id)
+        fill.flag("redelivered", delivery.redelivered)
+        fill.moment("occurred", self.broker.timeline.timestamp_micros(delivery.seq))
         return event
+
+
+class _Filler:
+    """Sets the fields of event metadata by their role: a string, or the string inside a small
+    message (an ``AckHandle { value }``), a bool, a ``google.protobuf.Timestamp``."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self.fields = message.DESCRIPTOR.fields_by_name
+
+    def text(self, which: str, value: str) -> None:
+        name = role(self.fields, which)
+        if name is None:
+            return
+        field = self.fields[name]
+        if field.message_type is None:
+            if field.type == field.TYPE_STRING:
+                setattr(self.message, name, value)
+            return
+        inner = next((f.name for f in field.message_type.fields if f.type == f.TYPE_STRING), None)
+        if inner is not None:
+            setattr(getattr(self.message, name), inner, value)
+
+    def flag(self, which: str, value: bool) -> None:
+        name = role(self.fields, which)
+        if name is not None and self.fields[name].type == self.fields[name].TYPE_BOOL:
+            setattr(self.message, name, value)
+
+    def moment(self, which: str, unix_micros: int) -> None:
+        name = next((n for n, f in self.fields.items() if f.message_type is not None
+                     and f.message_type.full_name == "google.protobuf.Timestamp"
+                     and role([n], which)), None)
+        if name is not None:
+            getattr(self.message, name).FromMicroseconds(unix_micros)
 
 
 class _AckBehaviour:
@@ -219,11 +260,17 @@ class _AckBehaviour:
         self.rpc, self.broker = rpc, broker
 
     async def __call__(self, request: Message, _context: grpc.aio.ServicerContext) -> Message:
-        ack_id = getattr(request, self.rpc.ack.name).ack_id
-        self.broker.ack(ack_id, streams=self.rpc.streams, field=f"{self.rpc.ack.name}.ack_id")
+        holder = request
+        for name in self.rpc.ack[:-1]:
+            holder = getattr(holder, name)
+        ack_id = getattr(holder, self.rpc.ack[-1])
+        self.broker.ack(ack_id, streams=self.rpc.streams, field=".".join(self.rpc.ack))
         response = message_factory.GetMessageClass(self.rpc.method.output_type)()
-        if self.rpc.confirmation is not None:
-            getattr(response, self.rpc.confirmation.name).ack_id = ack_id
+        if self.rpc.confirmation:
+            holder = response
+            for name in self.rpc.confirmation[:-1]:
+                holder = getattr(holder, name)
+            setattr(holder, self.rpc.confirmation[-1], ack_id)
         return response
 
 

@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import itertools
 import math
+import re
 import secrets
 import struct
 import time
@@ -41,6 +42,7 @@ from dataclasses import dataclass
 import grpc
 from google.protobuf.message import Message
 
+from ..schema.conventions import role
 from .handlers import CallError, invalid_argument
 
 DEFAULT_MAX_IN_FLIGHT = 50
@@ -72,33 +74,57 @@ class StreamSettings:
     start: StartPosition
 
 
-def stream_settings(configuration: Message, *, field: str) -> StreamSettings:
-    """Validate a ``StreamConfiguration``; errors name the offending field under ``field``."""
+# start positions by the name of the oneof member that asks for them
+_STARTS = (("start_at_oldest", re.compile(r".*(oldest|earliest|beginning).*", re.I)),
+           ("start_at_event_id", re.compile(r".*event_?id.*", re.I)),
+           ("start_at_time", re.compile(r".*(time|timestamp|_at)\Z", re.I)),
+           ("start_at_new", re.compile(r".*(new|latest|now).*", re.I)))
+
+
+def stream_settings(configuration: Message | None, *, field: str) -> StreamSettings:
+    """Validate a stream configuration, ``protopact.v1.StreamConfiguration`` or the API's own (its
+    fields found by their role); errors name the offending field under ``field``. ``None`` (a
+    stream without a configuration) selects every default."""
+    if configuration is None:
+        return StreamSettings(DEFAULT_MAX_IN_FLIGHT, DEFAULT_ACK_TIMEOUT, "", StartPosition("start_at_new"))
     c = configuration
-    max_in_flight = c.max_in_flight or DEFAULT_MAX_IN_FLIGHT  # type: ignore[attr-defined]
+    names = c.DESCRIPTOR.fields_by_name
+    in_flight = role(names, "in_flight")
+    max_in_flight = (getattr(c, in_flight) if in_flight else 0) or DEFAULT_MAX_IN_FLIGHT
     if not 1 <= max_in_flight <= MAX_IN_FLIGHT:
-        raise invalid_argument(f"{field}.max_in_flight", f"must be from 1 to {MAX_IN_FLIGHT} "
+        raise invalid_argument(f"{field}.{in_flight}", f"must be from 1 to {MAX_IN_FLIGHT} "
                                f"(0 selects {DEFAULT_MAX_IN_FLIGHT}), got {max_in_flight}")
     # only an unset timeout selects the default: an explicit 0s is outside the range, not a request
     # for the default
-    duration = c.ack_timeout  # type: ignore[attr-defined]
-    ack_timeout = (duration.seconds + duration.nanos / 1e9 if c.HasField("ack_timeout")
-                   else DEFAULT_ACK_TIMEOUT)
+    timeout = role(names, "ack_timeout")
+    ack_timeout = DEFAULT_ACK_TIMEOUT
+    if timeout and names[timeout].message_type is not None and c.HasField(timeout):
+        duration = getattr(c, timeout)
+        ack_timeout = duration.seconds + duration.nanos / 1e9
+    elif timeout and names[timeout].message_type is None and getattr(c, timeout):
+        ack_timeout = float(getattr(c, timeout))  # a number of seconds
     if not MIN_ACK_TIMEOUT <= ack_timeout <= MAX_ACK_TIMEOUT:
-        raise invalid_argument(f"{field}.ack_timeout", "must be from 10s to 600s (unset selects "
+        raise invalid_argument(f"{field}.{timeout}", "must be from 10s to 600s (unset selects "
                                f"{DEFAULT_ACK_TIMEOUT:g}s), got {ack_timeout:g}s")
-    queue = c.durable_queue  # type: ignore[attr-defined]
+    queue_field = role(names, "queue")
+    queue = getattr(c, queue_field) if queue_field else ""
     if len(queue) > MAX_QUEUE_NAME:
-        raise invalid_argument(f"{field}.durable_queue",
+        raise invalid_argument(f"{field}.{queue_field}",
                                f"must be at most {MAX_QUEUE_NAME} characters, got {len(queue)}")
-    kind = c.WhichOneof("start_position") or "start_at_new"
-    start = StartPosition(kind)
-    if kind == "start_at_event_id":
-        start = StartPosition(kind, event_id=c.start_at_event_id)  # type: ignore[attr-defined]
-    elif kind == "start_at_time":
-        at = c.start_at_time  # type: ignore[attr-defined]
-        start = StartPosition(kind, unix_micros=at.seconds * 1_000_000 + -(-at.nanos // 1000))
-    return StreamSettings(max_in_flight, ack_timeout, queue, start)
+    return StreamSettings(max_in_flight, ack_timeout, queue, _start(c))
+
+
+def _start(c: Message) -> StartPosition:
+    member = next((c.WhichOneof(o.name) for o in c.DESCRIPTOR.oneofs if c.WhichOneof(o.name)), None)
+    if member is None:
+        return StartPosition("start_at_new")
+    kind = next((k for k, pattern in _STARTS if pattern.match(member)), "start_at_new")
+    value = getattr(c, member)
+    if kind == "start_at_event_id" and isinstance(value, str):
+        return StartPosition(kind, event_id=value)
+    if kind == "start_at_time" and hasattr(value, "nanos"):
+        return StartPosition(kind, unix_micros=value.seconds * 1_000_000 + -(-value.nanos // 1000))
+    return StartPosition("start_at_new" if kind in ("start_at_event_id", "start_at_time") else kind)
 
 
 @dataclass(frozen=True)

@@ -27,18 +27,32 @@ _INTEGERS = frozenset({F.TYPE_INT32, F.TYPE_INT64, F.TYPE_UINT32, F.TYPE_UINT64,
                        F.TYPE_SINT64, F.TYPE_FIXED32, F.TYPE_FIXED64, F.TYPE_SFIXED32,
                        F.TYPE_SFIXED64})
 _PAGE = re.compile(r"page(_?number|_?index)?\Z", re.I)
-_SIZE = re.compile(r"(page_?)?size|per_?page|limit|page_?limit|max_?results\Z", re.I)
-_CURSOR = re.compile(r"cursor|page_?token|after|continuation(_?token)?|token\Z", re.I)
+_SIZE = re.compile(r"(?:(page_?)?size|per_?page|limit|page_?limit|max_?results)\Z", re.I)
+_CURSOR = re.compile(r"(?:cursor|page_?token|after|continuation(_?token)?|token)\Z", re.I)
 _TOTAL = re.compile(r"total(_?(count|size|items|elements))?\Z", re.I)
-_NEXT = re.compile(r"next(_?(cursor|page_?token|token))?|end_?cursor\Z", re.I)
-_UPDATED = re.compile(r"updated|is_?set|present|has_?value\Z", re.I)
-_ACK = re.compile(r"(.*_)?(ack|acknowledg(e|ment))(_?(id|token|handle|key))?\Z|receipt(_?handle)?\Z",
+_TOTAL_PAGES = re.compile(r"(?:total_?pages|page_?count)\Z", re.I)
+_NEXT = re.compile(r"(?:next(_?(cursor|page_?token|token|page))?|end_?cursor)\Z", re.I)
+_PREVIOUS = re.compile(r"(?:prev(ious)?(_?(cursor|page_?token|token|page))?|start_?cursor)\Z", re.I)
+_UPDATED = re.compile(r"(?:updated|is_?set|present|has_?value)\Z", re.I)
+_ACK = re.compile(r"(?:(.*_)?(ack|acknowledg(e|ment))(_?(id|token|handle|key))?|receipt(_?handle)?)\Z",
                   re.I)
 _IN_FLIGHT = re.compile(r".*in_?flight.*|max_?outstanding.*|prefetch(_?count)?\Z", re.I)
 _ACK_TIMEOUT = re.compile(r"ack_?(timeout|deadline|wait)(_.*)?\Z", re.I)
+_QUEUE = re.compile(r"(?:(durable_?)?queue(_?name)?|consumer_?group|group|subscription(_?name)?)\Z",
+                    re.I)
+_EVENT_ID = re.compile(r"event_?id\Z", re.I)
+_REDELIVERED = re.compile(r".*redeliver.*", re.I)
+_SUBSCRIBER = re.compile(r"ppid|subscriber.*", re.I)
+_OCCURRED = re.compile(r".*timestamp|.*_at|.*time", re.I)
 _EVENT_MARK = re.compile(r".*redeliver.*|event_?id|.*timestamp|.*_at|ppid|subscriber.*", re.I)
 _PHONE_TYPE = re.compile(r".*(phone|msisdn|e164).*", re.I)
-_PHONE_VALUE = re.compile(r"e164|msisdn|number|phone(_?number)?|value\Z", re.I)
+_PHONE_VALUE = re.compile(r"(?:e164|msisdn|number|phone(_?number)?|value)\Z", re.I)
+# what a field is for, judged by its name: the mock fills and reads the API's own types through these
+ROLES = {"page": _PAGE, "size": _SIZE, "cursor": _CURSOR, "total": _TOTAL,
+         "total_pages": _TOTAL_PAGES, "next": _NEXT, "previous": _PREVIOUS, "ack": _ACK,
+         "in_flight": _IN_FLIGHT, "ack_timeout": _ACK_TIMEOUT, "queue": _QUEUE,
+         "event_id": _EVENT_ID, "redelivered": _REDELIVERED, "subscriber": _SUBSCRIBER,
+         "occurred": _OCCURRED}
 TIMESTAMP = "google.protobuf.Timestamp"
 
 # [tool.protopact.conventions] keys, each naming message types of one kind
@@ -96,6 +110,12 @@ class Conventions:
             out += [line(kind, name) for name in sorted(names)]
         out += [line("ack_rpc", name) for name in self.ack_methods]
         return out
+
+
+def role(names: Iterable[str], which: str) -> str | None:
+    """The first of ``names`` (a message's field names) that plays the role ``which`` of :data:`ROLES`."""
+    pattern = ROLES[which]
+    return next((n for n in names if pattern.match(n)), None)
 
 
 def _index(files: Iterable[FileDescriptorProto]) -> dict[str, DescriptorProto]:
