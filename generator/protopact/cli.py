@@ -241,6 +241,44 @@ def _config_label(loaded: Input) -> str:
     return config.name if config else "buf.yaml"
 
 
+@cli.command("format")
+@click.argument("input_", metavar="INPUT", default=".")
+@click.option("-w", "--write", "write_", is_flag=True, help="Rewrite the files in place.")
+@click.option("-d", "--diff", "diff_", is_flag=True, help="Print a unified diff instead of the files.")
+@click.option("--exit-code", is_flag=True, help="Exit 100 when any file is not formatted.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file (all files concatenated) or directory (the tree).")
+@_with_paths
+@no_cache_option
+@one_shot
+def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Path | None,
+            paths: tuple[str, ...], exclude_paths: tuple[str, ...], no_cache: bool) -> None:
+    """Format INPUT's .proto files exactly as buf format does (INPUT: a directory or a .proto file)."""
+    from .format.run import format_input, rewrite, unified_diff, write_output
+
+    if write_ and output is not None:
+        raise ProtopactError("--write and --output cannot be used together")
+    if input_.endswith(".proto") and Path(input_).is_file():
+        paths, input_ = (*paths, input_), str(Path(input_).parent)
+    if not Path(input_).is_dir():
+        raise ProtopactError(f"{input_}: format reads .proto sources, so INPUT must be a directory "
+                             "or a .proto file")
+    loaded = load(input_, no_cache=no_cache)
+    if paths or exclude_paths:
+        loaded = loaded.restricted(paths, exclude_paths)
+    files = format_input(loaded)
+    if diff_:
+        click.echo(unified_diff(files), nl=False)
+    if write_:
+        rewrite(files)
+    elif output is not None:
+        write_output(files, output)
+    elif not diff_:
+        click.echo("".join(f.after for f in files), nl=False)
+    if exit_code and any(f.before != f.after for f in files):
+        sys.exit(FINDINGS_EXIT)
+
+
 @cli.command()
 @click.argument("input_", metavar="INPUT", default=".")
 @no_cache_option

@@ -1,0 +1,265 @@
+"""Reading a token stream into the formatter's syntax tree (:mod:`.tree`).
+
+The grammar is the ``.proto`` grammar of protoc (proto2, proto3, editions). Files reach this parser
+only after protoc accepted them, so an error here names the token it could not place and nothing more.
+"""
+
+from __future__ import annotations
+
+from . import tree as t
+from .lexer import Token, tokenize
+
+_LABELS = ("optional", "required", "repeated")
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, tok: Token) -> None:
+        super().__init__(message)
+        self.tok = tok
+
+
+def parse(text: str) -> t.Node:
+    return _Parser(tokenize(text)).file()
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    # -- token helpers -------------------------------------------------------------------------
+    def peek(self, ahead: int = 0) -> Token:
+        return self.tokens[min(self.pos + ahead, len(self.tokens) - 1)]
+
+    def at(self, *texts: str) -> bool:
+        tok = self.peek()
+        return tok.kind in ("ident", "punct") and tok.text in texts
+
+    def take(self, text: str | None = None) -> t.Leaf:
+        tok = self.peek()
+        if tok.kind == "eof" or (text is not None and tok.text != text):
+            raise ParseError(f"expected {text or 'a token'}, found {tok.text or 'end of file'!r}", tok)
+        self.pos += 1
+        return t.Leaf(tok)
+
+    def maybe(self, text: str) -> t.Leaf | None:
+        return self.take(text) if self.at(text) else None
+
+    # -- file ----------------------------------------------------------------------------------
+    def file(self) -> t.Node:
+        decls: list[t.Node] = []
+        while self.peek().kind != "eof":
+            decls.append(self.file_decl())
+        return t.File(decls=decls, eof=t.Leaf(self.peek()))
+
+    def file_decl(self) -> t.Node:
+        if self.at("syntax", "edition") and self.peek(1).text == "=":
+            return t.Syntax(keyword=self.take(), equals=self.take("="), value=self.string(),
+                            semicolon=self.take(";"))
+        if self.at("package"):
+            return t.Package(keyword=self.take(), name=self.ident(), semicolon=self.take(";"))
+        if self.at("import"):
+            keyword = self.take()
+            modifier = self.take() if self.at("public", "weak", "option") else None
+            return t.Import(keyword=keyword, modifier=modifier, name=self.string(),
+                            semicolon=self.take(";"))
+        return self.body_decl("file")
+
+    def body_decl(self, where: str) -> t.Node:
+        if self.at(";"):
+            return t.Empty(semicolon=self.take())
+        if self.at("option"):
+            return self.option()
+        word = self.peek().text
+        if word == "message" and where in ("file", "message"):
+            return t.Message(keyword=self.take(), name=self.take(), **self.body("message"))
+        if word == "enum" and where in ("file", "message"):
+            return t.Enum(keyword=self.take(), name=self.take(), **self.body("enum"))
+        if word == "service" and where == "file":
+            return t.Service(keyword=self.take(), name=self.take(), **self.body("service"))
+        if word == "extend" and where in ("file", "message"):
+            return t.Extend(keyword=self.take(), extendee=self.ident(), **self.body("extend"))
+        if where == "message":
+            if word == "oneof":
+                return t.Oneof(keyword=self.take(), name=self.take(), **self.body("oneof"))
+            if word in ("extensions", "reserved"):
+                return self.ranges()
+        if where == "enum":
+            if word == "reserved":
+                return self.ranges()
+            return t.EnumValue(name=self.take(), equals=self.take("="), number=self.signed_int(),
+                               options=self.compact_options(), semicolon=self.take(";"))
+        if where == "service" and word == "rpc":
+            return self.rpc()
+        if where in ("message", "extend", "oneof"):
+            return self.field()
+        raise ParseError(f"unexpected {word!r}", self.peek())
+
+    def body(self, where: str) -> dict[str, object]:
+        open_ = self.take("{")
+        decls: list[t.Node] = []
+        while not self.at("}"):
+            decls.append(self.body_decl(where))
+        return {"open": open_, "decls": decls, "close": self.take("}")}
+
+    # -- declarations --------------------------------------------------------------------------
+    def option(self) -> t.Node:
+        return t.Option(keyword=self.take("option"), name=self.option_name(), equals=self.take("="),
+                        value=self.value(), semicolon=self.take(";"))
+
+    def field(self) -> t.Node:
+        label = self.take() if self.at(*_LABELS) else None
+        if self.at("group") and self.peek(1).kind == "ident" and self.peek(2).text == "=":
+            return t.Group(label=label, keyword=self.take(), name=self.take(), equals=self.take("="),
+                           tag=self.take(), options=self.compact_options(), **self.body("message"))
+        if label is None and self.at("map") and self.peek(1).text == "<":
+            map_type = t.MapType(keyword=self.take(), open=self.take("<"), key=self.ident(),
+                                 comma=self.take(","), value=self.ident(), close=self.take(">"))
+            return t.MapField(map_type=map_type, name=self.take(), equals=self.take("="),
+                              tag=self.take(), options=self.compact_options(),
+                              semicolon=self.take(";"))
+        return t.Field(label=label, type=self.ident(), name=self.take(), equals=self.take("="),
+                       tag=self.take(), options=self.compact_options(), semicolon=self.take(";"))
+
+    def rpc(self) -> t.Node:
+        node = t.Rpc(keyword=self.take(), name=self.take(), input=self.rpc_type(),
+                     returns=self.take("returns"), output=self.rpc_type(), decls=[])
+        if self.at("{"):
+            node.open = self.take()
+            while not self.at("}"):
+                node.decls.append(t.Empty(semicolon=self.take()) if self.at(";") else self.option())
+            node.close = self.take()
+        else:
+            node.semicolon = self.take(";")
+        return node
+
+    def rpc_type(self) -> t.Node:
+        open_ = self.take("(")
+        after = self.peek(1)
+        qualified = after.text == "." and not after.space_before and not after.leading
+        stream = self.take() if self.at("stream") and after.text != ")" and not qualified else None
+        return t.RpcType(open=open_, stream=stream, type=self.ident(), close=self.take(")"))
+
+    def ranges(self) -> t.Node:
+        keyword = self.take()
+        items: list[t.Node] = []
+        commas: list[t.Node] = []
+        while True:
+            tok = self.peek()
+            if tok.kind == "string":
+                items.append(self.string())
+            elif tok.kind == "ident":
+                items.append(self.take())
+            else:
+                start = self.signed_int()
+                to = end = None
+                if self.at("to"):
+                    to = self.take()
+                    end = self.take() if self.at("max") else self.signed_int()
+                items.append(t.Range(start=start, to=to, end=end))
+            if not self.at(","):
+                break
+            commas.append(self.take())
+        if keyword.text == "extensions":
+            return t.ExtensionRange(keyword=keyword, items=items, commas=commas,
+                                    options=self.compact_options(), semicolon=self.take(";"))
+        return t.Reserved(keyword=keyword, items=items, commas=commas, semicolon=self.take(";"))
+
+    def compact_options(self) -> t.Node | None:
+        if not self.at("["):
+            return None
+        open_ = self.take()
+        options: list[t.Node] = []
+        commas: list[t.Node] = []
+        while True:
+            options.append(t.Option(name=self.option_name(), equals=self.take("="),
+                                    value=self.value()))
+            if not self.at(","):
+                break
+            commas.append(self.take())
+        return t.CompactOptions(open=open_, options=options, commas=commas, close=self.take("]"))
+
+    # -- names and values ----------------------------------------------------------------------
+    def ident(self) -> t.Node:
+        """A possibly qualified name: ``Foo``, ``foo.Bar``, ``.foo.Bar``."""
+        leading_dot = self.maybe(".")
+        components = [self.take()]
+        dots: list[t.Node] = []
+        while self.at(".") and self.peek(1).kind == "ident":
+            dots.append(self.take())
+            components.append(self.take())
+        if leading_dot is None and not dots:
+            return components[0]
+        return t.CompoundIdent(leading_dot=leading_dot, components=components, dots=dots)
+
+    def option_name(self) -> t.Node:
+        parts: list[t.Node] = []
+        dots: list[t.Node] = []
+        while True:
+            if self.at("("):
+                parts.append(t.FieldRef(open=self.take(), name=self.ident(), close=self.take(")")))
+            else:
+                parts.append(t.FieldRef(name=self.take()))
+            if not self.at("."):
+                return t.OptionName(parts_=parts, dots=dots)
+            dots.append(self.take())
+
+    def string(self) -> t.Node:
+        strings = [self.take()]
+        while self.peek().kind == "string":
+            strings.append(self.take())
+        return strings[0] if len(strings) == 1 else t.CompoundString(strings=strings)
+
+    def signed_int(self) -> t.Node:
+        if self.at("-"):
+            return t.Signed(sign=self.take(), number=self.take())
+        return self.take()
+
+    def value(self) -> t.Node:
+        tok = self.peek()
+        if tok.kind == "string":
+            return self.string()
+        if self.at("-", "+"):
+            return t.Signed(sign=self.take(), number=self.take())
+        if self.at("{", "<"):
+            return self.message_literal()
+        if self.at("["):
+            return self.array_literal()
+        if tok.kind == "ident" or self.at("."):
+            return self.ident()
+        return self.take()
+
+    def message_literal(self) -> t.Node:
+        open_ = self.take()
+        close_text = "}" if open_.text == "{" else ">"
+        elements: list[t.Node] = []
+        seps: list[t.Node | None] = []
+        while not self.at(close_text):
+            elements.append(self.message_field())
+            seps.append(self.take() if self.at(",", ";") else None)
+        return t.MessageLiteral(open=open_, elements=elements, seps=seps, close=self.take())
+
+    def message_field(self) -> t.Node:
+        if self.at("["):
+            open_ = self.take()
+            name = self.ident()
+            url_prefix = slash = None
+            if self.at("/"):
+                url_prefix, slash, name = name, self.take(), self.ident()
+            ref = t.FieldRef(open=open_, url_prefix=url_prefix, slash=slash, name=name,
+                             close=self.take("]"))
+        else:
+            ref = t.FieldRef(name=self.take())
+        sep = self.maybe(":")
+        return t.MessageField(name=ref, sep=sep, value=self.value())
+
+    def array_literal(self) -> t.Node:
+        open_ = self.take()
+        elements: list[t.Node] = []
+        commas: list[t.Node] = []
+        while not self.at("]"):
+            elements.append(self.value())
+            if not self.at(","):
+                break
+            commas.append(self.take())
+        return t.ArrayLiteral(open=open_, elements=elements, commas=commas, close=self.take("]"))

@@ -1,0 +1,293 @@
+"""Printing a syntax tree the way ``buf format`` does, byte for byte.
+
+The layout rules are buf's: the header (syntax, package, sorted imports, sorted file options) first,
+then the declarations in source order; two-space indentation; at most one blank line kept between
+elements, none after an opening brace; single-option ``[...]`` and single-field message literals kept on
+one line, longer ones one element per line; adjacent strings one per line; message literal separators
+dropped and ``<...>`` written ``{...}``; every comment kept, leading ones above their element, trailing
+ones after it, those inside a line written ``/* ... */``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from . import tree as t
+from .comments import block_lines, inline_text
+from .lexer import Comment
+
+_OPENS, _CLOSES = "{[(<", "}])>"
+
+
+def is_open_brace(node: t.Node | None) -> bool:
+    return isinstance(node, t.Leaf) and node.text in ("{", "[", "<")
+
+
+class Printer:
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.indent = 0
+        self.last = "\x00"
+        self.previous: t.Node | None = None
+        self.pending_space = False
+        self.in_compact_options = False
+        self.pending_indent = 0
+        self.inline = False
+        self.trailing_override: dict[int, list[Comment]] = {}
+
+    def text(self) -> str:
+        return "".join(self.out)
+
+    # -- low-level output ----------------------------------------------------------------------
+    def line(self, elem: str = "") -> None:
+        if elem.strip():
+            self.write_indent(None)
+            self.write(elem)
+        self.write("\n")
+        if self.pending_indent > 0:
+            self.indent += 1
+        elif self.pending_indent < 0:
+            self.indent = max(self.indent - 1, 0)
+        self.pending_indent = 0
+
+    def space(self) -> None:
+        self.pending_space = True
+
+    def write_indent(self, next_node: t.Node | None) -> None:
+        if self.last != "\n":
+            return
+        indent = self.indent
+        if isinstance(next_node, t.Leaf) and indent > 0 and next_node.text in _CLOSES:
+            indent -= 1
+        self.write("  " * indent)
+
+    def write(self, elem: str) -> None:
+        if self.pending_space:
+            self.pending_space = False
+            first = elem[:1]
+            prev_block, next_block = ("\x00 \t\n<[{(", "\n;,)]}>") if self.inline else ("\x00 \t\n", "\n;,")
+            if self.last not in prev_block and (not first or first not in next_block):
+                self.out.append(" ")
+        if not elem:
+            return
+        self.last = elem[-1]
+        self.out.append(elem)
+
+    # -- comments ------------------------------------------------------------------------------
+    def trailing(self, node: t.Node) -> list[Comment]:
+        return self.trailing_override.get(id(node), t.trailing(node))
+
+    def has_comment(self, node: t.Node | None) -> bool:
+        return node is not None and bool(t.leading(node) or self.trailing(node))
+
+    def has_interior_comments(self, *nodes: t.Node) -> bool:
+        for i, node in enumerate(nodes):
+            if i > 0 and t.leading(node):
+                return True
+            if i < len(nodes) - 1 and self.trailing(node):
+                return True
+        return False
+
+    def multiline_comments(self, comments: list[Comment], force_compact: bool = False) -> None:
+        compact = force_compact or is_open_brace(self.previous)
+        for comment in comments:
+            if not compact and comment.space_before.count("\n") > 1:
+                self.line()
+            compact = False
+            self.comment(comment.text)
+            self.write("\n")
+
+    def closing_comments(self, node: t.Leaf) -> None:
+        """Comments above a closing token; a first group set apart by a blank line after it (buf
+        attaches it to the element before) follows that element without a blank line."""
+        comments = t.leading(node)
+        detached = any(c.space_before.count("\n") > 1 for c in comments[1:]) or \
+            (bool(comments) and node.tok.space_before.count("\n") > 1)
+        self.multiline_comments(comments, detached)
+
+    def inline_comments(self, comments: list[Comment]) -> None:
+        for i, comment in enumerate(comments):
+            if i > 0 or comment.space_before or self.last in ";}":
+                self.space()
+            self.write(inline_text(comment.text))
+
+    def trailing_end_comments(self, comments: list[Comment]) -> None:
+        for i, comment in enumerate(comments):
+            if i > 0 or comment.space_before:
+                self.space()
+            self.comment(comment.text)
+        self.line()
+
+    def comment(self, text: str) -> None:
+        if text.startswith("/*") and "\n" in text:
+            lines = block_lines(text)
+            for line in lines[:-1]:
+                self.line(line)
+            self.write_indent(None)
+            self.write(lines[-1])
+        else:
+            self.write_indent(None)
+            self.write(text.strip())
+
+    def leading_comments_contain_blank_line(self, node: t.Node) -> bool:
+        if any(c.space_before.count("\n") > 1 for c in t.leading(node)):
+            return True
+        return t.space_before(node).count("\n") > 1
+
+    # -- placement of one node -----------------------------------------------------------------
+    def start(self, node: t.Node, force_compact: bool = False) -> None:
+        newlines = t.space_before(node).count("\n")
+        compact = force_compact or is_open_brace(self.previous)
+        leading = t.leading(node)
+        if leading:
+            self.multiline_comments(leading, force_compact)
+            if not force_compact and newlines > 1:
+                self.line()
+        elif not compact and newlines > 1:
+            self.line()
+        self.write_indent(node)
+        self.node(node)
+        trailing = self.trailing(node)
+        if trailing:
+            self.inline_comments(trailing)
+        self.previous = node
+
+    def inline_node(self, node: t.Node) -> None:
+        self.inline = True
+        try:
+            if not isinstance(node, t.Leaf):
+                self.node(node)
+                return
+            self.leading_inline(node)
+            self.node(node)
+            self.inline_comments(self.trailing(node))
+            self.previous = node
+        finally:
+            self.inline = False
+
+    def leading_inline(self, node: t.Node) -> None:
+        leading = t.leading(node)
+        if leading:
+            self.inline_comments(leading)
+            if t.space_before(node):
+                self.space()
+
+    def body_end(self, node: t.Node, leading_inline: bool) -> None:
+        """A closing token that ends its line: trailing comments keep their style."""
+        self._closing(node, leading_inline, ends_line=True)
+
+    def line_element(self, node: t.Node) -> None:
+        self.body_end(node, False)
+
+    def body_end_inline(self, node: t.Node, leading_inline: bool) -> None:
+        """A closing token more may follow (``]`` before ``;``): trailing comments go inline."""
+        self._closing(node, leading_inline, ends_line=False)
+
+    def _closing(self, node: t.Node, leading_inline: bool, *, ends_line: bool) -> None:
+        if not isinstance(node, t.Leaf):
+            self.node(node)
+            if ends_line and self.last != "\n":
+                self.line()
+            return
+        if leading_inline:
+            self.leading_inline(node)
+        else:
+            self.closing_comments(node)
+            self.write_indent(node)
+        self.node(node)
+        if ends_line:
+            self.trailing_end_comments(self.trailing(node))
+        elif self.trailing(node):
+            self.inline_comments(self.trailing(node))
+        self.previous = node
+
+    def line_end(self, node: t.Node) -> None:
+        if not isinstance(node, t.Leaf):
+            self.node(node)
+            if self.last != "\n":
+                self.line()
+            return
+        self.leading_inline(node)
+        self.node(node)
+        self.space()
+        self.trailing_end_comments(self.trailing(node))
+        self.previous = node
+
+    # -- bodies --------------------------------------------------------------------------------
+    def body(self, open_: t.Leaf, close: t.Leaf, elements, open_writer, close_writer) -> None:  # type: ignore[no-untyped-def]
+        if elements is None and not self.has_interior_comments(open_, close):
+            self.inline_node(open_)
+            close_writer(close, True)
+            return
+        open_writer(open_)
+        if elements is not None:
+            elements()
+        close_writer(close, False)
+
+    def type_body(self, open_: t.Leaf, close: t.Leaf, elements) -> None:  # type: ignore[no-untyped-def]
+        self.body(open_, close, elements, self.open_brace, self.body_end)
+
+    def value_body(self, open_: t.Leaf, close: t.Leaf, elements) -> None:  # type: ignore[no-untyped-def]
+        self.body(open_, close, elements, self.open_brace, self.body_end_inline)
+
+    def open_brace(self, node: t.Leaf) -> None:
+        """An opening brace ending its line, its leading comments inline before it."""
+        self.leading_inline(node)
+        self._opening(node)
+
+    def open_brace_for_array(self, node: t.Leaf) -> None:
+        """A message literal's brace inside an array: its leading comments on lines above it."""
+        if t.leading(node):
+            self.multiline_comments(t.leading(node))
+        self.write_indent(node)
+        self._opening(node)
+
+    def _opening(self, node: t.Leaf) -> None:
+        self.node(node)
+        trailing = self.trailing(node)
+        if trailing:
+            self.trailing_end_comments(trailing)
+        else:
+            self.line()
+        self.previous = node
+
+    def decls_writer(self, decls: list[t.Node]):  # type: ignore[no-untyped-def]
+        if not decls:
+            return None
+        return lambda: [self.node(decl) for decl in decls]
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def node(self, node: t.Node) -> None:
+        if isinstance(node, t.Leaf):
+            if node.tok.kind == "punct":
+                if node.text in _OPENS:
+                    self.pending_indent += 1
+                elif node.text in _CLOSES:
+                    self.pending_indent -= 1
+            self.write(node.text)
+            return
+        _WRITERS[type(node)](self, node)
+
+
+_WRITERS: dict[type, object] = {}
+
+
+def writes(*kinds: type):  # type: ignore[no-untyped-def]
+    def register(func):  # type: ignore[no-untyped-def]
+        for kind in kinds:
+            _WRITERS[kind] = func
+        return func
+    return register
+
+
+def format_tree(root: t.Node) -> str:
+    from . import layout  # noqa: F401  (registers the node writers)
+
+    printer = Printer()
+    layout.write_file(printer, root)
+    return printer.text()
+
+
+def sort_key_cmp(less):  # type: ignore[no-untyped-def]
+    """A sort key from a Go-style less function."""
+    return functools.cmp_to_key(lambda a, b: -1 if less(a, b) else (1 if less(b, a) else 0))

@@ -1,0 +1,77 @@
+"""Formatting an INPUT's target files with buf's command-line semantics.
+
+By default the formatted files are printed; ``write`` rewrites them in place, ``diff`` prints a unified
+diff, ``output`` writes them to a file (all files concatenated) or a directory tree. Files are compiled
+by protoc first (through the INPUT), so a file protoc rejects is reported as ``build`` reports it and
+nothing is rewritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..compile.inputs import Input
+from ..errors import ProtopactError
+from ..render.writer import write_file
+from . import FormatError, format_text
+
+
+@dataclass(frozen=True)
+class Formatted:
+    shown: str  # the path printed in diffs and used under an output directory
+    path: Path  # the file on disk
+    before: str
+    after: str
+
+
+def format_input(loaded: Input) -> list[Formatted]:
+    """Every target file of a directory INPUT, formatted (protoc already accepted them)."""
+    out = []
+    for name in sorted(loaded.image.targets):
+        path = loaded.workspace.root / loaded.module(name).path / name
+        shown = loaded.image.shown(name)
+        try:
+            before = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProtopactError(f"{shown}: cannot read: {exc}") from None
+        try:
+            after = format_text(before)
+        except FormatError as exc:
+            raise ProtopactError(f"{shown}:{exc.line}:{exc.column}: {exc}") from None
+        out.append(Formatted(shown, path, before, after))
+    return out
+
+
+def unified_diff(files: list[Formatted]) -> str:
+    """Differences as ``buf format -d`` prints them."""
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000000 +0000", time.gmtime())
+    chunks = []
+    for f in files:
+        if f.before == f.after:
+            continue
+        chunks.append(f"diff -u {f.shown}.orig {f.shown}\n")
+        lines = difflib.unified_diff(f.before.splitlines(keepends=True), f.after.splitlines(keepends=True),
+                                     f"{f.shown}.orig\t{stamp}", f"{f.shown}\t{stamp}")
+        for line in lines:
+            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(chunks)
+
+
+def write_output(files: list[Formatted], output: Path) -> None:
+    """``-o``: a directory receives the tree, anything else the files concatenated."""
+    if output.is_dir() or len(files) > 1 and not output.suffix:
+        for f in files:
+            target = output / f.shown
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file(target, f.after.encode("utf-8"))
+        return
+    write_file(output, "".join(f.after for f in files).encode("utf-8"))
+
+
+def rewrite(files: list[Formatted]) -> None:
+    for f in files:
+        if f.before != f.after:
+            write_file(f.path, f.after.encode("utf-8"))

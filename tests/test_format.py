@@ -1,0 +1,131 @@
+"""``protopact format`` against live ``buf format``: byte-identical output, and buf's CLI semantics."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from protopact.format import format_text
+
+from .conftest import REPO, buf_binary, run, write_tree
+
+FIXTURES = REPO / "tests" / "format" / "fixtures"
+
+
+def _buf_formatted(tree: Path, out: Path) -> dict[str, str]:
+    """Every ``.proto`` under ``tree`` as ``buf format`` writes it (one buf run per tree)."""
+    subprocess.run([buf_binary(), "format", str(tree), "-o", str(out)], check=True, capture_output=True)
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in sorted(out.rglob("*.proto"))}
+
+
+def _buf_formatted_files(files: list[Path], work: Path) -> dict[Path, str]:
+    """``buf format``'s output for each of ``files``, copied into one module (one buf run)."""
+    tree = work / "in"
+    copies = {}
+    for i, path in enumerate(files):
+        copy = tree / str(i) / path.name
+        copy.parent.mkdir(parents=True)
+        shutil.copy(path, copy)
+        copies[f"{i}/{path.name}"] = path
+    return {copies[name]: text for name, text in _buf_formatted(tree, work / "out").items()}
+
+
+@pytest.fixture(scope="session")
+def buf_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, str]:
+    files = sorted(FIXTURES.rglob("*.proto")) + sorted((REPO / "proto").rglob("*.proto"))
+    return _buf_formatted_files(files, tmp_path_factory.mktemp("buf-format"))
+
+
+def test_every_fixture_and_repo_proto_matches_buf(buf_outputs: dict[Path, str]) -> None:
+    assert len(buf_outputs) > 10
+    mismatched = [str(p) for p, text in buf_outputs.items()
+                  if format_text(p.read_text("utf-8")) != text]
+    assert mismatched == []
+
+
+def test_formatting_twice_changes_nothing(buf_outputs: dict[Path, str]) -> None:
+    for text in buf_outputs.values():
+        assert format_text(text) == text
+
+
+@pytest.mark.parametrize("source", [
+    # comments: a group before a closing brace set apart by blank lines, and block comments
+    "syntax = \"proto3\";\nmessage A {\n  int32 a = 1;\n\n  // one\n\n  // two\n}\n",
+    "syntax = \"proto3\";\nmessage A {\n  int32 a = 1; /* same line */ int32 b = 2;\n  /* x\n     y */\n}\n",
+    # options whose values are adjacent strings, in and out of brackets
+    "syntax = \"proto2\";\nmessage A { optional string s = 1 [default = \"a\" \"b\", deprecated = true];"
+    " optional string t = 2 [default = \"a\"\n \"b\"]; }\n",
+    # header sorting: duplicate imports, custom options after built-in ones
+    "syntax = \"proto3\";\nimport \"b.proto\";\nimport public \"a.proto\";\nimport \"b.proto\";\n"
+    "option (x) = 1;\noption java_package = \"p\";\n",
+    # no syntax at all, an rpc whose stream keyword is followed by a fully-qualified type
+    "message A {}\nservice S { rpc M(stream .A) returns (stream A); }\n",
+])
+def test_constructs_match_buf(source: str, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.proto").write_text(source)
+    expected = _buf_formatted(tmp_path / "in", tmp_path / "out")["a.proto"]
+    assert format_text(source) == expected
+
+
+MESSY = {"buf.yaml": "version: v2\n",
+         "a/v1/a.proto": "syntax=\"proto3\";\npackage a.v1;\nmessage  A {}\n",
+         "a/v1/b.proto": "syntax = \"proto3\";\n\npackage a.v1;\n\nmessage B {}\n"}
+
+
+def test_default_prints_formatted_files(tmp_path: Path) -> None:
+    write_tree(tmp_path, MESSY)
+    result = run("format", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stdout == ("syntax = \"proto3\";\npackage a.v1;\nmessage A {}\n"
+                             "syntax = \"proto3\";\n\npackage a.v1;\n\nmessage B {}\n")
+    assert (tmp_path / "a/v1/a.proto").read_text() == MESSY["a/v1/a.proto"]
+
+
+def test_diff_and_exit_code(tmp_path: Path) -> None:
+    write_tree(tmp_path, MESSY)
+    result = run("format", "-d", "--exit-code", ".", cwd=tmp_path)
+    assert result.exit_code == 100
+    lines = result.stdout.splitlines()
+    assert lines[0] == "diff -u a/v1/a.proto.orig a/v1/a.proto"
+    assert "-message  A {}" in lines and "+message A {}" in lines
+    assert "b.proto" not in result.stdout
+
+
+def test_write_then_nothing_left_to_change(tmp_path: Path) -> None:
+    write_tree(tmp_path, MESSY)
+    assert run("format", "-w", ".", cwd=tmp_path).exit_code == 0
+    assert (tmp_path / "a/v1/a.proto").read_text() == "syntax = \"proto3\";\npackage a.v1;\nmessage A {}\n"
+    assert run("format", "--exit-code", "-d", ".", cwd=tmp_path).exit_code == 0
+
+
+def test_output_directory_and_paths(tmp_path: Path) -> None:
+    write_tree(tmp_path / "src", MESSY)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run("format", "src", "-o", "out", "--exclude-path", "src/a/v1/b.proto", cwd=tmp_path).exit_code == 0
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.proto")) == ["src/a/v1/a.proto"]
+    single = run("format", "src/a/v1/a.proto", cwd=tmp_path)
+    assert single.exit_code == 0 and single.stdout.endswith("message A {}\n")
+
+
+def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -> None:
+    broken = "syntax = \"proto3\";\nmessage  B { int32 x = 1 }\n"
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n", "b.proto": broken, "c.proto": "message  C {}\n"})
+    result = run("format", "-w", ".", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "b.proto:2:" in result.stderr
+    assert (tmp_path / "b.proto").read_text() == broken
+    assert (tmp_path / "c.proto").read_text() == "message  C {}\n"
+
+
+def test_a_sample_of_the_benchmark_corpus_matches_buf(tmp_path: Path) -> None:
+    everything = sorted((REPO / "benchmarks").rglob("*.proto"))
+    assert everything, "the benchmark corpus holds .proto files"
+    sample = everything[:: max(1, len(everything) // 60)]
+    expected = _buf_formatted_files(sample, tmp_path)
+    mismatched = [str(p) for p, text in expected.items() if format_text(p.read_text("utf-8")) != text]
+    assert mismatched == []
