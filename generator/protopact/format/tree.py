@@ -7,21 +7,23 @@ leading and its last token's trailing comments.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from .lexer import Comment, Token
 
 
-class Node:
+class Node(ABC):
     def parts(self) -> list[Node | None]:
         return []
 
     def children(self) -> list[Node]:
         return [p for p in self.parts() if p is not None]
 
-    def first(self) -> Token:
-        raise NotImplementedError
+    @abstractmethod
+    def first(self) -> Token: ...
 
-    def last(self) -> Token:
-        raise NotImplementedError
+    @abstractmethod
+    def last(self) -> Token: ...
 
 
 class Leaf(Node):
