@@ -254,28 +254,17 @@ def _config_label(loaded: Input) -> str:
 def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Path | None,
             paths: tuple[str, ...], exclude_paths: tuple[str, ...], no_cache: bool) -> None:
     """Format INPUT's .proto files exactly as buf format does (INPUT: a directory or a .proto file)."""
-    from .format.run import format_input, rewrite, unified_diff, write_output
+    from .format.run import emit, format_input, split_input
 
     if write_ and output is not None:
         raise ProtopactError("--write and --output cannot be used together")
-    if input_.endswith(".proto") and Path(input_).is_file():
-        paths, input_ = (*paths, input_), str(Path(input_).parent)
-    if not Path(input_).is_dir():
-        raise ProtopactError(f"{input_}: format reads .proto sources, so INPUT must be a directory "
-                             "or a .proto file")
+    input_, paths = split_input(input_, paths)
     loaded = load(input_, no_cache=no_cache)
     if paths or exclude_paths:
         loaded = loaded.restricted(paths, exclude_paths)
-    files = format_input(loaded)
-    if diff_:
-        click.echo(unified_diff(files), nl=False)
-    if write_:
-        rewrite(files)
-    elif output is not None:
-        write_output(files, output)
-    elif not diff_:
-        click.echo("".join(f.after for f in files), nl=False)
-    if exit_code and any(f.before != f.after for f in files):
+    unformatted = emit(format_input(loaded), write=write_, diff=diff_, output=output,
+                       echo=lambda text: click.echo(text, nl=False))
+    if exit_code and unformatted:
         sys.exit(FINDINGS_EXIT)
 
 

@@ -12,6 +12,7 @@ import difflib
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..compile.inputs import Input
 from ..errors import ProtopactError
@@ -25,6 +26,16 @@ class Formatted:
     path: Path  # the file on disk
     before: str
     after: str
+
+
+def split_input(text: str, paths: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """``(directory INPUT, paths)``: a ``.proto`` file is its directory restricted to that file."""
+    if text.endswith(".proto") and Path(text).is_file():
+        return str(Path(text).parent), (*paths, text)
+    if not Path(text).is_dir():
+        raise ProtopactError(f"{text}: format reads .proto sources, so INPUT must be a directory "
+                             "or a .proto file")
+    return text, paths
 
 
 def format_input(loaded: Input) -> list[Formatted]:
@@ -69,6 +80,20 @@ def write_output(files: list[Formatted], output: Path) -> None:
             write_file(target, f.after.encode("utf-8"))
         return
     write_file(output, "".join(f.after for f in files).encode("utf-8"))
+
+
+def emit(files: list[Formatted], *, write: bool, diff: bool, output: Path | None,
+         echo: Callable[[str], None]) -> bool:
+    """Print, diff, rewrite or write ``files`` as buf's flags ask; True when any was unformatted."""
+    if diff:
+        echo(unified_diff(files))
+    if write:
+        rewrite(files)
+    elif output is not None:
+        write_output(files, output)
+    elif not diff:
+        echo("".join(f.after for f in files))
+    return any(f.before != f.after for f in files)
 
 
 def rewrite(files: list[Formatted]) -> None:
