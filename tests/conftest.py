@@ -21,6 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("PROTOPACT_CACHE_DIR", str(cache))
+    # buf's module cache is a dependency source: the machine's own must not serve a test's deps
+    monkeypatch.setenv("BUF_CACHE_DIR", str(tmp_path_factory.mktemp("buf-cache")))
     # A bug in protopact raises out of the CLI runner with its traceback instead of becoming the
     # one-line internal error a user sees (tests/test_cli_errors.py checks that line).
     monkeypatch.setenv("PROTOPACT_DEBUG", "1")

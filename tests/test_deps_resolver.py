@@ -68,7 +68,8 @@ def test_an_unresolvable_dep_is_one_line(tmp_path: Path) -> None:
     assert built.exit_code == 1
     assert built.stderr == (
         'a/v1/a.proto:3:1: buf.build/acme/shared:v1.2.0 (in buf.yaml deps) is not available for '
-        'import "acme/shared/v1/money.proto": map it in [tool.protopact.deps] of pyproject.toml\n')
+        'import "acme/shared/v1/money.proto": map it in [tool.protopact.deps] of pyproject.toml, '
+        "or run `buf build` once where the registry is reachable (buf's cache then serves it)\n")
 
 
 def test_an_import_of_an_undeclared_known_module_says_how_to_declare_it(tmp_path: Path) -> None:

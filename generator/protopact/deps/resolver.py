@@ -1,35 +1,50 @@
 """Resolving a workspace's ``deps`` offline, without the Buf Schema Registry.
 
-Each declared module (``buf.yaml`` ``deps``, every module's in a ``buf.work.yaml`` workspace) is
-looked for in installed Python distributions (:mod:`.known` names the ones that carry well-known
-modules). protopact's libraries (:mod:`.library`) follow the declared dependencies. Nothing here
-reads a file a dependency serves: that happens when protoc needs them (:attr:`Dependency.contents`).
+Each declared module (``buf.yaml`` ``deps``, every module's in a ``buf.work.yaml`` workspace) and
+each module ``buf.lock`` pins besides (the dependencies of dependencies) is looked for in buf's module
+cache at the pinned commit and digest (:mod:`.bufcache`), then in installed Python distributions
+(:mod:`.known` names the ones that carry well-known modules). protopact's libraries (:mod:`.library`)
+follow them. Nothing here reads a file a dependency serves: that happens when protoc needs them
+(:attr:`Dependency.contents`), and a cached module's digest is verified then.
 """
 
 from __future__ import annotations
 
-from ..config.buflock import DepRef
+from pathlib import Path
+
+from ..config.buflock import DepRef, LockedDep
 from ..config.bufyaml import Workspace
+from .bufcache import buf_cache_dir, cached_dependency
 from .distributions import distribution_dependency
 from .known import KNOWN_MODULES
 from .library import library_dependencies
 from .model import Dependency, Resolution, Unresolved
 
 PYPROJECT_REMEDY = "map it in [tool.protopact.deps] of pyproject.toml"
+BUF_CACHE_REMEDY = "run `buf build` once where the registry is reachable (buf's cache then serves it)"
 
 
 def resolve(workspace: Workspace) -> Resolution:
+    pins = {pin.name: pin for pin in workspace.locked}
+    names = {ref.name for ref in workspace.deps}
+    # a module only buf.lock names is a dependency's dependency: served when found, never required
+    locked_only = [DepRef(name) for name in pins if name not in names]
+    cache_dir = buf_cache_dir()
     declared: list[Dependency] = []
     unresolved: list[Unresolved] = []
-    for ref in workspace.deps:
-        found = _from_distributions(ref)
+    for ref in (*workspace.deps, *locked_only):
+        found = _from_buf_cache(pins.get(ref.name), cache_dir) or _from_distributions(ref)
         if found is not None:
             declared.append(found)
-        else:
+        elif ref.name in names:
             unresolved.append(_unresolved(ref))
     served = {d.module for d in declared}
     library = [d for d in library_dependencies() if d.module not in served]
     return Resolution((*declared, *library), tuple(unresolved))
+
+
+def _from_buf_cache(pin: LockedDep | None, cache_dir: Path) -> Dependency | None:
+    return None if pin is None else cached_dependency(pin, cache_dir)
 
 
 def _from_distributions(ref: DepRef) -> Dependency | None:
@@ -46,6 +61,6 @@ def _from_distributions(ref: DepRef) -> Dependency | None:
 def _unresolved(ref: DepRef) -> Unresolved:
     known = KNOWN_MODULES.get(ref.name)
     if known is None:
-        return Unresolved(ref, PYPROJECT_REMEDY)
+        return Unresolved(ref, f"{PYPROJECT_REMEDY}, or {BUF_CACHE_REMEDY}")
     return Unresolved(ref, f"pip install {known.distributions[0]}, or {PYPROJECT_REMEDY}",
                       known.prefixes)
