@@ -4,7 +4,10 @@ An image file is data from anywhere: an index out of range (``public_dependency`
 a name that is not valid UTF-8, a type name that resolves to nothing, a message nested past the
 runtime's limit would otherwise surface as a crash in a rule, in mypy-protobuf or in json_format.
 Each file is added to a fresh ``DescriptorPool``, which refuses all of those, so one check covers
-every rule the runtime has.
+every rule the runtime has. The pool leaves one thing unchecked: descriptor.proto is proto2, whose
+strings (comments, ``json_name``, defaults) the parser takes as they come and the runtime hands out
+as ``bytes`` when they are not UTF-8; every consumer expects text. So each file is also parsed as
+an editions copy of ``FileDescriptorProto``, whose parser checks every string.
 
 Images may lack their imports (``build --exclude-imports``): a missing import is taken from the
 runtime's own pool when it has it (the well-known types, ``google/api``); the files that need one it
@@ -13,10 +16,12 @@ lacks are left unchecked, as they cannot be checked without it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 
-from google.protobuf import descriptor_pb2, descriptor_pool
-from google.protobuf.message import DecodeError
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import DecodeError, Message
 
 
 def image_problem(payloads: Sequence[bytes], names: Iterable[str]) -> str | None:
@@ -29,6 +34,7 @@ def image_problem(payloads: Sequence[bytes], names: Iterable[str]) -> str | None
     for payload in payloads:
         try:
             pool.AddSerializedFile(payload)
+            _check_text(payload)
             continue
         except (TypeError, DecodeError) as exc:
             first_failure = exc
@@ -47,9 +53,75 @@ def image_problem(payloads: Sequence[bytes], names: Iterable[str]) -> str | None
             continue
         try:
             pool.AddSerializedFile(payload)
+            _check_text(payload)
         except (TypeError, DecodeError) as exc:
             return f"{f.name}: {_reason(exc)}"
     return None
+
+
+def _check_text(payload: bytes) -> None:
+    """Raise ``DecodeError`` naming the first string of the file that is not UTF-8."""
+    try:
+        _text_checked().FromString(payload)
+    except DecodeError:
+        f = descriptor_pb2.FileDescriptorProto.FromString(payload)
+        where = next(_undecoded(f, ""), "a string")
+        raise DecodeError(f"{where} is not valid UTF-8") from None
+
+
+def _undecoded(message: Message, prefix: str) -> Iterator[str]:
+    """Paths (``message_type[0].field[1].json_name``) of the strings the runtime could only hand
+    out as bytes."""
+    for field, value in message.ListFields():
+        values = value if field.is_repeated else [value]
+        for index, item in enumerate(values):
+            at = f"{prefix}{field.name}" + (f"[{index}]" if field.is_repeated else "")
+            if field.type == FieldDescriptor.TYPE_STRING and isinstance(item, bytes):
+                yield at
+            elif field.type == FieldDescriptor.TYPE_MESSAGE:
+                yield from _undecoded(item, at + ".")
+
+
+@cache
+def _text_checked() -> type[Message]:
+    """``FileDescriptorProto`` as an edition-2023 file declares it: the same fields, and a parser
+    that refuses a string that is not UTF-8. Built when first needed (a few milliseconds)."""
+    copy = descriptor_pb2.FileDescriptorProto()
+    descriptor_pb2.DESCRIPTOR.CopyToProto(copy)
+    copy.name, copy.package = "protopact/text_checked.proto", "protopact.text_checked"
+    copy.syntax, copy.edition = "editions", descriptor_pb2.EDITION_2023
+    copy.ClearField("options")
+    copy.options.features.enum_type = descriptor_pb2.FeatureSet.CLOSED  # proto2's enums
+    for message in _all_messages(copy.message_type):
+        message.ClearField("options")
+        for r in message.extension_range:
+            r.ClearField("options")
+        for field in message.field:
+            # proto2 options (packed, defaults, required) are not editions'; parsing needs none
+            field.ClearField("options")
+            field.ClearField("default_value")
+            if field.label == field.LABEL_REQUIRED:
+                field.label = field.LABEL_OPTIONAL
+            if field.type_name:
+                field.type_name = field.type_name.replace(".google.protobuf.",
+                                                          f".{copy.package}.", 1)
+        for enum in message.enum_type:
+            enum.ClearField("options")
+            for value in enum.value:
+                value.ClearField("options")
+    for enum in copy.enum_type:
+        enum.ClearField("options")
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(copy)
+    return message_factory.GetMessageClass(
+        pool.FindMessageTypeByName(f"{copy.package}.FileDescriptorProto"))
+
+
+def _all_messages(messages: Iterable[descriptor_pb2.DescriptorProto]
+                  ) -> Iterator[descriptor_pb2.DescriptorProto]:
+    for m in messages:
+        yield m
+        yield from _all_messages(m.nested_type)
 
 
 def _in(pool: descriptor_pool.DescriptorPool, name: str) -> bool:

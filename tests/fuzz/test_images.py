@@ -1,0 +1,163 @@
+"""Fuzz: images mutated at random (descriptor fields set to odd values, elements dropped or doubled,
+bytes flipped) through every command that reads an image. Each ends with exit 0, 1 or 100, never a
+traceback, and generate writes nothing outside its output directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf import descriptor_pb2
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ..conftest import run
+from .conftest import FUZZ, clean_run
+
+TYPE = FieldDescriptor
+ODD_TEXT = st.one_of(st.sampled_from(["", ".", "..x", ".acme.v1.Nope", "acme.v1.Item", "-x", "a b",
+                                      "9z", "é", "x" * 300, "a/../b.proto", "/abs.proto",
+                                      "google/protobuf/timestamp.proto", "Item", "\x00"]),
+                     st.text(max_size=12))
+ODD_INT = st.one_of(st.sampled_from([0, -1, 1, 2, 5, 19000, 536870911, 536870912, 2**31 - 1,
+                                     -(2**31)]), st.integers(-3, 40))
+
+
+def _slots(message: Message) -> list[tuple[Message, FieldDescriptor]]:
+    """Every (message, field) reachable in ``message``: its fields, set or not, and those of the
+    messages it holds."""
+    found = []
+    for field in message.DESCRIPTOR.fields:
+        found.append((message, field))
+        if field.type != TYPE.TYPE_MESSAGE or field.name == "source_code_info":
+            continue  # source locations are mutated on their own (_mutate_location)
+        if field.is_repeated:
+            if not field.message_type.GetOptions().map_entry:
+                for item in getattr(message, field.name):
+                    found += _slots(item)
+        elif message.HasField(field.name):
+            found += _slots(getattr(message, field.name))
+    return found
+
+
+def _mutate(data: st.DataObject, fds: descriptor_pb2.FileDescriptorSet) -> None:
+    message, field = data.draw(st.sampled_from(_slots(fds)))
+    value: Any = getattr(message, field.name)
+    if field.is_repeated:
+        if len(value) and data.draw(st.booleans()):
+            index = data.draw(st.integers(0, len(value) - 1))
+            if data.draw(st.booleans()):
+                del value[index]
+            elif field.type == TYPE.TYPE_MESSAGE:
+                value.add().CopyFrom(value[index])
+            else:
+                value.append(value[index])
+        elif field.type not in (TYPE.TYPE_MESSAGE, TYPE.TYPE_GROUP):
+            value.append(_scalar(data, field))
+        return
+    if field.type == TYPE.TYPE_MESSAGE:
+        message.ClearField(field.name)
+        return
+    try:
+        setattr(message, field.name, _scalar(data, field))
+    except ValueError:
+        pass  # a value the runtime itself refuses to hold
+
+
+def _mutate_location(data: st.DataObject, fds: descriptor_pb2.FileDescriptorSet) -> None:
+    """A source location's path or span set to odd numbers (out of range, negative, too many)."""
+    f = data.draw(st.sampled_from([f for f in fds.file if f.source_code_info.location]))
+    location = data.draw(st.sampled_from(f.source_code_info.location))
+    target = location.path if data.draw(st.booleans()) else location.span
+    del target[:]
+    target.extend(data.draw(st.lists(ODD_INT, max_size=5)))
+
+
+def _scalar(data: st.DataObject, field: FieldDescriptor) -> Any:
+    if field.type == TYPE.TYPE_STRING:
+        return data.draw(ODD_TEXT)
+    if field.type == TYPE.TYPE_BOOL:
+        return data.draw(st.booleans())
+    if field.type == TYPE.TYPE_BYTES:
+        return data.draw(st.binary(max_size=8))
+    if field.type in (TYPE.TYPE_FLOAT, TYPE.TYPE_DOUBLE):
+        return data.draw(st.floats(allow_nan=True))
+    if field.type == TYPE.TYPE_ENUM:
+        return data.draw(st.sampled_from([v.number for v in field.enum_type.values]))
+    unsigned = field.type in (TYPE.TYPE_UINT32, TYPE.TYPE_UINT64, TYPE.TYPE_FIXED32,
+                              TYPE.TYPE_FIXED64)
+    return abs(data.draw(ODD_INT)) if unsigned else data.draw(ODD_INT)
+
+
+def _flip(data: st.DataObject, blob: bytes) -> bytes:
+    position = data.draw(st.integers(0, len(blob) - 1))
+    return blob[:position] + bytes([data.draw(st.integers(0, 255))]) + blob[position + 1:]
+
+
+def _mutated_image(data: st.DataObject, original: bytes) -> bytes:
+    fds = descriptor_pb2.FileDescriptorSet.FromString(original)
+    for _ in range(data.draw(st.integers(1, 3))):
+        _mutate(data, fds)
+    if data.draw(st.integers(0, 3)) == 0:
+        _mutate_location(data, fds)
+    blob = fds.SerializeToString()
+    return _flip(data, blob) if data.draw(st.integers(0, 4)) == 0 else blob
+
+
+@pytest.fixture(scope="module")
+def workspace(rich_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("images")
+    shutil.copy(rich_tree / "original.binpb", root)
+    return root
+
+
+@settings(FUZZ, max_examples=200)
+@given(data=st.data())
+def test_mutated_images_are_refused_in_one_line_or_read_by_every_check(
+        workspace: Path, data: st.DataObject) -> None:
+    (workspace / "mutated.binpb").write_bytes(
+        _mutated_image(data, (workspace / "original.binpb").read_bytes()))
+    built = clean_run("build", "mutated.binpb", "-o", "again.json", cwd=workspace)
+    if built.exit_code == 1:
+        assert len(built.stderr.strip().splitlines()) == 1, built.stderr
+        assert built.stderr.startswith("mutated.binpb: "), built.stderr
+        return  # every command reads an image the same way, and refuses it the same way
+    clean_run("build", "again.json", cwd=workspace)
+    clean_run("lint", "mutated.binpb", cwd=workspace)
+    clean_run("breaking", "mutated.binpb", "--against", "original.binpb", cwd=workspace)
+    clean_run("changelog", "original.binpb", "--against", "mutated.binpb", cwd=workspace)
+    clean_run("changelog", "mutated.binpb", "--against", "original.binpb", cwd=workspace)
+
+
+@settings(FUZZ, max_examples=40)
+@given(data=st.data())
+def test_mutated_images_that_load_render_docs_and_code_inside_the_output(
+        workspace: Path, data: st.DataObject) -> None:
+    (workspace / "rendered.binpb").write_bytes(
+        _mutated_image(data, (workspace / "original.binpb").read_bytes()))
+    for output in ("out", "docs"):
+        shutil.rmtree(workspace / output, ignore_errors=True)
+    before = set(os.listdir(workspace))
+    clean_run("docs", "rendered.binpb", "--out", "docs", cwd=workspace)
+    clean_run("generate", "rendered.binpb", "--out", "out", cwd=workspace)
+    assert set(os.listdir(workspace)) <= before | {"out", "docs"}
+
+
+def test_a_string_that_is_not_utf8_is_refused_naming_where_it_is(workspace: Path) -> None:
+    fds = descriptor_pb2.FileDescriptorSet.FromString((workspace / "original.binpb").read_bytes())
+    shop = next(f for f in fds.file if f.name == "acme/v1/shop.proto")
+    commented = next(loc for loc in shop.source_code_info.location if loc.leading_comments)
+    commented.leading_comments = "\N{SNOWMAN}"
+    # its last byte no longer continues the character: the same length, no longer UTF-8
+    blob = fds.SerializeToString().replace("\N{SNOWMAN}".encode(), b"\xe2\x98A")
+    (workspace / "bad-text.binpb").write_bytes(blob)
+    result = run("docs", "bad-text.binpb", "--out", "docs", cwd=workspace)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("bad-text.binpb: not a valid image: acme/v1/shop.proto: "
+                                    "source_code_info.location["), result.stderr
+    assert result.stderr.endswith("].leading_comments is not valid UTF-8\n"), result.stderr
