@@ -86,7 +86,7 @@ def cached_v2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _buf(buf: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([buf, *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([buf, *args], cwd=cwd, capture_output=True, text=True, check=False,
                           env={**os.environ, "BUF_NO_TELEMETRY": "1"}, timeout=120)
 
 

@@ -46,10 +46,12 @@ def compile_listing(
     materialize: Callable[[], AbstractContextManager[Path]] | None = None,
     shown: Callable[[ListedFile], str],
     label: str,
+    project: Path | None = None,
 ) -> Image:
     """Compile the files of ``target_modules`` found under ``within`` (a workspace-relative path).
 
-    ``materialize`` yields a directory holding the workspace on disk (default: ``workspace.root``).
+    ``materialize`` yields a directory holding the workspace on disk (default: ``workspace.root``);
+    ``project``'s ``pyproject.toml`` may say where dependencies come from.
     """
     check_unique(files)
     module_paths = {m.path for m in target_modules}
@@ -57,7 +59,7 @@ def compile_listing(
     if not targets:
         raise ProtopactError(f"{label}: no .proto files found")
     shown_paths = {f.name: shown(f) for f in files}
-    resolution = resolve(workspace)
+    resolution = resolve(workspace, project)
     key = cache_key(
         {
             "toolchain": _toolchain(),

@@ -216,11 +216,33 @@ def _ls_tree(source: GitInput, tree: str) -> dict[str, tuple[str, str]]:
 @contextmanager
 def extracted(source: GitInput, tree: str) -> Iterator[Path]:
     """The tree written into a temporary directory, removed afterwards."""
-    data = _git(source, "archive", "--format=tar", tree)
     with tempfile.TemporaryDirectory(prefix="protopact-git-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(tmp, filter="data")
+        extract_into(source, tree, Path(tmp))
         yield Path(tmp)
+
+
+def extract_into(source: GitInput, tree: str, directory: Path) -> None:
+    data = _git(source, "archive", "--format=tar", tree)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(directory, filter="data")
+
+
+def remote_commit(url: str, ref: str, label: str) -> str:
+    """The commit ``ref`` (a branch, a tag, or HEAD) names in the repository at ``url``, asked of
+    the remote without cloning it."""
+    try:
+        done = subprocess.run(["git", "ls-remote", url, ref], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise ProtopactError(f"{label}: git is not installed") from None
+    if done.returncode != 0:
+        raise ProtopactError(f"{label}: cannot read {redacted(url)}: "
+                             f"{_reason(done.stderr) or 'git ls-remote failed'}")
+    pairs = (line.split("\t", 1) for line in done.stdout.decode().splitlines() if "\t" in line)
+    found = {name: commit for commit, name in pairs}
+    for name in (f"refs/tags/{ref}^{{}}", f"refs/tags/{ref}", f"refs/heads/{ref}", ref):
+        if name in found:
+            return found[name]
+    raise ProtopactError(f"{label}: unknown git ref {ref!r} in {redacted(url)}")
 
 
 def shown_path(source: GitInput, workspace_path: str) -> str:

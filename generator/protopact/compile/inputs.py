@@ -7,7 +7,6 @@ included), a git reference (``git:REF``, ``PATH.git#branch=B,subdir=D``), an ins
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from typing import Iterable, Mapping
 
 from ..config.bufyaml import Module, Workspace, default_workspace, find_config, load_workspace
 from ..deps import resolve
+from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
 from . import git
 from .build import compile_listing
@@ -24,9 +24,6 @@ from .image import Image, image_from_bytes, image_from_json
 from .imports import with_imports
 from .workspace import ListedFile, check_modules, discover, list_directory, targets_for
 
-EMBEDDED_IMAGE = "descriptor_set.binpb"
-
-
 @dataclass(frozen=True)
 class Input:
     """An Image with its workspace config; ``module_of`` maps target files to their module."""
@@ -34,6 +31,7 @@ class Input:
     image: Image
     workspace: Workspace
     module_of: Mapping[str, Module] = field(default_factory=dict)
+    project: Path | None = None  # whose pyproject.toml may say where dependencies come from
 
     def module(self, name: str) -> Module:
         return self.module_of.get(name, self.workspace.modules[0])
@@ -42,7 +40,7 @@ class Input:
         """This input with the imports its image lacks compiled from the include path (for
         commands that need every descriptor; see :mod:`.imports`)."""
         module_roots = [self.workspace.root / m.path for m in self.workspace.modules]
-        roots = resolve(self.workspace).include_path(module_roots)
+        roots = resolve(self.workspace, self.project).include_path(module_roots)
         return replace(self, image=with_imports(self.image, roots, label=label))
 
     def restricted(self, paths: Iterable[str], exclude_paths: Iterable[str]) -> Input:
@@ -58,7 +56,7 @@ class Input:
         targets = [n for n in self.image.targets if keep(n)]
         if not targets:
             raise ProtopactError("--path and --exclude-path leave no files to check")
-        return Input(self.image.with_targets(targets), self.workspace, self.module_of)
+        return replace(self, image=self.image.with_targets(targets))
 
 
 def _norm(path: str) -> str:
@@ -72,7 +70,7 @@ def _under(path: str, parent: str) -> bool:
 def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
     source = git.parse_git_input(text, cwd)
     if source is not None:
-        return _from_git(source, cache)
+        return _from_git(source, cache, cwd)
     if text.startswith("pkg:"):
         return _image_input(_package_image(text), cwd)
     path = cwd / text
@@ -105,7 +103,7 @@ def read_image_file(path: Path, label: str) -> Image:
 def _image_input(image: Image, cwd: Path) -> Input:
     config = find_config(cwd)
     workspace = load_workspace(config, shown_as=config.name) if config else default_workspace(cwd)
-    return Input(image, workspace)
+    return Input(image, workspace, project=cwd)
 
 
 def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str) -> Input:
@@ -131,8 +129,9 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str) -> 
         cache_=cache,
         shown=shown,
         label=label,
+        project=cwd,
     )
-    return Input(image, workspace, _module_map(files, workspace))
+    return Input(image, workspace, _module_map(files, workspace), cwd)
 
 
 def _module_map(files: Iterable[ListedFile], workspace: Workspace) -> dict[str, Module]:
@@ -140,7 +139,7 @@ def _module_map(files: Iterable[ListedFile], workspace: Workspace) -> dict[str, 
     return {f.name: by_path[f.module] for f in files}
 
 
-def _from_git(remote_or_local: git.GitInput, cache: Cache) -> Input:
+def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
     with git.cloned(remote_or_local) as source:
         tree = git.resolve_tree(source)
         workspace, files = git.read_workspace(source, tree, root=Path(source.text))
@@ -153,23 +152,18 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache) -> Input:
             materialize=lambda: git.extracted(source, tree),
             shown=lambda f: git.shown_path(source, f.workspace_path),
             label=source.text,
+            project=cwd,
         )
-    return Input(image, workspace, _module_map(files, workspace))
+    return Input(image, workspace, _module_map(files, workspace), cwd)
 
 
 def _package_image(text: str) -> Image:
     name = text[4:]
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.submodule_search_locations:
-        raise ProtopactError(f"{text}: no installed package named {name!r}")
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / EMBEDDED_IMAGE
-        if candidate.is_file():
-            return read_image_file(candidate, text)
-    raise ProtopactError(f"{text}: package {name!r} has no embedded {EMBEDDED_IMAGE}")
+    path = embedded_image(name)
+    if path is None:
+        raise ProtopactError(f"{text}: no installed package named {name!r} with an embedded "
+                             f"{EMBEDDED_IMAGE}")
+    return read_image_file(path, text)
 
 
 def _wheel_image(path: Path, label: str) -> Image:

@@ -47,16 +47,27 @@ class Settings:
 
 def load_settings(project: Path) -> Settings:
     """Settings from ``project/pyproject.toml`` (defaults when the file or the table is missing)."""
-    table = _table(project)
+    table = _settings_table(project)
     return Settings() if table is None else settings_from_table(table, project=project)
 
 
 def has_settings(project: Path) -> bool:
-    """Whether ``project/pyproject.toml`` has a ``[tool.protopact]`` table."""
-    return _table(project) is not None
+    """Whether ``project/pyproject.toml`` has a ``[tool.protopact]`` table that sets more than
+    where dependencies come from."""
+    return _settings_table(project) is not None
 
 
-def _table(project: Path) -> dict[str, Any] | None:
+def _settings_table(project: Path) -> dict[str, Any] | None:
+    """``[tool.protopact]`` without ``deps`` (where dependencies come from: :mod:`.depsources`),
+    None when nothing else is set."""
+    table = protopact_table(project)
+    if table is None:
+        return None
+    settings = {k: v for k, v in table.items() if k != "deps"}
+    return settings if settings or "deps" not in table else None
+
+
+def protopact_table(project: Path) -> dict[str, Any] | None:
     path = project / "pyproject.toml"
     if not path.is_file():
         return None

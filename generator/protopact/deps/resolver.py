@@ -1,9 +1,10 @@
 """Resolving a workspace's ``deps`` offline, without the Buf Schema Registry.
 
 Each declared module (``buf.yaml`` ``deps``, every module's in a ``buf.work.yaml`` workspace) and
-each module ``buf.lock`` pins besides (the dependencies of dependencies) is looked for in buf's module
-cache at the pinned commit and digest (:mod:`.bufcache`), then in installed Python distributions
-(:mod:`.known` names the ones that carry well-known modules). protopact's libraries (:mod:`.library`)
+each module ``buf.lock`` pins besides (the dependencies of dependencies) comes from where
+``[tool.protopact.deps]`` of ``pyproject.toml`` maps it (:mod:`.local`, :mod:`.fetched`), else from
+buf's module cache at the pinned commit and digest (:mod:`.bufcache`), else from an installed Python
+distribution (:mod:`.known` names the ones that carry well-known modules). protopact's libraries (:mod:`.library`)
 follow them. Nothing here reads a file a dependency serves: that happens when protoc needs them
 (:attr:`Dependency.contents`), and a cached module's digest is verified then.
 """
@@ -14,17 +15,27 @@ from pathlib import Path
 
 from ..config.buflock import DepRef, LockedDep
 from ..config.bufyaml import Workspace
+from ..config.depsources import DepSource, load_dep_sources
 from .bufcache import buf_cache_dir, cached_dependency
 from .distributions import distribution_dependency
+from .fetched import archive_dependency, git_dependency
 from .known import KNOWN_MODULES
 from .library import library_dependencies
+from .local import directory_dependency, package_dependency
 from .model import Dependency, Resolution, Unresolved
 
 PYPROJECT_REMEDY = "map it in [tool.protopact.deps] of pyproject.toml"
 BUF_CACHE_REMEDY = "run `buf build` once where the registry is reachable (buf's cache then serves it)"
 
 
-def resolve(workspace: Workspace) -> Resolution:
+_CONFIGURED = {"path": directory_dependency, "package": package_dependency,
+               "git": git_dependency, "archive": archive_dependency}
+
+
+def resolve(workspace: Workspace, project: Path | None = None) -> Resolution:
+    """``project``: the directory whose ``pyproject.toml`` may map modules to sources (the same for
+    an input and its baseline: it says where modules are, their ``buf.yaml`` which)."""
+    configured = load_dep_sources(project) if project is not None else {}
     pins = {pin.name: pin for pin in workspace.locked}
     names = {ref.name for ref in workspace.deps}
     # a module only buf.lock names is a dependency's dependency: served when found, never required
@@ -33,7 +44,8 @@ def resolve(workspace: Workspace) -> Resolution:
     declared: list[Dependency] = []
     unresolved: list[Unresolved] = []
     for ref in (*workspace.deps, *locked_only):
-        found = _from_buf_cache(pins.get(ref.name), cache_dir) or _from_distributions(ref)
+        found = (_from_config(configured.get(ref.name))
+                 or _from_buf_cache(pins.get(ref.name), cache_dir) or _from_distributions(ref))
         if found is not None:
             declared.append(found)
         elif ref.name in names:
@@ -41,6 +53,10 @@ def resolve(workspace: Workspace) -> Resolution:
     served = {d.module for d in declared}
     library = [d for d in library_dependencies() if d.module not in served]
     return Resolution((*declared, *library), tuple(unresolved))
+
+
+def _from_config(source: DepSource | None) -> Dependency | None:
+    return None if source is None else _CONFIGURED[source.kind](source)
 
 
 def _from_buf_cache(pin: LockedDep | None, cache_dir: Path) -> Dependency | None:
