@@ -14,7 +14,7 @@ import pytest
 from protopact.compile.image import image_from_bytes
 from protopact.deps.bufdigest import b4_digest, b5_digest
 
-from .conftest import run, write_tree
+from .conftest import git, run, write_tree
 
 UNITS = ("buf.build/acme/units", "1f0e2d3c4b5a69788796a5b4c3d2e1f0")
 MONEY = ("buf.build/acme/money", "0123456789abcdef0123456789abcdef")
@@ -170,3 +170,44 @@ def test_a_module_the_cache_lacks_is_unresolved(cached_v2: Path) -> None:
         'available for import "acme/money/v1/money.proto": map it in [tool.protopact.deps] of '
         "pyproject.toml, or run `buf build` once where the registry is reachable (buf's cache "
         "then serves it)\n")
+
+
+def test_a_git_baseline_resolves_its_own_locked_deps(tmp_path: Path, buf: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline's buf.lock pins units at a commit whose enum the current one renamed: compiled
+    with the current side's pins, the baseline would not compile at all."""
+    cache = tmp_path / "buf-cache"
+    monkeypatch.setenv("BUF_CACHE_DIR", str(cache))
+    units_proto = 'syntax = "proto3";\npackage acme.units.v1;\nenum {} {{ {}_UNSPECIFIED = 0; }}\n'
+    pins = {}
+    for commit, enum in (("c1" * 16, "Currency"), ("c2" * 16, "Unit")):
+        files = {"acme/units/v1/units.proto": units_proto.format(enum, enum.upper())}
+        pins[enum] = (commit, _cache_module(cache, "b5", (UNITS[0], commit), files))
+    repo = tmp_path / "repo"
+    for enum in ("Currency", "Unit"):
+        commit, digest = pins[enum]
+        write_tree(repo, {
+            "buf.yaml": f"version: v2\ndeps:\n  - {UNITS[0]}\nbreaking:\n  use: [FILE]\n",
+            "buf.lock": f"version: v2\ndeps:\n  - name: {UNITS[0]}\n    commit: {commit}\n"
+                        f"    digest: {digest}\n",
+            "shop/v1/price.proto": 'syntax = "proto3";\npackage shop.v1;\n'
+                                   'import "acme/units/v1/units.proto";\n'
+                                   f"message Price {{ acme.units.v1.{enum} unit = 1; }}\n"})
+        if enum == "Currency":
+            git(repo, "init", "-q")
+            git(repo, "add", ".")
+            git(repo, "commit", "-qm", "base")
+            git(repo, "tag", "base")
+    json_format = ("--error-format", "json")
+    ours = run("breaking", "--against", "git:base", *json_format, cwd=repo)
+    theirs = _buf(buf, repo, "breaking", "--against", ".git#tag=base", *json_format)
+    assert ours.exit_code == 100, ours.stderr
+    # as buf without --exclude-imports, the imported file is compared too
+    assert [(f["path"], f["type"]) for f in _json(ours.exit_code, ours.stdout)[1]] == [
+        ("acme/units/v1/units.proto", "ENUM_NO_DELETE"), ("shop/v1/price.proto", "FIELD_SAME_TYPE")]
+    assert _json(ours.exit_code, ours.stdout) == _json(theirs.returncode, theirs.stdout)
+    ours = run("breaking", "--against", "git:base", "--exclude-imports", *json_format, cwd=repo)
+    theirs = _buf(buf, repo, "breaking", "--against", ".git#tag=base", "--exclude-imports",
+                  *json_format)
+    assert len(ours.stdout.splitlines()) == 1
+    assert _json(ours.exit_code, ours.stdout) == _json(theirs.returncode, theirs.stdout)

@@ -33,11 +33,15 @@ KNOWN_MODULES: dict[str, KnownModule] = {
     # validate.proto as a data file, installed as <prefix>/data/validate.proto
     "buf.build/envoyproxy/protoc-gen-validate": KnownModule(
         ("protoc-gen-validate",), ("validate/",), data_prefix="validate"),
-    # No distribution of the grpc-gateway project itself: these three carry _pb2 modules of
-    # protoc-gen-openapiv2/options/*.proto (the first is the most recent, grpc-gateway 2.25).
+    # No distribution of the grpc-gateway project itself ("grpc-gateway" on PyPI is unrelated and
+    # empty), and none ships the .proto sources: these four carry _pb2 modules of
+    # protoc-gen-openapiv2/options/{annotations,openapiv2}.proto, newest first
+    # (grpc-gateway-protoc-openapiv2 2.25.1.0 follows grpc-gateway 2.25; the others date from
+    # 2021-2023 and lack the newest messages).
     "buf.build/grpc-ecosystem/grpc-gateway": KnownModule(
         ("grpc-gateway-protoc-openapiv2", "protoc-gen-openapiv2",
-         "grpc-gateway-protoc-gen-openapiv2"), ("protoc-gen-openapiv2/",)),
+         "protoc-gen-openapiv2-protoc3-19", "grpc-gateway-protoc-gen-openapiv2"),
+        ("protoc-gen-openapiv2/",)),
 }
 
 
