@@ -4,6 +4,7 @@ mock and gateway as well as build, lint and breaking."""
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,29 @@ def test_an_unresolvable_dependency_stops_every_command(project: Path, command: 
     assert done.stderr.startswith("proto/shop/v1/shop.proto:3:1: buf.build/acme/shared (in buf.yaml "
                                   f'deps) is not available for import "{DEP}"')
     assert json.dumps(done.stderr).count("\\n") == 1
+
+
+def test_deps_lists_where_each_dependency_came_from_and_what_it_served(project: Path) -> None:
+    (project / "buf.yaml").write_text(
+        "version: v2\nmodules:\n  - path: proto\ndeps:\n  - buf.build/acme/shared\n"
+        "  - buf.build/bufbuild/protovalidate\n  - buf.build/acme/unused\n")
+    listed = run("deps", cwd=project)
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        "buf.build/acme/shared: directory vendor: 1 file",
+        f"  {DEP}",
+        f"buf.build/bufbuild/protovalidate: installed distribution protovalidate "
+        f"{metadata.version('protovalidate')}: 0 files",
+        "buf.build/googleapis/googleapis (library): installed distribution googleapis-common-protos "
+        f"{metadata.version('googleapis-common-protos')}: 2 files",
+        "  google/api/annotations.proto",
+        "  google/api/http.proto",
+        "buf.build/protocolbuffers/wellknowntypes (library): installed distribution grpcio-tools "
+        f"{metadata.version('grpcio-tools')}: 1 file",
+        "  google/protobuf/descriptor.proto",
+        "buf.build/acme/unused: not resolved: map it in [tool.protopact.deps] of pyproject.toml, or "
+        "run `buf build` once where the registry is reachable (buf's cache then serves it)",
+    ]
+    entries = json.loads(run("deps", "--format", "json", cwd=project).stdout)
+    assert [(e["module"], len(e["files"])) for e in entries][:2] == [
+        ("buf.build/acme/shared", 1), ("buf.build/bufbuild/protovalidate", 0)]

@@ -103,6 +103,23 @@ def build(input_: str, output: Path | None, exclude_imports: bool, exclude_sourc
     write_file(output, data)
 
 
+@cli.command("deps")
+@click.argument("input_", metavar="INPUT", default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How the list is printed.")
+@no_cache_option
+@one_shot
+def deps_(input_: str, fmt: str, no_cache: bool) -> None:
+    """List INPUT's dependencies: where each was resolved from, its version or digest, and the
+    files it served to the build."""
+    from .deps import resolve
+    from .deps.listing import as_json, as_text, listing
+
+    loaded = load(input_, no_cache=no_cache)
+    entries = listing(loaded.image, resolve(loaded.workspace, loaded.project))
+    click.echo((as_json if fmt == "json" else as_text)(entries), nl=False)
+
+
 _ERROR_FORMATS = ["text", "json", "msvs", "junit", "github-actions", "gitlab-code-quality",
                   "sarif", "markdown"]
 error_format_option = click.option(
