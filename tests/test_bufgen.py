@@ -102,3 +102,54 @@ def test_remote_plugins_and_managed_mode_are_refused_in_one_line(tmp_path: Path)
     result = run("generate", "--template", "gen.yaml", cwd=tmp_path)
     assert result.exit_code == 1 and "must be a directory inside the project" in result.stderr
     assert not (tmp_path.parent / "outside").exists()
+
+
+def test_clean_deletes_what_buf_generate_clean_deletes(tmp_path: Path) -> None:
+    trees = {}
+    for name in ("buf", "ours"):
+        root = _project(tmp_path / name)
+        template = {**_template(root / "protoc"), "clean": True}
+        template["plugins"][1]["out"] = "gen"  # an out holding another plugin's out
+        (root / "buf.gen.yaml").write_text(yaml.safe_dump(template))
+        write_tree(root, {"gen/stale/old_pb2.py": "# from an older run\n", "gen/py/x.txt": "x\n",
+                          "kept/notes.txt": "mine\n", "gen.txt": "mine too\n"})
+        trees[name] = root
+    done = subprocess.run([buf_binary(), "generate", "--template", "buf.gen.yaml"], cwd=trees["buf"],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "BUF_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    ours = trees["ours"]
+    check = run("generate", "--check", cwd=ours)
+    assert check.exit_code == 1
+    assert "gen/stale/old_pb2.py: not generated (clean: true removes it)" in check.stderr
+    result = run("generate", "--template", "buf.gen.yaml", cwd=ours)
+    assert result.exit_code == 0, result.stderr
+    expected, written = _tree(trees["buf"]), _tree(ours)
+    assert "gen/stale/old_pb2.py" not in expected and expected["kept/notes.txt"] == b"mine\n"
+    for name in ("buf.gen.yaml", "protoc"):  # they name their own directory
+        del expected[name], written[name]
+    assert written == expected
+    assert run("generate", "--check", cwd=ours).exit_code == 0
+
+
+def test_clean_refuses_to_delete_sources_the_project_or_outside(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**TREE, "gen/buf.yaml": "version: v2\n", "gen/a.proto": "mine\n"})
+    cases = {
+        "inputs: [{directory: proto}]\nplugins: [{protoc_builtin: python, out: proto}]":
+            "clean: true would delete proto, which is inside out proto",
+        "plugins: [{protoc_builtin: python, out: gen}]":
+            "clean: true would delete gen/buf.yaml, which is inside out gen",
+        "plugins: [{protoc_builtin: python, out: .}]": "must be a directory inside the project",
+        "plugins: [{protoc_builtin: python, out: ../x}]": "must be a directory inside the project",
+        "plugins: [{protoc_builtin: python, out: tmpl}]":
+            "clean: true would delete tmpl/gen.yaml, which is inside out tmpl",
+    }
+    (tmp_path / "tmpl").mkdir()
+    before = _tree(tmp_path)
+    for body, words in cases.items():
+        (tmp_path / "tmpl/gen.yaml").write_text(f"version: v2\nclean: true\n{body}\n")
+        result = run("generate", "--template", "tmpl/gen.yaml", cwd=tmp_path)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+        (tmp_path / "tmpl/gen.yaml").unlink()
+        assert _tree(tmp_path) == before

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..compile.image import Image
 from ..errors import ProtopactError
-from .runner import render, stale, write
+from .runner import guard_clean, render, stale, write
 from .template import load_template
 
 
@@ -16,13 +16,15 @@ def run_template(path: Path, input_: str | None, *, project: Path, check: bool,
     """Run the template at ``path`` over ``input_`` (else its v2 ``inputs``, else the project)."""
     template = load_template(path, project=project)
     inputs = (input_,) if input_ is not None else template.inputs or (".",)
+    guard_clean(template, inputs, project=project)
     files: dict[Path, bytes] = {}
     for text in inputs:
         files.update(render(template, load(text)))
     if check:
-        changed = stale(files, project=project)
+        changed = stale(template, files, project=project)
         for name in changed:
-            echo(f"{name.as_posix()}: out of date", err=True)
+            why = "out of date" if name in files else "not generated (clean: true removes it)"
+            echo(f"{name.as_posix()}: {why}", err=True)
         if changed:
             raise ProtopactError(f"{len(changed)} generated files differ; run `protopact generate`")
         return

@@ -7,8 +7,8 @@ types only with ``include_wkt`` as well); ``proto_file`` holds those files and e
 import, in dependency order; ``parameter`` is ``opt`` joined by commas. Local plugins run as
 programs (protopact's own in process); protoc's built-in generators run in grpc_tools' protoc over
 the Image. Every plugin runs before anything is written, so a failing plugin leaves the output as
-it was; then each file is replaced atomically. ``clean: true`` empties each ``out`` first, as buf
-does.
+it was; then each file is replaced atomically. ``clean: true`` replaces each ``out`` directory
+whole, as buf empties it first.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ import posixpath
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from google.protobuf.compiler import plugin_pb2
 
 from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
+from ..dirswap import exchange, recover, staged
 from ..errors import ProtopactError
 from ..plugins import protoc as own
 from ..plugins.wire import response_class
@@ -45,18 +46,61 @@ def render(template: Template, image: Image) -> dict[Path, bytes]:
 
 
 def write(template: Template, files: Mapping[Path, bytes], *, project: Path) -> None:
+    """Write ``files``; with ``clean``, each out directory is replaced whole, in one step (the old
+    tree until the new one is complete), which deletes exactly what buf's clean deletes: the out
+    directories' contents, never the project or anything outside them."""
+    if not template.clean:
+        for path, data in files.items():
+            target = project / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file(target, data)
+        return
+    for out in clean_roots(template):
+        target = project / out
+        recover(target)
+        with staged(target) as stage:
+            for path, data in files.items():
+                if path.is_relative_to(out):
+                    (stage / path.relative_to(out)).parent.mkdir(parents=True, exist_ok=True)
+                    (stage / path.relative_to(out)).write_bytes(data)
+            exchange(stage, target)
+
+
+def clean_roots(template: Template) -> list[Path]:
+    """The out directories that ``clean`` replaces: each plugin's, less those inside another."""
+    outs = sorted({p.out for p in template.plugins})
+    return [out for out in outs if not any(out != o and out.is_relative_to(o) for o in outs)]
+
+
+# Names that mark a tree someone writes by hand: a module, a workspace, a repository.
+_AUTHORED = ("buf.yaml", "buf.work.yaml", ".git")
+
+
+def guard_clean(template: Template, inputs: Sequence[str], *, project: Path) -> None:
+    """Refuse ``clean`` when an out directory holds the template, an input or a tree marked as
+    written by hand, which buf would delete with the rest."""
+    if not template.clean:
+        return
+    for out in clean_roots(template):
+        root = (project / out).resolve()
+        held = [template.path, *(project / text for text in inputs)]
+        held += [p for name in _AUTHORED for p in root.rglob(name)] if root.is_dir() else []
+        for path in held:
+            if path.resolve().is_relative_to(root):
+                raise ProtopactError(f"{template.path.name}: clean: true would delete "
+                                     f"{path.resolve().relative_to(project.resolve()).as_posix()}, "
+                                     f"which is inside out {out.as_posix()}")
+
+
+def stale(template: Template, files: Mapping[Path, bytes], *, project: Path) -> list[Path]:
+    """The files whose content on disk differs from ``files``', and with ``clean`` the files in the
+    out directories that writing would remove."""
+    changed = {path for path, data in files.items() if _read(project / path) != data}
     if template.clean:
-        for out in sorted({p.out for p in template.plugins}):
-            shutil.rmtree(project / out, ignore_errors=True)
-    for path, data in files.items():
-        target = project / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_file(target, data)
-
-
-def stale(files: Mapping[Path, bytes], *, project: Path) -> list[Path]:
-    """The files whose content on disk differs from ``files``'."""
-    return [path for path, data in files.items() if _read(project / path) != data]
+        for out in clean_roots(template):
+            changed.update(p.relative_to(project) for p in (project / out).rglob("*")
+                           if not p.is_dir() and p.relative_to(project) not in files)
+    return sorted(changed)
 
 
 def _read(path: Path) -> bytes | None:
