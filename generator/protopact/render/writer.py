@@ -13,6 +13,8 @@ Guarantees:
 - Links below the output directory are never followed: a link is an entry like any other, carried
   over as itself; nothing is read, written or removed through it.
 - Output is deterministic: the manifest is sorted and carries no timestamps.
+- A run that renders only some subdirectories (``scope``) leaves the rest of the tree, and its
+  manifest entries, as they were.
 """
 
 from __future__ import annotations
@@ -74,15 +76,19 @@ class _Plan:
     manifest: bytes  # the new manifest
 
 
-def plan_tree(out: Path, files: Mapping[str, bytes]) -> TreeChanges:
-    """Compare ``files`` (relative POSIX path -> content) with the tree under ``out``; someone
-    else's file where a generated one goes counts as a difference."""
-    plan = _plan(_root(out), files, _digests(files))
+def plan_tree(out: Path, files: Mapping[str, bytes], *,
+              scope: Sequence[str] | None = None) -> TreeChanges:
+    """Compare ``files`` (relative POSIX path -> content) with the tree under ``out`` (only its
+    subdirectories ``scope``, when given); someone else's file where a generated one goes counts
+    as a difference."""
+    plan = _plan(_root(out), files, _digests(files), scope)
     return plan.changes
 
 
-def write_tree(out: Path, files: Mapping[str, bytes], *, force: bool = False) -> TreeChanges:
-    """Make ``out`` hold ``files``; see the module docstring for what is guaranteed."""
+def write_tree(out: Path, files: Mapping[str, bytes], *, force: bool = False,
+               scope: Sequence[str] | None = None) -> TreeChanges:
+    """Make ``out`` (only its subdirectories ``scope``, when given) hold ``files``; see the module
+    docstring for what is guaranteed."""
     root = _root(out)
     try:
         recover(root)  # what a killed run left, even when nothing changes now
@@ -90,7 +96,7 @@ def write_tree(out: Path, files: Mapping[str, bytes], *, force: bool = False) ->
             # The manifest's digests are computed beside comparing, which waits on the kernel:
             # hashing 19,000 files took a quarter of a second on its own.
             digests = hashing.submit(_digests, files)
-            plan = _plan(root, files, digests.result)
+            plan = _plan(root, files, digests.result, scope)
         if plan.blocked and not force:
             raise ProtopactError(_refusal(out, plan.blocked))
         changes = plan.changes
@@ -122,7 +128,7 @@ def _refusal(out: Path, blocked: Sequence[str]) -> str:
 
 
 def _plan(root: Path, files: Mapping[str, bytes], digests: Callable[[], dict[str, str]] |
-          dict[str, str]) -> _Plan:
+          dict[str, str], scope: Sequence[str] | None = None) -> _Plan:
     for name in files:
         if not _is_safe(name):
             raise ValueError(f"generated path {name!r} is not a relative path inside the output")
@@ -150,10 +156,12 @@ def _plan(root: Path, files: Mapping[str, bytes], digests: Callable[[], dict[str
             written.append(name)
     removed: list[str] = []
     kept: list[str] = []
+    outside = {name: digest for name, digest in previous.items()
+               if scope is not None and not any(_under(name, s) for s in scope)}
     for name, digest in sorted(previous.items()):
-        if name not in files and old.get(name) == _FILE:
+        if name not in files and name not in outside and old.get(name) == _FILE:
             (removed if _digest((root / name).read_bytes()) == digest else kept).append(name)
-    manifest = _manifest_json(digests() if callable(digests) else digests)
+    manifest = _manifest_json({**outside, **(digests() if callable(digests) else digests)})
     if old.get(MANIFEST) != _FILE or _read(root / MANIFEST) != manifest:
         written.append(MANIFEST)
     refused = tuple(sorted(set(blocked)))
@@ -240,6 +248,10 @@ def _scan(root: Path) -> dict[str, str]:
                 else:
                     found[name] = "special file"
     return found
+
+
+def _under(name: str, directory: str) -> bool:
+    return name.startswith(f"{directory}/")
 
 
 def _parents(name: str) -> list[str]:
