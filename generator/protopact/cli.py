@@ -14,10 +14,11 @@ from typing import Any, Iterator
 
 import click
 
-from . import __version__
+from .console import info, set_quiet
 from .compile.cache import Cache, default_cache_dir
 from .compile.inputs import Input, load_input
 from .errors import CompileError, ProtopactError, debugging, report
+from .render.targets import TARGETS
 from .render.writer import write_file
 from .runtime import one_shot
 
@@ -63,10 +64,28 @@ force_option = click.option(
     help="Replace files protopact did not write (not in its manifest) where output goes.")
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .versions import version_lines
+
+    for line in version_lines():
+        click.echo(line)
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="protopact")
-def cli() -> None:
-    """protopact: build, lint, check and publish a Protocol Buffers contract."""
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the versions of protopact, its protoc and the buf it is compatible with.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only results, findings, warnings and errors: no summaries, no progress.")
+def cli(quiet: bool) -> None:
+    """protopact: build, lint, check and publish a Protocol Buffers contract.
+
+    Shell completion: eval "$(_PROTOPACT_COMPLETE=bash_source protopact)" in ~/.bashrc
+    (zsh_source in ~/.zshrc; fish: _PROTOPACT_COMPLETE=fish_source protopact | source).
+    """
+    set_quiet(quiet)
 
 
 @cli.command()
@@ -325,43 +344,32 @@ def rules(kind: str, fmt: str, config_version: str) -> None:
 @click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Run this buf.gen.yaml (v1 or v2) instead; default: buf.gen.yaml in the "
                    "current directory when pyproject.toml has no [tool.protopact].")
+@click.option("-t", "--target", "targets", multiple=True, type=click.Choice(TARGETS),
+              help="Render only this target (repeatable); the others' files are left as they are.")
 @force_option
 @no_cache_option
 @one_shot
-def generate(input_: str | None, out: Path | None, check: bool, template: Path | None, force: bool,
-             no_cache: bool) -> None:
-    """Render every target (Python package, ...) of INPUT under the output directory."""
+def generate(input_: str | None, out: Path | None, check: bool, template: Path | None,
+             targets: tuple[str, ...], force: bool, no_cache: bool) -> None:
+    """Render the targets (Python package, OpenAPI, docs) of INPUT under the output directory."""
     from .bufgen.template import find_template
     from .config.settings import load_settings
-    from .render.targets import render_all
-    from .render.writer import plan_tree, write_tree
 
-    template = template or find_template(Path.cwd())
+    template = template or (None if targets else find_template(Path.cwd()))
     if template is not None:
         from .bufgen.command import run_template
 
-        if out is not None:
-            raise ProtopactError("--out does not apply to a template: its plugins name their out")
+        if out is not None or targets:
+            raise ProtopactError("--out and --target do not apply to a template: its plugins say "
+                                 "what goes where")
         run_template(template, input_, project=Path.cwd(), check=check, echo=click.echo,
                      load=lambda text: load(text, no_cache=no_cache, complete=True).image)
         return
+    from .render.generate import generate as render_targets
+
     settings = load_settings(Path.cwd())
-    files = render_all(load(input_ or ".", no_cache=no_cache, complete=True).image, settings)
-    directory = out or settings.out
-    if check:
-        stale = plan_tree(directory, files).differs
-        for name in stale:
-            click.echo(f"{(directory / name).as_posix()}: out of date", err=True)
-        if stale:
-            click.echo(f"{len(stale)} generated files differ; run `protopact generate`", err=True)
-            raise SystemExit(1)
-        return
-    changes = write_tree(directory, files, force=force)
-    click.echo(f"{directory.as_posix()}: {len(files)} files, {len(changes.written)} written, "
-               f"{len(changes.removed)} removed")
-    for name in changes.kept:
-        click.echo(f"{(directory / name).as_posix()}: no longer generated, kept: edited since "
-                   "it was written", err=True)
+    render_targets(load(input_ or ".", no_cache=no_cache, complete=True).image, settings,
+                   out or settings.out, targets=targets, check=check, force=force, echo=click.echo)
 
 
 @cli.command()
@@ -383,8 +391,8 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, no_cache: 
     files = render_docs(load(input_, no_cache=no_cache, complete=True).image, title=settings.name,
                         description=settings.description, templates=templates)
     changes = write_tree(out, files, force=force)
-    click.echo(f"{out.as_posix()}: {len(files)} files, {len(changes.written)} written, "
-               f"{len(changes.removed)} removed")
+    info(f"{out.as_posix()}: {len(files)} files, {len(changes.written)} written, "
+         f"{len(changes.removed)} removed")
 
 
 @cli.command()
@@ -423,7 +431,7 @@ def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token
                             ack_timeout_scale=ack_timeout_scale,
                             conventions=dict(load_settings(loaded.workspace.root).conventions))
     run(loaded.image, settings, host=host, port=port,
-        rest_port=None if no_rest else rest_port, announce=click.echo)
+        rest_port=None if no_rest else rest_port, announce=info)
 
 
 @cli.command()
@@ -449,7 +457,7 @@ def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: in
 
     serve(load(input_, no_cache=no_cache, complete=True).image, upstream=upstream, host=host, port=port,
           max_body_bytes=max_body_bytes, cors_origins=cors_origins,
-          default_bindings=default_bindings, validate=validate, announce=click.echo)
+          default_bindings=default_bindings, validate=validate, announce=info)
 
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..compile.image import Image
+from ..console import info
 from ..errors import ProtopactError
 from .runner import guard_clean, render, stale, write
 from .template import load_template
@@ -29,4 +30,4 @@ def run_template(path: Path, input_: str | None, *, project: Path, check: bool,
             raise ProtopactError(f"{len(changed)} generated files differ; run `protopact generate`")
         return
     write(template, files, project=project)
-    echo(f"{path.name}: {len(files)} files written by {len(template.plugins)} plugins")
+    info(f"{path.name}: {len(files)} files written by {len(template.plugins)} plugins")

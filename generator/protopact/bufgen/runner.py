@@ -24,6 +24,7 @@ from google.protobuf.compiler import plugin_pb2
 
 from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
+from ..console import tracked
 from ..dirswap import exchange, recover, staged
 from ..errors import ProtopactError
 from ..plugins import protoc as own
@@ -38,10 +39,10 @@ _WKT = "google/protobuf/"
 def render(template: Template, image: Image) -> dict[Path, bytes]:
     """Every plugin's files for ``image``: output path (relative to the project) -> content."""
     files: dict[Path, bytes] = {}
-    for plugin in template.plugins:
-        for request in requests(image, plugin):
-            for name, data in _run(plugin, request, image):
-                files[plugin.out / _relative(name, plugin)] = data
+    runs = [(plugin, request) for plugin in template.plugins for request in requests(image, plugin)]
+    for plugin, request in tracked(runs, "Running plugins"):
+        for name, data in _run(plugin, request, image):
+            files[plugin.out / _relative(name, plugin)] = data
     return dict(sorted(files.items()))
 
 
