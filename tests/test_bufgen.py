@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import buf_binary, run, write_tree
+from .conftest import buf_binary, git, run, write_tree
 
 BIN = Path(sys.executable).parent
 TREE = {
@@ -153,3 +153,78 @@ def test_clean_refuses_to_delete_sources_the_project_or_outside(tmp_path: Path) 
         assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
         (tmp_path / "tmpl/gen.yaml").unlink()
         assert _tree(tmp_path) == before
+
+
+def _buf_generate(root: Path, tmp: Path, *args: str) -> None:
+    done = subprocess.run([buf_binary(), "generate", *args, "--template", "buf.gen.yaml"], cwd=root,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "BUF_CACHE_DIR": str(tmp / "cache")})
+    assert done.returncode == 0, done.stderr
+
+
+def test_v1_template_writes_what_buf_generate_writes(tmp_path: Path) -> None:
+    roots = {}
+    for name in ("buf", "ours"):
+        root = _project(tmp_path / name)
+        template = {"version": "v1", "plugins": [
+            {"plugin": "python", "out": "gen/py", "protoc_path": str(root / "protoc")},
+            {"name": "mypy", "out": "gen/stubs", "opt": "quiet",
+             "path": str(BIN / "protoc-gen-mypy")},
+            {"plugin": "protopact-openapi", "path": [str(BIN / "protoc-gen-protopact-openapi")],
+             "out": "gen/openapi", "strategy": "all", "opt": ["name=shop", "version=2.0.0"]},
+        ]}
+        (root / "buf.gen.yaml").write_text(yaml.safe_dump(template))
+        roots[name] = root
+    _buf_generate(roots["buf"], tmp_path, "proto")
+    result = run("generate", "proto", "--template", "buf.gen.yaml", cwd=roots["ours"])
+    assert result.exit_code == 0, result.stderr
+    expected = _tree(roots["buf"] / "gen")
+    assert {"py/acme/shop/v1/shop_pb2.py", "stubs/acme/shop/v1/shop_pb2.pyi",
+            "openapi/openapi.yaml"} <= set(expected)
+    assert _tree(roots["ours"] / "gen") == expected
+
+
+def test_v2_inputs_git_repo_and_proto_file_as_buf_reads_them(tmp_path: Path) -> None:
+    upstream = write_tree(tmp_path / "upstream", TREE)
+    git(upstream, "init", "-q", "-b", "release")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-qm", "contract")
+    roots = {}
+    for name in ("buf", "ours"):
+        root = _project(tmp_path / name)
+        template = {"version": "v2", "inputs": [
+            {"git_repo": upstream.as_uri(), "branch": "release", "paths": ["proto/acme/common"]},
+            {"proto_file": "proto/acme/shop/v1/shop.proto"},
+        ], "plugins": [{"protoc_builtin": "python", "protoc_path": str(root / "protoc"),
+                        "out": "gen"}]}
+        (root / "buf.gen.yaml").write_text(yaml.safe_dump(template))
+        roots[name] = root
+    _buf_generate(roots["buf"], tmp_path)
+    result = run("generate", "--template", "buf.gen.yaml", cwd=roots["ours"])
+    assert result.exit_code == 0, result.stderr
+    expected = _tree(roots["buf"] / "gen")
+    assert set(expected) == {"acme/common/v1/money_pb2.py", "acme/shop/v1/shop_pb2.py"}
+    assert _tree(roots["ours"] / "gen") == expected
+
+
+def test_inputs_and_types_that_need_the_network_or_prune_are_refused(tmp_path: Path) -> None:
+    write_tree(tmp_path, TREE)
+    plugin = "plugins: [{protoc_builtin: python, out: gen}]"
+    cases = {
+        f"version: v2\ninputs: [{{module: buf.build/acme/shop}}]\n{plugin}":
+            "input module buf.build/acme/shop comes from buf's registry over the network",
+        f"version: v2\ninputs: [{{tarball: x.tar.gz}}]\n{plugin}": "input kind 'tarball' is not",
+        f"version: v2\ninputs: [{{directory: proto, types: [acme.shop.v1.Order]}}]\n{plugin}":
+            "types is not supported",
+        "version: v2\nplugins: [{protoc_builtin: python, out: gen, exclude_types: [a.B]}]":
+            "exclude_types is not supported",
+        f"version: v1\ntypes: {{include: [a.B]}}\n{plugin}": "types is not supported",
+        f"version: v2\ninputs: [{{directory: proto, branch: main}}]\n{plugin}":
+            "'branch' does not apply to a directory input",
+    }
+    for body, words in cases.items():
+        (tmp_path / "gen.yaml").write_text(body + "\n")
+        result = run("generate", "--template", "gen.yaml", cwd=tmp_path)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+    assert not (tmp_path / "gen").exists()

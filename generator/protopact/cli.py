@@ -363,7 +363,7 @@ def generate(input_: str | None, out: Path | None, check: bool, template: Path |
             raise ProtopactError("--out and --target do not apply to a template: its plugins say "
                                  "what goes where")
         run_template(template, input_, project=Path.cwd(), check=check, echo=click.echo,
-                     load=lambda text: load(text, no_cache=no_cache, complete=True).image)
+                     load=lambda text: load(text, no_cache=no_cache, complete=True))
         return
     from .render.generate import generate as render_targets
 

@@ -5,22 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..compile.image import Image
+from ..compile.inputs import Input
 from ..console import info
 from ..errors import ProtopactError
 from .runner import guard_clean, render, stale, write
-from .template import load_template
+from .template import TemplateInput, load_template
 
 
 def run_template(path: Path, input_: str | None, *, project: Path, check: bool,
-                 load: Callable[[str], Image], echo: Callable[..., None]) -> None:
+                 load: Callable[[str], Input], echo: Callable[..., None]) -> None:
     """Run the template at ``path`` over ``input_`` (else its v2 ``inputs``, else the project)."""
     template = load_template(path, project=project)
-    inputs = (input_,) if input_ is not None else template.inputs or (".",)
-    guard_clean(template, inputs, project=project)
+    inputs = ((TemplateInput(input_),) if input_ is not None
+              else template.inputs or (TemplateInput("."),))
+    guard_clean(template, [i.text for i in inputs], project=project)
     files: dict[Path, bytes] = {}
-    for text in inputs:
-        files.update(render(template, load(text)))
+    for entry in inputs:
+        loaded = load(entry.text)
+        if entry.paths or entry.exclude_paths:
+            loaded = loaded.restricted(entry.paths, entry.exclude_paths)
+        files.update(render(template, loaded.image))
     if check:
         changed = stale(template, files, project=project)
         for name in changed:

@@ -2,9 +2,12 @@
 
 Read as buf reads it: v1 ``plugins[].plugin`` (or ``name``) names ``protoc-gen-NAME`` on PATH, or
 protoc's built-in generator of that name when no such executable exists; v2 says ``local:``,
-``protoc_builtin:`` or ``remote:``. A remote plugin needs buf's registry over the network, so it is
-refused with the local equivalent named. Managed mode rewrites file options, which would change
-every generated descriptor: it is refused while enabled. Output directories stay inside the project.
+``protoc_builtin:`` or ``remote:``. v2 ``inputs`` become protopact INPUTs (a directory, an image
+file, a git repository), each with the files it limits generation to. What needs buf's registry over
+the network (a ``remote:`` plugin, a ``module:`` input) is refused with the local equivalent named.
+Managed mode rewrites file options, and ``types`` prunes the image, which would change every
+generated descriptor: both are refused, in one line naming the key. Output directories and input
+directories stay inside the project.
 """
 
 from __future__ import annotations
@@ -40,11 +43,21 @@ class Plugin:
     include_wkt: bool = False
 
 
+@dataclass(frozen=True)
+class TemplateInput:
+    """A v2 ``inputs`` entry: a protopact INPUT text (relative to the project), and the files it
+    limits generation to (``paths``, ``exclude_paths``; a ``proto_file``)."""
+
+    text: str
+    paths: tuple[str, ...] = ()
+    exclude_paths: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, kw_only=True)
 class Template:
     path: Path
     plugins: tuple[Plugin, ...]
-    inputs: tuple[str, ...] = ()  # v2 inputs, as protopact INPUT texts (relative to the project)
+    inputs: tuple[TemplateInput, ...] = ()
     clean: bool = False
 
 
@@ -70,6 +83,8 @@ def load_template(path: Path, *, project: Path) -> Template:
     if version not in ("v1", "v2"):
         raise ProtopactError(f"{label}: version must be v1 or v2, not {version!r}")
     known = {"version", "plugins", "managed"} | ({"inputs", "clean"} if version == "v2" else set())
+    if "types" in data and version == "v1":
+        raise _pruning("types", label)
     for key in data:
         if key not in known:
             raise ProtopactError(f"{label}: unknown key {key!r} in a {version} template")
@@ -113,6 +128,9 @@ def _v1_plugin(entry: Any, label: str, project: Path) -> Plugin:
 
 def _v2_plugin(entry: Any, label: str, project: Path) -> Plugin:
     entry = _mapping(entry, label)
+    for key in ("types", "exclude_types"):
+        if key in entry:
+            raise _pruning(key, label)
     _known(entry, {"local", "protoc_builtin", "remote", "out", "opt", "strategy", "protoc_path",
                    "include_imports", "include_wkt", "revision"}, label)
     kinds = [k for k in ("local", "protoc_builtin", "remote") if k in entry]
@@ -152,14 +170,77 @@ def _plugin(entry: dict[str, Any], label: str, project: Path, name: str, *,
                   parameter=",".join(opts), strategy=strategy, **flags)
 
 
-def _input(entry: Any, label: str, project: Path) -> str:
+# What each kind of v2 input may say besides its own key.
+_INPUT_KEYS = {
+    "directory": set(), "binary_image": {"compression"}, "json_image": {"compression"},
+    "proto_file": {"include_package_files"},
+    "git_repo": {"branch", "tag", "ref", "commit", "subdir", "depth", "recurse_submodules"},
+}
+_COMMON_INPUT_KEYS = {"paths", "exclude_paths", "types", "exclude_types"}
+
+
+def _input(entry: Any, label: str, project: Path) -> TemplateInput:
     entry = _mapping(entry, label)
-    if set(entry) == {"directory"} and isinstance(entry["directory"], str):
-        return _inside(project, entry["directory"], label, allow_root=True).as_posix()
-    if set(entry) == {"binary_image"} and isinstance(entry["binary_image"], str):
-        return entry["binary_image"]
-    raise ProtopactError(f"{label}: inputs support directory: DIR and binary_image: FILE, not "
-                         f"{', '.join(sorted(entry))}")
+    kinds = [k for k in entry if k not in _COMMON_INPUT_KEYS and not any(
+        k in keys for keys in _INPUT_KEYS.values())]
+    if len(kinds) != 1:
+        raise ProtopactError(f"{label}: every input needs exactly one kind "
+                             f"({', '.join(sorted(_INPUT_KEYS))}), not {', '.join(sorted(kinds)) or 'none'}")
+    kind = kinds[0]
+    value = entry[kind]
+    if kind == "module":
+        raise ProtopactError(f"{label}: input module {value} comes from buf's registry over the "
+                             "network; use directory: or git_repo: instead")
+    if kind not in _INPUT_KEYS:
+        raise ProtopactError(f"{label}: input kind {kind!r} is not supported; use "
+                             f"{', '.join(sorted(_INPUT_KEYS))}")
+    for key in entry:
+        if key != kind and key not in _COMMON_INPUT_KEYS | _INPUT_KEYS[kind]:
+            raise ProtopactError(f"{label}: {key!r} does not apply to a {kind} input")
+        if key in ("types", "exclude_types"):
+            raise _pruning(key, label)
+    if entry.get("compression") not in (None, "none"):
+        raise ProtopactError(f"{label}: compressed images are not supported; decompress it first")
+    if not isinstance(value, str) or not value:
+        raise ProtopactError(f"{label}: input {kind} must be a non-empty string")
+    paths, exclude_paths = _strings(entry, "paths", label), _strings(entry, "exclude_paths", label)
+    if kind == "directory":
+        text = _inside(project, value, label, allow_root=True).as_posix()
+    elif kind == "proto_file":
+        file = _inside(project, value, label).as_posix()
+        if entry.get("include_package_files"):
+            raise ProtopactError(f"{label}: include_package_files is not supported; list the "
+                                 "package's directory in paths instead")
+        text, paths = ".", (file,)
+    elif kind == "git_repo":
+        text = _git_input(value, entry, project)
+    else:
+        text = value
+    return TemplateInput(text, paths, exclude_paths)
+
+
+def _git_input(url: str, entry: dict[str, Any], project: Path) -> str:
+    """buf's git_repo input as protopact's ``URL#branch=...`` INPUT; a local repository path
+    becomes a file:// URL, so that it is cloned like any other."""
+    if "://" not in url and not url.endswith(".git"):
+        url = (project / url).resolve().as_uri()
+    options = [f"{key}={str(entry[key]).lower() if isinstance(entry[key], bool) else entry[key]}"
+               for key in ("branch", "tag", "ref", "commit", "subdir", "depth",
+                           "recurse_submodules") if key in entry]
+    return f"{url}#{','.join(options)}" if options else url
+
+
+def _strings(entry: dict[str, Any], key: str, label: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ProtopactError(f"{label}: {key} must be a list of paths")
+    return tuple(value)
+
+
+def _pruning(key: str, label: str) -> ProtopactError:
+    return ProtopactError(f"{label}: {key} is not supported (it prunes the image to some types, "
+                          "and so changes every generated descriptor); generate whole files, "
+                          "limited with paths or exclude_paths")
 
 
 def _remote(name: str, label: str) -> ProtopactError:
