@@ -93,10 +93,11 @@ def test_remote_plugins_and_managed_mode_are_refused_in_one_line(tmp_path: Path)
         result = run("generate", "--template", "gen.yaml", cwd=tmp_path)
         assert result.exit_code == 1
         assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
-    (tmp_path / "gen.yaml").write_text("version: v2\nmanaged:\n  enabled: true\nplugins:\n"
-                                       "  - protoc_builtin: python\n    out: x\n")
+    (tmp_path / "gen.yaml").write_text(
+        "version: v2\nmanaged:\n  enabled: true\n  override:\n    - field_option: jstype\n"
+        "      value: JS_STRING\nplugins:\n  - protoc_builtin: python\n    out: x\n")
     result = run("generate", "--template", "gen.yaml", cwd=tmp_path)
-    assert result.exit_code == 1 and "managed mode is not supported" in result.stderr
+    assert result.exit_code == 1 and "field_option jstype is not supported" in result.stderr
     (tmp_path / "gen.yaml").write_text("version: v2\nplugins:\n  - protoc_builtin: python\n"
                                        "    out: ../outside\n")
     result = run("generate", "--template", "gen.yaml", cwd=tmp_path)
@@ -221,6 +222,8 @@ def test_inputs_and_types_that_need_the_network_or_prune_are_refused(tmp_path: P
         f"version: v1\ntypes: {{include: [a.B]}}\n{plugin}": "types is not supported",
         f"version: v2\ninputs: [{{directory: proto, branch: main}}]\n{plugin}":
             "'branch' does not apply to a directory input",
+        f"version: v1\nmanaged: {{enabled: true, java_package_prefix: net}}\n{plugin}":
+            "managed.java_package_prefix is not supported in a v1 template",
     }
     for body, words in cases.items():
         (tmp_path / "gen.yaml").write_text(body + "\n")

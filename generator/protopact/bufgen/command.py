@@ -8,6 +8,7 @@ from pathlib import Path
 from ..compile.inputs import Input
 from ..console import info
 from ..errors import ProtopactError
+from .managed import apply as apply_managed
 from .runner import guard_clean, render, stale, write
 from .template import TemplateInput, load_template
 
@@ -24,7 +25,10 @@ def run_template(path: Path, input_: str | None, *, project: Path, check: bool,
         loaded = load(entry.text)
         if entry.paths or entry.exclude_paths:
             loaded = loaded.restricted(entry.paths, entry.exclude_paths)
-        files.update(render(template, loaded.image))
+        image = loaded.image
+        if template.managed is not None:
+            image = apply_managed(image, template.managed)
+        files.update(render(template, image))
     if check:
         changed = stale(template, files, project=project)
         for name in changed:

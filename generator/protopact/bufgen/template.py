@@ -5,8 +5,8 @@ protoc's built-in generator of that name when no such executable exists; v2 says
 ``protoc_builtin:`` or ``remote:``. v2 ``inputs`` become protopact INPUTs (a directory, an image
 file, a git repository), each with the files it limits generation to. What needs buf's registry over
 the network (a ``remote:`` plugin, a ``module:`` input) is refused with the local equivalent named.
-Managed mode rewrites file options, and ``types`` prunes the image, which would change every
-generated descriptor: both are refused, in one line naming the key. Output directories and input
+``managed`` is read by :mod:`.managed`; ``types`` prunes the image, which would change every
+generated descriptor: it is refused, in one line naming the key. Output directories and input
 directories stay inside the project.
 """
 
@@ -20,6 +20,8 @@ import yaml
 
 from ..config.settings import has_settings
 from ..errors import ProtopactError
+from .managed import Managed
+from .managed import parse as parse_managed
 
 STRATEGIES = ("directory", "all")
 # protoc's generators that buf runs as protoc_builtin (and v1 names fall back to).
@@ -59,6 +61,7 @@ class Template:
     plugins: tuple[Plugin, ...]
     inputs: tuple[TemplateInput, ...] = ()
     clean: bool = False
+    managed: Managed | None = None
 
 
 def find_template(project: Path) -> Path | None:
@@ -88,13 +91,7 @@ def load_template(path: Path, *, project: Path) -> Template:
     for key in data:
         if key not in known:
             raise ProtopactError(f"{label}: unknown key {key!r} in a {version} template")
-    managed = data.get("managed") or {}
-    if not isinstance(managed, dict):
-        raise ProtopactError(f"{label}: managed must be a mapping")
-    if managed.get("enabled"):
-        raise ProtopactError(f"{label}: managed mode is not supported (it rewrites file options "
-                             "and so every generated descriptor); set managed.enabled: false and "
-                             "set the options in the .proto files")
+    managed = parse_managed(data.get("managed"), label, version)
     plugins = data.get("plugins")
     if not isinstance(plugins, list) or not plugins:
         raise ProtopactError(f"{label}: plugins must be a non-empty list")
@@ -104,7 +101,7 @@ def load_template(path: Path, *, project: Path) -> Template:
         raise ProtopactError(f"{label}: clean must be true or false")
     return Template(path=path, plugins=tuple(parse(p, label, project) for p in plugins),
                     inputs=tuple(_input(i, label, project) for i in data.get("inputs") or ()),
-                    clean=clean)
+                    clean=clean, managed=managed)
 
 
 def _v1_plugin(entry: Any, label: str, project: Path) -> Plugin:
