@@ -15,7 +15,7 @@ FUZZ = settings(deadline=None, database=None,
 
 # Every feature a consumer walks: nesting, oneofs, maps, enums, services with streams, options,
 # HTTP bindings, extensions, comments, a public import.
-RICH = {
+RICH: dict[str, str | bytes] = {
     "acme/v1/common.proto": """
         syntax = "proto3";
         package acme.v1;

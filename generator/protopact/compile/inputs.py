@@ -24,6 +24,11 @@ from .image import Image, image_from_bytes, image_from_json
 from .imports import with_imports
 from .workspace import ListedFile, check_modules, discover, list_directory, targets_for
 
+# A control character in an INPUT is never meant, and would break the one line naming it (a NUL
+# cannot even reach the system or git).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True)
 class Input:
     """An Image with its workspace config; ``module_of`` maps target files to their module."""
@@ -68,6 +73,9 @@ def _under(path: str, parent: str) -> bool:
 
 
 def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
+    if _CONTROL.search(text):
+        shown = _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+        raise ProtopactError(f"{shown}: an input cannot hold control characters")
     source = git.parse_git_input(text, cwd)
     if source is not None:
         return _from_git(source, cache, cwd)
@@ -84,6 +92,8 @@ def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
         if path.suffix == ".whl":
             return _image_input(_wheel_image(path, text), cwd)
         return _image_input(read_image_file(path, text), cwd)
+    if path.exists():  # a FIFO or a device: reading it could block or never end
+        raise ProtopactError(f"{text}: not a directory or a regular file")
     raise ProtopactError(f"{text}: no such file or directory")
 
 

@@ -45,6 +45,7 @@ _TOP_KEYS = {
 }
 _BUILD_KEYS = {"v1beta1": {"roots", "excludes"}, "v1": {"excludes"}}
 _MODULE_KEYS = {"path", "name", "excludes", "lint", "breaking"}
+_NAME_MAX = 255  # bytes in one path component, on every common file system
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -297,10 +298,16 @@ def _bool(raw: Mapping[str, Any], key: str, where: _Where, default: bool = False
 
 
 def safe_relative(path: str, where: _Where, what: str) -> str:
-    """Normalise a config path and refuse one that leaves the project."""
+    """Normalise a config path and refuse one that leaves the project, or that no file system
+    can hold (a NUL byte, a name over 255 bytes), which the system would refuse later without
+    naming the config."""
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts:
         raise where.fail(f"{what} {path!r} must be a relative path inside the project")
+    if "\0" in path or any(len(part.encode("utf-8", "surrogatepass")) > _NAME_MAX
+                            for part in pure.parts):
+        raise where.fail(f"{what} {path!r} is not a possible path (a NUL byte, or a name over "
+                         f"{_NAME_MAX} bytes)")
     normal = str(pure)
     return "." if normal in ("", ".") else normal
 
