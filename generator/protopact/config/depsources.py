@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import ProtopactError
 from .buflock import parse_deps
-from .settings import protopact_table
+from .pyproject import protopact_table
 
 _LABEL = "pyproject.toml: [tool.protopact.deps]"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[^/@:]+@[^/:]+:")  # scheme://, or git@host:path

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import keyword
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ProtopactError
+from .pyproject import protopact_table
 from ..schema.conventions import KINDS
 
 FLAVORS = ("betterproto2", "protobuf")
@@ -65,21 +65,6 @@ def _settings_table(project: Path) -> dict[str, Any] | None:
         return None
     settings = {k: v for k, v in table.items() if k != "deps"}
     return settings if settings or "deps" not in table else None
-
-
-def protopact_table(project: Path) -> dict[str, Any] | None:
-    path = project / "pyproject.toml"
-    if not path.is_file():
-        return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ProtopactError(f"pyproject.toml: invalid TOML: {exc}") from None
-    tool = data.get("tool", {})
-    table = tool.get("protopact") if isinstance(tool, dict) else tool
-    if table is not None and not isinstance(table, dict):
-        raise ProtopactError("pyproject.toml: [tool.protopact] must be a table")
-    return table
 
 
 def settings_from_table(table: dict[str, Any], *, project: Path) -> Settings:

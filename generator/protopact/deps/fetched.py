@@ -21,8 +21,6 @@ import io
 import re
 import shutil
 import tarfile
-import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -105,6 +103,9 @@ def _kept_protos(fill: Callable[[Path], None], subdir: str, directory: Path) -> 
 
 
 def _download(url: str, label: str) -> bytes:
+    import urllib.error  # only archives from a URL need it: kept off every build's imports
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response:
             return response.read()
