@@ -161,22 +161,28 @@ def _package_graph(files: Iterable[FileDescriptorProto],
 
 
 def _path_back(graph: Mapping[str, set[str]], start: str, via: str) -> list[str] | None:
-    """A package path ``start -> via -> … -> start``, found depth first in name order."""
-    seen: set[str] = set()
+    """The shortest package path ``start -> via -> … -> start`` (breadth first, name order).
 
-    def visit(package: str, trail: list[str]) -> list[str] | None:
-        if package == start:
-            return trail + [package]
-        if package in seen:
-            return None
-        seen.add(package)
-        for following in sorted(graph.get(package, ())):
-            found = visit(following, trail + [package])
-            if found:
-                return found
-        return None
-
-    return visit(via, [start])
+    buf walks the packages depth first in Go's random map order, so on a graph with several
+    cycles through one import it names a different one from run to run; the shortest is the one
+    that tells a reader most directly which import to remove, and it is stable.
+    """
+    parents: dict[str, str | None] = {via: None}
+    frontier = [via]
+    while frontier:
+        following: list[str] = []
+        for package in frontier:
+            for imported in sorted(graph.get(package, ())):
+                if imported == start:
+                    trail = [package]
+                    while (parent := parents[trail[-1]]) is not None:
+                        trail.append(parent)
+                    return [start, *reversed(trail), start]
+                if imported not in parents:
+                    parents[imported] = package
+                    following.append(imported)
+        frontier = following
+    return None
 
 
 @REGISTRY.rule("PACKAGE_NO_IMPORT_CYCLE")
@@ -184,12 +190,16 @@ def package_no_import_cycle(ctx: LintContext) -> Iterator[Finding]:
     """Packages do not import each other in a cycle (imported files count towards the graph)."""
     by_name = ctx.image.by_name
     graph = _package_graph(ctx.image.files, by_name)
+    cycles: dict[tuple[str, str], list[str] | None] = {}
     for file in targets(ctx):
         for index, dependency in enumerate(file.dependency):
             imported = by_name[dependency].package if dependency in by_name else ""
             if not file.package or not imported or imported == file.package:
                 continue
-            cycle = _path_back(graph, file.package, imported)
+            edge = (file.package, imported)
+            if edge not in cycles:
+                cycles[edge] = _path_back(graph, *edge)
+            cycle = cycles[edge]
             if cycle:
                 yield at(ctx, "PACKAGE_NO_IMPORT_CYCLE", file, _import_path(index),
                          f"Package import cycle: {' -> '.join(cycle)}")
