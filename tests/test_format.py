@@ -63,6 +63,10 @@ def test_formatting_twice_changes_nothing(buf_outputs: dict[Path, str]) -> None:
     # header sorting: duplicate imports, custom options after built-in ones
     "syntax = \"proto3\";\nimport \"b.proto\";\nimport public \"a.proto\";\nimport \"b.proto\";\n"
     "option (x) = 1;\noption java_package = \"p\";\n",
+    # blank lines before the first element, whatever it is, are dropped
+    "\n\noption java_package = \"x\";\n",
+    "syntax = \"proto3\";\n\n\nimport \"b.proto\";\nimport \"a.proto\";\n",
+    "import \"b.proto\";\n\nimport \"a.proto\";\nmessage A {}\n",
     # no syntax at all, an rpc whose stream keyword is followed by a fully-qualified type
     "message A {}\nservice S { rpc M(stream .A) returns (stream A); }\n",
 ])

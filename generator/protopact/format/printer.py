@@ -40,6 +40,8 @@ class Printer:
 
     # -- low-level output ----------------------------------------------------------------------
     def line(self, elem: str = "") -> None:
+        if not elem.strip() and self.last == "\x00":
+            return  # buf never starts a file with a blank line, whatever preceded its first element
         if elem.strip():
             self.write_indent(None)
             self.write(elem)
