@@ -300,12 +300,23 @@ def test_image_with_a_dangling_reference_is_refused_in_one_line(tmp_path: Path) 
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_a_fifo_among_the_sources_is_refused_not_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("make", "kind"), [(os.mkfifo, "a FIFO"),
+                                            (lambda p: p.symlink_to("/dev/zero"), "a device")])
+def test_a_special_file_among_the_sources_is_refused_not_read(tmp_path: Path, make, kind) -> None:
     (tmp_path / "ok.proto").write_text('syntax = "proto3";\npackage a;\n')
-    os.mkfifo(tmp_path / "stuck.proto")
+    make(tmp_path / "stuck.proto")
     result = run("build", ".", "-o", "out.binpb", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        1, f"stuck.proto: not a regular file ({kind}); only regular .proto files are read\n")
+
+
+@pytest.mark.parametrize("text", ["/dev/zero", "x" * 300, "x" * 300 + "/a.proto", "a\nb", "a\x00b"])
+def test_an_input_no_file_system_holds_or_that_is_not_a_file_is_refused_in_one_line(
+        tmp_path: Path, text: str) -> None:
+    result = run("build", text, "-o", "out.binpb", cwd=tmp_path)
     assert result.exit_code == 1
-    assert "stuck.proto: not a regular file (a FIFO)" in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(text.replace("\n", "\\n").replace("\x00", "\\x00") + ": ")
 
 
 def test_generate_completes_an_image_built_without_its_imports(tmp_path: Path) -> None:

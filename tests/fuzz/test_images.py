@@ -161,3 +161,23 @@ def test_a_string_that_is_not_utf8_is_refused_naming_where_it_is(workspace: Path
     assert result.stderr.startswith("bad-text.binpb: not a valid image: acme/v1/shop.proto: "
                                     "source_code_info.location["), result.stderr
     assert result.stderr.endswith("].leading_comments is not valid UTF-8\n"), result.stderr
+
+
+NESTINGS = {
+    "arrays": lambda n: '{"file": ' + "[" * n + "]" * n + "}",
+    "messages": lambda n: '{"file": [{"name": "a.proto", "messageType": ['
+    + '{"name": "A", "nestedType": [' * n + "]}" * n + "]}]}",
+    "options": lambda n: '{"file": [{"name": "a.proto", "options": {"uninterpretedOption": ['
+    + '{"name": [' * n + "]}" * n + "]}}]}",
+}
+
+
+@settings(FUZZ, max_examples=30)
+@given(kind=st.sampled_from(sorted(NESTINGS)), depth=st.integers(1, 20000))
+def test_json_images_nested_at_any_depth_load_or_are_refused_in_one_line(
+        workspace: Path, kind: str, depth: int) -> None:
+    (workspace / "deep.json").write_text(NESTINGS[kind](depth))
+    result = clean_run("build", "deep.json", "-o", "/dev/null", cwd=workspace)
+    if result.exit_code == 1:
+        assert result.stderr.startswith("deep.json: "), result.stderr
+        assert len(result.stderr) < 500 and len(result.stderr.splitlines()) == 1, result.stderr

@@ -13,6 +13,7 @@ only the top level of that file is walked to find it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Iterator, Mapping
@@ -185,12 +186,28 @@ def image_from_json(text: str, *, label: str) -> Image:
     except RecursionError:
         raise ProtopactError(f"{label}: not a valid JSON image: nested too deeply") from None
     except (ValueError, json_format.ParseError, AttributeError, TypeError) as exc:
-        reason = " ".join(str(exc).split())  # json_format's messages span lines
-        raise ProtopactError(f"{label}: not a valid JSON image: {reason}") from None
+        raise ProtopactError(f"{label}: not a valid JSON image: {_json_reason(exc)}") from None
     image = _checked(Image(tuple(fds.file), frozenset(targets)), label)
     _raise_problem(image_problem([f.SerializeToString() for f in image.files],
                                  [f.name for f in image.files]), label)
     return image
+
+
+_PARSE_STEP = re.compile(r"Failed to parse (\w+) field: ")
+
+
+def _json_reason(exc: Exception) -> str:
+    """json_format's reason on one line, its chain of "Failed to parse X field: " (one per level,
+    a hundred on a deeply nested image) as a dotted path, the middle of a long one elided."""
+    text = " ".join(str(exc).split())
+    steps = []
+    while (step := _PARSE_STEP.match(text)) is not None:
+        steps.append(step[1])
+        text = text[step.end():]
+    text = text.rstrip(".")
+    if len(steps) > 6:
+        steps = [*steps[:3], "…", *steps[-2:]]
+    return f"{'.'.join(steps)}: {text}" if steps else text
 
 
 def _raise_problem(problem: str | None, label: str) -> None:
