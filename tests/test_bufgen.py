@@ -1,6 +1,6 @@
 """``protopact generate --template`` against ``buf generate --template``: the same v2 template (local
 plugins, protopact's own and a third party's, and protoc's built-in python generator, with
-``include_imports`` and both strategies) must write identical trees."""
+``include_imports``, ``include_wkt`` and both strategies) must write identical trees."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _template(protoc: Path) -> dict[str, object]:
          "strategy": "all", "opt": ["name=shop", "version=2.0.0"]},
         {"local": str(BIN / "protoc-gen-mypy"), "out": "gen/stubs", "opt": "quiet"},
         {"protoc_builtin": "python", "protoc_path": str(protoc), "out": "gen/py",
-         "include_imports": True},
+         "include_imports": True, "include_wkt": True},
     ]}
 
 
@@ -71,7 +71,7 @@ def test_template_writes_what_buf_generate_writes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     expected = _tree(theirs / "gen")
     assert {"py/acme/common/v1/money_pb2.py", "stubs/acme/shop/v1/shop_pb2.pyi",
-            "openapi/openapi.yaml"} <= set(expected)
+            "openapi/openapi.yaml", "py/google/protobuf/timestamp_pb2.py"} <= set(expected)
     assert _tree(ours / "gen") == expected
     # The template beside buf.yaml is found when pyproject.toml says nothing of protopact.
     assert run("generate", "--check", cwd=ours).exit_code == 0

@@ -25,6 +25,7 @@ from google.protobuf.compiler import plugin_pb2
 from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
 from ..console import tracked
+from ..deps.library import well_known_root
 from ..dirswap import exchange, recover, staged
 from ..errors import ProtopactError
 from ..plugins import protoc as own
@@ -163,13 +164,18 @@ def _local(plugin: Plugin, request: plugin_pb2.CodeGeneratorRequest) -> object:
 
 def _builtin(plugin: Plugin, request: plugin_pb2.CodeGeneratorRequest,
              image: Image) -> list[tuple[str, bytes]]:
-    subset = Image(tuple(request.proto_file), frozenset(request.file_to_generate))
+    # The well-known types come from protoc's own copies, parsed from source, as under buf: a
+    # descriptor of them carries json_name, which protoc's generators then embed.
+    wkt = well_known_root()
+    files = tuple(f for f in request.proto_file
+                  if not (f.name.startswith(_WKT) and (wkt / f.name).is_file()))
+    subset = Image(files, frozenset(request.file_to_generate))
     with tempfile.TemporaryDirectory(prefix="protopact-builtin-") as scratch:
         root = Path(scratch)
         (root / "image.binpb").write_bytes(subset.to_binary(mark_imports=False))
         (root / "out").mkdir()
         option = f"--{plugin.builtin}_opt={plugin.parameter}" if plugin.parameter else None
-        invoke_protoc([f"--descriptor_set_in={root / 'image.binpb'}",
+        invoke_protoc([f"--descriptor_set_in={root / 'image.binpb'}", f"--proto_path={wkt}",
                        f"--{plugin.builtin}_out={root / 'out'}", *([option] if option else []),
                        *request.file_to_generate], shown=image.shown)
         return [(p.relative_to(root / "out").as_posix(), p.read_bytes())
