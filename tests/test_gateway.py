@@ -179,12 +179,24 @@ def test_delete_of_empty_response_answers_204(client: TestClient, upstream: Upst
 
 def test_patch_keeps_omitted_apart_from_zero(client: TestClient, upstream: Upstream) -> None:
     response = client.patch("/v1/webhooks/5", headers=AUTH,
-                            json={"active": {"updated": True, "value": False}, "id": "99"})
+                            json={"active": {"updated": True, "value": False}})
     assert response.status_code == 200
     request, _ = upstream.last("UpdateWebhook")
-    assert request.id == 5  # the path wins over the body
+    assert request.id == 5
     assert request.HasField("active") and request.active.updated and not request.active.value
     assert not request.HasField("description") and not request.HasField("retry_limit")
+
+
+def test_a_whole_body_leaves_out_what_the_path_sets(client: TestClient, upstream: Upstream) -> None:
+    """``body: "*"`` with a path variable: the body may not set the bound field under either
+    name, not even to null, as the OpenAPI request schema says."""
+    before = len(upstream.calls)
+    for body in ({"id": "99"}, {"id": None}, {"id": "5", "description": "x"}):
+        response = client.patch("/v1/webhooks/5", headers=AUTH, json=body)
+        assert response.status_code == 400, body
+        assert 'Field "id" is set by the URL path' in response.json()["message"]
+        assert response.json()["details"][0]["fieldViolations"][0]["field"] == "id"
+    assert len(upstream.calls) == before
 
 
 def test_additional_binding_and_response_body(client: TestClient) -> None:

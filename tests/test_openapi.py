@@ -244,7 +244,11 @@ def test_schemas_accept_proto_field_names_as_json_format_does(image: Image, rend
         jsonschema.validate({"retry_limits": 3}, schema)
 
 
-def test_field_behavior_and_pattern_parameter_names(tmp_path) -> None:
+def test_requests_and_responses_have_schemas_of_their_own(tmp_path) -> None:
+    """field_behavior splits a message used both ways; a whole body leaves out what the path sets;
+    oneofs admit one member; the response form is exactly what json_format prints."""
+    import jsonschema
+
     from .conftest import run, write_tree
 
     write_tree(tmp_path, {"f/v1/f.proto": """
@@ -256,24 +260,67 @@ def test_field_behavior_and_pattern_parameter_names(tmp_path) -> None:
           rpc GetShelf(GetShelfRequest) returns (Shelf) {
             option (google.api.http) = {get: "/v1/{name=shelves/*/books/*}"};
           }
+          rpc CreateShelf(CreateShelfRequest) returns (Shelf) {
+            option (google.api.http) = {post: "/v1/shelves" body: "shelf"};
+          }
+          rpc MoveShelf(MoveShelfRequest) returns (Shelf) {
+            option (google.api.http) = {post: "/v1/{shelf.name=shelves/*}:move" body: "*"};
+          }
         }
         message GetShelfRequest { string name = 1 [(google.api.field_behavior) = REQUIRED]; }
+        message CreateShelfRequest { Shelf shelf = 1 [(google.api.field_behavior) = REQUIRED]; }
+        message MoveShelfRequest {
+          Shelf shelf = 1;
+          oneof to { string left_of = 2; string right_of = 3; }
+        }
         message Shelf {
           string name = 1 [(google.api.field_behavior) = IDENTIFIER];
           string create_time = 2 [(google.api.field_behavior) = OUTPUT_ONLY];
           string secret = 3 [(google.api.field_behavior) = INPUT_ONLY];
           string kind = 4 [(google.api.field_behavior) = IMMUTABLE];
+          int64 size = 5;
+          string title = 6 [(google.api.field_behavior) = REQUIRED];
         }
     """})
     assert run("generate", "--out", "out", cwd=tmp_path).exit_code == 0
     spec = yaml.safe_load((tmp_path / "out/openapi/openapi.yaml").read_text())
     validate(spec)
-    operation = spec["paths"]["/v1/shelves/{name_shelves}/books/{name_books}"]["get"]
+    paths, schemas = spec["paths"], spec["components"]["schemas"]
+    operation = paths["/v1/shelves/{name_shelves}/books/{name_books}"]["get"]
     assert [p["name"] for p in operation["parameters"] if p["in"] == "path"] == [
         "name_shelves", "name_books"]
-    schemas = spec["components"]["schemas"]
+
+    def valid(schema: dict[str, Any], instance: Any) -> bool:
+        return jsonschema.Draft202012Validator({**schema, "components": spec["components"]}
+                                               ).is_valid(instance)
+
+    # a request-only message keeps its name and its required fields
     assert schemas["f.v1.GetShelfRequest"]["allOf"] == [{"required": ["name"]}]
-    shelf = schemas["f.v1.Shelf"]["properties"]
-    assert shelf["createTime"]["readOnly"] is True and "readOnly" not in shelf["name"]
-    assert shelf["secret"]["writeOnly"] is True
-    assert "Immutable" in shelf["kind"]["description"] and "allOf" not in schemas["f.v1.Shelf"]
+    assert "f.v1.GetShelfRequest-Input" not in schemas
+    response, request = schemas["f.v1.Shelf"], schemas["f.v1.Shelf-Input"]
+    assert set(response["properties"]) == {"name", "createTime", "kind", "size", "title"}
+    assert response["properties"]["createTime"]["readOnly"] is True
+    assert "allOf" not in response and "patternProperties" not in response
+    assert set(request["properties"]) == {"name", "secret", "kind", "size", "title"}
+    assert request["properties"]["secret"]["writeOnly"] is True
+    assert "Immutable" in request["properties"]["kind"]["description"]
+    create = paths["/v1/shelves"]["post"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    assert valid(body, {"title": "t", "size": 5, "secret": "s", "kind": None})
+    assert valid(body, {"title": "t", "size": "5"})
+    assert not valid(body, {"title": "t", "createTime": "x"})
+    assert not valid(body, {"size": 5})  # the title is required in a request
+    answer = create["responses"]["201"]["content"]["application/json"]["schema"]
+    assert valid(answer, {"size": "5", "createTime": "x"}) and valid(answer, {})
+    for unprinted in ({"size": 5}, {"secret": "s"}, {"name": None}, {"create_time": "x"}):
+        assert not valid(answer, unprinted), unprinted
+    # body "*": the path sets shelf.name, so the body may not; one oneof member at most
+    move = paths["/v1/shelves/{name_shelves}:move"]["post"]
+    body = move["requestBody"]["content"]["application/json"]["schema"]
+    assert valid(body, {"shelf": {"title": "t"}, "leftOf": "a", "right_of": None})
+    assert valid(body, {"shelf": None})
+    for refused in ({"shelf": {"title": "t", "name": "shelves/1"}}, {"leftOf": "a", "rightOf": "b"},
+                    {"left_of": "a", "leftOf": "b"}, {"shelf": {"createTime": "x"}}):
+        assert not valid(body, refused), refused
+
+

@@ -23,7 +23,7 @@ from protopact.compile.cache import Cache
 from protopact.compile.image import Image
 from protopact.compile.inputs import load_input
 from protopact.gateway.transcode import encode_json, message_json
-from protopact.render.jsonschema import render_json_schemas, target_messages
+from protopact.render.jsonschema import Form, render_json_schemas, target_messages
 
 from ..conftest import write_tree
 from ..test_gateway import load_image
@@ -188,9 +188,9 @@ def everything(tmp_path_factory: pytest.TempPathFactory) -> Image:
     return _image(write_tree(tmp_path_factory.mktemp("every"), {"every/v1/every.proto": EVERYTHING}))
 
 
-def _validators(image: Image) -> Callable[[str], Draft202012Validator]:
+def _validators(image: Image, form: Form = Form.ANY) -> Callable[[str], Draft202012Validator]:
     """A validator per message full name, against the schema files we render (refs resolved)."""
-    files = render_json_schemas(image, prefix="")
+    files = render_json_schemas(image, prefix="", form=form)
     registry = Registry().with_resources(
         (name, Resource.from_contents(json.loads(data))) for name, data in files.items())
 
@@ -202,14 +202,15 @@ def _validators(image: Image) -> Callable[[str], Draft202012Validator]:
     return validator
 
 
-def _check(image: Image, message: Message, validator: Draft202012Validator) -> None:
+def _check(image: Image, message: Message, *validators: Draft202012Validator) -> None:
     ours = encode_json(message_json(message, image.pool))
     assert json.loads(ours) == json.loads(json_format.MessageToJson(message,
                                                                     descriptor_pool=image.pool))
     parsed = json_format.Parse(ours, type(message)(), descriptor_pool=image.pool)
     assert parsed == message
-    errors = sorted(validator.iter_errors(json.loads(ours)), key=str)
-    assert not errors, errors[0]
+    for validator in validators:
+        errors = sorted(validator.iter_errors(json.loads(ours)), key=str)
+        assert not errors, errors[0]
 
 
 _SETTINGS = settings(max_examples=150, deadline=None,
@@ -233,11 +234,27 @@ def test_every_type_of_field(everything: Image) -> None:
     assert (parsed.scalars.i64, parsed.scalars.colour, parsed.maybe) == (5, 2, 9)
     errors = list(validator.iter_errors(accepted))
     assert not errors, errors[0]
+    request, response = (_validators(everything, form)(descriptor.full_name)
+                         for form in (Form.REQUEST, Form.RESPONSE))
+    # a request may also clear any field with null, and name one oneof member (null aside)
+    cleared = {**accepted, "scalars": None, "numbers": None, "byName": None, "took": None,
+               "text": "x", "nested": None}
+    assert not list(request.iter_errors(cleared))
+    json_format.ParseDict(cleared, message_factory.GetMessageClass(descriptor)())
+    for two in ({"text": "x", "nothing": {}}, {"nested": {}, "text": "y"}, {"s": 1}):
+        assert not request.is_valid(two) and not validator.is_valid(two), two
+    # a response is only what json_format prints: one form per value, no null
+    for unprinted in ({"maybe": None}, {"big": 12}, {"scalars": {"i64": 5}},
+                      {"scalars": {"i32": "-3"}}, {"scalars": {"fl": "1.5"}},
+                      {"scalars": {"custom_json": "x"}}, {"at": "2020-01-01T00:00:00+01:00"},
+                      {"took": "1.5000s"}, {"text": "x", "nothing": {}}):
+        assert not response.is_valid(unprinted), unprinted
+        assert request.is_valid(unprinted) == ("nothing" not in unprinted), unprinted
 
     @_SETTINGS
     @given(messages(descriptor))
     def check(message: Message) -> None:
-        _check(everything, message, validator)
+        _check(everything, message, validator, request, response)
 
     check()
 

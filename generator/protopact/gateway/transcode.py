@@ -1,8 +1,9 @@
 """REST ↔ gRPC transcoding for one route, through ``json_format`` and the Image's descriptor pool.
 
 A request message is built in the order the HTTP rule spec implies: the JSON body (the whole message
-for ``body: "*"``, else the named field), then the query string (the remaining fields, dotted paths for
-nested ones, repeated keys for repeated fields), then the path variables, which win. Anything the
+for ``body: "*"``, which must leave out the fields the path sets, else the named field), then the
+query string (the remaining fields, dotted paths for nested ones, repeated keys for repeated fields),
+then the path variables, which win. Anything the
 mapping rejects, i.e. malformed JSON, unknown fields or parameters, wrong types, bad path values,
 raises a 400 :class:`HttpError` naming the field; never another exception.
 
@@ -65,8 +66,13 @@ class Transcoder:
         if not self.route.binding.body:
             raise bad_request(f"{self.route.binding.verb} {self.route.binding.path} takes no body")
         value = load_json(body)
-        if self.route.binding.body == "*" and not isinstance(value, dict):
-            raise bad_request("The body must be a JSON object")
+        if self.route.binding.body == "*":
+            if not isinstance(value, dict):
+                raise bad_request("The body must be a JSON object")
+            for variable in self.route.binding.path_template.variables:
+                if _holds(self.route.method.input_type, value, variable.field_path):
+                    raise bad_request(f'Field "{variable.field}" is set by the URL path; leave it '
+                                      f"out of the body", variable.field)
         return value
 
     def _query_json(self, query: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -210,6 +216,19 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise bad_request(f'The key "{key}" appears twice in one JSON object', key)
         out[key] = value
     return out
+
+
+def _holds(message: Descriptor, value: Any, path: tuple[str, ...]) -> bool:
+    """Whether the JSON object ``value`` of ``message`` has a key (JSON or proto name) at the field
+    ``path`` of proto names."""
+    for name in path:
+        field = message.fields_by_name[name]
+        key = next((k for k in (field.json_name, field.name)
+                    if isinstance(value, dict) and k in value), None)
+        if key is None:
+            return False
+        value, message = value[key], field.message_type
+    return True
 
 
 def _field_at(message: Descriptor, path: list[str], key: str) -> FieldDescriptor:

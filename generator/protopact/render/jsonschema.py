@@ -17,6 +17,7 @@ declaration order and type lists are sorted by full name.
 from __future__ import annotations
 
 import copy
+import enum
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -52,7 +53,8 @@ _INT64 = _integer("int64", -(2**63), 2**63 - 1,
 _UINT64 = _integer("uint64", 0, 2**64 - 1,
                    {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}, text_first=True)
 # Printed as a number or "NaN"/"Infinity"/"-Infinity"; a number in a string is accepted too.
-_FLOAT = {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]},
+_PRINTED_FLOAT = {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]}]}
+_FLOAT = {"anyOf": [*_PRINTED_FLOAT["anyOf"],
                     {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?$"}]}
 _T = FieldDescriptor
 _SCALARS: Mapping[int, Schema] = {
@@ -65,16 +67,44 @@ _SCALARS: Mapping[int, Schema] = {
     _T.TYPE_STRING: {"type": "string"},
     _T.TYPE_BYTES: {"type": "string", "contentEncoding": "base64"},
 }
+# What json_format prints, no more: 32-bit integers as numbers, 64-bit ones as strings.
+_PRINTED: Mapping[int, Schema] = {
+    **_SCALARS,
+    **{t: _INT32["anyOf"][0] for t in (_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32)},
+    **{t: _UINT32["anyOf"][0] for t in (_T.TYPE_UINT32, _T.TYPE_FIXED32)},
+    **{t: _INT64["anyOf"][0] for t in (_T.TYPE_INT64, _T.TYPE_SINT64, _T.TYPE_SFIXED64)},
+    **{t: _UINT64["anyOf"][0] for t in (_T.TYPE_UINT64, _T.TYPE_FIXED64)},
+    _T.TYPE_FLOAT: _PRINTED_FLOAT, _T.TYPE_DOUBLE: _PRINTED_FLOAT,
+}
 _MAP_KEY_PATTERNS: Mapping[int, str] = {
     **{t: "^-?[0-9]+$" for t in (_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32, _T.TYPE_INT64,
                                  _T.TYPE_SINT64, _T.TYPE_SFIXED64)},
     **{t: "^[0-9]+$" for t in (_T.TYPE_UINT32, _T.TYPE_FIXED32, _T.TYPE_UINT64, _T.TYPE_FIXED64)},
     _T.TYPE_BOOL: "^(true|false)$",
 }
+# The parser takes any RFC 3339 time with an upper-case T and Z (or an offset), years 1 to 9999,
+# up to nine fractional digits; the printer writes UTC with 0, 3, 6 or 9 of them. Durations are parsed
+# with up to nine fractional digits within ±315,576,000,000 s and printed like times' fractions. FieldMask paths are camelCase, joined by commas.
+_DATE_TIME = (r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}"
+              r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]")
+_NANOS = r"(\.([0-9]{3}){1,3})?"
+_PARSED_SPECIAL: Mapping[str, Schema] = {
+    "google.protobuf.Timestamp": {"type": "string", "format": "date-time", "pattern":
+                                  _DATE_TIME + r"(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"},
+    "google.protobuf.Duration": {"type": "string", "pattern": (
+        r"^-?(([0-9]{1,11}|[12][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}"
+        r"|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(\.[0-9]{1,9})?)s$")},
+}
+_PRINTED_SPECIAL: Mapping[str, Schema] = {
+    "google.protobuf.Timestamp": {"type": "string", "format": "date-time",
+                                  "pattern": _DATE_TIME + _NANOS + "Z$"},
+    "google.protobuf.Duration": {"type": "string", "pattern": r"^-?[0-9]+" + _NANOS + "s$"},
+}
 _SPECIAL_TYPES: Mapping[str, Schema] = {
-    "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
-    "google.protobuf.Duration": {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,9})?s$"},
-    "google.protobuf.FieldMask": {"type": "string"},
+    **_PARSED_SPECIAL,
+    "google.protobuf.FieldMask": {"type": "string",
+                                  "pattern": r"^([a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*"
+                                             r"(,[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*)*)?$"},
     "google.protobuf.Struct": {"type": "object"},
     "google.protobuf.Value": {},
     "google.protobuf.ListValue": {"type": "array"},
@@ -85,6 +115,19 @@ _SPECIAL_TYPES: Mapping[str, Schema] = {
 }
 WRAPPERS = frozenset(f"google.protobuf.{name}Value" for name in (
     "Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes"))
+
+
+class Form(enum.Enum):
+    """The side of the wire a schema describes."""
+
+    #: what json_format prints and what it parses: the standalone schemas
+    ANY = "any"
+    #: what a request may carry: every form the parser takes, ``null`` for any field (it clears
+    #: the field), the required fields, no OUTPUT_ONLY field
+    REQUEST = "request"
+    #: exactly what the printer writes: one form per value, never ``null`` or a required field
+    #: (a field at its default is left out), no INPUT_ONLY field
+    RESPONSE = "response"
 
 
 def is_inlined(message: Descriptor) -> bool:
@@ -105,70 +148,87 @@ def is_proto3_optional(field: FieldDescriptor) -> bool:
 
 
 def _nullable(schema: Schema) -> Schema:
-    if "type" in schema:
-        return {**schema, "type": [schema["type"], "null"]}
-    return {"anyOf": [*schema["anyOf"], {"type": "null"}]}
+    kind = schema.get("type")
+    if isinstance(kind, str) and "enum" not in schema:
+        return {**schema, "type": [kind, "null"]}
+    if list(schema) == ["anyOf"]:
+        return {"anyOf": [*schema["anyOf"], {"type": "null"}]}
+    return {"anyOf": [schema, {"type": "null"}]}
 
 
-def value_schema(field: FieldDescriptor, ref: RefFor) -> Schema:
+def value_schema(field: FieldDescriptor, ref: RefFor, form: Form = Form.ANY) -> Schema:
     """The schema of one value of ``field`` (an item when repeated)."""
     if field.enum_type is not None:
         if field.enum_type.full_name == "google.protobuf.NullValue":
             return {"type": "null"}
-        # printed by name; json_format also takes the number (any int32 for an open enum)
+        # printed by name, or by number when an open enum holds an unknown value; json_format also
+        # parses a known value's number (any int32 for an open enum)
         names = {"type": "string", "enum": [v.name for v in field.enum_type.values]}
-        number: Schema = ({"type": "integer", "format": "int32", "minimum": -(2**31),
-                           "maximum": 2**31 - 1} if not field.enum_type.is_closed
-                          else {"enum": sorted({v.number for v in field.enum_type.values})})
-        return {"anyOf": [names, number]}
+        if not field.enum_type.is_closed:
+            return {"anyOf": [names, {"type": "integer", "format": "int32",
+                                      "minimum": -(2**31), "maximum": 2**31 - 1}]}
+        if form is Form.RESPONSE:
+            return names
+        return {"anyOf": [names, {"enum": sorted({v.number for v in field.enum_type.values})}]}
     if field.message_type is None:
         # deep copies: a shared sub-object would print as a YAML anchor and alias
-        return copy.deepcopy(_SCALARS[field.type])
-    name = field.message_type.full_name
+        return copy.deepcopy((_PRINTED if form is Form.RESPONSE else _SCALARS)[field.type])
+    return message_ref(field.message_type, ref, form)
+
+
+def message_ref(message: Descriptor, ref: RefFor, form: Form = Form.ANY) -> Schema:
+    """The schema of a whole message: a ``$ref``, or the inline form of a well-known type (which
+    has no schema of its own to refer to)."""
+    name = message.full_name
     if name in WRAPPERS:
-        return _nullable(value_schema(field.message_type.fields_by_name["value"], ref))
+        return value_schema(message.fields_by_name["value"], ref, form)
+    if form is Form.RESPONSE and name in _PRINTED_SPECIAL:
+        return copy.deepcopy(_PRINTED_SPECIAL[name])
     if name in _SPECIAL_TYPES:
         return copy.deepcopy(_SPECIAL_TYPES[name])
     return {"$ref": ref(name)}
 
 
-def message_ref(message: Descriptor, ref: RefFor) -> Schema:
-    """The schema of a whole message: a ``$ref``, or the inline form of a well-known type (which
-    has no schema of its own to refer to)."""
-    if message.full_name in WRAPPERS:
-        return value_schema(message.fields_by_name["value"], ref)
-    if message.full_name in _SPECIAL_TYPES:
-        return copy.deepcopy(_SPECIAL_TYPES[message.full_name])
-    return {"$ref": ref(message.full_name)}
+def _is_wrapper(field: FieldDescriptor) -> bool:
+    return field.message_type is not None and field.message_type.full_name in WRAPPERS
 
 
-def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "") -> Schema:
+def _nullable_in(field: FieldDescriptor, form: Form) -> bool:
+    """Whether ``null`` may stand for the field: json_format parses it for any field (it clears the
+    field), but prints it for none; the standalone schemas allow it where it says "not set"."""
+    if form is Form.ANY:
+        return is_proto3_optional(field) or _is_wrapper(field) and not field.is_repeated
+    return form is Form.REQUEST and not (
+        field.message_type is not None and field.message_type.full_name == "google.protobuf.Value")
+
+
+def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
+                 form: Form = Form.ANY) -> Schema:
     rules = field_rules(field)
+    nullable = _nullable_in(field, form)
     if is_map(field):
         assert field.message_type is not None
         key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
         schema, key_rules, value_rules = container_keywords(rules)
-        schema = {"type": "object", "additionalProperties": merge(value_schema(value, ref),
-                                                                 value_keywords(value, value_rules)),
-                  **schema}
+        schema = {"type": "object",
+                  "additionalProperties": merge(value_schema(value, ref, form),
+                                                value_keywords(value, value_rules)), **schema}
         names = merge({"pattern": _MAP_KEY_PATTERNS[key.type]} if key.type in _MAP_KEY_PATTERNS
                       else {}, value_keywords(key, key_rules))
         if names:
             schema["propertyNames"] = names
     elif field.is_repeated:
         schema, item_rules, _ = container_keywords(rules)
-        schema = {"type": "array", "items": merge(value_schema(field, ref),
+        schema = {"type": "array", "items": merge(value_schema(field, ref, form),
                                                   value_keywords(field, item_rules)), **schema}
     else:
-        schema, keywords = value_schema(field, ref), value_keywords(field, rules)
-        optional = is_proto3_optional(field)
-        if optional:
-            schema = _nullable(schema)
-        if keywords and (optional or (field.message_type is not None
-                                      and field.message_type.full_name in WRAPPERS)):
+        schema, keywords = value_schema(field, ref, form), value_keywords(field, rules)
+        if keywords and nullable:
             # null says "not set", and rules do not apply to an unset field
             keywords = {"anyOf": [{"type": "null"}, keywords]}
         schema = merge(schema, keywords)
+    if nullable:
+        schema = _nullable(schema)
     behaviours = field_behaviors(field)
     if "OUTPUT_ONLY" in behaviours:
         schema["readOnly"] = True
@@ -184,29 +244,44 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "") -> 
     return schema
 
 
-def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, str]) -> Schema:
-    """The object schema of a (non-inlined) message."""
-    properties = {f.json_name: field_schema(f, ref, descriptions.get(f.full_name, ""))
-                  for f in message.fields}
+def kept_fields(message: Descriptor, form: Form) -> list[FieldDescriptor]:
+    """The fields a schema of ``form`` describes: requests leave OUTPUT_ONLY out, responses
+    INPUT_ONLY."""
+    dropped = {Form.REQUEST: "OUTPUT_ONLY", Form.RESPONSE: "INPUT_ONLY"}.get(form)
+    return [f for f in message.fields if dropped not in field_behaviors(f)]
+
+
+def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, str],
+                   form: Form = Form.ANY, *, leave_out: frozenset[str] = frozenset(),
+                   replace: Mapping[str, Schema] | None = None) -> Schema:
+    """The object schema of a (non-inlined) message; ``leave_out`` names fields it must not hold
+    (those a request path sets), ``replace`` gives some fields' schemas by field name."""
+    fields = [f for f in kept_fields(message, form) if f.name not in leave_out]
+    replace = replace or {}
+    properties = {f.json_name: replace.get(f.name) or
+                  field_schema(f, ref, descriptions.get(f.full_name, ""), form) for f in fields}
     schema: Schema = {"type": "object", "title": message.name}
     description = "\n\n".join(text for text in (descriptions.get(message.full_name, ""),
                                                  rules_text(message_rules(message))) if text)
     if description:
         schema["description"] = description
     schema["properties"] = properties
-    names = must_set(message)
-    # google.api.field_behavior REQUIRED is the contract's word even where no validator enforces it
-    required = [f for f in message.fields
-                if f.name in names or "REQUIRED" in field_behaviors(f)]
-    if required:
+    rules = _oneof_rules(message, fields, form)
+    if form is not Form.RESPONSE:
+        names = must_set(message)
+        # google.api.field_behavior REQUIRED is the contract's word even where no validator
+        # enforces it; a response leaves a field at its default out, so never requires one
+        required = [f for f in fields if f.name in names or "REQUIRED" in field_behaviors(f)]
         # json_format takes a field under either name, so either one satisfies "required"
-        schema["allOf"] = [{"required": [f.json_name]} if f.name == f.json_name
-                           else {"anyOf": [{"required": [f.json_name]}, {"required": [f.name]}]}
-                           for f in required]
-    # json_format also accepts a field under its proto name
-    aliases = {f"^{re.escape(f.name)}$": properties[f.json_name] for f in message.fields
+        rules[:0] = [{"required": [f.json_name]} if f.name == f.json_name
+                     else {"anyOf": [{"required": [f.json_name]}, {"required": [f.name]}]}
+                     for f in required]
+    if rules:
+        schema["allOf"] = rules
+    # json_format also accepts a field under its proto name; the printer writes the JSON name
+    aliases = {f"^{re.escape(f.name)}$": properties[f.json_name] for f in fields
                if f.name != f.json_name}
-    if aliases:
+    if aliases and form is not Form.RESPONSE:
         schema["patternProperties"] = aliases
     schema["additionalProperties"] = False
     if message.GetOptions().deprecated:
@@ -214,9 +289,31 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
     return schema
 
 
-def referenced_messages(roots: Iterable[Descriptor]) -> list[Descriptor]:
-    """``roots`` and every message they reach, sorted by full name; inlined types and map entries left
-    out (a map's value type is followed)."""
+def _spellings(field: FieldDescriptor, form: Form) -> list[str]:
+    if form is Form.RESPONSE or field.name == field.json_name:
+        return [field.json_name]
+    return [field.json_name, field.name]
+
+
+def _oneof_rules(message: Descriptor, fields: list[FieldDescriptor], form: Form) -> list[Schema]:
+    """At most one member of each oneof: json_format refuses two that are not ``null`` (two
+    spellings of one member included), and prints at most one."""
+    rules = []
+    for oneof in message.oneofs:
+        names = [n for f in oneof.fields if f in fields for n in _spellings(f, form)]
+        if len(names) < 2:
+            continue
+        pairs = [[a, b] for i, a in enumerate(names) for b in names[i + 1:]]
+        rules.append({"not": {"anyOf": [
+            {"required": pair} if form is Form.RESPONSE else
+            {"required": pair, "properties": {n: {"not": {"type": "null"}} for n in pair}}
+            for pair in pairs]}})
+    return rules
+
+
+def referenced_messages(roots: Iterable[Descriptor], form: Form = Form.ANY) -> list[Descriptor]:
+    """``roots`` and every message they reach through the fields ``form`` keeps, sorted by full
+    name; inlined types and map entries left out (a map's value type is followed)."""
     seen: dict[str, Descriptor] = {}
     stack = list(roots)
     while stack:
@@ -225,7 +322,8 @@ def referenced_messages(roots: Iterable[Descriptor]) -> list[Descriptor]:
             continue
         if not message.GetOptions().map_entry:
             seen[message.full_name] = message
-        stack.extend(f.message_type for f in message.fields if f.message_type is not None)
+        stack.extend(f.message_type for f in kept_fields(message, form)
+                     if f.message_type is not None)
     return [seen[name] for name in sorted(seen)]
 
 
@@ -287,14 +385,15 @@ def schema_file_name(full_name: str) -> str:
 
 def render_json_schemas(image: Image, *, prefix: str = "schemas/",
                         roots: Iterable[Descriptor] = (),
-                        texts: Mapping[str, str] | None = None) -> dict[str, bytes]:
+                        texts: Mapping[str, str] | None = None,
+                        form: Form = Form.ANY) -> dict[str, bytes]:
     """One standalone 2020-12 schema per message (target messages, ``roots`` and all they
     reach); references point at sibling files. ``texts`` are :func:`descriptions` when made."""
     texts = descriptions(image) if texts is None else texts
     out: dict[str, bytes] = {}
-    for message in referenced_messages([*target_messages(image), *roots]):
+    for message in referenced_messages([*target_messages(image), *roots], form):
         schema = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_file_name(message.full_name),
-                  **message_schema(message, schema_file_name, texts)}
+                  **message_schema(message, schema_file_name, texts, form)}
         out[prefix + schema_file_name(message.full_name)] = dump_json(schema)
     return out
 

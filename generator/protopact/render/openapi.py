@@ -10,7 +10,8 @@ the request fields neither the path nor the body binds (dotted JSON names for ne
 body (the whole request for ``body: "*"``), the success response (201 creating POST, 204 empty, 200
 otherwise; server streams as ``text/event-stream`` or ``application/x-ndjson``), the shared error
 responses as ``google.rpc.Status`` (429 with ``Retry-After``), the bearer security scheme, the
-method's deprecation and its comments. A binding whose verb and path an earlier one already holds is
+method's deprecation and its comments. Request and response schemas are apart
+(:mod:`.openapi_schemas`). A binding whose verb and path an earlier one already holds is
 not served by the gateway either; it is listed under the winner's ``x-shadowed``. Operation ids and
 tags are qualified with the package only where the short form would repeat.
 """
@@ -42,19 +43,18 @@ from ..schema.http import (
 from .dumps import yaml_text
 from .jsonschema import (
     WRAPPERS,
+    Form,
     Schema,
     descriptions,
     dump_json,
     field_schema,
     is_inlined,
     is_map,
-    message_ref,
-    message_schema,
-    referenced_messages,
     render_json_schemas,
     target_messages,
     value_schema,
 )
+from .openapi_schemas import Components
 from .targets import renderer
 
 OPENAPI_VERSION = "3.1.0"
@@ -111,6 +111,7 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
     ids = operation_ids(routes)
     services = sorted({r.method.containing_service for r in routes}, key=lambda s: s.full_name)
     tags = tag_names(services)
+    components = Components(routes, target_messages(image), texts)
     paths: dict[str, dict[str, Any]] = {}
     shapes: dict[str, str] = {}
     for route in routes:
@@ -132,9 +133,7 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
                  "path": route.binding.path})
             continue
         item[verb] = _operation(route, ids[route], tags[route.method.containing_service],
-                                _PARAMETER.findall(path), texts)
-    messages = referenced_messages([*target_messages(image), *route_messages(routes),
-                                    status_pb2.Status.DESCRIPTOR])
+                                _PARAMETER.findall(path), texts, components)
     info: dict[str, Any] = {"title": title, "version": version}
     if description:
         info["description"] = description
@@ -146,7 +145,7 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
         "tags": [_tag(tags[s], texts.get(s.full_name, "")) for s in services],
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": {m.full_name: message_schema(m, _ref, texts) for m in messages},
+            "schemas": components.schemas(),
             "responses": {_error_name(code): _error_response(code, text)
                           for code, text in _ERRORS.items()},
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
@@ -242,7 +241,7 @@ def _tag(name: str, text: str) -> dict[str, str]:
 
 
 def _operation(route: HttpRoute, operation_id: str, tag: str, path_names: list[str],
-               texts: Mapping[str, str]) -> dict[str, Any]:
+               texts: Mapping[str, str], components: Components) -> dict[str, Any]:
     method, binding = route.method, route.binding
     text = texts.get(method.full_name, "")
     operation: dict[str, Any] = {"operationId": operation_id, "tags": [tag]}
@@ -254,11 +253,13 @@ def _operation(route: HttpRoute, operation_id: str, tag: str, path_names: list[s
         operation["parameters"] = parameters
     if binding.body:
         request = method.input_type
-        schema = (message_ref(request, _ref) if binding.body == "*" else
-                  field_schema(request.fields_by_name[binding.body], _ref))
+        schema = (components.body(request, (v.field_path for v in binding.path_template.variables))
+                  if binding.body == "*" else
+                  field_schema(request.fields_by_name[binding.body],
+                               components.ref(Form.REQUEST), form=Form.REQUEST))
         operation["requestBody"] = {"required": binding.body != "*",
                                     "content": {"application/json": {"schema": schema}}}
-    operation["responses"] = {str(route.success_status()): _success(route),
+    operation["responses"] = {str(route.success_status()): _success(route, components),
                               **{code: {"$ref": f"#/components/responses/{_error_name(code)}"}
                                  for code in _ERRORS}}
     # a deprecated service deprecates every method it holds
@@ -267,14 +268,15 @@ def _operation(route: HttpRoute, operation_id: str, tag: str, path_names: list[s
     return operation
 
 
-def _success(route: HttpRoute) -> dict[str, Any]:
+def _success(route: HttpRoute, components: Components) -> dict[str, Any]:
     status = route.success_status()
     if status == 204:
         return {"description": "Done; the response is empty."}
     output = route.method.output_type
     name = route.binding.response_body
-    schema = (field_schema(output.fields_by_name[name], _ref) if name
-              else message_ref(output, _ref))
+    schema = (field_schema(output.fields_by_name[name], components.ref(Form.RESPONSE),
+                           form=Form.RESPONSE) if name
+              else components.message(output, Form.RESPONSE))
     if route.server_streaming:
         return {"description": "A stream of messages: Server-Sent Events (the event's ack id as "
                                "the SSE id) or newline-delimited JSON, by Accept.",
@@ -332,7 +334,7 @@ def _parameter_schema(field: FieldDescriptor) -> Schema:
     single = field
     if field.message_type is not None and field.message_type.full_name in WRAPPERS:
         single = field.message_type.fields_by_name["value"]
-    schema = value_schema(single, _ref)
+    schema = value_schema(single, _ref, Form.REQUEST)
     return {"type": "array", "items": schema} if field.is_repeated else schema
 
 

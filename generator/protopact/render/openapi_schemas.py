@@ -1,0 +1,112 @@
+"""The OpenAPI document's component schemas: each message once per side of the wire it appears on.
+
+A request body and a response describe different things (see :class:`.jsonschema.Form`): a request
+may carry ``null`` and every parse form but no OUTPUT_ONLY field; a response holds exactly what
+json_format prints, never INPUT_ONLY fields or ``null``, and requires nothing. A message the
+requests reach (route request types and everything their kept fields reach) has a request form; one
+the responses reach (response types, ``google.rpc.Status``, and the contract's other messages) has a
+response form. A message with both forms, where they differ, names its response form
+``full.Name`` and its request form ``full.Name-Input`` (a hyphen no proto name holds); a message
+with one form, or two equal ones, is ``full.Name``.
+
+A ``body: "*"`` request whose path binds fields gets an inline schema without them: the gateway
+refuses a body that sets what the path sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from google.protobuf.descriptor import Descriptor
+from google.rpc import status_pb2
+
+from ..schema.http import HttpRoute
+from .jsonschema import Form, Schema, message_ref, message_schema, referenced_messages
+
+INPUT_SUFFIX = "-Input"
+
+
+def _ref(name: str) -> str:
+    return f"#/components/schemas/{name}"
+
+
+class Components:
+    """Names, references and schemas of the document's messages, by form."""
+
+    def __init__(self, routes: tuple[HttpRoute, ...], others: Iterable[Descriptor],
+                 texts: Mapping[str, str]) -> None:
+        self.texts = texts
+        requests = [r.method.input_type for r in routes]
+        responses = [*(r.method.output_type for r in routes), status_pb2.Status.DESCRIPTOR]
+        self.request_messages = referenced_messages(requests, Form.REQUEST)
+        reached = {m.full_name for m in self.request_messages}
+        self.response_messages = referenced_messages(
+            [*responses, *(m for m in others if m.full_name not in reached)], Form.RESPONSE)
+        both = reached & {m.full_name for m in self.response_messages}
+        self.split = _differing([m for m in self.request_messages if m.full_name in both])
+
+    def name(self, full_name: str, form: Form) -> str:
+        return full_name + INPUT_SUFFIX if form is Form.REQUEST and full_name in self.split else full_name
+
+    def ref(self, form: Form) -> Any:
+        return lambda full_name: _ref(self.name(full_name, form))
+
+    def message(self, message: Descriptor, form: Form) -> Schema:
+        """A whole message as a request body or a response: a ``$ref`` or an inline well-known
+        type."""
+        return message_ref(message, self.ref(form), form)
+
+    def schemas(self) -> dict[str, Schema]:
+        out = {self.name(m.full_name, form): message_schema(m, self.ref(form), self.texts, form)
+               for form, messages in ((Form.REQUEST, self.request_messages),
+                                      (Form.RESPONSE, self.response_messages))
+               for m in messages}
+        return dict(sorted(out.items()))
+
+    def body(self, message: Descriptor, bound: Iterable[tuple[str, ...]]) -> Schema:
+        """The request schema of ``message`` as a ``body: "*"``, without the ``bound`` field paths
+        (those the URL path sets)."""
+        bound = list(bound)
+        if not bound:
+            return self.message(message, Form.REQUEST)
+        nested: dict[str, list[tuple[str, ...]]] = {}
+        for path in bound:
+            if len(path) > 1:
+                nested.setdefault(path[0], []).append(path[1:])
+        replace = {}
+        for name, rest in nested.items():
+            field = message.fields_by_name[name]
+            assert field.message_type is not None  # a path reaches its field through messages
+            replace[name] = {"anyOf": [self.body(field.message_type, rest), {"type": "null"}]}
+        return message_schema(message, self.ref(Form.REQUEST), self.texts, Form.REQUEST,
+                              leave_out=frozenset(p[0] for p in bound if len(p) == 1),
+                              replace=replace)
+
+
+def _reached(message: Descriptor) -> Iterable[Descriptor]:
+    """The message types ``message``'s fields hold (a map's value type for a map)."""
+    for field in message.fields:
+        target = field.message_type
+        if target is not None and target.GetOptions().map_entry:
+            target = target.fields_by_name["value"].message_type
+        if target is not None:
+            yield target
+
+
+def _differing(messages: list[Descriptor]) -> frozenset[str]:
+    """Those of ``messages`` whose request and response forms differ, directly or through a message
+    they reach that does."""
+    def bare(name: str) -> str:
+        return name
+
+    split = {m.full_name for m in messages
+             if message_schema(m, bare, {}, Form.REQUEST) != message_schema(m, bare, {}, Form.RESPONSE)}
+    changed = True
+    while changed:
+        changed = False
+        for m in messages:
+            if m.full_name not in split and any(t.full_name in split for t in _reached(m)):
+                split.add(m.full_name)
+                changed = True
+    return frozenset(split)
