@@ -19,8 +19,8 @@ from functools import cached_property
 from typing import Iterable, Iterator, Mapping
 
 from google.api import annotations_pb2  # noqa: F401  (registers google.api.http, see below)
-from google.protobuf import descriptor_pb2, descriptor_pool, json_format
-from google.protobuf.message import DecodeError
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+from google.protobuf.message import DecodeError, Message
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 from ..errors import ProtopactError
@@ -113,13 +113,23 @@ class Image:
         return bytes(out)
 
     def to_json(self, *, mark_imports: bool = True) -> str:
-        data = json_format.MessageToDict(
-            descriptor_pb2.FileDescriptorSet(file=self.files), preserving_proto_field_name=False
-        )
+        data = json_format.MessageToDict(_with_options(self), preserving_proto_field_name=False)
         for entry in data.get("file", []):
             if mark_imports and entry["name"] not in self.targets:
                 entry["bufExtension"] = {"isImport": True}
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _with_options(image: Image) -> Message:
+    """The image's files as a ``FileDescriptorSet`` of the image's own ``descriptor.proto``, whose
+    options extensions (``buf.validate`` rules, any custom option) json_format then reads and
+    writes as ``[full.name]`` keys; a plain one (which drops them) when the image cannot say."""
+    plain = descriptor_pb2.FileDescriptorSet(file=image.files)
+    try:
+        found = image.pool.FindMessageTypeByName(plain.DESCRIPTOR.full_name)
+    except (KeyError, TypeError, ProtopactError):
+        return plain
+    return message_factory.GetMessageClass(found).FromString(plain.SerializeToString())
 
 
 def same_file(previous: Image, current: Image, name: str) -> bool:
@@ -182,7 +192,13 @@ def image_from_json(text: str, *, label: str) -> Image:
             extension = entry.pop("bufExtension", None) or {}
             if not extension.get("isImport"):
                 targets.add(entry.get("name", ""))
-        fds = json_format.ParseDict(data, descriptor_pb2.FileDescriptorSet())
+        fds = json_format.ParseDict(data, descriptor_pb2.FileDescriptorSet(),
+                                    ignore_unknown_fields=True)
+        # again, now that the files can say which options extensions there are
+        described = _with_options(Image(tuple(fds.file), frozenset(targets)))
+        fds = descriptor_pb2.FileDescriptorSet.FromString(
+            json_format.ParseDict(data, type(described)(),
+                                  descriptor_pool=described.DESCRIPTOR.file.pool).SerializeToString())
     except RecursionError:
         raise ProtopactError(f"{label}: not a valid JSON image: nested too deeply") from None
     except (ValueError, json_format.ParseError, AttributeError, TypeError) as exc:

@@ -2,8 +2,8 @@
 
 Lint, breaking and build read such an image as it is. Commands that need every descriptor (generate,
 docs, changelog, the servers) complete it first: the missing files are compiled from the include path
-(the workspace's modules, then protopact's building blocks, googleapis and the well-known types),
-and an import found nowhere is an error that names it.
+(the workspace's modules, then protopact's building blocks, googleapis and the well-known types) or
+taken from the descriptors that dependencies serve without sources, and an import found nowhere is an error that names it.
 """
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ def missing_imports(image: Image) -> list[str]:
     return sorted({d for f in image.files for d in f.dependency if d not in image.by_name})
 
 
-def with_imports(image: Image, include_roots: Sequence[Path], *, label: str) -> Image:
-    """``image`` with its missing imports compiled from ``include_roots`` (imports, not targets)."""
+def with_imports(image: Image, include_roots: Sequence[Path], *, label: str,
+                 descriptor_set: bytes = b"") -> Image:
+    """``image`` with its missing imports compiled from ``include_roots`` or taken from
+    ``descriptor_set`` (a FileDescriptorSet), as imports, not targets."""
     missing = missing_imports(image)
     if not missing:
         return image
-    nowhere = [m for m in missing if not any((root / m).is_file() for root in include_roots)]
+    described = {f.name for f in descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file}
+    nowhere = [m for m in missing
+               if m not in described and not any((root / m).is_file() for root in include_roots)]
     if nowhere:
         importers = sorted(f.name for f in image.files if nowhere[0] in f.dependency)
         more = f" (and {len(nowhere) - 1} more)" if len(nowhere) > 1 else ""
@@ -37,7 +41,7 @@ def with_imports(image: Image, include_roots: Sequence[Path], *, label: str) -> 
                              "imports, and the include path has no such file; build the image "
                              "with its imports")
     compiled, _, encoded = decode_files(run_protoc(
-        include_roots, missing, shown=str, sizes=[1] * len(missing)))
+        include_roots, missing, shown=str, sizes=[1] * len(missing), descriptor_set=descriptor_set))
     added = [f for f in compiled if f.name not in image.by_name]
     files = _in_dependency_order([*added, *image.files])
     completed = Image(files, image.targets, image.shown_paths,

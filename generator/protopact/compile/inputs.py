@@ -45,8 +45,11 @@ class Input:
         """This input with the imports its image lacks compiled from the include path (for
         commands that need every descriptor; see :mod:`.imports`)."""
         module_roots = [self.workspace.root / m.path for m in self.workspace.modules]
-        roots = resolve(self.workspace, self.project).include_path(module_roots)
-        return replace(self, image=with_imports(self.image, roots, label=label))
+        resolution = resolve(self.workspace, self.project)
+        roots = resolution.include_path(module_roots)
+        served = resolution.descriptor_set(beside=frozenset(self.image.by_name))
+        return replace(self, image=with_imports(self.image, roots, label=label,
+                                                descriptor_set=served))
 
     def restricted(self, paths: Iterable[str], exclude_paths: Iterable[str]) -> Input:
         """Only the targets under ``paths`` (all when empty) and not under ``exclude_paths``."""
