@@ -75,14 +75,25 @@ def test_an_unresolvable_dep_is_one_line(tmp_path: Path) -> None:
 def test_an_import_of_an_undeclared_known_module_says_how_to_declare_it(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "buf.yaml": "version: v2\n",
-        "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nimport "buf/validate/validate.proto";\n'
-                        "message A { string s = 1 [(buf.validate.field).string.min_len = 1]; }\n"})
+        "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nimport "validate/validate.proto";\n'
+                        "message A { string s = 1 [(validate.rules).string.min_len = 1]; }\n"})
     built = run("lint", cwd=tmp_path)
     assert built.exit_code == 1
     assert built.stderr == (
-        'a/v1/a.proto:3:1: import "buf/validate/validate.proto" is in '
-        "buf.build/bufbuild/protovalidate, which buf.yaml does not list in deps: add it there, then "
-        "pip install protovalidate, or map it in [tool.protopact.deps] of pyproject.toml\n")
+        'a/v1/a.proto:3:1: import "validate/validate.proto" is in '
+        "buf.build/envoyproxy/protoc-gen-validate, which buf.yaml does not list in deps: add it "
+        "there, then pip install protoc-gen-validate, or map it in [tool.protopact.deps] of "
+        "pyproject.toml\n")
+
+
+def test_protovalidate_is_served_undeclared_as_the_building_blocks_need_it(tmp_path: Path) -> None:
+    # protopact's building blocks carry buf.validate rules, so validate.proto comes with them
+    write_tree(tmp_path, {
+        "buf.yaml": "version: v2\n",
+        "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nimport "protopact/v1/values.proto";\n'
+                        "message A { protopact.v1.PhoneNumber p = 1; }\n"})
+    built = run("build", cwd=tmp_path)
+    assert (built.exit_code, built.stderr) == (0, "")
 
 
 def test_locks_of_every_version_name_their_pins() -> None:

@@ -30,6 +30,8 @@ TOKEN = "Bearer s3cret-token"
 AUTH = {"authorization": TOKEN}
 WEBHOOKS = "protopact.example.webhooks.v1.WebhookService"
 EVENTS = "protopact.example.events.v1.SubscriptionEventService"
+HOOK = "https://example.com/hook"  # a webhook's URL: its rules require one
+USER_ID = "9b2e4f0c-6d1a-4e57-8c3b-2a7f5d9e1c04"  # a UUID, as the User's rules want
 STREAM_PATH = f"/{EVENTS}/StreamCountryChangeEvents"
 
 
@@ -48,7 +50,8 @@ class Upstream:
             WEBHOOKS: {"CreateWebhook": self.create, "GetWebhook": self.get,
                        "UpdateWebhook": self.update, "DeleteWebhook": self.delete,
                        "ListWebhooks": self.list, "ListWebhookDeliveries": self.empty},
-            "protopact.example.users.v1.CurrentUserService": {"GetCurrentUser": self.current_user},
+            "protopact.example.users.v1.CurrentUserService": {"GetCurrentUser": self.current_user,
+                                                              "CurrentUser": self.current_user_flat},
             "protopact.example.playground.v0.SubscriberLookupService": {
                 "LookupSubscriber": self.empty},
             EVENTS: {"StreamCountryChangeEvents": self.events},
@@ -88,11 +91,11 @@ class Upstream:
     def get(self, request: Any, context: Any, output: Any) -> Any:
         if request.id == 404:
             context.abort(grpc.StatusCode.NOT_FOUND, "no webhook 404")
-        return self.reply(output, {"webhook": {"id": str(request.id),
+        return self.reply(output, {"webhook": {"id": str(request.id), "url": HOOK,
                                                "organization": request.organization}})
 
     def update(self, request: Any, context: Any, output: Any) -> Any:
-        return self.reply(output, {"webhook": {"id": str(request.id)}})
+        return self.reply(output, {"webhook": {"id": str(request.id), "url": HOOK}})
 
     def delete(self, request: Any, context: Any, output: Any) -> Any:
         return self.reply(output, {})
@@ -111,14 +114,18 @@ class Upstream:
                 value=detail.SerializeToString())])
             context.set_trailing_metadata([("grpc-status-details-bin", status.SerializeToString())])
             context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, "slow down")
-        return self.reply(output, {"webhooks": [{"id": "1"}, {"id": "2"}],
+        return self.reply(output, {"webhooks": [{"id": "1", "url": HOOK}, {"id": "2", "url": HOOK}],
                                    "pagination": {"total": 2}})
 
     def empty(self, request: Any, context: Any, output: Any) -> Any:
         return message_factory.GetMessageClass(output)()
 
     def current_user(self, request: Any, context: Any, output: Any) -> Any:
-        return self.reply(output, {"user": {"id": "u1", "email": "ada@example.com"}})
+        return self.reply(output, {"user": {"id": USER_ID, "email": "ada@example.com"}})
+
+    def current_user_flat(self, request: Any, context: Any, output: Any) -> Any:
+        # its rules (a UUID, an email address) make both fields required of the server
+        return self.reply(output, {"id": USER_ID, "email": "ada@example.com"})
 
     def events(self, request: Any, context: Any, output: Any) -> Iterator[Any]:
         mode = request.stream_configuration.durable_queue
@@ -156,7 +163,7 @@ def test_get_binds_path_and_query(client: TestClient, upstream: Upstream) -> Non
     response = client.get("/v1/webhooks/7?organization=acme", headers=AUTH)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    assert response.json() == {"webhook": {"id": "7", "organization": "acme"}}
+    assert response.json() == {"webhook": {"id": "7", "organization": "acme", "url": HOOK}}
     request, metadata = upstream.last("GetWebhook")
     assert (request.id, request.organization) == (7, "acme")
     assert metadata["authorization"] == TOKEN
@@ -203,7 +210,7 @@ def test_additional_binding_and_response_body(client: TestClient) -> None:
     for path in ("/v1/users/me", "/v1/me"):
         response = client.get(path, headers=AUTH)
         assert response.status_code == 200
-        assert response.json() == {"id": "u1", "email": "ada@example.com"}  # the user, unwrapped
+        assert response.json() == {"id": USER_ID, "email": "ada@example.com"}  # the user, unwrapped
 
 
 def test_additional_binding_binds_its_own_variable(client: TestClient, upstream: Upstream) -> None:

@@ -16,7 +16,7 @@ from protopact.compile.image import Image
 from protopact.gateway.app import create_app
 
 from .gateway_harness import served as serve_app
-from .test_gateway import AUTH, EVENTS, WEBHOOKS, Upstream, client, image, upstream  # noqa: F401
+from .test_gateway import AUTH, EVENTS, HOOK, WEBHOOKS, Upstream, client, image, upstream  # noqa: F401
 
 GET_WEBHOOK = f"/{WEBHOOKS}/GetWebhook"
 
@@ -94,7 +94,7 @@ def test_buf_curl_grpcweb(buf: str, served: str, tmp_path: object) -> None:
          f"Authorization: {AUTH['authorization']}", "--data", '{"id": "31", "organization": "o"}',
          f"{served}{GET_WEBHOOK}"], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"webhook": {"id": "31", "organization": "o"}}
+    assert json.loads(result.stdout) == {"webhook": {"id": "31", "organization": "o", "url": HOOK}}
 
 
 def test_rest_over_real_http(served: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from protopact.compile.cache import Cache
@@ -29,6 +30,7 @@ from .mock_harness import TOKEN, WEBHOOKS, running, scenario
 LIST = WEBHOOKS + "ListWebhooks"
 DELIVERIES = WEBHOOKS + "ListWebhookDeliveries"
 USERS = "/protopact.example.users.v1.CurrentUserService/GetCurrentUser"
+SELECTION = {"webhook_id": 1}  # the deliveries of one webhook: its rules require it
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,8 @@ async def test_health_answers_serving_without_a_token(image: Image) -> None:
 @scenario
 async def test_unary_calls_answer_the_shared_example_data(image: Image) -> None:
     async with running(image) as (client, _, _):
-        reply = await client.call(WEBHOOKS + "GetWebhook")
+        reply = await client.call(WEBHOOKS + "GetWebhook",
+                                  client.request(WEBHOOKS + "GetWebhook", id=1))
         expected = example_message(image.pool.FindMessageTypeByName(
             "protopact.example.webhooks.v1.GetWebhookResponse"))
         assert reply.SerializeToString(deterministic=True) == expected.SerializeToString(
@@ -116,7 +119,7 @@ async def _cursor_walk(client: Any) -> list[Any]:
     seen, cursor = [], ""
     while True:
         reply = await client.call(DELIVERIES, client.request(
-            DELIVERIES, pagination={"size": 1000, "cursor": cursor}))
+            DELIVERIES, selection=SELECTION, pagination={"size": 1000, "cursor": cursor}))
         seen.extend(reply.deliveries)
         cursor = reply.pagination.next_cursor
         if not cursor:
@@ -138,7 +141,40 @@ async def test_pagination_echoes_the_corrected_request_and_rejects_negatives(ima
             with pytest.raises(grpc.aio.AioRpcError) as exc:
                 await client.call(LIST, client.request(LIST, pagination=pagination))
             assert _code(exc) == grpc.StatusCode.INVALID_ARGUMENT
-            assert exc.value.details().startswith(field)
+            assert field in exc.value.details()
+            assert _violations(exc) == [(field, "int32.gte", "must be greater than or equal to 0")]
+
+
+def _violations(exc: pytest.ExceptionInfo[grpc.aio.AioRpcError]) -> list[tuple[str, str, str]]:
+    """(field, rule id, why) of each google.rpc.BadRequest field violation the status carries."""
+    trailers = dict(exc.value.trailing_metadata() or ())
+    status = status_pb2.Status.FromString(trailers["grpc-status-details-bin"])
+    assert status.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    bad_request = error_details_pb2.BadRequest()
+    assert [d.Unpack(bad_request) for d in status.details] == [True]
+    return [(v.field, v.reason, v.description) for v in bad_request.field_violations]
+
+
+@scenario
+async def test_requests_that_break_their_rules_are_refused_with_every_violation(image: Image) -> None:
+    sms = "/protopact.example.sms.v1.SmsService/SendTextToSubscriber"
+    async with running(image) as (client, _, _):
+        with pytest.raises(grpc.aio.AioRpcError) as exc:
+            await client.call(sms, client.request(
+                sms, from_sender_id="+47 no letters? 123", to_subscriber={"e164": "004799990000"}))
+        assert _code(exc) == grpc.StatusCode.INVALID_ARGUMENT
+        assert sorted(_violations(exc)) == [
+            ("content", "string.min_len", "must be at least 1 characters"),
+            ("from_sender_id", "string.max_len", "must be at most 11 characters"),
+            ("from_sender_id", "string.pattern",
+             "does not match regex pattern `^[A-Za-z0-9 ]*[A-Za-z][A-Za-z0-9 ]*$`"),
+            ("to_subscriber.e164", "string.pattern",
+             "does not match regex pattern `^\\+[1-9][0-9]{1,14}$`")]
+        valid = client.request(sms, from_sender_id="Operator", to_subscriber={"e164": "+4799990000"},
+                               content="Welcome to Sweden")
+        assert (await client.call(sms, valid)).message_id
+    async with running(image, validate=False) as (client, _, _):
+        assert await client.call(sms, client.request(sms))  # --no-validate: anything goes
 
 
 @scenario
@@ -148,7 +184,7 @@ async def test_a_cursor_walk_visits_the_whole_collection_and_can_step_back(image
         seen, cursor, cursors = [], "", []
         while True:
             reply = await client.call(DELIVERIES, client.request(
-                DELIVERIES, pagination={"size": 40, "cursor": cursor}))
+                DELIVERIES, selection=SELECTION, pagination={"size": 40, "cursor": cursor}))
             assert reply.request.pagination.size == 40
             assert bool(reply.pagination.previous_cursor) == bool(cursor)
             seen.extend(reply.deliveries)
@@ -159,11 +195,11 @@ async def test_a_cursor_walk_visits_the_whole_collection_and_can_step_back(image
         assert seen == [example_message(delivery, index=i) for i in range(len(seen))]
         assert len(seen) > 40
         back = await client.call(DELIVERIES, client.request(
-            DELIVERIES, pagination={"size": 40, "cursor": reply.pagination.previous_cursor}))
+            DELIVERIES, selection=SELECTION, pagination={"size": 40, "cursor": reply.pagination.previous_cursor}))
         assert list(back.deliveries) == seen[40 * (len(cursors) - 2):40 * (len(cursors) - 1)]
         with pytest.raises(grpc.aio.AioRpcError) as exc:
             await client.call(DELIVERIES, client.request(
-                DELIVERIES, pagination={"cursor": "bm90LWEtY3Vyc29y"}))
+                DELIVERIES, selection=SELECTION, pagination={"cursor": "bm90LWEtY3Vyc29y"}))
         assert _code(exc) == grpc.StatusCode.INVALID_ARGUMENT
         assert exc.value.details().startswith("pagination.cursor")
 

@@ -237,7 +237,8 @@ def test_schemas_accept_proto_field_names_as_json_format_does(image: Image, rend
     name = "protopact.example.webhooks.v1.CreateWebhookRequest"
     schema = json.loads(rendered[f"schemas/{name}.json"])
     cls = message_factory.GetMessageClass(image.pool.FindMessageTypeByName(name))
-    for body in ({"retryLimit": 3}, {"retry_limit": 3}):
+    for body in ({"url": "https://example.com/h", "retryLimit": 3},
+                 {"url": "https://example.com/h", "retry_limit": 3}):
         jsonschema.validate(body, schema)
         assert json_format.ParseDict(body, cls()).retry_limit == 3
     with pytest.raises(jsonschema.ValidationError):

@@ -1,6 +1,8 @@
 """The protoc plugins against ``protopact generate``: the repository's own tree, run by grpc_tools'
 protoc and by the real ``buf generate``, must give byte for byte the committed ``generated/``
-(which ``protopact generate --check`` keeps equal to what generate writes)."""
+(which ``protopact generate --check`` keeps equal to what generate writes). ``buf.validate`` comes
+from the installed protovalidate distribution, which ships no ``.proto`` source: protoc gets it as a
+descriptor set, buf (which would ask the registry for it) protopact's image of the tree."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from protopact.errors import ProtopactError
 from protopact.plugins.options import settings_from_parameter
 from protopact.plugins.protoc import run as run_plugin
 
-from .conftest import REPO, buf_binary
+from .conftest import REPO, buf_binary, run
 
 TARGETS = ("openapi", "docs", "python")
 BIN = Path(sys.executable).parent
@@ -40,11 +42,23 @@ def expected(target: str) -> dict[str, bytes]:
     return tree(REPO / "generated" / target)
 
 
-def test_one_protoc_call_writes_what_generate_writes(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def repo_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    image = tmp_path_factory.mktemp("image") / "repo.binpb"
+    assert run("build", "-o", str(image), cwd=REPO).exit_code == 0
+    return image
+
+
+def test_one_protoc_call_writes_what_generate_writes(tmp_path: Path, repo_image: Path) -> None:
     proto = REPO / "proto"
     names = sorted(p.relative_to(proto).as_posix() for p in (proto / "protopact").rglob("*.proto"))
     names += ["google/api/annotations.proto", "google/api/http.proto"]
-    args = [sys.executable, "-m", "grpc_tools.protoc", "-I.", "-Ithird_party/googleapis", f"-I{WKT}"]
+    validate = tmp_path / "validate.binpb"
+    validate.write_bytes(FileDescriptorSet(file=[
+        f for f in FileDescriptorSet.FromString(repo_image.read_bytes()).file
+        if f.name.startswith("buf/validate/")]).SerializeToString())
+    args = [sys.executable, "-m", "grpc_tools.protoc", "-I.", "-Ithird_party/googleapis", f"-I{WKT}",
+            f"--descriptor_set_in={validate}"]
     for target in TARGETS:
         args += [f"--plugin=protoc-gen-protopact-{target}={BIN / f'protoc-gen-protopact-{target}'}",
                  f"--protopact-{target}_out={tmp_path / target}",
@@ -57,12 +71,13 @@ def test_one_protoc_call_writes_what_generate_writes(tmp_path: Path) -> None:
         assert tree(tmp_path / target) == expected(target), target
 
 
-def test_buf_generate_with_strategy_all_writes_what_generate_writes(tmp_path: Path) -> None:
+def test_buf_generate_with_strategy_all_writes_what_generate_writes(tmp_path: Path,
+                                                                    repo_image: Path) -> None:
     template = {"version": "v2", "plugins": [
         {"local": str(BIN / f"protoc-gen-protopact-{target}"), "out": target, "strategy": "all",
          "opt": OPTIONS} for target in TARGETS]}
     (tmp_path / "buf.gen.yaml").write_text(yaml.safe_dump(template))
-    done = subprocess.run([buf_binary(), "generate", "--template", str(tmp_path / "buf.gen.yaml"),
+    done = subprocess.run([buf_binary(), "generate", str(repo_image), "--template", str(tmp_path / "buf.gen.yaml"),
                            "-o", str(tmp_path / "out")], cwd=REPO, capture_output=True, text=True, check=False,
                           env={"PATH": "/usr/bin:/bin", "BUF_CACHE_DIR": str(tmp_path / "cache"),
                                "HOME": str(tmp_path)})

@@ -416,10 +416,12 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, no_cache: 
 @click.option("--ack-timeout-scale", type=click.FloatRange(0.001, 1.0), default=1.0,
               show_default=True,
               help="Multiply ack timeouts (still validated as 10s-10min) to see redeliveries sooner.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Refuse requests that break their buf.validate rules (INVALID_ARGUMENT, 400).")
 @no_cache_option
 def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token: str | None,
          events_per_second: float, seed: int, fail_every: int, fail_code: str,
-         ack_timeout_scale: float, no_cache: bool) -> None:
+         ack_timeout_scale: float, validate: bool, no_cache: bool) -> None:
     """Serve example data and live event streams for every service of INPUT over gRPC and REST."""
     from .config.settings import load_settings
     from .mock.faults import status_code
@@ -428,7 +430,7 @@ def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token
     loaded = load(input_, no_cache=no_cache, complete=True)
     settings = MockSettings(token=token, events_per_second=events_per_second, seed=seed,
                             fail_every=fail_every, fail_code=status_code(fail_code),
-                            ack_timeout_scale=ack_timeout_scale,
+                            ack_timeout_scale=ack_timeout_scale, validate=validate,
                             conventions=dict(load_settings(loaded.workspace.root).conventions))
     run(loaded.image, settings, host=host, port=port,
         rest_port=None if no_rest else rest_port, announce=info)

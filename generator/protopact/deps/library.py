@@ -1,5 +1,7 @@
 """The files protopact supplies without being asked: its own building blocks (``protopact/v1``),
-googleapis-common-protos (``google/api/annotations.proto``, ...) and protobuf's well-known types.
+googleapis-common-protos (``google/api/annotations.proto``, ...), protovalidate's
+``buf/validate/validate.proto`` (the building blocks carry their rules in it) and protobuf's
+well-known types.
 
 They come after every declared dependency, so a module listed in ``buf.yaml`` wins over them.
 """
@@ -20,6 +22,8 @@ WELL_KNOWN_TYPES = "buf.build/protocolbuffers/wellknowntypes"
 GOOGLEAPIS = "buf.build/googleapis/googleapis"
 BUILDING_BLOCKS = "protopact"
 GOOGLEAPIS_DISTRIBUTION = "googleapis-common-protos"
+PROTOVALIDATE = "buf.build/bufbuild/protovalidate"
+PROTOVALIDATE_DISTRIBUTION = "protovalidate"
 
 
 @cache
@@ -29,8 +33,10 @@ def well_known_root() -> Path:
 
 @cache
 def library_dependencies() -> tuple[Dependency, ...]:
-    found = [_building_blocks(), distribution_dependency(GOOGLEAPIS, GOOGLEAPIS_DISTRIBUTION,
-                                                         library=True), _well_known_types()]
+    found = [_building_blocks(),
+             distribution_dependency(GOOGLEAPIS, GOOGLEAPIS_DISTRIBUTION, library=True),
+             distribution_dependency(PROTOVALIDATE, PROTOVALIDATE_DISTRIBUTION, library=True),
+             _well_known_types()]
     return tuple(d for d in found if d is not None)
 
 

@@ -3,8 +3,10 @@
 The mock has no generated code. A behaviour is an ``async`` function (or async generator, for
 server-streaming calls) taking the decoded request and the call context; :func:`method_handler`
 wraps it with the dynamic message classes of the method's descriptor, and turns a :class:`CallError`
-raised anywhere below into the call's status. :func:`rejecting` makes a handler of the same shape
-that fails every call; :class:`Refusals` answers with one when a check refuses a call.
+raised anywhere below into the call's status. A request that breaks its ``buf.validate`` rules
+never reaches the behaviour: the call ends with the :mod:`protopact.violations` verdict.
+:func:`rejecting` makes a handler of the same shape that fails every call; :class:`Refusals` answers
+with one when a check refuses a call.
 """
 
 from __future__ import annotations
@@ -18,18 +20,28 @@ import grpc
 from google.protobuf import message_factory
 from google.protobuf.message import DecodeError
 from google.protobuf.descriptor import MethodDescriptor
+from google.rpc import status_pb2
 from grpc import HandlerCallDetails, RpcMethodHandler
+
+from ..violations import judge
 
 _log = logging.getLogger(__name__)
 
 
 class CallError(Exception):
-    """Ends a call with ``code``; ``details`` is one sentence the client sees."""
+    """Ends a call with ``code``; ``details`` is one sentence the client sees, ``status`` the rich
+    status (``grpc-status-details-bin``) when there is one."""
 
-    def __init__(self, code: grpc.StatusCode, details: str) -> None:
+    def __init__(self, code: grpc.StatusCode, details: str,
+                 status: status_pb2.Status | None = None) -> None:
         super().__init__(details)
         self.code = code
         self.details = details
+        self.status = status
+
+    def trailers(self) -> tuple[tuple[str, bytes], ...]:
+        return () if self.status is None else (
+            ("grpc-status-details-bin", self.status.SerializeToString()),)
 
 
 def invalid_argument(field: str, reason: str) -> CallError:
@@ -37,14 +49,16 @@ def invalid_argument(field: str, reason: str) -> CallError:
     return CallError(grpc.StatusCode.INVALID_ARGUMENT, f"{field}: {reason}")
 
 
-def method_handler(method: MethodDescriptor, behaviour: Callable[..., Any]) -> grpc.RpcMethodHandler:
-    """A handler for ``method`` that decodes with its request class and runs ``behaviour``.
+def method_handler(method: MethodDescriptor, behaviour: Callable[..., Any], *,
+                   validate: bool = True) -> grpc.RpcMethodHandler:
+    """A handler for ``method`` that decodes with its request class, checks the request's
+    ``buf.validate`` rules unless ``validate`` is false, and runs ``behaviour``.
 
     grpc gets no deserializer: the handler decodes the bytes itself, so that a call is
     authenticated (:class:`Refusals` runs before any handler) before its bytes are read, and bytes
     that are no request end the call with INVALID_ARGUMENT and one log line, not grpc's UNKNOWN
     and a traceback."""
-    decode = _decoder(method)
+    decode = _decoder(method, validate=validate)
     response_class = message_factory.GetMessageClass(method.output_type)
     streaming = (method.client_streaming, method.server_streaming)
     behaviour = _decoding(behaviour, decode, client_streams=method.client_streaming)
@@ -52,18 +66,21 @@ def method_handler(method: MethodDescriptor, behaviour: Callable[..., Any]) -> g
                     None, response_class.SerializeToString)
 
 
-def _decoder(method: MethodDescriptor) -> Callable[[bytes], Any]:
+def _decoder(method: MethodDescriptor, *, validate: bool) -> Callable[[bytes], Any]:
     request_class = message_factory.GetMessageClass(method.input_type)
     path = f"/{method.containing_service.full_name}/{method.name}"
 
     def decode(data: bytes) -> Any:
         try:
-            return request_class.FromString(data)
+            request = request_class.FromString(data)
         except (DecodeError, RecursionError, ValueError) as exc:
             _log.info("rejected %s: the request is not a %s (%s)", path,
                       method.input_type.full_name, str(exc).split("\n")[0])
             raise CallError(grpc.StatusCode.INVALID_ARGUMENT,
                             f"the request is not a valid {method.input_type.full_name}") from None
+        if validate and (verdict := judge(request)) is not None:
+            raise CallError(verdict.code, verdict.message, verdict.status())
+        return request
     return decode
 
 
@@ -151,12 +168,12 @@ def _with_status(behaviour: Callable[..., Any], *, streams: bool) -> Callable[..
                 async for response in behaviour(request, context):
                     yield response
             except CallError as exc:
-                await context.abort(exc.code, exc.details)
+                await context.abort(exc.code, exc.details, exc.trailers())
         return stream
 
     async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
         try:
             return await behaviour(request, context)
         except CallError as exc:
-            await context.abort(exc.code, exc.details)
+            await context.abort(exc.code, exc.details, exc.trailers())
     return unary

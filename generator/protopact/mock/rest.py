@@ -15,12 +15,14 @@ import uvicorn
 
 from ..compile.image import Image
 from ..errors import ProtopactError
-from ..gateway.app import create_app
+from ..gateway.app import GatewaySettings, create_app
 
 
 @contextlib.asynccontextmanager
-async def rest_gateway(image: Image, *, host: str, port: int, upstream: str) -> AsyncIterator[int]:
-    """Serve the gateway for ``image`` on ``host:port``, calling ``upstream``; yields the port."""
+async def rest_gateway(image: Image, *, host: str, port: int, upstream: str,
+                       validate: bool = True) -> AsyncIterator[int]:
+    """Serve the gateway for ``image`` on ``host:port``, calling ``upstream``; yields the port.
+    ``validate``: refuse requests that break their buf.validate rules before calling upstream."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -29,7 +31,8 @@ async def rest_gateway(image: Image, *, host: str, port: int, upstream: str) -> 
     except OSError as exc:
         sock.close()
         raise ProtopactError(f"cannot listen on {host}:{port} for REST: {exc.strerror}") from None
-    server = uvicorn.Server(uvicorn.Config(create_app(image, upstream=upstream),
+    server = uvicorn.Server(uvicorn.Config(create_app(image, upstream=upstream,
+                                                      settings=GatewaySettings(validate=validate)),
                                            log_level="warning", access_log=False))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:

@@ -49,6 +49,7 @@ class MockSettings:
     # Ack timeouts are validated as requested (10 s to 10 min) and then multiplied by this, so that
     # client tests need not wait 10 s for a redelivery.
     ack_timeout_scale: float = 1.0
+    validate: bool = True  # refuse requests that break their buf.validate rules
     # [tool.protopact.conventions]: the API's types of each kind, where their shape is not enough
     conventions: dict[str, tuple[str, ...]] | None = None
 
@@ -104,7 +105,7 @@ class MockServer:
         for rpc in self.rpcs:
             method = rpc.method
             by_service.setdefault(method.containing_service.full_name, {})[method.name] = \
-                method_handler(method, self._behaviour(rpc))
+                method_handler(method, self._behaviour(rpc), validate=self.settings.validate)
         return [grpc.method_handlers_generic_handler(service, handlers)
                 for service, handlers in by_service.items()]
 
@@ -287,7 +288,8 @@ async def serve(image: Image, settings: MockSettings, *, host: str, port: int, r
 
             upstream = f"{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{bound}"
             rest_bound = await running.enter_async_context(
-                rest_gateway(image, host=host, port=rest_port, upstream=upstream))
+                rest_gateway(image, host=host, port=rest_port, upstream=upstream,
+                             validate=settings.validate))
             announce(f"REST on http://{host}:{rest_bound}")
         announce("auth: bearer token required ("
                  + ("configured" if settings.token else "any non-empty") + ")")

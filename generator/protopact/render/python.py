@@ -6,6 +6,8 @@ Layout (``pkg`` is ``Settings.import_name``)::
     pkg/__init__.py  pkg/py.typed   pkg/descriptor_set.binpb (the Image, a breaking baseline)
     pkg/<proto dirs>/x_pb2.py  x_pb2.pyi  x_pb2_grpc.py  x_pb2_grpc.pyi
     pkg/event_stream.py             typed event-stream client (when protopact.v1.EventMetadata is in)
+    pkg/validation.py               ``validate(message)`` with protovalidate, the ``validate`` extra
+                                    (when the contract carries ``buf.validate`` rules)
     pkg/betterproto/...             dataclass messages (flavor "betterproto2")
 
 Files that an installed distribution already provides (protobuf's well-known types,
@@ -41,6 +43,10 @@ from .targets import renderer
 
 EVENT_STREAM_MODULE = "event_stream"
 _EVENTS_FILE = "protopact/v1/events.proto"
+VALIDATION_MODULE = "validation"
+_VALIDATE_FILE = "buf/validate/validate.proto"
+# The generated code only calls protovalidate's collect_violations and reads its Violation.proto.
+_PROTOVALIDATE_FLOOR = "protovalidate>=2.0"
 _PROVIDERS = ("protobuf", "googleapis-common-protos")
 # Floors for requirements whose generated code does not name a version.
 _GOOGLEAPIS_FLOOR = "googleapis-common-protos>=1.66"
@@ -109,17 +115,23 @@ def _package_files(image: Image, settings: Settings, names: list[str],
     if has_events:
         files[f"{root}/{EVENT_STREAM_MODULE}.py"] = env.render(
             "python", "event_stream.py.j2", package=root)
+    has_rules = _VALIDATE_FILE in generated
+    if has_rules:
+        files[f"{root}/{VALIDATION_MODULE}.py"] = env.render(
+            "python", "validation.py.j2", package=root, distribution=settings.name)
     if "betterproto2" in settings.flavors:
         for path, data in betterproto_modules(image, names, root=root).items():
             files[f"{root}/{BETTERPROTO_PACKAGE}/{path}"] = data
     files[f"{root}/__init__.py"] = env.render(
         "python", "__init__.py.j2", settings=settings, summary=_docstring_text(_summary(settings)),
-        has_events=has_events, event_stream=EVENT_STREAM_MODULE)
+        has_events=has_events, event_stream=EVENT_STREAM_MODULE, has_rules=has_rules,
+        validation=VALIDATION_MODULE)
     files[f"{root}/py.typed"] = b""
     files[f"{root}/{EMBEDDED_IMAGE}"] = image.to_binary()
     files["pyproject.toml"] = env.render(
         "python", "pyproject.toml.j2", settings=settings, package=root,
-        requirements=requirements(image, generated, settings, modules), summary=_summary(settings))
+        requirements=requirements(image, generated, settings, modules), summary=_summary(settings),
+        extras={"validate": [_PROTOVALIDATE_FLOOR]} if has_rules else {})
     return files
 
 

@@ -22,24 +22,35 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/events.proto\x12\x0cprotopact.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x86\x01\n\rEventMetadata\x12\x0c\n\x04ppid\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63k_id\x18\x02 \x01(\t\x12-\n\ttimestamp\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eis_redelivered\x18\x04 \x01(\x08\x12\x10\n\x08\x65vent_id\x18\x05 \x01(\t\"\xba\x02\n\x13StreamConfiguration\x12\x15\n\rmax_in_flight\x18\x01 \x01(\x05\x12.\n\x0b\x61\x63k_timeout\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x15\n\rdurable_queue\x18\x03 \x01(\t\x12.\n\x0cstart_at_new\x18\x04 \x01(\x0b\x32\x16.google.protobuf.EmptyH\x00\x12\x31\n\x0fstart_at_oldest\x18\x05 \x01(\x0b\x32\x16.google.protobuf.EmptyH\x00\x12\x1b\n\x11start_at_event_id\x18\x06 \x01(\tH\x00\x12\x33\n\rstart_at_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x42\x10\n\x0estart_position\"\x1c\n\nAckRequest\x12\x0e\n\x06\x61\x63k_id\x18\x01 \x01(\t\"\x1d\n\x0b\x41\x63kResponse\x12\x0e\n\x06\x61\x63k_id\x18\x01 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/events.proto\x12\x0cprotopact.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x86\x01\n\rEventMetadata\x12\x0c\n\x04ppid\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63k_id\x18\x02 \x01(\t\x12-\n\ttimestamp\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eis_redelivered\x18\x04 \x01(\x08\x12\x10\n\x08\x65vent_id\x18\x05 \x01(\t\"\xff\x02\n\x13StreamConfiguration\x12!\n\rmax_in_flight\x18\x01 \x01(\x05\x42\n\xbaH\x07\x1a\x05\x18\xc8\x01(\x00\x12?\n\x0b\x61\x63k_timeout\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationB\x0f\xbaH\x0c\xaa\x01\t\"\x03\x08\xd8\x04\x32\x02\x08\n\x12\x34\n\rdurable_queue\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x18\x32\x16^[A-Za-z0-9._-]{0,64}$\x12.\n\x0cstart_at_new\x18\x04 \x01(\x0b\x32\x16.google.protobuf.EmptyH\x00\x12\x31\n\x0fstart_at_oldest\x18\x05 \x01(\x0b\x32\x16.google.protobuf.EmptyH\x00\x12$\n\x11start_at_event_id\x18\x06 \x01(\tB\x07\xbaH\x04r\x02\x10\x01H\x00\x12\x33\n\rstart_at_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x42\x10\n\x0estart_position\"$\n\nAckRequest\x12\x16\n\x06\x61\x63k_id\x18\x01 \x01(\tB\x06\xbaH\x03\xc8\x01\x01\"\x1d\n\x0b\x41\x63kResponse\x12\x0e\n\x06\x61\x63k_id\x18\x01 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EVENTMETADATA']._serialized_start=138
-  _globals['_EVENTMETADATA']._serialized_end=272
-  _globals['_STREAMCONFIGURATION']._serialized_start=275
-  _globals['_STREAMCONFIGURATION']._serialized_end=589
-  _globals['_ACKREQUEST']._serialized_start=591
-  _globals['_ACKREQUEST']._serialized_end=619
-  _globals['_ACKRESPONSE']._serialized_start=621
-  _globals['_ACKRESPONSE']._serialized_end=650
+  _globals['_STREAMCONFIGURATION'].fields_by_name['max_in_flight']._loaded_options = None
+  _globals['_STREAMCONFIGURATION'].fields_by_name['max_in_flight']._serialized_options = b'\272H\007\032\005\030\310\001(\000'
+  _globals['_STREAMCONFIGURATION'].fields_by_name['ack_timeout']._loaded_options = None
+  _globals['_STREAMCONFIGURATION'].fields_by_name['ack_timeout']._serialized_options = b'\272H\014\252\001\t\"\003\010\330\0042\002\010\n'
+  _globals['_STREAMCONFIGURATION'].fields_by_name['durable_queue']._loaded_options = None
+  _globals['_STREAMCONFIGURATION'].fields_by_name['durable_queue']._serialized_options = b'\272H\032r\0302\026^[A-Za-z0-9._-]{0,64}$'
+  _globals['_STREAMCONFIGURATION'].fields_by_name['start_at_event_id']._loaded_options = None
+  _globals['_STREAMCONFIGURATION'].fields_by_name['start_at_event_id']._serialized_options = b'\272H\004r\002\020\001'
+  _globals['_ACKREQUEST'].fields_by_name['ack_id']._loaded_options = None
+  _globals['_ACKREQUEST'].fields_by_name['ack_id']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_EVENTMETADATA']._serialized_start=167
+  _globals['_EVENTMETADATA']._serialized_end=301
+  _globals['_STREAMCONFIGURATION']._serialized_start=304
+  _globals['_STREAMCONFIGURATION']._serialized_end=687
+  _globals['_ACKREQUEST']._serialized_start=689
+  _globals['_ACKREQUEST']._serialized_end=725
+  _globals['_ACKRESPONSE']._serialized_start=727
+  _globals['_ACKRESPONSE']._serialized_end=756
 # @@protoc_insertion_point(module_scope)

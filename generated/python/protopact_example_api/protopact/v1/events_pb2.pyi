@@ -81,9 +81,10 @@ class StreamConfiguration(_message.Message):
     to 200. 0 selects the default of 50.
     """
     durable_queue: _builtins.str
-    """The name of a durable queue. Streams opened with the same name share the
-    load and resume where the queue left off; empty opens an ephemeral queue
-    that lives as long as the stream.
+    """The name of a durable queue: up to 64 letters, digits, dots, dashes and
+    underscores. Streams opened with the same name share the load and resume
+    where the queue left off; empty opens an ephemeral queue that lives as
+    long as the stream.
     """
     start_at_event_id: _builtins.str
     """Deliver from the event with this `EventMetadata.event_id` on."""
@@ -134,7 +135,7 @@ class AckRequest(_message.Message):
 
     ACK_ID_FIELD_NUMBER: _builtins.int
     ack_id: _builtins.str
-    """The `EventMetadata.ack_id` of the delivered event."""
+    """The `EventMetadata.ack_id` of the delivered event (required)."""
     def __init__(
         self,
         *,

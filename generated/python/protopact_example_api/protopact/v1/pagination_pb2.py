@@ -22,21 +22,30 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dprotopact/v1/pagination.proto\x12\x0cprotopact.v1\"\xe3\x01\n\nPagination\x12\x0c\n\x04size\x18\x01 \x01(\x05\x12\x0c\n\x04page\x18\x02 \x01(\x05\x1a\xb8\x01\n\x06Result\x12\x0c\n\x04size\x18\x01 \x01(\x05\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x13\n\x0btotal_pages\x18\x04 \x01(\x05\x12*\n\x08previous\x18\x05 \x01(\x0b\x32\x18.protopact.v1.Pagination\x12&\n\x04next\x18\x06 \x01(\x0b\x32\x18.protopact.v1.Pagination\x12\x1a\n\x12\x61pproximated_total\x18\x07 \x01(\x08\"h\n\x10\x43ursorPagination\x12\x0c\n\x04size\x18\x01 \x01(\x05\x12\x0e\n\x06\x63ursor\x18\x02 \x01(\t\x1a\x36\n\x06Result\x12\x13\n\x0bnext_cursor\x18\x01 \x01(\t\x12\x17\n\x0fprevious_cursor\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dprotopact/v1/pagination.proto\x12\x0cprotopact.v1\x1a\x1b\x62uf/validate/validate.proto\"\xf5\x01\n\nPagination\x12\x15\n\x04size\x18\x01 \x01(\x05\x42\x07\xbaH\x04\x1a\x02(\x00\x12\x15\n\x04page\x18\x02 \x01(\x05\x42\x07\xbaH\x04\x1a\x02(\x00\x1a\xb8\x01\n\x06Result\x12\x0c\n\x04size\x18\x01 \x01(\x05\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x13\n\x0btotal_pages\x18\x04 \x01(\x05\x12*\n\x08previous\x18\x05 \x01(\x0b\x32\x18.protopact.v1.Pagination\x12&\n\x04next\x18\x06 \x01(\x0b\x32\x18.protopact.v1.Pagination\x12\x1a\n\x12\x61pproximated_total\x18\x07 \x01(\x08\"{\n\x10\x43ursorPagination\x12\x15\n\x04size\x18\x01 \x01(\x05\x42\x07\xbaH\x04\x1a\x02(\x00\x12\x18\n\x06\x63ursor\x18\x02 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\x1a\x36\n\x06Result\x12\x13\n\x0bnext_cursor\x18\x01 \x01(\t\x12\x17\n\x0fprevious_cursor\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.v1.pagination_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PAGINATION']._serialized_start=48
-  _globals['_PAGINATION']._serialized_end=275
-  _globals['_PAGINATION_RESULT']._serialized_start=91
-  _globals['_PAGINATION_RESULT']._serialized_end=275
-  _globals['_CURSORPAGINATION']._serialized_start=277
-  _globals['_CURSORPAGINATION']._serialized_end=381
-  _globals['_CURSORPAGINATION_RESULT']._serialized_start=327
-  _globals['_CURSORPAGINATION_RESULT']._serialized_end=381
+  _globals['_PAGINATION'].fields_by_name['size']._loaded_options = None
+  _globals['_PAGINATION'].fields_by_name['size']._serialized_options = b'\272H\004\032\002(\000'
+  _globals['_PAGINATION'].fields_by_name['page']._loaded_options = None
+  _globals['_PAGINATION'].fields_by_name['page']._serialized_options = b'\272H\004\032\002(\000'
+  _globals['_CURSORPAGINATION'].fields_by_name['size']._loaded_options = None
+  _globals['_CURSORPAGINATION'].fields_by_name['size']._serialized_options = b'\272H\004\032\002(\000'
+  _globals['_CURSORPAGINATION'].fields_by_name['cursor']._loaded_options = None
+  _globals['_CURSORPAGINATION'].fields_by_name['cursor']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_PAGINATION']._serialized_start=77
+  _globals['_PAGINATION']._serialized_end=322
+  _globals['_PAGINATION_RESULT']._serialized_start=138
+  _globals['_PAGINATION_RESULT']._serialized_end=322
+  _globals['_CURSORPAGINATION']._serialized_start=324
+  _globals['_CURSORPAGINATION']._serialized_end=447
+  _globals['_CURSORPAGINATION_RESULT']._serialized_start=393
+  _globals['_CURSORPAGINATION_RESULT']._serialized_end=447
 # @@protoc_insertion_point(module_scope)

@@ -84,10 +84,13 @@ class Pagination(_message.Message):
     PAGE_FIELD_NUMBER: _builtins.int
     size: _builtins.int
     """The number of items per page. 0 selects the default of 100; values above
-    the maximum of 1000 are capped.
+    the maximum of 1000 are capped (the corrected request says so), negative
+    ones are rejected.
     """
     page: _builtins.int
-    """The page to return, counted from 0 (the first page)."""
+    """The page to return, counted from 0 (the first page); negative pages are
+    rejected.
+    """
     def __init__(
         self,
         *,
@@ -140,10 +143,13 @@ class CursorPagination(_message.Message):
     CURSOR_FIELD_NUMBER: _builtins.int
     size: _builtins.int
     """The number of items per page. 0 selects the default of 100; values above
-    the maximum of 1000 are capped.
+    the maximum of 1000 are capped (the corrected request says so), negative
+    ones are rejected.
     """
     cursor: _builtins.str
-    """An opaque cursor from a previous `Result`; empty starts at the beginning."""
+    """An opaque cursor from a previous `Result`; empty starts at the beginning.
+    Cursors are at most 1024 characters long.
+    """
     def __init__(
         self,
         *,

@@ -22,24 +22,35 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cprotopact/v1/selection.proto\x12\x0cprotopact.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x06\x46ilter\x1a\'\n\x03Ids\x12\x0f\n\x07include\x18\x01 \x03(\x03\x12\x0f\n\x07\x65xclude\x18\x02 \x03(\x03\x1a+\n\x07Strings\x12\x0f\n\x07include\x18\x01 \x03(\t\x12\x0f\n\x07\x65xclude\x18\x02 \x03(\t\"N\n\x0cTagSelection\x12+\n\x05names\x18\x01 \x01(\x0b\x32\x1c.protopact.v1.Filter.Strings\x12\x11\n\tmatch_all\x18\x02 \x01(\x08\"_\n\tTimeRange\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cprotopact/v1/selection.proto\x12\x0cprotopact.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x86\x01\n\x06\x46ilter\x1a;\n\x03Ids\x12\x19\n\x07include\x18\x01 \x03(\x03\x42\x08\xbaH\x05\x92\x01\x02\x10\x64\x12\x19\n\x07\x65xclude\x18\x02 \x03(\x03\x42\x08\xbaH\x05\x92\x01\x02\x10\x64\x1a?\n\x07Strings\x12\x19\n\x07include\x18\x01 \x03(\tB\x08\xbaH\x05\x92\x01\x02\x10\x64\x12\x19\n\x07\x65xclude\x18\x02 \x03(\tB\x08\xbaH\x05\x92\x01\x02\x10\x64\"N\n\x0cTagSelection\x12+\n\x05names\x18\x01 \x01(\x0b\x32\x1c.protopact.v1.Filter.Strings\x12\x11\n\tmatch_all\x18\x02 \x01(\x08\"\xda\x01\n\tTimeRange\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x03\x65nd\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:y\xbaHv\x1at\n\x1btime_range.start_before_end\x12\x18start must be before end\x1a;!has(this.start) || !has(this.end) || this.start < this.endb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.v1.selection_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_FILTER']._serialized_start=79
-  _globals['_FILTER']._serialized_end=173
-  _globals['_FILTER_IDS']._serialized_start=89
-  _globals['_FILTER_IDS']._serialized_end=128
-  _globals['_FILTER_STRINGS']._serialized_start=130
-  _globals['_FILTER_STRINGS']._serialized_end=173
-  _globals['_TAGSELECTION']._serialized_start=175
-  _globals['_TAGSELECTION']._serialized_end=253
-  _globals['_TIMERANGE']._serialized_start=255
-  _globals['_TIMERANGE']._serialized_end=350
+  _globals['_FILTER_IDS'].fields_by_name['include']._loaded_options = None
+  _globals['_FILTER_IDS'].fields_by_name['include']._serialized_options = b'\272H\005\222\001\002\020d'
+  _globals['_FILTER_IDS'].fields_by_name['exclude']._loaded_options = None
+  _globals['_FILTER_IDS'].fields_by_name['exclude']._serialized_options = b'\272H\005\222\001\002\020d'
+  _globals['_FILTER_STRINGS'].fields_by_name['include']._loaded_options = None
+  _globals['_FILTER_STRINGS'].fields_by_name['include']._serialized_options = b'\272H\005\222\001\002\020d'
+  _globals['_FILTER_STRINGS'].fields_by_name['exclude']._loaded_options = None
+  _globals['_FILTER_STRINGS'].fields_by_name['exclude']._serialized_options = b'\272H\005\222\001\002\020d'
+  _globals['_TIMERANGE']._loaded_options = None
+  _globals['_TIMERANGE']._serialized_options = b'\272Hv\032t\n\033time_range.start_before_end\022\030start must be before end\032;!has(this.start) || !has(this.end) || this.start < this.end'
+  _globals['_FILTER']._serialized_start=109
+  _globals['_FILTER']._serialized_end=243
+  _globals['_FILTER_IDS']._serialized_start=119
+  _globals['_FILTER_IDS']._serialized_end=178
+  _globals['_FILTER_STRINGS']._serialized_start=180
+  _globals['_FILTER_STRINGS']._serialized_end=243
+  _globals['_TAGSELECTION']._serialized_start=245
+  _globals['_TAGSELECTION']._serialized_end=323
+  _globals['_TIMERANGE']._serialized_start=326
+  _globals['_TIMERANGE']._serialized_end=544
 # @@protoc_insertion_point(module_scope)

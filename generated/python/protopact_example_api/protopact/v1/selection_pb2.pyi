@@ -24,7 +24,7 @@ class Filter(_message.Message):
     """Namespace for include/exclude filters on identifiers and strings.
 
     An empty `include` list selects everything; `exclude` is applied after
-    `include`.
+    `include`. Like every bulk request, each list names at most 100 values.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -129,7 +129,8 @@ Global___TagSelection: _TypeAlias = TagSelection  # noqa: Y015
 @_typing.final
 class TimeRange(_message.Message):
     """A half-open time range: `start` is inclusive, `end` is exclusive. Either
-    bound may be unset, leaving that side of the range open.
+    bound may be unset, leaving that side of the range open; when both are set,
+    `start` comes before `end`.
     """
 
     DESCRIPTOR: _descriptor.Descriptor

@@ -22,21 +22,34 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/values.proto\x12\x0cprotopact.v1\"\x1b\n\x0bPhoneNumber\x12\x0c\n\x04\x65\x31\x36\x34\x18\x01 \x01(\t\"%\n\x07\x43ountry\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x15\n\x04Imsi\x12\r\n\x05value\x18\x01 \x01(\t\"0\n\x06ImeiSv\x12\x0c\n\x04imei\x18\x01 \x01(\t\x12\x18\n\x10software_version\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19protopact/v1/values.proto\x12\x0cprotopact.v1\x1a\x1b\x62uf/validate/validate.proto\"8\n\x0bPhoneNumber\x12)\n\x04\x65\x31\x36\x34\x18\x01 \x01(\tB\x1b\xbaH\x18r\x16\x32\x14^\\+[1-9][0-9]{1,14}$\"A\n\x07\x43ountry\x12\x1f\n\x04\x63ode\x18\x01 \x01(\tB\x11\xbaH\x0er\x0c\x32\n^[A-Z]{2}$\x12\x15\n\x04name\x18\x02 \x01(\tB\x07\xbaH\x04r\x02\x18\x64\"+\n\x04Imsi\x12#\n\x05value\x18\x01 \x01(\tB\x14\xbaH\x11r\x0f\x32\r^[0-9]{6,15}$\"W\n\x06ImeiSv\x12 \n\x04imei\x18\x01 \x01(\tB\x12\xbaH\x0fr\r2\x0b^[0-9]{14}$\x12+\n\x10software_version\x18\x02 \x01(\tB\x11\xbaH\x0er\x0c\x32\n^[0-9]{2}$b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.v1.values_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PHONENUMBER']._serialized_start=43
-  _globals['_PHONENUMBER']._serialized_end=70
-  _globals['_COUNTRY']._serialized_start=72
-  _globals['_COUNTRY']._serialized_end=109
-  _globals['_IMSI']._serialized_start=111
-  _globals['_IMSI']._serialized_end=132
-  _globals['_IMEISV']._serialized_start=134
-  _globals['_IMEISV']._serialized_end=182
+  _globals['_PHONENUMBER'].fields_by_name['e164']._loaded_options = None
+  _globals['_PHONENUMBER'].fields_by_name['e164']._serialized_options = b'\272H\030r\0262\024^\\+[1-9][0-9]{1,14}$'
+  _globals['_COUNTRY'].fields_by_name['code']._loaded_options = None
+  _globals['_COUNTRY'].fields_by_name['code']._serialized_options = b'\272H\016r\0142\n^[A-Z]{2}$'
+  _globals['_COUNTRY'].fields_by_name['name']._loaded_options = None
+  _globals['_COUNTRY'].fields_by_name['name']._serialized_options = b'\272H\004r\002\030d'
+  _globals['_IMSI'].fields_by_name['value']._loaded_options = None
+  _globals['_IMSI'].fields_by_name['value']._serialized_options = b'\272H\021r\0172\r^[0-9]{6,15}$'
+  _globals['_IMEISV'].fields_by_name['imei']._loaded_options = None
+  _globals['_IMEISV'].fields_by_name['imei']._serialized_options = b'\272H\017r\r2\013^[0-9]{14}$'
+  _globals['_IMEISV'].fields_by_name['software_version']._loaded_options = None
+  _globals['_IMEISV'].fields_by_name['software_version']._serialized_options = b'\272H\016r\0142\n^[0-9]{2}$'
+  _globals['_PHONENUMBER']._serialized_start=72
+  _globals['_PHONENUMBER']._serialized_end=128
+  _globals['_COUNTRY']._serialized_start=130
+  _globals['_COUNTRY']._serialized_end=195
+  _globals['_IMSI']._serialized_start=197
+  _globals['_IMSI']._serialized_end=240
+  _globals['_IMEISV']._serialized_start=242
+  _globals['_IMEISV']._serialized_end=329
 # @@protoc_insertion_point(module_scope)

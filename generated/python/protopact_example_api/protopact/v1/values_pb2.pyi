@@ -26,7 +26,8 @@ class PhoneNumber(_message.Message):
     e164: _builtins.str
     """The number in E.164 form: a plus sign, the country code and the
     subscriber number, with no spaces (e.g. "+4799990000"). Numbers without
-    a country code are rejected.
+    a country code are rejected: a plus sign, a country code that does not
+    start with 0, and at most 15 digits in all.
     """
     def __init__(
         self,
@@ -52,7 +53,9 @@ class Country(_message.Message):
     code: _builtins.str
     """The ISO 3166-1 alpha-2 country code in upper case (e.g. "NO")."""
     name: _builtins.str
-    """The country's English short name (e.g. "Norway")."""
+    """The country's English short name (e.g. "Norway"), at most 100
+    characters.
+    """
     def __init__(
         self,
         *,
@@ -75,7 +78,10 @@ class Imsi(_message.Message):
 
     VALUE_FIELD_NUMBER: _builtins.int
     value: _builtins.str
-    """The IMSI as up to 15 decimal digits (e.g. "242010000000000")."""
+    """The IMSI as up to 15 decimal digits (e.g. "242010000000000"): the
+    3-digit country code, the 2- or 3-digit network code and the subscriber
+    number, so at least 6.
+    """
     def __init__(
         self,
         *,

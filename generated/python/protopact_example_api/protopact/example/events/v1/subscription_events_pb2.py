@@ -22,19 +22,28 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from protopact_example_api.protopact.v1 import events_pb2 as protopact_dot_v1_dot_events__pb2
 from protopact_example_api.protopact.v1 import stability_pb2 as protopact_dot_v1_dot_stability__pb2
 from protopact_example_api.protopact.v1 import values_pb2 as protopact_dot_v1_dot_values__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n5protopact/example/events/v1/subscription_events.proto\x12\x1bprotopact.example.events.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19protopact/v1/events.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"c\n StreamCountryChangeEventsRequest\x12?\n\x14stream_configuration\x18\x01 \x01(\x0b\x32!.protopact.v1.StreamConfiguration\"\xa1\x01\n!StreamCountryChangeEventsResponse\x12-\n\x08metadata\x18\x01 \x01(\x0b\x32\x1b.protopact.v1.EventMetadata\x12M\n\x14\x63ountry_change_event\x18\x02 \x01(\x0b\x32/.protopact.example.events.v1.CountryChangeEvent\"e\n\x12\x43ountryChangeEvent\x12\'\n\x08previous\x18\x01 \x01(\x0b\x32\x15.protopact.v1.Country\x12&\n\x07\x63urrent\x18\x02 \x01(\x0b\x32\x15.protopact.v1.Country\"E\n\x1c\x41\x63kCountryChangeEventRequest\x12%\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x18.protopact.v1.AckRequest\"G\n\x1d\x41\x63kCountryChangeEventResponse\x12&\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x19.protopact.v1.AckResponse\"c\n StreamHandsetChangeEventsRequest\x12?\n\x14stream_configuration\x18\x01 \x01(\x0b\x32!.protopact.v1.StreamConfiguration\"\xa1\x01\n!StreamHandsetChangeEventsResponse\x12-\n\x08metadata\x18\x01 \x01(\x0b\x32\x1b.protopact.v1.EventMetadata\x12M\n\x14handset_change_event\x18\x02 \x01(\x0b\x32/.protopact.example.events.v1.HandsetChangeEvent\"\xfd\x01\n\x12HandsetChangeEvent\x12I\n\x08previous\x18\x01 \x01(\x0b\x32\x37.protopact.example.events.v1.HandsetChangeEvent.Handset\x12H\n\x07\x63urrent\x18\x02 \x01(\x0b\x32\x37.protopact.example.events.v1.HandsetChangeEvent.Handset\x12 \n\x04imsi\x18\x03 \x01(\x0b\x32\x12.protopact.v1.Imsi\x1a\x30\n\x07Handset\x12%\n\x07imei_sv\x18\x01 \x01(\x0b\x32\x14.protopact.v1.ImeiSv\"E\n\x1c\x41\x63kHandsetChangeEventRequest\x12%\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x18.protopact.v1.AckRequest\"G\n\x1d\x41\x63kHandsetChangeEventResponse\x12&\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x19.protopact.v1.AckResponse\"e\n\"StreamFirstAttachmentEventsRequest\x12?\n\x14stream_configuration\x18\x01 \x01(\x0b\x32!.protopact.v1.StreamConfiguration\"\xa7\x01\n#StreamFirstAttachmentEventsResponse\x12-\n\x08metadata\x18\x01 \x01(\x0b\x32\x1b.protopact.v1.EventMetadata\x12Q\n\x16\x66irst_attachment_event\x18\x02 \x01(\x0b\x32\x31.protopact.example.events.v1.FirstAttachmentEvent\"c\n\x14\x46irstAttachmentEvent\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12 \n\x04imsi\x18\x02 \x01(\x0b\x32\x12.protopact.v1.Imsi\"G\n\x1e\x41\x63kFirstAttachmentEventRequest\x12%\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x18.protopact.v1.AckRequest\"I\n\x1f\x41\x63kFirstAttachmentEventResponse\x12&\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x19.protopact.v1.AckResponse\"e\n\"StreamPeriodicCountryEventsRequest\x12?\n\x14stream_configuration\x18\x01 \x01(\x0b\x32!.protopact.v1.StreamConfiguration\"\xa7\x01\n#StreamPeriodicCountryEventsResponse\x12-\n\x08metadata\x18\x01 \x01(\x0b\x32\x1b.protopact.v1.EventMetadata\x12Q\n\x16periodic_country_event\x18\x02 \x01(\x0b\x32\x31.protopact.example.events.v1.PeriodicCountryEvent\"\x8b\x01\n\x14PeriodicCountryEvent\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12 \n\x04imsi\x18\x02 \x01(\x0b\x32\x12.protopact.v1.Imsi\x12&\n\x07\x63ountry\x18\x03 \x01(\x0b\x32\x15.protopact.v1.Country\"G\n\x1e\x41\x63kPeriodicCountryEventRequest\x12%\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x18.protopact.v1.AckRequest\"I\n\x1f\x41\x63kPeriodicCountryEventResponse\x12&\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x19.protopact.v1.AckResponse2\xa8\x0b\n\x18SubscriptionEventService\x12\x9c\x01\n\x19StreamCountryChangeEvents\x12=.protopact.example.events.v1.StreamCountryChangeEventsRequest\x1a>.protopact.example.events.v1.StreamCountryChangeEventsResponse0\x01\x12\xb9\x01\n\x15\x41\x63kCountryChangeEvent\x12\x39.protopact.example.events.v1.AckCountryChangeEventRequest\x1a:.protopact.example.events.v1.AckCountryChangeEventResponse\")\x82\xd3\xe4\x93\x02#\"\x1e/v1/events/country-change/acks:\x01*\x12\x9c\x01\n\x19StreamHandsetChangeEvents\x12=.protopact.example.events.v1.StreamHandsetChangeEventsRequest\x1a>.protopact.example.events.v1.StreamHandsetChangeEventsResponse0\x01\x12\xb9\x01\n\x15\x41\x63kHandsetChangeEvent\x12\x39.protopact.example.events.v1.AckHandsetChangeEventRequest\x1a:.protopact.example.events.v1.AckHandsetChangeEventResponse\")\x82\xd3\xe4\x93\x02#\"\x1e/v1/events/handset-change/acks:\x01*\x12\xa2\x01\n\x1bStreamFirstAttachmentEvents\x12?.protopact.example.events.v1.StreamFirstAttachmentEventsRequest\x1a@.protopact.example.events.v1.StreamFirstAttachmentEventsResponse0\x01\x12\xc1\x01\n\x17\x41\x63kFirstAttachmentEvent\x12;.protopact.example.events.v1.AckFirstAttachmentEventRequest\x1a<.protopact.example.events.v1.AckFirstAttachmentEventResponse\"+\x82\xd3\xe4\x93\x02%\" /v1/events/first-attachment/acks:\x01*\x12\xa2\x01\n\x1bStreamPeriodicCountryEvents\x12?.protopact.example.events.v1.StreamPeriodicCountryEventsRequest\x1a@.protopact.example.events.v1.StreamPeriodicCountryEventsResponse0\x01\x12\xc1\x01\n\x17\x41\x63kPeriodicCountryEvent\x12;.protopact.example.events.v1.AckPeriodicCountryEventRequest\x1a<.protopact.example.events.v1.AckPeriodicCountryEventResponse\"+\x82\xd3\xe4\x93\x02%\" /v1/events/periodic-country/acks:\x01*\x1a\x04\xc8\xf3\x18\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n5protopact/example/events/v1/subscription_events.proto\x12\x1bprotopact.example.events.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19protopact/v1/events.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"c\n StreamCountryChangeEventsRequest\x12?\n\x14stream_configuration\x18\x01 \x01(\x0b\x32!.protopact.v1.StreamConfiguration\"\xa1\x01\n!StreamCountryChangeEventsResponse\x12-\n\x08metadata\x18\x01 \x01(\x0b\x32\x1b.protopact.v1.EventMetadata\x12M\n\x14\x63ountry_change_event\x18\x02 \x01(\x0b\x32/.protopact.example.events.v1.CountryChangeEvent\"e\n\x12\x43ountryChangeEvent\x12\'\n\x08previous\x18\x01 \x01(\x0b\x32\x15.protopact.v1.Country\x12&\n\x07\x63urrent\x18\x02 \x01(\x0b\x32\x15.protopact.v1.Country\"M\n\x1c\x41\x63kCountryChangeEventRequest\x12-\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x18.protopact.v1.AckRequestB\x06\xbaH\x03\xc8\x01\x01\"G\n\x1d\x41\x63kCountryChangeEventResponse\x12&\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x19.protopact.v1.AckResponse\"c\n StreamHandsetChangeEventsRequest\x12?\n\x14stream_configuration\x18\x01 \x01(\x0b\x32!.protopact.v1.StreamConfiguration\"\xa1\x01\n!StreamHandsetChangeEventsResponse\x12-\n\x08metadata\x18\x01 \x01(\x0b\x32\x1b.protopact.v1.EventMetadata\x12M\n\x14handset_change_event\x18\x02 \x01(\x0b\x32/.protopact.example.events.v1.HandsetChangeEvent\"\xfd\x01\n\x12HandsetChangeEvent\x12I\n\x08previous\x18\x01 \x01(\x0b\x32\x37.protopact.example.events.v1.HandsetChangeEvent.Handset\x12H\n\x07\x63urrent\x18\x02 \x01(\x0b\x32\x37.protopact.example.events.v1.HandsetChangeEvent.Handset\x12 \n\x04imsi\x18\x03 \x01(\x0b\x32\x12.protopact.v1.Imsi\x1a\x30\n\x07Handset\x12%\n\x07imei_sv\x18\x01 \x01(\x0b\x32\x14.protopact.v1.ImeiSv\"M\n\x1c\x41\x63kHandsetChangeEventRequest\x12-\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x18.protopact.v1.AckRequestB\x06\xbaH\x03\xc8\x01\x01\"G\n\x1d\x41\x63kHandsetChangeEventResponse\x12&\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x19.protopact.v1.AckResponse\"e\n\"StreamFirstAttachmentEventsRequest\x12?\n\x14stream_configuration\x18\x01 \x01(\x0b\x32!.protopact.v1.StreamConfiguration\"\xa7\x01\n#StreamFirstAttachmentEventsResponse\x12-\n\x08metadata\x18\x01 \x01(\x0b\x32\x1b.protopact.v1.EventMetadata\x12Q\n\x16\x66irst_attachment_event\x18\x02 \x01(\x0b\x32\x31.protopact.example.events.v1.FirstAttachmentEvent\"c\n\x14\x46irstAttachmentEvent\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12 \n\x04imsi\x18\x02 \x01(\x0b\x32\x12.protopact.v1.Imsi\"O\n\x1e\x41\x63kFirstAttachmentEventRequest\x12-\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x18.protopact.v1.AckRequestB\x06\xbaH\x03\xc8\x01\x01\"I\n\x1f\x41\x63kFirstAttachmentEventResponse\x12&\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x19.protopact.v1.AckResponse\"e\n\"StreamPeriodicCountryEventsRequest\x12?\n\x14stream_configuration\x18\x01 \x01(\x0b\x32!.protopact.v1.StreamConfiguration\"\xa7\x01\n#StreamPeriodicCountryEventsResponse\x12-\n\x08metadata\x18\x01 \x01(\x0b\x32\x1b.protopact.v1.EventMetadata\x12Q\n\x16periodic_country_event\x18\x02 \x01(\x0b\x32\x31.protopact.example.events.v1.PeriodicCountryEvent\"\x8b\x01\n\x14PeriodicCountryEvent\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12 \n\x04imsi\x18\x02 \x01(\x0b\x32\x12.protopact.v1.Imsi\x12&\n\x07\x63ountry\x18\x03 \x01(\x0b\x32\x15.protopact.v1.Country\"O\n\x1e\x41\x63kPeriodicCountryEventRequest\x12-\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x18.protopact.v1.AckRequestB\x06\xbaH\x03\xc8\x01\x01\"I\n\x1f\x41\x63kPeriodicCountryEventResponse\x12&\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x19.protopact.v1.AckResponse2\xa8\x0b\n\x18SubscriptionEventService\x12\x9c\x01\n\x19StreamCountryChangeEvents\x12=.protopact.example.events.v1.StreamCountryChangeEventsRequest\x1a>.protopact.example.events.v1.StreamCountryChangeEventsResponse0\x01\x12\xb9\x01\n\x15\x41\x63kCountryChangeEvent\x12\x39.protopact.example.events.v1.AckCountryChangeEventRequest\x1a:.protopact.example.events.v1.AckCountryChangeEventResponse\")\x82\xd3\xe4\x93\x02#\"\x1e/v1/events/country-change/acks:\x01*\x12\x9c\x01\n\x19StreamHandsetChangeEvents\x12=.protopact.example.events.v1.StreamHandsetChangeEventsRequest\x1a>.protopact.example.events.v1.StreamHandsetChangeEventsResponse0\x01\x12\xb9\x01\n\x15\x41\x63kHandsetChangeEvent\x12\x39.protopact.example.events.v1.AckHandsetChangeEventRequest\x1a:.protopact.example.events.v1.AckHandsetChangeEventResponse\")\x82\xd3\xe4\x93\x02#\"\x1e/v1/events/handset-change/acks:\x01*\x12\xa2\x01\n\x1bStreamFirstAttachmentEvents\x12?.protopact.example.events.v1.StreamFirstAttachmentEventsRequest\x1a@.protopact.example.events.v1.StreamFirstAttachmentEventsResponse0\x01\x12\xc1\x01\n\x17\x41\x63kFirstAttachmentEvent\x12;.protopact.example.events.v1.AckFirstAttachmentEventRequest\x1a<.protopact.example.events.v1.AckFirstAttachmentEventResponse\"+\x82\xd3\xe4\x93\x02%\" /v1/events/first-attachment/acks:\x01*\x12\xa2\x01\n\x1bStreamPeriodicCountryEvents\x12?.protopact.example.events.v1.StreamPeriodicCountryEventsRequest\x1a@.protopact.example.events.v1.StreamPeriodicCountryEventsResponse0\x01\x12\xc1\x01\n\x17\x41\x63kPeriodicCountryEvent\x12;.protopact.example.events.v1.AckPeriodicCountryEventRequest\x1a<.protopact.example.events.v1.AckPeriodicCountryEventResponse\"+\x82\xd3\xe4\x93\x02%\" /v1/events/periodic-country/acks:\x01*\x1a\x04\xc8\xf3\x18\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.example.events.v1.subscription_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_ACKCOUNTRYCHANGEEVENTREQUEST'].fields_by_name['ack']._loaded_options = None
+  _globals['_ACKCOUNTRYCHANGEEVENTREQUEST'].fields_by_name['ack']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_ACKHANDSETCHANGEEVENTREQUEST'].fields_by_name['ack']._loaded_options = None
+  _globals['_ACKHANDSETCHANGEEVENTREQUEST'].fields_by_name['ack']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_ACKFIRSTATTACHMENTEVENTREQUEST'].fields_by_name['ack']._loaded_options = None
+  _globals['_ACKFIRSTATTACHMENTEVENTREQUEST'].fields_by_name['ack']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_ACKPERIODICCOUNTRYEVENTREQUEST'].fields_by_name['ack']._loaded_options = None
+  _globals['_ACKPERIODICCOUNTRYEVENTREQUEST'].fields_by_name['ack']._serialized_options = b'\272H\003\310\001\001'
   _globals['_SUBSCRIPTIONEVENTSERVICE']._loaded_options = None
   _globals['_SUBSCRIPTIONEVENTSERVICE']._serialized_options = b'\310\363\030\001'
   _globals['_SUBSCRIPTIONEVENTSERVICE'].methods_by_name['AckCountryChangeEvent']._loaded_options = None
@@ -45,48 +54,48 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBSCRIPTIONEVENTSERVICE'].methods_by_name['AckFirstAttachmentEvent']._serialized_options = b'\202\323\344\223\002%\" /v1/events/first-attachment/acks:\001*'
   _globals['_SUBSCRIPTIONEVENTSERVICE'].methods_by_name['AckPeriodicCountryEvent']._loaded_options = None
   _globals['_SUBSCRIPTIONEVENTSERVICE'].methods_by_name['AckPeriodicCountryEvent']._serialized_options = b'\202\323\344\223\002%\" /v1/events/periodic-country/acks:\001*'
-  _globals['_STREAMCOUNTRYCHANGEEVENTSREQUEST']._serialized_start=200
-  _globals['_STREAMCOUNTRYCHANGEEVENTSREQUEST']._serialized_end=299
-  _globals['_STREAMCOUNTRYCHANGEEVENTSRESPONSE']._serialized_start=302
-  _globals['_STREAMCOUNTRYCHANGEEVENTSRESPONSE']._serialized_end=463
-  _globals['_COUNTRYCHANGEEVENT']._serialized_start=465
-  _globals['_COUNTRYCHANGEEVENT']._serialized_end=566
-  _globals['_ACKCOUNTRYCHANGEEVENTREQUEST']._serialized_start=568
-  _globals['_ACKCOUNTRYCHANGEEVENTREQUEST']._serialized_end=637
-  _globals['_ACKCOUNTRYCHANGEEVENTRESPONSE']._serialized_start=639
-  _globals['_ACKCOUNTRYCHANGEEVENTRESPONSE']._serialized_end=710
-  _globals['_STREAMHANDSETCHANGEEVENTSREQUEST']._serialized_start=712
-  _globals['_STREAMHANDSETCHANGEEVENTSREQUEST']._serialized_end=811
-  _globals['_STREAMHANDSETCHANGEEVENTSRESPONSE']._serialized_start=814
-  _globals['_STREAMHANDSETCHANGEEVENTSRESPONSE']._serialized_end=975
-  _globals['_HANDSETCHANGEEVENT']._serialized_start=978
-  _globals['_HANDSETCHANGEEVENT']._serialized_end=1231
-  _globals['_HANDSETCHANGEEVENT_HANDSET']._serialized_start=1183
-  _globals['_HANDSETCHANGEEVENT_HANDSET']._serialized_end=1231
-  _globals['_ACKHANDSETCHANGEEVENTREQUEST']._serialized_start=1233
-  _globals['_ACKHANDSETCHANGEEVENTREQUEST']._serialized_end=1302
-  _globals['_ACKHANDSETCHANGEEVENTRESPONSE']._serialized_start=1304
-  _globals['_ACKHANDSETCHANGEEVENTRESPONSE']._serialized_end=1375
-  _globals['_STREAMFIRSTATTACHMENTEVENTSREQUEST']._serialized_start=1377
-  _globals['_STREAMFIRSTATTACHMENTEVENTSREQUEST']._serialized_end=1478
-  _globals['_STREAMFIRSTATTACHMENTEVENTSRESPONSE']._serialized_start=1481
-  _globals['_STREAMFIRSTATTACHMENTEVENTSRESPONSE']._serialized_end=1648
-  _globals['_FIRSTATTACHMENTEVENT']._serialized_start=1650
-  _globals['_FIRSTATTACHMENTEVENT']._serialized_end=1749
-  _globals['_ACKFIRSTATTACHMENTEVENTREQUEST']._serialized_start=1751
-  _globals['_ACKFIRSTATTACHMENTEVENTREQUEST']._serialized_end=1822
-  _globals['_ACKFIRSTATTACHMENTEVENTRESPONSE']._serialized_start=1824
-  _globals['_ACKFIRSTATTACHMENTEVENTRESPONSE']._serialized_end=1897
-  _globals['_STREAMPERIODICCOUNTRYEVENTSREQUEST']._serialized_start=1899
-  _globals['_STREAMPERIODICCOUNTRYEVENTSREQUEST']._serialized_end=2000
-  _globals['_STREAMPERIODICCOUNTRYEVENTSRESPONSE']._serialized_start=2003
-  _globals['_STREAMPERIODICCOUNTRYEVENTSRESPONSE']._serialized_end=2170
-  _globals['_PERIODICCOUNTRYEVENT']._serialized_start=2173
-  _globals['_PERIODICCOUNTRYEVENT']._serialized_end=2312
-  _globals['_ACKPERIODICCOUNTRYEVENTREQUEST']._serialized_start=2314
-  _globals['_ACKPERIODICCOUNTRYEVENTREQUEST']._serialized_end=2385
-  _globals['_ACKPERIODICCOUNTRYEVENTRESPONSE']._serialized_start=2387
-  _globals['_ACKPERIODICCOUNTRYEVENTRESPONSE']._serialized_end=2460
-  _globals['_SUBSCRIPTIONEVENTSERVICE']._serialized_start=2463
-  _globals['_SUBSCRIPTIONEVENTSERVICE']._serialized_end=3911
+  _globals['_STREAMCOUNTRYCHANGEEVENTSREQUEST']._serialized_start=229
+  _globals['_STREAMCOUNTRYCHANGEEVENTSREQUEST']._serialized_end=328
+  _globals['_STREAMCOUNTRYCHANGEEVENTSRESPONSE']._serialized_start=331
+  _globals['_STREAMCOUNTRYCHANGEEVENTSRESPONSE']._serialized_end=492
+  _globals['_COUNTRYCHANGEEVENT']._serialized_start=494
+  _globals['_COUNTRYCHANGEEVENT']._serialized_end=595
+  _globals['_ACKCOUNTRYCHANGEEVENTREQUEST']._serialized_start=597
+  _globals['_ACKCOUNTRYCHANGEEVENTREQUEST']._serialized_end=674
+  _globals['_ACKCOUNTRYCHANGEEVENTRESPONSE']._serialized_start=676
+  _globals['_ACKCOUNTRYCHANGEEVENTRESPONSE']._serialized_end=747
+  _globals['_STREAMHANDSETCHANGEEVENTSREQUEST']._serialized_start=749
+  _globals['_STREAMHANDSETCHANGEEVENTSREQUEST']._serialized_end=848
+  _globals['_STREAMHANDSETCHANGEEVENTSRESPONSE']._serialized_start=851
+  _globals['_STREAMHANDSETCHANGEEVENTSRESPONSE']._serialized_end=1012
+  _globals['_HANDSETCHANGEEVENT']._serialized_start=1015
+  _globals['_HANDSETCHANGEEVENT']._serialized_end=1268
+  _globals['_HANDSETCHANGEEVENT_HANDSET']._serialized_start=1220
+  _globals['_HANDSETCHANGEEVENT_HANDSET']._serialized_end=1268
+  _globals['_ACKHANDSETCHANGEEVENTREQUEST']._serialized_start=1270
+  _globals['_ACKHANDSETCHANGEEVENTREQUEST']._serialized_end=1347
+  _globals['_ACKHANDSETCHANGEEVENTRESPONSE']._serialized_start=1349
+  _globals['_ACKHANDSETCHANGEEVENTRESPONSE']._serialized_end=1420
+  _globals['_STREAMFIRSTATTACHMENTEVENTSREQUEST']._serialized_start=1422
+  _globals['_STREAMFIRSTATTACHMENTEVENTSREQUEST']._serialized_end=1523
+  _globals['_STREAMFIRSTATTACHMENTEVENTSRESPONSE']._serialized_start=1526
+  _globals['_STREAMFIRSTATTACHMENTEVENTSRESPONSE']._serialized_end=1693
+  _globals['_FIRSTATTACHMENTEVENT']._serialized_start=1695
+  _globals['_FIRSTATTACHMENTEVENT']._serialized_end=1794
+  _globals['_ACKFIRSTATTACHMENTEVENTREQUEST']._serialized_start=1796
+  _globals['_ACKFIRSTATTACHMENTEVENTREQUEST']._serialized_end=1875
+  _globals['_ACKFIRSTATTACHMENTEVENTRESPONSE']._serialized_start=1877
+  _globals['_ACKFIRSTATTACHMENTEVENTRESPONSE']._serialized_end=1950
+  _globals['_STREAMPERIODICCOUNTRYEVENTSREQUEST']._serialized_start=1952
+  _globals['_STREAMPERIODICCOUNTRYEVENTSREQUEST']._serialized_end=2053
+  _globals['_STREAMPERIODICCOUNTRYEVENTSRESPONSE']._serialized_start=2056
+  _globals['_STREAMPERIODICCOUNTRYEVENTSRESPONSE']._serialized_end=2223
+  _globals['_PERIODICCOUNTRYEVENT']._serialized_start=2226
+  _globals['_PERIODICCOUNTRYEVENT']._serialized_end=2365
+  _globals['_ACKPERIODICCOUNTRYEVENTREQUEST']._serialized_start=2367
+  _globals['_ACKPERIODICCOUNTRYEVENTREQUEST']._serialized_end=2446
+  _globals['_ACKPERIODICCOUNTRYEVENTRESPONSE']._serialized_start=2448
+  _globals['_ACKPERIODICCOUNTRYEVENTRESPONSE']._serialized_end=2521
+  _globals['_SUBSCRIPTIONEVENTSERVICE']._serialized_start=2524
+  _globals['_SUBSCRIPTIONEVENTSERVICE']._serialized_end=3972
 # @@protoc_insertion_point(module_scope)

@@ -111,7 +111,9 @@ class AckCountryChangeEventRequest(_message.Message):
     ACK_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def ack(self) -> _events_pb2.AckRequest:
-        """The acknowledgement, with the `ack_id` from the event's metadata."""
+        """The acknowledgement, with the `ack_id` from the event's metadata
+        (required).
+        """
 
     def __init__(
         self,
@@ -271,7 +273,9 @@ class AckHandsetChangeEventRequest(_message.Message):
     ACK_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def ack(self) -> _events_pb2.AckRequest:
-        """The acknowledgement, with the `ack_id` from the event's metadata."""
+        """The acknowledgement, with the `ack_id` from the event's metadata
+        (required).
+        """
 
     def __init__(
         self,
@@ -403,7 +407,9 @@ class AckFirstAttachmentEventRequest(_message.Message):
     ACK_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def ack(self) -> _events_pb2.AckRequest:
-        """The acknowledgement, with the `ack_id` from the event's metadata."""
+        """The acknowledgement, with the `ack_id` from the event's metadata
+        (required).
+        """
 
     def __init__(
         self,
@@ -541,7 +547,9 @@ class AckPeriodicCountryEventRequest(_message.Message):
     ACK_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def ack(self) -> _events_pb2.AckRequest:
-        """The acknowledgement, with the `ack_id` from the event's metadata."""
+        """The acknowledgement, with the `ack_id` from the event's metadata
+        (required).
+        """
 
     def __init__(
         self,

@@ -22,30 +22,33 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from protopact_example_api.protopact.v1 import stability_pb2 as protopact_dot_v1_dot_stability__pb2
 from protopact_example_api.protopact.v1 import values_pb2 as protopact_dot_v1_dot_values__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0protopact/example/playground/v0/playground.proto\x12\x1fprotopact.example.playground.v0\x1a\x1cgoogle/api/annotations.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"D\n\x17LookupSubscriberRequest\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\"\xed\x01\n\x18LookupSubscriberResponse\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12&\n\x07\x63ountry\x18\x03 \x01(\x0b\x32\x15.protopact.v1.Country\x12 \n\x04imsi\x18\x04 \x01(\x0b\x32\x12.protopact.v1.Imsi\x12\x42\n\x0c\x61ttach_state\x18\x05 \x01(\x0e\x32,.protopact.example.playground.v0.AttachState:\x04\xd8\xf3\x18\x02J\x04\x08\x02\x10\x03R\x0c\x63ountry_code*]\n\x0b\x41ttachState\x12\x18\n\x14\x41TTACH_STATE_DEFAULT\x10\x00\x12\x19\n\x15\x41TTACH_STATE_ATTACHED\x10\x01\x12\x19\n\x15\x41TTACH_STATE_DETACHED\x10\x02\x32\xd0\x01\n\x17SubscriberLookupService\x12\xae\x01\n\x10LookupSubscriber\x12\x38.protopact.example.playground.v0.LookupSubscriberRequest\x1a\x39.protopact.example.playground.v0.LookupSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v0/subscribers/{number.e164}\x1a\x04\xc8\xf3\x18\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n0protopact/example/playground/v0/playground.proto\x12\x1fprotopact.example.playground.v0\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"L\n\x17LookupSubscriberRequest\x12\x31\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberB\x06\xbaH\x03\xc8\x01\x01\"\xed\x01\n\x18LookupSubscriberResponse\x12)\n\x06number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12&\n\x07\x63ountry\x18\x03 \x01(\x0b\x32\x15.protopact.v1.Country\x12 \n\x04imsi\x18\x04 \x01(\x0b\x32\x12.protopact.v1.Imsi\x12\x42\n\x0c\x61ttach_state\x18\x05 \x01(\x0e\x32,.protopact.example.playground.v0.AttachState:\x04\xd8\xf3\x18\x02J\x04\x08\x02\x10\x03R\x0c\x63ountry_code*]\n\x0b\x41ttachState\x12\x18\n\x14\x41TTACH_STATE_DEFAULT\x10\x00\x12\x19\n\x15\x41TTACH_STATE_ATTACHED\x10\x01\x12\x19\n\x15\x41TTACH_STATE_DETACHED\x10\x02\x32\xd0\x01\n\x17SubscriberLookupService\x12\xae\x01\n\x10LookupSubscriber\x12\x38.protopact.example.playground.v0.LookupSubscriberRequest\x1a\x39.protopact.example.playground.v0.LookupSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v0/subscribers/{number.e164}\x1a\x04\xc8\xf3\x18\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.example.playground.v0.playground_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_LOOKUPSUBSCRIBERREQUEST'].fields_by_name['number']._loaded_options = None
+  _globals['_LOOKUPSUBSCRIBERREQUEST'].fields_by_name['number']._serialized_options = b'\272H\003\310\001\001'
   _globals['_LOOKUPSUBSCRIBERRESPONSE']._loaded_options = None
   _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_options = b'\330\363\030\002'
   _globals['_SUBSCRIBERLOOKUPSERVICE']._loaded_options = None
   _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_options = b'\310\363\030\002'
   _globals['_SUBSCRIBERLOOKUPSERVICE'].methods_by_name['LookupSubscriber']._loaded_options = None
   _globals['_SUBSCRIBERLOOKUPSERVICE'].methods_by_name['LookupSubscriber']._serialized_options = b'\202\323\344\223\002\037\022\035/v0/subscribers/{number.e164}'
-  _globals['_ATTACHSTATE']._serialized_start=482
-  _globals['_ATTACHSTATE']._serialized_end=575
-  _globals['_LOOKUPSUBSCRIBERREQUEST']._serialized_start=172
-  _globals['_LOOKUPSUBSCRIBERREQUEST']._serialized_end=240
-  _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_start=243
-  _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_end=480
-  _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_start=578
-  _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_end=786
+  _globals['_ATTACHSTATE']._serialized_start=519
+  _globals['_ATTACHSTATE']._serialized_end=612
+  _globals['_LOOKUPSUBSCRIBERREQUEST']._serialized_start=201
+  _globals['_LOOKUPSUBSCRIBERREQUEST']._serialized_end=277
+  _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_start=280
+  _globals['_LOOKUPSUBSCRIBERRESPONSE']._serialized_end=517
+  _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_start=615
+  _globals['_SUBSCRIBERLOOKUPSERVICE']._serialized_end=823
 # @@protoc_insertion_point(module_scope)

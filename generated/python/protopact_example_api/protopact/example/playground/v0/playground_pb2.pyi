@@ -51,7 +51,7 @@ class LookupSubscriberRequest(_message.Message):
     NUMBER_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def number(self) -> _values_pb2.PhoneNumber:
-        """The subscriber's phone number."""
+        """The subscriber's phone number (required)."""
 
     def __init__(
         self,

@@ -22,38 +22,61 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from protopact_example_api.protopact.v1 import errors_pb2 as protopact_dot_v1_dot_errors__pb2
 from protopact_example_api.protopact.v1 import values_pb2 as protopact_dot_v1_dot_values__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"protopact/example/sms/v1/sms.proto\x12\x18protopact.example.sms.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19protopact/v1/errors.proto\x1a\x19protopact/v1/values.proto\"\x8b\x01\n\x1dSendTextFromSubscriberRequest\x12\x32\n\x0f\x66rom_subscriber\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12%\n\x02to\x18\x02 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\"\x94\x01\n\x1eSendTextFromSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail\"\xb6\x01\n\x1bSendTextToSubscriberRequest\x12\x30\n\x0b\x66rom_number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberH\x00\x12\x18\n\x0e\x66rom_sender_id\x18\x02 \x01(\tH\x00\x12\x30\n\rto_subscriber\x18\x03 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\tB\x08\n\x06sender\"\x92\x01\n\x1cSendTextToSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail\"\xb6\x01\n\x1bSendDataToSubscriberRequest\x12\x30\n\x0b\x66rom_number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberH\x00\x12\x18\n\x0e\x66rom_sender_id\x18\x02 \x01(\tH\x00\x12\x30\n\rto_subscriber\x18\x03 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12\x0f\n\x07payload\x18\x04 \x01(\x0c\x42\x08\n\x06sender\"\x92\x01\n\x1cSendDataToSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail*t\n\nSendStatus\x12\x17\n\x13SEND_STATUS_DEFAULT\x10\x00\x12\x18\n\x14SEND_STATUS_ACCEPTED\x10\x01\x12\x18\n\x14SEND_STATUS_REJECTED\x10\x02\x12\x19\n\x15SEND_STATUS_THROTTLED\x10\x03\x32\xa1\x04\n\nSmsService\x12\xb4\x01\n\x16SendTextFromSubscriber\x12\x37.protopact.example.sms.v1.SendTextFromSubscriberRequest\x1a\x38.protopact.example.sms.v1.SendTextFromSubscriberResponse\"\'\x82\xd3\xe4\x93\x02!\"\x1c/v1/sms/text/from-subscriber:\x01*\x12\xac\x01\n\x14SendTextToSubscriber\x12\x35.protopact.example.sms.v1.SendTextToSubscriberRequest\x1a\x36.protopact.example.sms.v1.SendTextToSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/sms/text/to-subscriber:\x01*\x12\xac\x01\n\x14SendDataToSubscriber\x12\x35.protopact.example.sms.v1.SendDataToSubscriberRequest\x1a\x36.protopact.example.sms.v1.SendDataToSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/sms/data/to-subscriber:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"protopact/example/sms/v1/sms.proto\x12\x18protopact.example.sms.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19protopact/v1/errors.proto\x1a\x19protopact/v1/values.proto\"\xa7\x01\n\x1dSendTextFromSubscriberRequest\x12:\n\x0f\x66rom_subscriber\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberB\x06\xbaH\x03\xc8\x01\x01\x12-\n\x02to\x18\x02 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberB\x06\xbaH\x03\xc8\x01\x01\x12\x1b\n\x07\x63ontent\x18\x03 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc0\x0c\"\x94\x01\n\x1eSendTextFromSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail\"\x82\x02\n\x1bSendTextToSubscriberRequest\x12\x30\n\x0b\x66rom_number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberH\x00\x12I\n\x0e\x66rom_sender_id\x18\x02 \x01(\tB/\xbaH,r*\x10\x01\x18\x0b\x32$^[A-Za-z0-9 ]*[A-Za-z][A-Za-z0-9 ]*$H\x00\x12\x38\n\rto_subscriber\x18\x03 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberB\x06\xbaH\x03\xc8\x01\x01\x12\x1b\n\x07\x63ontent\x18\x04 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\xc0\x0c\x42\x0f\n\x06sender\x12\x05\xbaH\x02\x08\x01\"\x92\x01\n\x1cSendTextToSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail\"\x82\x02\n\x1bSendDataToSubscriberRequest\x12\x30\n\x0b\x66rom_number\x18\x01 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberH\x00\x12I\n\x0e\x66rom_sender_id\x18\x02 \x01(\tB/\xbaH,r*\x10\x01\x18\x0b\x32$^[A-Za-z0-9 ]*[A-Za-z][A-Za-z0-9 ]*$H\x00\x12\x38\n\rto_subscriber\x18\x03 \x01(\x0b\x32\x19.protopact.v1.PhoneNumberB\x06\xbaH\x03\xc8\x01\x01\x12\x1b\n\x07payload\x18\x04 \x01(\x0c\x42\n\xbaH\x07z\x05\x10\x01\x18\x8c\x01\x42\x0f\n\x06sender\x12\x05\xbaH\x02\x08\x01\"\x92\x01\n\x1cSendDataToSubscriberResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x34\n\x06status\x18\x02 \x01(\x0e\x32$.protopact.example.sms.v1.SendStatus\x12(\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail*t\n\nSendStatus\x12\x17\n\x13SEND_STATUS_DEFAULT\x10\x00\x12\x18\n\x14SEND_STATUS_ACCEPTED\x10\x01\x12\x18\n\x14SEND_STATUS_REJECTED\x10\x02\x12\x19\n\x15SEND_STATUS_THROTTLED\x10\x03\x32\xa1\x04\n\nSmsService\x12\xb4\x01\n\x16SendTextFromSubscriber\x12\x37.protopact.example.sms.v1.SendTextFromSubscriberRequest\x1a\x38.protopact.example.sms.v1.SendTextFromSubscriberResponse\"\'\x82\xd3\xe4\x93\x02!\"\x1c/v1/sms/text/from-subscriber:\x01*\x12\xac\x01\n\x14SendTextToSubscriber\x12\x35.protopact.example.sms.v1.SendTextToSubscriberRequest\x1a\x36.protopact.example.sms.v1.SendTextToSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/sms/text/to-subscriber:\x01*\x12\xac\x01\n\x14SendDataToSubscriber\x12\x35.protopact.example.sms.v1.SendDataToSubscriberRequest\x1a\x36.protopact.example.sms.v1.SendDataToSubscriberResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/v1/sms/data/to-subscriber:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.example.sms.v1.sms_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST'].fields_by_name['from_subscriber']._loaded_options = None
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST'].fields_by_name['from_subscriber']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST'].fields_by_name['to']._loaded_options = None
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST'].fields_by_name['to']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST'].fields_by_name['content']._loaded_options = None
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST'].fields_by_name['content']._serialized_options = b'\272H\007r\005\020\001\030\300\014'
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST'].oneofs_by_name['sender']._loaded_options = None
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST'].oneofs_by_name['sender']._serialized_options = b'\272H\002\010\001'
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST'].fields_by_name['from_sender_id']._loaded_options = None
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST'].fields_by_name['from_sender_id']._serialized_options = b'\272H,r*\020\001\030\0132$^[A-Za-z0-9 ]*[A-Za-z][A-Za-z0-9 ]*$'
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST'].fields_by_name['to_subscriber']._loaded_options = None
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST'].fields_by_name['to_subscriber']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST'].fields_by_name['content']._loaded_options = None
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST'].fields_by_name['content']._serialized_options = b'\272H\007r\005\020\001\030\300\014'
+  _globals['_SENDDATATOSUBSCRIBERREQUEST'].oneofs_by_name['sender']._loaded_options = None
+  _globals['_SENDDATATOSUBSCRIBERREQUEST'].oneofs_by_name['sender']._serialized_options = b'\272H\002\010\001'
+  _globals['_SENDDATATOSUBSCRIBERREQUEST'].fields_by_name['from_sender_id']._loaded_options = None
+  _globals['_SENDDATATOSUBSCRIBERREQUEST'].fields_by_name['from_sender_id']._serialized_options = b'\272H,r*\020\001\030\0132$^[A-Za-z0-9 ]*[A-Za-z][A-Za-z0-9 ]*$'
+  _globals['_SENDDATATOSUBSCRIBERREQUEST'].fields_by_name['to_subscriber']._loaded_options = None
+  _globals['_SENDDATATOSUBSCRIBERREQUEST'].fields_by_name['to_subscriber']._serialized_options = b'\272H\003\310\001\001'
+  _globals['_SENDDATATOSUBSCRIBERREQUEST'].fields_by_name['payload']._loaded_options = None
+  _globals['_SENDDATATOSUBSCRIBERREQUEST'].fields_by_name['payload']._serialized_options = b'\272H\007z\005\020\001\030\214\001'
   _globals['_SMSSERVICE'].methods_by_name['SendTextFromSubscriber']._loaded_options = None
   _globals['_SMSSERVICE'].methods_by_name['SendTextFromSubscriber']._serialized_options = b'\202\323\344\223\002!\"\034/v1/sms/text/from-subscriber:\001*'
   _globals['_SMSSERVICE'].methods_by_name['SendTextToSubscriber']._loaded_options = None
   _globals['_SMSSERVICE'].methods_by_name['SendTextToSubscriber']._serialized_options = b'\202\323\344\223\002\037\"\032/v1/sms/text/to-subscriber:\001*'
   _globals['_SMSSERVICE'].methods_by_name['SendDataToSubscriber']._loaded_options = None
   _globals['_SMSSERVICE'].methods_by_name['SendDataToSubscriber']._serialized_options = b'\202\323\344\223\002\037\"\032/v1/sms/data/to-subscriber:\001*'
-  _globals['_SENDSTATUS']._serialized_start=1109
-  _globals['_SENDSTATUS']._serialized_end=1225
-  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST']._serialized_start=149
-  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST']._serialized_end=288
-  _globals['_SENDTEXTFROMSUBSCRIBERRESPONSE']._serialized_start=291
-  _globals['_SENDTEXTFROMSUBSCRIBERRESPONSE']._serialized_end=439
-  _globals['_SENDTEXTTOSUBSCRIBERREQUEST']._serialized_start=442
-  _globals['_SENDTEXTTOSUBSCRIBERREQUEST']._serialized_end=624
-  _globals['_SENDTEXTTOSUBSCRIBERRESPONSE']._serialized_start=627
-  _globals['_SENDTEXTTOSUBSCRIBERRESPONSE']._serialized_end=773
-  _globals['_SENDDATATOSUBSCRIBERREQUEST']._serialized_start=776
-  _globals['_SENDDATATOSUBSCRIBERREQUEST']._serialized_end=958
-  _globals['_SENDDATATOSUBSCRIBERRESPONSE']._serialized_start=961
-  _globals['_SENDDATATOSUBSCRIBERRESPONSE']._serialized_end=1107
-  _globals['_SMSSERVICE']._serialized_start=1228
-  _globals['_SMSSERVICE']._serialized_end=1773
+  _globals['_SENDSTATUS']._serialized_start=1318
+  _globals['_SENDSTATUS']._serialized_end=1434
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST']._serialized_start=178
+  _globals['_SENDTEXTFROMSUBSCRIBERREQUEST']._serialized_end=345
+  _globals['_SENDTEXTFROMSUBSCRIBERRESPONSE']._serialized_start=348
+  _globals['_SENDTEXTFROMSUBSCRIBERRESPONSE']._serialized_end=496
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST']._serialized_start=499
+  _globals['_SENDTEXTTOSUBSCRIBERREQUEST']._serialized_end=757
+  _globals['_SENDTEXTTOSUBSCRIBERRESPONSE']._serialized_start=760
+  _globals['_SENDTEXTTOSUBSCRIBERRESPONSE']._serialized_end=906
+  _globals['_SENDDATATOSUBSCRIBERREQUEST']._serialized_start=909
+  _globals['_SENDDATATOSUBSCRIBERREQUEST']._serialized_end=1167
+  _globals['_SENDDATATOSUBSCRIBERRESPONSE']._serialized_start=1170
+  _globals['_SENDDATATOSUBSCRIBERRESPONSE']._serialized_end=1316
+  _globals['_SMSSERVICE']._serialized_start=1437
+  _globals['_SMSSERVICE']._serialized_end=1982
 # @@protoc_insertion_point(module_scope)

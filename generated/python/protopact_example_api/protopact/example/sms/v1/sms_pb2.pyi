@@ -58,15 +58,15 @@ class SendTextFromSubscriberRequest(_message.Message):
     CONTENT_FIELD_NUMBER: _builtins.int
     content: _builtins.str
     """The text, in UTF-8; long texts are split into concatenated messages, up
-    to 1600 characters in all.
+    to 1600 characters in all. Empty texts are rejected.
     """
     @_builtins.property
     def from_subscriber(self) -> _values_pb2.PhoneNumber:
-        """The subscriber who sends the message."""
+        """The subscriber who sends the message (required)."""
 
     @_builtins.property
     def to(self) -> _values_pb2.PhoneNumber:
-        """The recipient, any phone number."""
+        """The recipient, any phone number (required)."""
 
     def __init__(
         self,
@@ -131,7 +131,7 @@ class SendTextToSubscriberRequest(_message.Message):
     """
     content: _builtins.str
     """The text, in UTF-8; long texts are split into concatenated messages, up
-    to 1600 characters in all.
+    to 1600 characters in all. Empty texts are rejected.
     """
     @_builtins.property
     def from_number(self) -> _values_pb2.PhoneNumber:
@@ -139,7 +139,7 @@ class SendTextToSubscriberRequest(_message.Message):
 
     @_builtins.property
     def to_subscriber(self) -> _values_pb2.PhoneNumber:
-        """The subscriber who receives the message."""
+        """The subscriber who receives the message (required)."""
 
     def __init__(
         self,
@@ -206,14 +206,14 @@ class SendDataToSubscriberRequest(_message.Message):
     least one letter (e.g. "Operator").
     """
     payload: _builtins.bytes
-    """The binary payload, at most 140 bytes (base64 in JSON)."""
+    """The binary payload, 1 to 140 bytes (base64 in JSON)."""
     @_builtins.property
     def from_number(self) -> _values_pb2.PhoneNumber:
         """A phone number."""
 
     @_builtins.property
     def to_subscriber(self) -> _values_pb2.PhoneNumber:
-        """The subscriber who receives the message."""
+        """The subscriber who receives the message (required)."""
 
     def __init__(
         self,

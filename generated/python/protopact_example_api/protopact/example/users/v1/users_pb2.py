@@ -22,33 +22,42 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from protopact_example_api.protopact.v1 import stability_pb2 as protopact_dot_v1_dot_stability__pb2
 from protopact_example_api.protopact.v1 import values_pb2 as protopact_dot_v1_dot_values__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&protopact/example/users/v1/users.proto\x12\x1aprotopact.example.users.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"\xa7\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x15\n\rorganizations\x18\x04 \x03(\t\x12/\n\x0cphone_number\x18\x05 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x17\n\x15GetCurrentUserRequest\"H\n\x16GetCurrentUserResponse\x12.\n\x04user\x18\x01 \x01(\x0b\x32 .protopact.example.users.v1.User\"\x14\n\x12\x43urrentUserRequest\"U\n\x13\x43urrentUserResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x15\n\rorganizations\x18\x04 \x03(\t2\xcc\x02\n\x12\x43urrentUserService\x12\xa3\x01\n\x0eGetCurrentUser\x12\x31.protopact.example.users.v1.GetCurrentUserRequest\x1a\x32.protopact.example.users.v1.GetCurrentUserResponse\"*\x82\xd3\xe4\x93\x02$\x12\x0c/v1/users/meZ\x0e\x12\x06/v1/meb\x04userb\x04user\x12\x8f\x01\n\x0b\x43urrentUser\x12..protopact.example.users.v1.CurrentUserRequest\x1a/.protopact.example.users.v1.CurrentUserResponse\"\x1f\x88\x02\x01\xd0\xf3\x18\x03\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/current-userb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&protopact/example/users/v1/users.proto\x12\x1aprotopact.example.users.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/values.proto\"\xba\x01\n\x04User\x12\x14\n\x02id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x16\n\x05\x65mail\x18\x02 \x01(\tB\x07\xbaH\x04r\x02`\x01\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x15\n\rorganizations\x18\x04 \x03(\t\x12/\n\x0cphone_number\x18\x05 \x01(\x0b\x32\x19.protopact.v1.PhoneNumber\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x17\n\x15GetCurrentUserRequest\"H\n\x16GetCurrentUserResponse\x12.\n\x04user\x18\x01 \x01(\x0b\x32 .protopact.example.users.v1.User\"\x14\n\x12\x43urrentUserRequest\"h\n\x13\x43urrentUserResponse\x12\x14\n\x02id\x18\x01 \x01(\tB\x08\xbaH\x05r\x03\xb0\x01\x01\x12\x16\n\x05\x65mail\x18\x02 \x01(\tB\x07\xbaH\x04r\x02`\x01\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x15\n\rorganizations\x18\x04 \x03(\t2\xcc\x02\n\x12\x43urrentUserService\x12\xa3\x01\n\x0eGetCurrentUser\x12\x31.protopact.example.users.v1.GetCurrentUserRequest\x1a\x32.protopact.example.users.v1.GetCurrentUserResponse\"*\x82\xd3\xe4\x93\x02$\x12\x0c/v1/users/meZ\x0e\x12\x06/v1/meb\x04userb\x04user\x12\x8f\x01\n\x0b\x43urrentUser\x12..protopact.example.users.v1.CurrentUserRequest\x1a/.protopact.example.users.v1.CurrentUserResponse\"\x1f\x88\x02\x01\xd0\xf3\x18\x03\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/current-userb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.example.users.v1.users_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_USER'].fields_by_name['id']._loaded_options = None
+  _globals['_USER'].fields_by_name['id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_USER'].fields_by_name['email']._loaded_options = None
+  _globals['_USER'].fields_by_name['email']._serialized_options = b'\272H\004r\002`\001'
+  _globals['_CURRENTUSERRESPONSE'].fields_by_name['id']._loaded_options = None
+  _globals['_CURRENTUSERRESPONSE'].fields_by_name['id']._serialized_options = b'\272H\005r\003\260\001\001'
+  _globals['_CURRENTUSERRESPONSE'].fields_by_name['email']._loaded_options = None
+  _globals['_CURRENTUSERRESPONSE'].fields_by_name['email']._serialized_options = b'\272H\004r\002`\001'
   _globals['_CURRENTUSERSERVICE'].methods_by_name['GetCurrentUser']._loaded_options = None
   _globals['_CURRENTUSERSERVICE'].methods_by_name['GetCurrentUser']._serialized_options = b'\202\323\344\223\002$\022\014/v1/users/meZ\016\022\006/v1/meb\004userb\004user'
   _globals['_CURRENTUSERSERVICE'].methods_by_name['CurrentUser']._loaded_options = None
   _globals['_CURRENTUSERSERVICE'].methods_by_name['CurrentUser']._serialized_options = b'\210\002\001\320\363\030\003\202\323\344\223\002\022\022\020/v1/current-user'
-  _globals['_USER']._serialized_start=191
-  _globals['_USER']._serialized_end=358
-  _globals['_GETCURRENTUSERREQUEST']._serialized_start=360
-  _globals['_GETCURRENTUSERREQUEST']._serialized_end=383
-  _globals['_GETCURRENTUSERRESPONSE']._serialized_start=385
-  _globals['_GETCURRENTUSERRESPONSE']._serialized_end=457
-  _globals['_CURRENTUSERREQUEST']._serialized_start=459
-  _globals['_CURRENTUSERREQUEST']._serialized_end=479
-  _globals['_CURRENTUSERRESPONSE']._serialized_start=481
-  _globals['_CURRENTUSERRESPONSE']._serialized_end=566
-  _globals['_CURRENTUSERSERVICE']._serialized_start=569
-  _globals['_CURRENTUSERSERVICE']._serialized_end=901
+  _globals['_USER']._serialized_start=220
+  _globals['_USER']._serialized_end=406
+  _globals['_GETCURRENTUSERREQUEST']._serialized_start=408
+  _globals['_GETCURRENTUSERREQUEST']._serialized_end=431
+  _globals['_GETCURRENTUSERRESPONSE']._serialized_start=433
+  _globals['_GETCURRENTUSERRESPONSE']._serialized_end=505
+  _globals['_CURRENTUSERREQUEST']._serialized_start=507
+  _globals['_CURRENTUSERREQUEST']._serialized_end=527
+  _globals['_CURRENTUSERRESPONSE']._serialized_start=529
+  _globals['_CURRENTUSERRESPONSE']._serialized_end=633
+  _globals['_CURRENTUSERSERVICE']._serialized_start=636
+  _globals['_CURRENTUSERSERVICE']._serialized_end=968
 # @@protoc_insertion_point(module_scope)

@@ -22,6 +22,7 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from protopact_example_api.buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from protopact_example_api.protopact.v1 import errors_pb2 as protopact_dot_v1_dot_errors__pb2
@@ -31,15 +32,45 @@ from protopact_example_api.protopact.v1 import stability_pb2 as protopact_dot_v1
 from protopact_example_api.protopact.v1 import update_pb2 as protopact_dot_v1_dot_update__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,protopact/example/webhooks/v1/webhooks.proto\x12\x1dprotopact.example.webhooks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19protopact/v1/errors.proto\x1a\x1dprotopact/v1/pagination.proto\x1a\x1cprotopact/v1/selection.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/update.proto\"\xe7\x02\n\x07Webhook\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x14\n\x0corganization\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x05 \x01(\x08\x12<\n\x06status\x18\x06 \x01(\x0e\x32,.protopact.example.webhooks.v1.WebhookStatus\x12G\n\x0c\x63ontent_type\x18\x07 \x01(\x0e\x32\x31.protopact.example.webhooks.v1.WebhookContentType\x12\x0c\n\x04tags\x18\x08 \x03(\t\x12\x13\n\x0bretry_limit\x18\t \x01(\x05\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf2\x01\n\x10WebhookSelection\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12*\n\x08webhooks\x18\x03 \x01(\x0b\x32\x18.protopact.v1.Filter.Ids\x12(\n\x04tags\x18\x04 \x01(\x0b\x32\x1a.protopact.v1.TagSelection\x12<\n\x06status\x18\x05 \x01(\x0e\x32,.protopact.example.webhooks.v1.WebhookStatus\x12(\n\x07\x63reated\x18\x06 \x01(\x0b\x32\x17.protopact.v1.TimeRange\"\x9d\x01\n\x13ListWebhooksRequest\x12\x14\n\x0corganization\x18\x01 \x01(\t\x12\x42\n\tselection\x18\x02 \x01(\x0b\x32/.protopact.example.webhooks.v1.WebhookSelection\x12,\n\npagination\x18\x03 \x01(\x0b\x32\x18.protopact.v1.Pagination\"\xca\x01\n\x14ListWebhooksResponse\x12\x38\n\x08webhooks\x18\x01 \x03(\x0b\x32&.protopact.example.webhooks.v1.Webhook\x12\x43\n\x07request\x18\x02 \x01(\x0b\x32\x32.protopact.example.webhooks.v1.ListWebhooksRequest\x12\x33\n\npagination\x18\x03 \x01(\x0b\x32\x1f.protopact.v1.Pagination.Result\"5\n\x11GetWebhookRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x14\n\x0corganization\x18\x02 \x01(\t\"M\n\x12GetWebhookResponse\x12\x37\n\x07webhook\x18\x01 \x01(\x0b\x32&.protopact.example.webhooks.v1.Webhook\"\xca\x01\n\x14\x43reateWebhookRequest\x12\x14\n\x0corganization\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x04 \x01(\x08\x12G\n\x0c\x63ontent_type\x18\x05 \x01(\x0e\x32\x31.protopact.example.webhooks.v1.WebhookContentType\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12\x13\n\x0bretry_limit\x18\x07 \x01(\x05\"P\n\x15\x43reateWebhookResponse\x12\x37\n\x07webhook\x18\x01 \x01(\x0b\x32&.protopact.example.webhooks.v1.Webhook\"\xab\x02\n\x14UpdateWebhookRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x14\n\x0corganization\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t\x12\x38\n\x0b\x64\x65scription\x18\x04 \x01(\x0b\x32#.protopact.v1.UpdateClearableString\x12+\n\x06\x61\x63tive\x18\x05 \x01(\x0b\x32\x1b.protopact.v1.UpdateBoolean\x12G\n\x0c\x63ontent_type\x18\x06 \x01(\x0e\x32\x31.protopact.example.webhooks.v1.WebhookContentType\x12\x34\n\x0bretry_limit\x18\x07 \x01(\x0b\x32\x1f.protopact.v1.UpdateZeroableInt\"P\n\x15UpdateWebhookResponse\x12\x37\n\x07webhook\x18\x01 \x01(\x0b\x32&.protopact.example.webhooks.v1.Webhook\"8\n\x14\x44\x65leteWebhookRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x14\n\x0corganization\x18\x02 \x01(\t\"\x17\n\x15\x44\x65leteWebhookResponse\"\xb9\x01\n\x0fWebhookDelivery\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nwebhook_id\x18\x02 \x01(\x03\x12\x30\n\x0c\x64\x65livered_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bhttp_status\x18\x04 \x01(\x05\x12\x0f\n\x07\x61ttempt\x18\x05 \x01(\x05\x12(\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail:\x04\xd8\xf3\x18\x02\"Z\n\x18WebhookDeliverySelection\x12\x12\n\nwebhook_id\x18\x01 \x01(\x03\x12*\n\tdelivered\x18\x02 \x01(\x0b\x32\x17.protopact.v1.TimeRange\"\xb4\x01\n\x1cListWebhookDeliveriesRequest\x12\x14\n\x0corganization\x18\x01 \x01(\t\x12J\n\tselection\x18\x02 \x01(\x0b\x32\x37.protopact.example.webhooks.v1.WebhookDeliverySelection\x12\x32\n\npagination\x18\x03 \x01(\x0b\x32\x1e.protopact.v1.CursorPagination\"\xec\x01\n\x1dListWebhookDeliveriesResponse\x12\x42\n\ndeliveries\x18\x01 \x03(\x0b\x32..protopact.example.webhooks.v1.WebhookDelivery\x12L\n\x07request\x18\x02 \x01(\x0b\x32;.protopact.example.webhooks.v1.ListWebhookDeliveriesRequest\x12\x39\n\npagination\x18\x03 \x01(\x0b\x32%.protopact.v1.CursorPagination.Result*\x80\x01\n\rWebhookStatus\x12\x1a\n\x16WEBHOOK_STATUS_DEFAULT\x10\x00\x12\x1a\n\x16WEBHOOK_STATUS_HEALTHY\x10\x01\x12\x1a\n\x16WEBHOOK_STATUS_FAILING\x10\x02\x12\x1b\n\x17WEBHOOK_STATUS_DISABLED\x10\x03*u\n\x12WebhookContentType\x12 \n\x1cWEBHOOK_CONTENT_TYPE_DEFAULT\x10\x00\x12\x1d\n\x19WEBHOOK_CONTENT_TYPE_JSON\x10\x01\x12\x1e\n\x1aWEBHOOK_CONTENT_TYPE_PROTO\x10\x02\x32\xfc\x07\n\x0eWebhookService\x12\xba\x01\n\x0cListWebhooks\x12\x32.protopact.example.webhooks.v1.ListWebhooksRequest\x1a\x33.protopact.example.webhooks.v1.ListWebhooksResponse\"A\x82\xd3\xe4\x93\x02;\x12\x0c/v1/webhooksZ+\x12)/v1/organizations/{organization}/webhooks\x12\x8c\x01\n\nGetWebhook\x12\x30.protopact.example.webhooks.v1.GetWebhookRequest\x1a\x31.protopact.example.webhooks.v1.GetWebhookResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/webhooks/{id}\x12\x93\x01\n\rCreateWebhook\x12\x33.protopact.example.webhooks.v1.CreateWebhookRequest\x1a\x34.protopact.example.webhooks.v1.CreateWebhookResponse\"\x17\x82\xd3\xe4\x93\x02\x11\"\x0c/v1/webhooks:\x01*\x12\x98\x01\n\rUpdateWebhook\x12\x33.protopact.example.webhooks.v1.UpdateWebhookRequest\x1a\x34.protopact.example.webhooks.v1.UpdateWebhookResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x32\x11/v1/webhooks/{id}:\x01*\x12\x95\x01\n\rDeleteWebhook\x12\x33.protopact.example.webhooks.v1.DeleteWebhookRequest\x1a\x34.protopact.example.webhooks.v1.DeleteWebhookResponse\"\x19\x82\xd3\xe4\x93\x02\x13*\x11/v1/webhooks/{id}\x12\xce\x01\n\x15ListWebhookDeliveries\x12;.protopact.example.webhooks.v1.ListWebhookDeliveriesRequest\x1a<.protopact.example.webhooks.v1.ListWebhookDeliveriesResponse\":\xd0\xf3\x18\x02\x82\xd3\xe4\x93\x02\x30\x12./v1/webhooks/{selection.webhook_id}/deliveries\x1a\x04\xc8\xf3\x18\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,protopact/example/webhooks/v1/webhooks.proto\x12\x1dprotopact.example.webhooks.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19protopact/v1/errors.proto\x1a\x1dprotopact/v1/pagination.proto\x1a\x1cprotopact/v1/selection.proto\x1a\x1cprotopact/v1/stability.proto\x1a\x19protopact/v1/update.proto\"\x85\x03\n\x07Webhook\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x14\n\x0corganization\x18\x02 \x01(\t\x12\x15\n\x03url\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x88\x01\x01\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x05 \x01(\x08\x12<\n\x06status\x18\x06 \x01(\x0e\x32,.protopact.example.webhooks.v1.WebhookStatus\x12G\n\x0c\x63ontent_type\x18\x07 \x01(\x0e\x32\x31.protopact.example.webhooks.v1.WebhookContentType\x12 \n\x04tags\x18\x08 \x03(\tB\x12\xbaH\x0f\x92\x01\x0c\x10\x64\x18\x01\"\x06r\x04\x10\x01\x18@\x12\x13\n\x0bretry_limit\x18\t \x01(\x05\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xfc\x01\n\x10WebhookSelection\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12*\n\x08webhooks\x18\x03 \x01(\x0b\x32\x18.protopact.v1.Filter.Ids\x12(\n\x04tags\x18\x04 \x01(\x0b\x32\x1a.protopact.v1.TagSelection\x12\x46\n\x06status\x18\x05 \x01(\x0e\x32,.protopact.example.webhooks.v1.WebhookStatusB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12(\n\x07\x63reated\x18\x06 \x01(\x0b\x32\x17.protopact.v1.TimeRange\"\x9d\x01\n\x13ListWebhooksRequest\x12\x14\n\x0corganization\x18\x01 \x01(\t\x12\x42\n\tselection\x18\x02 \x01(\x0b\x32/.protopact.example.webhooks.v1.WebhookSelection\x12,\n\npagination\x18\x03 \x01(\x0b\x32\x18.protopact.v1.Pagination\"\xca\x01\n\x14ListWebhooksResponse\x12\x38\n\x08webhooks\x18\x01 \x03(\x0b\x32&.protopact.example.webhooks.v1.Webhook\x12\x43\n\x07request\x18\x02 \x01(\x0b\x32\x32.protopact.example.webhooks.v1.ListWebhooksRequest\x12\x33\n\npagination\x18\x03 \x01(\x0b\x32\x1f.protopact.v1.Pagination.Result\">\n\x11GetWebhookRequest\x12\x13\n\x02id\x18\x01 \x01(\x03\x42\x07\xbaH\x04\"\x02 \x00\x12\x14\n\x0corganization\x18\x02 \x01(\t\"M\n\x12GetWebhookResponse\x12\x37\n\x07webhook\x18\x01 \x01(\x0b\x32&.protopact.example.webhooks.v1.Webhook\"\x94\x02\n\x14\x43reateWebhookRequest\x12\x14\n\x0corganization\x18\x01 \x01(\t\x12\"\n\x03url\x18\x02 \x01(\tB\x15\xbaH\x12r\x10\x18\x80\x10:\x08https://\x88\x01\x01\x12\x1d\n\x0b\x64\x65scription\x18\x03 \x01(\tB\x08\xbaH\x05r\x03\x18\x80\x08\x12\x0e\n\x06\x61\x63tive\x18\x04 \x01(\x08\x12Q\n\x0c\x63ontent_type\x18\x05 \x01(\x0e\x32\x31.protopact.example.webhooks.v1.WebhookContentTypeB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12 \n\x04tags\x18\x06 \x03(\tB\x12\xbaH\x0f\x92\x01\x0c\x10\x64\x18\x01\"\x06r\x04\x10\x01\x18@\x12\x1e\n\x0bretry_limit\x18\x07 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\n(\x00\"P\n\x15\x43reateWebhookResponse\x12\x37\n\x07webhook\x18\x01 \x01(\x0b\x32&.protopact.example.webhooks.v1.Webhook\"\xdd\x02\n\x14UpdateWebhookRequest\x12\x13\n\x02id\x18\x01 \x01(\x03\x42\x07\xbaH\x04\"\x02 \x00\x12\x14\n\x0corganization\x18\x02 \x01(\t\x12*\n\x03url\x18\x03 \x01(\tB\x1d\xbaH\x1ar\x18\x18\x80\x10\x32\x13^(https://[^\\s]+)?$\x12\x38\n\x0b\x64\x65scription\x18\x04 \x01(\x0b\x32#.protopact.v1.UpdateClearableString\x12+\n\x06\x61\x63tive\x18\x05 \x01(\x0b\x32\x1b.protopact.v1.UpdateBoolean\x12Q\n\x0c\x63ontent_type\x18\x06 \x01(\x0e\x32\x31.protopact.example.webhooks.v1.WebhookContentTypeB\x08\xbaH\x05\x82\x01\x02\x10\x01\x12\x34\n\x0bretry_limit\x18\x07 \x01(\x0b\x32\x1f.protopact.v1.UpdateZeroableInt\"P\n\x15UpdateWebhookResponse\x12\x37\n\x07webhook\x18\x01 \x01(\x0b\x32&.protopact.example.webhooks.v1.Webhook\"A\n\x14\x44\x65leteWebhookRequest\x12\x13\n\x02id\x18\x01 \x01(\x03\x42\x07\xbaH\x04\"\x02 \x00\x12\x14\n\x0corganization\x18\x02 \x01(\t\"\x17\n\x15\x44\x65leteWebhookResponse\"\xb9\x01\n\x0fWebhookDelivery\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nwebhook_id\x18\x02 \x01(\x03\x12\x30\n\x0c\x64\x65livered_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bhttp_status\x18\x04 \x01(\x05\x12\x0f\n\x07\x61ttempt\x18\x05 \x01(\x05\x12(\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x19.protopact.v1.ErrorDetail:\x04\xd8\xf3\x18\x02\"c\n\x18WebhookDeliverySelection\x12\x1b\n\nwebhook_id\x18\x01 \x01(\x03\x42\x07\xbaH\x04\"\x02 \x00\x12*\n\tdelivered\x18\x02 \x01(\x0b\x32\x17.protopact.v1.TimeRange\"\xbc\x01\n\x1cListWebhookDeliveriesRequest\x12\x14\n\x0corganization\x18\x01 \x01(\t\x12R\n\tselection\x18\x02 \x01(\x0b\x32\x37.protopact.example.webhooks.v1.WebhookDeliverySelectionB\x06\xbaH\x03\xc8\x01\x01\x12\x32\n\npagination\x18\x03 \x01(\x0b\x32\x1e.protopact.v1.CursorPagination\"\xec\x01\n\x1dListWebhookDeliveriesResponse\x12\x42\n\ndeliveries\x18\x01 \x03(\x0b\x32..protopact.example.webhooks.v1.WebhookDelivery\x12L\n\x07request\x18\x02 \x01(\x0b\x32;.protopact.example.webhooks.v1.ListWebhookDeliveriesRequest\x12\x39\n\npagination\x18\x03 \x01(\x0b\x32%.protopact.v1.CursorPagination.Result*\x80\x01\n\rWebhookStatus\x12\x1a\n\x16WEBHOOK_STATUS_DEFAULT\x10\x00\x12\x1a\n\x16WEBHOOK_STATUS_HEALTHY\x10\x01\x12\x1a\n\x16WEBHOOK_STATUS_FAILING\x10\x02\x12\x1b\n\x17WEBHOOK_STATUS_DISABLED\x10\x03*u\n\x12WebhookContentType\x12 \n\x1cWEBHOOK_CONTENT_TYPE_DEFAULT\x10\x00\x12\x1d\n\x19WEBHOOK_CONTENT_TYPE_JSON\x10\x01\x12\x1e\n\x1aWEBHOOK_CONTENT_TYPE_PROTO\x10\x02\x32\xfc\x07\n\x0eWebhookService\x12\xba\x01\n\x0cListWebhooks\x12\x32.protopact.example.webhooks.v1.ListWebhooksRequest\x1a\x33.protopact.example.webhooks.v1.ListWebhooksResponse\"A\x82\xd3\xe4\x93\x02;\x12\x0c/v1/webhooksZ+\x12)/v1/organizations/{organization}/webhooks\x12\x8c\x01\n\nGetWebhook\x12\x30.protopact.example.webhooks.v1.GetWebhookRequest\x1a\x31.protopact.example.webhooks.v1.GetWebhookResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/webhooks/{id}\x12\x93\x01\n\rCreateWebhook\x12\x33.protopact.example.webhooks.v1.CreateWebhookRequest\x1a\x34.protopact.example.webhooks.v1.CreateWebhookResponse\"\x17\x82\xd3\xe4\x93\x02\x11\"\x0c/v1/webhooks:\x01*\x12\x98\x01\n\rUpdateWebhook\x12\x33.protopact.example.webhooks.v1.UpdateWebhookRequest\x1a\x34.protopact.example.webhooks.v1.UpdateWebhookResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x32\x11/v1/webhooks/{id}:\x01*\x12\x95\x01\n\rDeleteWebhook\x12\x33.protopact.example.webhooks.v1.DeleteWebhookRequest\x1a\x34.protopact.example.webhooks.v1.DeleteWebhookResponse\"\x19\x82\xd3\xe4\x93\x02\x13*\x11/v1/webhooks/{id}\x12\xce\x01\n\x15ListWebhookDeliveries\x12;.protopact.example.webhooks.v1.ListWebhookDeliveriesRequest\x1a<.protopact.example.webhooks.v1.ListWebhookDeliveriesResponse\":\xd0\xf3\x18\x02\x82\xd3\xe4\x93\x02\x30\x12./v1/webhooks/{selection.webhook_id}/deliveries\x1a\x04\xc8\xf3\x18\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'protopact_example_api.protopact.example.webhooks.v1.webhooks_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_WEBHOOK'].fields_by_name['url']._loaded_options = None
+  _globals['_WEBHOOK'].fields_by_name['url']._serialized_options = b'\272H\005r\003\210\001\001'
+  _globals['_WEBHOOK'].fields_by_name['tags']._loaded_options = None
+  _globals['_WEBHOOK'].fields_by_name['tags']._serialized_options = b'\272H\017\222\001\014\020d\030\001\"\006r\004\020\001\030@'
+  _globals['_WEBHOOKSELECTION'].fields_by_name['status']._loaded_options = None
+  _globals['_WEBHOOKSELECTION'].fields_by_name['status']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_GETWEBHOOKREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_GETWEBHOOKREQUEST'].fields_by_name['id']._serialized_options = b'\272H\004\"\002 \000'
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['url']._loaded_options = None
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['url']._serialized_options = b'\272H\022r\020\030\200\020:\010https://\210\001\001'
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['description']._loaded_options = None
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['description']._serialized_options = b'\272H\005r\003\030\200\010'
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['content_type']._loaded_options = None
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['content_type']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['tags']._loaded_options = None
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['tags']._serialized_options = b'\272H\017\222\001\014\020d\030\001\"\006r\004\020\001\030@'
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['retry_limit']._loaded_options = None
+  _globals['_CREATEWEBHOOKREQUEST'].fields_by_name['retry_limit']._serialized_options = b'\272H\006\032\004\030\n(\000'
+  _globals['_UPDATEWEBHOOKREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_UPDATEWEBHOOKREQUEST'].fields_by_name['id']._serialized_options = b'\272H\004\"\002 \000'
+  _globals['_UPDATEWEBHOOKREQUEST'].fields_by_name['url']._loaded_options = None
+  _globals['_UPDATEWEBHOOKREQUEST'].fields_by_name['url']._serialized_options = b'\272H\032r\030\030\200\0202\023^(https://[^\\s]+)?$'
+  _globals['_UPDATEWEBHOOKREQUEST'].fields_by_name['content_type']._loaded_options = None
+  _globals['_UPDATEWEBHOOKREQUEST'].fields_by_name['content_type']._serialized_options = b'\272H\005\202\001\002\020\001'
+  _globals['_DELETEWEBHOOKREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_DELETEWEBHOOKREQUEST'].fields_by_name['id']._serialized_options = b'\272H\004\"\002 \000'
   _globals['_WEBHOOKDELIVERY']._loaded_options = None
   _globals['_WEBHOOKDELIVERY']._serialized_options = b'\330\363\030\002'
+  _globals['_WEBHOOKDELIVERYSELECTION'].fields_by_name['webhook_id']._loaded_options = None
+  _globals['_WEBHOOKDELIVERYSELECTION'].fields_by_name['webhook_id']._serialized_options = b'\272H\004\"\002 \000'
+  _globals['_LISTWEBHOOKDELIVERIESREQUEST'].fields_by_name['selection']._loaded_options = None
+  _globals['_LISTWEBHOOKDELIVERIESREQUEST'].fields_by_name['selection']._serialized_options = b'\272H\003\310\001\001'
   _globals['_WEBHOOKSERVICE']._loaded_options = None
   _globals['_WEBHOOKSERVICE']._serialized_options = b'\310\363\030\001'
   _globals['_WEBHOOKSERVICE'].methods_by_name['ListWebhooks']._loaded_options = None
@@ -54,42 +85,42 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_WEBHOOKSERVICE'].methods_by_name['DeleteWebhook']._serialized_options = b'\202\323\344\223\002\023*\021/v1/webhooks/{id}'
   _globals['_WEBHOOKSERVICE'].methods_by_name['ListWebhookDeliveries']._loaded_options = None
   _globals['_WEBHOOKSERVICE'].methods_by_name['ListWebhookDeliveries']._serialized_options = b'\320\363\030\002\202\323\344\223\0020\022./v1/webhooks/{selection.webhook_id}/deliveries'
-  _globals['_WEBHOOKSTATUS']._serialized_start=2850
-  _globals['_WEBHOOKSTATUS']._serialized_end=2978
-  _globals['_WEBHOOKCONTENTTYPE']._serialized_start=2980
-  _globals['_WEBHOOKCONTENTTYPE']._serialized_end=3097
-  _globals['_WEBHOOK']._serialized_start=288
-  _globals['_WEBHOOK']._serialized_end=647
-  _globals['_WEBHOOKSELECTION']._serialized_start=650
-  _globals['_WEBHOOKSELECTION']._serialized_end=892
-  _globals['_LISTWEBHOOKSREQUEST']._serialized_start=895
-  _globals['_LISTWEBHOOKSREQUEST']._serialized_end=1052
-  _globals['_LISTWEBHOOKSRESPONSE']._serialized_start=1055
-  _globals['_LISTWEBHOOKSRESPONSE']._serialized_end=1257
-  _globals['_GETWEBHOOKREQUEST']._serialized_start=1259
-  _globals['_GETWEBHOOKREQUEST']._serialized_end=1312
-  _globals['_GETWEBHOOKRESPONSE']._serialized_start=1314
-  _globals['_GETWEBHOOKRESPONSE']._serialized_end=1391
-  _globals['_CREATEWEBHOOKREQUEST']._serialized_start=1394
-  _globals['_CREATEWEBHOOKREQUEST']._serialized_end=1596
-  _globals['_CREATEWEBHOOKRESPONSE']._serialized_start=1598
-  _globals['_CREATEWEBHOOKRESPONSE']._serialized_end=1678
-  _globals['_UPDATEWEBHOOKREQUEST']._serialized_start=1681
-  _globals['_UPDATEWEBHOOKREQUEST']._serialized_end=1980
-  _globals['_UPDATEWEBHOOKRESPONSE']._serialized_start=1982
-  _globals['_UPDATEWEBHOOKRESPONSE']._serialized_end=2062
-  _globals['_DELETEWEBHOOKREQUEST']._serialized_start=2064
-  _globals['_DELETEWEBHOOKREQUEST']._serialized_end=2120
-  _globals['_DELETEWEBHOOKRESPONSE']._serialized_start=2122
-  _globals['_DELETEWEBHOOKRESPONSE']._serialized_end=2145
-  _globals['_WEBHOOKDELIVERY']._serialized_start=2148
-  _globals['_WEBHOOKDELIVERY']._serialized_end=2333
-  _globals['_WEBHOOKDELIVERYSELECTION']._serialized_start=2335
-  _globals['_WEBHOOKDELIVERYSELECTION']._serialized_end=2425
-  _globals['_LISTWEBHOOKDELIVERIESREQUEST']._serialized_start=2428
-  _globals['_LISTWEBHOOKDELIVERIESREQUEST']._serialized_end=2608
-  _globals['_LISTWEBHOOKDELIVERIESRESPONSE']._serialized_start=2611
-  _globals['_LISTWEBHOOKDELIVERIESRESPONSE']._serialized_end=2847
-  _globals['_WEBHOOKSERVICE']._serialized_start=3100
-  _globals['_WEBHOOKSERVICE']._serialized_end=4120
+  _globals['_WEBHOOKSTATUS']._serialized_start=3078
+  _globals['_WEBHOOKSTATUS']._serialized_end=3206
+  _globals['_WEBHOOKCONTENTTYPE']._serialized_start=3208
+  _globals['_WEBHOOKCONTENTTYPE']._serialized_end=3325
+  _globals['_WEBHOOK']._serialized_start=317
+  _globals['_WEBHOOK']._serialized_end=706
+  _globals['_WEBHOOKSELECTION']._serialized_start=709
+  _globals['_WEBHOOKSELECTION']._serialized_end=961
+  _globals['_LISTWEBHOOKSREQUEST']._serialized_start=964
+  _globals['_LISTWEBHOOKSREQUEST']._serialized_end=1121
+  _globals['_LISTWEBHOOKSRESPONSE']._serialized_start=1124
+  _globals['_LISTWEBHOOKSRESPONSE']._serialized_end=1326
+  _globals['_GETWEBHOOKREQUEST']._serialized_start=1328
+  _globals['_GETWEBHOOKREQUEST']._serialized_end=1390
+  _globals['_GETWEBHOOKRESPONSE']._serialized_start=1392
+  _globals['_GETWEBHOOKRESPONSE']._serialized_end=1469
+  _globals['_CREATEWEBHOOKREQUEST']._serialized_start=1472
+  _globals['_CREATEWEBHOOKREQUEST']._serialized_end=1748
+  _globals['_CREATEWEBHOOKRESPONSE']._serialized_start=1750
+  _globals['_CREATEWEBHOOKRESPONSE']._serialized_end=1830
+  _globals['_UPDATEWEBHOOKREQUEST']._serialized_start=1833
+  _globals['_UPDATEWEBHOOKREQUEST']._serialized_end=2182
+  _globals['_UPDATEWEBHOOKRESPONSE']._serialized_start=2184
+  _globals['_UPDATEWEBHOOKRESPONSE']._serialized_end=2264
+  _globals['_DELETEWEBHOOKREQUEST']._serialized_start=2266
+  _globals['_DELETEWEBHOOKREQUEST']._serialized_end=2331
+  _globals['_DELETEWEBHOOKRESPONSE']._serialized_start=2333
+  _globals['_DELETEWEBHOOKRESPONSE']._serialized_end=2356
+  _globals['_WEBHOOKDELIVERY']._serialized_start=2359
+  _globals['_WEBHOOKDELIVERY']._serialized_end=2544
+  _globals['_WEBHOOKDELIVERYSELECTION']._serialized_start=2546
+  _globals['_WEBHOOKDELIVERYSELECTION']._serialized_end=2645
+  _globals['_LISTWEBHOOKDELIVERIESREQUEST']._serialized_start=2648
+  _globals['_LISTWEBHOOKDELIVERIESREQUEST']._serialized_end=2836
+  _globals['_LISTWEBHOOKDELIVERIESRESPONSE']._serialized_start=2839
+  _globals['_LISTWEBHOOKDELIVERIESRESPONSE']._serialized_end=3075
+  _globals['_WEBHOOKSERVICE']._serialized_start=3328
+  _globals['_WEBHOOKSERVICE']._serialized_end=4348
 # @@protoc_insertion_point(module_scope)

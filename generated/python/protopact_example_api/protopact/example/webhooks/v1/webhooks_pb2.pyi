@@ -273,7 +273,7 @@ class GetWebhookRequest(_message.Message):
     ID_FIELD_NUMBER: _builtins.int
     ORGANIZATION_FIELD_NUMBER: _builtins.int
     id: _builtins.int
-    """The webhook's identifier."""
+    """The webhook's identifier, a positive number."""
     organization: _builtins.str
     """The organization that owns the webhook; empty selects the caller's
     default organization.
@@ -334,9 +334,9 @@ class CreateWebhookRequest(_message.Message):
     default organization.
     """
     url: _builtins.str
-    """The HTTPS URL that events will be posted to."""
+    """The HTTPS URL that events will be posted to (required)."""
     description: _builtins.str
-    """A free-text description."""
+    """A free-text description, at most 1024 characters."""
     active: _builtins.bool
     """Whether events are delivered from the start."""
     content_type: Global___WebhookContentType.ValueType
@@ -345,7 +345,7 @@ class CreateWebhookRequest(_message.Message):
     """How often a failed delivery is retried, from 0 (never) to 10."""
     @_builtins.property
     def tags(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """The webhook's tags."""
+        """The webhook's tags: at most 100, each 1 to 64 characters, no repeats."""
 
     def __init__(
         self,
@@ -404,7 +404,7 @@ class UpdateWebhookRequest(_message.Message):
     CONTENT_TYPE_FIELD_NUMBER: _builtins.int
     RETRY_LIMIT_FIELD_NUMBER: _builtins.int
     id: _builtins.int
-    """The identifier of the webhook to update."""
+    """The identifier of the webhook to update, a positive number."""
     organization: _builtins.str
     """The organization that owns the webhook; empty selects the caller's
     default organization.
@@ -477,7 +477,7 @@ class DeleteWebhookRequest(_message.Message):
     ID_FIELD_NUMBER: _builtins.int
     ORGANIZATION_FIELD_NUMBER: _builtins.int
     id: _builtins.int
-    """The identifier of the webhook to delete."""
+    """The identifier of the webhook to delete, a positive number."""
     organization: _builtins.str
     """The organization that owns the webhook; empty selects the caller's
     default organization.
@@ -572,7 +572,7 @@ class WebhookDeliverySelection(_message.Message):
     WEBHOOK_ID_FIELD_NUMBER: _builtins.int
     DELIVERED_FIELD_NUMBER: _builtins.int
     webhook_id: _builtins.int
-    """The webhook whose deliveries to list (required)."""
+    """The webhook whose deliveries to list (required): a positive number."""
     @_builtins.property
     def delivered(self) -> _selection_pb2.TimeRange:
         """Selects deliveries attempted in this time range."""
@@ -606,7 +606,7 @@ class ListWebhookDeliveriesRequest(_message.Message):
     """
     @_builtins.property
     def selection(self) -> Global___WebhookDeliverySelection:
-        """Which deliveries to list."""
+        """Which deliveries to list (required)."""
 
     @_builtins.property
     def pagination(self) -> _pagination_pb2.CursorPagination:
