@@ -61,22 +61,27 @@ def test_every_buf_format_is_bufs_byte_for_byte(pair: Path, buf: str, fmt: str) 
 
 def test_bump_from(pair: Path) -> None:
     result = run("breaking", "current", "--against", "previous", "--bump-from", "1.4.2", cwd=pair)
-    assert result.exit_code == 100 and result.stderr.strip().endswith("2.0.0")
+    assert (result.exit_code, result.stdout) == (100, "2.0.0\n") and "was deleted" in result.stderr
     result = run("breaking", "previous", "--against", "previous", "--bump-from", "1.4.2", cwd=pair)
-    assert result.exit_code == 0 and result.stderr.strip() == "1.4.3"
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "1.4.3\n", "")
 
 
 @pytest.mark.parametrize(("version", "breaking", "additions", "expected"), [
     ("1.2.3", True, True, "2.0.0"), ("1.2.3", False, True, "1.3.0"), ("1.2.3", False, False, "1.2.4"),
     ("0.4.1", True, False, "0.5.0"), ("v0.4.1", False, False, "0.4.2"),
+    ("1.4.2-rc.1", False, False, "1.4.2"), ("1.4.2-rc.1", False, True, "1.5.0"),
+    ("1.4.0-rc.1", False, True, "1.4.0"), ("1.4.0-rc.1", True, False, "2.0.0"),
+    ("2.0.0-rc.1", True, True, "2.0.0"), ("0.5.0-alpha", True, False, "0.5.0"),
+    ("1.2.3+build.7", False, False, "1.2.4"), ("1.2.3-0.a-b.7+x", False, False, "1.2.3"),
 ])
 def test_next_version(version: str, breaking: bool, additions: bool, expected: str) -> None:
     assert next_version(version, breaking=breaking, additions=additions) == expected
 
 
 def test_bad_bump_version(pair: Path) -> None:
-    result = run("breaking", "current", "--against", "previous", "--bump-from", "1.2", cwd=pair)
-    assert result.exit_code == 1 and "--bump-from" in result.stderr
+    for bad in ("1.2", "1.2.3-", "1.2.3-01", "01.2.3", "1.2.3+"):
+        result = run("breaking", "current", "--against", "previous", "--bump-from", bad, cwd=pair)
+        assert result.exit_code == 1 and "--bump-from" in result.stderr and not result.stdout
 
 
 def test_baseline_that_does_not_compile_is_a_compile_finding(pair: Path) -> None:

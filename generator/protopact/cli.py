@@ -179,12 +179,12 @@ def _compile_errors_as_findings(error_format: str) -> Iterator[None]:
         _print_outcome(Outcome(findings, tuple(warnings)), error_format)
 
 
-def _print_outcome(outcome: Any, error_format: str) -> None:
+def _print_outcome(outcome: Any, error_format: str, *, err: bool = False) -> None:
     from .checks.formats import FORMATS
 
     for warning in outcome.warnings:
         click.echo(f"WARN: {warning}", err=True)
-    click.echo(FORMATS[error_format](outcome.findings), nl=False)
+    click.echo(FORMATS[error_format](outcome.findings), nl=False, err=err)
     if outcome.findings:
         sys.exit(FINDINGS_EXIT)
 
@@ -241,20 +241,28 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
 @click.option("--limit-to-input-files", is_flag=True,
               help="Check only the baseline files that INPUT's targets also have.")
 @click.option("--bump-from", metavar="X.Y.Z",
-              help="Also print the next version on stderr: major on breaking changes, minor on "
+              help="Print the next version on stdout (findings then go to stderr): major on "
+                   "breaking changes and on removed files or elements whatever the rules, minor on "
                    "additions, patch otherwise (0.x: breaking changes bump the minor).")
+@click.option("--bump-output", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --bump-from: write the next version to this file instead of stdout.")
 @no_cache_option
 @one_shot
 def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...],
              exclude_paths: tuple[str, ...], exclude_imports: bool, limit_to_input_files: bool,
-             bump_from: str | None, no_cache: bool) -> None:
+             bump_from: str | None, bump_output: Path | None, no_cache: bool) -> None:
     """Check INPUT for breaking changes against a baseline, configured by buf.yaml.
 
     Exit code 100 when anything is found.
     """
     from .checks.breaking import REGISTRY
     from .checks.engine import run_breaking
+    from .checks.versioning import bump, parse_version
 
+    if bump_output is not None and bump_from is None:
+        raise ProtopactError("--bump-output is only used with --bump-from")
+    if bump_from is not None:
+        parse_version(bump_from)
     with _compile_errors_as_findings(error_format):
         current = load(input_, no_cache=no_cache, side="input")
         previous = load(against, no_cache=no_cache, side="against")
@@ -264,12 +272,15 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
     outcome = run_breaking(current, previous, REGISTRY, label=_config_label(current),
                            exclude_imports=exclude_imports,
                            limit_to_input_files=limit_to_input_files)
-    if bump_from is not None:
-        from .checks.versioning import has_additions, next_version
-
-        click.echo(next_version(bump_from, breaking=bool(outcome.findings),
-                                additions=has_additions(previous.image, current.image)), err=True)
-    _print_outcome(outcome, error_format)
+    if bump_from is None:
+        _print_outcome(outcome, error_format)
+        return
+    version = bump(bump_from, previous.image, current.image, findings=bool(outcome.findings))
+    if bump_output is None:
+        click.echo(version)
+    else:
+        write_file(bump_output, f"{version}\n".encode())
+    _print_outcome(outcome, error_format, err=bump_output is None)
 
 
 def _config_label(loaded: Input) -> str:
@@ -468,17 +479,20 @@ def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: in
 @click.option("--against", required=True, help="The baseline: any INPUT form.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the changelog here instead of stdout.")
+@click.option("--bump-from", metavar="X.Y.Z", help="Name the next version after this one.")
 @no_cache_option
 @one_shot
-def changelog(input_: str, against: str, output: Path | None, no_cache: bool) -> None:
-    """Write a Markdown changelog of INPUT against a baseline: Breaking, Added, Deprecated and
-    Changed (comments only)."""
+def changelog(input_: str, against: str, output: Path | None, bump_from: str | None,
+              no_cache: bool) -> None:
+    """Write a Markdown release note of INPUT against a baseline: a summary, then breaking
+    changes, removals, deprecations, additions and comment changes."""
     from .checks.breaking import REGISTRY
     from .checks.changelog import changelog as render_changelog
 
     current = load(input_, no_cache=no_cache, side="input", complete=True)
     previous = load(against, no_cache=no_cache, side="against", complete=True)
-    text = render_changelog(current, previous, REGISTRY, label=_config_label(current))
+    text = render_changelog(current, previous, REGISTRY, label=_config_label(current),
+                            bump_from=bump_from)
     if output is None:
         click.echo(text, nl=False)
     else:
