@@ -67,7 +67,8 @@ class SourceIndex:
             declared = _map_field_type(self._file, path)
             if declared is not None:  # the map field's type, else the whole map field
                 location = self.location(declared) or self.location(declared[:-1])
-        return span_of(location) if location is not None else None
+        # descriptor.proto promises three or four numbers; an image from elsewhere may break it
+        return span_of(location) if location is not None and len(location.span) in (3, 4) else None
 
     def leading_comment(self, path: Sequence[int]) -> str:
         location = self.location(path)
