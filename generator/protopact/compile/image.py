@@ -194,6 +194,8 @@ def image_from_json(text: str, *, label: str) -> Image:
                 targets.add(entry.get("name", ""))
         fds = json_format.ParseDict(data, descriptor_pb2.FileDescriptorSet(),
                                     ignore_unknown_fields=True)
+        if not fds.IsInitialized():
+            raise ValueError(f"missing required field {fds.FindInitializationErrors()[0]}")
         # again, now that the files can say which options extensions there are
         described = _with_options(Image(tuple(fds.file), frozenset(targets)))
         fds = descriptor_pb2.FileDescriptorSet.FromString(
