@@ -20,6 +20,15 @@ DEBUG_VARIABLE = "PROTOPACT_DEBUG"
 _USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s]*@")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def escaped(text: str) -> str:
+    """``text`` with its control characters escaped, so a name read from a file (an image's file
+    name holding a newline) cannot break the one line an error is."""
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode(), text)
+
+
 class ProtopactError(Exception):
     """Bad input: a proto that does not compile, an invalid config, a missing git ref, a corrupt image."""
 

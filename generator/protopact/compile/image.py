@@ -20,10 +20,11 @@ from typing import Iterable, Iterator, Mapping
 
 from google.api import annotations_pb2  # noqa: F401  (registers google.api.http, see below)
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+from google.protobuf.message import DecodeError, EncodeError
 from google.protobuf.message import DecodeError, Message
 from google.protobuf.unknown_fields import UnknownFieldSet
 
-from ..errors import ProtopactError
+from ..errors import ProtopactError, escaped
 from ..forked import beside, worth_forking
 from .validation import image_problem
 
@@ -203,7 +204,8 @@ def image_from_json(text: str, *, label: str) -> Image:
                                   descriptor_pool=described.DESCRIPTOR.file.pool).SerializeToString())
     except RecursionError:
         raise ProtopactError(f"{label}: not a valid JSON image: nested too deeply") from None
-    except (ValueError, json_format.ParseError, AttributeError, TypeError) as exc:
+    except (ValueError, json_format.ParseError, AttributeError, TypeError, EncodeError,
+            DecodeError) as exc:
         raise ProtopactError(f"{label}: not a valid JSON image: {_json_reason(exc)}") from None
     image = _checked(Image(tuple(fds.file), frozenset(targets)), label)
     _raise_problem(image_problem([f.SerializeToString() for f in image.files],
@@ -230,7 +232,7 @@ def _json_reason(exc: Exception) -> str:
 
 def _raise_problem(problem: str | None, label: str) -> None:
     if problem is not None:
-        raise ProtopactError(f"{label}: not a valid image: {problem}")
+        raise ProtopactError(f"{label}: not a valid image: {escaped(problem)}")
 
 
 def _checked(image: Image, label: str) -> Image:

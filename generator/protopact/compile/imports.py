@@ -13,7 +13,7 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 
-from ..errors import ProtopactError
+from ..errors import ProtopactError, escaped
 from .image import Image, decode_files
 from .protoc import run_protoc
 from .validation import image_problem
@@ -49,7 +49,7 @@ def with_imports(image: Image, include_roots: Sequence[Path], *, label: str,
     # The image's files that needed the missing ones could not be checked without them.
     problem = image_problem([completed.file_bytes(f) for f in files], [f.name for f in files])
     if problem is not None:
-        raise ProtopactError(f"{label}: not a valid image with its imports: {problem}")
+        raise ProtopactError(f"{label}: not a valid image with its imports: {escaped(problem)}")
     return completed
 
 
