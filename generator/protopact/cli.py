@@ -264,8 +264,9 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
     if bump_from is not None:
         parse_version(bump_from)
     with _compile_errors_as_findings(error_format):
-        current = load(input_, no_cache=no_cache, side="input")
+        # The baseline first: the input then compiles only the files that differ from it.
         previous = load(against, no_cache=no_cache, side="against")
+        current = load(input_, no_cache=no_cache, side="input")
     if paths or exclude_paths:
         current = current.restricted(paths, exclude_paths)
         previous = previous.restricted(paths, exclude_paths)

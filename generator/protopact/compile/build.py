@@ -9,16 +9,21 @@ is not even extracted, and no dependency is read.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
+
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from .. import __version__
 from ..config.bufyaml import Module, Workspace
 from ..deps import resolve
 from ..deps.missing import explained
+from ..deps.model import Resolution
 from ..errors import ProtopactError
+from . import incremental
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .image import Image, decode_files
@@ -46,12 +51,15 @@ def compile_listing(
     materialize: Callable[[], AbstractContextManager[Path]] | None = None,
     shown: Callable[[ListedFile], str],
     label: str,
+    place: str,
     project: Path | None = None,
 ) -> Image:
     """Compile the files of ``target_modules`` found under ``within`` (a workspace-relative path).
 
     ``materialize`` yields a directory holding the workspace on disk (default: ``workspace.root``);
-    ``project``'s ``pyproject.toml`` may say where dependencies come from.
+    ``project``'s ``pyproject.toml`` may say where dependencies come from. ``place`` names where
+    the files come from (a directory, a repository): its previous compile, found in the cache, and
+    this process's latest compiles offer the files that did not change (see :mod:`.incremental`).
     """
     check_unique(files)
     module_paths = {m.path for m in target_modules}
@@ -60,41 +68,92 @@ def compile_listing(
         raise ProtopactError(f"{label}: no .proto files found")
     shown_paths = {f.name: shown(f) for f in files}
     resolution = resolve(workspace, project)
-    key = cache_key(
-        {
-            "toolchain": _toolchain(),
-            "deps": resolution.fingerprint(),
-            "modules": [m.path for m in workspace.modules],
-            "files": [[f.module, f.name, f.digest] for f in files],
-            "targets": [f.name for f in targets],
-        }
-    )
-    cached = cache_.get(key)
-    if cached is not None:
-        return Image(cached.files, cached.targets, shown_paths, cached.encoded)
-    with (materialize or (lambda: nullcontext(workspace.root)))() as root:
-        sources = {f.name: _read_utf8(root / f.workspace_path, shown_paths[f.name]) for f in targets}
-        module_roots = [root / m.path for m in workspace.modules]
-        include = resolution.include_path(module_roots)
-        disk_to_shown = {str(root / f.workspace_path): shown_paths[f.name] for f in files}
+    base = {"toolchain": _toolchain(), "deps": resolution.fingerprint()}
+    key = cache_key({**base, "modules": [m.path for m in workspace.modules],
+                     "files": [[f.module, f.name, f.digest] for f in files],
+                     "targets": [f.name for f in targets]})
+    text_key = incremental.text_keys(cache_key(base), {f.name: f.digest for f in files})
+    compiled = cache_.get(key)
+    if compiled is None:
+        donors = [*incremental.recent(), *filter(None, [cache_.latest(place)])]
+        offers = incremental.reusable(donors, text_key)
+        with (materialize or (lambda: nullcontext(workspace.root)))() as root:
+            job = _Job(workspace, files, targets, root, resolution, shown_paths)
+            image = job.changed(offers) if offers else None
+            image = image or job.full()
+        compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key))
+        cache_.put(key, compiled, place=place)
+    incremental.remember(compiled)
+    image = compiled.image
+    return Image(image.files, image.targets, shown_paths, image.encoded)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One compile of a workspace materialized under ``root``."""
+
+    workspace: Workspace
+    files: Sequence[ListedFile]
+    targets: Sequence[ListedFile]
+    root: Path
+    resolution: Resolution
+    shown_paths: Mapping[str, str]
+
+    def full(self) -> Image:
+        sources = {f.name: _read_utf8(self.root / f.workspace_path, self.shown_paths[f.name])
+                   for f in self.targets}
+        files, encoded = self._compile(self._include(), [f.name for f in self.targets], b"",
+                                       frozenset(), sources)
+        return Image(tuple(files), frozenset(f.name for f in self.targets), encoded=encoded)
+
+    def changed(self, offers: Mapping[str, incremental.Offer]) -> Image | None:
+        """The image compiled reusing ``offers``; None when a full compile is needed."""
+        module_roots = self._module_roots()
+        dependency_roots = self._include()[len(module_roots):]
+        served = frozenset(n for d in self.resolution.dependencies for n in d.contents.sources)
+
+        def compile_(include: Sequence[Path], names: Sequence[str], reused: bytes,
+                     reused_names: frozenset[str]) -> tuple[list[FileDescriptorProto], dict[str, bytes]]:
+            sources = {n: _read_utf8(self.root / by_name[n].workspace_path, self.shown_paths[n])
+                       for n in names}
+            return self._compile(include, names, reused, reused_names, sources)
+
+        by_name = {f.name: f for f in self.files}
+        return incremental.compile_changed(
+            targets=[f.name for f in self.targets],
+            on_disk={f.name: self.root / f.workspace_path for f in self.files},
+            dependency_roots=dependency_roots, dependency_sources=served, offers=offers,
+            compile_=compile_)
+
+    def _module_roots(self) -> list[Path]:
+        return [self.root / m.path for m in self.workspace.modules]
+
+    def _include(self) -> list[Path]:
+        return self.resolution.include_path(self._module_roots())
+
+    def _compile(self, include: Sequence[Path], names: Sequence[str], reused: bytes,
+                 reused_names: frozenset[str], sources: Mapping[str, bytes],
+                 ) -> tuple[list[FileDescriptorProto], dict[str, bytes]]:
+        """protoc's files for ``names`` (imports served by ``include``, the dependencies and the
+        set ``reused``), columns as buf counts them, and their bytes where protoc's are kept."""
+        disk_to_shown = {str(self.root / f.workspace_path): self.shown_paths[f.name]
+                         for f in self.files}
+        beside = frozenset(self.shown_paths) | reused_names
         try:
             data = run_protoc(
-                include,
-                [f.name for f in targets],
-                shown=lambda p: disk_to_shown.get(p) or shown_paths.get(p, p),
-                sizes=[len(sources[f.name]) for f in targets],
-                descriptor_set=resolution.descriptor_set(beside=frozenset(shown_paths)),
+                include, names,
+                shown=lambda p: disk_to_shown.get(p) or self.shown_paths.get(p, p),
+                sizes=[len(sources[n]) for n in names],
+                descriptor_set=self.resolution.descriptor_set(beside=beside) + reused,
             )
         except ProtopactError as exc:
-            raise explained(exc, resolution, workspace) from None
+            raise explained(exc, self.resolution, self.workspace) from None
         compiled, _, encoded = decode_files(data)
         for file in compiled:
             source = sources.get(file.name) or _source_of(file.name, include)
             if source is not None and to_buf_columns(file, source):
                 del encoded[file.name]
-    image = Image(tuple(compiled), frozenset(f.name for f in targets), shown_paths, encoded)
-    cache_.put(key, image)
-    return image
+        return compiled, encoded
 
 
 def _under(path: str, within: str) -> bool:

@@ -1,8 +1,11 @@
 """Content-addressed on-disk cache of compiled Images.
 
 A key is a digest of everything a compilation depends on (the files' contents or git blob ids, the
-include roots, the protoc and protopact versions), so a hit is always valid. Entries are written to a
-temporary file and renamed into place; an entry that fails to parse is ignored and rebuilt.
+include roots, the protoc and protopact versions), so a hit is always valid. Each entry also holds
+its files' keys (see :mod:`.incremental`), and each place compiled (a directory, a git repository)
+points at its latest entry, whose files the next compile of that place reuses where unchanged.
+Entries are written to a temporary file and renamed into place; an entry that fails to parse is
+ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -10,14 +13,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import struct
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from google.protobuf.message import DecodeError
 
 from ..writes import write_pieces
 from .image import Image, decode_files
+from .incremental import Compiled
 
 _MAGIC = b"PPIMG1"
 
@@ -47,7 +55,7 @@ class Cache:
         assert self.directory is not None
         return self.directory / key[:2] / f"{key}.image"
 
-    def get(self, key: str) -> Image | None:
+    def get(self, key: str) -> Compiled | None:
         if self.directory is None:
             return None
         try:
@@ -58,23 +66,46 @@ class Cache:
             start = len(_MAGIC) + 4
             header = json.loads(data[start : start + length])
             files, _, encoded = decode_files(data[start + length :])
-            return Image(tuple(files), frozenset(header["targets"]), encoded=encoded)
+            keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
+            return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys)
         except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
             return None
 
-    def put(self, key: str, image: Image) -> None:
+    def put(self, key: str, compiled: Compiled, *, place: str) -> None:
+        """Store ``compiled`` under ``key``, the latest compile of ``place``."""
         if self.directory is None:
             return
-        header = json.dumps({"targets": sorted(image.targets)}).encode()
+        image = compiled.image
+        header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys}).encode()
         fds = image.to_binary(mark_imports=False, as_read=True)
-        path = self._path(key)
+        with self._written(self._path(key)) as out:
+            out.write(_MAGIC + struct.pack(">I", len(header)) + header)
+            write_pieces(out, fds)
+        with self._written(self._place(place)) as out:
+            out.write(key.encode())
+
+    def latest(self, place: str) -> Compiled | None:
+        """The latest compile of ``place``, if still cached."""
+        if self.directory is None:
+            return None
+        try:
+            key = self._place(place).read_text()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return self.get(key) if re.fullmatch(r"[0-9a-f]{64}", key) else None
+
+    def _place(self, place: str) -> Path:
+        assert self.directory is not None
+        return self.directory / "places" / hashlib.sha256(place.encode()).hexdigest()
+
+    @contextmanager
+    def _written(self, path: Path) -> Iterator[BinaryIO]:
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as out:
-                out.write(_MAGIC + struct.pack(">I", len(header)) + header)
-                write_pieces(out, fds)
+                yield out
             os.replace(tmp, path)
         except OSError:
             # A cache that cannot be written only costs speed.

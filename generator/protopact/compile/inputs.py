@@ -142,6 +142,7 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str) -> 
         cache_=cache,
         shown=shown,
         label=label,
+        place=f"directory:{workspace.root}",
         project=cwd,
     )
     return Input(image, workspace, _module_map(files, workspace), cwd)
@@ -165,6 +166,7 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
             materialize=lambda: git.extracted(source, tree),
             shown=lambda f: git.shown_path(source, f.workspace_path),
             label=source.text,
+            place=f"git:{source.remote or source.repo}#{source.subdir}",
             project=cwd,
         )
     return Input(image, workspace, _module_map(files, workspace), cwd)

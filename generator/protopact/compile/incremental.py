@@ -1,0 +1,229 @@
+"""Compiling only what changed since an earlier compile.
+
+A file's descriptor depends only on its own text and on the files it imports, transitively: protoc
+resolves every name through imports. So each compiled file gets two keys: its *text key* (the
+toolchain, the dependencies, its import path and content digest) and its *closure key* (its text
+key with the closure keys of its imports, in order). An earlier compile offers its files (the other
+side of ``breaking``, the previous compile of the same tree, see :mod:`.build`); an offered file
+whose closure key is the one this tree gives it is reused as it is, bytes and source info included.
+
+protoc compiles the other targets, reading the reused files as descriptors (``--descriptor_set_in``).
+protoc prefers a source on its include path to a descriptor, so the workspace's module roots are
+replaced by a directory linking the files that are not reused, and a reused file that a dependency's
+source root also serves is not reused. protoc sees only the files it compiles and their imports;
+two files that define the same name without importing one another are an error only a full compile
+reports, so the assembled image's names are checked, and a collision or any error of protoc sends
+the caller to a full compile, whose output and diagnostics are the reference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from google.protobuf import descriptor_pb2
+
+from ..errors import ProtopactError
+from .image import Image, encode_set, without_field
+
+_SOURCE_CODE_INFO = 9
+# Below this share of targets reused, a full compile costs about the same and is the reference.
+_WORTH_FROM = 0.5
+
+Keys = Mapping[str, tuple[str, str]]  # import path -> (text key, closure key)
+# (include roots, files, a descriptor set of reused files, their names) -> files and their bytes
+Compile = Callable[[Sequence[Path], Sequence[str], bytes, frozenset[str]],
+                   tuple[list[descriptor_pb2.FileDescriptorProto], dict[str, bytes]]]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """An image with the keys of its files."""
+
+    image: Image
+    keys: Keys
+
+
+# The latest compiles of this process offer their files to the next (breaking's two sides, a
+# watch loop's successive compiles); two are enough for both.
+_RECENT: deque[Compiled] = deque(maxlen=2)
+
+
+def remember(compiled: Compiled) -> None:
+    _RECENT.appendleft(compiled)
+
+
+def recent() -> tuple[Compiled, ...]:
+    return tuple(_RECENT)
+
+
+def text_keys(base: str, digests: Mapping[str, str]) -> Callable[[str], str]:
+    """A file's text key; ``digests`` holds the workspace's files, any other name is served by the
+    dependencies, which ``base`` covers."""
+
+    def key(name: str) -> str:
+        return _digest(base, name, digests.get(name, ""))
+
+    return key
+
+
+def closure_keys(files: Iterable[descriptor_pb2.FileDescriptorProto],
+                 text_key: Callable[[str], str]) -> dict[str, tuple[str, str]]:
+    """The keys of ``files``, given in dependency order."""
+    keys: dict[str, tuple[str, str]] = {}
+    for f in files:
+        own = text_key(f.name)
+        keys[f.name] = (own, _digest(own, *(keys.get(d, ("", ""))[1] for d in f.dependency)))
+    return keys
+
+
+@dataclass(frozen=True)
+class Offer:
+    file: descriptor_pb2.FileDescriptorProto
+    data: bytes
+    keys: tuple[str, str]
+
+
+def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str]) -> dict[str, Offer]:
+    """The donors' files this tree compiles exactly as they were compiled."""
+    offers: dict[str, Offer] = {}
+    for donor in donors:
+        for f in donor.image.files:
+            keys = donor.keys.get(f.name)
+            if f.name not in offers and keys is not None and keys[0] == text_key(f.name):
+                offers[f.name] = Offer(f, donor.image.file_bytes(f), keys)
+    valid: dict[str, bool] = {}
+    for name in offers:
+        _validate(name, offers, valid)
+    return {name: offer for name, offer in offers.items() if valid[name]}
+
+
+def _validate(name: str, offers: Mapping[str, Offer], valid: dict[str, bool]) -> None:
+    """Whether each offer on ``name``'s import closure has the closure key this tree gives it,
+    depth first without recursion (imports may chain thousands deep)."""
+    pending = [name]
+    while pending:
+        current = pending[-1]
+        if current in valid:
+            pending.pop()
+            continue
+        dependencies = offers[current].file.dependency
+        unknown = [d for d in dependencies if d in offers and d not in valid]
+        if unknown:
+            pending += unknown
+            continue
+        pending.pop()
+        if not all(valid.get(d, False) for d in dependencies):
+            valid[current] = False
+            continue
+        own, closure = offers[current].keys
+        expected = _digest(own, *(offers[d].keys[1] for d in dependencies))
+        valid[current] = closure == expected
+
+
+def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
+                    dependency_roots: Sequence[Path], dependency_sources: frozenset[str],
+                    offers: Mapping[str, Offer], compile_: Compile) -> Image | None:
+    """The image of ``targets`` (import paths, in order), compiling only those not in ``offers``;
+    None when a full compile is needed (too little to reuse, or protoc or the names object).
+
+    ``on_disk`` maps each workspace file to its path; ``dependency_roots`` are the dependencies'
+    source roots, serving the import paths ``dependency_sources``; ``compile_`` runs protoc and
+    returns its files (source columns as images hold them) and their bytes where unchanged."""
+    offers = {n: o for n, o in offers.items() if n not in dependency_sources or n not in on_disk}
+    changed = [t for t in targets if t not in offers]
+    if len(targets) - len(changed) < _WORTH_FROM * len(targets):
+        return None
+    files = {n: o.file for n, o in offers.items()}
+    encoded = {n: o.data for n, o in offers.items()}
+    if changed:
+        with tempfile.TemporaryDirectory(prefix="protopact-changed-") as tmp:
+            for name, path in on_disk.items():
+                if name not in offers:
+                    link = Path(tmp, name)
+                    link.parent.mkdir(parents=True, exist_ok=True)
+                    os.symlink(path, link)
+            imported = encode_set(without_field(o.data, _SOURCE_CODE_INFO) for o in offers.values())
+            try:
+                compiled, fresh = compile_([Path(tmp), *dependency_roots], changed, imported,
+                                            frozenset(offers))
+            except ProtopactError:
+                return None
+        for f in compiled:
+            if f.name not in offers:
+                files[f.name] = f
+                if f.name in fresh:
+                    encoded[f.name] = fresh[f.name]
+    ordered = _dependency_order(targets, files)
+    if ordered is None or _collision(ordered):
+        return None
+    return Image(ordered, frozenset(targets), encoded={f.name: encoded[f.name] for f in ordered
+                                                        if f.name in encoded})
+
+
+def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
+                      ) -> tuple[descriptor_pb2.FileDescriptorProto, ...] | None:
+    """The files as protoc lists them: each target in order, after the imports not yet listed
+    (depth first, in import order); None when one is missing."""
+    ordered: dict[str, descriptor_pb2.FileDescriptorProto] = {}
+    for target in targets:
+        if target not in files:
+            return None
+        pending = [(target, iter(files[target].dependency))]
+        seen = {target}
+        while pending:
+            name, dependencies = pending[-1]
+            for dependency in dependencies:
+                if dependency not in ordered and dependency not in seen:
+                    if dependency not in files:
+                        return None
+                    seen.add(dependency)
+                    pending.append((dependency, iter(files[dependency].dependency)))
+                    break
+            else:
+                pending.pop()
+                ordered.setdefault(name, files[name])
+    return tuple(ordered.values())
+
+
+def _collision(files: Iterable[descriptor_pb2.FileDescriptorProto]) -> bool:
+    """Whether two files define the same full name, or a file defines a package's name."""
+    defined: dict[str, str] = {}
+    packages: set[str] = set()
+    for f in files:
+        parts = f.package.split(".") if f.package else []
+        packages.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        for name in _names(f):
+            if defined.setdefault(name, f.name) != f.name:
+                return True
+    return any(p in defined for p in packages)
+
+
+def _names(f: descriptor_pb2.FileDescriptorProto) -> Iterator[str]:
+    prefix = f"{f.package}." if f.package else ""
+    yield from (prefix + s.name for s in f.service)
+    yield from (prefix + e.name for e in f.extension)
+    yield from _enum_names(prefix, f.enum_type)
+    pending = [(prefix, m) for m in f.message_type]
+    while pending:
+        scope, message = pending.pop()
+        full = scope + message.name
+        yield full
+        yield from _enum_names(full + ".", message.enum_type)
+        pending += ((full + ".", nested) for nested in message.nested_type)
+
+
+def _enum_names(scope: str, enums: Iterable[descriptor_pb2.EnumDescriptorProto]) -> Iterator[str]:
+    for enum in enums:
+        yield scope + enum.name
+        # protoc scopes enum values beside their enum, as C++ does
+        yield from (scope + v.name for v in enum.value)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()

@@ -1,0 +1,218 @@
+"""Incremental compiles give exactly the image a full compile gives, compiling only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from protopact.compile import build, incremental
+from protopact.compile.cache import Cache
+from protopact.compile.inputs import load_input
+from protopact.errors import ProtopactError
+
+
+@dataclass(frozen=True)
+class Proto:
+    """A generated file: ``ident`` names its package and messages, and survives a rename."""
+
+    ident: int
+    path: str
+    imports: tuple[int, ...] = ()
+    fields: int = 1
+    tabbed: bool = False  # tabs and non-ASCII text make buf's columns differ from protoc's
+    comment: str = ""
+
+    def text(self, paths: dict[int, str]) -> str:
+        indent = "\t" if self.tabbed else "  "
+        lines = ['syntax = "proto3";', f"package p{self.ident};"]
+        lines += [f'import "{paths[i]}";' for i in self.imports]
+        if self.comment:
+            lines.append(f"// {self.comment}")
+        lines.append(f"message M{self.ident} {{")
+        number = 1
+        for i in self.imports:
+            lines.append(f"{indent}p{i}.M{i} ref{i} = {number}; // é")
+            number += 1
+        for n in range(self.fields):
+            lines.append(f"{indent}string text_field{n} = {number};")
+            number += 1
+        lines += [f"{indent}enum Kind{self.ident} {{ KIND{self.ident}_UNSPECIFIED = 0; }}", "}", ""]
+        return "\n".join(lines)
+
+
+@dataclass
+class Tree:
+    files: dict[int, Proto] = field(default_factory=dict)
+
+    def write(self, root: Path) -> None:
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        (root / "buf.yaml").write_text("version: v2\n")
+        paths = {i: p.path for i, p in self.files.items()}
+        for proto in self.files.values():
+            (root / proto.path).parent.mkdir(parents=True, exist_ok=True)
+            (root / proto.path).write_text(proto.text(paths), encoding="utf-8")
+
+
+@st.composite
+def trees(draw: st.DrawFn) -> Tree:
+    tree = Tree()
+    for ident in range(draw(st.integers(2, 7))):
+        imports = draw(st.lists(st.sampled_from(range(ident)), unique=True, max_size=3)) if ident else []
+        tree.files[ident] = Proto(ident, f"d{ident % 2}/f{ident}.proto", tuple(imports),
+                                  tabbed=draw(st.booleans()))
+    return tree
+
+
+def _importers(tree: Tree, ident: int) -> list[int]:
+    return [i for i, p in tree.files.items() if ident in p.imports]
+
+
+@st.composite
+def edited(draw: st.DrawFn, tree: Tree) -> tuple[Tree, set[int]]:
+    """``tree`` after a few edits, and the files whose text changed or that are new."""
+    files = dict(tree.files)
+    touched: set[int] = set()
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["edit", "add", "delete", "rename", "import", "comment"]))
+        ident = draw(st.sampled_from(sorted(files)))
+        proto = files[ident]
+        if kind == "edit":
+            files[ident] = replace(proto, fields=proto.fields + 1, tabbed=not proto.tabbed)
+        elif kind == "comment":
+            files[ident] = replace(proto, comment=proto.comment + "x")
+        elif kind == "add":
+            ident = max(files) + 1
+            imports = draw(st.lists(st.sampled_from(sorted(files)), unique=True, max_size=2))
+            files[ident] = Proto(ident, f"new/f{ident}.proto", tuple(imports))
+        elif kind == "delete" and len(files) > 1:
+            del files[ident]
+            for other in _importers(Tree(files), ident):
+                files[other] = replace(files[other],
+                                       imports=tuple(i for i in files[other].imports if i != ident))
+                touched.add(other)
+            continue
+        elif kind == "rename":
+            files[ident] = replace(proto, path=f"moved/{proto.path}")
+            touched.update(_importers(Tree(files), ident))  # their import lines change
+        elif kind == "import":
+            choices = [i for i in files if i < ident and i not in proto.imports]
+            if not choices:
+                continue
+            files[ident] = replace(proto, imports=(*proto.imports, draw(st.sampled_from(choices))))
+        touched.add(ident)
+    return Tree(files), {i for i in touched if i in files}
+
+
+def _dependents(tree: Tree, changed: set[int]) -> set[int]:
+    """``changed`` and every file that imports one of them, directly or not."""
+    found = set(changed)
+    while True:
+        more = {i for i, p in tree.files.items() if found & set(p.imports)} - found
+        if not more:
+            return found
+        found |= more
+
+
+class _Spy:
+    """The files protoc is asked to compile, per run."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.runs: list[list[str]] = []
+        real = build.run_protoc
+
+        def spied(include, files, **kwargs):  # type: ignore[no-untyped-def]
+            self.runs.append(list(files))
+            return real(include, files, **kwargs)
+
+        monkeypatch.setattr(build, "run_protoc", spied)
+
+
+def _compiled(root: Path, cache: Cache) -> bytes:
+    image = load_input(str(root), cwd=root, cache=cache).image
+    return image.to_binary() + b"|" + image.to_binary(as_read=True)
+
+
+def _full(root: Path) -> bytes:
+    incremental._RECENT.clear()
+    return _compiled(root, Cache(None))
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> _Spy:
+    monkeypatch.setattr(incremental, "_RECENT", incremental._RECENT.__class__(maxlen=2))
+    return _Spy(monkeypatch)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_incremental_equals_full(tmp_path_factory: pytest.TempPathFactory, spy: _Spy,
+                                 data: st.DataObject) -> None:
+    before = data.draw(trees())
+    after, changed = data.draw(edited(before))
+    root = tmp_path_factory.mktemp("tree")
+    before.write(root)
+    incremental._RECENT.clear()
+    _compiled(root, Cache(None))
+    after.write(root)
+    spy.runs.clear()
+    result = _compiled(root, Cache(None))
+    # what protoc compiled: the changed files and their dependents, or everything (a full compile
+    # when too little is reused)
+    compiled = spy.runs[0] if spy.runs else []
+    assert result == _full(root)
+    expected = {after.files[i].path for i in _dependents(after, changed)}
+    everything = {p.path for p in after.files.values()}
+    if len(everything - expected) >= len(everything) / 2:
+        assert set(compiled) == expected
+    else:
+        assert set(compiled) == everything
+
+
+def test_persistent_cache_recompiles_the_edited_file_and_its_dependents(
+        tmp_path: Path, spy: _Spy) -> None:
+    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else ()) for i in range(3)})
+    tree.files.update({i: Proto(i, f"leaf{i}.proto") for i in range(3, 8)})
+    root, cache = tmp_path / "tree", Cache(tmp_path / "cache")
+    tree.write(root)
+    _compiled(root, cache)
+    tree.files[1] = replace(tree.files[1], comment="edited")
+    tree.write(root)
+    incremental._RECENT.clear()  # a new process: only the cache remembers
+    spy.runs.clear()
+    result = _compiled(root, cache)
+    assert spy.runs == [["f1.proto", "f2.proto"]]
+    assert result == _full(root)
+
+
+def test_a_name_defined_twice_is_reported_as_a_full_compile_reports_it(
+        tmp_path: Path, spy: _Spy) -> None:
+    tree = Tree({i: Proto(i, f"f{i}.proto") for i in range(4)})
+    root = tmp_path / "tree"
+    tree.write(root)
+    _compiled(root, Cache(None))
+    # a new file that redefines f0's message without importing f0: protoc alone would not see it
+    (root / "twin.proto").write_text('syntax = "proto3";\npackage p0;\nmessage M0 {}\n')
+    with pytest.raises(ProtopactError) as incremental_error:
+        _compiled(root, Cache(None))
+    with pytest.raises(ProtopactError) as full_error:
+        _full(root)
+    assert "already defined" in str(incremental_error.value)
+    assert str(incremental_error.value) == str(full_error.value)
+
+
+def test_an_error_in_a_changed_file_is_protocs_own(tmp_path: Path, spy: _Spy) -> None:
+    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else ()) for i in range(4)})
+    root = tmp_path / "tree"
+    tree.write(root)
+    _compiled(root, Cache(None))
+    (root / "f3.proto").write_text('syntax = "proto3";\npackage p3;\nmessage M3 { Nope x = 1; }\n')
+    with pytest.raises(ProtopactError) as error:
+        _compiled(root, Cache(None))
+    assert str(error.value).startswith("f3.proto:3:14:")
