@@ -400,8 +400,10 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, no_cache: 
     from .render.writer import write_tree
 
     settings = load_settings(Path.cwd())
-    files = render_docs(load(input_, no_cache=no_cache, complete=True).image, title=settings.name,
-                        description=settings.description, templates=templates)
+    loaded = load(input_, no_cache=no_cache, complete=True)
+    files = render_docs(loaded.image, title=settings.name, description=settings.description,
+                        templates=templates,
+                        conventions=load_settings(loaded.workspace.root).conventions)
     changes = write_tree(out, files, force=force)
     info(f"{out.as_posix()}: {len(files)} files, {len(changes.written)} written, "
          f"{len(changes.removed)} removed")

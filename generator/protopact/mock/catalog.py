@@ -19,7 +19,6 @@ Methods are listed sorted by path, so the server's registration order is determi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
@@ -31,7 +30,7 @@ from google.protobuf.descriptor import (
 )
 
 from ..compile.image import Image
-from ..schema.conventions import Conventions, recognise, role
+from ..schema.conventions import Conventions, recognise, role, without_verb
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,11 @@ def service_names(image: Image) -> list[str]:
 def rpcs(image: Image, named: dict[str, tuple[str, ...]] | None = None) -> list[Rpc]:
     """Every method of the target services, classified, sorted by path; ``named`` as
     ``[tool.protopact.conventions]`` gives it."""
-    conventions = recognise(image.files, named)
+    return classify(image, recognise(image.files, named))
+
+
+def classify(image: Image, conventions: Conventions) -> list[Rpc]:
+    """Every method of the target services, classified by ``conventions``, sorted by path."""
     found: list[Rpc] = []
     for service in sorted(_services(image), key=lambda s: s.full_name):
         methods = sorted(service.methods, key=lambda m: m.name)
@@ -150,8 +153,8 @@ def _ack(method: MethodDescriptor, events: list[MethodDescriptor],
     ack = ack_path(method.input_type, conventions)
     if not ack:
         return None
-    key = re.sub(r"^[A-Z][a-z]*", "", method.name)  # without its verb: Ack, Confirm, ...
-    paired = [m for m in events if key and key in m.name] or events
+    key = without_verb(method.name)  # Ack, Confirm, ...
+    paired = [m for m in events if key in m.name] or events
     return Ack(method, ack, ack_path(method.output_type, conventions),
                tuple(path(m) for m in paired))
 

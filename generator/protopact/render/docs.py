@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,7 @@ from ..schema import walk
 from ..schema.http import HttpSettings, bindings_for
 from ..schema.options import CustomOptions
 from ..schema.source import SourceIndex, Sources
-from . import docs_conventions as conventions
+from .docs_conventions import Notes
 from .dumps import json_text
 from .examples import example_json
 
@@ -194,13 +195,15 @@ def site_json(site: Site) -> bytes:
 _COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "default": vars}
 
 
-def build_site(image: Image, *, title: str, description: str = "", jobs: int | None = None) -> Site:
-    """The view model of ``image``'s target files.
+def build_site(image: Image, *, title: str, description: str = "", jobs: int | None = None,
+               conventions: Mapping[str, tuple[str, ...]] | None = None) -> Site:
+    """The view model of ``image``'s target files; ``conventions`` names the types of each kind of
+    convention as ``[tool.protopact.conventions]`` does.
 
     With ``jobs`` > 1 (by default on a large tree, where fork is worth it, see :mod:`.forked`) a
     forked process builds about half of the packages; the model is the same.
     """
-    builder = _Builder(image)
+    builder = _Builder(image, conventions)
     by_package: dict[str, list[descriptor_pb2.FileDescriptorProto]] = {}
     for file in sorted(image.target_files(), key=lambda f: f.name):
         by_package.setdefault(file.package, []).append(file)
@@ -271,8 +274,10 @@ def _summary(text: str) -> str:
 class _Builder:
     """Turns descriptors into view-model elements; holds the per-Image lookups."""
 
-    def __init__(self, image: Image) -> None:
+    def __init__(self, image: Image, conventions: Mapping[str, tuple[str, ...]] | None = None
+                 ) -> None:
         self.image = image
+        self.notes = Notes(image, conventions)
         self.pool: DescriptorPool = image.pool
         self.sources = Sources(image.files)
         self.package_of_type: dict[str, str] = {}
@@ -314,7 +319,7 @@ class _Builder:
                        file.name, comment_of(index, at.path), fields,
                        at.message.options.deprecated,
                        self._stability(at.message.options, "protopact.v1.message_stability"),
-                       example, conventions.message_notes(descriptor))
+                       example, self.notes.message_notes(descriptor))
 
     def field(self, at: walk.FieldAt, message: Descriptor, package: str,
               index: SourceIndex) -> Field:
@@ -333,7 +338,7 @@ class _Builder:
                      self.type_ref(value, package), map_key, label, oneof, proto.default_value,
                      self._option_names(proto.options, "google.api.field_behavior"),
                      proto.options.deprecated, comment_of(index, at.path),
-                     conventions.field_notes(live))
+                     self.notes.field_notes(live))
 
     def type_ref(self, field: FieldDescriptor, package: str) -> TypeRef:
         target = field.message_type or field.enum_type
@@ -384,7 +389,7 @@ class _Builder:
                       proto.client_streaming, proto.server_streaming, kind, bindings,
                       proto.options.deprecated,
                       self._stability(proto.options, "protopact.v1.method_stability") or inherited,
-                      conventions.method_notes(live), stream_example)
+                      self.notes.method_notes(live), stream_example)
 
     def _package_stability(self, package: str) -> str:
         version = package.rsplit(".", 1)[-1]

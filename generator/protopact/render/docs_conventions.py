@@ -1,126 +1,156 @@
 """Convention-aware notes for the documentation: how to use update wrappers, pagination and streams.
 
-Conventions are recognised by shape, not by package, so an API that copies protopact's building
-blocks under its own names gets the same notes: an update wrapper is a message with a ``bool updated``
-and a ``value``; page-number pagination has ``size`` and ``page``; cursor pagination has ``cursor``
-(``next_cursor`` in its result); AIP-158 lists have ``page_token``; an event stream is a server stream
-whose response carries metadata with an ``ack_id``. Notes are Markdown sentences written here, never
-text from a ``.proto``.
+The conventions are the ones :mod:`protopact.schema.conventions` recognises (by shape, or named in
+``[tool.protopact.conventions]``), and methods are classified as the mock classifies them
+(:mod:`protopact.mock.catalog`), so an API with its own ``Pagination``, cursor, Update wrappers,
+event metadata, ack RPCs and stream configuration gets the notes protopact's building blocks get,
+naming the API's own fields. AIP-158 ``page_token`` fields are noted by their standard names. Notes
+are Markdown sentences written here, never text from a ``.proto``; the field names they quote are
+identifiers (letters, digits and underscores), so they cannot carry markup.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 
-_UPDATE = ("Set `updated` to true and `value` to the new value to change this field; leave the "
-           "wrapper unset (or `updated` false) to keep the current value. This is how a request "
+from ..compile.image import Image
+from ..mock import catalog
+from ..schema.conventions import Conventions, Paging, recognise, role
+
+_UPDATE = ("Set `{updated}` to true and `value` to the new value to change this field; leave the "
+           "wrapper unset (or `{updated}` false) to keep the current value. This is how a request "
            "sets a field to its zero value (false, \"\" or 0).")
-_PAGE = ("Page-number pagination: `page` counts from 0 (the first page) and `size` 0 selects the "
-         "default page size. The response's `Result` reports the corrected page, the totals and the "
-         "`previous` and `next` pages; to walk the list, send the `next` page until it is unset.")
-_PAGE_RESULT = ("Send `next` as the next request's pagination to continue; it is unset on the last "
-                "page. `total` is an estimate when `approximated_total` is true.")
-_CURSOR = ("Cursor pagination: leave `cursor` empty for the first page, then send the "
-           "`next_cursor` of the previous response; the listing ends when it is empty. Cursors are "
-           "opaque and no totals are computed.")
-_CURSOR_RESULT = ("Send `next_cursor` as the next request's `cursor` to continue; it is empty on the "
+_PAGE = ("Page-number pagination: `{page}` counts from 0 (the first page) and `{size}` 0 selects "
+         "the default page size.{result}")
+_PAGE_ANSWER = (" The response's `{result}` reports the corrected page{totals}{links}; to walk the "
+                "list, send the `{next}` page until it is unset.")
+_PAGE_RESULT = "Send `{next}` as the next request's pagination to continue; it is unset on the last page."
+_ESTIMATE = " `{total}` is an estimate when `{flag}` is true."
+_CURSOR = ("Cursor pagination: leave `{cursor}` empty for the first page, then send the `{next}` of "
+           "the previous response; the listing ends when it is empty. Cursors are opaque and no "
+           "totals are computed.")
+_CURSOR_RESULT = ("Send `{next}` as the next request's `{cursor}` to continue; it is empty on the "
                   "last page.")
 _PAGE_TOKEN = ("Leave empty for the first page; to continue, send the `next_page_token` of the "
                "previous response. The listing ends when `next_page_token` is empty.")
 _NEXT_PAGE_TOKEN = "Send as `page_token` in the next request to get the next page; empty on the last page."
 _LIST = "Paginated: the response holds one page; see the request's `{field}` field for how to continue."
-_STREAM = ("Event stream: acknowledge every event with the `ack_id` from its metadata{ack}. At most "
-           "`max_in_flight` events are delivered without an acknowledgement (in flight); an event "
-           "that is not acknowledged within `ack_timeout` is delivered again with `is_redelivered` "
-           "set, so process events idempotently (by `event_id`). Streams opened with the same "
-           "`durable_queue` share the load: each event goes to one of them.")
+_STREAM = "Event stream: acknowledge every event with the `{ack}` from its `{metadata}`{by}."
+_IN_FLIGHT = (" At most `{in_flight}` events are delivered without an acknowledgement (in flight); "
+              "the stream waits for acknowledgements before it delivers more.")
+_REDELIVERY = (" An event that is not acknowledged within `{ack_timeout}` is delivered again{flag}, "
+               "so process events idempotently{key}.")
+_QUEUE = " Streams opened with the same `{queue}` share the load: each event goes to one of them."
 
 
-def _fields(message: Descriptor | None) -> dict[str, FieldDescriptor]:
-    return dict(message.fields_by_name) if message is not None else {}
+def _names(message: Descriptor | None) -> list[str]:
+    return [f.name for f in message.fields] if message is not None else []
 
 
-def _is_update_wrapper(message: Descriptor | None) -> bool:
-    fields = _fields(message)
-    updated = fields.get("updated")
-    return (set(fields) == {"updated", "value"} and updated is not None
-            and updated.type == FieldDescriptor.TYPE_BOOL)
+class Notes:
+    """The notes of one Image's elements; ``named`` is ``[tool.protopact.conventions]``."""
 
+    def __init__(self, image: Image, named: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        self.conventions: Conventions = recognise(image.files, named)
+        self._results = {p.result: p for p in self.conventions.pagination if p.result}
+        self._rpcs = {rpc.method.full_name: rpc for rpc in catalog.classify(image, self.conventions)}
 
-def _pagination_kind(message: Descriptor | None) -> str:
-    """"page" or "cursor" for a pagination request, "page-result"/"cursor-result" for a result."""
-    names = set(_fields(message))
-    # A page-number result repeats `size` and `page`: results are recognised first.
-    if {"total", "next"} <= names:
-        return "page-result"
-    if "next_cursor" in names:
-        return "cursor-result"
-    if {"size", "page"} <= names:
-        return "page"
-    if {"size", "cursor"} <= names:
-        return "cursor"
-    return ""
+    def field_notes(self, field: FieldDescriptor) -> tuple[str, ...]:
+        """Notes for a field whose type or name follows a convention."""
+        target = field.message_type
+        if target is not None and target.full_name in self.conventions.update_wrappers:
+            return (self._update(target),)
+        # Inside the pagination blocks themselves (Result.next is a Pagination) the note is noise.
+        if (target is not None and not self._paging_block(field.containing_type)
+                and (note := self._paging_note(target))):
+            return (note,)
+        if field.type == FieldDescriptor.TYPE_STRING and field.name == "page_token":
+            return (_PAGE_TOKEN,)
+        if field.type == FieldDescriptor.TYPE_STRING and field.name == "next_page_token":
+            return (_NEXT_PAGE_TOKEN,)
+        return ()
 
+    def message_notes(self, message: Descriptor) -> tuple[str, ...]:
+        """Notes for a message that is itself a convention's building block."""
+        if message.full_name in self.conventions.update_wrappers:
+            return (self._update(message),)
+        note = self._paging_note(message)
+        return (note,) if note else ()
 
-_PAGINATION_NOTES = {"page": _PAGE, "cursor": _CURSOR, "page-result": _PAGE_RESULT,
-                     "cursor-result": _CURSOR_RESULT}
+    def method_notes(self, method: MethodDescriptor) -> tuple[str, ...]:
+        rpc = self._rpcs.get(method.full_name)
+        if isinstance(rpc, catalog.PageList):
+            return (_LIST.format(field=rpc.pagination.name),)
+        if isinstance(rpc, catalog.EventStream):
+            return (self._stream(rpc),)
+        token = next((f.name for f in method.input_type.fields if f.name == "page_token"), None)
+        if token and not method.server_streaming:
+            return (_LIST.format(field=token),)
+        return ()
 
+    def _paging_block(self, message: Descriptor | None) -> bool:
+        return message is not None and (self.conventions.paging(message.full_name) is not None
+                                        or message.full_name in self._results)
 
-def field_notes(field: FieldDescriptor) -> tuple[str, ...]:
-    """Notes for a field whose type or name follows a convention."""
-    target = field.message_type
-    if _is_update_wrapper(target):
-        return (_UPDATE,)
-    kind = _pagination_kind(target)
-    # Inside the pagination blocks themselves (Result.next is a Pagination) the note is noise.
-    if kind and not _pagination_kind(field.containing_type):
-        return (_PAGINATION_NOTES[kind],)
-    if field.type == FieldDescriptor.TYPE_STRING and field.name == "page_token":
-        return (_PAGE_TOKEN,)
-    if field.type == FieldDescriptor.TYPE_STRING and field.name == "next_page_token":
-        return (_NEXT_PAGE_TOKEN,)
-    return ()
+    def _update(self, wrapper: Descriptor) -> str:
+        updated = next(f.name for f in wrapper.fields if f.name != "value")
+        return _UPDATE.format(updated=updated)
 
+    def _paging_note(self, message: Descriptor) -> str:
+        paging = self.conventions.paging(message.full_name)
+        if paging is not None:
+            return self._request_note(message, paging)
+        paging = self._results.get(message.full_name)
+        if paging is None:
+            return ""
+        names = _names(message)
+        request = _names(message.containing_type) if message.containing_type else []
+        if paging.cursor:
+            return _CURSOR_RESULT.format(next=role(names, "next") or "next",
+                                         cursor=role(request, "cursor") or "cursor")
+        note = _PAGE_RESULT.format(next=role(names, "next") or "next")
+        flag = next((n for n in names if "approx" in n.lower()), None)
+        total = role(names, "total")
+        return note + (_ESTIMATE.format(total=total, flag=flag) if flag and total else "")
 
-def message_notes(message: Descriptor) -> tuple[str, ...]:
-    """Notes for a message that is itself a convention's building block."""
-    if _is_update_wrapper(message):
-        return (_UPDATE,)
-    kind = _pagination_kind(message)
-    return (_PAGINATION_NOTES[kind],) if kind else ()
+    def _request_note(self, message: Descriptor, paging: Paging) -> str:
+        names = _names(message)
+        result = next((m for m in message.nested_types if m.full_name == paging.result), None)
+        answer = _names(result)
+        if paging.cursor:
+            return _CURSOR.format(cursor=role(names, "cursor") or "cursor",
+                                  next=role(answer, "next") or "next")
+        text = ""
+        if result is not None and (nxt := role(answer, "next")):
+            totals = ", the totals" if role(answer, "total") else ""
+            previous = role(answer, "previous")
+            links = (f" and the `{previous}` and `{nxt}` pages" if previous
+                     else f" and the `{nxt}` page")
+            text = _PAGE_ANSWER.format(result=result.name, totals=totals, links=links, next=nxt)
+        return _PAGE.format(page=role(names, "page") or "page", size=role(names, "size") or "size",
+                            result=text)
 
-
-def _pagination_field(message: Descriptor) -> str:
-    for field in message.fields:
-        if _pagination_kind(field.message_type) in ("page", "cursor") or field.name == "page_token":
-            return field.name
-    return ""
-
-
-def _acks(message: Descriptor) -> bool:
-    """True for a message carrying event metadata (a message-typed field with an ``ack_id``)."""
-    return any("ack_id" in _fields(f.message_type) for f in message.fields)
-
-
-def _ack_method(stream: MethodDescriptor) -> MethodDescriptor | None:
-    """The unary method of the same service that acknowledges this stream's events, if any."""
-    candidates = [m for m in stream.containing_service.methods
-                  if not m.server_streaming and m.name.startswith("Ack")
-                  and ("ack_id" in _fields(m.input_type) or _acks(m.input_type))]
-    # StreamCountryChangeEvents is acknowledged by AckCountryChangeEvent.
-    for method in candidates:
-        if method.name[3:] and method.name[3:] in stream.name:
-            return method
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def method_notes(method: MethodDescriptor) -> tuple[str, ...]:
-    notes = []
-    pagination = _pagination_field(method.input_type)
-    if pagination and not method.server_streaming:
-        notes.append(_LIST.format(field=pagination))
-    if method.server_streaming and _acks(method.output_type):
-        ack = _ack_method(method)
-        link = f" by calling [{ack.name}](#{ack.full_name})" if ack is not None else ""
-        notes.append(_STREAM.format(ack=link))
-    return tuple(notes)
+    def _stream(self, stream: catalog.EventStream) -> str:
+        metadata = stream.metadata.message_type
+        assert metadata is not None  # the stream was recognised by this message's type
+        names = _names(metadata)
+        ack_path = catalog.ack_path(metadata, self.conventions) or (role(names, "ack") or "ack",)
+        acks = [rpc for rpc in self._rpcs.values() if isinstance(rpc, catalog.Ack)
+                and catalog.path(stream.method) in rpc.streams]
+        by = (f" by calling [{acks[0].method.name}](#{acks[0].method.full_name})"
+              if len(acks) == 1 else "")
+        note = _STREAM.format(ack=".".join(ack_path), metadata=stream.metadata.name, by=by)
+        options = _names(stream.configuration.message_type) if stream.configuration else []
+        if in_flight := role(options, "in_flight"):
+            note += _IN_FLIGHT.format(in_flight=in_flight)
+        if ack_timeout := role(options, "ack_timeout"):
+            redelivered = role(names, "redelivered")
+            event_id = role(names, "event_id")
+            note += _REDELIVERY.format(
+                ack_timeout=ack_timeout, flag=f" with `{redelivered}` set" if redelivered else "",
+                key=f" (by `{event_id}`)" if event_id else "")
+        if queue := role(options, "queue"):
+            note += _QUEUE.format(queue=queue)
+        return note

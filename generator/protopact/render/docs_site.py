@@ -278,13 +278,14 @@ def _script_source(env: Environment, name: str) -> str:
     return source.strip()
 
 
-def render_docs(image: Image, *, title: str, description: str = "",
-                templates: Path | None = None) -> dict[str, bytes]:
-    """The docs of ``image``'s target files."""
-    site = build_site(image, title=title, description=description)
+def render_docs(image: Image, *, title: str, description: str = "", templates: Path | None = None,
+                conventions: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, bytes]:
+    """The docs of ``image``'s target files (``conventions`` as ``[tool.protopact.conventions]``)."""
+    site = build_site(image, title=title, description=description, conventions=conventions)
     return render_site(site, templates=templates)
 
 
 @renderer("docs", subdirectory="docs")
 def docs_target(image: Image, settings: Settings) -> Mapping[str, bytes]:
-    return render_docs(image, title=settings.name, description=settings.description)
+    return render_docs(image, title=settings.name, description=settings.description,
+                       conventions=settings.conventions)

@@ -112,6 +112,12 @@ class Conventions:
         return out
 
 
+def without_verb(method: str) -> str:
+    """What a method acts on: ``StreamCountryChangeEvents`` -> ``CountryChangeEvents``,
+    ``ConfirmCountryChangeEvent`` -> ``CountryChangeEvent``; a name that is only a verb stays."""
+    return re.sub(r"^[A-Z][a-z0-9]*", "", method) or method
+
+
 def role(names: Iterable[str], which: str) -> str | None:
     """The first of ``names`` (a message's field names) that plays the role ``which`` of :data:`ROLES`."""
     pattern = ROLES[which]

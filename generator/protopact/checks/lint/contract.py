@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from google.protobuf.descriptor_pb2 import DescriptorProto, FieldDescriptorProto
 
 from ...schema import walk
+from ...schema.conventions import without_verb
 from ..engine import LintContext
 from ..findings import Finding, quote
 from . import REGISTRY
@@ -161,11 +162,6 @@ def _own_wrappers(wrappers: frozenset[str],
     return own
 
 
-def _ack_name(method: str) -> str:
-    """``StreamCountryChangeEvents`` -> ``AckCountryChangeEvent``."""
-    return "Ack" + method.removeprefix("Stream").removesuffix("s")
-
-
 @REGISTRY.rule("CONTRACT_EVENT_METADATA_ACK")
 def contract_event_metadata_ack(ctx: LintContext) -> Iterator[Finding]:
     """A server-streaming event RPC answers with event metadata (``protopact.v1.EventMetadata`` or
@@ -187,11 +183,14 @@ def contract_event_metadata_ack(ctx: LintContext) -> Iterator[Finding]:
                              f"Event RPC {quote(m.name)} should answer with a "
                              f"{' or '.join(sorted(n.lstrip('.') for n in metadata))} in its "
                              "response.")
-                event = _ack_name(m.name).removeprefix("Ack")
-                if _ack_name(m.name) not in names and not any(event in n for n in own):
+                # the event, whatever verb opens the stream: StreamCountryChangeEvents and
+                # WatchCountryChangeEvents are acknowledged by AckCountryChangeEvent (or the API's
+                # own verb: ConfirmCountryChangeEvent)
+                event = without_verb(m.name).removesuffix("s")
+                if f"Ack{event}" not in names and not any(event in n for n in own):
                     yield at(ctx, rule, file, method.path,
                              f"Event RPC {quote(m.name)} should have an ack RPC "
-                             f"{quote(_ack_name(m.name))} in service {quote(service.service.name)}.")
+                             f"{quote('Ack' + event)} in service {quote(service.service.name)}.")
 
 
 @REGISTRY.rule("CONTRACT_VALUE_TYPES")
