@@ -278,15 +278,29 @@ def test_unknown_route_404_and_wrong_verb_405(client: TestClient) -> None:
     assert newline.headers["content-type"] == "application/json" and newline.json()["code"] == 5
     response = client.put("/v1/webhooks/1", json={})
     assert response.status_code == 405
-    assert response.headers["allow"] == "DELETE, GET, PATCH"
+    assert response.headers["allow"] == "DELETE, GET, HEAD, PATCH"
 
 
-def test_large_body_413_and_non_json_415(client: TestClient) -> None:
+def test_head_answers_as_get_without_a_body(client: TestClient) -> None:
+    got = client.get("/v1/webhooks/7", headers=AUTH)
+    head = client.head("/v1/webhooks/7", headers=AUTH)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == str(len(got.content))
+    assert client.head("/v1/webhooks/404", headers=AUTH).status_code == 404
+
+
+def test_large_body_413_non_json_415_and_curl_d_is_json(client: TestClient,
+                                                        upstream: Upstream) -> None:
     response = client.post("/v1/webhooks", content=b'{"url": "' + b"x" * 5000 + b'"}')
     assert response.status_code == 413 and response.json()["code"] == 8
-    response = client.post("/v1/webhooks", content=b"url=x",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post("/v1/webhooks", content=b"<url>x</url>",
+                           headers={"content-type": "application/xml"})
     assert response.status_code == 415
+    for sent in ({"content-type": "application/x-www-form-urlencoded"}, {}):  # curl -d, or none
+        response = client.post("/v1/webhooks", content=b'{"url": "https://example.com/d"}',
+                               headers={**AUTH, **sent})
+        assert response.status_code == 201
+        assert upstream.last("CreateWebhook")[0].url == "https://example.com/d"
 
 
 @pytest.mark.parametrize(("request_kwargs", "status", "code"), [
@@ -299,6 +313,7 @@ def test_upstream_status_maps_to_http(client: TestClient, request_kwargs: dict[s
     response = client.get(**request_kwargs)
     assert response.status_code == status
     assert response.json()["code"] == code and response.json()["message"]
+    assert response.headers.get("www-authenticate") == ("Bearer" if status == 401 else None)
 
 
 def test_rate_limit_answers_429_with_retry_after(client: TestClient) -> None:

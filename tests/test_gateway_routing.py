@@ -114,7 +114,7 @@ def test_methods_a_route_does_not_serve_get_405_with_allow(ops: Any, method: str
     client, _ = ops
     response = client.request(method, "/v1/things/x", headers=AUTH)
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD"
     assert response.headers["content-type"] == "application/json"
     assert response.json()["code"] == 12
     assert client.request(method, "/v1/nowhere").status_code == 404

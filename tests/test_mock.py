@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+from google.protobuf import descriptor_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -233,16 +235,43 @@ async def test_calls_refused_by_auth_do_not_count_towards_injected_faults(image:
                                                   "OK", "RESOURCE_EXHAUSTED"]
 
 
+@pytest.mark.parametrize("version", ["v1", "v1alpha"])
 @scenario
-async def test_reflection_is_open_like_health_and_lists_the_api(image: Image) -> None:
-    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+async def test_reflection_v1_and_v1alpha_are_open_like_health_and_list_the_api(
+        image: Image, version: str) -> None:
+    # v1 has v1alpha's messages under another package: the same classes encode both
+    from grpc_reflection.v1alpha import reflection_pb2 as r
 
     async with running(image) as (client, _, _):
-        stub = reflection_pb2_grpc.ServerReflectionStub(client.channel)
-        replies = [reply async for reply in stub.ServerReflectionInfo(
-            iter([reflection_pb2.ServerReflectionRequest(list_services="")]))]
+        call = client.channel.stream_stream(
+            f"/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo",
+            request_serializer=r.ServerReflectionRequest.SerializeToString,
+            response_deserializer=r.ServerReflectionResponse.FromString)
+        replies = [reply async for reply in call(iter([
+            r.ServerReflectionRequest(list_services=""),
+            r.ServerReflectionRequest(
+                file_containing_symbol=f"grpc.reflection.{version}.ServerReflection")]))]
     listed = {s.name for s in replies[0].list_services_response.service}
-    assert "protopact.example.webhooks.v1.WebhookService" in listed
+    assert {"protopact.example.webhooks.v1.WebhookService", "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection"} <= listed
+    described = replies[1].file_descriptor_response.file_descriptor_proto
+    assert descriptor_pb2.FileDescriptorProto.FromString(described[0]).package == \
+        f"grpc.reflection.{version}"
+
+
+def test_a_busy_port_is_one_line_and_exit_1(tmp_path) -> None:
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n", "a/v1/a.proto": 'syntax = "proto3";\n'
+                          'package a.v1;\nmessage A {}\nservice S { rpc Get(A) returns (A); }\n'})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for options, side in ((["--port", port, "--no-rest"], "gRPC"),
+                              (["--port", "0", "--rest-port", port], "REST")):
+            result = run("mock", ".", *options, cwd=tmp_path)
+            assert (result.exit_code, result.stdout) == (1, "")
+            assert result.stderr.splitlines() == [
+                f"cannot listen on 127.0.0.1:{port} for {side}: Address already in use"]
 
 
 @scenario
@@ -294,7 +323,7 @@ async def test_the_rest_gateway_in_front_answers_with_the_same_data(image: Image
         serving.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await serving
-    assert anonymous.status_code == 401
+    assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"] == "Bearer"
     expected = example_json(image.pool.FindMessageTypeByName(
         "protopact.example.users.v1.GetCurrentUserResponse"))
     assert authorized.status_code == 200 and authorized.json() == expected["user"]  # body: "user"

@@ -115,7 +115,7 @@ class Gateway:
             if request.method == "OPTIONS" and (answer := self._options(request, path)):
                 return answer
             match = self.router.find(request.method, path)
-            if content_type and "json" not in content_type.lower():
+            if not _json_body(content_type):
                 raise gateway_error(415, grpc.StatusCode.INVALID_ARGUMENT,
                                     f"Unsupported content type {content_type}; send JSON")
             query = query_items(request.scope.get("query_string", b""))
@@ -189,7 +189,17 @@ class Gateway:
                 call.cancel()
 
         media = "text/event-stream" if sse else "application/x-ndjson"
+        if request.method == "HEAD":  # the status and headers of the stream, without its events
+            call.cancel()
+            return Response(media_type=media, headers={"cache-control": "no-cache"})
         return StreamingResponse(body(), media_type=media, headers={"cache-control": "no-cache"})
+
+
+def _json_body(content_type: str) -> bool:
+    """Bodies are JSON; ``curl -d`` labels its JSON as a form, and a body without a type is taken
+    as JSON too."""
+    media = content_type.partition(";")[0].strip().lower()
+    return not media or "json" in media or media == "application/x-www-form-urlencoded"
 
 
 def _stream_error(error: HttpError, sse: bool) -> bytes:
@@ -247,6 +257,8 @@ class _Endpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.gateway.handle(Request(scope, receive))
+        if scope["method"] == "HEAD":  # GET's status and headers (Content-Length too), no body
+            response.body = b""
         await response(scope, receive, send)
 
 

@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from .metadata import Metadata, metadata_headers
-from .status import HTTP_STATUS, HttpError, decode_detail, detail_any, status_details
+from .status import HTTP_STATUS, HttpError, challenge, decode_detail, detail_any, status_details
 from .transcode import load_json, merge_json, message_bytes
 
 _END_STREAM = 0x02
@@ -210,9 +210,10 @@ class ConnectHandler:
         return self._error(Failure.of(error, self.pool), ())
 
     def _error(self, failure: Failure, initial: Any, trailing: Any = ()) -> Response:
-        return Response(json.dumps(failure.json(self.pool)).encode(),
-                        status_code=HTTP_STATUS.get(failure.code, 500),
-                        media_type="application/json", headers=_headers(initial, trailing))
+        status = HTTP_STATUS.get(failure.code, 500)
+        headers = {**_headers(initial, trailing), **challenge(status)}
+        return Response(json.dumps(failure.json(self.pool)).encode(), status_code=status,
+                        media_type="application/json", headers=headers)
 
     async def _stream(self, request: Request, method: MethodDescriptor, body: bytes,
                       metadata: Metadata, codec: str) -> Response:

@@ -67,15 +67,18 @@ class Router(Generic[T]):
         return sorted([*own, *self._wild], key=lambda c: c.matcher.rank) if own else self._wild
 
     def allowed(self, raw_path: str) -> list[str]:
-        """The HTTP methods some route serves at ``raw_path``, sorted."""
-        return sorted({c.route.binding.verb for c in self._candidates(raw_path)
-                       if c.matcher.fullmatch(raw_path)})
+        """The HTTP methods some route serves at ``raw_path``, sorted; HEAD wherever GET is."""
+        verbs = {c.route.binding.verb for c in self._candidates(raw_path)
+                 if c.matcher.fullmatch(raw_path)}
+        return sorted(verbs | {"HEAD"} if "GET" in verbs else verbs)
 
     def find(self, verb: str, raw_path: str) -> Match[T]:
-        """The route for ``verb`` at ``raw_path``, or the 400/404/405 :class:`HttpError`."""
+        """The route for ``verb`` at ``raw_path`` (a GET route serves HEAD too), or the
+        400/404/405 :class:`HttpError`."""
         check_utf8(raw_path, "path")
+        served = "GET" if verb == "HEAD" else verb
         for candidate in self._candidates(raw_path):
-            if candidate.route.binding.verb != verb:
+            if candidate.route.binding.verb != served:
                 continue
             try:
                 values = candidate.matcher.match(raw_path)

@@ -96,7 +96,13 @@ def from_rpc_error(error: grpc.aio.AioRpcError, pool: descriptor_pool.Descriptor
     retry_after = _retry_after(details)
     if retry_after is not None or http_status == 429:
         headers["Retry-After"] = str(retry_after or DEFAULT_RETRY_AFTER_SECONDS)
-    return HttpError(http_status, body, headers)
+    return HttpError(http_status, body, {**headers, **challenge(http_status)})
+
+
+def challenge(http_status: int) -> dict[str, str]:
+    """A 401 names the scheme its credentials take (RFC 6750), so clients know to send a bearer
+    token."""
+    return {"WWW-Authenticate": "Bearer"} if http_status == 401 else {}
 
 
 def status_details(metadata: Iterable[tuple[str, Any]]) -> list[any_pb2.Any]:

@@ -1,14 +1,14 @@
 """The REST gateway in front of the mock: protopact's gateway app, served by uvicorn.
 
-The socket is bound before uvicorn starts, so a busy port is one clear error (not a server log line
-and an exit) and port 0 reports the port it got. Leaving the context stops uvicorn gracefully.
+The socket is bound before uvicorn starts (:func:`protopact.gateway.serve.bound_socket`), so a busy
+port is one clear error and port 0 reports the port it got. Leaving the context stops uvicorn
+gracefully.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 
 import uvicorn
@@ -16,6 +16,7 @@ import uvicorn
 from ..compile.image import Image
 from ..errors import ProtopactError
 from ..gateway.app import GatewaySettings, create_app
+from ..gateway.listen import bound_socket
 
 
 @contextlib.asynccontextmanager
@@ -23,14 +24,7 @@ async def rest_gateway(image: Image, *, host: str, port: int, upstream: str,
                        validate: bool = True) -> AsyncIterator[int]:
     """Serve the gateway for ``image`` on ``host:port``, calling ``upstream``; yields the port.
     ``validate``: refuse requests that break their buf.validate rules before calling upstream."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise ProtopactError(f"cannot listen on {host}:{port} for REST: {exc.strerror}") from None
+    sock = bound_socket(host, port, serving="REST")
     server = uvicorn.Server(uvicorn.Config(create_app(image, upstream=upstream,
                                                       settings=GatewaySettings(validate=validate)),
                                            log_level="warning", access_log=False))

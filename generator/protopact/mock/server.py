@@ -3,10 +3,9 @@
 Each method gets a generic ``grpc.aio`` handler chosen by its shape (:mod:`.catalog`): example data
 for plain calls, pages of a stable collection for list calls, acknowledged and redelivered events for
 event streams (:mod:`.streams`), settlement for acks. Around them: bearer-token authentication
-(:mod:`.auth`), scripted faults (:mod:`.faults`), server reflection over the Image's file descriptors
-(so ``buf curl`` and ``grpcurl`` discover the services; open, like health) and the standard health
-service. Optionally,
-the REST gateway runs in front on a second port.
+(:mod:`.auth`), scripted faults (:mod:`.faults`), server reflection (:mod:`.reflection`: ``buf curl``
+and ``grpcurl`` discover the services; open, like health) and the standard health service.
+Optionally, the REST gateway runs in front on a second port. A busy port is an error at start.
 """
 
 from __future__ import annotations
@@ -20,15 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import message_factory
 from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection, reflection_pb2
 
 from ..compile.image import Image
 from ..errors import ProtopactError
+from ..gateway.listen import bound_socket
 from ..schema.conventions import role
-from . import catalog, data
+from . import catalog, data, reflection
 from .auth import BearerAuth, client_identity
 from .catalog import Ack, EventStream, Example, PageList, Rpc
 from .faults import FaultInjector
@@ -70,19 +69,20 @@ class MockServer:
     async def start(self, *, host: str = "127.0.0.1", port: int = 0) -> int:
         """Listen on ``host:port`` (0 picks a free port) and return the port."""
         paths = [catalog.path(rpc.method) for rpc in self.rpcs]
-        server = grpc.aio.server(interceptors=[Refusals(
+        # grpc sets SO_REUSEPORT by default: a second mock on a busy port would share it silently
+        server = grpc.aio.server(options=[("grpc.so_reuseport", 0)], interceptors=[Refusals(
             BearerAuth(self.settings.token),
             FaultInjector(every=self.settings.fail_every, code=self.settings.fail_code, paths=paths),
         )])
         server.add_generic_rpc_handlers(self._generic_handlers())
         services = catalog.service_names(self.image)
-        reflection.enable_server_reflection(
-            [*services, health.SERVICE_NAME, reflection.SERVICE_NAME], server,
-            pool=_reflection_pool(self.image))
+        reflection.enable(server, self.image, services)
         health_servicer = health.aio.HealthServicer()
         for name in ["", *services]:
             await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        if port:  # a failing grpc bind logs a C-core line before raising: probe quietly first
+            bound_socket(host, port, serving="gRPC").close()
         try:
             bound = server.add_insecure_port(f"{host}:{port}")
         except RuntimeError:
@@ -117,19 +117,6 @@ class MockServer:
         if isinstance(rpc, Ack):
             return _AckBehaviour(rpc, self.broker)
         return _example_behaviour(rpc, self.settings.events_per_second)
-
-
-def _reflection_pool(image: Image) -> descriptor_pool.DescriptorPool:
-    """The Image's files plus the health and reflection protos, so every listed service resolves."""
-    pool = descriptor_pool.DescriptorPool()
-    for f in image.files:
-        pool.Add(f)
-    for module in (health_pb2, reflection_pb2):
-        if module.DESCRIPTOR.name not in image.by_name:
-            proto = descriptor_pb2.FileDescriptorProto()
-            module.DESCRIPTOR.CopyToProto(proto)
-            pool.Add(proto)
-    return pool
 
 
 def _example_behaviour(rpc: Example, events_per_second: float) -> Callable[..., Any]:
@@ -282,7 +269,7 @@ async def serve(image: Image, settings: MockSettings, *, host: str, port: int, r
     async with contextlib.AsyncExitStack() as running:
         bound = await mock.start(host=host, port=port)
         running.push_async_callback(mock.stop, 1)
-        announce(f"gRPC on {host}:{bound}: {_service_summary(catalog.service_names(image))}")
+        rest_bound = None
         if rest_port is not None:
             from .rest import rest_gateway  # only the REST side needs uvicorn and the gateway
 
@@ -290,6 +277,9 @@ async def serve(image: Image, settings: MockSettings, *, host: str, port: int, r
             rest_bound = await running.enter_async_context(
                 rest_gateway(image, host=host, port=rest_port, upstream=upstream,
                              validate=settings.validate))
+        # announced once both ports are ours: a busy REST port leaves one line, its error
+        announce(f"gRPC on {host}:{bound}: {_service_summary(catalog.service_names(image))}")
+        if rest_bound is not None:
             announce(f"REST on http://{host}:{rest_bound}")
         announce("auth: bearer token required ("
                  + ("configured" if settings.token else "any non-empty") + ")")
