@@ -181,3 +181,15 @@ def test_json_images_nested_at_any_depth_load_or_are_refused_in_one_line(
     if result.exit_code == 1:
         assert result.stderr.startswith("deep.json: "), result.stderr
         assert len(result.stderr) < 500 and len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_a_binary_image_lacking_a_required_field_is_refused_naming_it(workspace: Path) -> None:
+    fds = descriptor_pb2.FileDescriptorSet.FromString((workspace / "original.binpb").read_bytes())
+    shop = next(f for f in fds.file if f.name == "acme/v1/shop.proto")
+    shop.options.uninterpreted_option.add().name.add(name_part="x")  # no is_extension
+    (workspace / "partial.binpb").write_bytes(fds.SerializePartialToString())
+    result = run("build", "partial.binpb", "-o", "partial.json", cwd=workspace)
+    assert result.exit_code == 1
+    assert result.stderr == ("partial.binpb: not a valid image: acme/v1/shop.proto: missing "
+                             "required field options.uninterpreted_option[0].name[0]"
+                             ".is_extension\n"), result.stderr

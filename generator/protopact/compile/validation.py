@@ -4,10 +4,12 @@ An image file is data from anywhere: an index out of range (``public_dependency`
 a name that is not valid UTF-8, a type name that resolves to nothing, a message nested past the
 runtime's limit would otherwise surface as a crash in a rule, in mypy-protobuf or in json_format.
 Each file is added to a fresh ``DescriptorPool``, which refuses all of those, so one check covers
-every rule the runtime has. The pool leaves one thing unchecked: descriptor.proto is proto2, whose
+every rule the runtime has. The pool leaves two things unchecked: descriptor.proto is proto2, whose
 strings (comments, ``json_name``, defaults) the parser takes as they come and the runtime hands out
-as ``bytes`` when they are not UTF-8; every consumer expects text. So each file is also parsed as
-an editions copy of ``FileDescriptorProto``, whose parser checks every string.
+as ``bytes`` when they are not UTF-8, and whose required fields (``UninterpretedOption``'s name
+parts) it parses without; every consumer expects text, and serializing again raises. So each file
+is also parsed as an editions copy of ``FileDescriptorProto``, whose parser checks every string,
+and that copy is checked for its required fields, as buf refuses such an image.
 
 Images may lack their imports (``build --exclude-imports``): a missing import is taken from the
 runtime's own pool when it has it (the well-known types, ``google/api``); the files that need one it
@@ -60,13 +62,16 @@ def image_problem(payloads: Sequence[bytes], names: Iterable[str]) -> str | None
 
 
 def _check_text(payload: bytes) -> None:
-    """Raise ``DecodeError`` naming the first string of the file that is not UTF-8."""
+    """Raise ``DecodeError`` naming the first string of the file that is not UTF-8, or the first
+    required field it lacks (the runtime parses without one but cannot serialize it again)."""
     try:
-        _text_checked().FromString(payload)
+        checked = _text_checked().FromString(payload)
     except DecodeError:
         f = descriptor_pb2.FileDescriptorProto.FromString(payload)
         where = next(_undecoded(f, ""), "a string")
         raise DecodeError(f"{where} is not valid UTF-8") from None
+    if not checked.IsInitialized():
+        raise DecodeError(f"missing required field {checked.FindInitializationErrors()[0]}")
 
 
 def _undecoded(message: Message, prefix: str) -> Iterator[str]:
@@ -100,8 +105,9 @@ def _text_checked() -> type[Message]:
             # proto2 options (packed, defaults, required) are not editions'; parsing needs none
             field.ClearField("options")
             field.ClearField("default_value")
-            if field.label == field.LABEL_REQUIRED:
+            if field.label == field.LABEL_REQUIRED:  # kept, as editions spell it
                 field.label = field.LABEL_OPTIONAL
+                field.options.features.field_presence = descriptor_pb2.FeatureSet.LEGACY_REQUIRED
             if field.type_name:
                 field.type_name = field.type_name.replace(".google.protobuf.",
                                                           f".{copy.package}.", 1)
