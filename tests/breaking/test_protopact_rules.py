@@ -1,4 +1,4 @@
-"""protopact's own breaking rules (categories HTTP and STABILITY) on their fixture pairs.
+"""protopact's own breaking rules (categories HTTP, STABILITY and VALIDATION) on their fixture pairs.
 
 Fixtures live beside buf's in ``tests/breaking/{previous,current}/<rule_id_lower>/``; buf has no such
 rules, so the expected findings and spans here are protopact's own, checked by hand.
@@ -56,6 +56,25 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
         ('a.proto', 5, 3, 7, 4, 'STABILITY_DELETE_REQUIRES_DEPRECATION', 'Previously present enum value "foo.v1.M.E.E_ONE" was deleted without being marked deprecated in the baseline.'),
         ('a.proto', 9, 1, 11, 2, 'STABILITY_DELETE_REQUIRES_DEPRECATION', 'Previously present RPC "foo.v1.S.Drop" was deleted without being marked deprecated in the baseline.'),
     ],
+    'validation_request_no_new_required': [
+        ('a.proto', 6, 19, 6, 57, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Field "1" with name "name" on message "CreateRequest" became required (buf.validate).'),
+        ('a.proto', 9, 21, 9, 62, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Field "4" with name "region" on message "CreateRequest" was added, and its buf.validate rules refuse requests that leave it unset.'),
+        ('a.proto', 14, 17, 14, 55, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Field "1" with name "id" on message "Owner" became required (buf.validate).'),
+    ],
+    'validation_request_not_tightened': [
+        ('a.proto', 6, 19, 6, 62, 'VALIDATION_REQUEST_NOT_TIGHTENED', 'Field "1" with name "text" on message "SendRequest" tightened its buf.validate rules: string.max_len from 160 to 140.'),
+        ('a.proto', 7, 23, 7, 72, 'VALIDATION_REQUEST_NOT_TIGHTENED', 'Field "2" with name "page_size" on message "SendRequest" tightened its buf.validate rules: int32.gte from 0 to 1.'),
+        ('a.proto', 8, 21, 8, 82, 'VALIDATION_REQUEST_NOT_TIGHTENED', 'Field "3" with name "sender" on message "SendRequest" tightened its buf.validate rules: string.pattern from unset to \'^[A-Za-z0-9]{1,11}$\'.'),
+        ('a.proto', 10, 28, 10, 91, 'VALIDATION_REQUEST_NOT_TIGHTENED', 'Field "5" with name "tags" on message "SendRequest" tightened its buf.validate rules: repeated.unique from unset to true.'),
+        ('a.proto', 11, 40, 11, 109, 'VALIDATION_REQUEST_NOT_TIGHTENED', 'Field "6" with name "timeout" on message "SendRequest" tightened its buf.validate rules: duration.gte from 10s to 10.5s.'),
+        ('a.proto', 15, 3, 19, 5, 'VALIDATION_REQUEST_NOT_TIGHTENED', 'Message "foo.v1.Target" tightened its buf.validate rules: cel from unset to ["target.e164 (this.e164.startsWith(\'+\'))"].'),
+    ],
+    'validation_response_not_loosened': [
+        ('a.proto', 8, 1, 14, 2, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Message "foo.v1.Item" loosened its buf.validate rules: cel from [\'item.range (this.low <= this.high)\'] to unset.'),
+        ('a.proto', 9, 19, 9, 88, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Field "1" with name "code" on message "Item" loosened its buf.validate rules: string.max_len from 2 to 3; string.pattern from \'^[A-Z]{2}$\' to \'^[A-Z]{2,3}$\'.'),
+        ('a.proto', 12, 3, 12, 20, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Field "4" with name "email" on message "Item" loosened its buf.validate rules: string.email from true to unset.'),
+        ('a.proto', 13, 31, 13, 88, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Field "5" with name "aliases" on message "Item" loosened its buf.validate rules: repeated.items.string.max_len from 8 to 16.'),
+    ],
 }
 # fmt: on
 CASES = sorted(EXPECTED)
@@ -95,3 +114,10 @@ def test_without_the_filter_the_beta_changes_are_reported(tmp_path: Path) -> Non
     assert filtered < reported  # the filter removed findings and added none
     assert "current/b.proto:3" in reported and "current/a.proto:22" in reported
 
+
+
+def test_validation_findings_count_towards_the_next_version() -> None:
+    case = "validation_request_no_new_required"
+    result = run("breaking", ".", "--against", f"../../previous/{case}", "--bump-from", "1.4.2",
+                 cwd=HERE / "current" / case)
+    assert (result.exit_code, result.stdout) == (100, "2.0.0\n"), result.stderr

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import protovalidate
 from google.protobuf import message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
@@ -57,6 +56,8 @@ def must_set(message: Descriptor) -> frozenset[str]:
     validator itself judges an empty message, so every rule is read as it enforces it."""
     if not any(field_rules(field) for field in message.fields):
         return frozenset()
+    import protovalidate  # here: importing it costs every command that reads rules ~0.1 s
+
     empty = message_factory.GetMessageClass(message)()
     try:
         violations = protovalidate.collect_violations(empty)

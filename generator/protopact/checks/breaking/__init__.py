@@ -1,4 +1,5 @@
-"""Breaking-change rules: buf's, plus rules buf lacks (categories ``HTTP`` and ``STABILITY``).
+"""Breaking-change rules: buf's, plus rules buf lacks (categories ``HTTP``, ``STABILITY`` and
+``VALIDATION``).
 
 ``REGISTRY`` joins the rule table with the handlers that the rule modules register on import.
 """
@@ -23,4 +24,5 @@ from . import (  # noqa: F401
     reserved,
     services,
     stability,
+    validation,
 )

@@ -7,6 +7,7 @@ from ..registry import RuleRow, everywhere
 
 HTTP = ("HTTP",)
 STABILITY = ("STABILITY",)
+VALIDATION = ("VALIDATION",)
 
 PROTOPACT_RULES: dict[str, RuleRow] = {
     "HTTP_BINDING_NO_DELETE": everywhere(
@@ -27,4 +28,13 @@ PROTOPACT_RULES: dict[str, RuleRow] = {
     "STABILITY_DELETE_REQUIRES_DEPRECATION": everywhere(
         "Checks that services, rpcs, messages, fields, enums and enum values are deleted only when "
         "the baseline marks them deprecated.", STABILITY),
+    "VALIDATION_REQUEST_NOT_TIGHTENED": everywhere(
+        "Checks that buf.validate rules on request fields and messages are not tightened.",
+        VALIDATION),
+    "VALIDATION_REQUEST_NO_NEW_REQUIRED": everywhere(
+        "Checks that request fields do not become required by buf.validate rules, and that no "
+        "request field is added that the rules refuse unset.", VALIDATION),
+    "VALIDATION_RESPONSE_NOT_LOOSENED": everywhere(
+        "Checks that buf.validate rules on response fields and messages are not loosened.",
+        VALIDATION),
 }
