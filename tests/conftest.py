@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
+import tarfile
 import textwrap
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +39,12 @@ class Result:
     stderr: str
 
 
-def run(*args: str, cwd: Path | None = None) -> Result:
-    """Run the protopact CLI in process, in ``cwd``."""
+def run(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> Result:
+    """Run the protopact CLI in process, in ``cwd``, ``stdin`` on its standard input."""
     old = Path.cwd()
     os.chdir(cwd or old)
     try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        result = CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
     finally:
         os.chdir(old)
     return Result(result.exit_code, result.stdout, result.stderr)
@@ -57,6 +60,25 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(textwrap.dedent(content).lstrip("\n"))
     return root
+
+
+def tar_bytes(files: dict[str, bytes], *, mode: str = "w") -> bytes:
+    """A tar archive (``mode`` "w:gz": gzipped) holding ``files`` (member name -> content)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode) as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def buf_binary() -> str:

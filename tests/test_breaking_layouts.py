@@ -2,11 +2,13 @@
 
 The same logical files are placed by each layout (v2 modules, v1beta1 ``build.roots`` and
 ``excludes``, v1 ``excludes``); the input's config chooses the rules, the baseline's only says where
-its files are. Baselines are read as directories and as git repositories.
+its files are. Baselines are read as directories, git repositories and archives.
 """
 
 from __future__ import annotations
 
+import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,9 @@ PAIRS = [  # (input layout, baseline layout, baseline form)
     ("v2", "v1beta1_roots", "git"),
     ("v2_module", "v1beta1_excludes", "git"),
     ("v2_two_modules", "v2_two_modules_crossed", "git"),
+    ("v2", "v1beta1_roots", "tgz"),
+    ("v2_module", "v1beta1_excludes", "zip"),
+    ("v2_two_modules", "v2_two_modules_crossed", "tar"),
 ]
 
 
@@ -82,6 +87,16 @@ def test_each_side_laid_out_by_its_own_config_agrees_with_buf(
         git(tmp_path / "base", "add", "-A")
         git(tmp_path / "base", "commit", "-qm", "base")
         against = "../base/.git#branch=main"
+    elif form != "dir":  # an archive whose files are under one top directory, as GitHub's are
+        archive = tmp_path / f"base.{form}"
+        if form == "zip":
+            with zipfile.ZipFile(archive, "w") as out:
+                for path in sorted((tmp_path / "base").rglob("*")):
+                    out.write(path, f"base-main/{path.relative_to(tmp_path / 'base')}")
+        else:
+            with tarfile.open(archive, "w:gz" if form == "tgz" else "w") as out:
+                out.add(tmp_path / "base", "base-main")
+        against = f"../base.{form}#strip_components=1"
     theirs = _json_verdicts([buf], tmp_path / "cur", "--against", against)
     assert theirs[0] == 100 and any("FILE_NO_DELETE" in row for row in theirs[1]), theirs
     assert _json_verdicts(_protopact(), tmp_path / "cur", "--against", against) == theirs

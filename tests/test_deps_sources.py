@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-import tarfile
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from protopact.compile.image import image_from_bytes
 
-from .conftest import REPO, git, run, write_tree
+from .conftest import REPO, git, run, tar_bytes, write_tree, zip_bytes
 
 SHARED = "buf.build/acme/shared"
 MONEY = ('syntax = "proto3";\npackage acme.shared.v1;\n'
@@ -111,24 +108,10 @@ def test_a_git_repository_at_a_ref(tmp_path: Path, shared_repo: Path, remote: bo
 
 
 def _tar(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, data in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+    return tar_bytes(files, mode="w:gz")
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-@pytest.mark.parametrize("suffix, pack", [(".tar.gz", _tar), (".zip", _zip)])
+@pytest.mark.parametrize("suffix, pack", [(".tar.gz", _tar), (".zip", zip_bytes)])
 def test_an_archive_with_a_subdir(tmp_path: Path, suffix: str, pack) -> None:
     data = pack({"shared-1.0/proto/acme/shared/v1/money.proto": MONEY.encode(),
                  "shared-1.0/proto/../../../escaped.proto": b"x",

@@ -105,8 +105,10 @@ def build(input_: str, output: Path | None, exclude_imports: bool, exclude_sourc
           no_cache: bool) -> None:
     """Compile INPUT into an image (a FileDescriptorSet that buf also reads).
 
-    INPUT is a directory (default "."), an image file, git:REF, PATH.git#branch=B,subdir=D,
-    pkg:NAME or a wheel of a generated package.
+    INPUT is any reference buf reads (default "."): a directory, a .proto file, an image
+    (.binpb, .json, .txtpb, .yaml, compressed or not, - for standard input), an archive (.tar,
+    .tgz, .tar.zst, .zip, local or https://), a git repository (PATH.git#branch=B,subdir=D,
+    URL#format=git, git:REF); or pkg:NAME or a wheel of a generated package.
     """
     loaded = load(input_, no_cache=no_cache)
     if paths or exclude_paths:

@@ -217,14 +217,15 @@ def _input(entry: Any, label: str, project: Path) -> TemplateInput:
 
 
 def _git_input(url: str, entry: dict[str, Any], project: Path) -> str:
-    """buf's git_repo input as protopact's ``URL#branch=...`` INPUT; a local repository path
-    becomes a file:// URL, so that it is cloned like any other."""
+    """buf's git_repo input as protopact's ``URL#format=git,branch=...`` INPUT; a local repository
+    path becomes a file:// URL, so that it is cloned like any other."""
     if "://" not in url and not url.endswith(".git"):
         url = (project / url).resolve().as_uri()
-    options = [f"{key}={str(entry[key]).lower() if isinstance(entry[key], bool) else entry[key]}"
-               for key in ("branch", "tag", "ref", "commit", "subdir", "depth",
-                           "recurse_submodules") if key in entry]
-    return f"{url}#{','.join(options)}" if options else url
+    options = ["format=git", *(
+        f"{key}={str(entry[key]).lower() if isinstance(entry[key], bool) else entry[key]}"
+        for key in ("branch", "tag", "ref", "commit", "subdir", "depth", "recurse_submodules")
+        if key in entry)]
+    return f"{url}#{','.join(options)}"
 
 
 def _strings(entry: dict[str, Any], key: str, label: str) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Git references as inputs: ``git:REF[#subdir=DIR]`` and buf's ``PATH.git#branch=B,subdir=DIR``.
+"""Git repositories as inputs (``git:REF``, ``PATH.git#branch=B,subdir=DIR``: see :mod:`.refs`).
 
 Everything is read from git objects (``rev-parse``, ``ls-tree``, ``show``, ``archive``); the working
 tree and index are never touched. File digests are git blob ids, so a baseline already in the cache is
@@ -14,7 +14,7 @@ import tarfile
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from ..config.buflock import LOCK_NAME
@@ -27,6 +27,7 @@ from ..config.bufyaml import (
     parse_workspace,
 )
 from ..errors import ProtopactError, redacted
+from .refs import Ref
 from .workspace import ListedFile, _excluded, check_modules
 
 
@@ -38,43 +39,25 @@ class GitInput:
     subdir: str
     remote: str = ""  # a URL to clone first (https://, ssh://, file://, ...)
     branch: str = ""  # the branch or tag a remote clone may stop at
+    depth: int = 0  # how many commits a remote clone fetches (0: all)
 
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def parse_git_input(text: str, cwd: Path) -> GitInput | None:
-    source = _parse(text, cwd)
-    return None if source is None else replace(source, text=redacted(text))
-
-
-def _parse(text: str, cwd: Path) -> GitInput | None:
-    if text.startswith("git:"):
-        ref, _, options = text[4:].partition("#")
-        params = _options(options, text)
-        if not ref:
-            raise ProtopactError(f"{text}: a git input needs a ref, as in git:main")
-        return GitInput(text, cwd, ref, params.get("subdir", "."))
-    path, sep, options = text.partition("#")
-    remote = _URL.match(path) is not None
-    if not path.endswith(".git") and not remote:
-        return None
-    params = _options(options, text)
-    choices = [k for k in ("branch", "tag", "ref", "commit") if k in params]
-    if len(choices) > 1:
-        raise ProtopactError(f"{text}: use only one of branch=, tag=, ref= and commit=")
-    if not choices:
-        ref = "HEAD"
-    elif choices[0] == "branch":
-        ref = f"refs/heads/{params['branch']}"
-    elif choices[0] == "tag":
-        ref = f"refs/tags/{params['tag']}"
-    else:  # ref=, or buf's older commit=
-        ref = params[choices[0]]
-    if remote:
-        return GitInput(text, Path(), ref, params.get("subdir", "."), remote=path,
-                        branch=params.get("branch") or params.get("tag") or "")
-    return GitInput(text, (cwd / path).resolve(), ref, params.get("subdir", "."))
+def from_ref(ref: Ref, cwd: Path) -> GitInput:
+    """The repository and revision a ``git`` reference (see :mod:`.refs`) names."""
+    if ref.in_checkout:
+        return GitInput(ref.text, cwd, ref.ref, ref.subdir)
+    if ref.branch:
+        head = f"refs/heads/{ref.branch}"
+        # ref= with branch= is read within the branch: HEAD~1 is the branch's tip's parent
+        revision = re.sub(r"^HEAD(?=$|[~^@])", head, ref.ref) if ref.ref else head
+    elif ref.tag:
+        revision = ref.tag if ref.commit else f"refs/tags/{ref.tag}"
+    else:
+        revision = ref.ref or "HEAD"
+    if ref.remote:
+        return GitInput(ref.text, Path(), revision, ref.subdir, remote=ref.path,
+                        branch=ref.branch or ("" if ref.commit else ref.tag), depth=ref.depth)
+    return GitInput(ref.text, (cwd / ref.path).resolve(), revision, ref.subdir)
 
 
 @contextmanager
@@ -86,7 +69,8 @@ def cloned(source: GitInput) -> Iterator[GitInput]:
         return
     with tempfile.TemporaryDirectory(prefix="protopact-clone-") as tmp:
         repo = Path(tmp) / "repo.git"
-        narrow = ["--depth", "1", "--branch", source.branch] if source.branch else []
+        narrow = ["--depth", str(source.depth)] if source.depth else []
+        narrow += ["--branch", source.branch] if source.branch else []
         try:
             done = subprocess.run(["git", "clone", "--bare", "--quiet", *narrow, source.remote,
                                    str(repo)], capture_output=True, check=False)
@@ -96,21 +80,6 @@ def cloned(source: GitInput) -> Iterator[GitInput]:
             raise ProtopactError(f"{source.text}: cannot clone {redacted(source.remote)}: "
                                  f"{_reason(done.stderr) or 'git clone failed'}")
         yield replace(source, repo=repo)
-
-
-def _options(options: str, text: str) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for part in filter(None, options.split(",")):
-        key, eq, value = part.partition("=")
-        if not eq or key not in {"branch", "tag", "ref", "commit", "subdir", "depth",
-                                 "recurse_submodules"}:
-            raise ProtopactError(f"{text}: unknown git input option {part!r}")
-        params[key] = value
-    subdir = PurePosixPath(params.get("subdir", "."))
-    if subdir.is_absolute() or ".." in subdir.parts:
-        raise ProtopactError(f"{text}: subdir must be a relative path inside the repository")
-    params["subdir"] = str(subdir)
-    return params
 
 
 def _run(source: GitInput, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -149,6 +118,12 @@ def _reason(stderr: bytes) -> str:
 def resolve_tree(source: GitInput) -> str:
     """The tree id of ``subdir`` at the ref."""
     commit = _run(source, "rev-parse", "--verify", "--quiet", f"{source.ref}^{{commit}}")
+    if commit.returncode != 0 and source.remote:
+        # a commit or ref a shallow clone of its branch does not hold: fetched by name
+        depth = ["--depth", str(source.depth)] if source.depth else []
+        if _run(source, "fetch", "--quiet", *depth, "--end-of-options", "origin",
+                source.ref).returncode == 0:
+            commit = _run(source, "rev-parse", "--verify", "--quiet", "FETCH_HEAD^{commit}")
     if commit.returncode != 0:
         if _run(source, "rev-parse", "--git-dir").returncode != 0:
             raise ProtopactError(f"{source.text}: {source.repo} is not in a git repository")

@@ -1,26 +1,40 @@
 """Turning an INPUT argument into an :class:`Input`: an Image plus the config that governs it.
 
-INPUT is a directory (default ``.``), an image file (binary or JSON ``FileDescriptorSet``, buf images
-included), a git reference (``git:REF``, ``PATH.git#branch=B,subdir=D``), an installed generated package
-(``pkg:NAME``) or a wheel of one (generated packages embed ``descriptor_set.binpb``).
+INPUT is any reference buf reads (see :mod:`.refs`): a directory (default ``.``), a ``.proto`` file,
+an image (binary, JSON, text or YAML, compressed or not, local, downloaded or on standard input), an
+archive (tar or zip, local or downloaded), a git repository; or an installed generated package
+(``pkg:NAME``) or a wheel of one (generated packages embed ``descriptor_set.binpb``). Archives and
+directories are read by the same code, so each is laid out by its own ``buf.yaml``.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ..config.bufyaml import Module, Workspace, default_workspace, find_config, load_workspace
+from ..config.buflock import LOCK_NAME
+from ..config.bufyaml import (
+    CONFIG_NAMES,
+    WORK_NAMES,
+    Module,
+    Workspace,
+    default_workspace,
+    find_config,
+    load_workspace,
+)
 from ..deps import resolve
 from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
-from . import git
+from . import git, refs
 from .build import compile_listing
 from .cache import Cache
-from .image import Image, image_from_bytes, image_from_json
+from .fetch import decompressed, read_location, unpack
+from .image import Image, image_from_bytes
+from .imageformats import image_of
 from .imports import with_imports
 from .workspace import ListedFile, check_modules, discover, list_directory, targets_for
 
@@ -79,21 +93,31 @@ def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
     if _CONTROL.search(text):
         shown = _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
         raise ProtopactError(f"{shown}: an input cannot hold control characters")
-    source = git.parse_git_input(text, cwd)
-    if source is not None:
-        return _from_git(source, cache, cwd)
-    if text.startswith("pkg:"):
+    ref = refs.parse(text, cwd)
+    if ref.format == "pkg":
         return _image_input(_package_image(text), cwd)
-    path = cwd / text
+    if ref.format == "wheel":
+        return _image_input(_wheel_image(cwd / text, text), cwd)
+    if ref.format == "git":
+        return _from_git(git.from_ref(ref, cwd), cache, cwd)
+    if ref.is_image:
+        data = decompressed(read_location(ref.path, cwd, ref.text), ref.compression, ref.text)
+        return _image_input(image_of(data, ref.format, ref.text), cwd)
+    if ref.is_archive:
+        return _from_archive(ref, cwd, cache)
+    if ref.format == "protofile":
+        return _from_proto_file(ref, cwd, cache)
+    if ref.remote:
+        raise ProtopactError(f"{ref.text}: invalid dir path: a URL is read as a git repository, "
+                             "an archive or an image by its extension or #format=")
+    path = cwd / ref.path
     try:
         is_directory, is_file = path.is_dir(), path.is_file()
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte
         raise ProtopactError(f"{text}: {getattr(exc, 'strerror', None) or exc}") from None
     if is_directory:
         return _from_directory(path, cwd, cache, label=text)
-    if is_file:
-        if path.suffix == ".whl":
-            return _image_input(_wheel_image(path, text), cwd)
+    if is_file:  # an image without an extension that names its format
         return _image_input(read_image_file(path, text), cwd)
     if path.exists():  # a FIFO or a device: reading it could block or never end
         raise ProtopactError(f"{text}: not a directory or a regular file")
@@ -105,12 +129,8 @@ def read_image_file(path: Path, label: str) -> Image:
         data = path.read_bytes()
     except OSError as exc:
         raise ProtopactError(f"{label}: cannot read image: {exc.strerror}") from None
-    if path.suffix == ".json" or re.match(rb"\s*\{", data):
-        try:
-            return image_from_json(data.decode("utf-8"), label=label)
-        except UnicodeDecodeError:
-            raise ProtopactError(f"{label}: not a valid JSON image: invalid UTF-8") from None
-    return image_from_bytes(data, label=label)
+    is_json = path.suffix == ".json" or re.match(rb"\s*\{", data)
+    return image_of(data, "json" if is_json else "binpb", label)
 
 
 def _image_input(image: Image, cwd: Path) -> Input:
@@ -119,7 +139,11 @@ def _image_input(image: Image, cwd: Path) -> Input:
     return Input(image, workspace, project=cwd)
 
 
-def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str) -> Input:
+def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
+                    project: Path | None = None, place: str | None = None,
+                    whole_modules: bool = False) -> Input:
+    """The modules of the workspace holding ``directory`` (its config looked for up to ``cwd``),
+    their files under ``directory`` as targets (all their files with ``whole_modules``)."""
     workspace, inside = discover(directory, cwd)
     check_modules(workspace)
     files = list_directory(workspace)
@@ -134,18 +158,74 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str) -> 
     def shown(f: ListedFile) -> str:
         return prefix + f.workspace_path
 
+    project = project or cwd
     image = compile_listing(
         workspace=workspace,
         files=files,
         target_modules=modules,
-        within=str(inside),
+        within="." if whole_modules else str(inside),
         cache_=cache,
         shown=shown,
         label=label,
-        place=f"directory:{workspace.root}",
-        project=cwd,
+        place=place or f"directory:{workspace.root}",
+        project=project,
     )
-    return Input(image, workspace, _module_map(files, workspace), cwd)
+    return Input(image, workspace, _module_map(files, workspace), project)
+
+
+def _from_archive(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
+    """The archive unpacked in a temporary directory, read as a directory (``subdir`` of it, its
+    config looked for up to the archive's root), paths shown from that root as buf shows them."""
+    data = decompressed(read_location(ref.path, cwd, ref.text), ref.compression, ref.text)
+    with tempfile.TemporaryDirectory(prefix="protopact-archive-") as tmp:
+        root = Path(tmp).resolve()
+        unpack(data, root, label=ref.text, keep=_read_by_builds, zip_=ref.format == "zip",
+               strip_components=ref.strip_components)
+        directory = root / ref.subdir
+        if not directory.is_dir():
+            raise ProtopactError(f"{ref.text}: {ref.subdir!r} does not exist in the archive")
+        where = ref.path if ref.remote else str((cwd / ref.path).resolve())
+        return _from_directory(directory, root, cache, label=ref.text, project=cwd,
+                               place=f"archive:{where}#{ref.subdir}")
+
+
+def _read_by_builds(name: str) -> bool:
+    return name.endswith(".proto") or name.rsplit("/", 1)[-1] in _CONFIG_FILES
+
+
+_CONFIG_FILES = frozenset({*CONFIG_NAMES, *WORK_NAMES, LOCK_NAME})
+
+
+def _from_proto_file(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
+    """The module holding the file compiled, the file alone its target (with the files of its
+    package, ``include_package_files=true``); as buf does, without a config the working directory
+    is the module root when the file is under it."""
+    try:
+        path = (cwd / ref.path).resolve()
+        if not path.is_file():
+            problem = "not a regular file" if path.exists() else "no such file or directory"
+            raise ProtopactError(f"{ref.text}: {problem}")
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        raise ProtopactError(f"{ref.text}: {getattr(exc, 'strerror', None) or exc}") from None
+    workspace, _ = discover(path.parent, cwd)
+    start = path.parent
+    if workspace.config_file is None and cwd.resolve() in path.parents:
+        start = cwd
+    loaded = _from_directory(start, cwd, cache, label=ref.text, whole_modules=True)
+    image = loaded.image
+    by_path = {(cwd / image.shown(n)).resolve(): n for n in image.targets}
+    name = by_path.get(path)
+    if name is None:
+        owner = loaded.workspace.config_file or loaded.workspace.root
+        raise ProtopactError(f"{ref.text}: not in a module of {owner}")
+    targets = {name}
+    if ref.include_package_files:
+        package = image.by_name[name].package
+        targets = {n for n in image.targets if image.by_name[n].package == package}
+    kept = image.with_imports(targets)
+    pruned = Image(tuple(f for f in image.files if f.name in kept), frozenset(targets),
+                   image.shown_paths, image.encoded)
+    return replace(loaded, image=pruned)
 
 
 def _module_map(files: Iterable[ListedFile], workspace: Workspace) -> dict[str, Module]:

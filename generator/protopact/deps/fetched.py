@@ -17,15 +17,13 @@ directory (``..``, an absolute path, a link) is skipped, never written.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import shutil
-import tarfile
-import zipfile
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..compile import git
+from ..compile.fetch import download, unpack
 from ..config.depsources import DepSource
 from ..errors import ProtopactError, redacted
 from .local import proto_files
@@ -33,7 +31,6 @@ from .materialize import materialized
 from .model import Contents, Dependency
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
-_DOWNLOAD_TIMEOUT = 60  # seconds
 
 
 def git_dependency(source: DepSource) -> Dependency:
@@ -47,7 +44,8 @@ def git_dependency(source: DepSource) -> Dependency:
     commit = ref if _COMMIT.match(ref) else git.remote_commit(source.location, ref, label)
     pin = hashlib.sha256(f"{source.location}\0{commit}\0{source.subdir}".encode()).hexdigest()
     remote = git.GitInput(label, Path(), commit, source.subdir, remote=source.location,
-                          branch="" if ref in (commit, "HEAD") else ref)
+                          branch="" if ref in (commit, "HEAD") else ref,
+                          depth=0 if ref in (commit, "HEAD") else 1)
 
     def fill(directory: Path) -> None:
         with git.cloned(remote) as cloned:
@@ -62,7 +60,7 @@ def archive_dependency(source: DepSource) -> Dependency:
         digest = source.sha256
 
         def data() -> bytes:
-            return _verified(_download(source.location, label), digest, label)
+            return _verified(download(source.location, label), digest, label)
     else:
         try:
             content = source.path.read_bytes()
@@ -74,7 +72,7 @@ def archive_dependency(source: DepSource) -> Dependency:
             return content
     pin = hashlib.sha256(f"{digest}\0{source.subdir}".encode()).hexdigest()
     return _dependency(source, f"archive {redacted(source.location)}", f"sha256:{digest}",
-                       f"archive-{pin}", lambda d: _unpack(data(), d, label), subdir=source.subdir)
+                       f"archive-{pin}", lambda d: unpack(data(), d, label=label, keep=_is_proto), subdir=source.subdir)
 
 
 def _dependency(source: DepSource, origin: str, version: str, key: str,
@@ -102,18 +100,6 @@ def _kept_protos(fill: Callable[[Path], None], subdir: str, directory: Path) -> 
     shutil.rmtree(scratch)
 
 
-def _download(url: str, label: str) -> bytes:
-    import urllib.error  # only archives from a URL need it: kept off every build's imports
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response:
-            return response.read()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise ProtopactError(f"{label}: cannot download {redacted(url)}: {reason}") from None
-
-
 def _verified(data: bytes, expected: str, label: str) -> bytes:
     actual = hashlib.sha256(data).hexdigest()
     if expected and actual != expected:
@@ -122,26 +108,5 @@ def _verified(data: bytes, expected: str, label: str) -> bytes:
     return data
 
 
-def _unpack(data: bytes, directory: Path, label: str) -> None:
-    """The archive's ``.proto`` files under ``directory``, members leaving it skipped."""
-    members: list[tuple[str, bytes]] = []
-    try:
-        if zipfile.is_zipfile(io.BytesIO(data)):
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                members = [(i.filename, archive.read(i)) for i in archive.infolist()
-                           if not i.is_dir() and i.filename.endswith(".proto")]
-        else:
-            with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-                for member in archive.getmembers():
-                    if member.isfile() and member.name.endswith(".proto"):
-                        read = archive.extractfile(member)
-                        members.append((member.name, read.read() if read else b""))
-    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ProtopactError(f"{label}: not a readable archive (tar or zip): {exc}") from None
-    for name, content in members:
-        pure = PurePosixPath(name)
-        if pure.is_absolute() or ".." in pure.parts:
-            continue
-        target = directory / pure
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+def _is_proto(name: str) -> bool:
+    return name.endswith(".proto")

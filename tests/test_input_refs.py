@@ -1,0 +1,168 @@
+"""Every input form buf reads, read as buf reads it: the same image from ``build`` and the same
+findings from ``lint`` (archives local and served over HTTP, images in each encoding and compression,
+on standard input, git repositories named by ``#format=git``, single ``.proto`` files), and each bad
+reference refused with buf's words, in one line naming it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from protopact.compile.inputs import read_image_file
+
+from .conftest import buf_binary, git, run, tar_bytes, write_tree, zip_bytes
+
+WORKSPACE = {
+    "buf.yaml": "version: v2\nmodules:\n  - path: proto\n",
+    "proto/acme/v1/a.proto": 'syntax = "proto3";\npackage acme.v1;\nmessage a {}\n',
+    "proto/acme/v1/b.proto": 'syntax = "proto3";\npackage acme.v1;\nmessage b {}\n',
+    "proto/acme/v2/c.proto": 'syntax = "proto3";\npackage acme.v2;\nimport "acme/v1/a.proto";\n'
+                             'import "google/protobuf/empty.proto";\n'
+                             "message c { acme.v1.a x = 1; google.protobuf.Empty e = 2; }\n",
+}
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Archives, images and repositories of one workspace, side by side."""
+    root = tmp_path_factory.mktemp("inputs")
+    ws = write_tree(root / "ws", WORKSPACE)
+    flat = {name: text.encode() for name, text in WORKSPACE.items()}
+    nested = {f"ws-main/{name}": data for name, data in flat.items()}
+    (root / "nested.tar").write_bytes(tar_bytes(nested))
+    (root / "flat.tgz").write_bytes(tar_bytes(flat, mode="w:gz"))
+    (root / "flat.tar.zst").write_bytes(zstandard.ZstdCompressor().compress(tar_bytes(flat)))
+    (root / "nested.zip").write_bytes(zip_bytes(nested))
+    (root / "blob").write_bytes(tar_bytes(flat, mode="w:gz"))
+    buf = buf_binary()
+    for name in ("image.binpb", "image.json", "image.txtpb", "image.binpb.gz", "image.json.zst"):
+        subprocess.run([buf, "build", "ws", "-o", name], cwd=root, check=True)
+    (root / "image-bytes").write_bytes((root / "image.binpb").read_bytes())
+    git(ws, "init", "-q", "-b", "main")
+    git(ws, "add", "-A")
+    git(ws, "commit", "-qm", "one")
+    (ws / "proto/acme/v1/d.proto").write_text('syntax = "proto3";\npackage acme.v1;\nmessage D {}\n')
+    git(ws, "add", "-A")
+    git(ws, "commit", "-qm", "two")
+    git(root, "clone", "-q", "--bare", "ws", "bare-repo")
+    return root
+
+
+@pytest.fixture(scope="module")
+def served(inputs: Path) -> Iterator[str]:
+    """A local HTTP server for the inputs directory."""
+    handler = functools.partial(_QuietHandler, directory=str(inputs))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _files(path: Path) -> dict[str, bool]:
+    """Each file of an image and whether it is a target."""
+    image = read_image_file(path, path.name)
+    return {f.name: f.name in image.targets for f in image.files}
+
+
+LOCAL = [
+    "ws", "nested.tar#strip_components=1", "nested.tar#strip_components=1,subdir=proto",
+    "flat.tgz", "flat.tar.zst", "nested.zip#strip_components=1,subdir=proto",
+    "blob#format=tar,compression=gzip", "image.binpb", "image.json", "image.txtpb",
+    "image.binpb.gz", "image.json.zst", "image-bytes#format=binpb",
+    "bare-repo#format=git", "bare-repo#format=git,ref=HEAD~1,branch=main",
+    "ws/.git#branch=main,subdir=proto", "ws/proto/acme/v2/c.proto",
+    "ws/proto/acme/v1/a.proto#include_package_files=true",
+]
+
+
+def _same_build(buf: str, cwd: Path, ref: str, stdin: bytes | None = None) -> dict[str, bool]:
+    theirs = subprocess.run([buf, "build", ref, "-o", "theirs.binpb"], cwd=cwd, input=stdin,
+                            capture_output=True, check=False)
+    assert theirs.returncode == 0, theirs.stderr
+    ours = run("build", "-o", "ours.binpb", "--", ref, cwd=cwd, stdin=stdin)
+    assert ours.exit_code == 0, (ref, ours.stderr)
+    expected = _files(cwd / "theirs.binpb")
+    assert _files(cwd / "ours.binpb") == expected, ref
+    return expected
+
+
+@pytest.mark.parametrize("ref", LOCAL)
+def test_local_inputs_build_the_image_buf_builds(inputs: Path, buf: str, ref: str) -> None:
+    files = _same_build(buf, inputs, ref)
+    assert any(files.values())
+
+
+def test_remote_inputs_and_standard_input(inputs: Path, served: str, buf: str) -> None:
+    for ref in (f"{served}/flat.tgz", f"{served}/nested.zip#strip_components=1,subdir=proto",
+                f"{served}/image.json.zst", f"{served}/blob#format=tar,compression=gzip",
+                f"file://{inputs}/bare-repo#format=git", f"file://{inputs}/flat.tar.zst"):
+        assert _same_build(buf, inputs, ref)
+    assert "acme/v1/d.proto" in _same_build(buf, inputs, f"file://{inputs}/ws/.git")
+    image = (inputs / "image.binpb").read_bytes()
+    assert _same_build(buf, inputs, "-", stdin=image)
+    json_image = (inputs / "image.json").read_bytes()
+    assert _same_build(buf, inputs, "-#format=json", stdin=json_image)
+    missing = run("build", f"{served}/nowhere.tgz", cwd=inputs)
+    assert missing.exit_code == 1 and "404" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("ref", ["nested.tar#strip_components=1,subdir=proto",
+                                 "ws/proto/acme/v1/a.proto#include_package_files=true",
+                                 "bare-repo#format=git,ref=HEAD~1,branch=main"])
+def test_lint_reports_what_buf_reports_on_each_form(inputs: Path, buf: str, ref: str) -> None:
+    theirs = subprocess.run([buf, "lint", ref, "--error-format", "json"], cwd=inputs,
+                            capture_output=True, text=True, check=False)
+    ours = run("lint", ref, "--error-format", "json", cwd=inputs)
+    assert (ours.exit_code, ours.stdout) == (theirs.returncode, theirs.stdout), ref
+    assert theirs.returncode == 100 and json.loads(theirs.stdout.splitlines()[0])["path"]
+
+
+BAD = [
+    "x.tar#depth=0", "x.git#depth=a", "x.git#branch=a,tag=b", "x.git#ref=a,tag=b", "x.tar#foo=1",
+    "x#format=bogus", "x.zip#compression=gzip", "x.tar#compression=lz", "x#strip_components=1",
+    "x.binpb#subdir=a", "x.binpb#branch=main", "x.git#recurse_submodules=maybe",
+    "x.proto#include_package_files=maybe", "#format=dir", "x#a#b", "x#format",
+    "x#format=dir,format=dir", "x.foo.zst", "x.git#subdir=../a", "x.tar#subdir=/abs",
+]
+
+
+def test_bad_references_are_refused_in_bufs_words(tmp_path: Path, buf: str) -> None:
+    for ref in BAD:
+        theirs = subprocess.run([buf, "build", ref], cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert theirs.returncode == 1 and theirs.stderr.startswith("Failure: "), (ref, theirs)
+        words = theirs.stderr.strip().removeprefix("Failure: ")
+        words = words.replace(f'for input "{ref}" ', "").removeprefix(f'"{ref}" ')
+        ours = run("build", ref, cwd=tmp_path)
+        assert (ours.exit_code, ours.stderr) == (1, f"{ref}: {words}\n")
+
+
+def test_protopact_forms_and_registry_modules(tmp_path: Path) -> None:
+    write_tree(tmp_path, WORKSPACE)
+    for ref, problem in [
+        ("buf.build/acme/weather", "a module on a Buf Schema Registry"),
+        ("https://example.invalid/repo", "invalid dir path"),
+        ("git:main#branch=main", "git:REF names its ref itself"),
+        ("proto#format=protofile", "is not a .proto file"),
+        ("nope.tgz", "no such file or directory"),
+        ("buf.yaml#format=tar", "not a readable tar archive"),
+        ("buf.yaml#format=binpb,compression=zstd", "not valid zstd data"),
+    ]:
+        result = run("build", ref, cwd=tmp_path)
+        assert result.exit_code == 1 and result.stderr.startswith(f"{ref}: "), result.stderr
+        assert problem in result.stderr and len(result.stderr.strip().splitlines()) == 1
