@@ -75,8 +75,8 @@ async def test_health_answers_serving_without_a_token(image: Image) -> None:
 
 
 @scenario
-async def test_unary_calls_answer_the_shared_example_data(image: Image) -> None:
-    async with running(image) as (client, _, _):
+async def test_stateless_unary_calls_answer_the_shared_example_data(image: Image) -> None:
+    async with running(image, stateful=False) as (client, _, _):
         reply = await client.call(WEBHOOKS + "GetWebhook",
                                   client.request(WEBHOOKS + "GetWebhook", id=1))
         expected = example_message(image.pool.FindMessageTypeByName(
@@ -86,9 +86,9 @@ async def test_unary_calls_answer_the_shared_example_data(image: Image) -> None:
 
 
 @scenario
-async def test_a_page_walk_visits_the_whole_collection_once_in_order(image: Image) -> None:
+async def test_a_stateless_page_walk_visits_the_whole_collection_once_in_order(image: Image) -> None:
     webhook = image.pool.FindMessageTypeByName("protopact.example.webhooks.v1.Webhook")
-    async with running(image, seed=7) as (client, _, _):
+    async with running(image, seed=7, stateful=False) as (client, _, _):
         first = await client.call(LIST, client.request(LIST, pagination={"size": 7}))
         total, pages = first.pagination.total, first.pagination.total_pages
         assert total > 0 and pages == -(-total // 7)
@@ -278,7 +278,7 @@ def test_a_busy_port_is_one_line_and_exit_1(tmp_path) -> None:
 async def test_buf_curl_discovers_a_unary_method_through_reflection(image: Image, buf: str) -> None:
     # buf curl does not send -H headers with its reflection calls (that takes --reflect-header), so
     # this plain invocation works only because reflection needs no token
-    async with running(image) as (_, _, port):
+    async with running(image, stateful=False) as (_, _, port):
         process = await asyncio.create_subprocess_exec(
             buf, "curl", "--protocol", "grpc", "--http2-prior-knowledge",
             "-H", f"authorization: Bearer {TOKEN}",

@@ -424,7 +424,9 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, no_cache: 
 @click.option("--events-per-second", type=click.FloatRange(0.001, 100_000), default=10.0,
               show_default=True, help="Rate of every event stream.")
 @click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of collection sizes, event subscribers and PPIDs.")
+              help="Seed of generated data: collections, server-filled ids, subscribers, PPIDs.")
+@click.option("--stateless", is_flag=True,
+              help="Answer example data only: creates store nothing, gets never miss.")
 @click.option("--fail-every", type=click.IntRange(min=0), default=0,
               help="Fail every Nth API call (0: never), to test client retries.")
 @click.option("--fail-code", default="RESOURCE_EXHAUSTED", show_default=True,
@@ -436,16 +438,18 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, no_cache: 
               help="Refuse requests that break their buf.validate rules (INVALID_ARGUMENT, 400).")
 @no_cache_option
 def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token: str | None,
-         events_per_second: float, seed: int, fail_every: int, fail_code: str,
+         events_per_second: float, seed: int, stateless: bool, fail_every: int, fail_code: str,
          ack_timeout_scale: float, validate: bool, no_cache: bool) -> None:
-    """Serve example data and live event streams for every service of INPUT over gRPC and REST."""
+    """Serve stored resources, example data and live event streams for every service of INPUT over
+    gRPC and REST."""
     from .config.settings import load_settings
     from .mock.faults import status_code
     from .mock.server import MockSettings, run
 
     loaded = load(input_, no_cache=no_cache, complete=True)
     settings = MockSettings(token=token, events_per_second=events_per_second, seed=seed,
-                            fail_every=fail_every, fail_code=status_code(fail_code),
+                            stateful=not stateless, fail_every=fail_every,
+                            fail_code=status_code(fail_code),
                             ack_timeout_scale=ack_timeout_scale, validate=validate,
                             conventions=dict(load_settings(loaded.workspace.root).conventions))
     run(loaded.image, settings, host=host, port=port,

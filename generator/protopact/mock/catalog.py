@@ -12,6 +12,8 @@ The classification reads only descriptors, through the conventions the API follo
 - a **list** is a unary method whose request has a pagination (or cursor pagination) field and whose
   response has the matching result and a repeated message field (the items); a response field of
   the request's type receives the corrected request;
+- a **resource method** (only for a stateful mock) creates, gets, updates or deletes a resource,
+  as :mod:`.resources` recognises it;
 - everything else answers example data.
 
 Methods are listed sorted by path, so the server's registration order is deterministic.
@@ -31,6 +33,7 @@ from google.protobuf.descriptor import (
 
 from ..compile.image import Image
 from ..schema.conventions import Conventions, recognise, role, without_verb
+from .resources import ResourceMethod, resource_method
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class Ack:
     streams: tuple[str, ...]  # paths of the event streams it acknowledges
 
 
-Rpc = Example | PageList | EventStream | Ack
+Rpc = Example | PageList | EventStream | Ack | ResourceMethod
 
 
 def path(method: MethodDescriptor) -> str:
@@ -80,21 +83,23 @@ def service_names(image: Image) -> list[str]:
     return sorted(s.full_name for s in _services(image))
 
 
-def rpcs(image: Image, named: dict[str, tuple[str, ...]] | None = None) -> list[Rpc]:
+def rpcs(image: Image, named: dict[str, tuple[str, ...]] | None = None, *,
+         stateful: bool = False) -> list[Rpc]:
     """Every method of the target services, classified, sorted by path; ``named`` as
-    ``[tool.protopact.conventions]`` gives it."""
-    return classify(image, recognise(image.files, named))
+    ``[tool.protopact.conventions]`` gives it; resource methods only when ``stateful``."""
+    return classify(image, recognise(image.files, named), stateful=stateful)
 
 
-def classify(image: Image, conventions: Conventions) -> list[Rpc]:
+def classify(image: Image, conventions: Conventions, *, stateful: bool = False) -> list[Rpc]:
     """Every method of the target services, classified by ``conventions``, sorted by path."""
     found: list[Rpc] = []
     for service in sorted(_services(image), key=lambda s: s.full_name):
         methods = sorted(service.methods, key=lambda m: m.name)
         events = [m for m in methods if _event_stream(m, conventions) is not None]
         for method in methods:
+            crud = resource_method(method, conventions.update_wrappers) if stateful else None
             found.append(_event_stream(method, conventions) or _ack(method, events, conventions)
-                         or _page_list(method, conventions) or Example(method))
+                         or crud or _page_list(method, conventions) or Example(method))
     return found
 
 

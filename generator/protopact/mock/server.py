@@ -1,7 +1,9 @@
 """The mock server: every service of an Image over gRPC, built from its descriptors alone.
 
 Each method gets a generic ``grpc.aio`` handler chosen by its shape (:mod:`.catalog`): example data
-for plain calls, pages of a stable collection for list calls, acknowledged and redelivered events for
+for plain calls, a store of resources that creates fill and gets, updates and deletes read
+(:mod:`.store`, unless the mock is stateless), pages of the store or of a stable collection for list
+calls, acknowledged and redelivered events for
 event streams (:mod:`.streams`), settlement for acks. Around them: bearer-token authentication
 (:mod:`.auth`), scripted faults (:mod:`.faults`), server reflection (:mod:`.reflection`: ``buf curl``
 and ``grpcurl`` discover the services; open, like health) and the standard health service.
@@ -20,6 +22,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import message_factory
+from google.protobuf.descriptor import MethodDescriptor
 from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
@@ -27,12 +30,14 @@ from ..compile.image import Image
 from ..errors import ProtopactError
 from ..gateway.listen import bound_socket
 from ..schema.conventions import role
-from . import catalog, data, reflection
+from . import catalog, data, reflection, store
 from .auth import BearerAuth, client_identity
-from .catalog import Ack, EventStream, Example, PageList, Rpc
+from .catalog import Ack, EventStream, PageList, Rpc
 from .faults import FaultInjector
 from .handlers import Refusals, method_handler
 from .pagination import cursor_page, page
+from .resources import Resource, ResourceMethod
+from .store import Store
 from .streams import Broker, Delivery, Timeline, Topic, stream_settings
 
 _log = logging.getLogger(__name__)
@@ -49,6 +54,7 @@ class MockSettings:
     # client tests need not wait 10 s for a redelivery.
     ack_timeout_scale: float = 1.0
     validate: bool = True  # refuse requests that break their buf.validate rules
+    stateful: bool = True  # creates store, gets/updates/deletes/lists see the store
     # [tool.protopact.conventions]: the API's types of each kind, where their shape is not enough
     conventions: dict[str, tuple[str, ...]] | None = None
 
@@ -58,9 +64,10 @@ class MockServer:
 
     def __init__(self, image: Image, settings: MockSettings) -> None:
         self.image, self.settings = image, settings
-        self.rpcs = catalog.rpcs(image, settings.conventions)
+        self.rpcs = catalog.rpcs(image, settings.conventions, stateful=settings.stateful)
         if not self.rpcs:
             raise ProtopactError("nothing to mock: the input's files define no services")
+        self.store = Store(settings.seed, _kept(self.rpcs, settings.seed))
         timeline = Timeline(settings.events_per_second, time.monotonic(), time.time_ns() // 1000)
         self.broker = Broker(timeline,
                              ack_timeout_scale=settings.ack_timeout_scale)
@@ -110,18 +117,20 @@ class MockServer:
                 for service, handlers in by_service.items()]
 
     def _behaviour(self, rpc: Rpc) -> Callable[..., Any]:
+        if isinstance(rpc, ResourceMethod) and rpc.resource.full_name in self.store.kept:
+            return store.behaviour(rpc, self.store)
         if isinstance(rpc, PageList):
-            return _ListBehaviour(rpc, self.settings.seed)
+            return _ListBehaviour(rpc, self.settings.seed, self.store)
         if isinstance(rpc, EventStream):
             return _EventBehaviour(rpc, self.broker, self.settings.seed)
         if isinstance(rpc, Ack):
             return _AckBehaviour(rpc, self.broker)
-        return _example_behaviour(rpc, self.settings.events_per_second)
+        return _example_behaviour(rpc.method, self.settings.events_per_second)
 
 
-def _example_behaviour(rpc: Example, events_per_second: float) -> Callable[..., Any]:
+def _example_behaviour(method: MethodDescriptor, events_per_second: float) -> Callable[..., Any]:
     """Plain calls answer example 0; streams send example 0, 1, 2, ... at the event rate."""
-    output, method = rpc.method.output_type, rpc.method
+    output = method.output_type
 
     if method.server_streaming:
         async def stream(request: Any, _context: grpc.aio.ServicerContext) -> AsyncIterator[Message]:
@@ -146,11 +155,27 @@ def _example_behaviour(rpc: Example, events_per_second: float) -> Callable[..., 
     return unary
 
 
-class _ListBehaviour:
-    """One page of a stable collection of examples, with its ``Result`` and the corrected request."""
+def _kept(rpcs: list[Rpc], seed: int) -> dict[str, tuple[Resource, int]]:
+    """The resources the store keeps, each with the seeded examples it starts with: those a create
+    makes (starting empty) or a list shows (starting with as many as the stateless list shows).
+    Any other resource (a get without a create or a list) answers example data."""
+    methods = [r for r in rpcs if isinstance(r, ResourceMethod)]
+    known = {r.resource.full_name: r.resource for r in methods}
+    kept = {r.resource.full_name: (r.resource, 0) for r in methods if r.verb == "create"}
+    for rpc in rpcs:
+        if isinstance(rpc, PageList) and rpc.items.message_type is not None:
+            name = rpc.items.message_type.full_name
+            if name in known and kept.get(name, (None, 0))[1] == 0:  # the first list decides
+                kept[name] = (known[name], data.collection_size(seed, catalog.path(rpc.method)))
+    return kept
 
-    def __init__(self, rpc: PageList, seed: int) -> None:
-        self.rpc = rpc
+
+class _ListBehaviour:
+    """One page of the stored items (of a resource the store keeps) or of a stable collection of
+    examples, with its ``Result`` and the corrected request."""
+
+    def __init__(self, rpc: PageList, seed: int, store: Store) -> None:
+        self.rpc, self.store = rpc, store
         self.total = data.collection_size(seed, catalog.path(rpc.method))
 
     async def __call__(self, request: Message, _context: grpc.aio.ServicerContext) -> Message:
@@ -159,14 +184,17 @@ class _ListBehaviour:
         response = message_factory.GetMessageClass(rpc.method.output_type)()
         pagination = getattr(corrected, rpc.pagination.name)
         result = getattr(response, rpc.result.name)
-        paginate = cursor_page if rpc.cursor else page
-        indexes = paginate(pagination, result, self.total, field=rpc.pagination.name)
-        result.SetInParent()
-        items = getattr(response, rpc.items.name)
         item_type = rpc.items.message_type
         assert item_type is not None  # the catalog only picks message fields
+        stored = self.store.items(item_type.full_name, request)
+        paginate = cursor_page if rpc.cursor else page
+        indexes = paginate(pagination, result, self.total if stored is None else len(stored),
+                           field=rpc.pagination.name)
+        result.SetInParent()
+        items = getattr(response, rpc.items.name)
         for index in indexes:
-            items.add().CopyFrom(data.example(item_type, index=index))
+            items.add().CopyFrom(data.example(item_type, index=index) if stored is None
+                                 else stored[index])
         if rpc.echo is not None:
             getattr(response, rpc.echo.name).CopyFrom(corrected)
         return response
