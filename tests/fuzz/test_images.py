@@ -193,3 +193,22 @@ def test_a_binary_image_lacking_a_required_field_is_refused_naming_it(workspace:
     assert result.stderr == ("partial.binpb: not a valid image: acme/v1/shop.proto: missing "
                              "required field options.uninterpreted_option[0].name[0]"
                              ".is_extension\n"), result.stderr
+
+
+def test_an_image_lacking_an_import_still_has_its_own_indexes_checked() -> None:
+    from protopact.compile.validation import image_problem
+
+    f = descriptor_pb2.FileDescriptorProto(name="a/v1/a.proto", package="a.v1",
+                                           dependency=["nowhere/else.proto"], syntax="proto3")
+    message = f.message_type.add(name="Thing")
+    message.field.add(name="x", number=1, type=TYPE.TYPE_STRING, label=TYPE.LABEL_OPTIONAL,
+                      oneof_index=2)
+    assert image_problem([f.SerializeToString()], [f.name]) == (
+        'a/v1/a.proto: FieldDescriptorProto.oneof_index 2 is out of range for type "Thing"')
+    message.oneof_decl.add(name="kind")
+    message.field[0].oneof_index = 0
+    f.public_dependency.append(1)
+    assert image_problem([f.SerializeToString()], [f.name]) == \
+        "a/v1/a.proto: Invalid public_dependency index: 1"
+    del f.public_dependency[:]
+    assert image_problem([f.SerializeToString()], [f.name]) is None  # left for want of its import

@@ -13,7 +13,8 @@ and that copy is checked for its required fields, as buf refuses such an image.
 
 Images may lack their imports (``build --exclude-imports``): a missing import is taken from the
 runtime's own pool when it has it (the well-known types, ``google/api``); the files that need one it
-lacks are left unchecked, as they cannot be checked without it.
+lacks are checked for their own indexes only (oneofs, public and weak imports), as the rest cannot
+be checked without it.
 """
 
 from __future__ import annotations
@@ -51,13 +52,31 @@ def image_problem(payloads: Sequence[bytes], names: Iterable[str]) -> str | None
         if later:
             return f"{f.name} comes before its import {later[0]} (files must be in dependency order)"
         if not all(d not in unchecked and _add_from_runtime(pool, d) for d in missing):
-            unchecked.add(f.name)  # it needs an import that is nowhere to be had
+            # it needs an import that is nowhere to be had: only its own indexes can be checked
+            if (problem := _index_problem(f)) is not None:
+                return f"{f.name}: {problem}"
+            unchecked.add(f.name)
             continue
         try:
             pool.AddSerializedFile(payload)
             _check_text(payload)
         except (TypeError, DecodeError) as exc:
             return f"{f.name}: {_reason(exc)}"
+    return None
+
+
+def _index_problem(f: descriptor_pb2.FileDescriptorProto) -> str | None:
+    """An index of ``f`` pointing at nothing within the file itself, as the pool words it."""
+    for name in ("public_dependency", "weak_dependency"):
+        for index in getattr(f, name):
+            if not 0 <= index < len(f.dependency):
+                return f"Invalid {name} index: {index}"
+    for message in _all_messages(f.message_type):
+        for field in message.field:
+            if field.HasField("oneof_index") and not 0 <= field.oneof_index < len(
+                    message.oneof_decl):
+                return (f"FieldDescriptorProto.oneof_index {field.oneof_index} is out of range "
+                        f'for type "{message.name}"')
     return None
 
 
