@@ -167,27 +167,37 @@ def _with_paths(func: Any) -> Any:
 def _compile_errors_as_findings(error_format: str) -> Iterator[None]:
     """As buf does, lint and breaking report a file that does not compile as COMPILE findings
     (exit 100), so CI annotations show them; errors that name no place stay errors (exit 1)."""
-    from .checks.engine import Outcome
-    from .checks.findings import compile_findings
-
     try:
         yield
     except CompileError as exc:
-        findings = compile_findings(exc)
-        if not findings:
-            raise
-        warnings = [line.removeprefix("WARN: ") for line in exc.message.splitlines()
-                    if line.startswith("WARN: ")]
-        _print_outcome(Outcome(findings, tuple(warnings)), error_format)
+        _print_outcome(_compile_outcome(exc), error_format)
 
 
-def _print_outcome(outcome: Any, error_format: str, *, err: bool = False) -> None:
+def _compile_outcome(exc: CompileError) -> Any:
+    """The COMPILE findings of ``exc``; ``exc`` itself when it names no place."""
+    from .checks.engine import Outcome
+    from .checks.findings import compile_findings
+
+    findings = compile_findings(exc)
+    if not findings:
+        raise exc
+    warnings = [line.removeprefix("WARN: ") for line in exc.message.splitlines()
+                if line.startswith("WARN: ")]
+    return Outcome(findings, tuple(warnings))
+
+
+def _show_outcome(outcome: Any, error_format: str, *, err: bool = False) -> int:
+    """Print the warnings and findings; return how many findings."""
     from .checks.formats import FORMATS
 
     for warning in outcome.warnings:
         click.echo(f"WARN: {warning}", err=True)
     click.echo(FORMATS[error_format](outcome.findings), nl=False, err=err)
-    if outcome.findings:
+    return len(outcome.findings)
+
+
+def _print_outcome(outcome: Any, error_format: str, *, err: bool = False) -> None:
+    if _show_outcome(outcome, error_format, err=err):
         sys.exit(FINDINGS_EXIT)
 
 
@@ -199,10 +209,13 @@ def _print_outcome(outcome: Any, error_format: str, *, err: bool = False) -> Non
               help="Rewrite INPUT (a directory) in place: remove unused imports, and with --against "
                    "reserve the numbers and names of deleted fields and enum values.")
 @click.option("--against", help="With --fix: the baseline whose deleted fields get reserved.")
+@click.option("--watch", "watch_", is_flag=True,
+              help="Lint again after every edit to INPUT (a directory) until Ctrl-C, compiling "
+                   "only the files that changed and their dependents.")
 @no_cache_option
 @one_shot
 def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: tuple[str, ...],
-         fix_: bool, against: str | None, no_cache: bool) -> None:
+         fix_: bool, against: str | None, watch_: bool, no_cache: bool) -> None:
     """Lint INPUT with buf's rules and the contract conventions, configured by buf.yaml.
 
     Exit code 100 when anything is found (after the rewrites, with --fix).
@@ -221,6 +234,21 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
 
     if against and not fix_:
         raise ProtopactError("--against is only used with --fix")
+    if watch_:
+        from .live.lint import watch_lint
+
+        if fix_:
+            raise ProtopactError("--fix and --watch cannot be used together")
+
+        def lint_once() -> int:
+            try:
+                outcome = linted()[1]
+            except CompileError as exc:
+                outcome = _compile_outcome(exc)
+            return _show_outcome(outcome, error_format)
+
+        watch_lint(Path(input_), lint_once)
+        return
     with _compile_errors_as_findings(error_format):
         loaded, outcome = linted()
         if fix_:

@@ -1,0 +1,1 @@
+"""Commands that keep running while ``.proto`` files are edited: ``lint --watch``, ``docs --serve``."""

@@ -1,0 +1,67 @@
+"""A protopact command that keeps running (``lint --watch``, ``docs --serve``), driven by a test:
+its output read line by line as it comes, waited for with a deadline, and ended with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+PROTOPACT = str(Path(sys.executable).parent / "protopact")
+
+
+class Running:
+    def __init__(self, args: list[str], cwd: Path) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("PROTOPACT_DEBUG", None)  # errors as a user sees them
+        self.process = subprocess.Popen([PROTOPACT, *args], cwd=cwd, env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.seen: list[tuple[str, str]] = []
+        for name, stream in (("out", self.process.stdout), ("err", self.process.stderr)):
+            threading.Thread(target=self._read, args=(name, stream), daemon=True).start()
+
+    def _read(self, name: str, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.put((name, line.rstrip("\n")))
+
+    def until(self, stream: str, text: str, timeout: float = 60) -> list[str]:
+        """The lines of ``stream`` read since the last call, up to the first holding ``text``."""
+        deadline = time.monotonic() + timeout
+        start = len(self.seen)
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                name, line = self.lines.get(timeout=max(remaining, 0.01))
+            except queue.Empty:
+                raise AssertionError(f"no {text!r} on std{stream} within {timeout} s; "
+                                     f"read so far: {self.seen}") from None
+            self.seen.append((name, line))
+            if name == stream and text in line:
+                return [s for n, s in self.seen[start:] if n == stream]
+
+    def interrupt(self, timeout: float = 30) -> int:
+        """Ctrl-C, as a terminal sends it; the exit code."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def rest(self) -> list[tuple[str, str]]:
+        """Everything read, once the process has ended."""
+        time.sleep(0.2)  # the readers drain the pipes' last lines
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return self.seen
