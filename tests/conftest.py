@@ -9,6 +9,7 @@ import subprocess
 import tarfile
 import textwrap
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +92,24 @@ def buf_binary() -> str:
 @pytest.fixture
 def buf() -> str:
     return buf_binary()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium, headless, driven through Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail("chromium is not installed: run `make test`, which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        yield launched
+        launched.close()
 
 
 def git(cwd: Path, *args: str) -> str:

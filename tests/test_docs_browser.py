@@ -3,7 +3,6 @@ hostile ``.proto``. Drives Debian's chromium through Playwright (``make test`` i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,6 @@ from protopact.render.docs_site import render_docs
 
 from .conftest import REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -28,18 +24,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
     return out / "html"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("chromium is not installed: run `make test`, which installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _page(browser, requests: list[str]):  # type: ignore[no-untyped-def]

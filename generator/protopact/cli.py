@@ -421,14 +421,27 @@ def generate(input_: str | None, out: Path | None, check: bool, template: Path |
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="A directory of templates overriding the built-in ones (same relative paths).")
 @force_option
+@click.option("--serve", is_flag=True,
+              help="Write nothing: serve the HTML docs of INPUT (a directory), rebuilt after every "
+                   "edit and reloaded in the browser, until Ctrl-C.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: the interface.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="With --serve: the port (0 picks a free one).")
 @no_cache_option
 @one_shot
-def docs(input_: str, out: Path, templates: Path | None, force: bool, no_cache: bool) -> None:
+def docs(input_: str, out: Path, templates: Path | None, force: bool, serve: bool, host: str,
+         port: int, no_cache: bool) -> None:
     """Render the Markdown and HTML documentation (and docs.json) of INPUT."""
     from .config.settings import load_settings
     from .render.docs_site import render_docs
     from .render.writer import write_tree
 
+    if serve:
+        from .live.docs_server import serve_docs
+
+        serve_docs(Path(input_), lambda: load(input_, no_cache=no_cache, complete=True).image,
+                   templates=templates, host=host, port=port)
+        return
     settings = load_settings(Path.cwd())
     loaded = load(input_, no_cache=no_cache, complete=True)
     files = render_docs(loaded.image, title=settings.name, description=settings.description,

@@ -194,14 +194,7 @@ def render_site(site: Site, *, templates: Path | None = None, jobs: int | None =
     same.
     """
     env = environment(templates)
-    search_js = _script_source(env, "html/search.js")
-    context: dict[str, Any] = {
-        "site": site,
-        "search_index": SEARCH_INDEX,
-        "search_script": Markup(search_js),
-        "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(search_js.encode()).digest())
-        .decode(),
-    }
+    context = _context(env, site, live_reload=None)
     files: dict[str, bytes] = {}
     fork = jobs > 1 if jobs is not None else worth_forking(
         sum(len(p.messages) for p in site.packages), _PARALLEL_MESSAGES)
@@ -218,10 +211,60 @@ def render_site(site: Site, *, templates: Path | None = None, jobs: int | None =
         files["docs.json"] = site_json(site)
         for folder, ext in _FORMATS:
             files.update(_render_format(env, context, site, folder, ext))
+    files[f"html/{SEARCH_INDEX}"] = _search_index(site)
+    return files
+
+
+def _context(env: Environment, site: Site, *, live_reload: str | None) -> dict[str, Any]:
+    search_js = _script_source(env, "html/search.js")
+    return {
+        "site": site,
+        "search_index": SEARCH_INDEX,
+        "search_script": Markup(search_js),
+        "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(search_js.encode()).digest())
+        .decode(),
+        "live_reload": live_reload,
+    }
+
+
+def _search_index(site: Site) -> bytes:
     # ensure_ascii keeps U+2028/U+2029 escaped, so the JSON is also a valid JavaScript literal.
     index_json = json.dumps(search_entries(site), separators=(",", ":"), sort_keys=True)
-    files[f"html/{SEARCH_INDEX}"] = f"window.protopactSearchIndex = {index_json};\n".encode()
-    return files
+    return f"window.protopactSearchIndex = {index_json};\n".encode()
+
+
+class HtmlPages:
+    """The HTML site's files (``index.html``, one page per package, the search index), each
+    rendered when first asked for: a server shows the page being read without rendering the rest.
+
+    ``live_reload`` is the address of a script every page loads (and may connect back to its
+    origin), which reloads the page when the site changes.
+    """
+
+    def __init__(self, site: Site, *, templates: Path | None = None,
+                 live_reload: str | None = None) -> None:
+        self._env = environment(templates)
+        self._context = _context(self._env, site, live_reload=live_reload)
+        self._site = site
+        self._packages = {f"{p.page}.html": p for p in site.packages}
+        self._rendered: dict[str, bytes] = {}
+
+    def get(self, name: str) -> bytes | None:
+        """The file at ``name`` (relative to the site), None when there is none."""
+        if name not in self._rendered:
+            if name == SEARCH_INDEX:
+                self._rendered[name] = _search_index(self._site)
+            elif name == "index.html":
+                self._rendered[name] = self._html((), index=True)[f"html/{name}"]
+            elif name in self._packages:
+                self._rendered[name] = self._html((self._packages[name],), index=False)[f"html/{name}"]
+            else:
+                return None
+        return self._rendered[name]
+
+    def _html(self, packages: tuple[Package, ...], *, index: bool) -> dict[str, bytes]:
+        return _render_format(self._env, self._context, self._site, "html", "html", packages,
+                              index=index)
 
 
 # Below this many messages a worker costs more than it saves.

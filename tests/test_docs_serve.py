@@ -1,0 +1,68 @@
+"""``protopact docs --serve`` in a real browser: an edit reloads the open page with the new docs, a
+build error shows in its place (escaped) until fixed, and Ctrl-C ends the server."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import httpx
+
+from .conftest import write_tree
+from .live_process import Running
+
+BUF_YAML = "version: v2\n"
+SHOP = '''syntax = "proto3";
+package shop.v1;
+// An order placed by a customer.
+message Order { string id = 1; }
+'''
+HOSTILE = '// <img src=x onerror="window.pwned = 1"> reads the docs.\nmessage Invoice { string id = 1; }\n'
+
+
+def _edit(path: Path, text: str) -> None:
+    time.sleep(0.3)  # a batch of its own
+    path.write_text(text)
+
+
+def test_an_edit_reloads_the_open_page(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_tree(tmp_path, {"buf.yaml": BUF_YAML, "shop/v1/shop.proto": SHOP})
+    server = Running(["docs", "--serve", "--port", "0"], tmp_path)
+    try:
+        line = server.until("err", "docs on http://")[-1]
+        url = re.search(r"http://\S+/", line)[0]  # type: ignore[index]
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: dialog.dismiss())
+        page.goto(url + "shop.v1.html")
+        assert page.locator('[id="shop.v1.Order"]').inner_text().count("An order placed") == 1
+        page.evaluate("window.before = 1")
+
+        _edit(tmp_path / "shop/v1/shop.proto", SHOP + HOSTILE)
+        invoice = page.locator('[id="shop.v1.Invoice"]')
+        invoice.wait_for(timeout=60_000)
+        assert page.evaluate("typeof window.before") == "undefined"  # the page was reloaded
+        assert '<img src=x onerror="window.pwned = 1">' in invoice.inner_text()
+        assert page.evaluate("typeof window.pwned") == "undefined"
+
+        # A file that does not compile: its error, escaped, in place of the page.
+        _edit(tmp_path / "shop/v1/shop.proto",
+              SHOP.replace("package shop.v1;\n", 'package shop.v1;\nimport "<b>x</b>.proto";\n'))
+        error = page.locator("#error")
+        error.wait_for(timeout=60_000)
+        assert ('shop/v1/shop.proto:3:1: Import "<b>x</b>.proto" was not found'
+                in error.inner_text())
+        assert page.locator("b").count() == 0
+        # Fixed: the page comes back.
+        _edit(tmp_path / "shop/v1/shop.proto", SHOP)
+        page.locator('[id="shop.v1.Order"]').wait_for(timeout=60_000)
+        assert page.locator('[id="shop.v1.Invoice"]').count() == 0
+        page.close()
+
+        # Only the loopback names reach it: another site's name resolved to 127.0.0.1 does not.
+        assert httpx.get(url, headers={"Host": "attacker.example"}).status_code == 400
+        assert httpx.get(url + "nothing.html").status_code == 404
+        assert server.interrupt() == 0
+        assert not any("Traceback" in line for _, line in server.rest())
+    finally:
+        server.stop()
