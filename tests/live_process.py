@@ -24,6 +24,7 @@ class Running:
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.seen: list[tuple[str, str]] = []
+        self._read_up_to = {"out": 0, "err": 0}  # per stream: lines of ``seen`` already returned
         for name, stream in (("out", self.process.stdout), ("err", self.process.stderr)):
             threading.Thread(target=self._read, args=(name, stream), daemon=True).start()
 
@@ -32,19 +33,23 @@ class Running:
             self.lines.put((name, line.rstrip("\n")))
 
     def until(self, stream: str, text: str, timeout: float = 60) -> list[str]:
-        """The lines of ``stream`` read since the last call, up to the first holding ``text``."""
+        """The lines of ``stream`` after those returned before, up to the first holding ``text``
+        (the two streams are read apart: their lines may arrive in either order)."""
         deadline = time.monotonic() + timeout
-        start = len(self.seen)
+        index = self._read_up_to[stream]
         while True:
+            while index < len(self.seen):
+                name, line = self.seen[index]
+                index += 1
+                if name == stream and text in line:
+                    start, self._read_up_to[stream] = self._read_up_to[stream], index
+                    return [s for n, s in self.seen[start:index] if n == stream]
             remaining = deadline - time.monotonic()
             try:
-                name, line = self.lines.get(timeout=max(remaining, 0.01))
+                self.seen.append(self.lines.get(timeout=max(remaining, 0.01)))
             except queue.Empty:
                 raise AssertionError(f"no {text!r} on std{stream} within {timeout} s; "
                                      f"read so far: {self.seen}") from None
-            self.seen.append((name, line))
-            if name == stream and text in line:
-                return [s for n, s in self.seen[start:] if n == stream]
 
     def interrupt(self, timeout: float = 30) -> int:
         """Ctrl-C, as a terminal sends it; the exit code."""
