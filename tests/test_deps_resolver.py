@@ -96,6 +96,21 @@ def test_protovalidate_is_served_undeclared_as_the_building_blocks_need_it(tmp_p
     assert (built.exit_code, built.stderr) == (0, "")
 
 
+def test_a_direct_import_of_protovalidate_must_be_declared_as_buf_requires(tmp_path: Path) -> None:
+    source = ('syntax = "proto3";\npackage a.v1;\nimport "protopact/v1/values.proto";\n'
+              'import "buf/validate/validate.proto";\n'
+              "message A { string s = 1 [(buf.validate.field).string.min_len = 1]; }\n")
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n", "a/v1/a.proto": source})
+    built = run("build", cwd=tmp_path)
+    assert built.exit_code == 1
+    assert built.stderr == (
+        'a/v1/a.proto:4:1: import "buf/validate/validate.proto" is in '
+        "buf.build/bufbuild/protovalidate, which buf.yaml does not list in deps: add it there, "
+        "then pip install protovalidate, or map it in [tool.protopact.deps] of pyproject.toml\n")
+    write_tree(tmp_path, {"buf.yaml": "version: v2\ndeps:\n  - buf.build/bufbuild/protovalidate\n"})
+    assert run("build", cwd=tmp_path).exit_code == 0
+
+
 def test_locks_of_every_version_name_their_pins() -> None:
     v1 = ("version: v1\ndeps:\n  - remote: buf.build\n    owner: bufbuild\n"
           "    repository: protovalidate\n    commit: 00000000000000000000000000000012\n"

@@ -20,7 +20,7 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 from .. import __version__
 from ..config.bufyaml import Module, Workspace
 from ..deps import resolve
-from ..deps.missing import explained
+from ..deps.missing import explained, undeclared
 from ..deps.model import Resolution
 from ..errors import ProtopactError
 from . import incremental
@@ -84,8 +84,11 @@ def compile_listing(
         compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key))
         cache_.put(key, compiled, place=place)
     incremental.remember(compiled)
-    image = compiled.image
-    return Image(image.files, image.targets, shown_paths, image.encoded)
+    image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded)
+    refused = undeclared(image, resolution, workspace, shown_paths)
+    if refused is not None:
+        raise refused
+    return image
 
 
 @dataclass(frozen=True)
