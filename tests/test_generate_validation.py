@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tomllib
 
+from protopact import fieldpath
 from tests.conftest import REPO
 
 PACKAGE = REPO / "generated" / "python"
@@ -65,3 +66,8 @@ def test_the_validate_extra_requires_protovalidate() -> None:
     project = tomllib.loads((PACKAGE / "pyproject.toml").read_text())["project"]
     assert project["optional-dependencies"] == {"validate": ["protovalidate>=2.0"]}
     assert not any(r.startswith("protovalidate") for r in project["dependencies"])
+
+
+def test_the_generated_module_renders_the_servers_own_field_path_code() -> None:
+    generated = (PACKAGE / "protopact_example_api" / "validation.py").read_text()
+    assert generated.endswith(fieldpath.sources())

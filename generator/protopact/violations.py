@@ -10,13 +10,14 @@ as the gRPC status details (which gRPC-Web and Connect carry on unchanged).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import grpc
 import protovalidate
 from google.protobuf import any_pb2
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
+
+from .fieldpath import field_path, summary
 
 _VALIDATOR = protovalidate.Validator()
 
@@ -50,21 +51,9 @@ def judge(message: Message) -> Verdict | None:
     if not violations:
         return None
     fields = [error_details_pb2.BadRequest.FieldViolation(
-        field=_path(v), description=v.proto.message, reason=v.proto.rule_id) for v in violations]
-    summary = "; ".join(f"{f.field or message.DESCRIPTOR.name}: {f.description}" for f in fields)
-    return Verdict(grpc.StatusCode.INVALID_ARGUMENT, f"invalid request: {summary}",
+        field=field_path(v), description=v.proto.message, reason=v.proto.rule_id)
+        for v in violations]
+    said = summary(message.DESCRIPTOR.name, [(f.field, f.description) for f in fields])
+    return Verdict(grpc.StatusCode.INVALID_ARGUMENT, f"invalid request: {said}",
                    error_details_pb2.BadRequest(field_violations=fields))
 
-
-def _path(violation: Any) -> str:
-    field = violation.proto.field
-    if field is None:
-        return ""  # a message-level rule
-    parts = []
-    for element in field.elements:
-        part, subscript = element.field_name, element.subscript
-        if subscript is not None:
-            value = subscript.value
-            part += f'["{value}"]' if subscript.field == "string_key" else f"[{value}]"
-        parts.append(part)
-    return ".".join(parts)

@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,8 +40,8 @@ class ValidationError(ValueError):
     """A message breaks its rules; ``violations`` lists every broken one."""
 
     def __init__(self, message: Message, violations: list[Violation]) -> None:
-        summary = "; ".join(f"{v.field or message.DESCRIPTOR.name}: {v.message}" for v in violations)
-        super().__init__(f"invalid {message.DESCRIPTOR.full_name}: {summary}")
+        said = summary(message.DESCRIPTOR.name, [(v.field, v.message) for v in violations])
+        super().__init__(f"invalid {message.DESCRIPTOR.full_name}: {said}")
         self.violations = violations
 
 
@@ -50,7 +51,7 @@ def violations(message: Message) -> list[Violation]:
         import protovalidate
     except ImportError:
         raise ImportError(f"checking rules needs protovalidate: {_EXTRA}") from None
-    return [Violation(_path(v), v.proto.rule_id, v.proto.message)
+    return [Violation(field_path(v), v.proto.rule_id, v.proto.message)
             for v in protovalidate.collect_violations(message)]
 
 
@@ -62,10 +63,11 @@ def validate(message: M) -> M:
     return message
 
 
-def _path(violation: Any) -> str:
+def field_path(violation: Any) -> str:
+    """The path of the field a protovalidate ``Violation`` is about; empty for a message rule."""
     field = violation.proto.field
     if field is None:
-        return ""  # a rule of the whole message
+        return ""
     parts = []
     for element in field.elements:
         part, subscript = element.field_name, element.subscript
@@ -74,3 +76,9 @@ def _path(violation: Any) -> str:
             part += f'["{value}"]' if subscript.field == "string_key" else f"[{value}]"
         parts.append(part)
     return ".".join(parts)
+
+
+def summary(message_name: str, broken: Iterable[tuple[str, str]]) -> str:
+    """``field: why; other.field: why`` for (field path, why) pairs; a message rule under the
+    message's name."""
+    return "; ".join(f"{path or message_name}: {why}" for path, why in broken)

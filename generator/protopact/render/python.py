@@ -35,6 +35,7 @@ from ..compile.inputs import EMBEDDED_IMAGE
 from ..config.settings import Settings
 from ..errors import ProtopactError
 from ..forked import beside, worth_forking
+from .. import fieldpath
 from . import env
 from .betterproto import BETTERPROTO_PACKAGE, betterproto_modules
 from .pycodegen import Stubs, module_path, python_code
@@ -118,7 +119,8 @@ def _package_files(image: Image, settings: Settings, names: list[str],
     has_rules = _VALIDATE_FILE in generated
     if has_rules:
         files[f"{root}/{VALIDATION_MODULE}.py"] = env.render(
-            "python", "validation.py.j2", package=root, distribution=settings.name)
+            "python", "validation.py.j2", package=root, distribution=settings.name,
+            shared=fieldpath.sources())
     if "betterproto2" in settings.flavors:
         for path, data in betterproto_modules(image, names, root=root).items():
             files[f"{root}/{BETTERPROTO_PACKAGE}/{path}"] = data
