@@ -35,6 +35,7 @@ from ..schema.source import SourceIndex, Sources
 from .docs_conventions import Notes
 from .dumps import json_text
 from .examples import example_json
+from .rules_text import Said, field_said, message_said
 
 FORMAT_VERSION = 1
 _FieldProto = descriptor_pb2.FieldDescriptorProto
@@ -81,6 +82,7 @@ class Field:
     deprecated: bool
     comment: Comment
     notes: tuple[str, ...]  # convention-aware notes, Markdown
+    rules: tuple[Said, ...] = ()  # buf.validate rules in words
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class Message:
     stability: str
     example: str  # ProtoJSON, indented
     notes: tuple[str, ...]
+    rules: tuple[Said, ...] = ()  # buf.validate rules of the whole message, in words
 
 
 @dataclass(frozen=True)
@@ -319,7 +322,7 @@ class _Builder:
                        file.name, comment_of(index, at.path), fields,
                        at.message.options.deprecated,
                        self._stability(at.message.options, "protopact.v1.message_stability"),
-                       example, self.notes.message_notes(descriptor))
+                       example, self.notes.message_notes(descriptor), message_said(descriptor))
 
     def field(self, at: walk.FieldAt, message: Descriptor, package: str,
               index: SourceIndex) -> Field:
@@ -338,7 +341,7 @@ class _Builder:
                      self.type_ref(value, package), map_key, label, oneof, proto.default_value,
                      self._option_names(proto.options, "google.api.field_behavior"),
                      proto.options.deprecated, comment_of(index, at.path),
-                     self.notes.field_notes(live))
+                     self.notes.field_notes(live), field_said(live))
 
     def type_ref(self, field: FieldDescriptor, package: str) -> TypeRef:
         target = field.message_type or field.enum_type

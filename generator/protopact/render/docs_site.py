@@ -91,9 +91,10 @@ def markdown_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def markdown_code(text: str) -> str:
-    """``text`` as one Markdown code span, whatever backticks it holds (the ``md_code`` filter)."""
-    text = markdown_cell(text)
+def markdown_code(text: str, in_cell: bool = True) -> str:
+    """``text`` as one Markdown code span, whatever backticks it holds (the ``md_code`` filter);
+    ``in_cell``: its pipes escaped, as a table cell needs (a paragraph would show the escapes)."""
+    text = markdown_cell(text) if in_cell else " ".join(text.split())
     fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
