@@ -76,7 +76,7 @@ class Gateway:
         self.router = Router(http_routes(image, settings=settings.http),
                              lambda route: Transcoder(route, self.pool))
         self.connect = ConnectHandler(self.pool, self.channel, settings.max_body_bytes,
-                                      settings.timeout_seconds)
+                                      settings.timeout_seconds, validate=settings.validate)
         self.methods = {}  # gRPC path -> method, for gRPC-Web and Connect
         for file in image.target_files():
             for service in self.pool.FindFileByName(file.name).services_by_name.values():
@@ -110,7 +110,8 @@ class Gateway:
                 body = await _read_body(request, self.settings.max_body_bytes)
                 return await grpcweb.passthrough(method, body, content_type,
                                            self.channel, forwarded_metadata(request),
-                                           self.settings.timeout_seconds)
+                                           self.settings.timeout_seconds,
+                                           validate=self.settings.validate)
             path = raw_path(request.scope.get("raw_path") or request.url.path.encode())
             if request.method == "OPTIONS" and (answer := self._options(request, path)):
                 return answer

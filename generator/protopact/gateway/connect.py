@@ -40,6 +40,7 @@ from starlette.responses import Response, StreamingResponse
 from .metadata import Metadata, metadata_headers
 from .status import HTTP_STATUS, HttpError, challenge, decode_detail, detail_any, status_details
 from .transcode import load_json, merge_json, message_bytes
+from .validation import encoded_verdict
 
 _END_STREAM = 0x02
 _COMPRESSED = 0x01
@@ -93,9 +94,10 @@ def code_name(code: grpc.StatusCode) -> str:
 
 class ConnectHandler:
     def __init__(self, pool: descriptor_pool.DescriptorPool, channel: ChannelGetter,
-                 max_body_bytes: int, timeout_seconds: float | None) -> None:
+                 max_body_bytes: int, timeout_seconds: float | None, *, validate: bool) -> None:
         self.pool, self.channel = pool, channel
         self.max_body_bytes, self.timeout_seconds = max_body_bytes, timeout_seconds
+        self.validate = validate
 
     async def handle(self, request: Request, method: MethodDescriptor, body: bytes,
                      metadata: Metadata) -> Response:
@@ -156,14 +158,20 @@ class ConnectHandler:
         return out
 
     def _request_bytes(self, method: MethodDescriptor, codec: str, payload: bytes) -> bytes:
-        if codec == "proto":
-            return payload
-        message = message_factory.GetMessageClass(method.input_type)()
-        try:
-            merge_json(message, load_json(payload), self.pool)
-        except HttpError as error:
-            raise Failure.of(error, self.pool) from None
-        return message.SerializeToString()
+        """The request message in binary; a ``Failure`` when it breaks its rules (checked on
+        the bytes, so both codecs get the same verdict)."""
+        data = payload
+        if codec != "proto":
+            message = message_factory.GetMessageClass(method.input_type)()
+            try:
+                merge_json(message, load_json(payload), self.pool)
+            except HttpError as error:
+                raise Failure.of(error, self.pool) from None
+            data = message.SerializeToString()
+        verdict = encoded_verdict(method, data) if self.validate else None
+        if verdict is not None:
+            raise Failure(verdict.code, verdict.message, tuple(verdict.status().details))
+        return data
 
     def _response_bytes(self, method: MethodDescriptor, codec: str, data: bytes) -> bytes:
         if codec == "proto":

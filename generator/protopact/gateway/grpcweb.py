@@ -24,6 +24,7 @@ from starlette.responses import Response, StreamingResponse
 
 from .metadata import Metadata, metadata_headers
 from .status import STATUS_DETAILS_KEY
+from .validation import encoded_verdict
 
 CONTENT_TYPES = frozenset({"application/grpc-web", "application/grpc-web+proto",
                            "application/grpc-web-text", "application/grpc-web-text+proto"})
@@ -85,10 +86,11 @@ ChannelGetter = Callable[[], Awaitable[grpc.aio.Channel]]
 
 
 async def passthrough(method: MethodDescriptor | None, body: bytes, content_type: str,
-                      channel: ChannelGetter, metadata: Metadata, timeout: float | None
-                      ) -> Response:
+                      channel: ChannelGetter, metadata: Metadata, timeout: float | None,
+                      *, validate: bool) -> Response:
     """The gRPC-Web response to ``body``: the upstream's initial metadata as headers, then its
-    messages as they come, then the trailer frame."""
+    messages as they come, then the trailer frame. With ``validate``, a request that breaks its
+    rules is refused here, its ``google.rpc.Status`` in ``grpc-status-details-bin``."""
     media = content_type.split(";")[0].strip().lower()
     text = "-text" in media
     try:
@@ -98,6 +100,11 @@ async def passthrough(method: MethodDescriptor | None, body: bytes, content_type
             raise _Failure(grpc.StatusCode.UNIMPLEMENTED,
                            "client streaming is not available over gRPC-Web")
         request = request_message(body, text=text)
+        verdict = encoded_verdict(method, request) if validate else None
+        if verdict is not None:
+            details = [(STATUS_DETAILS_KEY, verdict.status().SerializeToString())]
+            return Response(_encoded(trailer(verdict.code, verdict.message, details), text),
+                            media_type=media, headers=_NO_CACHE)
         path = f"/{method.containing_service.full_name}/{method.name}"
         upstream: Any = await channel()  # without serializers: bytes in, bytes out
         if not method.server_streaming:

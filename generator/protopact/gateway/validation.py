@@ -1,13 +1,16 @@
-"""protovalidate (``buf.validate``) rules enforced on REST requests before they go upstream: a
-request that breaks them is answered with the :mod:`protopact.violations` verdict as HTTP 400
-(500 when the rules themselves cannot be evaluated)."""
+"""protovalidate (``buf.validate``) rules enforced on requests before they go upstream, whatever
+the protocol and whatever serves upstream (a plain gRPC server checks nothing): a REST request that
+breaks them is answered with the :mod:`protopact.violations` verdict as HTTP 400 (500 when the rules
+themselves cannot be evaluated); gRPC-Web and Connect requests get the same verdict in their own
+error forms (see :mod:`.grpcweb`, :mod:`.connect`)."""
 
 from __future__ import annotations
 
-from google.protobuf import json_format
-from google.protobuf.message import Message
+from google.protobuf import json_format, message_factory
+from google.protobuf.descriptor import MethodDescriptor
+from google.protobuf.message import DecodeError, Message
 
-from ..violations import judge
+from ..violations import Verdict, judge
 from .status import BAD_REQUEST_TYPE, HTTP_STATUS, HttpError
 
 
@@ -21,3 +24,13 @@ def rejection(message: Message) -> HttpError | None:
         body["details"] = [{"@type": BAD_REQUEST_TYPE,
                             **json_format.MessageToDict(verdict.bad_request)}]
     return HttpError(HTTP_STATUS[verdict.code], body)
+
+
+def encoded_verdict(method: MethodDescriptor, data: bytes) -> Verdict | None:
+    """The verdict on a request message as it arrived in binary (gRPC-Web, Connect); bytes that
+    are no such message are the upstream's to refuse, as they would be without the check."""
+    try:
+        message = message_factory.GetMessageClass(method.input_type).FromString(data)
+    except DecodeError:
+        return None
+    return judge(message)
