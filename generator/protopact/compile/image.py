@@ -128,9 +128,10 @@ def _with_options(image: Image) -> Message:
     plain = descriptor_pb2.FileDescriptorSet(file=image.files)
     try:
         found = image.pool.FindMessageTypeByName(plain.DESCRIPTOR.full_name)
-    except (KeyError, TypeError, ProtopactError):
+        # an image's descriptor.proto that declares its fields otherwise cannot read them
+        return message_factory.GetMessageClass(found).FromString(plain.SerializeToString())
+    except (KeyError, TypeError, DecodeError, ProtopactError):
         return plain
-    return message_factory.GetMessageClass(found).FromString(plain.SerializeToString())
 
 
 def same_file(previous: Image, current: Image, name: str) -> bool:
