@@ -58,6 +58,7 @@ BENCH_RUNS  ?= 3
 bench: dev-tools
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(PY) benchmarks/run.py --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)
 	$(PY) benchmarks/gateway.py
+	$(PY) benchmarks/validation.py
 	$(PY) benchmarks/deps.py
 	$(PY) benchmarks/streams.py --streams 1000 --seconds 60
 
