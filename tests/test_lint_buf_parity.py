@@ -26,7 +26,9 @@ def native_buf() -> str:
     return buf_binary()
 
 
-BUF_FIXTURES = sorted(n for n, e in EXPECTED.items() if e is not None and not n.startswith("contract_"))
+# protovalidate's buf.yaml lists a dep buf would fetch: test_lint_protovalidate gives buf an image
+BUF_FIXTURES = sorted(n for n, e in EXPECTED.items() if e is not None
+                      and not n.startswith("contract_") and n != "protovalidate")
 
 
 def buf_lint(buf: str, directory: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ from protopact.checks.lint import REGISTRY
 from tests.conftest import run, write_tree
 
 LINT_FIXTURES = Path(__file__).parent / "lint"
-NOT_IMPLEMENTED = {"PROTOVALIDATE"}  # needs buf's protovalidate rule checker; see `rules lint`
 RULES = REGISTRY.rules()
 
 
@@ -25,9 +23,6 @@ def test_ids_are_unique_and_upper_snake() -> None:
 def test_rule_is_complete(rule) -> None:  # type: ignore[no-untyped-def]
     assert rule.row.purpose.strip()
     assert any(m is not None for m in rule.row.versions.values())
-    if rule.id in NOT_IMPLEMENTED:
-        assert not rule.implemented
-        return
     assert rule.implemented
     assert rule.handler.__doc__  # the rule's reference text
     assert (LINT_FIXTURES / rule.id.lower()).is_dir(), f"no fixture tests/lint/{rule.id.lower()}/"
@@ -43,30 +38,6 @@ def test_contract_rules_are_protopact_rules_off_by_default() -> None:
         for membership in rule.row.versions.values():
             assert membership is not None
             assert membership.categories == ("CONTRACT",) and not membership.default
-
-
-def test_rules_lint_says_protovalidate_is_not_implemented() -> None:
-    listed = {json.loads(line)["id"]: json.loads(line)
-              for line in run("rules", "lint", "--format", "json").stdout.splitlines()}
-    assert not listed["PROTOVALIDATE"]["implemented"]
-    assert all(v["implemented"] for k, v in listed.items() if k not in NOT_IMPLEMENTED)
-    table = run("rules", "lint").stdout
-    assert "| `PROTOVALIDATE` |" in table and "not implemented" in table
-
-
-def test_configuring_protovalidate_warns_where_files_use_it(tmp_path: Path) -> None:
-    root = write_tree(tmp_path, {
-        "buf.yaml": "version: v2\nlint:\n  use: [PROTOVALIDATE, PACKAGE_DEFINED]\n",
-        "a.proto": 'syntax = "proto3";\npackage a;\n',
-    })
-    quiet = run("lint", cwd=root)
-    assert (quiet.exit_code, quiet.stderr) == (0, "")  # nothing here that the rule would inspect
-    write_tree(root, {
-        "buf/validate/validate.proto": 'syntax = "proto3";\npackage buf.validate;\n',
-        "b.proto": 'syntax = "proto3";\npackage b;\nimport "buf/validate/validate.proto";\n',
-    })
-    result = run("lint", cwd=root)
-    assert "PROTOVALIDATE is not implemented by protopact" in result.stderr
 
 
 def test_buf_plugins_and_policies_are_named_as_not_run(tmp_path: Path) -> None:

@@ -502,6 +502,29 @@ EXPECTED: dict[str, list[str] | None] = {
         "foo/v1/a.proto:6:1:STABLE_PACKAGE_NO_IMPORT_UNSTABLE"
     ],
     'syntax_specified': ["a.proto:1:1:SYNTAX_SPECIFIED", "c.proto:1:1:SYNTAX_SPECIFIED"],
+    # buf lints protopact's image of it (test_lint_protovalidate): its buf.yaml lists a dep
+    'protovalidate': [
+        "a.proto:6:26:PROTOVALIDATE", "a.proto:7:27:PROTOVALIDATE", "a.proto:8:27:PROTOVALIDATE",
+        "a.proto:8:27:PROTOVALIDATE", "a.proto:9:27:PROTOVALIDATE", "a.proto:10:26:PROTOVALIDATE",
+        "a.proto:12:17:PROTOVALIDATE", "a.proto:12:17:PROTOVALIDATE", "a.proto:13:17:PROTOVALIDATE",
+        "a.proto:14:17:PROTOVALIDATE", "a.proto:15:16:PROTOVALIDATE", "a.proto:15:16:PROTOVALIDATE",
+        "a.proto:16:26:PROTOVALIDATE", "a.proto:16:26:PROTOVALIDATE", "a.proto:17:29:PROTOVALIDATE",
+        "a.proto:17:29:PROTOVALIDATE", "a.proto:18:25:PROTOVALIDATE", "a.proto:19:16:PROTOVALIDATE",
+        "a.proto:20:17:PROTOVALIDATE", "a.proto:21:17:PROTOVALIDATE", "a.proto:22:17:PROTOVALIDATE",
+        "a.proto:23:17:PROTOVALIDATE", "a.proto:24:22:PROTOVALIDATE", "a.proto:25:27:PROTOVALIDATE",
+        "a.proto:25:27:PROTOVALIDATE", "a.proto:25:27:PROTOVALIDATE", "a.proto:26:31:PROTOVALIDATE",
+        "a.proto:26:31:PROTOVALIDATE", "a.proto:28:20:PROTOVALIDATE", "a.proto:30:27:PROTOVALIDATE",
+        "a.proto:31:18:PROTOVALIDATE", "a.proto:31:56:PROTOVALIDATE", "a.proto:32:18:PROTOVALIDATE",
+        "a.proto:33:36:PROTOVALIDATE", "a.proto:35:38:PROTOVALIDATE", "a.proto:36:18:PROTOVALIDATE",
+        "a.proto:37:18:PROTOVALIDATE", "a.proto:38:18:PROTOVALIDATE", "a.proto:39:18:PROTOVALIDATE",
+        "a.proto:40:19:PROTOVALIDATE", "a.proto:42:19:PROTOVALIDATE", "a.proto:42:93:PROTOVALIDATE",
+        "a.proto:43:19:PROTOVALIDATE", "a.proto:44:19:PROTOVALIDATE", "a.proto:44:19:PROTOVALIDATE",
+        "a.proto:45:19:PROTOVALIDATE", "a.proto:46:19:PROTOVALIDATE", "a.proto:47:19:PROTOVALIDATE",
+        "a.proto:48:19:PROTOVALIDATE", "a.proto:49:19:PROTOVALIDATE", "a.proto:50:19:PROTOVALIDATE",
+        "a.proto:51:18:PROTOVALIDATE", "a.proto:52:27:PROTOVALIDATE", "a.proto:53:31:PROTOVALIDATE",
+        "a.proto:54:19:PROTOVALIDATE", "a.proto:57:26:PROTOVALIDATE", "a.proto:59:3:PROTOVALIDATE",
+        "a.proto:59:3:PROTOVALIDATE",
+    ],
 }
 # fmt: on
 

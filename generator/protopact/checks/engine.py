@@ -83,7 +83,7 @@ def run_lint(source: Input, registry: Registry, *, label: str,
     for module_path, (config, names) in _groups(source, "lint").items():
         selection = select(registry, config, label=label)
         warnings += selection.warnings
-        warnings += _skipped_warnings(selection.skipped, source.image.with_targets(names))
+        warnings += _skipped_warnings(selection.skipped)
         context = LintContext(source.image.with_targets(names), sources, config,
                               named_conventions or {})
         raw = _lint(selection.rules, context, size=len(names))
@@ -117,19 +117,9 @@ def _lint(rules: Sequence[Rule], context: LintContext, *, size: int) -> list[Fin
     return [f for per_rule in found for f in per_rule]
 
 
-# What an unimplemented rule inspects: files that import none of these cannot give it findings, so
-# skipping it there changes no verdict and deserves no warning.
-_SKIPPED_RULE_SCOPE = {"PROTOVALIDATE": "buf/validate/"}
-
-
-def _skipped_warnings(skipped: Iterable[str], image: Image) -> list[str]:
-    def relevant(rule_id: str) -> bool:
-        prefix = _SKIPPED_RULE_SCOPE.get(rule_id)
-        return prefix is None or any(d.startswith(prefix) for f in image.target_files()
-                                     for d in f.dependency)
-
+def _skipped_warnings(skipped: Iterable[str]) -> list[str]:
     return [f"{r} is not implemented by protopact and was skipped: files that use it were not "
-            "checked." for r in skipped if relevant(r)]
+            "checked." for r in skipped]
 
 
 def run_breaking(

@@ -12,4 +12,15 @@ from .table import BUF_RULES
 REGISTRY = Registry("lint", {**BUF_RULES, **CONTRACT_RULES})
 
 # Imported for their registrations.
-from . import comments, contract, enums, fields, files, imports, naming, packages, rpcs  # noqa: F401
+from . import (  # noqa: F401
+    comments,
+    contract,
+    enums,
+    fields,
+    files,
+    imports,
+    naming,
+    packages,
+    protovalidate,
+    rpcs,
+)
