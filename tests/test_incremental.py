@@ -15,6 +15,8 @@ from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
 from protopact.errors import ProtopactError
 
+from .conftest import git
+
 
 @dataclass(frozen=True)
 class Proto:
@@ -221,3 +223,19 @@ def test_an_error_in_a_changed_file_is_protocs_own(tmp_path: Path, spy: _Spy) ->
     with pytest.raises(ProtopactError) as error:
         _compiled(root, Cache(None))
     assert str(error.value).startswith("f3.proto:3:14:")
+
+
+def test_the_working_tree_reuses_its_git_baseline(tmp_path: Path, spy: _Spy) -> None:
+    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else ()) for i in range(3)})
+    tree.files.update({i: Proto(i, f"leaf{i}.proto") for i in range(3, 8)})
+    api = tmp_path / "api"
+    tree.write(api)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        git(tmp_path, *args)
+    tree.files[1] = replace(tree.files[1], comment="edited")
+    tree.write(api)
+    load_input(".git#branch=main,subdir=api", cwd=tmp_path, cache=Cache(None))
+    spy.runs.clear()
+    result = _compiled(api, Cache(None))
+    assert spy.runs == [["f1.proto", "f2.proto"]]
+    assert result == _full(api)

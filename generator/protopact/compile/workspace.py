@@ -22,7 +22,7 @@ from ..errors import ProtopactError
 class ListedFile:
     module: str  # module path, relative to the workspace root
     name: str  # import path, relative to the module root
-    digest: str  # sha256 of the content, or a git blob id
+    digest: str  # the content's git blob id (see blob_id)
 
     @property
     def workspace_path(self) -> str:
@@ -87,6 +87,13 @@ def _excluded(path: str, excludes: Iterable[str]) -> bool:
     return any(within(path, e) for e in excludes)
 
 
+def blob_id(content: bytes) -> str:
+    """The id git gives ``content`` (as a blob, SHA-1 object format). A file on disk and the same
+    file in a git revision get the same digest, so a compile of the one serves the other where they
+    agree: ``breaking --against .git#branch=main`` compiles only the files that differ from main."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
 def list_directory(workspace: Workspace) -> list[ListedFile]:
     """Every ``.proto`` file of every module on disk, hidden directories and excludes skipped."""
     files: list[ListedFile] = []
@@ -117,7 +124,7 @@ def list_directory(workspace: Workspace) -> list[ListedFile]:
                 rel = _join(rel_dir, filename)
                 if _excluded(rel, module.excludes):
                     continue
-                digest = hashlib.sha256(read_source(Path(dirpath, filename), rel)).hexdigest()
+                digest = blob_id(read_source(Path(dirpath, filename), rel))
                 name = rel if module.path == "." else rel[len(module.path) + 1 :]
                 files.append(ListedFile(module.path, name, digest))
     return files
