@@ -20,10 +20,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import corpus
+import edits
 from agreement import agreement
 from measure import Sample, median, run_once
 from report import Comparison, markdown
@@ -39,6 +42,8 @@ class Tool:
     label: str
     argv: tuple[str, ...]
     cache: str = "n/a"  # protopact: "cold" or "warm"; "n/a" for tools without a compile cache
+    cwd: str = "."  # relative to the corpus directory
+    before: Callable[[], None] | None = None  # sets the tree up before each run (an edit)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def _well_known_root() -> str:
     return str(Path(grpc_tools.__file__).parent / "_proto")
 
 
-def groups(buf: str, proto_files: list[str]) -> list[Group]:
+def groups(buf: str, proto_files: list[str], edited: tuple[edits.Edit, edits.Edit]) -> list[Group]:
     """Every measured command; paths are relative to the corpus directory (the working directory)."""
     includes = ("-Icurrent/proto", "-Icurrent/third_party/googleapis", f"-I{_well_known_root()}")
     breaking = ("--error-format", "json")
@@ -112,7 +117,23 @@ def groups(buf: str, proto_files: list[str]) -> list[Group]:
         Group("docs", (
             Tool("protopact docs", (*PROTOPACT, "docs", "current", "--out", "{scratch}/docs"), "cold"),
         )),
+        *(_edit_groups(buf, edit, kind) for edit, kind in zip(edited, ("leaf", "hub"))),
     ]
+
+
+def _edit_groups(buf: str, edit: edits.Edit, kind: str) -> Group:
+    """The everyday commands after one file of the tree changed: the pull request's breaking check
+    against the main branch (cold cache, as on a CI runner) and lint while editing (warm cache)."""
+    against = ("--against", ".git#branch=main", "--error-format", "json")
+    lint = ("lint", "--error-format", "json")
+    return Group(f"one {kind} file edited", (
+        Tool(f"protopact breaking, {kind} edited", (*PROTOPACT, "breaking", *against), "cold",
+             edits.REPO, edit),
+        Tool(f"buf breaking, {kind} edited", (buf, "breaking", *against), cwd=edits.REPO,
+             before=edit),
+        Tool(f"protopact lint, {kind} edited (warm)", (*PROTOPACT, *lint), "warm", edits.REPO, edit),
+        Tool(f"buf lint, {kind} edited", (buf, *lint), cwd=edits.REPO, before=edit),
+    ))
 
 
 COMPARISONS = (
@@ -132,6 +153,11 @@ COMPARISONS = (
                wall=1.2),
     Comparison("generate (all targets) vs protoc", "protopact generate (all targets)",
                "protoc python+grpc"),
+    *(c for kind in ("leaf", "hub") for c in (
+        Comparison(f"breaking vs main, {kind} edited, vs buf", f"protopact breaking, {kind} edited",
+                   f"buf breaking, {kind} edited", wall=0.15, memory=0.25),
+        Comparison(f"lint after a {kind} edit (warm) vs buf", f"protopact lint, {kind} edited (warm)",
+                   f"buf lint, {kind} edited", wall=0.05))),
 )
 
 
@@ -158,8 +184,11 @@ class Runner:
         run_dir = self.scratch / f"run-{self.counter}"
         (run_dir / "protoc-py").mkdir(parents=True)  # protoc does not create its --python_out
         stdout, stderr = run_dir / "stdout", run_dir / "stderr"
-        sample = run_once(self._argv(tool, run_dir), cwd=self.workdir, env=self._env(tool),
-                          stdout=stdout, stderr=stderr, timeout_s=self.timeout_s)
+        if tool.before is not None:
+            tool.before()
+        sample = run_once(self._argv(tool, run_dir), cwd=self.workdir / tool.cwd,
+                          env=self._env(tool), stdout=stdout, stderr=stderr,
+                          timeout_s=self.timeout_s)
         return sample, stdout, stderr
 
     def group(self, group: Group) -> dict[str, dict[str, object]]:
@@ -223,12 +252,22 @@ def prepare(workdir: Path, buf: str) -> None:
         sys.exit("buf cannot read the baseline image protopact built")
 
 
+def _earlier(path: Path, scale: float) -> dict[str, Any]:
+    """The results of a whole run at this scale, which a run of some groups updates."""
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return document if document.get("scale") == scale else {}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", action="append", default=[],
-                        help="run only groups whose name contains this text (repeatable)")
+                        help="run only groups whose name contains this text (repeatable); their "
+                             "figures replace theirs in the results of the same scale")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per command")
     parser.add_argument("--results", type=Path, default=HERE, help="where results.{json,md} go")
     args = parser.parse_args(argv)
@@ -243,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="protopact-bench-"))
     try:
         runner = Runner(workdir, scratch, args.runs, args.timeout)
-        for group in groups(buf, proto_files):
+        for group in groups(buf, proto_files, edits.prepare(workdir)):
             if args.only and not any(o in group.name for o in args.only):
                 continue
             print(f"== {group.name}", flush=True)
@@ -254,6 +293,11 @@ def main(argv: list[str] | None = None) -> int:
             data.pop("stdout_file")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if args.only:
+        earlier = _earlier(args.results / "results.json", args.scale)
+        results = {**earlier.get("groups", {}), **results}
+        verdicts = {**earlier.get("agreement", {}), **verdicts}
+        tools = {label: data for group in results.values() for label, data in group.items()}
     document = {
         "scale": args.scale,
         "runs": args.runs,
