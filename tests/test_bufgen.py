@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import buf_binary, git, run, write_tree
+from .conftest import buf_binary, git, run, tar_bytes, write_tree
 
 BIN = Path(sys.executable).parent
 TREE = {
@@ -185,7 +185,7 @@ def test_v1_template_writes_what_buf_generate_writes(tmp_path: Path) -> None:
     assert _tree(roots["ours"] / "gen") == expected
 
 
-def test_v2_inputs_git_repo_and_proto_file_as_buf_reads_them(tmp_path: Path) -> None:
+def test_v2_inputs_git_repo_proto_file_and_tarball_as_buf_reads_them(tmp_path: Path) -> None:
     upstream = write_tree(tmp_path / "upstream", TREE)
     git(upstream, "init", "-q", "-b", "release")
     git(upstream, "add", "-A")
@@ -195,16 +195,21 @@ def test_v2_inputs_git_repo_and_proto_file_as_buf_reads_them(tmp_path: Path) -> 
         root = _project(tmp_path / name)
         template = {"version": "v2", "inputs": [
             {"git_repo": upstream.as_uri(), "branch": "release", "paths": ["proto/acme/common"]},
-            {"proto_file": "proto/acme/shop/v1/shop.proto"},
+            {"proto_file": "proto/acme/shop/v1/shop.proto", "include_package_files": True},
+            {"tarball": "extra.tgz", "strip_components": 1, "subdir": "proto"},
         ], "plugins": [{"protoc_builtin": "python", "protoc_path": str(root / "protoc"),
                         "out": "gen"}]}
         (root / "buf.gen.yaml").write_text(yaml.safe_dump(template))
+        (root / "extra.tgz").write_bytes(tar_bytes({
+            "extra-1.0/proto/extra/v1/extra.proto":
+                b'syntax = "proto3";\npackage extra.v1;\nmessage Extra {}\n'}, mode="w:gz"))
         roots[name] = root
     _buf_generate(roots["buf"], tmp_path)
     result = run("generate", "--template", "buf.gen.yaml", cwd=roots["ours"])
     assert result.exit_code == 0, result.stderr
     expected = _tree(roots["buf"] / "gen")
-    assert set(expected) == {"acme/common/v1/money_pb2.py", "acme/shop/v1/shop_pb2.py"}
+    assert set(expected) == {"acme/common/v1/money_pb2.py", "acme/shop/v1/shop_pb2.py",
+                             "extra/v1/extra_pb2.py"}
     assert _tree(roots["ours"] / "gen") == expected
 
 
@@ -214,7 +219,10 @@ def test_inputs_and_types_that_need_the_network_or_prune_are_refused(tmp_path: P
     cases = {
         f"version: v2\ninputs: [{{module: buf.build/acme/shop}}]\n{plugin}":
             "input module buf.build/acme/shop comes from buf's registry over the network",
-        f"version: v2\ninputs: [{{tarball: x.tar.gz}}]\n{plugin}": "input kind 'tarball' is not",
+        f"version: v2\ninputs: [{{zip_archive: x.zip, depth: 1}}]\n{plugin}":
+            "'depth' does not apply to a zip_archive input",
+        f"version: v2\ninputs: [{{tarball: ../x.tar.gz}}]\n{plugin}":
+            "'../x.tar.gz' must be a directory inside the project",
         f"version: v2\ninputs: [{{directory: proto, types: [acme.shop.v1.Order]}}]\n{plugin}":
             "types is not supported",
         "version: v2\nplugins: [{protoc_builtin: python, out: gen, exclude_types: [a.B]}]":

@@ -166,3 +166,31 @@ def test_protopact_forms_and_registry_modules(tmp_path: Path) -> None:
         result = run("build", ref, cwd=tmp_path)
         assert result.exit_code == 1 and result.stderr.startswith(f"{ref}: "), result.stderr
         assert problem in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_recurse_submodules_reads_the_submodules_files(tmp_path: Path, buf: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # git refuses file:// submodules unless told (a local test's only way to have one)
+    for key, value in {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "protocol.file.allow",
+                       "GIT_CONFIG_VALUE_0": "always"}.items():
+        monkeypatch.setenv(key, value)
+    dep = write_tree(tmp_path / "dep", {
+        "dep/v1/dep.proto": 'syntax = "proto3";\npackage dep.v1;\nmessage Dep {}\n'})
+    git(dep, "init", "-q", "-b", "main")
+    git(dep, "add", "-A")
+    git(dep, "commit", "-qm", "dep")
+    top = write_tree(tmp_path / "top", {
+        "buf.yaml": "version: v2\nmodules:\n  - path: proto\n  - path: third_party\n",
+        "proto/acme/v1/a.proto": 'syntax = "proto3";\npackage acme.v1;\nimport "dep/v1/dep.proto";\n'
+                                 "message A { dep.v1.Dep d = 1; }\n"})
+    git(top, "init", "-q", "-b", "main")
+    git(top, "submodule", "add", "-q", str(dep), "third_party")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "top")
+    without = run("build", "top/.git#branch=main", cwd=tmp_path)
+    assert without.exit_code == 1 and "dep/v1/dep.proto" in without.stderr
+    for ref in ("top/.git#branch=main,recurse_submodules=true",
+                f"file://{top}#format=git,recurse_submodules=true",
+                "top/.git#ref=HEAD,recurse_submodules=true,subdir=."):
+        assert _same_build(buf, tmp_path, ref) == {"acme/v1/a.proto": True,
+                                                     "dep/v1/dep.proto": True}

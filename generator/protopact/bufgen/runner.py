@@ -22,6 +22,7 @@ from pathlib import Path
 
 from google.protobuf.compiler import plugin_pb2
 
+from ..compile import refs
 from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
 from ..console import tracked
@@ -85,7 +86,8 @@ def guard_clean(template: Template, inputs: Sequence[str], *, project: Path) -> 
         return
     for out in clean_roots(template):
         root = (project / out).resolve()
-        held = [template.path, *(project / text for text in inputs)]
+        held = [template.path, *(project / ref.path for ref in
+                                 (refs.parse(text, project) for text in inputs) if not ref.remote)]
         held += [p for name in _AUTHORED for p in root.rglob(name)] if root.is_dir() else []
         for path in held:
             if path.resolve().is_relative_to(root):

@@ -167,11 +167,19 @@ def _plugin(entry: dict[str, Any], label: str, project: Path, name: str, *,
                   parameter=",".join(opts), strategy=strategy, **flags)
 
 
-# What each kind of v2 input may say besides its own key.
-_INPUT_KEYS = {
-    "directory": set(), "binary_image": {"compression"}, "json_image": {"compression"},
-    "proto_file": {"include_package_files"},
-    "git_repo": {"branch", "tag", "ref", "commit", "subdir", "depth", "recurse_submodules"},
+# Each kind of v2 input: the format of the INPUT reference it becomes, and what it may say
+# besides its own key (each such key an option of the reference).
+_INPUT_KINDS = {
+    "directory": ("dir", set()),
+    "proto_file": ("protofile", {"include_package_files"}),
+    "binary_image": ("binpb", {"compression"}),
+    "json_image": ("json", {"compression"}),
+    "text_image": ("txtpb", {"compression"}),
+    "yaml_image": ("yaml", {"compression"}),
+    "tarball": ("tar", {"compression", "strip_components", "subdir"}),
+    "zip_archive": ("zip", {"strip_components", "subdir"}),
+    "git_repo": ("git", {"branch", "tag", "ref", "commit", "subdir", "depth",
+                         "recurse_submodules"}),
 }
 _COMMON_INPUT_KEYS = {"paths", "exclude_paths", "types", "exclude_types"}
 
@@ -179,53 +187,37 @@ _COMMON_INPUT_KEYS = {"paths", "exclude_paths", "types", "exclude_types"}
 def _input(entry: Any, label: str, project: Path) -> TemplateInput:
     entry = _mapping(entry, label)
     kinds = [k for k in entry if k not in _COMMON_INPUT_KEYS and not any(
-        k in keys for keys in _INPUT_KEYS.values())]
+        k in keys for _, keys in _INPUT_KINDS.values())]
     if len(kinds) != 1:
         raise ProtopactError(f"{label}: every input needs exactly one kind "
-                             f"({', '.join(sorted(_INPUT_KEYS))}), not {', '.join(sorted(kinds)) or 'none'}")
+                             f"({', '.join(sorted(_INPUT_KINDS))}), not {', '.join(sorted(kinds)) or 'none'}")
     kind = kinds[0]
     value = entry[kind]
     if kind == "module":
         raise ProtopactError(f"{label}: input module {value} comes from buf's registry over the "
                              "network; use directory: or git_repo: instead")
-    if kind not in _INPUT_KEYS:
+    if kind not in _INPUT_KINDS:
         raise ProtopactError(f"{label}: input kind {kind!r} is not supported; use "
-                             f"{', '.join(sorted(_INPUT_KEYS))}")
+                             f"{', '.join(sorted(_INPUT_KINDS))}")
+    format_, keys = _INPUT_KINDS[kind]
     for key in entry:
-        if key != kind and key not in _COMMON_INPUT_KEYS | _INPUT_KEYS[kind]:
+        if key != kind and key not in _COMMON_INPUT_KEYS | keys:
             raise ProtopactError(f"{label}: {key!r} does not apply to a {kind} input")
         if key in ("types", "exclude_types"):
             raise _pruning(key, label)
-    if entry.get("compression") not in (None, "none"):
-        raise ProtopactError(f"{label}: compressed images are not supported; decompress it first")
     if not isinstance(value, str) or not value:
         raise ProtopactError(f"{label}: input {kind} must be a non-empty string")
     paths, exclude_paths = _strings(entry, "paths", label), _strings(entry, "exclude_paths", label)
-    if kind == "directory":
-        text = _inside(project, value, label, allow_root=True).as_posix()
-    elif kind == "proto_file":
-        file = _inside(project, value, label).as_posix()
-        if entry.get("include_package_files"):
-            raise ProtopactError(f"{label}: include_package_files is not supported; list the "
-                                 "package's directory in paths instead")
-        text, paths = ".", (file,)
-    elif kind == "git_repo":
-        text = _git_input(value, entry, project)
+    if "://" in value:
+        location = value
+    elif kind == "git_repo":  # a local repository is cloned like any other
+        location = value if value.endswith(".git") else (project / value).resolve().as_uri()
     else:
-        text = value
-    return TemplateInput(text, paths, exclude_paths)
-
-
-def _git_input(url: str, entry: dict[str, Any], project: Path) -> str:
-    """buf's git_repo input as protopact's ``URL#format=git,branch=...`` INPUT; a local repository
-    path becomes a file:// URL, so that it is cloned like any other."""
-    if "://" not in url and not url.endswith(".git"):
-        url = (project / url).resolve().as_uri()
-    options = ["format=git", *(
+        location = _inside(project, value, label, allow_root=kind == "directory").as_posix()
+    options = [f"format={format_}", *(
         f"{key}={str(entry[key]).lower() if isinstance(entry[key], bool) else entry[key]}"
-        for key in ("branch", "tag", "ref", "commit", "subdir", "depth", "recurse_submodules")
-        if key in entry)]
-    return f"{url}#{','.join(options)}"
+        for key in sorted(keys) if key in entry)]
+    return TemplateInput(f"{location}#{','.join(options)}", paths, exclude_paths)
 
 
 def _strings(entry: dict[str, Any], key: str, label: str) -> tuple[str, ...]:

@@ -40,6 +40,7 @@ class GitInput:
     remote: str = ""  # a URL to clone first (https://, ssh://, file://, ...)
     branch: str = ""  # the branch or tag a remote clone may stop at
     depth: int = 0  # how many commits a remote clone fetches (0: all)
+    recurse_submodules: bool = False
 
 
 def from_ref(ref: Ref, cwd: Path) -> GitInput:
@@ -56,8 +57,10 @@ def from_ref(ref: Ref, cwd: Path) -> GitInput:
         revision = ref.ref or "HEAD"
     if ref.remote:
         return GitInput(ref.text, Path(), revision, ref.subdir, remote=ref.path,
-                        branch=ref.branch or ("" if ref.commit else ref.tag), depth=ref.depth)
-    return GitInput(ref.text, (cwd / ref.path).resolve(), revision, ref.subdir)
+                        branch=ref.branch or ("" if ref.commit else ref.tag), depth=ref.depth,
+                        recurse_submodules=ref.recurse_submodules)
+    return GitInput(ref.text, (cwd / ref.path).resolve(), revision, ref.subdir,
+                    recurse_submodules=ref.recurse_submodules)
 
 
 @contextmanager
@@ -71,15 +74,49 @@ def cloned(source: GitInput) -> Iterator[GitInput]:
         repo = Path(tmp) / "repo.git"
         narrow = ["--depth", str(source.depth)] if source.depth else []
         narrow += ["--branch", source.branch] if source.branch else []
-        try:
-            done = subprocess.run(["git", "clone", "--bare", "--quiet", *narrow, source.remote,
-                                   str(repo)], capture_output=True, check=False)
-        except FileNotFoundError:
-            raise ProtopactError(f"{source.text}: git is not installed") from None
-        if done.returncode != 0:
-            raise ProtopactError(f"{source.text}: cannot clone {redacted(source.remote)}: "
-                                 f"{_reason(done.stderr) or 'git clone failed'}")
+        _clone(source, source.remote, repo, "--bare", *narrow)
         yield replace(source, repo=repo)
+
+
+def _clone(source: GitInput, origin: str, destination: Path, *options: str) -> None:
+    try:
+        done = subprocess.run(["git", "clone", "--quiet", *options, "--", origin, str(destination)],
+                              capture_output=True, check=False)
+    except FileNotFoundError:
+        raise ProtopactError(f"{source.text}: git is not installed") from None
+    if done.returncode != 0:
+        raise ProtopactError(f"{source.text}: cannot clone {redacted(origin)}: "
+                             f"{_reason(done.stderr) or 'git clone failed'}")
+
+
+@contextmanager
+def checked_out(source: GitInput) -> Iterator[Path]:
+    """A working tree of the repository at the ref, its submodules checked out in it (nested
+    ones too), in a temporary directory removed afterwards: what ``recurse_submodules`` reads."""
+    with tempfile.TemporaryDirectory(prefix="protopact-checkout-") as tmp:
+        tree = Path(tmp) / "tree"
+        if source.remote:
+            narrow = ["--depth", str(source.depth), "--shallow-submodules"] if source.depth else []
+            narrow += ["--branch", source.branch] if source.branch else []
+            origin, revision = source.remote, _within_clone(source)
+        else:  # every object is at hand: the commit is found in the repository itself
+            narrow, origin = [], _git(source, "rev-parse", "--absolute-git-dir").decode().strip()
+            revision = _commit(source)
+        _clone(source, origin, tree, "--recurse-submodules", *narrow)
+        checkout = replace(source, repo=tree, ref=revision)
+        if revision != "HEAD":
+            _git(checkout, "checkout", "--quiet", "--detach", _commit(checkout), "--")
+            _git(checkout, "submodule", "update", "--quiet", "--init", "--recursive")
+        yield tree
+
+
+def _within_clone(source: GitInput) -> str:
+    """The ref of a remote source as its clone names it: the cloned branch or tag is HEAD."""
+    for prefix in (f"refs/heads/{source.branch}", f"refs/tags/{source.branch}"):
+        if source.branch and (source.ref == prefix or source.ref.startswith(prefix + "~")
+                              or source.ref.startswith(prefix + "^")):
+            return "HEAD" + source.ref[len(prefix):]
+    return source.ref
 
 
 def _run(source: GitInput, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -115,8 +152,8 @@ def _reason(stderr: bytes) -> str:
     return redacted("; ".join(said))
 
 
-def resolve_tree(source: GitInput) -> str:
-    """The tree id of ``subdir`` at the ref."""
+def _commit(source: GitInput) -> str:
+    """The commit id of the ref (a remote clone fetches one it lacks)."""
     commit = _run(source, "rev-parse", "--verify", "--quiet", f"{source.ref}^{{commit}}")
     if commit.returncode != 0 and source.remote:
         # a commit or ref a shallow clone of its branch does not hold: fetched by name
@@ -128,7 +165,12 @@ def resolve_tree(source: GitInput) -> str:
         if _run(source, "rev-parse", "--git-dir").returncode != 0:
             raise ProtopactError(f"{source.text}: {source.repo} is not in a git repository")
         raise ProtopactError(f"{source.text}: unknown git ref {source.ref!r}")
-    oid = commit.stdout.decode().strip()
+    return commit.stdout.decode().strip()
+
+
+def resolve_tree(source: GitInput) -> str:
+    """The tree id of ``subdir`` at the ref."""
+    oid = _commit(source)
     spec = f"{oid}^{{tree}}" if source.subdir == "." else f"{oid}:{source.subdir}"
     tree = _run(source, "rev-parse", "--verify", "--quiet", spec)
     if tree.returncode != 0:

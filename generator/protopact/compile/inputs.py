@@ -181,12 +181,19 @@ def _from_archive(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
         root = Path(tmp).resolve()
         unpack(data, root, label=ref.text, keep=_read_by_builds, zip_=ref.format == "zip",
                strip_components=ref.strip_components)
-        directory = root / ref.subdir
-        if not directory.is_dir():
-            raise ProtopactError(f"{ref.text}: {ref.subdir!r} does not exist in the archive")
         where = ref.path if ref.remote else str((cwd / ref.path).resolve())
-        return _from_directory(directory, root, cache, label=ref.text, project=cwd,
-                               place=f"archive:{where}#{ref.subdir}")
+        return _from_tree(root, ref.subdir, cwd, cache, label=ref.text,
+                          place=f"archive:{where}#{ref.subdir}")
+
+
+def _from_tree(root: Path, subdir: str, cwd: Path, cache: Cache, *, label: str,
+               place: str) -> Input:
+    """A tree unpacked or checked out under ``root``, read as a directory: ``subdir`` of it, its
+    config looked for up to ``root``, paths shown from ``root`` as buf shows them."""
+    directory = root / subdir
+    if not directory.is_dir():
+        raise ProtopactError(f"{label}: {subdir!r} does not exist in it")
+    return _from_directory(directory, root, cache, label=label, project=cwd, place=place)
 
 
 def _read_by_builds(name: str) -> bool:
@@ -234,6 +241,11 @@ def _module_map(files: Iterable[ListedFile], workspace: Workspace) -> dict[str, 
 
 
 def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
+    if remote_or_local.recurse_submodules:
+        with git.checked_out(remote_or_local) as checkout:
+            return _from_tree(checkout, remote_or_local.subdir, cwd, cache,
+                              label=remote_or_local.text,
+                              place=f"checkout:{remote_or_local.remote or remote_or_local.repo}")
     with git.cloned(remote_or_local) as source:
         tree = git.resolve_tree(source)
         workspace, files = git.read_workspace(source, tree, root=Path(source.text))
