@@ -57,6 +57,19 @@ FIXTURE = {
           repeated Colour colours = 21;
         }
     """,
+    "scout/v1/scout.proto": """
+        syntax = "proto3";
+        package scout.v1;
+        message Territory { string code = 1; string name = 2; }
+        message Msisdn { string value = 1; }
+        message SimId { string imsi = 1; }
+        message Sighting { Msisdn msisdn = 1; SimId sim = 2; Territory roaming_country = 3; }
+        enum ProbeHealth { PROBE_HEALTH_DEFAULT = 0; PROBE_HEALTH_NOMINAL = 1;
+                           PROBE_HEALTH_FAULTY = 2; PROBE_HEALTH_WARMING_UP = 3; }
+        message Probe { ProbeHealth health = 1; string last_error = 2; string label = 3; }
+        enum NoticeKind { NOTICE_KIND_DEFAULT = 0; NOTICE_KIND_SIGHTING = 1; NOTICE_KIND_ALERT = 2; }
+        message Notice { NoticeKind kind = 1; oneof body { Sighting sighting = 2; Probe probe_alert = 3; } }
+    """,
 }
 
 
@@ -168,3 +181,21 @@ def test_same_index_is_deterministic_and_indexes_differ(repo_image: Image) -> No
     assert example_json(descriptor, index=3) == example_json(descriptor, index=3)
     items = [json.dumps(example_json(descriptor, index=i), sort_keys=True) for i in range(20)]
     assert len(set(items)) == 20
+
+
+def test_a_message_agrees_with_itself_whatever_its_types_are_called(fixture_image: Image) -> None:
+    calling = {"NO": "+47", "SE": "+46", "DK": "+45", "FI": "+358"}
+    mobile = {"NO": "242", "SE": "240", "DK": "238", "FI": "244"}
+    kinds, healths = set(), set()
+    for index in range(8):
+        sighting = _json(fixture_image, "scout.v1.Sighting", index)
+        country = sighting["roamingCountry"]["code"]
+        assert sighting["msisdn"]["value"].startswith(calling[country])
+        assert sighting["sim"]["imsi"].startswith(mobile[country])
+        probe = _json(fixture_image, "scout.v1.Probe", index)
+        healths.add(probe["health"])
+        assert ("lastError" in probe) == (probe["health"] == "PROBE_HEALTH_FAULTY"), probe
+        notice = _json(fixture_image, "scout.v1.Notice", index)
+        kinds.add(notice["kind"])
+        assert ("sighting" in notice) == (notice["kind"] == "NOTICE_KIND_SIGHTING"), notice
+    assert len(kinds) == 2 and len(healths) == 3  # every case was seen

@@ -7,9 +7,12 @@ like UUIDs, timestamps carry microseconds. Guarantees:
 
 - the same descriptor and ``index`` give the same message on every run and machine (no randomness,
   no clock); different ``index`` values give distinct items, so a list of N examples can be made;
-- every singular field is set, every oneof has exactly one member set, maps hold one entry and
-  repeated fields one or two items; a message type already being filled is not entered again, so
-  recursive types terminate;
+- a message agrees with itself (:mod:`.coherence`): a phone number and an IMSI belong to the country
+  beside them, a type enum names the oneof member that is set, an error shows only beside a status
+  that failed;
+- every singular field is set (but an error beside a status that did not fail), every oneof has
+  exactly one member set, maps hold one entry and repeated fields one or two items; a message type
+  already being filled is not entered again, so recursive types terminate;
 - the ProtoJSON form (:func:`example_json`) parses back with ``json_format.Parse`` into the message.
 """
 
@@ -27,14 +30,12 @@ from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
 
+from .coherence import COUNTRIES, COUNTRY_CODE_NAMES, is_phone, settle
 from .jsonschema import WRAPPERS
 
 # Deeper nesting adds bulk to an example without telling the reader anything new.
 MAX_DEPTH = 6
 _UUID_NAMESPACE = uuid.UUID("6f1c9a52-3d0e-4b7a-9c61-2e5b8d4f7a10")
-# (ISO 3166-1 alpha-2, English short name, E.164 country calling code)
-_COUNTRIES = (("NO", "Norway", "47"), ("SE", "Sweden", "46"), ("DK", "Denmark", "45"),
-              ("FI", "Finland", "358"))
 # 2025-03-14T09:26:53.589793Z: a fixed instant, so examples never depend on the clock.
 _BASE_SECONDS = 1741944413
 _BASE_NANOS = 589793000
@@ -58,8 +59,8 @@ class _Slot:
         return self.field.name
 
     @property
-    def country(self) -> tuple[str, str, str]:
-        return _COUNTRIES[self.index % len(_COUNTRIES)]
+    def country(self) -> tuple[str, str, str, str]:
+        return COUNTRIES[self.index % len(COUNTRIES)]
 
 
 def example_message(descriptor: Descriptor, *, index: int = 0, max_depth: int = MAX_DEPTH) -> Message:
@@ -109,6 +110,7 @@ def _fill(message: Any, descriptor: Descriptor, *, parent: str, index: int,
             getattr(message, field.name).SetInParent()
         else:
             setattr(message, field.name, _scalar(slot))
+    settle(message, descriptor)
 
 
 @cache
@@ -238,8 +240,8 @@ def _cursor(slot: _Slot) -> str:
 
 def _string(slot: _Slot) -> str:
     name, owner = slot.name, slot.owner
-    if "country" in owner or name in ("country", "country_code", "region_code"):
-        if name in ("code", "country", "country_code", "region_code"):
+    if "country" in owner or "country" in slot.parent or name in COUNTRY_CODE_NAMES[1:]:
+        if name in COUNTRY_CODE_NAMES:
             return slot.country[0]
         if name in ("name", "display_name"):
             return slot.country[1]
@@ -254,8 +256,8 @@ def _string_rule(name: str) -> Callable[[_Slot], str] | None:
 
 
 _STRING_RULES: tuple[tuple[Callable[[str], bool], Callable[[_Slot], str]], ...] = (
-    (lambda n: n == "e164" or n.endswith("_e164") or "phone" in n or "msisdn" in n, _phone),
-    (lambda n: n == "imsi", lambda s: f"24201{s.index:010d}"),
+    (is_phone, _phone),
+    (lambda n: n == "imsi", lambda s: f"{s.country[3]}01{s.index:010d}"),
     (lambda n: n == "imei", lambda s: f"86700000{s.index:06d}"),
     (lambda n: n == "software_version", lambda s: f"{64 + s.index % 36:02d}"),
     (lambda n: n == "email" or n.endswith("_email"), lambda s: f"user{s.index}@example.com"),
