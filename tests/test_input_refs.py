@@ -117,6 +117,9 @@ def test_remote_inputs_and_standard_input(inputs: Path, served: str, buf: str) -
     assert _same_build(buf, inputs, "-", stdin=image)
     json_image = (inputs / "image.json").read_bytes()
     assert _same_build(buf, inputs, "-#format=json", stdin=json_image)
+    assert run("build", "-#format=json", "-o", "direct.binpb", cwd=inputs,
+               stdin=json_image).exit_code == 0  # no "--" needed: not an option
+    assert _files(inputs / "direct.binpb") == _files(inputs / "theirs.binpb")
     missing = run("build", f"{served}/nowhere.tgz", cwd=inputs)
     assert missing.exit_code == 1 and "404" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1

@@ -28,6 +28,12 @@ FINDINGS_EXIT = 100
 class _Group(click.Group):
     """Runs a command; the one place where an error becomes a line on stderr and exit code 1."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # buf's "-#format=json" (standard input, in a format named) is no option: it is read as
+        # the other name buf gives standard input, wherever it stands
+        return super().parse_args(
+            ctx, [f"/dev/stdin{a[1:]}" if a.startswith("-#") else a for a in args])
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

@@ -27,7 +27,11 @@ ODD = ["main", "v1", "nope", "HEAD", "HEAD~1", "HEAD~9", "-q", "--all", "--outpu
        "../..", "/etc", "", " ", "é", "0" * 40, "deadbeef", "x" * 300, "a\x00b", "main:a"]
 WORD = st.sampled_from(ODD) | st.text(max_size=8)
 OPTION = st.tuples(st.sampled_from(["branch", "tag", "ref", "commit", "subdir", "depth",
-                                    "recurse_submodules", "nope", ""]), WORD)
+                                    "recurse_submodules", "nope", "", "format", "compression",
+                                    "strip_components", "include_package_files"]),
+                   WORD | st.sampled_from(["git", "dir", "tar", "zip", "binpb", "json", "txtpb",
+                                           "protofile", "mod", "gzip", "zstd", "none", "true",
+                                           "0", "1", "2"]))
 OPTIONS = st.lists(OPTION, max_size=3).map(
     lambda parts: ",".join(f"{k}={v}" if k else v for k, v in parts))
 # Remotes that cannot answer (a closed local port, a missing path) but carry credentials.
@@ -131,7 +135,9 @@ def test_pkg_and_wheel_inputs_build_or_are_refused_in_one_line(
 PATHS = ["", ".", "..", "/", "/dev/zero", "/dev/null", "/proc/self/status", "fifo.binpb",
          "x" * 300, "x" * 300 + "/a.proto", "-", "--help", "a\x00b", "a\nb", "image.json",
          "image.binpb/", "nope.whl", "a/v1", "a/v1/a.proto", "~", "pkg", "git", ".git", "x.git",
-         "é"]
+         "é", "-#format=json", "a/v1/a.proto#include_package_files=true", "x.tar.zst",
+         "a#format=tar", "a/v1/a.proto#format=zip,strip_components=1", "buf.yaml#format=txtpb",
+         "x.foo.gz", "#", "a#b#c", "buf.build/a/b"]
 
 
 @settings(FUZZ, max_examples=60)
