@@ -2,87 +2,32 @@
 
 from __future__ import annotations
 
+from . import slots
 from . import tree as t
-from .names import identifier, option_sort_name, string_value
-from .printer import Printer, sort_key_cmp, writes
-
-_IMPORT_ORDER = {"public": 2, "weak": 1}
+from .names import identifier
+from .printer import Printer, writes
 
 
 def write_file(p: Printer, root: t.Node) -> None:
-    _header(p, root)
-    decls = [d for d in root.decls if not isinstance(d, t.Syntax)]
-    for i, decl in enumerate(decls):
-        if isinstance(decl, (t.Package, t.Option, t.Import, t.Empty)):
-            continue
-        if i == 0 and p.previous is not None and not p.leading_comments_contain_blank_line(decl):
-            p.line()
+    source = [d for d in root.decls if not isinstance(d, t.Empty)]
+    printed = slots.ordered(source, lambda node: _import_has_comment(p, node))
+    slots.place(source, printed)
+    for decl in printed:
         p.node(decl)
     p.multiline_comments(root.eof.tok.leading)
     if p.last not in ("\x00", "\n"):
         p.line()
 
 
-def _header(p: Printer, root: t.Node) -> None:
-    syntax = next((d for d in root.decls if isinstance(d, t.Syntax)), None)
-    packages = [d for d in root.decls if isinstance(d, t.Package)]
-    imports = [d for d in root.decls if isinstance(d, t.Import)]
-    options = [d for d in root.decls if isinstance(d, t.Option)]
-    if syntax is not None:
-        _statement(p, syntax.keyword, syntax.equals, syntax.value, syntax.semicolon)
-    if packages:
-        package = packages[-1]
-        p.start(package.keyword)
+@writes(t.Import)
+def _import(p: Printer, node: t.Node) -> None:
+    p.start(node.keyword)
+    p.space()
+    if node.modifier is not None:
+        p.inline_node(node.modifier)
         p.space()
-        p.inline_node(package.name)
-        p.line_end(package.semicolon)
-
-    def import_less(a: t.Node, b: t.Node) -> bool:
-        a_name, b_name = string_value(a.name), string_value(b.name)
-        if a_name != b_name:
-            return a_name < b_name
-        a_order, b_order = _import_order(a), _import_order(b)
-        if a_order != b_order:
-            return a_order > b_order
-        return not _import_has_comment(p, b)
-
-    imports.sort(key=sort_key_cmp(import_less))
-    for i, node in enumerate(imports):
-        if i == 0 and p.previous is not None and not p.leading_comments_contain_blank_line(node):
-            p.line()
-        p.start(node.keyword, i > 0)
-        p.space()
-        if node.modifier is not None:
-            p.inline_node(node.modifier)
-            p.space()
-        p.inline_node(node.name)
-        p.line_end(node.semicolon)
-
-    def option_less(a: t.Node, b: t.Node) -> bool:
-        left, right = option_sort_name(a.name), option_sort_name(b.name)
-        if left.startswith("(") != right.startswith("("):
-            return right.startswith("(")
-        return left < right
-
-    options.sort(key=sort_key_cmp(option_less))
-    for i, node in enumerate(options):
-        if i == 0 and p.previous is not None and not p.leading_comments_contain_blank_line(node):
-            p.line()
-        p.start(node.keyword, i > 0)
-        p.space()
-        p.node(node.name)
-        p.space()
-        p.inline_node(node.equals)
-        if isinstance(node.value, t.CompoundString):
-            _compound_string(p, node.value, indent=True, end_inline=True)
-        else:
-            p.space()
-            p.inline_node(node.value)
-        p.line_end(node.semicolon)
-
-
-def _import_order(node: t.Node) -> int:
-    return _IMPORT_ORDER.get(node.modifier.text, 3) if node.modifier is not None else 3
+    p.inline_node(node.name)
+    p.line_end(node.semicolon)
 
 
 def _import_has_comment(p: Printer, node: t.Node) -> bool:

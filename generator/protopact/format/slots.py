@@ -1,0 +1,106 @@
+"""Where a file's comments go once its declarations are put in buf's order.
+
+buf sorts a file's declarations (syntax, package, imports by path, options by name, then the rest in
+source order) but splits the comments above each one at its last blank line: the part below that line
+is *attached* and moves with its declaration; the part above is *detached* and stays where it was
+written: it is printed before the first declaration printed that was written after it.
+Between declarations of one kind buf writes no blank line (it keeps those between comments, and the one
+that separates detached from attached comments); it writes one where the kind changes, and between two
+other declarations where the source had one.
+
+:func:`place` rewrites each declaration's leading comments (and the whitespace the printer reads blank
+lines from) so that printing the declarations in the returned order lays the comments out as buf does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from . import tree as t
+from .lexer import Comment
+from .names import option_sort_name, string_value
+from .printer import sort_key_cmp
+
+_RANKS = {t.Syntax: 0, t.Package: 1, t.Import: 2, t.Option: 3}
+_BODY_RANK = 4
+_SORTED_RANKS = (2, 3)  # imports and options
+_IMPORT_ORDER = {"public": 2, "weak": 1}
+
+
+def rank(decl: t.Node) -> int:
+    return _RANKS.get(type(decl), _BODY_RANK)
+
+
+def ordered(decls: list[t.Node], has_comment) -> list[t.Node]:  # type: ignore[no-untyped-def]
+    """``decls`` in buf's order: stable by kind, imports by path then modifier, options by name."""
+
+    def less(a: t.Node, b: t.Node) -> bool:
+        if rank(a) != rank(b):
+            return rank(a) < rank(b)
+        if isinstance(a, t.Import):
+            a_name, b_name = string_value(a.name), string_value(b.name)
+            if a_name != b_name:
+                return a_name < b_name
+            a_order, b_order = _import_order(a), _import_order(b)
+            if a_order != b_order:
+                return a_order > b_order
+            return not has_comment(b)
+        if isinstance(a, t.Option):
+            left, right = option_sort_name(a.name), option_sort_name(b.name)
+            if left.startswith("(") != right.startswith("("):
+                return right.startswith("(")
+            return left < right
+        return False
+
+    return sorted(decls, key=sort_key_cmp(less))
+
+
+def place(source: list[t.Node], printed: list[t.Node]) -> None:
+    """Lay the comments of ``source`` out for printing its declarations in the order ``printed``."""
+    position = {id(decl): n for n, decl in enumerate(source)}
+    detached, attached, blank_before = [], {}, {}
+    for decl in source:
+        tok = decl.first()
+        cut = _last_blank(tok.leading, tok.space_before)
+        detached.append(tok.leading[:cut])
+        attached[id(decl)] = tok.leading[cut:]
+        first_space = tok.leading[0].space_before if tok.leading else tok.space_before
+        blank_before[id(decl)] = first_space.count("\n") > 1
+    done = -1  # detached comments are printed up to this position in the source
+    for n, decl in enumerate(printed):
+        above: list[Comment] = []
+        for k in range(done + 1, position[id(decl)] + 1):
+            above += _set_space(detached[k], 0, "\n\n") if above else detached[k]
+        done = max(done, position[id(decl)])
+        if rank(decl) in _SORTED_RANKS:
+            gap = "\n\n" if n > 0 and rank(printed[n - 1]) != rank(decl) else "\n"
+        else:
+            after_syntax = n > 0 and rank(printed[n - 1]) == 0 and rank(decl) == _BODY_RANK
+            gap = "\n\n" if blank_before[id(decl)] or after_syntax else "\n"
+        own = attached[id(decl)]
+        comments = _set_space([*above, *own], 0, gap)
+        if above and own:
+            comments = _set_space(comments, len(above), "\n\n")
+        tok = decl.first()
+        tok.leading = comments
+        tok.space_before = gap if not comments else ("\n" if own else "\n\n")
+
+
+def _set_space(comments: list[Comment], k: int, space: str) -> list[Comment]:
+    if k < len(comments):
+        comments = list(comments)
+        comments[k] = dataclasses.replace(comments[k], space_before=space)
+    return comments
+
+
+def _last_blank(comments: list[Comment], space_after_last: str) -> int:
+    """How many of ``comments`` come before the last blank line that follows one of them."""
+    for k in range(len(comments), 0, -1):
+        after = comments[k].space_before if k < len(comments) else space_after_last
+        if after.count("\n") > 1:
+            return k
+    return 0
+
+
+def _import_order(node: t.Node) -> int:
+    return _IMPORT_ORDER.get(node.modifier.text, 3) if node.modifier is not None else 3
