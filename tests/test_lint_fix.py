@@ -96,3 +96,36 @@ def test_fix_finds_imports_after_tabs_and_wide_characters(tmp_path: Path) -> Non
     assert (root / "a/v1/main.proto").read_text() == main.replace(
         '\t\timport "a/v1/unused.proto"; // ü gone too\n', "")
 
+
+
+FORMATTED_ONLY_UNUSED = """\
+syntax = "proto3";
+
+package a.v1;
+
+import "a/v1/unused.proto";
+
+// Keep this comment.
+message Thing {
+  string kept = 3;
+}
+"""
+
+
+def test_fix_keeps_formatted_files_formatted(tmp_path: Path) -> None:
+    """A file ``format`` leaves alone is still one ``format`` leaves alone after ``--fix``, whether the
+    fix removes one import of several, every import, or reserves numbers in a one-line body."""
+    from protopact.format import format_text
+
+    main = format_text(MAIN)
+    baseline = tree(tmp_path / "before", format_text(MAIN.replace(
+        "  map<string, int32> counts = 4;\n", "  map<string, int32> counts = 4;\n  int64 gone = 7;\n"
+    ).replace("message Inline { string a = 1; }", "message Inline { string a = 1; bool b = 2; }")))
+    for name, text in (("several", main), ("only", FORMATTED_ONLY_UNUSED)):
+        assert format_text(text) == text
+        root = tree(tmp_path / name, text)
+        result = run("lint", "--fix", "--against", str(baseline), cwd=root)
+        assert result.exit_code == 0, result.stdout + result.stderr
+        fixed = (root / "a/v1/main.proto").read_text()
+        assert fixed != text
+        assert format_text(fixed) == fixed, fixed

@@ -60,11 +60,34 @@ def _apply(data: bytes, edits: Iterable[Edit]) -> bytes:
 def unused_import_edits(file: FileDescriptorProto, sources: Sources, lines: Sequence[bytes],
                         spans: set[tuple[int, int]]) -> Iterator[Edit]:
     """Removals of the imports whose statement starts at one of ``spans`` (line, column)."""
+    removals = []
     for index in range(len(file.dependency)):
         location = sources[file.name].location((walk.FILE_DEPENDENCY, index))
         span = span_of(location) if location is not None else None
         if span is not None and (span.start_line, span.start_column) in spans:
-            yield _removal(lines, span, bool(location.trailing_comments))  # type: ignore[union-attr]
+            trailing = bool(location.trailing_comments)  # type: ignore[union-attr]
+            removals.append(_removal(lines, span, trailing))
+    yield from _without_double_blank(b"".join(lines), removals)
+
+
+def _without_double_blank(data: bytes, removals: list[Edit]) -> Iterator[Edit]:
+    """``removals``, adjacent ones merged; a block of whole lines between two blank lines (every
+    import of a formatted file) takes one of them along, so no two blank lines are left."""
+    merged: list[Edit] = []
+    for edit in sorted(set(removals)):
+        if merged and merged[-1].end == edit.start:
+            merged[-1] = Edit(merged[-1].start, edit.end, b"")
+        else:
+            merged.append(edit)
+    for edit in merged:
+        whole_lines = (edit.start == 0 or data[edit.start - 1:edit.start] == b"\n") and \
+            data[edit.end - 1:edit.end] == b"\n"
+        blank_before = edit.start == 0 or data[:edit.start].rstrip(b" \t").endswith(b"\n\n")
+        next_line_end = data.find(b"\n", edit.end)
+        if whole_lines and blank_before and next_line_end >= 0 and \
+                not data[edit.end:next_line_end].strip():
+            edit = Edit(edit.start, next_line_end + 1, b"")
+        yield edit
 
 
 def reserved_statements(numbers: list[int], names: list[str], *, editions: bool) -> list[str]:
