@@ -92,8 +92,8 @@ def _message_literal_for_array(p: Printer, n: t.Node, last: bool) -> None:
 
 def _compact_message_literal(p: Printer, n: t.Node, in_array: bool) -> bool:
     if len(n.elements) != 1 or p.has_interior_comments(*n.children()) or \
-            _nested([e.value for e in n.elements]):
-        return False
+            _nested([e.value for e in n.elements]) or isinstance(n.elements[0].value, t.CompoundString):
+        return False  # adjacent strings go one per line, so their literal cannot stay on one
     open_, close = _open(n), _close(n)
     if in_array:
         p.write_indent(open_)
