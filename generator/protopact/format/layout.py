@@ -9,7 +9,7 @@ from .printer import Printer, writes
 
 
 def write_file(p: Printer, root: t.Node) -> None:
-    source = [d for d in root.decls if not isinstance(d, t.Empty)]
+    source = [d for d in root.decls if not isinstance(d, t.Empty) or p.has_comment(d)]
     printed = slots.ordered(source, lambda node: _import_has_comment(p, node))
     slots.place(source, printed)
     for decl in printed:
@@ -252,7 +252,8 @@ def _range(p: Printer, n: t.Node) -> None:
 
 @writes(t.Empty)
 def _empty(p: Printer, n: t.Node) -> None:
-    pass
+    """An empty statement is dropped; the comments around it are kept, each on its own line."""
+    p.multiline_comments([*t.leading(n), *p.trailing(n)])
 
 
 @writes(t.CompoundIdent)

@@ -117,8 +117,12 @@ def _attach(prev: Token | None, comments: list[Comment], tok: Token) -> None:
         if first.first_line == prev_end:
             if start == prev_end or first.text.startswith("//") or len(comments) > 1 or \
                     first.last_line < start:
-                prev.trailing.append(first)
-                comments = comments[1:]
+                # so do the comments that follow it on its line
+                taken = 1
+                while taken < len(comments) and "\n" not in comments[taken].space_before:
+                    taken += 1
+                prev.trailing += comments[:taken]
+                comments = comments[taken:]
     tok.leading = comments
 
 

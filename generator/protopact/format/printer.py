@@ -254,8 +254,9 @@ class Printer:
         self.previous = node
 
     def decls_writer(self, decls: list[t.Node]):  # type: ignore[no-untyped-def]
+        decls = [d for d in decls if not isinstance(d, t.Empty) or self.has_comment(d)]
         if not decls:
-            return None
+            return None  # a body of bare `;` prints as `{}`
         return lambda: [self.node(decl) for decl in decls]
 
     # -- dispatch ------------------------------------------------------------------------------
