@@ -69,6 +69,14 @@ def test_formatting_twice_changes_nothing(buf_outputs: dict[Path, str]) -> None:
     "import \"b.proto\";\n\nimport \"a.proto\";\nmessage A {}\n",
     # no syntax at all, an rpc whose stream keyword is followed by a fully-qualified type
     "message A {}\nservice S { rpc M(stream .A) returns (stream A); }\n",
+    # comments a sorted header moves: detached groups stay, the group above an import moves with it
+    "syntax = \"proto3\";\npackage p;\n\nimport \"c.proto\";\n\n// D1\n\nimport \"b.proto\";\n\n// D2\n\n"
+    "// A2\nimport \"a.proto\";\n\n// D3\n\noption java_package = \"x\";\n// D4\n\noption go_package = \"y\";\n",
+    # several comments on one line all trail it; empty statements go, their comments stay
+    "syntax = \"proto3\";\n/* a */ /* b */\nmessage M {\n  int32 a = 1; /* t1 */ /* t2 */ // t3\n  ;\n"
+    "  int32 b = 2;\n  ; // semi\n}\n; // file semi\nmessage Q { ; }\nservice S { rpc A(M) returns (M) { ; } }\n",
+    # a one-field message literal whose value is adjacent strings
+    "syntax = \"proto3\";\nmessage M {\n  option (o) = {b: \"x\" \"y\"};\n}\n",
 ])
 def test_constructs_match_buf(source: str, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
@@ -113,9 +121,29 @@ def test_output_directory_and_paths(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     assert run("format", "src", "-o", "out", "--exclude-path", "src/a/v1/b.proto", cwd=tmp_path).exit_code == 0
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.proto")) == ["src/a/v1/a.proto"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.proto")) == ["a/v1/a.proto"]
     single = run("format", "src/a/v1/a.proto", cwd=tmp_path)
     assert single.exit_code == 0 and single.stdout.endswith("message A {}\n")
+
+
+def test_output_directory_holds_import_paths_as_buf_writes_them(tmp_path: Path) -> None:
+    """Two modules, INPUT given as an absolute path elsewhere: ``-o`` writes each file at its import
+    path under the output directory (buf's layout), and the sources stay as they were."""
+    tree = write_tree(tmp_path / "ws", {
+        "buf.yaml": "version: v2\nmodules:\n  - path: proto\n  - path: vendor\n",
+        "proto/a/a.proto": 'syntax="proto3";\npackage a;\nimport "b/b.proto";\nmessage A{b.B b=1;}\n',
+        "vendor/b/b.proto": 'syntax="proto3";\npackage b;\nmessage B{}\n',
+    })
+    before = {p: p.read_bytes() for p in tree.rglob("*.proto")}
+    (tmp_path / "elsewhere").mkdir()
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    assert run("format", str(tree), "-o", str(ours), cwd=tmp_path / "elsewhere").exit_code == 0
+    subprocess.run([buf_binary(), "format", str(tree), "-o", str(theirs)], check=True,
+                   capture_output=True)
+    assert {p: p.read_bytes() for p in tree.rglob("*.proto")} == before
+    layout = sorted(p.relative_to(ours).as_posix() for p in ours.rglob("*.proto"))
+    assert layout == ["a/a.proto", "b/b.proto"]
+    assert all((ours / name).read_text() == (theirs / name).read_text() for name in layout)
 
 
 def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ from . import FormatError, format_text
 
 @dataclass(frozen=True)
 class Formatted:
-    shown: str  # the path printed in diffs and used under an output directory
+    name: str  # the import path: where the file goes under an output directory, as buf puts it
+    shown: str  # the path printed in diffs
     path: Path  # the file on disk
     before: str
     after: str
@@ -52,7 +53,7 @@ def format_input(loaded: Input) -> list[Formatted]:
             after = format_text(before)
         except FormatError as exc:
             raise ProtopactError(f"{shown}:{exc.line}:{exc.column}: {exc}") from None
-        out.append(Formatted(shown, path, before, after))
+        out.append(Formatted(name, shown, path, before, after))
     return out
 
 
@@ -72,10 +73,11 @@ def unified_diff(files: list[Formatted]) -> str:
 
 
 def write_output(files: list[Formatted], output: Path) -> None:
-    """``-o``: a directory receives the tree, anything else the files concatenated."""
+    """``-o``: a directory receives each file at its import path, anything else the files
+    concatenated."""
     if output.is_dir() or len(files) > 1 and not output.suffix:
         for f in files:
-            target = output / f.shown
+            target = output / f.name
             target.parent.mkdir(parents=True, exist_ok=True)
             write_file(target, f.after.encode("utf-8"))
         return
