@@ -60,6 +60,7 @@ bench: dev-tools
 	$(PY) benchmarks/gateway.py
 	$(PY) benchmarks/validation.py
 	$(PY) benchmarks/deps.py
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(PY) benchmarks/format.py --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)
 	$(PY) benchmarks/streams.py --streams 1000 --seconds 60
 
 clean:
