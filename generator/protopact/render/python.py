@@ -5,7 +5,8 @@ Layout (``pkg`` is ``Settings.import_name``)::
     pyproject.toml                  name, version and requirements from [tool.protopact]
     pkg/__init__.py  pkg/py.typed   pkg/descriptor_set.binpb (the Image, a breaking baseline)
     pkg/<proto dirs>/x_pb2.py  x_pb2.pyi  x_pb2_grpc.py  x_pb2_grpc.pyi
-    pkg/event_stream.py             typed event-stream client (when protopact.v1.EventMetadata is in)
+    pkg/event_stream.py             typed event-stream client (when the API has event streams, with
+                                    its own event metadata, stream configuration and ack RPCs)
     pkg/validation.py               ``validate(message)`` with protovalidate, the ``validate`` extra
                                     (when the contract carries ``buf.validate`` rules)
     pkg/betterproto/...             dataclass messages (flavor "betterproto2")
@@ -38,12 +39,12 @@ from ..forked import beside, worth_forking
 from .. import fieldpath
 from . import env
 from .betterproto import BETTERPROTO_PACKAGE, betterproto_modules
+from .eventstream import event_stream_model
 from .pycodegen import Stubs, module_path, python_code
 from .pyimports import module_name, packages_of, rewrite_imports
 from .targets import renderer
 
 EVENT_STREAM_MODULE = "event_stream"
-_EVENTS_FILE = "protopact/v1/events.proto"
 VALIDATION_MODULE = "validation"
 _VALIDATE_FILE = "buf/validate/validate.proto"
 # The generated code only calls protovalidate's collect_violations and reads its Violation.proto.
@@ -112,10 +113,11 @@ def _package_files(image: Image, settings: Settings, names: list[str],
     """Everything but the generated modules and their packages' ``__init__.py``."""
     root, generated = settings.import_name, frozenset(names)
     files = {}
-    has_events = _EVENTS_FILE in generated and _has_server_streams(image)
-    if has_events:
+    events = event_stream_model(image, generated, settings.conventions)
+    has_events = events is not None
+    if events is not None:
         files[f"{root}/{EVENT_STREAM_MODULE}.py"] = env.render(
-            "python", "event_stream.py.j2", package=root)
+            "python", "event_stream.py.j2", package=root, m=events)
     has_rules = _VALIDATE_FILE in generated
     if has_rules:
         files[f"{root}/{VALIDATION_MODULE}.py"] = env.render(
@@ -185,10 +187,6 @@ def _provided() -> dict[str, str]:
             if name.startswith("google/") and name.endswith("_pb2.py"):
                 provided[name.removesuffix("_pb2.py") + ".proto"] = distribution
     return provided
-
-
-def _has_server_streams(image: Image) -> bool:
-    return any(m.server_streaming for f in image.target_files() for s in f.service for m in s.method)
 
 
 def _check_importable(names: list[str]) -> None:
