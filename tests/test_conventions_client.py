@@ -27,7 +27,7 @@ from .mock_harness import FAST, running, scenario
 from .test_conventions import FIXTURES
 
 _CLIENT = """
-import json, sys, threading, time
+import json, os, sys, threading, time
 import grpc
 sys.path.insert(0, sys.argv[1])
 from google.protobuf.duration_pb2 import Duration
@@ -85,8 +85,11 @@ def open_(config):
 
 stream = EventStream(open=open_, ack=ack, on_error=lambda event, error: None,
                      configuration={config}({in_flight}=3, {deadline}=Duration(seconds=30)))
+threading.Timer(15, stream.stop).start()  # never outlive the test, whatever happens
 stream.run(handle)
 print(json.dumps(state))
+sys.stdout.flush()
+os._exit(0)  # the timer's thread may still wait
 """
 
 APIS = {
@@ -131,7 +134,11 @@ def test_the_generated_client_speaks_the_api_own_event_types(name: str, tmp_path
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-c", _CLIENT.format(**APIS[name]), str(tmp_path),
                 f"127.0.0.1:{port}", client.token, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            out, err = await process.communicate()
+            try:
+                out, err = await process.communicate()
+            finally:
+                if process.returncode is None:
+                    process.kill()
         assert process.returncode == 0, err.decode()
         state = json.loads(out)
         assert state["most"] == 3  # as many handlers at once as the limit allows, no more
