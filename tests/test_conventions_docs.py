@@ -19,6 +19,7 @@ from protopact.compile.cache import Cache
 from protopact.compile.image import Image
 from protopact.compile.inputs import load_input
 from protopact.render.docs import Site, build_site
+from protopact.render.openapi import build_openapi
 
 from .conftest import run
 from .test_conventions import FIXTURES
@@ -121,3 +122,19 @@ def test_contract_lint_accepts_the_api_own_ack_verb(tmp_path: Path) -> None:
     assert result.exit_code == 100
     assert ('Event RPC "WatchEntryEvents" should have an ack RPC "AckEntryEvent"'
             in result.stdout)
+
+
+def test_openapi_operations_carry_the_notes_in_the_api_own_names() -> None:
+    document = build_openapi(_image("ledger"), title="Ledger", version="1.0.0")
+    paths = document["paths"]
+    listing = paths["/v1/ledgers/{ledger}/entries"]["get"]["description"]
+    assert listing.startswith("Lists a ledger's entries, oldest first.\n\n")
+    assert listing.endswith("see the request's `paging` field for how to continue.")
+    watch = paths["/v1/entry-events"]["get"]["description"]
+    assert ("acknowledge every event with the `receipt_handle` from its `delivery` by calling "
+            "`SettleEntryEvent`.") in watch  # no link: the anchor lives in the documentation
+    assert "`prefetch_count`" in watch and "`ack_wait`" in watch
+    assert "Event stream" not in paths["/v1/entry-events:settle"]["post"].get("description", "")
+    # the query parameters are the API's own pagination fields
+    names = {p["name"] for p in paths["/v1/ledgers/{ledger}/entries"]["get"]["parameters"]}
+    assert {"paging.perPage", "paging.pageNumber"} <= names

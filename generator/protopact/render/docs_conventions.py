@@ -50,9 +50,12 @@ def _names(message: Descriptor | None) -> list[str]:
 
 
 class Notes:
-    """The notes of one Image's elements; ``named`` is ``[tool.protopact.conventions]``."""
+    """The notes of one Image's elements; ``named`` is ``[tool.protopact.conventions]``; with
+    ``links`` an ack RPC is a link to its anchor in the documentation."""
 
-    def __init__(self, image: Image, named: Mapping[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(self, image: Image, named: Mapping[str, tuple[str, ...]] | None = None, *,
+                 links: bool = True) -> None:
+        self.links = links
         self.conventions: Conventions = recognise(image.files, named)
         self._results = {p.result: p for p in self.conventions.pagination if p.result}
         self._rpcs = {rpc.method.full_name: rpc for rpc in catalog.classify(image, self.conventions)}
@@ -139,8 +142,11 @@ class Notes:
         ack_path = catalog.ack_path(metadata, self.conventions) or (role(names, "ack") or "ack",)
         acks = [rpc for rpc in self._rpcs.values() if isinstance(rpc, catalog.Ack)
                 and catalog.path(stream.method) in rpc.streams]
-        by = (f" by calling [{acks[0].method.name}](#{acks[0].method.full_name})"
-              if len(acks) == 1 else "")
+        by = ""
+        if len(acks) == 1:
+            ack = acks[0].method
+            by = (f" by calling [{ack.name}](#{ack.full_name})" if self.links
+                  else f" by calling `{ack.name}`")
         note = _STREAM.format(ack=".".join(ack_path), metadata=stream.metadata.name, by=by)
         options = _names(stream.configuration.message_type) if stream.configuration else []
         if in_flight := role(options, "in_flight"):

@@ -40,6 +40,7 @@ from ..schema.http import (
     field_at,
     http_routes,
 )
+from .docs_conventions import Notes
 from .dumps import yaml_text
 from .jsonschema import (
     WRAPPERS,
@@ -85,7 +86,8 @@ def render_openapi(image: Image, settings: Settings) -> dict[str, bytes]:
     routes = http_routes(image, settings=http)
     texts = descriptions(image)
     document = build_openapi(image, routes, title=settings.name, version=settings.version,
-                             description=settings.description, http=http, texts=texts)
+                             description=settings.description, http=http, texts=texts,
+                             conventions=settings.conventions)
     return {"openapi.yaml": yaml_text(document).encode(),
             "routes.json": dump_json(route_table(routes)),
             **render_json_schemas(image, roots=route_messages(routes), texts=texts)}
@@ -104,14 +106,19 @@ def route_table(routes: tuple[HttpRoute, ...]) -> list[dict[str, Any]]:
 def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, title: str,
                   version: str, description: str = "",
                   http: HttpSettings = DEFAULT_SETTINGS,
-                  texts: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The OpenAPI document; ``texts`` are :func:`descriptions` of ``image`` when already made."""
+                  texts: Mapping[str, str] | None = None,
+                  conventions: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+    """The OpenAPI document; ``texts`` are :func:`descriptions` of ``image`` when already made;
+    ``conventions`` names the types of each convention as ``[tool.protopact.conventions]`` does.
+    An operation's description ends with the documentation's notes on the conventions its RPC
+    follows (how to page through a list, how to acknowledge a stream's events)."""
     routes = http_routes(image, settings=http) if routes is None else routes
     texts = descriptions(image) if texts is None else texts
     ids = operation_ids(routes)
     services = sorted({r.method.containing_service for r in routes}, key=lambda s: s.full_name)
     tags = tag_names(services)
     components = Components(routes, target_messages(image), texts)
+    notes = Notes(image, conventions, links=False)
     paths: dict[str, dict[str, Any]] = {}
     shapes: dict[str, str] = {}
     for route in routes:
@@ -133,6 +140,7 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
                  "path": route.binding.path})
             continue
         item[verb] = _operation(route, ids[route], tags[route.method.containing_service],
+                                notes.method_notes(route.method),
                                 _PARAMETER.findall(path), texts, components)
     info: dict[str, Any] = {"title": title, "version": version}
     if description:
@@ -240,14 +248,16 @@ def _tag(name: str, text: str) -> dict[str, str]:
     return {"name": name, "description": text} if text else {"name": name}
 
 
-def _operation(route: HttpRoute, operation_id: str, tag: str, path_names: list[str],
-               texts: Mapping[str, str], components: Components) -> dict[str, Any]:
+def _operation(route: HttpRoute, operation_id: str, tag: str, notes: tuple[str, ...],
+               path_names: list[str], texts: Mapping[str, str],
+               components: Components) -> dict[str, Any]:
     method, binding = route.method, route.binding
     text = texts.get(method.full_name, "")
     operation: dict[str, Any] = {"operationId": operation_id, "tags": [tag]}
     if text:
         operation["summary"] = _first_sentence(text)
-        operation["description"] = text
+    if text or notes:
+        operation["description"] = "\n\n".join((text, *notes) if text else notes)
     parameters = [*_path_parameters(route, path_names, texts), *_query_parameters(route, texts)]
     if parameters:
         operation["parameters"] = parameters
