@@ -158,7 +158,7 @@ def test_imports_are_rewritten_into_the_package() -> None:
     assert "from google.rpc import status_pb2" in shop
     assert not any(name.startswith("shop_api/google/") for name in files)
     pyproject = files["pyproject.toml"].decode()
-    assert '"googleapis-common-protos>=1.66"' in pyproject and '"grpcio>=' in pyproject
+    assert '"googleapis-common-protos>=1.66,<2"' in pyproject and '"grpcio>=' in pyproject
 
 
 def test_repo_generated_tree_is_up_to_date() -> None:
@@ -169,11 +169,11 @@ def test_repo_generated_tree_is_up_to_date() -> None:
 def test_check_lists_stale_files_and_writes_nothing(tmp_path: Path) -> None:
     root = write_files(tmp_path, {"a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nmessage A {}\n'})
     assert run("generate", cwd=root).exit_code == 0
-    module = root / "generated/python/proto_api/a/v1/a_pb2.py"
+    module = root / "generated/python/a_api/a/v1/a_pb2.py"
     module.write_text("edited")
     result = run("generate", "--check", cwd=root)
     assert result.exit_code == 1
-    assert "generated/python/proto_api/a/v1/a_pb2.py: out of date" in result.stderr
+    assert "generated/python/a_api/a/v1/a_pb2.py: out of date" in result.stderr
     assert module.read_text() == "edited"
     assert run("generate", cwd=root).exit_code == 0
     assert run("generate", "--check", cwd=root).exit_code == 0
@@ -181,6 +181,7 @@ def test_check_lists_stale_files_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_stale_generated_files_go_and_foreign_files_stay(tmp_path: Path) -> None:
     root = write_files(tmp_path, {
+        "pyproject.toml": '[tool.protopact]\nname = "proto-api"\n',
         "a/v1/a.proto": 'syntax = "proto3";\npackage a.v1;\nmessage A {}\n',
         "b/v1/b.proto": 'syntax = "proto3";\npackage b.v1;\nmessage B {}\n',
         "generated/python/NOTES.md": "mine",

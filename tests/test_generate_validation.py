@@ -64,7 +64,7 @@ def test_validate_reports_every_broken_rule_and_names_the_extra() -> None:
 
 def test_the_validate_extra_requires_protovalidate() -> None:
     project = tomllib.loads((PACKAGE / "pyproject.toml").read_text())["project"]
-    assert project["optional-dependencies"] == {"validate": ["protovalidate>=2.0"]}
+    assert project["optional-dependencies"] == {"validate": ["protovalidate>=2.0,<3"]}
     assert not any(r.startswith("protovalidate") for r in project["dependencies"])
 
 

@@ -415,9 +415,15 @@ def generate(input_: str | None, out: Path | None, check: bool, template: Path |
         return
     from .render.generate import generate as render_targets
 
-    settings = load_settings(Path.cwd())
-    render_targets(load(input_ or ".", no_cache=no_cache, complete=True).image, settings,
-                   out or settings.out, targets=targets, check=check, force=force, echo=click.echo)
+    from .config.distribution import with_defaults
+
+    loaded = load(input_ or ".", no_cache=no_cache, complete=True)
+    settings, warnings = with_defaults(load_settings(Path.cwd()), Path.cwd(), loaded.workspace,
+                                       loaded.image)
+    render_targets(loaded.image, settings, out or settings.out, targets=targets, check=check,
+                   force=force, echo=click.echo)
+    for warning in warnings:
+        click.echo(f"WARN: {warning}", err=True)
 
 
 @cli.command()

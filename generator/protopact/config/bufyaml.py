@@ -79,6 +79,7 @@ class Module:
     # The buf module this root belongs to when it is not a module of its own: a v1beta1 buf.yaml's
     # several build.roots are one module, built, checked and compared together.
     group: str = ""
+    name: str = ""  # the module's name in a registry (``buf.build/acme/weather``), when it has one
 
     @property
     def key(self) -> str:
@@ -389,7 +390,7 @@ def _v1_modules(raw: Mapping[str, Any], version: str, where: _Where) -> tuple[Mo
     breaking = _check_config(_mapping(raw, "breaking", where), "breaking", version, where)
     return tuple(
         Module(path=root, excludes=tuple(e for e in excludes if within(e, root)), lint=lint,
-               breaking=breaking, group="." if len(roots) > 1 else "")
+               breaking=breaking, group="." if len(roots) > 1 else "", name=_name(raw, where))
         for root in roots
     )
 
@@ -429,6 +430,14 @@ def _v2_modules(raw: Mapping[str, Any], where: _Where) -> tuple[Module, ...]:
                 excludes=excludes,
                 lint=_check_config(lint_raw or {}, "lint", "v2", where),
                 breaking=_check_config(breaking_raw or {}, "breaking", "v2", where),
+                name=_name(entry, where),
             )
         )
     return tuple(modules)
+
+
+def _name(raw: Mapping[str, Any], where: _Where) -> str:
+    name = raw.get("name") or ""
+    if not isinstance(name, str):
+        raise where.fail("name must be a string")
+    return name

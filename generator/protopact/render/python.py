@@ -9,7 +9,8 @@ Layout (``pkg`` is ``Settings.import_name``)::
                                     its own event metadata, stream configuration and ack RPCs)
     pkg/validation.py               ``validate(message)`` with protovalidate, the ``validate`` extra
                                     (when the contract carries ``buf.validate`` rules)
-    pkg/betterproto/...             dataclass messages (flavor "betterproto2")
+    pkg/betterproto/...             dataclass messages (flavor "betterproto2"), and
+    pkg/betterproto/call_options.py ``with_options(channel, token=, metadata=, timeout=)`` for its stubs
 
 Files that an installed distribution already provides (protobuf's well-known types,
 googleapis-common-protos' ``google/api``, ``google/rpc``, ``google/type``...) are imported from it and
@@ -46,12 +47,14 @@ from .targets import renderer
 
 EVENT_STREAM_MODULE = "event_stream"
 VALIDATION_MODULE = "validation"
+CALL_OPTIONS_MODULE = "call_options"  # beside the betterproto2 packages
 _VALIDATE_FILE = "buf/validate/validate.proto"
 # The generated code only calls protovalidate's collect_violations and reads its Violation.proto.
-_PROTOVALIDATE_FLOOR = "protovalidate>=2.0"
+_PROTOVALIDATE_FLOOR = ("protovalidate", "2.0")
 _PROVIDERS = ("protobuf", "googleapis-common-protos")
 # Floors for requirements whose generated code does not name a version.
-_GOOGLEAPIS_FLOOR = "googleapis-common-protos>=1.66"
+_GOOGLEAPIS_FLOOR = ("googleapis-common-protos", "1.66")
+# Typing stubs only serve type checkers: any release from the floor on will do.
 _TYPING_REQUIREMENTS = ("types-grpcio>=1.0", "types-protobuf>=5.29")
 # Below this many files a worker process costs more than it saves.
 _PARALLEL_FILES = 300
@@ -124,8 +127,14 @@ def _package_files(image: Image, settings: Settings, names: list[str],
             "python", "validation.py.j2", package=root, distribution=settings.name,
             shared=fieldpath.sources())
     if "betterproto2" in settings.flavors:
-        for path, data in betterproto_modules(image, names, root=root).items():
+        made = betterproto_modules(image, names, root=root)
+        if any(path.split("/")[0] == CALL_OPTIONS_MODULE for path in made):
+            raise ProtopactError(f"betterproto2: a proto package named {CALL_OPTIONS_MODULE!r} "
+                                 "cannot be generated: the name is reserved for protopact's module")
+        for path, data in made.items():
             files[f"{root}/{BETTERPROTO_PACKAGE}/{path}"] = data
+        files[f"{root}/{BETTERPROTO_PACKAGE}/{CALL_OPTIONS_MODULE}.py"] = env.render(
+            "python", "call_options.py.j2", package=root)
     files[f"{root}/__init__.py"] = env.render(
         "python", "__init__.py.j2", settings=settings, summary=_docstring_text(_summary(settings)),
         has_events=has_events, event_stream=EVENT_STREAM_MODULE, has_rules=has_rules,
@@ -135,7 +144,7 @@ def _package_files(image: Image, settings: Settings, names: list[str],
     files["pyproject.toml"] = env.render(
         "python", "pyproject.toml.j2", settings=settings, package=root,
         requirements=requirements(image, generated, settings, modules), summary=_summary(settings),
-        extras={"validate": [_PROTOVALIDATE_FLOOR]} if has_rules else {})
+        extras={"validate": [compatible(*_PROTOVALIDATE_FLOOR)]} if has_rules else {})
     return files
 
 
@@ -158,19 +167,28 @@ def _docstring_text(text: str) -> str:
 
 def requirements(image: Image, names: AbstractSet[str], settings: Settings,
                  modules: dict[str, bytes]) -> list[str]:
-    """The generated distribution's requirements, sorted, one per distribution."""
+    """The generated distribution's requirements, sorted, one per distribution: compatible ranges
+    from the versions the code was generated with, so a release of the next major version (of the
+    next minor for a 0.x library), which may break it, is not installed under it."""
     found = _GENCODE_VERSION.search(next(d for p, d in modules.items() if p.endswith("_pb2.py")))
-    out = {"protobuf": f"protobuf>={found.group(1).decode()}" if found else "protobuf"}
+    out = {"protobuf": compatible("protobuf", found.group(1).decode()) if found else "protobuf"}
     if any(f.service for f in image.files if f.name in names):
-        out["grpcio"] = f"grpcio>={grpc_version.VERSION}"
+        out["grpcio"] = compatible("grpcio", grpc_version.VERSION)
     imported = {d for f in image.files if f.name in names for d in f.dependency}
     if any(provider(d) == "googleapis-common-protos" for d in imported):
-        out["googleapis-common-protos"] = _GOOGLEAPIS_FLOOR
+        out["googleapis-common-protos"] = compatible(*_GOOGLEAPIS_FLOOR)
     if "betterproto2" in settings.flavors:
-        out["betterproto2"] = f"betterproto2>={metadata.version('betterproto2')}"
+        out["betterproto2"] = compatible("betterproto2", metadata.version("betterproto2"))
     for requirement in _TYPING_REQUIREMENTS + settings.dependencies:
         out.setdefault(re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0].lower(), requirement)
     return sorted(out.values(), key=str.lower)
+
+
+def compatible(distribution: str, floor: str) -> str:
+    """``protobuf>=5.29.3,<6``; ``betterproto2>=0.10.0,<0.11``: a 0.x release may break on a minor."""
+    major, minor = ([int(p) for p in re.findall(r"\d+", floor)[:2]] + [0])[:2]
+    upper = f"0.{minor + 1}" if major == 0 else str(major + 1)
+    return f"{distribution}>={floor},<{upper}"
 
 
 def provider(proto: str) -> str | None:
