@@ -73,8 +73,13 @@ def test_action_checks_a_pull_request(tmp_path: Path) -> None:
     assert done.returncode == 100, done.stderr
     assert f"::error file={SHOP},line=6," in done.stdout
     assert outputs == {"next-version": "2.0.0", "result": "breaking"}
-    assert summary.startswith("### protopact breaking against `git:origin/main`")
-    assert "FIELD_NO_DELETE" in summary
+    # the summary is the release note, breaking changes first, grouped by message
+    assert summary.startswith("# Contract changes against `git:origin/main`\n")
+    assert "Next version: **2.0.0** (from 1.4.2)." in summary
+    assert "Summary: 1 breaking change, 1 removal." in summary
+    breaking = summary.split("## Breaking changes\n", 1)[1].split("\n## ", 1)[0]
+    assert "### message `acme.shop.v1.Order` (`proto/acme/shop/v1/shop.proto`)" in breaking
+    assert "(`FIELD_NO_DELETE`)" in breaking
     sarif = json.loads((work / "protopact-breaking.sarif").read_text())
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["FIELD_NO_DELETE"]
     done, outputs, _ = _run_action(work, tmp_path, {"fail-on-breaking": "false",

@@ -542,9 +542,11 @@ def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: in
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the changelog here instead of stdout.")
 @click.option("--bump-from", metavar="X.Y.Z", help="Name the next version after this one.")
+@click.option("--title", default="Changelog", show_default=True,
+              help="The note's heading (a pull-request comment: 'Contract changes').")
 @no_cache_option
 @one_shot
-def changelog(input_: str, against: str, output: Path | None, bump_from: str | None,
+def changelog(input_: str, against: str, output: Path | None, bump_from: str | None, title: str,
               no_cache: bool) -> None:
     """Write a Markdown release note of INPUT against a baseline: a summary, then breaking
     changes, removals, deprecations, additions and comment changes."""
@@ -554,7 +556,7 @@ def changelog(input_: str, against: str, output: Path | None, bump_from: str | N
     current = load(input_, no_cache=no_cache, side="input", complete=True)
     previous = load(against, no_cache=no_cache, side="against", complete=True)
     text = render_changelog(current, previous, REGISTRY, label=_config_label(current),
-                            bump_from=bump_from)
+                            bump_from=bump_from, title=title)
     if output is None:
         click.echo(text, nl=False)
     else:

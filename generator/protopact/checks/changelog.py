@@ -71,10 +71,10 @@ def release(current: Input, previous: Input, registry: Registry, *, label: str) 
 
 
 def changelog(current: Input, previous: Input, registry: Registry, *, label: str,
-              bump_from: str | None = None) -> str:
+              bump_from: str | None = None, title: str = "Changelog") -> str:
     note = release(current, previous, registry, label=label)
     now, was = current.image, previous.image
-    lines = ["# Changelog", ""]
+    lines = [f"# {' '.join(title.split())}", ""]
     if bump_from is not None:
         lines += [f"Next version: **{next_version(bump_from, breaking=note.is_breaking, additions=note.adds)}**"
                   f" (from {bump_from.strip()}).", ""]
