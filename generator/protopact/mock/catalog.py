@@ -167,15 +167,17 @@ def _ack(method: MethodDescriptor, events: list[MethodDescriptor],
 def _page_list(method: MethodDescriptor, conventions: Conventions) -> PageList | None:
     if not _unary(method):
         return None
-    for paging in conventions.pagination:
-        pagination = _field_of_type(method.input_type, {paging.message})
-        result = _field_of_type(method.output_type, {paging.result or ""})
-        cursor = paging.cursor
-        items = next((f for f in method.output_type.fields if _repeated(f)
-                      and f.message_type is not None and not f.message_type.GetOptions().map_entry),
-                     None)
-        if pagination is not None and result is not None and items is not None:
+    items = next((f for f in method.output_type.fields if _repeated(f)
+                  and f.message_type is not None and not f.message_type.GetOptions().map_entry),
+                 None)
+    if items is None:
+        return None
+    for pagination in method.input_type.fields:
+        paging = (conventions.paging(pagination.message_type.full_name)
+                  if pagination.message_type is not None and not _repeated(pagination) else None)
+        result = _field_of_type(method.output_type, {paging.result or ""}) if paging else None
+        if paging is not None and result is not None:
             echo = next((f for f in method.output_type.fields if not _repeated(f)
                          and f.message_type is method.input_type), None)
-            return PageList(method, pagination, result, items, echo, cursor)
+            return PageList(method, pagination, result, items, echo, paging.cursor)
     return None

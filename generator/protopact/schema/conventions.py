@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from google.protobuf.descriptor_pb2 import DescriptorProto, FieldDescriptorProto, FileDescriptorProto
 
@@ -86,7 +87,15 @@ class Conventions:
     files: Mapping[str, str] | None = None  # where each message and service is declared
 
     def paging(self, type_name: str) -> Paging | None:
-        return next((p for p in self.pagination if p.message == type_name), None)
+        return self._paging_by_message.get(type_name)
+
+    @cached_property
+    def _paging_by_message(self) -> dict[str, Paging]:
+        # a tree may hold hundreds of pagination types and thousands of lists: looked up, not scanned
+        found: dict[str, Paging] = {}
+        for paging in self.pagination:
+            found.setdefault(paging.message, paging)
+        return found
 
     def results(self) -> frozenset[str]:
         return frozenset(p.result for p in self.pagination if p.result)
