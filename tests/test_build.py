@@ -161,6 +161,11 @@ BAD_INPUTS = [
      "yaml/buf.yaml:3:1: invalid YAML"),
     ("escape", {"buf.yaml": "version: v2\nmodules:\n  - path: ../outside\n", "a.proto": ""},
      "escape/buf.yaml: module path '../outside' must be a relative path inside the project"),
+    ("only", {"buf.yaml": "version: v2\nbreaking:\n  ignore_only: {FIELD_SAME_TYPE: 3}\n",
+              "a.proto": 'syntax = "proto3";\n'},
+     "only/buf.yaml: breaking.ignore_only.FIELD_SAME_TYPE must be a list of strings"),
+    ("use", {"buf.yaml": "version: v1\nlint:\n  use: STANDARD\n", "a.proto": 'syntax = "proto3";\n'},
+     "use/buf.yaml: lint.use must be a list of strings"),
 ]
 
 
@@ -189,6 +194,19 @@ def test_bad_image_and_ref_inputs(tmp_path: Path, arg: str, expected: str) -> No
     assert result.exit_code == 1
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_build_path_writes_the_targets_and_their_imports_only_as_buf_does(
+        tmp_path: Path, buf: str) -> None:
+    write_tree(tmp_path, {"p/a.proto": 'syntax = "proto3";\nimport "c.proto";\nmessage A { C c = 1; }\n',
+                          "p/b.proto": 'syntax = "proto3";\nmessage B {}\n',
+                          "p/c.proto": 'syntax = "proto3";\nmessage C {}\n'})
+    assert run("build", "p", "--path", "p/a.proto", "-o", "ours.binpb", cwd=tmp_path).exit_code == 0
+    subprocess.run([buf, "build", "p", "--path", "p/a.proto", "-o", "buf.binpb"], cwd=tmp_path,
+                   check=True)
+    for image in ("ours.binpb", "buf.binpb"):
+        files = descriptor_pb2.FileDescriptorSet.FromString((tmp_path / image).read_bytes()).file
+        assert [f.name for f in files] == ["c.proto", "a.proto"], image
 
 
 def test_errors_module_is_the_only_way_out(tmp_path: Path) -> None:

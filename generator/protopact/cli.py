@@ -117,9 +117,11 @@ def build(input_: str, output: Path | None, exclude_imports: bool, exclude_sourc
     URL#format=git, git:REF); or pkg:NAME or a wheel of a generated package.
     """
     loaded = load(input_, no_cache=no_cache)
+    image = loaded.image
     if paths or exclude_paths:
-        loaded = loaded.restricted(paths, exclude_paths)
-    image = loaded.image.without_imports() if exclude_imports else loaded.image
+        image = loaded.restricted(paths, exclude_paths).image.without_unimported()
+    if exclude_imports:
+        image = image.without_imports()
     if output is None:
         return
     if exclude_source_info:

@@ -80,6 +80,13 @@ class Image:
     def without_imports(self) -> Image:
         return Image(tuple(self.target_files()), self.targets, self.shown_paths, self.encoded)
 
+    def without_unimported(self) -> Image:
+        """The targets and the files they import: what buf writes for an image limited by
+        ``--path``."""
+        kept = self.with_imports(self.targets)
+        return Image(tuple(f for f in self.files if f.name in kept), self.targets,
+                     self.shown_paths, self.encoded)
+
     def with_imports(self, names: Iterable[str]) -> frozenset[str]:
         """``names`` and every file they import, directly or not, that the image holds."""
         seen: set[str] = set()

@@ -284,10 +284,12 @@ def _mapping(raw: Mapping[str, Any], key: str, where: _Where) -> Mapping[str, An
     return value
 
 
-def _strings(raw: Mapping[str, Any], key: str, where: _Where) -> tuple[str, ...]:
+def _strings(raw: Mapping[str, Any], key: str, where: _Where, section: str = "") -> tuple[str, ...]:
+    """``raw[key]`` as strings; ``section`` is the dotted place of ``raw`` named in the error."""
     value = raw.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise where.fail(f"{key} must be a list of strings")
+        place = f"{section}.{key}" if section else key
+        raise where.fail(f"{place} must be a list of strings")
     return tuple(value)
 
 
@@ -332,7 +334,7 @@ def _check_config(
     if not isinstance(ignore_only_raw, dict):
         raise where.fail(f"{kind}.ignore_only must be a mapping of rule IDs to paths")
     ignore_only = {
-        str(rule): tuple(rooted(p) for p in _strings(ignore_only_raw, rule, where))
+        str(rule): tuple(rooted(p) for p in _strings(ignore_only_raw, rule, where, f"{kind}.ignore_only"))
         for rule in ignore_only_raw
     }
     default_use = ("DEFAULT",) if kind == "lint" else ("FILE",)
@@ -341,9 +343,9 @@ def _check_config(
     config = partial(
         CheckConfig,
         version=version,
-        use=_strings(raw, "use", where) or default_use,
-        except_=_strings(raw, "except", where),
-        ignore=tuple(rooted(p) for p in _strings(raw, "ignore", where)),
+        use=_strings(raw, "use", where, kind) or default_use,
+        except_=_strings(raw, "except", where, kind),
+        ignore=tuple(rooted(p) for p in _strings(raw, "ignore", where, kind)),
         ignore_only=ignore_only,
     )
     if kind == "breaking":
@@ -376,12 +378,12 @@ def _v1_modules(raw: Mapping[str, Any], version: str, where: _Where) -> tuple[Mo
     are relative to the config's directory and belong to the root that holds them)."""
     build = _mapping(raw, "build", where)
     where.keys(build, _BUILD_KEYS[version], "build")
-    roots = _strings(build, "roots", where) if version == "v1beta1" else ()
+    roots = _strings(build, "roots", where, "build") if version == "v1beta1" else ()
     roots = tuple(safe_relative(r, where, "build.roots entry") for r in roots) or (".",)
     if len(set(roots)) != len(roots):
         raise where.fail("build.roots lists a root twice")
     excludes = tuple(
-        safe_relative(p, where, "build.excludes path") for p in _strings(build, "excludes", where)
+        safe_relative(p, where, "build.excludes path") for p in _strings(build, "excludes", where, "build")
     )
     for exclude in excludes:
         if not any(within(exclude, root) for root in roots):
@@ -417,7 +419,7 @@ def _v2_modules(raw: Mapping[str, Any], where: _Where) -> tuple[Module, ...]:
             raise where.fail(f"module path {path!r} is listed twice")
         seen.add(path)
         excludes = tuple(
-            safe_relative(p, where, "module excludes path") for p in _strings(entry, "excludes", where)
+            safe_relative(p, where, "module excludes path") for p in _strings(entry, "excludes", where, "modules")
         )
         for exclude in excludes:
             if path != "." and not (exclude + "/").startswith(path + "/"):
