@@ -5,6 +5,7 @@ traceback, and generate writes nothing outside its output directory."""
 from __future__ import annotations
 
 import os
+import subprocess
 import shutil
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from google.protobuf.message import Message
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..conftest import run
+from ..conftest import run, write_tree
 from .conftest import FUZZ, clean_run
 
 TYPE = FieldDescriptor
@@ -212,3 +213,80 @@ def test_an_image_lacking_an_import_still_has_its_own_indexes_checked() -> None:
         "a/v1/a.proto: Invalid public_dependency index: 1"
     del f.public_dependency[:]
     assert image_problem([f.SerializeToString()], [f.name]) is None  # left for want of its import
+
+
+# Custom options at every level, declared in a proto3 file (whose strings must be UTF-8) and in a
+# proto2 one (whose strings need not be), plus google.api.http; every value a distinct marker.
+OPTIONS_TREE = {
+    "opt/v1/three.proto": """
+        syntax = "proto3";
+        package opt.v1;
+        import "google/protobuf/descriptor.proto";
+        message Note { string text = 1; repeated string tags = 2; }
+        extend google.protobuf.FileOptions { string file3 = 50001; }
+        extend google.protobuf.MessageOptions { Note note3 = 50002; }
+        extend google.protobuf.FieldOptions { repeated string field3 = 50003; }
+        extend google.protobuf.EnumValueOptions { string value3 = 50004; }
+    """,
+    "opt/v1/two.proto": """
+        syntax = "proto2";
+        package opt.v1;
+        import "google/protobuf/descriptor.proto";
+        extend google.protobuf.MethodOptions { optional string method2 = 50005; }
+        extend google.protobuf.FieldOptions { optional string field2 = 50006; }
+    """,
+    "opt/v1/used.proto": """
+        syntax = "proto3";
+        package opt.v1;
+        import "opt/v1/three.proto";
+        import "opt/v1/two.proto";
+        import "google/api/annotations.proto";
+        option (file3) = "M000";
+        message Thing {
+          option (note3) = { text: "M001" tags: ["M002"] };
+          string a = 1 [(field3) = "M003", (field2) = "M004"];
+        }
+        enum Kind { KIND_DEFAULT = 0 [(value3) = "M005"]; }
+        service Things {
+          rpc Get(Thing) returns (Thing) {
+            option (method2) = "M006";
+            option (google.api.http) = { get: "/v1/M007" };
+          }
+        }
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def options_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("options")
+    write_tree(root / "src", OPTIONS_TREE)
+    assert run("build", "src", "-o", "options.binpb", cwd=root).exit_code == 0
+    return root
+
+
+@settings(FUZZ, max_examples=24)
+@given(marker=st.integers(0, 7), broken=st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0", b"\x80"]))
+def test_custom_option_values_that_are_not_utf8_are_refused_where_buf_refuses_them(
+        options_image: Path, marker: int, broken: bytes) -> None:
+    """An option value is read as its declaration says: a proto3 string must be UTF-8, a proto2
+    one need not be (buf's verdict, on the same image, decides which). A repeated proto3 string
+    (M003) buf lets through, but protoc's parser, which generate runs, aborts on it: refused."""
+    from ..conftest import buf_binary
+
+    text = f"M{marker:03d}".encode()
+    image = (options_image / "options.binpb").read_bytes()
+    assert image.count(text) == 1
+    (options_image / "odd.binpb").write_bytes(
+        image.replace(text, text[:1] + broken + text[1 + len(broken):]))
+    theirs = subprocess.run([buf_binary(), "build", "odd.binpb", "-o", "/dev/null"],
+                            cwd=options_image, capture_output=True, text=True, check=False)
+    ours = clean_run("build", "odd.binpb", "-o", "/dev/null", cwd=options_image)
+    refused = theirs.returncode != 0 or marker == 3
+    assert (ours.exit_code == 1) == refused, (ours.stderr, theirs.stderr)
+    if marker == 7:  # google.api.http, which the runtime itself knows: refused as it is read
+        assert ours.stderr.startswith("odd.binpb: not a valid image"), ours.stderr
+        assert "UTF-8" in ours.stderr and len(ours.stderr.splitlines()) == 1, ours.stderr
+    elif refused:
+        assert ours.stderr.startswith("odd.binpb: not a valid image: opt/v1/used.proto: ")
+        assert ours.stderr.endswith(" (a custom option's value) is not valid UTF-8\n"), ours.stderr

@@ -9,7 +9,10 @@ strings (comments, ``json_name``, defaults) the parser takes as they come and th
 as ``bytes`` when they are not UTF-8, and whose required fields (``UninterpretedOption``'s name
 parts) it parses without; every consumer expects text, and serializing again raises. So each file
 is also parsed as an editions copy of ``FileDescriptorProto``, whose parser checks every string,
-and that copy is checked for its required fields, as buf refuses such an image.
+and that copy is checked for its required fields, as buf refuses such an image. That copy lives
+in a pool of its own beside the files that declare custom options (``extend
+google.protobuf.*Options``), so the parse reads option values too and refuses a proto3 string among
+them that is not UTF-8, as buf refuses such an image ("string field contains invalid UTF-8").
 
 Images may lack their imports (``build --exclude-imports``): a missing import is taken from the
 runtime's own pool when it has it (the well-known types, ``google/api``); the files that need one it
@@ -19,11 +22,12 @@ be checked without it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.descriptor import FieldDescriptor, FileDescriptor
 from google.protobuf.message import DecodeError, Message
 
 
@@ -32,12 +36,12 @@ def image_problem(payloads: Sequence[bytes], names: Iterable[str]) -> str | None
     ``names``) do not make a valid set, in one line; None when they do. Only a file the pool
     refuses is parsed here."""
     pool = descriptor_pool.DescriptorPool()
+    text = _TextCheck(pool)
     names = set(names)
     unchecked: set[str] = set()
     for payload in payloads:
         try:
-            pool.AddSerializedFile(payload)
-            _check_text(payload)
+            text.check(pool.AddSerializedFile(payload), payload)
             continue
         except (TypeError, DecodeError) as exc:
             first_failure = exc
@@ -58,8 +62,7 @@ def image_problem(payloads: Sequence[bytes], names: Iterable[str]) -> str | None
             unchecked.add(f.name)
             continue
         try:
-            pool.AddSerializedFile(payload)
-            _check_text(payload)
+            text.check(pool.AddSerializedFile(payload), payload)
         except (TypeError, DecodeError) as exc:
             return f"{f.name}: {_reason(exc)}"
     return None
@@ -80,22 +83,55 @@ def _index_problem(f: descriptor_pb2.FileDescriptorProto) -> str | None:
     return None
 
 
-def _check_text(payload: bytes) -> None:
-    """Raise ``DecodeError`` naming the first string of the file that is not UTF-8, or the first
-    required field it lacks (the runtime parses without one but cannot serialize it again)."""
-    try:
-        checked = _text_checked().FromString(payload)
-    except DecodeError:
-        f = descriptor_pb2.FileDescriptorProto.FromString(payload)
-        where = next(_undecoded(f, ""), "a string")
-        raise DecodeError(f"{where} is not valid UTF-8") from None
-    if not checked.IsInitialized():
-        raise DecodeError(f"missing required field {checked.FindInitializationErrors()[0]}")
+# The extendee a custom option declaration names; a cheap test on a file's bytes before its
+# descriptor is looked at.
+_DECLARES_OPTIONS = re.compile(rb"\.google\.protobuf\.[A-Za-z]*Options")
 
 
-def _undecoded(message: Message, prefix: str) -> Iterator[str]:
-    """Paths (``message_type[0].field[1].json_name``) of the strings the runtime could only hand
-    out as bytes."""
+class _TextCheck:
+    """Parses files with the editions copy of ``FileDescriptorProto`` in a pool that also holds
+    the custom options declared so far (files come in dependency order)."""
+
+    def __init__(self, pool: descriptor_pool.DescriptorPool) -> None:
+        self._images_pool = pool
+        self._pool = descriptor_pool.DescriptorPool()
+        self._pool.AddSerializedFile(_text_checked_descriptor())
+        self._parser = message_factory.GetMessageClass(
+            self._pool.FindMessageTypeByName("google.protobuf.FileDescriptorProto"))
+        self._declared = {_DESCRIPTOR}
+
+    def check(self, added: FileDescriptor, payload: bytes) -> None:
+        """Raise ``DecodeError`` naming the first string of the file that is not UTF-8, or the
+        first required field it lacks (the runtime parses without one but cannot serialize it
+        again)."""
+        if _DECLARES_OPTIONS.search(payload):
+            self._declare(added)  # a file may use the options it declares
+        try:
+            checked = self._parser.FromString(payload)
+        except DecodeError:
+            f = descriptor_pb2.FileDescriptorProto.FromString(payload)
+            where = next(_undecoded(f, "", self._pool), "a string")
+            raise DecodeError(f"{where} is not valid UTF-8") from None
+        if not checked.IsInitialized():
+            raise DecodeError(f"missing required field {checked.FindInitializationErrors()[0]}")
+
+    def _declare(self, file: FileDescriptor) -> None:
+        """Add ``file`` and its imports, so that the options it declares are parsed from now on."""
+        if file.name in self._declared:
+            return
+        self._declared.add(file.name)
+        for dependency in file.dependencies:
+            self._declare(dependency)
+        try:
+            self._pool.AddSerializedFile(file.serialized_pb)
+        except TypeError:
+            pass  # the image's own descriptor.proto differs from the runtime's: left unparsed
+
+
+def _undecoded(message: Message, prefix: str, pool: descriptor_pool.DescriptorPool
+               ) -> Iterator[str]:
+    """Paths (``message_type[0].field[1].json_name``, ``message_type[0].options``) of the strings
+    the runtime could only hand out as bytes, and of the options whose values ``pool`` refuses."""
     for field, value in message.ListFields():
         values = value if field.is_repeated else [value]
         for index, item in enumerate(values):
@@ -103,16 +139,30 @@ def _undecoded(message: Message, prefix: str) -> Iterator[str]:
             if field.type == FieldDescriptor.TYPE_STRING and isinstance(item, bytes):
                 yield at
             elif field.type == FieldDescriptor.TYPE_MESSAGE:
-                yield from _undecoded(item, at + ".")
+                yield from _undecoded(item, at + ".", pool)
+                if field.message_type.name.endswith("Options") and _refused(item, pool):
+                    yield f"{at} (a custom option's value)"
+
+
+def _refused(options: Message, pool: descriptor_pool.DescriptorPool) -> bool:
+    parser = message_factory.GetMessageClass(
+        pool.FindMessageTypeByName(options.DESCRIPTOR.full_name))
+    try:
+        parser.FromString(options.SerializeToString())
+    except DecodeError:
+        return True
+    return False
+
+
+_DESCRIPTOR = "google/protobuf/descriptor.proto"
 
 
 @cache
-def _text_checked() -> type[Message]:
-    """``FileDescriptorProto`` as an edition-2023 file declares it: the same fields, and a parser
-    that refuses a string that is not UTF-8. Built when first needed (a few milliseconds)."""
+def _text_checked_descriptor() -> bytes:
+    """descriptor.proto as an edition-2023 file declares it: the same names and fields, and a
+    parser that refuses a string that is not UTF-8. Built when first needed (a few milliseconds)."""
     copy = descriptor_pb2.FileDescriptorProto()
     descriptor_pb2.DESCRIPTOR.CopyToProto(copy)
-    copy.name, copy.package = "protopact/text_checked.proto", "protopact.text_checked"
     copy.syntax, copy.edition = "editions", descriptor_pb2.EDITION_2023
     copy.ClearField("options")
     copy.options.features.enum_type = descriptor_pb2.FeatureSet.CLOSED  # proto2's enums
@@ -127,19 +177,13 @@ def _text_checked() -> type[Message]:
             if field.label == field.LABEL_REQUIRED:  # kept, as editions spell it
                 field.label = field.LABEL_OPTIONAL
                 field.options.features.field_presence = descriptor_pb2.FeatureSet.LEGACY_REQUIRED
-            if field.type_name:
-                field.type_name = field.type_name.replace(".google.protobuf.",
-                                                          f".{copy.package}.", 1)
         for enum in message.enum_type:
             enum.ClearField("options")
             for value in enum.value:
                 value.ClearField("options")
     for enum in copy.enum_type:
         enum.ClearField("options")
-    pool = descriptor_pool.DescriptorPool()
-    pool.Add(copy)
-    return message_factory.GetMessageClass(
-        pool.FindMessageTypeByName(f"{copy.package}.FileDescriptorProto"))
+    return copy.SerializeToString()
 
 
 def _all_messages(messages: Iterable[descriptor_pb2.DescriptorProto]
