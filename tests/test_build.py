@@ -347,3 +347,21 @@ def test_generate_completes_an_image_built_without_its_imports(tmp_path: Path) -
     result = run("generate", "cut.binpb", "--out", "gen", cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
     assert any((tmp_path / "gen").rglob("*.py"))
+
+
+def test_files_are_in_import_path_order_across_modules_as_buf_orders_them(
+        tmp_path: Path, buf: str) -> None:
+    message = 'syntax = "proto3";\nmessage {} {{}}\n'
+    write_tree(tmp_path, {
+        "buf.yaml": "version: v2\nmodules:\n  - path: one\n  - path: two\n",
+        "one/a/b_x.proto": message.format("X"), "one/a/b/c.proto": message.format("C"),
+        "one/a/B.proto": message.format("B"), "two/a/b0.proto": message.format("Zero"),
+        "two/z.proto": 'syntax = "proto3";\nimport "a/b_x.proto";\nmessage Z { X x = 1; }\n'})
+
+    def order(image: Path) -> list[str]:
+        return [f.name for f in descriptor_pb2.FileDescriptorSet.FromString(image.read_bytes()).file]
+
+    assert run("build", ".", "-o", "ours.binpb", cwd=tmp_path).exit_code == 0
+    subprocess.run([buf, "build", ".", "-o", "buf.binpb"], cwd=tmp_path, check=True)
+    assert order(tmp_path / "ours.binpb") == order(tmp_path / "buf.binpb") == [
+        "a/B.proto", "a/b/c.proto", "a/b0.proto", "a/b_x.proto", "z.proto"]

@@ -63,7 +63,9 @@ def compile_listing(
     """
     check_unique(files)
     module_paths = {m.path for m in target_modules}
-    targets = [f for f in files if f.module in module_paths and _under(f.workspace_path, within)]
+    # buf orders an image by import path across all modules (each file after its imports)
+    targets = sorted((f for f in files if f.module in module_paths
+                      and _under(f.workspace_path, within)), key=lambda f: f.name)
     if not targets:
         raise ProtopactError(f"{label}: no .proto files found")
     shown_paths = {f.name: shown(f) for f in files}
