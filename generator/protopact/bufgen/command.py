@@ -27,7 +27,8 @@ def run_template(path: Path, input_: str | None, *, project: Path, check: bool,
             loaded = loaded.restricted(entry.paths, entry.exclude_paths)
         image = loaded.image
         if template.managed is not None:
-            image = apply_managed(image, template.managed)
+            modules = {file: m.name for file, m in loaded.module_of.items() if m.name}
+            image = apply_managed(image, template.managed, modules)
         files.update(render(template, image))
     if check:
         changed = stale(template, files, project=project)

@@ -5,14 +5,14 @@ unless ``disable`` rules (by ``file_option``, ``path``, ``module``) leave it alo
 rules set a value, or a prefix or suffix of the default one, and the last matching rule wins. An
 option already holding the value is left as it is; a rewritten option loses its source location,
 as the value no longer comes from the file. ``module`` names a Buf Schema Registry module: it
-matches the files of the dependencies protopact knows by that name. Field options (``jstype``) are
-refused, naming the rule.
+matches the files of a workspace module that ``buf.yaml`` gives that name, and those of the
+dependencies protopact knows by it. Field options (``jstype``) are refused, naming the rule.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,11 +34,12 @@ class Rule:
     module: str = ""
     value: Any = None
 
-    def matches(self, name: str) -> bool:
+    def matches(self, name: str, module: str) -> bool:
+        """Whether the rule applies to file ``name`` of ``module`` (its registry name, or "")."""
         if self.path and not (self.path in (".", name) or name.startswith(self.path.rstrip("/")
                                                                        + "/")):
             return False
-        return not self.module or known_module_for(name) == self.module
+        return not self.module or module == self.module
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class Managed:
     disable: tuple[Rule, ...] = ()
     override: tuple[Rule, ...] = ()
 
-    def disabled(self, name: str, option: str) -> bool:
-        return any(r.file_option in ("", option) and r.matches(name) for r in self.disable)
+    def disabled(self, name: str, module: str, option: str) -> bool:
+        return any(r.file_option in ("", option) and r.matches(name, module) for r in self.disable)
 
 
 def _pascal(text: str) -> str:
@@ -159,8 +160,9 @@ FILE_OPTIONS = frozenset(_TEXT) | frozenset(_PLAIN) | {
     f"{name}_suffix" for name, t in _TEXT.items() if t.suffixed}
 
 
-def apply(image: Image, managed: Managed) -> Image:
-    """``image`` with its files' options rewritten as buf's managed mode rewrites them."""
+def apply(image: Image, managed: Managed, modules: Mapping[str, str]) -> Image:
+    """``image`` with its files' options rewritten as buf's managed mode rewrites them;
+    ``modules`` maps files to the registry name of the workspace module that holds them."""
     files = []
     for original in image.files:
         if original.name.startswith(_WKT):
@@ -168,25 +170,27 @@ def apply(image: Image, managed: Managed) -> Image:
             continue
         f = descriptor_pb2.FileDescriptorProto()
         f.CopyFrom(original)
-        changed = [name for name in (*_TEXT, *_PLAIN) if _rewrite(f, name, managed)]
+        module = modules.get(f.name) or known_module_for(f.name) or ""
+        changed = [name for name in (*_TEXT, *_PLAIN) if _rewrite(f, module, name, managed)]
         if changed:
             _sweep(f, changed)
         files.append(f if changed else original)
     return Image(tuple(files), image.targets, image.shown_paths)
 
 
-def _rewrite(f: descriptor_pb2.FileDescriptorProto, name: str, managed: Managed) -> bool:
-    if managed.disabled(f.name, name):
+def _rewrite(f: descriptor_pb2.FileDescriptorProto, module: str, name: str,
+             managed: Managed) -> bool:
+    if managed.disabled(f.name, module, name):
         return False
     if name in _PLAIN:
         value = _PLAIN[name]
         for rule in managed.override:
-            if rule.file_option == name and rule.matches(f.name):
+            if rule.file_option == name and rule.matches(f.name, module):
                 value = rule.value
         if name == "optimize_for":
             value = _MODES.Value(value)
     else:
-        value = _text_value(f, _TEXT[name], managed)
+        value = _text_value(f, module, _TEXT[name], managed)
         if not value:
             return False
     if getattr(f.options, name) == value:
@@ -195,12 +199,13 @@ def _rewrite(f: descriptor_pb2.FileDescriptorProto, name: str, managed: Managed)
     return True
 
 
-def _text_value(f: descriptor_pb2.FileDescriptorProto, option: _Text, managed: Managed) -> str:
-    prefix_off = not option.prefixed or managed.disabled(f.name, f"{option.field}_prefix")
-    suffix_off = not option.suffixed or managed.disabled(f.name, f"{option.field}_suffix")
+def _text_value(f: descriptor_pb2.FileDescriptorProto, module: str, option: _Text,
+                managed: Managed) -> str:
+    prefix_off = not option.prefixed or managed.disabled(f.name, module, f"{option.field}_prefix")
+    suffix_off = not option.suffixed or managed.disabled(f.name, module, f"{option.field}_suffix")
     value, prefix, suffix = "", "" if prefix_off else option.prefix, ""
     for rule in managed.override:
-        if not rule.matches(f.name):
+        if not rule.matches(f.name, module):
             continue
         if rule.file_option == option.field:
             value, prefix, suffix = rule.value, "", ""
