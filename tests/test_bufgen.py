@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import zipfile
 import sys
 from pathlib import Path
 
@@ -211,6 +212,33 @@ def test_v2_inputs_git_repo_proto_file_and_tarball_as_buf_reads_them(tmp_path: P
     assert set(expected) == {"acme/common/v1/money_pb2.py", "acme/shop/v1/shop_pb2.py",
                              "extra/v1/extra_pb2.py"}
     assert _tree(roots["ours"] / "gen") == expected
+
+
+def test_zip_and_jar_outs_are_the_archives_buf_generate_writes(tmp_path: Path) -> None:
+    roots = {}
+    for name in ("buf", "ours"):
+        root = _project(tmp_path / name)
+        protoc = str(root / "protoc")
+        template = {"version": "v2", "inputs": [{"directory": "proto"}], "plugins": [
+            {"protoc_builtin": "python", "protoc_path": protoc, "out": "gen/py.zip"},
+            {"protoc_builtin": "pyi", "protoc_path": protoc, "out": "gen/py.jar",
+             "include_imports": True},
+            {"local": str(BIN / "protoc-gen-protopact-openapi"), "out": "gen/openapi.zip",
+             "strategy": "all"},
+        ]}
+        (root / "buf.gen.yaml").write_text(yaml.safe_dump(template))
+        (root / "gen").mkdir()  # buf writes an archive only into a directory that exists
+        roots[name] = root
+    _buf_generate(roots["buf"], tmp_path)
+    result = run("generate", "--template", "buf.gen.yaml", cwd=roots["ours"])
+    assert result.exit_code == 0, result.stderr
+    expected = _tree(roots["buf"] / "gen")
+    assert set(expected) == {"py.zip", "py.jar", "openapi.zip"}
+    with zipfile.ZipFile(roots["buf"] / "gen/py.jar") as jar:
+        assert jar.namelist()[0] == "META-INF/MANIFEST.MF"
+        assert "acme/shop/v1/shop_pb2.pyi" in jar.namelist()
+    assert _tree(roots["ours"] / "gen") == expected
+    assert run("generate", "--check", "--template", "buf.gen.yaml", cwd=roots["ours"]).exit_code == 0
 
 
 def test_inputs_and_types_that_need_the_network_or_prune_are_refused(tmp_path: Path) -> None:

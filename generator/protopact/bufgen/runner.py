@@ -8,7 +8,8 @@ import, in dependency order; ``parameter`` is ``opt`` joined by commas. Local pl
 programs (protopact's own in process); protoc's built-in generators run in grpc_tools' protoc over
 the Image. Every plugin runs before anything is written, so a failing plugin leaves the output as
 it was; then each file is replaced atomically. ``clean: true`` replaces each ``out`` directory
-whole, as buf empties it first.
+whole, as buf empties it first. An ``out`` ending in ``.zip`` or ``.jar`` is one archive of the
+plugin's files (see :mod:`.archive`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ..errors import ProtopactError
 from ..plugins import protoc as own
 from ..plugins.wire import response_class
 from ..render.writer import write_file
+from .archive import archive, is_archive
 from .template import Plugin, Template
 
 _OWN = "protoc-gen-protopact-"
@@ -41,10 +43,16 @@ _WKT = "google/protobuf/"
 def render(template: Template, image: Image) -> dict[Path, bytes]:
     """Every plugin's files for ``image``: output path (relative to the project) -> content."""
     files: dict[Path, bytes] = {}
+    archived: dict[Path, dict[str, bytes]] = {}
     runs = [(plugin, request) for plugin in template.plugins for request in requests(image, plugin)]
     for plugin, request in tracked(runs, "Running plugins"):
         for name, data in _run(plugin, request, image):
-            files[plugin.out / _relative(name, plugin)] = data
+            if is_archive(plugin.out):
+                archived.setdefault(plugin.out, {})[_relative(name, plugin)] = data
+            else:
+                files[plugin.out / _relative(name, plugin)] = data
+    for out, members in archived.items():
+        files[out] = archive(out, members)
     return dict(sorted(files.items()))
 
 
@@ -52,13 +60,13 @@ def write(template: Template, files: Mapping[Path, bytes], *, project: Path) -> 
     """Write ``files``; with ``clean``, each out directory is replaced whole, in one step (the old
     tree until the new one is complete), which deletes exactly what buf's clean deletes: the out
     directories' contents, never the project or anything outside them."""
-    if not template.clean:
-        for path, data in files.items():
+    roots = clean_roots(template) if template.clean else []
+    for path, data in files.items():
+        if not any(path.is_relative_to(out) for out in roots):
             target = project / path
             target.parent.mkdir(parents=True, exist_ok=True)
             write_file(target, data)
-        return
-    for out in clean_roots(template):
+    for out in roots:
         target = project / out
         recover(target)
         with staged(target) as stage:
@@ -70,8 +78,9 @@ def write(template: Template, files: Mapping[Path, bytes], *, project: Path) -> 
 
 
 def clean_roots(template: Template) -> list[Path]:
-    """The out directories that ``clean`` replaces: each plugin's, less those inside another."""
-    outs = sorted({p.out for p in template.plugins})
+    """The out directories that ``clean`` replaces: each plugin's, less those inside another (an
+    archive is replaced as any file is)."""
+    outs = sorted({p.out for p in template.plugins if not is_archive(p.out)})
     return [out for out in outs if not any(out != o and out.is_relative_to(o) for o in outs)]
 
 
