@@ -102,6 +102,27 @@ def test_gateway_conforms_to_openapi(document: dict[str, Any], served: str) -> N
         check()
 
 
+def test_stream_lines_are_what_the_document_says_error_line_included(
+        document: dict[str, Any], served: str) -> None:  # noqa: F811
+    import httpx
+    import jsonschema
+
+    from .test_gateway import STREAM_PATH
+
+    media = document["paths"][STREAM_PATH]["post"]["responses"]["200"]["content"]
+    line = jsonschema.Draft202012Validator({**media["application/x-ndjson"]["schema"],
+                                            "components": document["components"]})
+    for queue, last in (("", "metadata"), ("fail", "error")):
+        response = httpx.post(served + STREAM_PATH, json={"streamConfiguration": {
+            "durableQueue": queue}}, headers={**AUTH, "accept": "application/x-ndjson"})
+        lines = [json.loads(text) for text in response.text.splitlines()]
+        assert len(lines) > 1 and last in lines[-1]
+        for item in lines:
+            line.validate(item)
+    assert not line.is_valid({"error": {"code": 14}, "metadata": {}})
+    assert not line.is_valid({"error": "stream broke"})
+
+
 def _undotted(document: dict[str, Any]) -> dict[str, Any]:
     """The document with ``{a.b}`` path parameters renamed ``{a__b}``: schemathesis fills paths with
     ``str.format``, which reads a dot as attribute access. The URLs it builds are unchanged."""

@@ -288,12 +288,22 @@ def _success(route: HttpRoute, components: Components) -> dict[str, Any]:
                            form=Form.RESPONSE) if name
               else components.message(output, Form.RESPONSE))
     if route.server_streaming:
-        return {"description": "A stream of messages: Server-Sent Events (the event's ack id as "
-                               "the SSE id) or newline-delimited JSON, by Accept.",
+        return {"description": "A stream of messages, by Accept: newline-delimited JSON, one "
+                               "message a line, or Server-Sent Events, one message a `data:` "
+                               "event (its ack id as the event's `id`). A stream that fails after "
+                               "it began ends with the error: a last line `{\"error\": Status}`, "
+                               "or an `event: error` whose data is the Status.",
                 "content": {"text/event-stream": {"schema": {"type": "string"}},
-                            "application/x-ndjson": {"schema": schema}}}
+                            "application/x-ndjson": {"schema": _stream_line(schema)}}}
     return {"description": "Created." if status == 201 else "OK.",
             "content": {"application/json": {"schema": schema}}}
+
+
+def _stream_line(message: Schema) -> Schema:
+    """One line of an NDJSON stream: a message, or the error line that ends a failed stream."""
+    error = {"type": "object", "properties": {"error": {"$ref": _ref(_STATUS)}},
+             "required": ["error"], "additionalProperties": False}
+    return {"anyOf": [message, error]}
 
 
 def _path_parameters(route: HttpRoute, names: list[str],
