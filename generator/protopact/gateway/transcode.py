@@ -11,6 +11,7 @@ Presence survives the trip: a field the body omits stays unset, so proto3 ``opti
 ``Update*``/wrapper types tell "omitted" from "set to the zero value". On a PATCH binding whose
 request has a ``FieldMask`` the client did not send, the mask is derived from the fields the body
 sets. Responses are exactly ``json_format.MessageToDict`` (``response_body`` selects a field).
+Output-only fields are cleared from requests and input-only ones from responses (:mod:`.behavior`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from google.protobuf.message import Message
 from ..render.jsonschema import WRAPPERS, is_inlined, is_map
 from ..schema.conventions import role
 from ..schema.http import PATH_MESSAGES, HttpRoute
+from ..schema.options import field_behaviors
+from . import behavior
 from .status import bad_request, unencodable
 
 _FIELD_MASK = "google.protobuf.FieldMask"
@@ -58,6 +61,7 @@ class Transcoder:
                                       for k, v in path_values.items()}))
         if self.route.binding.verb == "PATCH" and isinstance(body_json, dict):
             self._derive_field_mask(message, body_json)
+        behavior.clear(message, behavior.OUTPUT_ONLY)
         return message
 
     def _body_json(self, body: bytes) -> Any:
@@ -129,6 +133,7 @@ class Transcoder:
     # -- responses ------------------------------------------------------------------------------
 
     def response_json(self, message: Message) -> Any:
+        behavior.clear(message, behavior.INPUT_ONLY)
         name = self.route.binding.response_body
         if not name:
             return self.to_dict(message)
@@ -288,8 +293,8 @@ def _set_paths(message: Descriptor, value: dict[str, Any], prefix: str = "") -> 
     paths = []
     for key, item in value.items():
         field = message.fields_by_name.get(key) or message.fields_by_camelcase_name.get(key)
-        if field is None:
-            continue
+        if field is None or behavior.OUTPUT_ONLY in field_behaviors(field):
+            continue  # an output-only field is ignored, so it is no part of the update
         path = prefix + field.name
         if (isinstance(item, dict) and item and field.message_type is not None
                 and not is_map(field) and not is_inlined(field.message_type)):

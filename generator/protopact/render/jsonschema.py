@@ -123,7 +123,7 @@ class Form(enum.Enum):
     #: what json_format prints and what it parses: the standalone schemas
     ANY = "any"
     #: what a request may carry: every form the parser takes, ``null`` for any field (it clears
-    #: the field), the required fields, no OUTPUT_ONLY field
+    #: the field), the required fields; OUTPUT_ONLY fields ``readOnly`` (the gateway ignores them)
     REQUEST = "request"
     #: exactly what the printer writes: one form per value, never ``null`` or a required field
     #: (a field at its default is left out), no INPUT_ONLY field
@@ -234,9 +234,11 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
         schema["readOnly"] = True
     if "INPUT_ONLY" in behaviours:
         schema["writeOnly"] = True
-    immutable = ("Immutable: set when the resource is created, never changed after."
-                 if "IMMUTABLE" in behaviours else "")
-    description = "\n\n".join(text for text in (description, immutable, rules_text(rules)) if text)
+    notes = ("Immutable: set when the resource is created, never changed after."
+             if "IMMUTABLE" in behaviours else "",
+             "Output only: ignored in a request." if "OUTPUT_ONLY" in behaviours
+             and form is Form.REQUEST else "")
+    description = "\n\n".join(text for text in (description, *notes, rules_text(rules)) if text)
     if description:
         schema["description"] = description
     if field.GetOptions().deprecated:
@@ -245,10 +247,12 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
 
 
 def kept_fields(message: Descriptor, form: Form) -> list[FieldDescriptor]:
-    """The fields a schema of ``form`` describes: requests leave OUTPUT_ONLY out, responses
-    INPUT_ONLY."""
-    dropped = {Form.REQUEST: "OUTPUT_ONLY", Form.RESPONSE: "INPUT_ONLY"}.get(form)
-    return [f for f in message.fields if dropped not in field_behaviors(f)]
+    """The fields a schema of ``form`` describes: responses leave INPUT_ONLY out (the gateway
+    never prints one); requests keep OUTPUT_ONLY, ``readOnly``, as the gateway takes and
+    ignores one (AIP-203), so that what a response gave may be sent back."""
+    if form is not Form.RESPONSE:
+        return list(message.fields)
+    return [f for f in message.fields if "INPUT_ONLY" not in field_behaviors(f)]
 
 
 def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, str],

@@ -1,8 +1,8 @@
 """The OpenAPI document's component schemas: each message once per side of the wire it appears on.
 
 A request body and a response describe different things (see :class:`.jsonschema.Form`): a request
-may carry ``null`` and every parse form but no OUTPUT_ONLY field; a response holds exactly what
-json_format prints, never INPUT_ONLY fields or ``null``, and requires nothing. A message the
+may carry ``null``, every parse form, and OUTPUT_ONLY fields (which the gateway ignores); a response
+holds exactly what json_format prints, never INPUT_ONLY fields or ``null``, and requires nothing. A message the
 requests reach (route request types and everything their kept fields reach) has a request form; one
 the responses reach (response types, ``google.rpc.Status``, and the contract's other messages) has a
 response form. A message with both forms, where they differ, names its response form
