@@ -5,8 +5,8 @@ traceback, and generate writes nothing outside its output directory."""
 from __future__ import annotations
 
 import os
-import subprocess
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
