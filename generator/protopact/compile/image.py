@@ -20,8 +20,7 @@ from typing import Iterable, Iterator, Mapping
 
 from google.api import annotations_pb2  # noqa: F401  (registers google.api.http, see below)
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
-from google.protobuf.message import DecodeError, EncodeError
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import DecodeError, EncodeError, Message
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 from ..errors import ProtopactError, escaped

@@ -247,22 +247,13 @@ def _lengths(scope: Scope, number: int, rules: Rules, exact: str, low: str,
                     f'Field "{scope.name}" has {scope.rule_name(number, fields[exact].number)} and '
                     f"therefore, {scope.rule_name(number, fields[other].number)} is redundant and "
                     "should be removed.")
-    if not (has[low] and has[high]):
-        return
-    lo, hi = getattr(rules, low), getattr(rules, high)
-    n_low, n_high = fields[low].number, fields[high].number
-    if lo > hi:
-        yield scope.at(number, n_low), (
-            f'Field "{scope.name}" has value {lo} for {scope.rule_name(number, n_low)}, which must '
-            f"be lower than value {hi} for {scope.rule_name(number, n_high)}.")
-        yield scope.at(number, n_high), (
-            f'Field "{scope.name}" has value {hi} for {scope.rule_name(number, n_high)}, which must '
-            f"be higher than value {lo} for {scope.rule_name(number, n_low)}.")
-    elif lo == hi:
+    yield from _min_max(scope, rules, number, low, high)
+    if has[low] and has[high] and getattr(rules, low) == getattr(rules, high):
+        n_low = fields[low].number
         text = (f'Field "{scope.name}" has equal {scope.rule_name(number, n_low)} and {high}, use '
                 f"{scope.rule_name(number)}.{exact} instead.")
         yield scope.at(number, n_low), text
-        yield scope.at(number, n_high), text
+        yield scope.at(number, fields[high].number), text
 
 
 def _equal_bounds(scope: Scope, number: int, rules: Rules,
