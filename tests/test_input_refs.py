@@ -49,6 +49,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(ws, "init", "-q", "-b", "main")
     git(ws, "add", "-A")
     git(ws, "commit", "-qm", "one")
+    git(ws, "tag", "v1")
     (ws / "proto/acme/v1/d.proto").write_text('syntax = "proto3";\npackage acme.v1;\nmessage D {}\n')
     git(ws, "add", "-A")
     git(ws, "commit", "-qm", "two")
@@ -136,8 +137,24 @@ def test_lint_reports_what_buf_reports_on_each_form(inputs: Path, buf: str, ref:
     assert theirs.returncode == 100 and json.loads(theirs.stdout.splitlines()[0])["path"]
 
 
+def test_a_tag_with_its_commit_reads_both_and_refuses_a_disagreement(inputs: Path,
+                                                                     buf: str) -> None:
+    tagged = git(inputs / "ws", "rev-parse", "v1^{commit}").strip()
+    head = git(inputs / "ws", "rev-parse", "HEAD").strip()
+    for repo in ("ws/.git", f"file://{inputs}/ws/.git"):
+        for options in (f"tag=v1,commit={tagged}", f"commit={tagged},tag=v1"):
+            assert "acme/v1/d.proto" not in _same_build(buf, inputs, f"{repo}#{options}")
+        # buf reads the tag or the commit, whichever it happens to take last
+        ref = f"{repo}#tag=v1,commit={head}"
+        refused = run("build", ref, cwd=inputs)
+        assert (refused.exit_code, refused.stderr) == (
+            1, f"{ref}: tag v1 is commit {tagged}, not {head}\n")
+    assert "acme/v1/d.proto" in _same_build(buf, inputs, f"ws/.git#commit={head}")
+
+
 BAD = [
-    "x.tar#depth=0", "x.git#depth=a", "x.git#branch=a,tag=b", "x.git#ref=a,tag=b", "x.tar#foo=1",
+    "x.tar#depth=0", "x.git#depth=a", "x.git#branch=a,tag=b", "x.git#ref=a,tag=b",
+    "x.git#commit=a,branch=b", "x.git#ref=a,commit=b", "x.tar#foo=1",
     "x#format=bogus", "x.zip#compression=gzip", "x.tar#compression=lz", "x#strip_components=1",
     "x.binpb#subdir=a", "x.binpb#branch=main", "x.git#recurse_submodules=maybe",
     "x.proto#include_package_files=maybe", "#format=dir", "x#a#b", "x#format",

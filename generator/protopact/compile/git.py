@@ -41,6 +41,7 @@ class GitInput:
     branch: str = ""  # the branch or tag a remote clone may stop at
     depth: int = 0  # how many commits a remote clone fetches (0: all)
     recurse_submodules: bool = False
+    commit: str = ""  # the commit ``ref`` must name (tag= with commit=), when given
 
 
 def from_ref(ref: Ref, cwd: Path) -> GitInput:
@@ -52,15 +53,17 @@ def from_ref(ref: Ref, cwd: Path) -> GitInput:
         # ref= with branch= is read within the branch: HEAD~1 is the branch's tip's parent
         revision = re.sub(r"^HEAD(?=$|[~^@])", head, ref.ref) if ref.ref else head
     elif ref.tag:
-        revision = ref.tag if ref.commit else f"refs/tags/{ref.tag}"
+        revision = f"refs/tags/{ref.tag}"
     else:
-        revision = ref.ref or "HEAD"
+        revision = ref.commit or ref.ref or "HEAD"
+    # with both tag= and commit=, the tag is read and must be the commit (buf reads either)
+    verify = ref.commit if ref.tag else ""
     if ref.remote:
         return GitInput(ref.text, Path(), revision, ref.subdir, remote=ref.path,
-                        branch=ref.branch or ("" if ref.commit else ref.tag), depth=ref.depth,
-                        recurse_submodules=ref.recurse_submodules)
+                        branch=ref.branch or ref.tag, depth=ref.depth,
+                        recurse_submodules=ref.recurse_submodules, commit=verify)
     return GitInput(ref.text, (cwd / ref.path).resolve(), revision, ref.subdir,
-                    recurse_submodules=ref.recurse_submodules)
+                    recurse_submodules=ref.recurse_submodules, commit=verify)
 
 
 @contextmanager
@@ -165,7 +168,11 @@ def _commit(source: GitInput) -> str:
         if _run(source, "rev-parse", "--git-dir").returncode != 0:
             raise ProtopactError(f"{source.text}: {source.repo} is not in a git repository")
         raise ProtopactError(f"{source.text}: unknown git ref {source.ref!r}")
-    return commit.stdout.decode().strip()
+    found = commit.stdout.decode().strip()
+    if source.commit and not found.startswith(source.commit.lower()):
+        tag = source.ref.removeprefix("refs/tags/")
+        raise ProtopactError(f"{source.text}: tag {tag} is commit {found}, not {source.commit}")
+    return found
 
 
 def resolve_tree(source: GitInput) -> str:

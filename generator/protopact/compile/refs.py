@@ -48,8 +48,8 @@ class Ref:
     strip_components: int = 0
     subdir: str = "."
     branch: str = ""
-    tag: str = ""  # tag=, or commit= (then ``commit`` is set)
-    commit: bool = False
+    tag: str = ""
+    commit: str = ""
     ref: str = ""
     depth: int = 0
     recurse_submodules: bool = False
@@ -184,7 +184,8 @@ class _Raw:
         self.strip_components, self.subdir = 0, "."
         self.branch = self.tag = self.ref = ""
         self.depth = 0
-        self.recurse_submodules = self.include_package_files = self.commit = False
+        self.commit = ""
+        self.recurse_submodules = self.include_package_files = False
 
     def take(self, key: str, value: str, refuse) -> bool:
         """Apply one option; False when buf does not know it (a custom key of some formats)."""
@@ -197,10 +198,10 @@ class _Raw:
             self.compression = value
         elif key == "branch":
             self.branch = value
-        elif key in ("tag", "commit"):
-            if self.tag:
-                raise refuse('must specify only one of "branch", "commit", or "tag"')
-            self.tag, self.commit = value, key == "commit"
+        elif key == "tag":
+            self.tag = value
+        elif key == "commit":
+            self.commit = value
         elif key == "ref":
             self.ref = value
         elif key == "depth":
@@ -250,11 +251,13 @@ def _validate(raw: _Raw, refuse) -> None:
 
     git, archive = raw.format == "git", raw.format in ARCHIVE_FORMATS
     if git:
-        if raw.branch and raw.tag:
+        # tag= with commit= is accepted: buf then reads one or the other, by chance; protopact
+        # reads the commit and requires it to be the tag's (see git.from_ref)
+        if raw.branch and (raw.tag or raw.commit):
             raise refuse('must specify only one of "branch", "commit", or "tag"')
-        if raw.ref and raw.tag:
+        if raw.ref and (raw.tag or raw.commit):
             raise refuse('cannot specify "commit" or "tag" with "ref"')
-    elif raw.branch or raw.tag or raw.ref or raw.recurse_submodules or raw.depth:
+    elif raw.branch or raw.tag or raw.commit or raw.ref or raw.recurse_submodules or raw.depth:
         raise invalid("git options")
     if not archive and raw.strip_components:
         raise invalid("archive options")
