@@ -214,3 +214,51 @@ def test_recurse_submodules_reads_the_submodules_files(tmp_path: Path, buf: str,
                 "top/.git#ref=HEAD,recurse_submodules=true,subdir=."):
         assert _same_build(buf, tmp_path, ref) == {"acme/v1/a.proto": True,
                                                      "dep/v1/dep.proto": True}
+
+
+# Each layout: a repository whose subdir ``proto`` is governed by a config above it, or not. The
+# names break STANDARD's casing and version rules, so which config was read shows in the findings.
+_CASED = {"proto/a/x.proto": 'syntax = "proto3";\npackage a;\nmessage foo { int32 Bar = 1; }\n',
+          "other/o.proto": 'syntax = "proto3";\npackage o;\nmessage bad_name {}\n'}
+_V1 = "version: v1\nlint:\n  use: [STANDARD]\n  except: [FIELD_LOWER_SNAKE_CASE]\n"
+_V2 = "version: v2\nmodules: [{path: %s}]\nlint: {use: [STANDARD], except: [MESSAGE_PASCAL_CASE]}\n"
+CONTROLLED = {
+    "v2-above": {"buf.yaml": _V2 % "proto"},
+    "v2-above-v1-inside": {"buf.yaml": _V2 % "proto", "proto/buf.yaml": _V1},
+    "v2-above-other-module": {"buf.yaml": _V2 % "other", "proto/buf.yaml": _V1},
+    "v2-module-inside": {"buf.yaml": _V2 % "proto/a"},
+    "work-above": {"buf.work.yaml": "version: v1\ndirectories: [proto, other]\n",
+                   "proto/buf.yaml": _V1},
+    "v1-inside-only": {"proto/buf.yaml": _V1},
+}
+
+
+@pytest.mark.parametrize("layout", sorted(CONTROLLED))
+def test_a_subdir_is_read_with_the_config_that_controls_it(tmp_path: Path, buf: str,
+                                                           layout: str) -> None:
+    repo = write_tree(tmp_path / "repo", {**_CASED, **CONTROLLED[layout]})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    (tmp_path / "repo.tar").write_bytes(tar_bytes(
+        {p.relative_to(repo).as_posix(): p.read_bytes() for p in repo.rglob("*")
+         if p.is_file() and ".git" not in p.parts}))
+    for ref in ("repo/.git#subdir=proto", f"file://{repo}/.git#subdir=proto",
+                "repo.tar#subdir=proto", "repo/proto"):
+        theirs = subprocess.run([buf, "lint", ref, "--error-format", "json"], cwd=tmp_path,
+                                capture_output=True, text=True, check=False)
+        ours = run("lint", ref, "--error-format", "json", cwd=tmp_path)
+        assert (ours.exit_code, ours.stdout) == (theirs.returncode, theirs.stdout), (ref, ours)
+        assert theirs.returncode == 100
+
+
+def test_a_subdir_inside_a_module_is_that_module_limited_to_it(tmp_path: Path) -> None:
+    """buf refuses it ("contained by module"); protopact reads it as the module with --path."""
+    repo = write_tree(tmp_path / "repo", {**_CASED, **CONTROLLED["v2-above"]})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    whole = run("lint", "repo/.git", "--path", "proto/a", cwd=tmp_path)
+    limited = run("lint", "repo/.git#subdir=proto/a", cwd=tmp_path)
+    assert limited.exit_code == whole.exit_code == 100
+    assert limited.stdout == whole.stdout and "PascalCase" not in limited.stdout

@@ -17,15 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-from ..config.buflock import LOCK_NAME
-from ..config.bufyaml import (
-    CONFIG_NAMES,
-    WORK_NAMES,
-    Workspace,
-    default_workspace,
-    parse_work,
-    parse_workspace,
-)
+from ..config.bufyaml import Workspace
+from ..config.controlling import controlling
 from ..errors import ProtopactError, redacted
 from .refs import Ref
 from .workspace import ListedFile, _excluded, check_modules
@@ -185,32 +178,40 @@ def resolve_tree(source: GitInput) -> str:
     return tree.stdout.decode().strip()
 
 
-def read_workspace(
-    source: GitInput, tree: str, *, root: Path
-) -> tuple[Workspace, list[ListedFile]]:
-    """The workspace config and module files at ``tree``; ``root`` is where it will be extracted."""
-    entries = _ls_tree(source, tree)
+@dataclass(frozen=True)
+class GitWorkspace:
+    """The workspace controlling a git input's ``subdir``, read from git objects."""
 
-    def config(directory: str, names: tuple[str, ...]) -> tuple[str, str] | None:
-        """The text and shown name of the first of ``names`` in ``directory`` at ``tree``."""
+    workspace: Workspace
+    files: list[ListedFile]
+    tree: str  # the tree id of the workspace's directory
+    directory: str  # that directory, relative to the repository's root
+    inside: str  # the input's subdir, relative to that directory
+
+
+def read_workspace(source: GitInput, *, root: Path) -> GitWorkspace:
+    """The workspace controlling ``subdir`` at the ref (its config looked for up to the
+    repository's root, see :mod:`..config.controlling`) and its modules' files; ``root`` is
+    where the repository's root will be extracted."""
+    resolve_tree(source)  # the subdir exists
+    commit = _commit(source)
+    listed: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def read(directory: str, names: tuple[str, ...]) -> tuple[str, str, None] | None:
+        if directory not in listed:
+            listed[directory] = _ls_dir(source, commit, directory)
         for name in names:
-            path = _join(directory, name)
-            if path in entries:
-                text = _git(source, "cat-file", "blob", entries[path][1]).decode("utf-8", "replace")
-                return text, f"{source.text}:{_join(source.subdir, path)}"
+            if name in listed[directory]:
+                text = _git(source, "cat-file", "blob", listed[directory][name][1])
+                return (text.decode("utf-8", "replace"),
+                        f"{source.text}:{_join(directory, name)}", None)
         return None
 
-    found = config(".", CONFIG_NAMES)
-    work = None if found else config(".", WORK_NAMES)
-    if found is not None:
-        workspace = parse_workspace(found[0], root=root, config_file=None, label=found[1])
-    elif work is not None:
-        workspace = parse_work(work[0], root=root, config_file=None, label=work[1],
-                               module_config=lambda directory: config(directory, CONFIG_NAMES))
-    else:
-        workspace = default_workspace(root)
-    workspace = workspace.with_locks(lambda directory: config(directory, (LOCK_NAME,)))
+    workspace, directory, inside = controlling(read, source.subdir, root)
     check_modules(workspace)
+    spec = f"{commit}^{{tree}}" if directory == "." else f"{commit}:{directory}"
+    tree = _git(source, "rev-parse", "--verify", spec).decode().strip()
+    entries = _ls_tree(source, tree)
     files = []
     for module in workspace.modules:
         for path, (mode, oid) in entries.items():
@@ -222,7 +223,21 @@ def read_workspace(
                 continue
             name = path if module.path == "." else path[len(module.path) + 1 :]
             files.append(ListedFile(module.path, name, oid))
-    return workspace, files
+    return GitWorkspace(workspace, files, tree, directory, inside)
+
+
+def _ls_dir(source: GitInput, commit: str, directory: str) -> dict[str, tuple[str, str]]:
+    """The blobs directly in ``directory`` at ``commit``, by name (none when it does not exist)."""
+    where = [] if directory == "." else ["--", directory + "/"]
+    entries = {}
+    for record in _git(source, "ls-tree", "-z", commit, *where).split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        if not record:
+            continue
+        mode, kind, oid = meta.decode().split(" ")
+        if kind == "blob":
+            entries[path.decode("utf-8", "surrogateescape").rsplit("/", 1)[-1]] = (mode, oid)
+    return entries
 
 
 def _ls_tree(source: GitInput, tree: str) -> dict[str, tuple[str, str]]:
@@ -267,10 +282,6 @@ def remote_commit(url: str, ref: str, label: str) -> str:
         if name in found:
             return found[name]
     raise ProtopactError(f"{label}: unknown git ref {ref!r} in {redacted(url)}")
-
-
-def shown_path(source: GitInput, workspace_path: str) -> str:
-    return _join(source.subdir, workspace_path)
 
 
 def _join(subdir: str, path: str) -> str:

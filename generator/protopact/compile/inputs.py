@@ -13,7 +13,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping
 
 from ..config.buflock import LOCK_NAME
@@ -247,16 +247,21 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
                               label=remote_or_local.text,
                               place=f"checkout:{remote_or_local.remote or remote_or_local.repo}")
     with git.cloned(remote_or_local) as source:
-        tree = git.resolve_tree(source)
-        workspace, files = git.read_workspace(source, tree, root=Path(source.text))
+        found = git.read_workspace(source, root=Path(source.text))
+        workspace, files = found.workspace, found.files
+
+        def shown(f: ListedFile) -> str:
+            return f.workspace_path if found.directory == "." else \
+                f"{found.directory}/{f.workspace_path}"
+
         image = compile_listing(
             workspace=workspace,
             files=files,
-            target_modules=workspace.modules,
-            within=".",
+            target_modules=targets_for(workspace, PurePosixPath(found.inside)),
+            within=found.inside,
             cache_=cache,
-            materialize=lambda: git.extracted(source, tree),
-            shown=lambda f: git.shown_path(source, f.workspace_path),
+            materialize=lambda: git.extracted(source, found.tree),
+            shown=shown,
             label=source.text,
             place=f"git:{source.remote or source.repo}#{source.subdir}",
             project=cwd,

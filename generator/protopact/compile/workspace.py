@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from ..config.bufyaml import Module, Workspace, default_workspace, find_config, load_workspace, within
+from ..config.bufyaml import Module, Workspace, read_config, within
+from ..config.controlling import Found, controlling
 from ..errors import ProtopactError
 
 
@@ -30,25 +31,26 @@ class ListedFile:
 
 
 def discover(directory: Path, cwd: Path) -> tuple[Workspace, PurePosixPath]:
-    """The workspace holding ``directory`` and the directory's path inside it.
+    """The workspace controlling ``directory`` (see :mod:`..config.controlling`) and the
+    directory's path inside it.
 
-    ``buf.yaml`` is looked for in the directory, then in its parents up to the working directory (up to
+    Configs are looked for in the directory, then in its parents up to the working directory (up to
     the filesystem root for a directory outside it).
     """
     directory = directory.resolve()
-    candidate = directory
     boundary = cwd.resolve()
     if boundary != directory and boundary not in directory.parents:
         boundary = Path(directory.anchor)
-    while True:
-        config = find_config(candidate)
-        if config is not None:
-            workspace = load_workspace(config, shown_as=_shown(config, boundary))
-            return workspace, PurePosixPath(directory.relative_to(candidate).as_posix())
-        if candidate == boundary:
-            break
-        candidate = candidate.parent
-    return default_workspace(directory), PurePosixPath(".")
+
+    def read(relative: str, names: tuple[str, ...]) -> Found | None:
+        for name in names:
+            path = boundary / relative / name
+            if path.is_file():
+                return read_config(path, _shown(path, boundary)), _shown(path, boundary), path
+        return None
+
+    workspace, _, inside = controlling(read, directory.relative_to(boundary).as_posix(), boundary)
+    return workspace, PurePosixPath(inside)
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -73,12 +75,17 @@ def check_modules(workspace: Workspace) -> None:
 
 
 def targets_for(workspace: Workspace, inside: PurePosixPath) -> list[Module]:
-    """The modules whose files are targets when the input is ``inside`` the workspace root."""
-    if str(inside) == ".":
+    """The modules whose files are targets when the input is ``inside`` the workspace root: the
+    innermost module holding it, else the modules inside it."""
+    path = str(inside)
+    if path == ".":
         return list(workspace.modules)
-    for module in workspace.modules:
-        if module.path == "." or within(str(inside), module.path) or within(module.path, str(inside)):
-            return [module]
+    holding = [m for m in workspace.modules if within(path, m.path)]
+    if holding:
+        return [max(holding, key=lambda m: 0 if m.path == "." else len(m.path))]
+    inner = [m for m in workspace.modules if within(m.path, path)]
+    if inner:
+        return inner
     label = workspace.config_file or "buf.yaml"
     raise ProtopactError(f"{label}: {inside} is not within any module of this workspace")
 

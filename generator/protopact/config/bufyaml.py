@@ -144,14 +144,14 @@ def load_workspace(config_file: Path, *, shown_as: str | None = None) -> Workspa
     """Parse and validate a ``buf.yaml`` or ``buf.work.yaml``; ``shown_as`` names it in errors."""
     label = shown_as or str(config_file)
     root = config_file.parent
-    text = _read_config(config_file, label)
+    text = read_config(config_file, label)
 
     def lock(directory: str) -> tuple[str, str] | None:
         path = root / directory / LOCK_NAME
         if not path.is_file():
             return None
         shown = str(PurePosixPath(label).parent / directory / LOCK_NAME)
-        return _read_config(path, shown), shown
+        return read_config(path, shown), shown
 
     if config_file.name not in WORK_NAMES:
         return parse_workspace(text, root=root, config_file=config_file,
@@ -162,13 +162,13 @@ def load_workspace(config_file: Path, *, shown_as: str | None = None) -> Workspa
         if found is None or found.name in WORK_NAMES:
             return None
         shown = str(PurePosixPath(label).parent / directory / found.name)
-        return _read_config(found, shown), shown
+        return read_config(found, shown), shown
 
     return parse_work(text, root=root, config_file=config_file, label=label,
                       module_config=module_config).with_locks(lock)
 
 
-def _read_config(path: Path, label: str) -> str:
+def read_config(path: Path, label: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
