@@ -48,9 +48,27 @@ def test_every_fixture_and_repo_proto_matches_buf(buf_outputs: dict[Path, str]) 
     assert mismatched == []
 
 
-def test_formatting_twice_changes_nothing(buf_outputs: dict[Path, str]) -> None:
-    for text in buf_outputs.values():
-        assert format_text(text) == text
+@pytest.fixture(scope="session")
+def buf_outputs_twice(buf_outputs: dict[Path, str], tmp_path_factory: pytest.TempPathFactory) \
+        -> dict[Path, str]:
+    """``buf format``'s output formatted again by buf, for each file of :func:`buf_outputs`."""
+    work = tmp_path_factory.mktemp("buf-format-twice")
+    names = {}
+    for i, (path, text) in enumerate(buf_outputs.items()):
+        (work / "in" / str(i)).mkdir(parents=True)
+        (work / "in" / str(i) / path.name).write_text(text, "utf-8")
+        names[f"{i}/{path.name}"] = path
+    return {names[name]: text for name, text in _buf_formatted(work / "in", work / "out").items()}
+
+
+def test_formatting_twice_changes_what_buf_changes(buf_outputs: dict[Path, str],
+                                                   buf_outputs_twice: dict[Path, str]) -> None:
+    for path, text in buf_outputs.items():
+        assert format_text(text) == buf_outputs_twice[path], path
+    # buf's output is its own fixed point, except where the empty statements it dropped leave
+    # blank lines (after `{`, before `}`) that a second pass removes
+    unstable = [p.name for p, text in buf_outputs.items() if buf_outputs_twice[p] != text]
+    assert unstable == ["empty_statements.proto"]
 
 
 @pytest.mark.parametrize("source", [

@@ -2,9 +2,11 @@
 
 Each file is a random schema (proto2, proto3, editions or no syntax line; messages with scalar, map,
 oneof and nested fields, enums, services, reserved ranges, extensions, custom options with aggregate
-values) written token by token with random whitespace and random comments (leading, trailing, detached,
-line and block) at every statement boundary. Per file: protopact's output equals buf's, formatting it
-again changes nothing, and it compiles to the same descriptors as the original (source info aside).
+values) written token by token with random whitespace, random comments (leading, trailing, detached,
+line and block) at every statement boundary, and empty statements (``;``) wherever protoc accepts
+them. Per file: protopact's output equals buf's, formatting it again gives what buf gives when it
+formats its own output (the same text, unless dropped empty statements left blank lines buf removes
+on a second pass), and it compiles to the same descriptors as the original (source info aside).
 Many files share one buf run.
 """
 
@@ -241,8 +243,20 @@ def _gap(draw: st.DrawFn, before: str, after: str) -> str:
     return draw(st.sampled_from([" ", " ", "  ", "\n", "\t"] + ([] if wordish else ["", ""])))
 
 
-def _write(draw: st.DrawFn, statements: list[Statement], out: list[str]) -> None:
-    for statement in statements:
+def _with_empty(draw: st.DrawFn, statements: list[Statement]) -> list[Statement]:
+    """``statements`` with empty statements (a bare ``;``) between some of them and at either end."""
+    out: list[Statement] = []
+    for n, statement in enumerate([*statements, None]):
+        syntax = n == 0 and statement is not None and statement[0] in ("syntax", "edition")
+        while not syntax and draw(st.integers(0, 5)) == 0:  # protoc wants `syntax` first
+            out.append([";"])
+        if statement is not None:
+            out.append(statement)
+    return out
+
+
+def _write(draw: st.DrawFn, statements: list[Statement], out: list[str], empty_ok: bool = True) -> None:
+    for statement in _with_empty(draw, statements) if empty_ok else statements:
         out.append(_boundary(draw))
         tokens = statement[0] if isinstance(statement, tuple) else statement
         for i, token in enumerate(tokens):
@@ -251,7 +265,7 @@ def _write(draw: st.DrawFn, statements: list[Statement], out: list[str]) -> None
             out.append(token)
         if isinstance(statement, tuple):
             out.append(_gap(draw, tokens[-1], "{") + "{")
-            _write(draw, statement[1], out)
+            _write(draw, statement[1], out, tokens[0] not in ("oneof", "extend"))  # protoc refuses `;` there
             out.append(_boundary(draw, closing=True) + "}")
         if draw(st.integers(0, 3)) == 0:
             out.append(" " + _comment(draw))
@@ -305,9 +319,12 @@ def test_random_files_format_as_buf_does(files: list[str], tmp_path_factory) -> 
     formatted_tree = work / "formatted"
     shutil.copytree(out, formatted_tree)
     (formatted_tree / "buf.yaml").write_text("version: v2\n")
+    subprocess.run([buf_binary(), "format", str(formatted_tree), "-o", str(work / "twice")], check=True,
+                   capture_output=True)
     for i, text in enumerate(files):
         expected = (out / f"f{i}" / "a.proto").read_text()
         ours = format_text(text)
         assert ours == expected, f"f{i}/a.proto differs from buf format:\n{text}"
-        assert format_text(ours) == ours
+        twice = (work / "twice" / f"f{i}" / "a.proto").read_text()
+        assert format_text(ours) == twice, f"f{i}/a.proto formatted twice differs from buf:\n{text}"
     assert _descriptors(formatted_tree, work / "formatted.binpb") == original

@@ -9,7 +9,7 @@ from .printer import Printer, writes
 
 
 def write_file(p: Printer, root: t.Node) -> None:
-    source = [d for d in root.decls if not isinstance(d, t.Empty) or p.has_comment(d)]
+    source = slots.drop_empty(root.decls, root.eof)
     printed = slots.ordered(source, lambda node: _import_has_comment(p, node))
     slots.place(source, printed)
     for decl in printed:
@@ -118,7 +118,7 @@ def _named_body(p: Printer, n: t.Node) -> None:
     p.space()
     p.inline_node(n.extendee if isinstance(n, t.Extend) else n.name)
     p.space()
-    p.type_body(n.open, n.close, p.decls_writer(n.decls))
+    p.type_body(n.open, n.close, n.decls)
 
 
 @writes(t.EnumValue)
@@ -186,7 +186,7 @@ def _group(p: Printer, n: t.Node) -> None:
         p.start(n.keyword)
     _name_tag_options(p, n)
     p.space()
-    p.type_body(n.open, n.close, p.decls_writer(n.decls))
+    p.type_body(n.open, n.close, n.decls)
 
 
 @writes(t.Rpc)
@@ -203,7 +203,7 @@ def _rpc(p: Printer, n: t.Node) -> None:
         p.line_end(n.semicolon)
         return
     p.space()
-    p.type_body(n.open, n.close, p.decls_writer(n.decls))
+    p.type_body(n.open, n.close, n.decls)
 
 
 @writes(t.RpcType)
@@ -252,8 +252,10 @@ def _range(p: Printer, n: t.Node) -> None:
 
 @writes(t.Empty)
 def _empty(p: Printer, n: t.Node) -> None:
-    """An empty statement is dropped; the comments around it are kept, each on its own line."""
-    p.multiline_comments([*t.leading(n), *p.trailing(n)])
+    """An empty statement is dropped; its comments are kept, each on its own line."""
+    tok = n.semicolon.tok
+    p.multiline_comments([*tok.leading, *tok.trailing])
+    p.previous = n
 
 
 @writes(t.CompoundIdent)

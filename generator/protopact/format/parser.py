@@ -49,8 +49,25 @@ class _Parser:
     def file(self) -> t.Node:
         decls: list[t.Node] = []
         while self.peek().kind != "eof":
-            decls.append(self.file_decl())
+            self.add(decls, self.file_decl(), in_body=False)
         return t.File(decls=decls, eof=t.Leaf(self.peek()))
+
+    def add(self, decls: list[t.Node], decl: t.Node, in_body: bool = True) -> None:
+        """Append ``decl``. buf drops empty statements (``;``) but not what surrounds them: their
+        comments stay, each on its own line, and a blank line on either side of one is kept (but
+        not right after ``{``). In a body, an empty statement's whitespace is folded into what
+        follows it, except before ``}``; at file level, where declarations are reordered,
+        :func:`.slots.drop_empty` does it."""
+        if in_body and isinstance(decl, t.Empty):
+            tok, after = decl.semicolon.tok, self.peek()
+            if tok.trailing:
+                tok.trailing[0].space_before = tok.space_before
+            elif not decls and not tok.leading:
+                tok.space_before = "\n"
+            elif not (after.kind == "punct" and after.text == "}" and not after.leading):
+                t.fold_space(tok, after)
+                tok.space_before = "\n"
+        decls.append(decl)
 
     def file_decl(self) -> t.Node:
         if self.at("syntax", "edition") and self.peek(1).text == "=":
@@ -99,7 +116,7 @@ class _Parser:
         open_ = self.take("{")
         decls: list[t.Node] = []
         while not self.at("}"):
-            decls.append(self.body_decl(where))
+            self.add(decls, self.body_decl(where))
         return {"open": open_, "decls": decls, "close": self.take("}")}
 
     # -- declarations --------------------------------------------------------------------------
@@ -127,7 +144,7 @@ class _Parser:
         if self.at("{"):
             node.open = self.take()
             while not self.at("}"):
-                node.decls.append(t.Empty(semicolon=self.take()) if self.at(";") else self.option())
+                self.add(node.decls, t.Empty(semicolon=self.take()) if self.at(";") else self.option())
             node.close = self.take()
         else:
             node.semicolon = self.take(";")
@@ -263,3 +280,4 @@ class _Parser:
                 break
             commas.append(self.take())
         return t.ArrayLiteral(open=open_, elements=elements, commas=commas, close=self.take("]"))
+

@@ -90,21 +90,32 @@ class Printer:
                 return True
         return False
 
-    def multiline_comments(self, comments: list[Comment], force_compact: bool = False) -> None:
+    def multiline_comments(self, comments: list[Comment], force_compact: bool = False,
+                           blank_at: int | None = None) -> None:
+        """``comments`` on lines of their own, blank lines between them kept (only the one before
+        ``comments[blank_at]`` if given)."""
         compact = force_compact or is_open_brace(self.previous)
-        for comment in comments:
-            if not compact and comment.space_before.count("\n") > 1:
+        for i, comment in enumerate(comments):
+            blank = comment.space_before.count("\n") > 1 if blank_at is None else i == blank_at
+            if not compact and blank:
                 self.line()
             compact = False
             self.comment(comment.text)
             self.write("\n")
 
-    def closing_comments(self, node: t.Leaf) -> None:
-        """Comments above a closing token; a first group set apart by a blank line after it (buf
-        attaches it to the element before) follows that element without a blank line."""
+    def closing_comments(self, node: t.Leaf, decls: bool) -> None:
+        """Comments above a closing token. Above the ``}`` ending declarations, buf keeps only the
+        last blank line among them, and none if a blank line separates them from the ``}``. In a
+        value, a first group set apart by a blank line after it (buf attaches it to the element
+        before) follows that element without a blank line."""
         comments = t.leading(node)
-        detached = any(c.space_before.count("\n") > 1 for c in comments[1:]) or \
-            (bool(comments) and node.tok.space_before.count("\n") > 1)
+        blank_before_close = node.tok.space_before.count("\n") > 1
+        blanks = [i for i, c in enumerate(comments) if c.space_before.count("\n") > 1]
+        if decls:
+            self.multiline_comments(comments, blank_at=blanks[-1] if blanks and not blank_before_close
+                                    else -1)
+            return
+        detached = any(i > 0 for i in blanks) or (bool(comments) and blank_before_close)
         self.multiline_comments(comments, detached)
 
     def inline_comments(self, comments: list[Comment]) -> None:
@@ -178,6 +189,10 @@ class Printer:
         """A closing token that ends its line: trailing comments keep their style."""
         self._closing(node, leading_inline, ends_line=True)
 
+    def decls_end(self, node: t.Node, leading_inline: bool) -> None:
+        """The ``}`` closing a message, enum, service, ... body."""
+        self._closing(node, leading_inline, ends_line=True, decls=True)
+
     def line_element(self, node: t.Node) -> None:
         self.body_end(node, False)
 
@@ -185,7 +200,8 @@ class Printer:
         """A closing token more may follow (``]`` before ``;``): trailing comments go inline."""
         self._closing(node, leading_inline, ends_line=False)
 
-    def _closing(self, node: t.Node, leading_inline: bool, *, ends_line: bool) -> None:
+    def _closing(self, node: t.Node, leading_inline: bool, *, ends_line: bool,
+                 decls: bool = False) -> None:
         if not isinstance(node, t.Leaf):
             self.node(node)
             if ends_line and self.last != "\n":
@@ -194,7 +210,7 @@ class Printer:
         if leading_inline:
             self.leading_inline(node)
         else:
-            self.closing_comments(node)
+            self.closing_comments(node, decls)
             self.write_indent(node)
         self.node(node)
         if ends_line:
@@ -226,8 +242,8 @@ class Printer:
             elements()
         close_writer(close, False)
 
-    def type_body(self, open_: t.Leaf, close: t.Leaf, elements) -> None:  # type: ignore[no-untyped-def]
-        self.body(open_, close, elements, self.open_brace, self.body_end)
+    def type_body(self, open_: t.Leaf, close: t.Leaf, decls: list[t.Node]) -> None:
+        self.body(open_, close, self.decls_writer(decls, close), self.open_brace, self.decls_end)
 
     def value_body(self, open_: t.Leaf, close: t.Leaf, elements) -> None:  # type: ignore[no-untyped-def]
         self.body(open_, close, elements, self.open_brace, self.body_end_inline)
@@ -253,11 +269,19 @@ class Printer:
             self.line()
         self.previous = node
 
-    def decls_writer(self, decls: list[t.Node]):  # type: ignore[no-untyped-def]
-        decls = [d for d in decls if not isinstance(d, t.Empty) or self.has_comment(d)]
-        if not decls:
+    def decls_writer(self, decls: list[t.Node], close: t.Leaf):  # type: ignore[no-untyped-def]
+        if not t.leading(close) and all(isinstance(d, t.Empty) and not self.has_comment(d)
+                                        for d in decls):
             return None  # a body of bare `;` prints as `{}`
-        return lambda: [self.node(decl) for decl in decls]
+
+        def write() -> None:
+            for decl in decls:
+                self.node(decl)
+            last = decls[-1] if decls else None
+            if isinstance(last, t.Empty) and not last.semicolon.tok.trailing and \
+                    last.semicolon.tok.space_before.count("\n") > 1:
+                self.line()  # a blank line before an empty statement ending the body is kept
+        return write
 
     # -- dispatch ------------------------------------------------------------------------------
     def node(self, node: t.Node) -> None:

@@ -55,6 +55,26 @@ def ordered(decls: list[t.Node], has_comment) -> list[t.Node]:  # type: ignore[n
     return sorted(decls, key=sort_key_cmp(less))
 
 
+def drop_empty(decls: list[t.Node], eof: t.Node) -> list[t.Node]:
+    """``decls`` without empty statements that have no comments. An empty statement's comments are
+    printed among the declarations after the header, so the blank line before one goes to its
+    first trailing comment, or else to the next such declaration."""
+    out = []
+    for n, decl in enumerate(decls):
+        if not isinstance(decl, t.Empty):
+            out.append(decl)
+            continue
+        tok = decl.first()
+        if tok.trailing:
+            tok.trailing[0].space_before = tok.space_before
+        else:
+            after = next((d for d in decls[n + 1:] if rank(d) == _BODY_RANK), eof)
+            t.fold_space(tok, after.first())
+        if tok.leading or tok.trailing:
+            out.append(decl)
+    return out
+
+
 def place(source: list[t.Node], printed: list[t.Node]) -> None:
     """Lay the comments of ``source`` out for printing its declarations in the order ``printed``."""
     position = {id(decl): n for n, decl in enumerate(source)}
@@ -65,7 +85,8 @@ def place(source: list[t.Node], printed: list[t.Node]) -> None:
         detached.append(tok.leading[:cut])
         attached[id(decl)] = tok.leading[cut:]
         first_space = tok.leading[0].space_before if tok.leading else tok.space_before
-        blank_before[id(decl)] = first_space.count("\n") > 1
+        # the file's first declaration is set apart from the comments heading the file
+        blank_before[id(decl)] = first_space.count("\n") > 1 or (decl is source[0] and cut > 0)
     done = -1  # detached comments are printed up to this position in the source
     for n, decl in enumerate(printed):
         above: list[Comment] = []

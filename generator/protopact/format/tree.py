@@ -78,6 +78,13 @@ def space_before(node: Node) -> str:
     return node.first().space_before
 
 
+def fold_space(dropped: Token, after: Token) -> None:
+    """The whitespace around a dropped token becomes one gap: a blank line on either side is kept."""
+    item: Token | Comment = after.leading[0] if after.leading else after
+    if dropped.space_before.count("\n") > item.space_before.count("\n"):
+        item.space_before = dropped.space_before
+
+
 def _branch(name: str, *fields: str) -> type[Branch]:
     return type(name, (Branch,), {"fields": fields, "__slots__": fields})
 
