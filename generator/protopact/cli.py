@@ -94,6 +94,10 @@ def cli(quiet: bool) -> None:
     set_quiet(quiet)
 
 
+_VALIDATE_HELP = ("Refuse requests that break their buf.validate rules, or REST requests that "
+                  "leave a REQUIRED field unset (INVALID_ARGUMENT, 400).")
+
+
 @cli.command()
 @click.argument("input_", metavar="INPUT", default=".")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -490,7 +494,7 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, serve: boo
               show_default=True,
               help="Multiply ack timeouts (still validated as 10s-10min) to see redeliveries sooner.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Refuse requests that break their buf.validate rules (INVALID_ARGUMENT, 400).")
+              help=_VALIDATE_HELP)
 @no_cache_option
 def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token: str | None,
          events_per_second: float, seed: int, stateless: bool, fail_every: int, fail_code: str,
@@ -524,7 +528,7 @@ def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token
 @click.option("--default-bindings/--no-default-bindings", default=True, show_default=True,
               help="Serve RPCs without google.api.http at POST /{package}.{Service}/{Method}.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Answer 400 to REST requests that break their buf.validate rules.")
+              help=_VALIDATE_HELP)
 @no_cache_option
 def gateway(input_: str, upstream: str, host: str, port: int, max_body_bytes: int,
             cors_origins: tuple[str, ...], default_bindings: bool, validate: bool,

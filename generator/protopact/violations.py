@@ -9,6 +9,7 @@ as the gRPC status details (which gRPC-Web and Connect carry on unchanged).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import grpc
@@ -20,6 +21,8 @@ from google.rpc import error_details_pb2, status_pb2
 from .fieldpath import field_path, summary
 
 _VALIDATOR = protovalidate.Validator()
+#: the reason of a violation for a ``google.api.field_behavior = REQUIRED`` field left unset
+FIELD_BEHAVIOR_REQUIRED = "field_behavior.required"
 
 
 @dataclass(frozen=True)
@@ -40,20 +43,25 @@ class Verdict:
         return status_pb2.Status(code=self.code.value[0], message=self.message, details=details)
 
 
-def judge(message: Message) -> Verdict | None:
-    """The refusal ``message`` deserves, or None when it keeps its rules."""
+def judge(message: Message, missing: Sequence[str] = ()) -> Verdict | None:
+    """The refusal ``message`` deserves, or None when it keeps its rules. ``missing`` are the paths
+    of fields it must set and leaves unset by another rule than its own (``google.api.field_behavior
+    = REQUIRED`` on REST), reported with its violations, each field once."""
     try:
         violations = _VALIDATOR.collect_violations(message)
     except (protovalidate.CompilationError, protovalidate.EvaluationError) as error:
         # rules the server cannot evaluate are its fault, not the client's
         return Verdict(grpc.StatusCode.INTERNAL, f"validation rules of "
                        f"{message.DESCRIPTOR.full_name} cannot be evaluated: {error}")
-    if not violations:
-        return None
     fields = [error_details_pb2.BadRequest.FieldViolation(
         field=field_path(v), description=v.proto.message, reason=v.proto.rule_id)
         for v in violations]
+    named = {f.field for f in fields}
+    fields[:0] = [error_details_pb2.BadRequest.FieldViolation(
+        field=path, description="value is required", reason=FIELD_BEHAVIOR_REQUIRED)
+        for path in missing if path not in named]
+    if not fields:
+        return None
     said = summary(message.DESCRIPTOR.name, [(f.field, f.description) for f in fields])
     return Verdict(grpc.StatusCode.INVALID_ARGUMENT, f"invalid request: {said}",
                    error_details_pb2.BadRequest(field_violations=fields))
-

@@ -61,7 +61,8 @@ class GatewaySettings:
     timeout_seconds: float | None = 30.0  # deadline of unary upstream calls
     cors_origins: tuple[str, ...] = ()
     http: HttpSettings = DEFAULT_SETTINGS
-    validate: bool = True  # enforce buf.validate rules on requests before calling upstream
+    # enforce buf.validate rules (and REQUIRED fields on REST) on requests before calling upstream
+    validate: bool = True
 
 
 class Gateway:
@@ -123,7 +124,8 @@ class Gateway:
             sent = forwarded_metadata(request)
             body = await _read_body(request, self.settings.max_body_bytes)
             message = match.target.request(match.values, query, body)
-            if self.settings.validate and (rejected := rejection(message)) is not None:
+            if self.settings.validate and (rejected := rejection(
+                    message, match.target.missing(message))) is not None:
                 raise rejected
             if match.route.server_streaming:
                 return await self._stream(match.target, message, sent, request)

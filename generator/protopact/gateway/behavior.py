@@ -22,7 +22,7 @@ INPUT_ONLY = "INPUT_ONLY"
 
 def clear(message: Message, behavior: str) -> None:
     """Clear the fields marked ``behavior`` in ``message`` and in every message it holds."""
-    if not _holds_marked(message.DESCRIPTOR, behavior):
+    if not holds_marked(message.DESCRIPTOR, behavior):
         return
     for field, value in message.ListFields():
         if behavior in field_behaviors(field):
@@ -37,7 +37,7 @@ def clear(message: Message, behavior: str) -> None:
 
 
 @functools.cache
-def _holds_marked(message: Descriptor, behavior: str) -> bool:
+def holds_marked(message: Descriptor, behavior: str) -> bool:
     """Whether ``message``, or a message it can hold, has a field marked ``behavior``."""
     seen, pending = set(), [message]
     while pending:

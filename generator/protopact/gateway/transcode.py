@@ -29,10 +29,9 @@ from ..render.jsonschema import WRAPPERS, is_inlined, is_map
 from ..schema.conventions import role
 from ..schema.http import PATH_MESSAGES, HttpRoute
 from ..schema.options import field_behaviors
-from . import behavior
+from . import behavior, required
 from .status import bad_request, unencodable
 
-_FIELD_MASK = "google.protobuf.FieldMask"
 _FAILED_FIELD = re.compile(r"Failed to parse (\w+) field")
 _UNKNOWN_FIELD = re.compile(r'no field named "([^"]+)" at "([^"]+)"')
 
@@ -59,7 +58,7 @@ class Transcoder:
         self._merge(message, self._query_json(query))
         self._merge(message, _nested({tuple(k.split(".")): self._text_value(k.split("."), [v])
                                       for k, v in path_values.items()}))
-        if self.route.binding.verb == "PATCH" and isinstance(body_json, dict):
+        if isinstance(body_json, dict):
             self._derive_field_mask(message, body_json)
         behavior.clear(message, behavior.OUTPUT_ONLY)
         return message
@@ -112,23 +111,25 @@ class Transcoder:
             merge_json(message, value, self.pool)
 
     def _derive_field_mask(self, message: Message, body_json: dict[str, Any]) -> None:
-        masks = [f for f in message.DESCRIPTOR.fields
-                 if f.message_type is not None and f.message_type.full_name == _FIELD_MASK
-                 and not f.is_repeated]
-        if len(masks) != 1 or message.HasField(masks[0].name):
+        update = self.route.partial_update()
+        if update is None or message.HasField(update.mask.name):
             return
-        mask_field, body = masks[0], self.route.binding.body
         root: Descriptor
-        if body == "*":
-            root, root_json = cast(Descriptor, message.DESCRIPTOR), body_json
-            skip = {mask_field.name, *self._path_fields}
+        if update.resource:
+            root, skip = cast(Descriptor, update.mask.containing_type.fields_by_name[
+                update.resource].message_type), set()
         else:
-            field = message.DESCRIPTOR.fields_by_name[body]
-            if field.message_type is None:
-                return
-            root, root_json, skip = cast(Descriptor, field.message_type), body_json, set()
-        paths = [p for p in _set_paths(root, root_json) if p.split(".")[0] not in skip]
-        getattr(message, mask_field.name).paths.extend(paths)
+            root, skip = cast(Descriptor, message.DESCRIPTOR), {update.mask.name,
+                                                                *self._path_fields}
+        paths = [p for p in _set_paths(root, body_json) if p.split(".")[0] not in skip]
+        getattr(message, update.mask.name).paths.extend(paths)
+
+    def missing(self, message: Message) -> list[str]:
+        """The REQUIRED fields ``message`` leaves unset, as :mod:`.required` reads them."""
+        update = self.route.partial_update()
+        mask = None if update is None else (
+            update.resource, tuple(getattr(message, update.mask.name).paths))
+        return required.missing(message, bound=self._path_fields, update=mask)
 
     # -- responses ------------------------------------------------------------------------------
 

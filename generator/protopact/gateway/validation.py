@@ -2,9 +2,16 @@
 the protocol and whatever serves upstream (a plain gRPC server checks nothing): a REST request that
 breaks them is answered with the :mod:`protopact.violations` verdict as HTTP 400 (500 when the rules
 themselves cannot be evaluated); gRPC-Web and Connect requests get the same verdict in their own
-error forms (see :mod:`.grpcweb`, :mod:`.connect`)."""
+error forms (see :mod:`.grpcweb`, :mod:`.connect`).
+
+A REST request is also held to ``google.api.field_behavior = REQUIRED`` (:mod:`.required`), which
+the OpenAPI document states and the REST mapping therefore keeps; its missing fields join the same
+verdict. gRPC-Web and Connect carry the gRPC contract unchanged, where REQUIRED is documentation the
+service itself enforces (AIP-203): they get the answer the upstream gives, as a gRPC client would."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import MethodDescriptor
@@ -14,9 +21,10 @@ from ..violations import Verdict, judge
 from .status import BAD_REQUEST_TYPE, HTTP_STATUS, HttpError
 
 
-def rejection(message: Message) -> HttpError | None:
-    """The error to answer when ``message`` breaks its rules, or None when it keeps them."""
-    verdict = judge(message)
+def rejection(message: Message, missing: Sequence[str] = ()) -> HttpError | None:
+    """The error to answer when ``message`` breaks its rules or leaves the ``missing`` REQUIRED
+    fields unset, or None when it does neither."""
+    verdict = judge(message, missing)
     if verdict is None:
         return None
     body: dict[str, object] = {"code": verdict.code.value[0], "message": verdict.message}

@@ -32,7 +32,8 @@ from .constraints import container_keywords, merge, rules_text, value_keywords
 from .dumps import json_text
 
 Schema = dict[str, Any]
-RefFor = Callable[[str], str]
+# a message's full name and the form it is described in -> the reference to its schema
+RefFor = Callable[[str, "Form"], str]
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # json_format prints 32-bit integers as numbers and 64-bit ones as decimal strings, but parses
@@ -128,6 +129,19 @@ class Form(enum.Enum):
     #: exactly what the printer writes: one form per value, never ``null`` or a required field
     #: (a field at its default is left out), no INPUT_ONLY field
     RESPONSE = "response"
+    #: the resource of a partial update (AIP-134): a REQUEST whose REQUIRED fields are required
+    #: only where the update mask reaches, which the body cannot say, so none is; one that is
+    #: present is set (neither ``null`` nor its zero value, which would clear it), and a message
+    #: holding REQUIRED fields is not ``{}`` (which replaces it whole). Lists and maps are replaced
+    #: whole: their values are REQUEST forms.
+    UPDATE = "update"
+
+
+#: the forms of what a client sends
+REQUESTS = frozenset({Form.REQUEST, Form.UPDATE})
+REQUIRED = "REQUIRED"
+# a number's zero value in each string form json_format parses ("0", "-0.0", "0e5", ".0")
+_ZERO_TEXT = r"^-?(0+(\.0*)?|\.0+)([eE][-+]?[0-9]+)?$"
 
 
 def is_inlined(message: Descriptor) -> bool:
@@ -186,7 +200,7 @@ def message_ref(message: Descriptor, ref: RefFor, form: Form = Form.ANY) -> Sche
         return copy.deepcopy(_PRINTED_SPECIAL[name])
     if name in _SPECIAL_TYPES:
         return copy.deepcopy(_SPECIAL_TYPES[name])
-    return {"$ref": ref(name)}
+    return {"$ref": ref(name, form)}
 
 
 def _is_wrapper(field: FieldDescriptor) -> bool:
@@ -198,14 +212,52 @@ def _nullable_in(field: FieldDescriptor, form: Form) -> bool:
     field), but prints it for none; the standalone schemas allow it where it says "not set"."""
     if form is Form.ANY:
         return is_proto3_optional(field) or _is_wrapper(field) and not field.is_repeated
-    return form is Form.REQUEST and not (
+    return form in REQUESTS and not (
         field.message_type is not None and field.message_type.full_name == "google.protobuf.Value")
 
 
+def set_keywords(field: FieldDescriptor) -> Schema:
+    """What a field's JSON value must be for the field to count as set, as protovalidate's
+    ``required`` reads it: not empty for a list or a map, not the zero value for a scalar without
+    presence (a request cannot tell it from unset); present is enough for any other field."""
+    if is_map(field):
+        return {"minProperties": 1}
+    if field.is_repeated:
+        return {"minItems": 1}
+    if field.has_presence:
+        return {}
+    if field.type in (_T.TYPE_STRING, _T.TYPE_BYTES):
+        return {"minLength": 1}
+    if field.type == _T.TYPE_BOOL:
+        return {"const": True}
+    if field.enum_type is not None:
+        zero = field.enum_type.values_by_number[field.default_value]
+        return {"not": {"enum": [zero.name, zero.number]}}
+    return {"not": {"anyOf": [{"const": 0}, {"type": "string", "pattern": _ZERO_TEXT}]}}
+
+
+def required_names(message: Descriptor, form: Form) -> frozenset[str]:
+    """The fields a ``form`` schema of ``message`` requires: those its protovalidate rules refuse
+    unset and, but in a partial update, the REQUIRED ones (``google.api.field_behavior`` is the
+    contract's word even where no validator enforces it). A response requires nothing: a field at
+    its default is left out."""
+    if form is Form.RESPONSE:
+        return frozenset()
+    names = must_set(message)
+    if form is Form.UPDATE:
+        return names
+    return names | {f.name for f in message.fields if REQUIRED in field_behaviors(f)}
+
+
 def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
-                 form: Form = Form.ANY) -> Schema:
+                 form: Form = Form.ANY, *, set_when_sent: bool = False) -> Schema:
+    """``set_when_sent``: the field, when sent, must be set (see :func:`set_keywords`), never
+    ``null``."""
     rules = field_rules(field)
-    nullable = _nullable_in(field, form)
+    nullable = _nullable_in(field, form) and not set_when_sent
+    behaviours, update = field_behaviors(field), form is Form.UPDATE
+    if update and (field.is_repeated or is_map(field)):
+        form = Form.REQUEST  # a list or a map is replaced whole, each value a whole message
     if is_map(field):
         assert field.message_type is not None
         key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
@@ -227,9 +279,14 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
             # null says "not set", and rules do not apply to an unset field
             keywords = {"anyOf": [{"type": "null"}, keywords]}
         schema = merge(schema, keywords)
+    if set_when_sent:
+        schema = merge(schema, set_keywords(field))
+    if form is Form.UPDATE and field.message_type is not None and not is_inlined(
+            field.message_type) and any(REQUIRED in field_behaviors(f)
+                                        for f in field.message_type.fields):
+        schema["minProperties"] = 1  # {} would replace the message whole, unset REQUIRED fields
     if nullable:
         schema = _nullable(schema)
-    behaviours = field_behaviors(field)
     if "OUTPUT_ONLY" in behaviours:
         schema["readOnly"] = True
     if "INPUT_ONLY" in behaviours:
@@ -237,7 +294,9 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
     notes = ("Immutable: set when the resource is created, never changed after."
              if "IMMUTABLE" in behaviours else "",
              "Output only: ignored in a request." if "OUTPUT_ONLY" in behaviours
-             and form is Form.REQUEST else "")
+             and form in REQUESTS else "",
+             "Required where the update mask names it (or `*`): then it must be set." if
+             update and REQUIRED in behaviours else "")
     description = "\n\n".join(text for text in (description, *notes, rules_text(rules)) if text)
     if description:
         schema["description"] = description
@@ -262,8 +321,14 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
     (those a request path sets), ``replace`` gives some fields' schemas by field name."""
     fields = [f for f in kept_fields(message, form) if f.name not in leave_out]
     replace = replace or {}
+    names = required_names(message, form)
+    # present means set: a field that must be set when sent (all required ones, and REQUIRED ones in
+    # a partial update) is never null nor empty
+    set_when_sent = names | {f.name for f in fields if REQUIRED in field_behaviors(f)} if (
+        form in REQUESTS) else frozenset()
     properties = {f.json_name: replace.get(f.name) or
-                  field_schema(f, ref, descriptions.get(f.full_name, ""), form) for f in fields}
+                  field_schema(f, ref, descriptions.get(f.full_name, ""), form,
+                               set_when_sent=f.name in set_when_sent) for f in fields}
     schema: Schema = {"type": "object", "title": message.name}
     description = "\n\n".join(text for text in (descriptions.get(message.full_name, ""),
                                                  rules_text(message_rules(message))) if text)
@@ -271,15 +336,10 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
         schema["description"] = description
     schema["properties"] = properties
     rules = _oneof_rules(message, fields, form)
-    if form is not Form.RESPONSE:
-        names = must_set(message)
-        # google.api.field_behavior REQUIRED is the contract's word even where no validator
-        # enforces it; a response leaves a field at its default out, so never requires one
-        required = [f for f in fields if f.name in names or "REQUIRED" in field_behaviors(f)]
-        # json_format takes a field under either name, so either one satisfies "required"
-        rules[:0] = [{"required": [f.json_name]} if f.name == f.json_name
-                     else {"anyOf": [{"required": [f.json_name]}, {"required": [f.name]}]}
-                     for f in required]
+    # json_format takes a field under either name, so either one satisfies "required"
+    rules[:0] = [{"required": [f.json_name]} if f.name == f.json_name
+                 else {"anyOf": [{"required": [f.json_name]}, {"required": [f.name]}]}
+                 for f in fields if f.name in names]
     if rules:
         schema["allOf"] = rules
     # json_format also accepts a field under its proto name; the printer writes the JSON name
@@ -397,9 +457,13 @@ def render_json_schemas(image: Image, *, prefix: str = "schemas/",
     out: dict[str, bytes] = {}
     for message in referenced_messages([*target_messages(image), *roots], form):
         schema = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_file_name(message.full_name),
-                  **message_schema(message, schema_file_name, texts, form)}
+                  **message_schema(message, _file_ref, texts, form)}
         out[prefix + schema_file_name(message.full_name)] = dump_json(schema)
     return out
+
+
+def _file_ref(full_name: str, _form: Form) -> str:
+    return schema_file_name(full_name)
 
 
 def dump_json(data: Any) -> bytes:

@@ -40,6 +40,7 @@ from ..schema.http import (
     field_at,
     http_routes,
 )
+from .constraints import merge
 from .docs_conventions import Notes
 from .dumps import yaml_text
 from .jsonschema import (
@@ -52,6 +53,8 @@ from .jsonschema import (
     is_inlined,
     is_map,
     render_json_schemas,
+    required_names,
+    set_keywords,
     target_messages,
     value_schema,
 )
@@ -262,13 +265,7 @@ def _operation(route: HttpRoute, operation_id: str, tag: str, notes: tuple[str, 
     if parameters:
         operation["parameters"] = parameters
     if binding.body:
-        request = method.input_type
-        schema = (components.body(request, (v.field_path for v in binding.path_template.variables))
-                  if binding.body == "*" else
-                  field_schema(request.fields_by_name[binding.body],
-                               components.ref(Form.REQUEST), form=Form.REQUEST))
-        operation["requestBody"] = {"required": binding.body != "*",
-                                    "content": {"application/json": {"schema": schema}}}
+        operation["requestBody"] = _request_body(route, components)
     operation["responses"] = {str(route.success_status()): _success(route, components),
                               **{code: {"$ref": f"#/components/responses/{_error_name(code)}"}
                                  for code in _ERRORS}}
@@ -278,14 +275,36 @@ def _operation(route: HttpRoute, operation_id: str, tag: str, notes: tuple[str, 
     return operation
 
 
+def _request_body(route: HttpRoute, components: Components) -> dict[str, Any]:
+    """The whole request for ``body: "*"`` (without what the path binds), else the named field; a
+    partial update's resource in its update form. Required where an empty body is refused: when
+    the body holds a field the request must set."""
+    request, body = route.method.input_type, route.binding.body
+    form = Form.REQUEST if route.partial_update() is None else Form.UPDATE
+    bound = [v.field_path for v in route.binding.path_template.variables]
+    if body == "*":
+        schema = components.body(request, bound, form)
+        required = bool(required_names(request, form) - {path[0] for path in bound})
+    else:
+        field = request.fields_by_name[body]
+        required = body in required_names(request, Form.REQUEST)
+        if form is Form.UPDATE:
+            assert field.message_type is not None  # a partial update's resource is a message
+            schema = components.message(field.message_type, Form.UPDATE)
+            schema = schema if required else {"anyOf": [schema, {"type": "null"}]}
+        else:
+            schema = field_schema(field, components.ref, form=Form.REQUEST,
+                                  set_when_sent=required)
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
 def _success(route: HttpRoute, components: Components) -> dict[str, Any]:
     status = route.success_status()
     if status == 204:
         return {"description": "Done; the response is empty."}
     output = route.method.output_type
     name = route.binding.response_body
-    schema = (field_schema(output.fields_by_name[name], components.ref(Form.RESPONSE),
-                           form=Form.RESPONSE) if name
+    schema = (field_schema(output.fields_by_name[name], components.ref, form=Form.RESPONSE) if name
               else components.message(output, Form.RESPONSE))
     if route.server_streaming:
         return {"description": "A stream of messages, by Accept: newline-delimited JSON, one "
@@ -328,11 +347,30 @@ def _query_parameters(route: HttpRoute, texts: Mapping[str, str]) -> Iterator[di
         return
     bound = {v.field for v in binding.path_template.variables}
     skip = {binding.body} if binding.body else set()
+    update = route.partial_update()
     for field, proto_path, json_path in _query_fields(route.method.input_type, (), (), ()):
         if proto_path[0] in skip or ".".join(proto_path) in bound:
             continue
-        yield _parameter(".".join(json_path), "query", _parameter_schema(field),
-                         texts.get(field.full_name, ""))
+        text = texts.get(field.full_name, "")
+        if update is not None and field == update.mask:
+            text += ("\n\n" if text else "") + ("Each REQUIRED field of the resource it names "
+                                                "must be set in the body: the update would clear it.")
+        must = _must_send(route.method.input_type, proto_path)
+        schema = _parameter_schema(field)
+        yield _parameter(".".join(json_path), "query",
+                         merge(schema, set_keywords(field)) if must else schema, text,
+                         required=must)
+
+
+def _must_send(request: Descriptor, proto_path: tuple[str, ...]) -> bool:
+    """Whether a query parameter must be sent: its field, and each message field on its way, is
+    one the request must set."""
+    message: Descriptor | None = request
+    for name in proto_path:
+        if message is None or name not in required_names(message, Form.REQUEST):
+            return False
+        message = message.fields_by_name[name].message_type
+    return True
 
 
 def _query_fields(message: Descriptor, proto_path: tuple[str, ...], json_path: tuple[str, ...],
@@ -354,13 +392,15 @@ def _parameter_schema(field: FieldDescriptor) -> Schema:
     single = field
     if field.message_type is not None and field.message_type.full_name in WRAPPERS:
         single = field.message_type.fields_by_name["value"]
-    schema = value_schema(single, _ref, Form.REQUEST)
+    # URL values are scalars or well-known types in their string form: nothing to refer to
+    schema = value_schema(single, lambda name, _form: _ref(name), Form.REQUEST)
     return {"type": "array", "items": schema} if field.is_repeated else schema
 
 
-def _parameter(name: str, where: str, schema: Schema, text: str) -> dict[str, Any]:
-    parameter: dict[str, Any] = {"name": name, "in": where, "required": where == "path",
-                                 "schema": schema}
+def _parameter(name: str, where: str, schema: Schema, text: str, *,
+               required: bool = False) -> dict[str, Any]:
+    parameter: dict[str, Any] = {"name": name, "in": where,
+                                 "required": where == "path" or required, "schema": schema}
     if text:
         parameter["description"] = text
     return parameter

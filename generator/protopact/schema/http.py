@@ -236,6 +236,18 @@ def _binding(rule: http_pb2.HttpRule, index: int, where: str) -> Binding:
     return Binding(verb, template, rule.body, rule.response_body, index > 0, index)
 
 
+FIELD_MASK = "google.protobuf.FieldMask"
+
+
+@dataclass(frozen=True)
+class PartialUpdate:
+    """How a route updates part of a resource: ``mask`` is the request's FieldMask field;
+    ``resource`` the body field it is relative to, ``""`` when it is relative to the request."""
+
+    mask: descriptor.FieldDescriptor
+    resource: str
+
+
 @dataclass(frozen=True)
 class HttpRoute:
     """A binding together with the RPC it reaches (a live descriptor from the Image's pool)."""
@@ -262,6 +274,21 @@ class HttpRoute:
             return self.method.output_type
         field = self.method.output_type.fields_by_name[self.binding.response_body]
         return None if field.is_repeated else field.message_type
+
+    def partial_update(self) -> PartialUpdate | None:
+        """The partial update (AIP-134) this route makes, if any: a PATCH with a body whose request
+        has one singular ``google.protobuf.FieldMask`` field. The mask is relative to the body
+        field, or to the request itself for ``body: "*"``."""
+        body = self.binding.body
+        if self.binding.verb != "PATCH" or not body:
+            return None
+        request = self.method.input_type
+        masks = [f for f in request.fields if not f.is_repeated and f.message_type is not None
+                 and f.message_type.full_name == FIELD_MASK]
+        if len(masks) != 1 or body == masks[0].name or (
+                body != "*" and request.fields_by_name[body].message_type is None):
+            return None
+        return PartialUpdate(masks[0], "" if body == "*" else body)
 
     def success_status(self) -> int:
         """201 for a creating POST, 204 for an empty response, else 200 (REST conventions)."""
@@ -323,6 +350,6 @@ def _check_fields(method: descriptor.MethodDescriptor, binding: Binding) -> None
 
 # Well-known messages whose JSON form is a single string, so they can be set from a URL.
 PATH_MESSAGES = frozenset({"google.protobuf.Timestamp", "google.protobuf.Duration",
-                           "google.protobuf.FieldMask"} | {
+                           FIELD_MASK} | {
     f"google.protobuf.{name}Value" for name in (
         "Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes")})
