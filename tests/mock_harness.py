@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
+import queue
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import grpc
@@ -13,6 +15,7 @@ from google.protobuf import message_factory
 from google.protobuf.message import Message
 
 from protopact.compile.image import Image
+from protopact.mock.rest import rest_gateway
 from protopact.mock.server import MockServer, MockSettings
 
 TOKEN = "s3cret-token-value"
@@ -75,6 +78,30 @@ class Client:
 
 def _serialize(message: Message) -> bytes:
     return message.SerializeToString()
+
+
+@contextlib.contextmanager
+def serving_mock(image: Image, **settings: Any) -> Iterator[str]:
+    """The mock with its HTTP port (the gateway in front of it) on a loop in a thread; yields the
+    HTTP port's base URL."""
+    ready: queue.Queue[int] = queue.Queue()
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    async def main() -> None:
+        mock = MockServer(image, MockSettings(**settings))
+        port = await mock.start(host="127.0.0.1", port=0)
+        async with rest_gateway(image, host="127.0.0.1", port=0,
+                                upstream=f"127.0.0.1:{port}") as rest_port:
+            ready.put(rest_port)
+            await stop.wait()
+        await mock.stop(None)
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{ready.get(timeout=20)}"
+    loop.call_soon_threadsafe(stop.set)
+    thread.join(20)
 
 
 @contextlib.asynccontextmanager

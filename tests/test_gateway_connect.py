@@ -4,12 +4,9 @@ GET for side-effect-free methods, and Connect's error JSON and headers."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-import queue
 import struct
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,11 +23,9 @@ from google.rpc import error_details_pb2, status_pb2
 
 from protopact.compile.image import Image
 from protopact.gateway.app import create_app
-from protopact.mock.rest import rest_gateway
-from protopact.mock.server import MockServer, MockSettings
 
 from .gateway_harness import RecordingUpstream, compile_proto, served
-from .mock_harness import FAST, TOKEN
+from .mock_harness import FAST, TOKEN, serving_mock
 from .test_gateway import load_image
 
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -46,25 +41,8 @@ def image() -> Image:
 
 @pytest.fixture(scope="module")
 def mock_url(image: Image) -> Iterator[str]:
-    """The mock with its HTTP port (the gateway in front of it), on a loop in a thread."""
-    ready: queue.Queue[int] = queue.Queue()
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-
-    async def main() -> None:
-        mock = MockServer(image, MockSettings(token=TOKEN, **FAST))
-        port = await mock.start(host="127.0.0.1", port=0)
-        async with rest_gateway(image, host="127.0.0.1", port=0,
-                                upstream=f"127.0.0.1:{port}") as rest_port:
-            ready.put(rest_port)
-            await stop.wait()
-        await mock.stop(None)
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{ready.get(timeout=20)}"
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(20)
+    with serving_mock(image, token=TOKEN, **FAST) as url:
+        yield url
 
 
 def info(image: Image, service: str, name: str) -> MethodInfo[Any, Any]:

@@ -40,7 +40,8 @@ OPS = """
       rpc GetThing(OpRequest) returns (Op) { option (google.api.http) = {get: "/v1/things/{name}"}; }
       rpc GetTree(OpRequest) returns (Op) { option (google.api.http) = {get: "/v1/{name=trees/**}:get"}; }
     }
-    message OpRequest { string name = 1; string note = 2; }
+    message OpRequest { string name = 1; string note = 2; Due due_by = 3; repeated Due due_list = 4; }
+    message Due { string due_note = 1; }
     message Op { string name = 1; }
 """
 AUTH = {"authorization": "Bearer t0ken"}
@@ -107,6 +108,22 @@ def test_duplicate_json_keys_are_400(ops: Any) -> None:
     response = client.post("/v1/ops/o1", content=b'{"note": "a", "note": "b"}', headers=AUTH)
     assert response.status_code == 400
     assert response.json()["details"][0]["fieldViolations"][0]["field"] == "note"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"dueBy": {}, "due_by": {}}, "due_by"),
+    ({"dueList": [{}, {"dueNote": "a", "due_note": "b"}]}, "due_list[1].due_note"),
+])
+def test_one_field_under_both_its_names_is_400(ops: Any, body: Any, field: str) -> None:
+    """json_format takes either name and would keep the last one silently."""
+    client, upstream = ops
+    before = len(upstream.calls)
+    response = client.post("/v1/ops/o1", json=body, headers=AUTH)
+    assert response.status_code == 400, response.text
+    assert response.json()["details"][0]["fieldViolations"][0]["field"] == field
+    response = client.get("/v1/things/t?dueBy.dueNote=a&due_by.due_note=b", headers=AUTH)
+    assert response.status_code == 400 and "given twice" in response.json()["message"]
+    assert len(upstream.calls) == before
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "TRACE", "OPTIONS", "PROPFIND"])

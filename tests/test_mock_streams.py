@@ -147,6 +147,19 @@ async def test_a_closed_stream_hands_its_unacked_events_to_the_next_one(image: I
 
 
 @scenario
+async def test_a_stream_limit_ends_each_stream_and_hands_its_unacked_events_on(image: Image) -> None:
+    async with running(image, stream_limit=3, **FAST) as (client, server, _):
+        call = client.events(ack_timeout={"seconds": 600}, durable_queue="limited")
+        ended = [event async for event in call]
+        assert await call.code() == grpc.StatusCode.OK
+        assert server.broker.open_streams == 0  # the cut stream let go of its queue
+        again = await take(client.events(durable_queue="limited"), 3)
+    assert len(ended) == 3
+    assert [e.metadata.event_id for e in again] == [e.metadata.event_id for e in ended]
+    assert all(e.metadata.is_redelivered for e in again)
+
+
+@scenario
 async def test_start_positions(image: Image) -> None:
     async with running(image, **FAST) as (client, _, _):
         await asyncio.sleep(0.05)  # let some 25 events happen

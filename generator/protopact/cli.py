@@ -490,6 +490,9 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, serve: boo
               help="Fail every Nth API call (0: never), to test client retries.")
 @click.option("--fail-code", default="RESOURCE_EXHAUSTED", show_default=True,
               help="The gRPC status of injected failures.")
+@click.option("--stream-limit", type=click.IntRange(min=0), default=0, show_default=True,
+              help="End each server stream (OK) after N messages (0: never), so that a client "
+                   "or a test tool reading a stream to its end finishes.")
 @click.option("--ack-timeout-scale", type=click.FloatRange(0.001, 1.0), default=1.0,
               show_default=True,
               help="Multiply ack timeouts (still validated as 10s-10min) to see redeliveries sooner.")
@@ -498,7 +501,7 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, serve: boo
 @no_cache_option
 def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token: str | None,
          events_per_second: float, seed: int, stateless: bool, fail_every: int, fail_code: str,
-         ack_timeout_scale: float, validate: bool, no_cache: bool) -> None:
+         ack_timeout_scale: float, stream_limit: int, validate: bool, no_cache: bool) -> None:
     """Serve stored resources, example data and live event streams for every service of INPUT over
     gRPC and REST."""
     from .config.settings import load_settings
@@ -510,6 +513,7 @@ def mock(input_: str, host: str, port: int, rest_port: int, no_rest: bool, token
                             stateful=not stateless, fail_every=fail_every,
                             fail_code=status_code(fail_code),
                             ack_timeout_scale=ack_timeout_scale, validate=validate,
+                            stream_limit=stream_limit,
                             conventions=dict(load_settings(loaded.workspace.root).conventions))
     run(loaded.image, settings, host=host, port=port,
         rest_port=None if no_rest else rest_port, announce=info)

@@ -29,7 +29,7 @@ from ..render.jsonschema import WRAPPERS, is_inlined, is_map
 from ..schema.conventions import role
 from ..schema.http import PATH_MESSAGES, HttpRoute
 from ..schema.options import field_behaviors
-from . import behavior, required
+from . import behavior, required, spelling
 from .status import bad_request, unencodable
 
 _FAILED_FIELD = re.compile(r"Failed to parse (\w+) field")
@@ -72,17 +72,22 @@ class Transcoder:
         if self.route.binding.body == "*":
             if not isinstance(value, dict):
                 raise bad_request("The body must be a JSON object")
+            spelling.check_message(self.route.method.input_type, value)
             for variable in self.route.binding.path_template.variables:
                 if _holds(self.route.method.input_type, value, variable.field_path):
                     raise bad_request(f'Field "{variable.field}" is set by the URL path; leave it '
                                       f"out of the body", variable.field)
+        else:
+            field = self.route.method.input_type.fields_by_name[self.route.binding.body]
+            spelling.check_field(field, value, field.name)
         return value
 
     def _query_json(self, query: Iterable[tuple[str, str]]) -> dict[str, Any]:
         grouped: dict[str, list[str]] = {}
         for key, value in query:
             grouped.setdefault(key, []).append(value)
-        leaves = {}
+        leaves: dict[tuple[str, ...], Any] = {}
+        spelled: dict[tuple[str, ...], str] = {}
         for key, values in grouped.items():
             path = key.split(".")
             # compared by proto name, so that the JSON spelling cannot slip past the check
@@ -90,7 +95,11 @@ class Transcoder:
             if self.route.binding.body == "*" or ".".join(proto) in self._path_fields or (
                     proto[0] == self.route.binding.body):
                 raise bad_request(f'Unknown query parameter "{key}"', key)
-            leaves[tuple(path)] = self._text_value(path, values)
+            if tuple(proto) in spelled:  # json_format would keep one of them silently
+                raise bad_request(f'Query parameter "{key}" is given twice, as '
+                                  f'"{spelled[tuple(proto)]}" and "{key}"', key)
+            spelled[tuple(proto)] = key
+            leaves[tuple(proto)] = self._text_value(path, values)
         return _nested(leaves)
 
     def _text_value(self, path: list[str], values: list[str]) -> Any:

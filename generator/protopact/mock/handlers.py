@@ -50,9 +50,10 @@ def invalid_argument(field: str, reason: str) -> CallError:
 
 
 def method_handler(method: MethodDescriptor, behaviour: Callable[..., Any], *,
-                   validate: bool = True) -> grpc.RpcMethodHandler:
+                   validate: bool = True, stream_limit: int = 0) -> grpc.RpcMethodHandler:
     """A handler for ``method`` that decodes with its request class, checks the request's
-    ``buf.validate`` rules unless ``validate`` is false, and runs ``behaviour``.
+    ``buf.validate`` rules unless ``validate`` is false, and runs ``behaviour``; a server stream
+    ends (OK) after ``stream_limit`` messages, unless that is 0.
 
     grpc gets no deserializer: the handler decodes the bytes itself, so that a call is
     authenticated (:class:`Refusals` runs before any handler) before its bytes are read, and bytes
@@ -62,7 +63,8 @@ def method_handler(method: MethodDescriptor, behaviour: Callable[..., Any], *,
     response_class = message_factory.GetMessageClass(method.output_type)
     streaming = (method.client_streaming, method.server_streaming)
     behaviour = _decoding(behaviour, decode, client_streams=method.client_streaming)
-    return _handler(streaming, _with_status(behaviour, streams=method.server_streaming),
+    return _handler(streaming, _with_status(behaviour, streams=method.server_streaming,
+                                            limit=stream_limit),
                     None, response_class.SerializeToString)
 
 
@@ -161,14 +163,23 @@ def _handler(streaming: tuple[bool, bool], behaviour: Callable[..., Any],
     return make(behaviour, request_deserializer=deserializer, response_serializer=serializer)
 
 
-def _with_status(behaviour: Callable[..., Any], *, streams: bool) -> Callable[..., Any]:
+def _with_status(behaviour: Callable[..., Any], *, streams: bool, limit: int = 0
+                 ) -> Callable[..., Any]:
     if streams:
         async def stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            responses = None
             try:
-                async for response in behaviour(request, context):
+                responses, sent = behaviour(request, context), 0
+                async for response in responses:
                     yield response
+                    sent += 1
+                    if sent == limit:
+                        break
             except CallError as exc:
                 await context.abort(exc.code, exc.details, exc.trailers())
+            finally:
+                if responses is not None:  # a stream cut short releases what it holds now
+                    await responses.aclose()
         return stream
 
     async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:

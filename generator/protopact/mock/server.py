@@ -54,6 +54,7 @@ class MockSettings:
     # client tests need not wait 10 s for a redelivery.
     ack_timeout_scale: float = 1.0
     validate: bool = True  # refuse requests that break their buf.validate rules
+    stream_limit: int = 0  # end each server stream (OK) after this many messages; 0 never
     stateful: bool = True  # creates store, gets/updates/deletes/lists see the store
     # [tool.protopact.conventions]: the API's types of each kind, where their shape is not enough
     conventions: dict[str, tuple[str, ...]] | None = None
@@ -112,7 +113,8 @@ class MockServer:
         for rpc in self.rpcs:
             method = rpc.method
             by_service.setdefault(method.containing_service.full_name, {})[method.name] = \
-                method_handler(method, self._behaviour(rpc), validate=self.settings.validate)
+                method_handler(method, self._behaviour(rpc), validate=self.settings.validate,
+                               stream_limit=self.settings.stream_limit)
         return [grpc.method_handlers_generic_handler(service, handlers)
                 for service, handlers in by_service.items()]
 

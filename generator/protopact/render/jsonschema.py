@@ -336,6 +336,10 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
         schema["description"] = description
     schema["properties"] = properties
     rules = _oneof_rules(message, fields, form)
+    # a field named twice (both spellings, even one null) is refused, as a repeated key is
+    twice = [[f.json_name, f.name] for f in fields if f.name != f.json_name]
+    if twice and form is not Form.RESPONSE:
+        rules.append({"not": {"anyOf": [{"required": pair} for pair in twice]}})
     # json_format takes a field under either name, so either one satisfies "required"
     rules[:0] = [{"required": [f.json_name]} if f.name == f.json_name
                  else {"anyOf": [{"required": [f.json_name]}, {"required": [f.name]}]}
