@@ -19,8 +19,8 @@ from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 
 from .fieldpath import field_path, summary
+from .schema.validation import validator_for
 
-_VALIDATOR = protovalidate.Validator()
 #: the reason of a violation for a ``google.api.field_behavior = REQUIRED`` field left unset
 FIELD_BEHAVIOR_REQUIRED = "field_behavior.required"
 
@@ -48,7 +48,7 @@ def judge(message: Message, missing: Sequence[str] = ()) -> Verdict | None:
     of fields it must set and leaves unset by another rule than its own (``google.api.field_behavior
     = REQUIRED`` on REST), reported with its violations, each field once."""
     try:
-        violations = _VALIDATOR.collect_violations(message)
+        violations = validator_for(message.DESCRIPTOR.file.pool).collect_violations(message)
     except (protovalidate.CompilationError, protovalidate.EvaluationError) as error:
         # rules the server cannot evaluate are its fault, not the client's
         return Verdict(grpc.StatusCode.INTERNAL, f"validation rules of "

@@ -8,18 +8,44 @@ by field name, as the schema declares them.
 
 from __future__ import annotations
 
-from typing import Any
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf import message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor_pool import DescriptorPool
 from google.protobuf.message import Message
 
 from .options import options_of
+
+if TYPE_CHECKING:
+    import protovalidate
 
 FIELD_EXTENSION = "buf.validate.field"
 MESSAGE_EXTENSION = "buf.validate.message"
 # buf.validate.Ignore: the rules never apply
 IGNORE_ALWAYS = 3
+# pools whose validators are kept: an Image's pool lives as long as the Image, a few at a time
+_VALIDATORS_KEPT = 8
+_validators: OrderedDict[int, tuple[DescriptorPool, protovalidate.Validator]] = OrderedDict()
+
+
+def validator_for(pool: DescriptorPool) -> protovalidate.Validator:
+    """A validator of ``pool``'s messages alone. A validator remembers each message type's rules
+    by its full name, so one shared across pools would judge a message by the rules of another
+    pool's type of the same name (the two sides of a breaking check, a mock serving a reloaded
+    tree). Pools are held (they cannot be weakly referenced) so that an id is not reused."""
+    import protovalidate  # here: importing it costs every command that reads rules ~0.1 s
+
+    kept = _validators.get(id(pool))
+    if kept is not None and kept[0] is pool:
+        _validators.move_to_end(id(pool))
+        return kept[1]
+    validator = protovalidate.Validator()
+    _validators[id(pool)] = (pool, validator)
+    while len(_validators) > _VALIDATORS_KEPT:
+        _validators.popitem(last=False)
+    return validator
 
 
 def field_rules(field: FieldDescriptor) -> Message | None:
@@ -56,11 +82,11 @@ def must_set(message: Descriptor) -> frozenset[str]:
     validator itself judges an empty message, so every rule is read as it enforces it."""
     if not any(field_rules(field) for field in message.fields):
         return frozenset()
-    import protovalidate  # here: importing it costs every command that reads rules ~0.1 s
+    import protovalidate
 
     empty = message_factory.GetMessageClass(message)()
     try:
-        violations = protovalidate.collect_violations(empty)
+        violations = validator_for(message.file.pool).collect_violations(empty)
     except (protovalidate.CompilationError, protovalidate.EvaluationError):
         return frozenset()  # rules that do not compile are the lint's to report
     return frozenset(v.proto.field.elements[0].field_name for v in violations

@@ -26,7 +26,8 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 from ...compile.image import Image
 from ...schema import walk
 from ...schema.source import span_of
-from ...schema.validation import FIELD_EXTENSION, MESSAGE_EXTENSION, field_rules, message_rules
+from ...schema.validation import (FIELD_EXTENSION, MESSAGE_EXTENSION, field_rules, message_rules,
+                                  validator_for)
 from ..engine import LintContext
 from ..findings import Finding
 from . import REGISTRY
@@ -126,9 +127,7 @@ def _engine(message: Descriptor, path: tuple[int, ...], extension: dict[str, int
 def _engine_problem(message: Descriptor) -> tuple[str, list[str]] | None:
     import protovalidate  # here: importing it costs every lint run ~0.1 s
 
-    # A validator of its own: the shared one remembers types by name, and images from different
-    # trees (or an image and the runtime) may declare the same name differently.
-    validator = protovalidate.Validator()
+    validator = validator_for(message.file.pool)
     try:
         validator.collect_violations(message_factory.GetMessageClass(message)())
     except (protovalidate.CompilationError, protovalidate.EvaluationError) as error:
