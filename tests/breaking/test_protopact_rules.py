@@ -59,7 +59,9 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
     'validation_request_no_new_required': [
         ('a.proto', 6, 19, 6, 57, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Field "1" with name "name" on message "CreateRequest" became required (buf.validate).'),
         ('a.proto', 9, 21, 9, 62, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Field "4" with name "region" on message "CreateRequest" was added, and its buf.validate rules refuse requests that leave it unset.'),
-        ('a.proto', 14, 17, 14, 55, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Field "1" with name "id" on message "Owner" became required (buf.validate).'),
+        ('a.proto', 13, 5, 13, 49, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Oneof "target" on message "CreateRequest" became required (buf.validate).'),
+        ('a.proto', 18, 5, 18, 49, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Oneof "source" on message "CreateRequest" became required (buf.validate).'),
+        ('a.proto', 29, 17, 29, 55, 'VALIDATION_REQUEST_NO_NEW_REQUIRED', 'Field "1" with name "id" on message "Owner" became required (buf.validate).'),
     ],
     'validation_request_not_tightened': [
         ('a.proto', 6, 19, 6, 62, 'VALIDATION_REQUEST_NOT_TIGHTENED', 'Field "1" with name "text" on message "SendRequest" tightened its buf.validate rules: string.max_len from 160 to 140.'),
@@ -70,10 +72,11 @@ EXPECTED: dict[str, list[tuple[str, int, int, int, int, str, str]]] = {
         ('a.proto', 15, 3, 19, 5, 'VALIDATION_REQUEST_NOT_TIGHTENED', 'Message "foo.v1.Target" tightened its buf.validate rules: cel from unset to ["target.e164 (this.e164.startsWith(\'+\'))"].'),
     ],
     'validation_response_not_loosened': [
-        ('a.proto', 8, 1, 14, 2, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Message "foo.v1.Item" loosened its buf.validate rules: cel from [\'item.range (this.low <= this.high)\'] to unset.'),
+        ('a.proto', 8, 1, 18, 2, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Message "foo.v1.Item" loosened its buf.validate rules: cel from [\'item.range (this.low <= this.high)\'] to unset.'),
         ('a.proto', 9, 19, 9, 88, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Field "1" with name "code" on message "Item" loosened its buf.validate rules: string.max_len from 2 to 3; string.pattern from \'^[A-Z]{2}$\' to \'^[A-Z]{2,3}$\'.'),
         ('a.proto', 12, 3, 12, 20, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Field "4" with name "email" on message "Item" loosened its buf.validate rules: string.email from true to unset.'),
         ('a.proto', 13, 31, 13, 88, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Field "5" with name "aliases" on message "Item" loosened its buf.validate rules: repeated.items.string.max_len from 8 to 16.'),
+        ('a.proto', 14, 3, 17, 4, 'VALIDATION_RESPONSE_NOT_LOOSENED', 'Oneof "kind" on message "Item" loosened its buf.validate rules: required from true to unset.'),
     ],
 }
 # fmt: on
@@ -121,3 +124,20 @@ def test_validation_findings_count_towards_the_next_version() -> None:
     result = run("breaking", ".", "--against", f"../../previous/{case}", "--bump-from", "1.4.2",
                  cwd=HERE / "current" / case)
     assert (result.exit_code, result.stdout) == (100, "2.0.0\n"), result.stderr
+
+
+def test_a_request_oneof_made_required_alone_is_a_major_change(tmp_path: Path) -> None:
+    oneof = ("syntax = \"proto3\";\npackage foo.v1;\nimport \"buf/validate/validate.proto\";\n"
+             "message Req {{\n  oneof target {{\n{option}    string user = 1;\n"
+             "    string group = 2;\n  }}\n}}\nmessage Res {{}}\nservice S {{ rpc Do(Req) returns (Res); }}\n")
+    config = ("version: v2\ndeps:\n  - buf.build/bufbuild/protovalidate\n"
+              "breaking:\n  use: [FILE, VALIDATION]\n")
+    for side, option in (("previous", ""), ("current", "    option (buf.validate.oneof).required = true;\n")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "buf.yaml").write_text(config)
+        (tmp_path / side / "a.proto").write_text(oneof.format(option=option))
+    bump = run("breaking", "current", "--against", "previous", "--bump-from", "1.4.2", cwd=tmp_path)
+    assert (bump.exit_code, bump.stdout) == (100, "2.0.0\n"), bump.stderr
+    log = run("changelog", "current", "--against", "previous", cwd=tmp_path)
+    assert 'Oneof "target" on message "Req" became required (buf.validate).' in log.stdout
+    assert "1 breaking change" in log.stdout, log.stdout

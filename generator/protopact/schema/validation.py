@@ -12,7 +12,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf import message_factory
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import Descriptor, FieldDescriptor, OneofDescriptor
 from google.protobuf.descriptor_pool import DescriptorPool
 from google.protobuf.message import Message
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 FIELD_EXTENSION = "buf.validate.field"
 MESSAGE_EXTENSION = "buf.validate.message"
+ONEOF_EXTENSION = "buf.validate.oneof"
 # buf.validate.Ignore: the rules never apply
 IGNORE_ALWAYS = 3
 # pools whose validators are kept: an Image's pool lives as long as the Image, a few at a time
@@ -59,6 +60,11 @@ def field_rules(field: FieldDescriptor) -> Message | None:
 def message_rules(message: Descriptor) -> Message | None:
     """The ``(buf.validate.message)`` rules of ``message``, or None when it has none."""
     return options_of(message.file.pool).message(message.GetOptions(), MESSAGE_EXTENSION)
+
+
+def oneof_rules(oneof: OneofDescriptor) -> Message | None:
+    """The ``(buf.validate.oneof)`` rules of ``oneof`` (``required``), or None when it has none."""
+    return options_of(oneof.containing_type.file.pool).message(oneof.GetOptions(), ONEOF_EXTENSION)
 
 
 def type_rules(rules: Any) -> tuple[str, Any] | None:

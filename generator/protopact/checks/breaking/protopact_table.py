@@ -32,8 +32,8 @@ PROTOPACT_RULES: dict[str, RuleRow] = {
         "Checks that buf.validate rules on request fields and messages are not tightened.",
         VALIDATION),
     "VALIDATION_REQUEST_NO_NEW_REQUIRED": everywhere(
-        "Checks that request fields do not become required by buf.validate rules, and that no "
-        "request field is added that the rules refuse unset.", VALIDATION),
+        "Checks that request fields and oneofs do not become required by buf.validate rules, and "
+        "that no request field is added that the rules refuse unset.", VALIDATION),
     "VALIDATION_RESPONSE_NOT_LOOSENED": everywhere(
         "Checks that buf.validate rules on response fields and messages are not loosened.",
         VALIDATION),

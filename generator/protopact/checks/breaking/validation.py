@@ -6,7 +6,8 @@ it through fields, a response likewise; one used both ways is both.
 - a rule tightened on a request field or message refuses requests that were valid:
   ``VALIDATION_REQUEST_NOT_TIGHTENED``;
 - a request field that becomes ``required``, or a new one that the validator refuses unset, refuses
-  every request that leaves it out: ``VALIDATION_REQUEST_NO_NEW_REQUIRED``;
+  every request that leaves it out, and a request oneof that becomes ``(buf.validate.oneof).required``
+  (or is added so) every request that sets none of its fields: ``VALIDATION_REQUEST_NO_NEW_REQUIRED``;
 - a rule loosened on a response field or message lets through values that consumers, who relied on
   the rule, do not expect: ``VALIDATION_RESPONSE_NOT_LOOSENED``.
 
@@ -32,7 +33,7 @@ from google.protobuf.message import Message
 
 from ...compile.image import Image
 from ...schema import walk
-from ...schema.validation import field_rules, message_rules, must_set
+from ...schema.validation import field_rules, message_rules, must_set, oneof_rules
 from ..findings import Finding
 from . import REGISTRY
 from .adapters import At, FieldRef, Pairing, Path, pair_rule
@@ -43,6 +44,7 @@ _UPPER = frozenset({"lt", "lte", "max_len", "max_bytes", "max_items", "max_pairs
 _IGNORED = frozenset({"example"})
 FIELD_OPTIONS = (8,)  # FieldDescriptorProto.options
 MESSAGE_OPTIONS = (7,)  # DescriptorProto.options
+ONEOF_OPTIONS = (2,)  # OneofDescriptorProto.options
 
 
 class _Seconds(Decimal):
@@ -172,13 +174,31 @@ def _rule_changes(p: Pairing) -> list[Change]:
                               (cur.path + FIELD_OPTIONS, cur.path), prev.file, before, after))
     for prev_m, cur_m in p.messages:
         name = cur_m.element.full_name
-        before = _leaves(message_rules(p.previous.image.pool.FindMessageTypeByName(name)))
-        after = _leaves(message_rules(p.current.image.pool.FindMessageTypeByName(name)))
+        previous = p.previous.image.pool.FindMessageTypeByName(name)
+        current = p.current.image.pool.FindMessageTypeByName(name)
+        before, after = _leaves(message_rules(previous)), _leaves(message_rules(current))
         if before != after:
             path = cur_m.element.path
             out.append(Change(name, f'Message "{name}"', cur_m.file,
                               (path + MESSAGE_OPTIONS, path), prev_m.file, before, after))
+        out += _oneof_changes(cur_m, prev_m, previous, current)
     return out
+
+
+def _oneof_changes(cur_m: At[walk.MessageAt], prev_m: At[walk.MessageAt], previous: Descriptor,
+                   current: Descriptor) -> Iterator[Change]:
+    """Changes of the ``(buf.validate.oneof)`` rules of ``current``'s oneofs (a synthetic one, of a
+    proto3 ``optional`` field, has none); a oneof new in ``current`` had none before."""
+    for oneof_at in walk.oneofs(cur_m.element):
+        oneof = current.oneofs_by_name[oneof_at.oneof.name]
+        was = previous.oneofs_by_name.get(oneof.name)
+        before = _leaves(oneof_rules(was)) if was is not None else {}
+        after = _leaves(oneof_rules(oneof))
+        if before != after:
+            yield Change(current.full_name,
+                         f'Oneof "{oneof.name}" on message "{current.name}"', cur_m.file,
+                         (oneof_at.path + ONEOF_OPTIONS, oneof_at.path), prev_m.file, before,
+                         after)
 
 
 def _of(p: Pairing, role: int) -> list[Change]:
@@ -221,7 +241,8 @@ def validation_request_not_tightened(p: Pairing, change: Change) -> Iterator[Fin
 def validation_request_no_new_required(p: Pairing, change: Change | None,
                                        added: Any) -> Iterator[Finding]:
     """A request field that becomes ``required``, or a new one whose rules refuse it unset, refuses
-    every request of an existing client that leaves it out."""
+    every request of an existing client that leaves it out; a request oneof that becomes
+    ``required`` every request that sets none of its fields."""
     if added is not None:
         prev, field, _ = added
         yield p.finding("VALIDATION_REQUEST_NO_NEW_REQUIRED",
