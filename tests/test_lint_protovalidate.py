@@ -1,7 +1,10 @@
 """PROTOVALIDATE against the real buf 1.75: the fixture covers every family of rule the lint checks
-(rules that do not fit the field's type, lower bounds above upper ones, equal bounds, ``required``
-where it cannot hold, contradicting ``ignore``, patterns that are not RE2, CEL ids, expressions that
-do not compile or evaluate). Its ``buf.yaml`` lists the protovalidate dependency, which buf would
+(rules that do not fit the field's type, lower bounds above upper ones, equal bounds, lengths in
+characters against bytes, substrings beyond the bounds, invalid Duration and Timestamp bounds,
+``required`` where it cannot hold (extensions too), contradicting ``ignore``, examples the rules
+refuse, message ``oneof`` entries, patterns that are not RE2, CEL ids, expressions that do not
+compile or evaluate). buf prints a Duration or Timestamp example as a Go pointer, whose address
+changes between runs: the fixture has none. Its ``buf.yaml`` lists the protovalidate dependency, which buf would
 fetch from the registry: buf lints protopact's image of it instead, offline."""
 
 from __future__ import annotations

@@ -2,12 +2,13 @@
 
 Checked, with buf's messages and spans: rules that do not fit the field's type (``string`` rules on
 an ``int32``, scalar rules on a repeated field, ``repeated``/``map`` rules elsewhere), ``required``
-in a oneof, on repeated items or map keys and values, contradicting ``ignore`` settings, lower
-bounds above upper ones (lengths, byte lengths, items, pairs), equal length bounds, ``len`` beside
-``min_len``/``max_len``, ``const`` beside other rules, ``unique`` on messages, patterns that do not
-compile as RE2, CEL rules with an id of other characters, an empty expression or a duplicate id, and CEL expressions
-that the validator cannot compile or that fail on an empty message (the first such rule of a
-message; buf's type checker finds every one). Example values and predefined rules are not checked.
+in a oneof, on repeated items, map keys and values or on an extension, contradicting ``ignore``
+settings, the type rules' own contradictions (:mod:`.validate_typed`), ``example`` values the
+field's rules refuse (:mod:`.validate_examples`), ``(buf.validate.message).oneof`` entries that are
+empty or name missing, repeated or shared fields, patterns that do not compile as RE2, CEL rules
+with an id of other characters, an empty expression or a duplicate id, and CEL expressions that
+the validator cannot compile or that fail on an empty message (the first such rule of a message;
+buf's type checker finds every one).
 
 Only files that import ``buf/validate/validate.proto``, directly or not, can carry rules, so a tree
 without it costs nothing. Findings lie where buf puts them: on the rule's own option when the source
@@ -18,9 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
 from google.protobuf import message_factory
-from google.protobuf.descriptor import Descriptor
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ...compile.image import Image
@@ -29,7 +31,7 @@ from ...schema.source import span_of
 from ...schema.validation import (FIELD_EXTENSION, MESSAGE_EXTENSION, field_rules, message_rules,
                                   validator_for)
 from ..engine import LintContext
-from ..findings import Finding
+from ..findings import Finding, quote
 from . import REGISTRY
 from .base import targets
 from .validate_fields import field_problems
@@ -37,7 +39,8 @@ from .validate_text import cel_problems, engine_cel_problem
 
 VALIDATE = "buf/validate/validate.proto"
 _FIELD_OPTIONS, _MESSAGE_OPTIONS = 8, 7
-_MESSAGE_CEL = 3
+_MESSAGE_CEL, _MESSAGE_ONEOF, _ONEOF_FIELDS = 3, 4, 1
+_FILE_EXTENSIONS, _MESSAGE_EXTENSIONS = 7, 6
 
 
 @REGISTRY.rule("PROTOVALIDATE")
@@ -64,10 +67,13 @@ def _file(ctx: LintContext, file: FileDescriptorProto) -> Iterator[Finding]:
     pool = ctx.image.pool
     extension = {n: pool.FindExtensionByName(n).number
                  for n in (FIELD_EXTENSION, MESSAGE_EXTENSION)}
-    locations = _Locations(file)
+    found: list[tuple[Sequence[int], Sequence[int], str]] = []  # element, location, message
+    prefix = f"{file.package}." if file.package else ""
+    for index, declared in enumerate(file.extension):
+        found += _field(pool.FindExtensionByName(prefix + declared.name),
+                        (_FILE_EXTENSIONS, index), extension)
     for at in walk.messages(file):
         message = pool.FindMessageTypeByName(at.full_name)
-        found: list[tuple[Sequence[int], Sequence[int], str]] = []  # element, location, message
         rules = message_rules(message)
         if rules is not None:
             base = at.path + (_MESSAGE_OPTIONS, extension[MESSAGE_EXTENSION])
@@ -75,24 +81,66 @@ def _file(ctx: LintContext, file: FileDescriptorProto) -> Iterator[Finding]:
                                             f'Message "{message.name}"',
                                             "(buf.validate.message).cel"):
                 found.append((at.path, base + (_MESSAGE_CEL, index), text))
+            found += [(at.path, base + path, text) for path, text in _oneofs(rules, message)]
         for field_at in walk.fields(at):
-            field = message.fields_by_name[field_at.field.name]
-            rules_of_field = field_rules(field)
-            if rules_of_field is None:
-                continue
-            base = field_at.path + (_FIELD_OPTIONS, extension[FIELD_EXTENSION])
-            found += [(field_at.path, base + path, text)
-                      for path, text in field_problems(field, rules_of_field)]
+            found += _field(message.fields_by_name[field_at.field.name], field_at.path, extension)
+        for index, declared in enumerate(at.message.extension):
+            found += _field(pool.FindExtensionByName(f"{at.full_name}.{declared.name}"),
+                            at.path + (_MESSAGE_EXTENSIONS, index), extension)
         found += _engine(message, at.path, extension, [(f.field.name, f.path)
                                                         for f in walk.fields(at)])
-        seen = set()
-        for element, path, text in found:
-            span = locations.best(tuple(path), len(element) + 2)
-            if span is None:
-                span = ctx.sources[file.name].span(element)
-            if (span, text) not in seen:  # two rules may share a location: one finding
-                seen.add((span, text))
-                yield Finding("PROTOVALIDATE", text, file.name, span, tuple(element))
+    locations = _Locations(file)
+    seen = set()
+    for element, path, text in found:
+        span = locations.best(tuple(path), len(element) + 2)
+        if span is None:
+            span = ctx.sources[file.name].span(element)
+        if (span, text) not in seen:  # two rules may share a location: one finding
+            seen.add((span, text))
+            yield Finding("PROTOVALIDATE", text, file.name, span, tuple(element))
+
+
+def _field(field: FieldDescriptor, path: tuple[int, ...], extension: dict[str, int]
+           ) -> list[tuple[Sequence[int], Sequence[int], str]]:
+    rules = field_rules(field)
+    if rules is None:
+        return []
+    base = path + (_FIELD_OPTIONS, extension[FIELD_EXTENSION])
+    return [(path, base + at, text) for at, text in field_problems(field, rules)]
+
+
+def _oneofs(rules: Any, message: Descriptor) -> Iterator[tuple[tuple[int, ...], str]]:
+    """``(buf.validate.message).oneof`` entries without fields, naming a field twice or one the
+    message lacks, and fields named by more than one entry."""
+    named = f'Message "{message.name}"'
+    entries: dict[str, list[int]] = {}
+    for i, entry in enumerate(rules.oneof):
+        if not entry.fields:
+            yield (_MESSAGE_ONEOF, i), (
+                f"{named} has a (buf.validate.message).oneof entry with no fields. Each oneof "
+                "entry must specify at least one field.")
+            continue
+        seen: set[str] = set()
+        for j, name in enumerate(entry.fields):
+            at = (_MESSAGE_ONEOF, i, _ONEOF_FIELDS, j)
+            if name in seen:
+                yield at, (f"{named} has a (buf.validate.message).oneof entry that references "
+                           f"field {quote(name)} more than once. Duplicate field names are not "
+                           "permitted.")
+                continue
+            seen.add(name)
+            if name not in message.fields_by_name:
+                yield at, (f"{named} has a (buf.validate.message).oneof entry that references "
+                           f"field {quote(name)}, which is not defined in the message.")
+                continue
+            entries.setdefault(name, []).append(i)
+    for name, indices in entries.items():
+        if len(indices) > 1:
+            for i in indices:
+                yield (_MESSAGE_ONEOF, i), (
+                    f"{named} references field {quote(name)} in more than one "
+                    "(buf.validate.message).oneof entry. A field may only appear in one oneof "
+                    "entry.")
 
 
 def _engine(message: Descriptor, path: tuple[int, ...], extension: dict[str, int],
