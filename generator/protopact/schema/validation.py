@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 FIELD_EXTENSION = "buf.validate.field"
 MESSAGE_EXTENSION = "buf.validate.message"
 ONEOF_EXTENSION = "buf.validate.oneof"
+PREDEFINED_EXTENSION = "buf.validate.predefined"
 # buf.validate.Ignore: the rules never apply
 IGNORE_ALWAYS = 3
 # pools whose validators are kept: an Image's pool lives as long as the Image, a few at a time

@@ -5,10 +5,10 @@ an ``int32``, scalar rules on a repeated field, ``repeated``/``map`` rules elsew
 in a oneof, on repeated items, map keys and values or on an extension, contradicting ``ignore``
 settings, the type rules' own contradictions (:mod:`.validate_typed`), ``example`` values the
 field's rules refuse (:mod:`.validate_examples`), ``(buf.validate.message).oneof`` entries that are
-empty or name missing, repeated or shared fields, patterns that do not compile as RE2, CEL rules
-with an id of other characters, an empty expression or a duplicate id, and CEL expressions that
-the validator cannot compile or that fail on an empty message (the first such rule of a message;
-buf's type checker finds every one).
+empty or name missing, repeated or shared fields, patterns that do not compile as RE2, and CEL
+rules (of fields, messages and predefined rules, :mod:`.validate_cel`) with an id of other
+characters, an empty expression, a duplicate id, or an expression that does not type-check or
+yields neither a bool nor a string.
 
 Only files that import ``buf/validate/validate.proto``, directly or not, can carry rules, so a tree
 without it costs nothing. Findings lie where buf puts them: on the rule's own option when the source
@@ -18,28 +18,27 @@ records it, else on the nearest enclosing or first nested option location.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from typing import Any
 
-from google.protobuf import message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ...compile.image import Image
 from ...schema import walk
+from ...schema.options import options_of
 from ...schema.source import span_of
-from ...schema.validation import (FIELD_EXTENSION, MESSAGE_EXTENSION, field_rules, message_rules,
-                                  validator_for)
+from ...schema.validation import (FIELD_EXTENSION, MESSAGE_EXTENSION, PREDEFINED_EXTENSION,
+                                  field_rules, message_rules)
 from ..engine import LintContext
 from ..findings import Finding, quote
 from . import REGISTRY
 from .base import targets
+from .validate_cel import cel_problems, field_type, rules_type
 from .validate_fields import field_problems
-from .validate_text import cel_problems, engine_cel_problem
 
 VALIDATE = "buf/validate/validate.proto"
 _FIELD_OPTIONS, _MESSAGE_OPTIONS = 8, 7
-_MESSAGE_CEL, _MESSAGE_ONEOF, _ONEOF_FIELDS = 3, 4, 1
+_MESSAGE_ONEOF, _ONEOF_FIELDS = 4, 1
 _FILE_EXTENSIONS, _MESSAGE_EXTENSIONS = 7, 6
 
 
@@ -77,18 +76,16 @@ def _file(ctx: LintContext, file: FileDescriptorProto) -> Iterator[Finding]:
         rules = message_rules(message)
         if rules is not None:
             base = at.path + (_MESSAGE_OPTIONS, extension[MESSAGE_EXTENSION])
-            for index, text in cel_problems(rules, f'message "{message.name}"',
-                                            f'Message "{message.name}"',
-                                            "(buf.validate.message).cel"):
-                found.append((at.path, base + (_MESSAGE_CEL, index), text))
+            found += [(at.path, base + tuple(path), text) for path, text in cel_problems(
+                rules, message.full_name, pool, f'message "{message.name}"',
+                f'Message "{message.name}"', "(buf.validate.message).cel",
+                short_name="(buf.validate.message).cel_expression")]
             found += [(at.path, base + path, text) for path, text in _oneofs(rules, message)]
         for field_at in walk.fields(at):
             found += _field(message.fields_by_name[field_at.field.name], field_at.path, extension)
         for index, declared in enumerate(at.message.extension):
             found += _field(pool.FindExtensionByName(f"{at.full_name}.{declared.name}"),
                             at.path + (_MESSAGE_EXTENSIONS, index), extension)
-        found += _engine(message, at.path, extension, [(f.field.name, f.path)
-                                                        for f in walk.fields(at)])
     locations = _Locations(file)
     seen = set()
     for element, path, text in found:
@@ -102,11 +99,28 @@ def _file(ctx: LintContext, file: FileDescriptorProto) -> Iterator[Finding]:
 
 def _field(field: FieldDescriptor, path: tuple[int, ...], extension: dict[str, int]
            ) -> list[tuple[Sequence[int], Sequence[int], str]]:
+    """Problems of a field's rules; of an extension of ``buf.validate.*Rules``, of the predefined
+    rule it declares."""
+    this = rules_type(field.containing_type) if field.is_extension else None
+    if this is not None:
+        return _predefined(field, path, this)
     rules = field_rules(field)
     if rules is None:
         return []
     base = path + (_FIELD_OPTIONS, extension[FIELD_EXTENSION])
     return [(path, base + at, text) for at, text in field_problems(field, rules)]
+
+
+def _predefined(field: FieldDescriptor, path: tuple[int, ...],
+                this: str) -> list[tuple[Sequence[int], Sequence[int], str]]:
+    pool = field.file.pool
+    rules = options_of(pool).message(field.GetOptions(), PREDEFINED_EXTENSION)
+    if rules is None:
+        return []
+    base = path + (_FIELD_OPTIONS, pool.FindExtensionByName(PREDEFINED_EXTENSION).number)
+    return [(path, base + tuple(at), text) for at, text in cel_problems(
+        rules, this, pool, "extension field", "Extension field", "(buf.validate.predefined).cel",
+        more=(("rule", field_type(field, items=False)), ("rules", field.containing_type.full_name)))]
 
 
 def _oneofs(rules: Any, message: Descriptor) -> Iterator[tuple[tuple[int, ...], str]]:
@@ -141,48 +155,6 @@ def _oneofs(rules: Any, message: Descriptor) -> Iterator[tuple[tuple[int, ...], 
                     f"{named} references field {quote(name)} in more than one "
                     "(buf.validate.message).oneof entry. A field may only appear in one oneof "
                     "entry.")
-
-
-def _engine(message: Descriptor, path: tuple[int, ...], extension: dict[str, int],
-            fields: list[tuple[str, tuple[int, ...]]]) -> list[tuple[Sequence[int], Sequence[int], str]]:
-    """The first CEL rule of ``message`` (its own or a field's) that the validator cannot compile
-    or that fails on an empty message, located by its id."""
-    if not any(field_rules(f) for f in message.fields) and message_rules(message) is None:
-        return []
-    problem = _engine_problem(message)
-    if problem is None:
-        return []
-    rule_id, issues = problem
-    rules = message_rules(message)
-    if rules is not None:
-        for index, rule in enumerate(rules.cel):
-            if rule.id == rule_id:
-                at = path + (_MESSAGE_OPTIONS, extension[MESSAGE_EXTENSION], _MESSAGE_CEL, index)
-                return [(path, at, f'(buf.validate.message).cel.expression on message '
-                                   f'"{message.name}" fails to compile: {issue}')
-                        for issue in issues]
-    for name, field_path in fields:
-        rules = field_rules(message.fields_by_name[name])
-        for index, rule in enumerate(rules.cel if rules is not None else ()):
-            if rule.id == rule_id:
-                at = field_path + (_FIELD_OPTIONS, extension[FIELD_EXTENSION], 23, index)
-                return [(field_path, at, f'(buf.validate.field).cel.expression on field "{name}" '
-                                         f"fails to compile: {issue}") for issue in issues]
-    return []
-
-
-@lru_cache(maxsize=256)
-def _engine_problem(message: Descriptor) -> tuple[str, list[str]] | None:
-    import protovalidate  # here: importing it costs every lint run ~0.1 s
-
-    validator = validator_for(message.file.pool)
-    try:
-        validator.collect_violations(message_factory.GetMessageClass(message)())
-    except (protovalidate.CompilationError, protovalidate.EvaluationError) as error:
-        return engine_cel_problem(str(error))
-    except (ValueError, AttributeError, TypeError):
-        return None  # a message the engine cannot take: its rules stay for buf's other checks
-    return None
 
 
 class _Locations:

@@ -13,10 +13,10 @@ from typing import Any
 from google.protobuf.descriptor import FieldDescriptor
 
 from .validate_examples import example_problems
-from .validate_text import cel_problems
+from .validate_cel import cel_problems, field_type
 from .validate_typed import Problem, Rules, Scope, min_max, typed_problems
 
-_REQUIRED, _IGNORE, _CEL = 25, 27, 23
+_REQUIRED, _IGNORE, _CEL, _CEL_EXPRESSION = 25, 27, 23, 29
 _REPEATED, _MAP = 18, 19
 _IF_ZERO_VALUE, _ALWAYS = 1, 3
 _T = FieldDescriptor
@@ -66,9 +66,10 @@ def _rules(scope: Scope, rules: Rules, field: FieldDescriptor, *,
     if field.is_extension:
         yield from _extension(scope, rules)
     yield from _flags(scope, rules, field)
-    for index, text in cel_problems(rules, f'field "{scope.name}"', f'Field "{scope.name}"',
-                                    scope.rule_name(_CEL)):
-        yield scope.at(_CEL, index), text
+    for at, text in cel_problems(rules, field_type(field, items=not expect_repeated),
+                                 field.file.pool, f'field "{scope.name}"', f'Field "{scope.name}"',
+                                 scope.rule_name(_CEL), short_name=scope.rule_name(_CEL_EXPRESSION)):
+        yield scope.at(*at), text
     kind = rules.WhichOneof("type")
     if kind is None:
         return

@@ -1,5 +1,4 @@
-"""``PROTOVALIDATE``'s checks of rule text: CEL rules (ids, expressions, and what the validator
-says when it compiles or first evaluates them) and ``pattern`` regular expressions, in buf's words.
+"""``PROTOVALIDATE``'s check of ``pattern`` regular expressions, in Go's words.
 
 protovalidate's patterns are RE2. Python's ``re`` parses a superset of RE2, so a pattern ``re``
 refuses is refused with Go's wording for the same error; the constructs RE2 lacks and ``re`` takes
@@ -9,11 +8,7 @@ refuses is refused with Go's wording for the same error; the constructs RE2 lack
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterator
-from typing import Any
 
-_ID = re.compile(r"[A-Za-z0-9_.\-]*")
 # RE2 syntax that Python's re accepts: Go's error and the text it quotes
 _UNSUPPORTED = (
     (re.compile(r"\\[1-9]"), "invalid escape sequence"),
@@ -83,45 +78,3 @@ def _quoted_part(pattern: str, code: str, error: re.error, message: str) -> str:
     if code == "invalid nested repetition operator":
         return pattern[pos - 1:pos + 1]
     return pattern[pos:pos + 1]
-
-
-def cel_problems(rules: Any, parent: str, parent_capitalized: str,
-                 cel_name: str) -> Iterator[tuple[int, str]]:
-    """(index of the rule in ``cel``, message) for each CEL rule of ``rules`` whose id or
-    expression buf refuses without compiling it (an empty id is allowed)."""
-    cel = list(rules.cel)
-    for index, rule in enumerate(cel):
-        if rule.id and not _ID.fullmatch(rule.id):
-            yield index, (f"{parent_capitalized} has invalid characters for {cel_name}.id. IDs "
-                          "must contain only characters a-z, A-Z, 0-9, '.', '_', '-'.")
-        if not rule.expression:
-            yield index, (f"{parent_capitalized} has an empty {cel_name}.expression. Expressions "
-                          "should always be specified.")
-    counts = Counter(rule.id for rule in cel if rule.id and _ID.fullmatch(rule.id))
-    for index, rule in enumerate(cel):
-        if counts.get(rule.id, 0) > 1:
-            yield index, f'{cel_name}.id ("{rule.id}") is not unique within {parent}.'
-
-
-_SYNTAX = re.compile(r"ERROR: <input>:\d+:\d+: (?:Syntax error: )?(?P<text>[^\n]*)")
-_OVERLOAD = re.compile(r"No matching overloads found : (?P<op>[^(]+)\((?P<args>[^)]*)\)")
-_CEL_TYPES = {"int64": "int", "uint64": "uint", "double": "double", "string": "string",
-              "bytes": "bytes", "bool": "bool"}
-
-
-def engine_cel_problem(text: str) -> tuple[str, list[str]] | None:
-    """(rule id, buf's issue texts) from the validator's compile or evaluation error for a CEL
-    rule (``failed to compile expression ID: ERROR: <input>:1:12: Syntax error: …``, ``error
-    evaluating ID: No matching overloads found : _+_(int64, string)``); None for any other error."""
-    for lead in ("failed to compile expression ", "error evaluating "):
-        if text.startswith(lead):
-            rule_id, _, rest = text[len(lead):].partition(": ")
-            issues = [m.group("text").strip() for m in _SYNTAX.finditer(rest)]
-            overload = _OVERLOAD.search(rest)
-            if overload is not None:
-                args = ", ".join(_CEL_TYPES.get(a.strip(), a.strip())
-                                 for a in overload.group("args").split(","))
-                issues.append(f"found no matching overload for '{overload.group('op').strip()}' "
-                              f"applied to '({args})'")
-            return (rule_id, issues) if issues else None
-    return None
