@@ -9,7 +9,11 @@ Expressions are type-checked by cel-cpp (the ``cel-expr-python`` distribution) w
 functions declared, every rule on its own, so every failing one is reported. buf type-checks with
 cel-go; the two agree on the rules' language, and where they word an error differently the wording
 is buf's (:func:`_go_issue`). cel-cpp cannot take cel-go's cross-type numeric comparisons
-(``this > 1u`` on an ``int64``), which protovalidate allows: such an error is dropped.
+(``this > 1u`` on an ``int64``), which protovalidate allows: such an error is dropped. Two gaps
+remain: cel-go also checks the arguments of ``string.format`` calls against the format string,
+which cel-cpp does not; and cel-cpp shows a wrapper type (``google.protobuf.Int32Value``) as its
+primitive, so an expression yielding one is said to evaluate to ``int`` where buf says
+``wrapper(int)``.
 """
 
 from __future__ import annotations
@@ -155,6 +159,8 @@ def _go_issue(issue: str, expression: str, line: int, column: int) -> str | None
     if undefined is not None:
         return undefined.group(1)
     overload = _OVERLOAD.fullmatch(issue)
+    issue = issue.replace("cannot be the range of a comprehension",
+                          "cannot be range of a comprehension")
     selected = _SELECT.fullmatch(issue)
     if selected is not None:
         shown = _GO_TYPES.get(selected.group(1), selected.group(1))
@@ -186,9 +192,8 @@ def _go_type(found: Any) -> str:
 
 def _go_type_name(name: str) -> str:
     simple = {"INT": "int", "UINT": "uint", "DOUBLE": "double", "STRING": "string",
-              "BYTES": "bytes", "BOOL": "bool", "NULL": "null_type", "DYN": "dyn",
-              "DURATION": "google.protobuf.Duration", "TIMESTAMP": "google.protobuf.Timestamp",
-              "ERROR": "*error*"}
+              "BYTES": "bytes", "BOOL": "bool", "NULL": "null", "DYN": "dyn",
+              "DURATION": "duration", "TIMESTAMP": "timestamp", "ERROR": "*error*"}
     if name in simple:
         return simple[name]
     for lead, go in (("LIST<", "list"), ("MAP<", "map"), ("TYPE<", "type")):
