@@ -365,3 +365,21 @@ def test_files_are_in_import_path_order_across_modules_as_buf_orders_them(
     subprocess.run([buf, "build", ".", "-o", "buf.binpb"], cwd=tmp_path, check=True)
     assert order(tmp_path / "ours.binpb") == order(tmp_path / "buf.binpb") == [
         "a/B.proto", "a/b/c.proto", "a/b0.proto", "a/b_x.proto", "z.proto"]
+
+
+def test_json_of_an_image_whose_descriptor_proto_holds_no_list_of_files(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n", "a.proto": (
+        'syntax = "proto3";\npackage a;\nimport "google/protobuf/descriptor.proto";\n'
+        "extend google.protobuf.FieldOptions { string note = 50001; }\n"
+        'message M { string s = 1 [(note) = "x"]; }\n')})
+    assert run("build", "-o", "image.binpb", cwd=tmp_path).exit_code == 0
+    image = descriptor_pb2.FileDescriptorSet.FromString((tmp_path / "image.binpb").read_bytes())
+    own = next(f for f in image.file if f.name == "google/protobuf/descriptor.proto")
+    files = next(f for m in own.message_type if m.name == "FileDescriptorSet" for f in m.field)
+    files.type = files.TYPE_BYTES  # the set now reads as a list of blobs
+    files.ClearField("type_name")
+    (tmp_path / "mutated.binpb").write_bytes(image.SerializeToString())
+    result = run("build", "mutated.binpb", "-o", "out.json", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (0, "")
+    written = json.loads((tmp_path / "out.json").read_text())
+    assert [f["name"] for f in written["file"]][-1] == "a.proto"

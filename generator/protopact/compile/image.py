@@ -122,7 +122,7 @@ class Image:
     def to_json(self, *, mark_imports: bool = True) -> str:
         data = json_format.MessageToDict(_with_options(self), preserving_proto_field_name=False)
         for entry in data.get("file", []):
-            if mark_imports and entry["name"] not in self.targets:
+            if mark_imports and entry.get("name") not in self.targets:
                 entry["bufExtension"] = {"isImport": True}
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
@@ -134,6 +134,10 @@ def _with_options(image: Image) -> Message:
     plain = descriptor_pb2.FileDescriptorSet(file=image.files)
     try:
         found = image.pool.FindMessageTypeByName(plain.DESCRIPTOR.full_name)
+        files = found.fields_by_name.get("file")
+        if files is None or files.message_type is None or not files.is_repeated \
+                or files.message_type.GetOptions().map_entry:
+            return plain  # a descriptor.proto whose set does not hold a list of files
         # an image's descriptor.proto that declares its fields otherwise cannot read them
         return message_factory.GetMessageClass(found).FromString(plain.SerializeToString())
     except (KeyError, TypeError, DecodeError, ProtopactError):
