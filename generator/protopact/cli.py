@@ -300,21 +300,26 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
     from .checks.breaking import REGISTRY
     from .checks.engine import run_breaking
     from .checks.versioning import bump, parse_version
+    from .compile.image import sharing
 
     if bump_output is not None and bump_from is None:
         raise ProtopactError("--bump-output is only used with --bump-from")
     if bump_from is not None:
         parse_version(bump_from)
-    with _compile_errors_as_findings(error_format):
+    with _compile_errors_as_findings(error_format), sharing() as checked:
         # The baseline first: the input then compiles only the files that differ from it.
         previous = load(against, no_cache=no_cache, side="against")
+        checked("against")
         current = load(input_, no_cache=no_cache, side="input")
-    if paths or exclude_paths:
-        current = current.restricted(paths, exclude_paths)
-        previous = previous.restricted(paths, exclude_paths)
-    outcome = run_breaking(current, previous, REGISTRY, label=_config_label(current),
-                           exclude_imports=exclude_imports,
-                           limit_to_input_files=limit_to_input_files)
+        try:  # the input's image is checked meanwhile
+            if paths or exclude_paths:
+                current = current.restricted(paths, exclude_paths)
+                previous = previous.restricted(paths, exclude_paths)
+            outcome = run_breaking(current, previous, REGISTRY, label=_config_label(current),
+                                   exclude_imports=exclude_imports,
+                                   limit_to_input_files=limit_to_input_files)
+        finally:
+            checked("input")
     if bump_from is None:
         _print_outcome(outcome, error_format)
         return

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from google.api import annotations_pb2  # noqa: F401  (registers google.api.http, see below)
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
@@ -159,21 +160,43 @@ def same_file(previous: Image, current: Image, name: str) -> bool:
 
 
 def image_from_bytes(data: bytes, *, label: str) -> Image:
-    """Parse and check (see :mod:`.validation`) a binary ``FileDescriptorSet`` or buf image."""
+    """Parse and check (see :mod:`.validation`) a binary ``FileDescriptorSet`` or buf image.
+
+    Within :func:`sharing`, a large image's check may still be running when this returns."""
+    try:
+        payloads = list(_length_delimited(data, field_number=1))
+    except (ValueError, IndexError) as exc:
+        raise ProtopactError(f"{label}: not a valid image (FileDescriptorSet): {exc}") from None
+    if _READ is not None:
+        _READ.settle()  # one check at a time: a fork is safe only without the last one's threads
+    valid_elsewhere = _READ.valid if _READ is not None else ()
 
     def problem() -> str | None:
-        payloads = list(_length_delimited(data, field_number=1))
-        return image_problem(payloads, [file_name(p) for p in payloads])
+        return image_problem(payloads, [file_name(p) for p in payloads],
+                             valid_elsewhere=valid_elsewhere)
 
     # Checking costs about as much as parsing: on a large image a forked process does it meanwhile.
-    with beside(problem, fork=worth_forking(len(data), _CHECK_BESIDE_FROM)) as checked:
+    fork = worth_forking(len(data), _CHECK_BESIDE_FROM)
+    with ExitStack() as running:
+        checked = running.enter_context(beside(problem, fork=fork))
         try:
-            files, imports, encoded = decode_files(data)
+            files, imports, encoded = _decoded(payloads)
         except (DecodeError, ValueError, IndexError) as exc:
             raise ProtopactError(f"{label}: not a valid image (FileDescriptorSet): {exc}") from None
-        targets = frozenset(f.name for f in files if f.name not in imports)
-        image = _checked(Image(tuple(files), targets, encoded=encoded), label)
-        _raise_problem(checked(), label)
+        image = _checked(Image(tuple(files), frozenset(f.name for f in files if f.name not in imports),
+                               encoded=encoded), label)
+        check = running.pop_all()
+
+    def settle() -> None:
+        with check:
+            _raise_problem(checked(), label)
+        if _READ is not None:
+            _READ.valid = payloads
+
+    if _READ is not None and fork:
+        _READ.pending = settle
+    else:
+        settle()
     return image
 
 
@@ -183,14 +206,69 @@ def decode_files(
     """The files of a ``FileDescriptorSet`` or buf image, the names buf's extension marks as
     imports, and each file's bytes as read (without the extension). Raises ``DecodeError``,
     ``ValueError`` or ``IndexError`` on bytes that are not one."""
+    return _decoded(_length_delimited(data, field_number=1))
+
+
+def _decoded(
+    payloads: Iterable[bytes],
+) -> tuple[list[descriptor_pb2.FileDescriptorProto], set[str], dict[str, bytes]]:
     files, imports, encoded = [], set(), {}
-    for payload in _length_delimited(data, field_number=1):
-        f, is_import, stripped = _file_with_extension(payload)
+    seen = _READ.decoded if _READ is not None else None
+    for payload in payloads:
+        read = seen.get(payload) if seen is not None else None
+        if read is None:
+            read = _file_with_extension(payload)
+            if seen is not None:
+                seen[payload] = read
+        f, is_import, stripped = read
         files.append(f)
         encoded[f.name] = stripped
         if is_import:
             imports.add(f.name)
     return files, imports, encoded
+
+
+@dataclass
+class _Read:
+    """What the images read within :func:`sharing` hold, by each file's bytes as read."""
+
+    decoded: dict[bytes, tuple[descriptor_pb2.FileDescriptorProto, bool, bytes]] = field(
+        default_factory=dict)
+    valid: Sequence[bytes] = ()  # the files of the last image that passed the check
+    pending: Callable[[], None] | None = None  # waits for the last image's check, raises its problem
+
+    def settle(self, side: str | None = None) -> None:
+        """Wait for the last image's check; its problem is raised naming ``side`` (``against``)."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        try:
+            pending()
+        except ProtopactError as exc:
+            raise (exc.prefixed(side) if side else exc) from None
+
+
+_READ: _Read | None = None
+
+
+@contextmanager
+def sharing() -> Iterator[Callable[[str], None]]:
+    """Images read within share the files they hold byte for byte: each such file is parsed once
+    (the images share its ``FileDescriptorProto``, which nothing changes), and its strings are
+    checked once (see :func:`.validation.image_problem`). Two sides of a breaking check mostly
+    agree: the second costs little more than the files that changed.
+
+    A large image's check runs on while the block goes on with the image: call the yielded
+    function, naming the side the image was read for, before relying on what the check found
+    (and after a failure it may explain). The block's end waits for it in any case."""
+    global _READ
+    outer, _READ = _READ, _Read()
+    read = _READ
+    try:
+        yield read.settle
+    finally:
+        _READ = outer
+        read.settle()
 
 
 def image_from_json(text: str, *, label: str) -> Image:

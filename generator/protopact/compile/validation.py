@@ -23,7 +23,7 @@ be checked without it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set as AbstractSet
 from functools import cache
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
@@ -31,12 +31,17 @@ from google.protobuf.descriptor import FieldDescriptor, FileDescriptor
 from google.protobuf.message import DecodeError, Message
 
 
-def image_problem(payloads: Sequence[bytes], names: Iterable[str]) -> str | None:
+def image_problem(payloads: Sequence[bytes], names: Iterable[str], *,
+                  valid_elsewhere: Sequence[bytes] = ()) -> str | None:
     """Why the files (serialized ``FileDescriptorProto`` s, in the image's order, and their
     ``names``) do not make a valid set, in one line; None when they do. Only a file the pool
-    refuses is parsed here."""
+    refuses is parsed here.
+
+    ``valid_elsewhere`` holds the files of another image that passed: where both images declare
+    the same custom options, a file found there byte for byte is known to pass the text check and
+    is not parsed for it again (the pool still takes it: the files importing it need it)."""
     pool = descriptor_pool.DescriptorPool()
-    text = _TextCheck(pool)
+    text = _TextCheck(_text_checked(payloads, valid_elsewhere))
     names = set(names)
     unchecked: set[str] = set()
     for payload in payloads:
@@ -88,12 +93,25 @@ def _index_problem(f: descriptor_pb2.FileDescriptorProto) -> str | None:
 _DECLARES_OPTIONS = re.compile(rb"\.google\.protobuf\.[A-Za-z]*Options")
 
 
+def _text_checked(payloads: Sequence[bytes], elsewhere: Sequence[bytes]) -> AbstractSet[bytes]:
+    """The files of ``elsewhere`` whose text check holds for ``payloads`` too: all of them when
+    both declare the same custom options (the option values a file holds are read as those
+    declare them), else none."""
+    if not elsewhere:
+        return frozenset()
+    declaring = {p for p in payloads if _DECLARES_OPTIONS.search(p)}
+    if declaring != {p for p in elsewhere if _DECLARES_OPTIONS.search(p)}:
+        return frozenset()
+    return frozenset(elsewhere)
+
+
 class _TextCheck:
     """Parses files with the editions copy of ``FileDescriptorProto`` in a pool that also holds
-    the custom options declared so far (files come in dependency order)."""
+    the custom options declared so far (files come in dependency order); ``passed`` are files
+    known to pass."""
 
-    def __init__(self, pool: descriptor_pool.DescriptorPool) -> None:
-        self._images_pool = pool
+    def __init__(self, passed: AbstractSet[bytes]) -> None:
+        self._passed = passed
         self._pool = descriptor_pool.DescriptorPool()
         self._pool.AddSerializedFile(_text_checked_descriptor())
         self._parser = message_factory.GetMessageClass(
@@ -106,6 +124,8 @@ class _TextCheck:
         again)."""
         if _DECLARES_OPTIONS.search(payload):
             self._declare(added)  # a file may use the options it declares
+        if payload in self._passed:
+            return
         try:
             checked = self._parser.FromString(payload)
         except DecodeError:
