@@ -1,7 +1,7 @@
 """The bytes behind an image or archive reference, and archives unpacked.
 
 A reference's bytes come from a local file, a ``file://`` URL, an ``http://`` or ``https://``
-download, or standard input (``-``); they are decompressed as the reference says (gzip, zstd).
+download (kept in the cache, see :mod:`.downloads`), or standard input (``-``); they are decompressed as the reference says (gzip, zstd).
 Archives (tar, zip) are unpacked keeping only the files a build reads (``.proto`` files and buf's
 configs); a member whose path leaves the directory (``..``, an absolute path, a link) is skipped,
 never written.
@@ -19,33 +19,18 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from ..errors import ProtopactError, redacted
+from ..errors import ProtopactError
 
-_DOWNLOAD_TIMEOUT = 60  # seconds
-
-
-def download(url: str, label: str) -> bytes:
-    import urllib.error  # only inputs from a URL need it: kept off every build's imports
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        raise ProtopactError(f"{label}: cannot download {redacted(url)}: HTTP {exc.code} "
-                             f"{exc.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise ProtopactError(f"{label}: cannot download {redacted(url)}: {reason}") from None
-
-
-def read_location(path: str, cwd: Path, label: str) -> bytes:
-    """The bytes at ``path``: a file (relative to ``cwd``), a URL, or ``-`` for standard input."""
+def read_location(path: str, cwd: Path, label: str, cache_dir: Path | None = None) -> bytes:
+    """The bytes at ``path``: a file (relative to ``cwd``), a URL (downloads kept in
+    ``cache_dir``, see :mod:`.downloads`), or ``-`` for standard input."""
     if path in ("-", "/dev/stdin"):
         return sys.stdin.buffer.read()
     scheme = urlsplit(path).scheme.lower() if "://" in path else ""
     if scheme in ("http", "https"):
-        return download(path, label)
+        from .downloads import fetched  # only inputs from a URL need it: kept off every build
+
+        return fetched(path, label, cache_dir)
     if scheme == "file":
         local = Path(unquote(urlsplit(path).path))
     elif scheme:

@@ -12,10 +12,10 @@ import re
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
 
 from ..config.bufyaml import Workspace
 from ..config.controlling import controlling

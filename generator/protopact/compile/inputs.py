@@ -101,7 +101,8 @@ def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
     if ref.format == "git":
         return _from_git(git.from_ref(ref, cwd), cache, cwd)
     if ref.is_image:
-        data = decompressed(read_location(ref.path, cwd, ref.text), ref.compression, ref.text)
+        data = read_location(ref.path, cwd, ref.text, cache.directory)
+        data = decompressed(data, ref.compression, ref.text)
         return _image_input(image_of(data, ref.format, ref.text), cwd)
     if ref.is_archive:
         return _from_archive(ref, cwd, cache)
@@ -176,7 +177,8 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
 def _from_archive(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
     """The archive unpacked in a temporary directory, read as a directory (``subdir`` of it, its
     config looked for up to the archive's root), paths shown from that root as buf shows them."""
-    data = decompressed(read_location(ref.path, cwd, ref.text), ref.compression, ref.text)
+    data = read_location(ref.path, cwd, ref.text, cache.directory)
+    data = decompressed(data, ref.compression, ref.text)
     with tempfile.TemporaryDirectory(prefix="protopact-archive-") as tmp:
         root = Path(tmp).resolve()
         unpack(data, root, label=ref.text, keep=_read_by_builds, zip_=ref.format == "zip",

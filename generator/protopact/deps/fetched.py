@@ -23,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..compile import git
-from ..compile.fetch import download, unpack
+from ..compile.downloads import fetched
+from ..compile.fetch import unpack
 from ..config.depsources import DepSource
 from ..errors import ProtopactError, redacted
 from .local import proto_files
@@ -60,7 +61,7 @@ def archive_dependency(source: DepSource) -> Dependency:
         digest = source.sha256
 
         def data() -> bytes:
-            return _verified(download(source.location, label), digest, label)
+            return _verified(fetched(source.location, label, None), digest, label)
     else:
         try:
             content = source.path.read_bytes()
