@@ -241,7 +241,7 @@ def test_zip_and_jar_outs_are_the_archives_buf_generate_writes(tmp_path: Path) -
     assert run("generate", "--check", "--template", "buf.gen.yaml", cwd=roots["ours"]).exit_code == 0
 
 
-def test_inputs_and_types_that_need_the_network_or_prune_are_refused(tmp_path: Path) -> None:
+def test_inputs_that_need_the_network_and_bad_keys_are_refused(tmp_path: Path) -> None:
     write_tree(tmp_path, TREE)
     plugin = "plugins: [{protoc_builtin: python, out: gen}]"
     cases = {
@@ -251,11 +251,10 @@ def test_inputs_and_types_that_need_the_network_or_prune_are_refused(tmp_path: P
             "'depth' does not apply to a zip_archive input",
         f"version: v2\ninputs: [{{tarball: ../x.tar.gz}}]\n{plugin}":
             "'../x.tar.gz' must be a directory inside the project",
-        f"version: v2\ninputs: [{{directory: proto, types: [acme.shop.v1.Order]}}]\n{plugin}":
-            "types is not supported",
-        "version: v2\nplugins: [{protoc_builtin: python, out: gen, exclude_types: [a.B]}]":
-            "exclude_types is not supported",
-        f"version: v1\ntypes: {{include: [a.B]}}\n{plugin}": "types is not supported",
+        "version: v2\nplugins: [{protoc_builtin: python, out: gen, include_wkt: true}]":
+            "include_wkt needs include_imports",
+        "version: v1\ntypes: {include: a.B}\nplugins: [{plugin: python, out: gen}]":
+            "include must be a list of type names",
         f"version: v2\ninputs: [{{directory: proto, branch: main}}]\n{plugin}":
             "'branch' does not apply to a directory input",
         f"version: v1\nmanaged: {{enabled: true, java_package_prefix: net}}\n{plugin}":

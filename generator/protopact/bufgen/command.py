@@ -9,7 +9,7 @@ from ..compile.inputs import Input
 from ..console import info
 from ..errors import ProtopactError
 from .managed import apply as apply_managed
-from .runner import guard_clean, render, stale, write
+from .runner import guard_clean, pruned_to, render, stale, write
 from .template import TemplateInput, load_template
 
 
@@ -25,7 +25,7 @@ def run_template(path: Path, input_: str | None, *, project: Path, check: bool,
         loaded = load(entry.text)
         if entry.paths or entry.exclude_paths:
             loaded = loaded.restricted(entry.paths, entry.exclude_paths)
-        image = loaded.image
+        image = pruned_to(loaded.image, entry.types or template.types, entry.exclude_types)
         if template.managed is not None:
             modules = {file: m.name for file, m in loaded.module_of.items() if m.name}
             image = apply_managed(image, template.managed, modules)

@@ -7,7 +7,8 @@ types only with ``include_wkt`` as well); ``proto_file`` holds those files and e
 import, in dependency order; ``parameter`` is ``opt`` joined by commas. Local plugins run as
 programs (protopact's own in process); protoc's built-in generators run in grpc_tools' protoc over
 the Image. Every plugin runs before anything is written, so a failing plugin leaves the output as
-it was; then each file is replaced atomically. ``clean: true`` replaces each ``out`` directory
+it was; then each file is replaced atomically. A plugin with ``types`` or ``exclude_types`` is given
+the image pruned to them. ``clean: true`` replaces each ``out`` directory
 whole, as buf empties it first. An ``out`` ending in ``.zip`` or ``.jar`` is one archive of the
 plugin's files (see :mod:`.archive`).
 """
@@ -26,6 +27,7 @@ from google.protobuf.compiler import plugin_pb2
 from ..compile import refs
 from ..compile.image import Image
 from ..compile.protoc import invoke_protoc
+from ..compile.prune import pruned
 from ..console import tracked
 from ..deps.library import well_known_root
 from ..dirswap import exchange, recover, staged
@@ -44,7 +46,8 @@ def render(template: Template, image: Image) -> dict[Path, bytes]:
     """Every plugin's files for ``image``: output path (relative to the project) -> content."""
     files: dict[Path, bytes] = {}
     archived: dict[Path, dict[str, bytes]] = {}
-    runs = [(plugin, request) for plugin in template.plugins for request in requests(image, plugin)]
+    runs = [(plugin, request) for plugin in template.plugins
+            for request in requests(pruned_to(image, plugin.types, plugin.exclude_types), plugin)]
     for plugin, request in tracked(runs, "Running plugins"):
         for name, data in _run(plugin, request, image):
             if is_archive(plugin.out):
@@ -123,6 +126,15 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def pruned_to(image: Image, types: Sequence[str], exclude_types: Sequence[str]) -> Image:
+    """``image`` pruned to ``types`` less ``exclude_types`` (see :mod:`..compile.prune`)."""
+    if not types and not exclude_types:
+        return image
+    imports = frozenset(f.name for f in image.files if f.name not in image.targets)
+    files = pruned(image.files, imports, types, exclude_types)
+    return Image(tuple(files), image.targets & {f.name for f in files}, image.shown_paths)
+
+
 def requests(image: Image, plugin: Plugin) -> Iterator[plugin_pb2.CodeGeneratorRequest]:
     """The requests buf sends ``plugin`` for ``image``, in a stable order."""
     names = set(image.targets)
@@ -134,10 +146,34 @@ def requests(image: Image, plugin: Plugin) -> Iterator[plugin_pb2.CodeGeneratorR
     for name in ordered:
         groups.setdefault("" if plugin.strategy == "all" else posixpath.dirname(name), []).append(name)
     for _, group in sorted(groups.items()):
-        needed = image.with_imports(group)
-        yield plugin_pb2.CodeGeneratorRequest(
-            file_to_generate=group, parameter=plugin.parameter,
-            proto_file=[f for f in image.files if f.name in needed])
+        if plugin.strategy == "all":
+            needed = image.with_imports(group)
+            files = [f for f in image.files if f.name in needed]
+        else:  # buf's image of one directory: its files in order, each after its imports
+            files = [image.by_name[name] for name in _after_imports(image, group)]
+        request = plugin_pb2.CodeGeneratorRequest(
+            file_to_generate=group, proto_file=files,
+            source_file_descriptors=[image.by_name[name] for name in group])
+        if plugin.parameter:  # as buf sends it: no parameter at all rather than an empty one
+            request.parameter = plugin.parameter
+        yield request
+
+
+def _after_imports(image: Image, names: Sequence[str]) -> list[str]:
+    """``names`` and what they import, depth first: each file after its imports."""
+    ordered: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name not in seen and name in image.by_name:
+            seen.add(name)
+            for dependency in image.by_name[name].dependency:
+                visit(dependency)
+            ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return ordered
 
 
 def _run(plugin: Plugin, request: plugin_pb2.CodeGeneratorRequest,

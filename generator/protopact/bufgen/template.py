@@ -5,9 +5,9 @@ protoc's built-in generator of that name when no such executable exists; v2 says
 ``protoc_builtin:`` or ``remote:``. v2 ``inputs`` become protopact INPUTs (a directory, an image
 file, a git repository), each with the files it limits generation to. What needs buf's registry over
 the network (a ``remote:`` plugin, a ``module:`` input) is refused with the local equivalent named.
-``managed`` is read by :mod:`.managed`; ``types`` prunes the image, which would change every
-generated descriptor: it is refused, in one line naming the key. Output directories and input
-directories stay inside the project.
+``managed`` is read by :mod:`.managed`; ``types`` and ``exclude_types`` (v2: per input and per
+plugin; v1: ``types.include``) prune the image as buf prunes it (see :mod:`..compile.prune`).
+Output directories and input directories stay inside the project.
 """
 
 from __future__ import annotations
@@ -43,16 +43,21 @@ class Plugin:
     strategy: str = "directory"
     include_imports: bool = False
     include_wkt: bool = False
+    types: tuple[str, ...] = ()
+    exclude_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class TemplateInput:
-    """A v2 ``inputs`` entry: a protopact INPUT text (relative to the project), and the files it
-    limits generation to (``paths``, ``exclude_paths``; a ``proto_file``)."""
+    """A v2 ``inputs`` entry: a protopact INPUT text (relative to the project), the files it
+    limits generation to (``paths``, ``exclude_paths``; a ``proto_file``) and the types it prunes
+    the image to (``types`` less ``exclude_types``)."""
 
     text: str
     paths: tuple[str, ...] = ()
     exclude_paths: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    exclude_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +67,7 @@ class Template:
     inputs: tuple[TemplateInput, ...] = ()
     clean: bool = False
     managed: Managed | None = None
+    types: tuple[str, ...] = ()  # v1: what every input is pruned to
 
 
 def find_template(project: Path) -> Path | None:
@@ -85,9 +91,8 @@ def load_template(path: Path, *, project: Path) -> Template:
     version = data.get("version")
     if version not in ("v1", "v2"):
         raise ProtopactError(f"{label}: version must be v1 or v2, not {version!r}")
-    known = {"version", "plugins", "managed"} | ({"inputs", "clean"} if version == "v2" else set())
-    if "types" in data and version == "v1":
-        raise _pruning("types", label)
+    known = {"version", "plugins", "managed"} | ({"inputs", "clean"} if version == "v2"
+                                                 else {"types"})
     for key in data:
         if key not in known:
             raise ProtopactError(f"{label}: unknown key {key!r} in a {version} template")
@@ -99,9 +104,12 @@ def load_template(path: Path, *, project: Path) -> Template:
     clean = data.get("clean", False)
     if not isinstance(clean, bool):
         raise ProtopactError(f"{label}: clean must be true or false")
+    types = data.get("types") or {}
+    if not isinstance(types, dict) or set(types) - {"include"}:
+        raise ProtopactError(f"{label}: types must be a mapping with include: [TYPE, ...]")
     return Template(path=path, plugins=tuple(parse(p, label, project) for p in plugins),
                     inputs=tuple(_input(i, label, project) for i in data.get("inputs") or ()),
-                    clean=clean, managed=managed)
+                    clean=clean, managed=managed, types=_strings(types, "include", label))
 
 
 def _v1_plugin(entry: Any, label: str, project: Path) -> Plugin:
@@ -125,11 +133,8 @@ def _v1_plugin(entry: Any, label: str, project: Path) -> Plugin:
 
 def _v2_plugin(entry: Any, label: str, project: Path) -> Plugin:
     entry = _mapping(entry, label)
-    for key in ("types", "exclude_types"):
-        if key in entry:
-            raise _pruning(key, label)
     _known(entry, {"local", "protoc_builtin", "remote", "out", "opt", "strategy", "protoc_path",
-                   "include_imports", "include_wkt", "revision"}, label)
+                   "include_imports", "include_wkt", "revision", "types", "exclude_types"}, label)
     kinds = [k for k in ("local", "protoc_builtin", "remote") if k in entry]
     if len(kinds) != 1:
         raise ProtopactError(f"{label}: every v2 plugin needs exactly one of local, protoc_builtin "
@@ -163,8 +168,12 @@ def _plugin(entry: dict[str, Any], label: str, project: Path, name: str, *,
         flags[key] = entry.get(key, False)
         if not isinstance(flags[key], bool):
             raise ProtopactError(f"{label}: plugin {name}: {key} must be true or false")
+    if flags["include_wkt"] and not flags["include_imports"]:
+        raise ProtopactError(f"{label}: plugin {name}: include_wkt needs include_imports, as in "
+                             "buf")
     return Plugin(label=name, command=command, builtin=builtin, out=_inside(project, out, label),
-                  parameter=",".join(opts), strategy=strategy, **flags)
+                  parameter=",".join(opts), strategy=strategy, types=_strings(entry, "types", label),
+                  exclude_types=_strings(entry, "exclude_types", label), **flags)
 
 
 # Each kind of v2 input: the format of the INPUT reference it becomes, and what it may say
@@ -203,8 +212,6 @@ def _input(entry: Any, label: str, project: Path) -> TemplateInput:
     for key in entry:
         if key != kind and key not in _COMMON_INPUT_KEYS | keys:
             raise ProtopactError(f"{label}: {key!r} does not apply to a {kind} input")
-        if key in ("types", "exclude_types"):
-            raise _pruning(key, label)
     if not isinstance(value, str) or not value:
         raise ProtopactError(f"{label}: input {kind} must be a non-empty string")
     paths, exclude_paths = _strings(entry, "paths", label), _strings(entry, "exclude_paths", label)
@@ -217,20 +224,16 @@ def _input(entry: Any, label: str, project: Path) -> TemplateInput:
     options = [f"format={format_}", *(
         f"{key}={str(entry[key]).lower() if isinstance(entry[key], bool) else entry[key]}"
         for key in sorted(keys) if key in entry)]
-    return TemplateInput(f"{location}#{','.join(options)}", paths, exclude_paths)
+    return TemplateInput(f"{location}#{','.join(options)}", paths, exclude_paths,
+                         _strings(entry, "types", label), _strings(entry, "exclude_types", label))
 
 
 def _strings(entry: dict[str, Any], key: str, label: str) -> tuple[str, ...]:
     value = entry.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ProtopactError(f"{label}: {key} must be a list of paths")
+        what = "type names" if key.endswith(("types", "include")) else "paths"
+        raise ProtopactError(f"{label}: {key} must be a list of {what}")
     return tuple(value)
-
-
-def _pruning(key: str, label: str) -> ProtopactError:
-    return ProtopactError(f"{label}: {key} is not supported (it prunes the image to some types, "
-                          "and so changes every generated descriptor); generate whole files, "
-                          "limited with paths or exclude_paths")
 
 
 def _remote(name: str, label: str) -> ProtopactError:

@@ -386,6 +386,11 @@ def _fields(data: bytes) -> Iterator[tuple[int, int, int, int]]:
         yield number, wire, start, pos
 
 
+def field_numbers(data: bytes) -> list[int]:
+    """The numbers of a message's top-level fields, each once, in the order they first appear."""
+    return list(dict.fromkeys(number for number, _, _, _ in _fields(data)))
+
+
 def _length_delimited(data: bytes, *, field_number: int) -> Iterator[bytes]:
     for number, wire, start, end in _fields(data):
         if number == field_number and wire == 2:
