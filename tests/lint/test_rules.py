@@ -554,6 +554,11 @@ EXPECTED: dict[str, list[str] | None] = {
         "g.proto:20:18:PROTOVALIDATE", "g.proto:22:18:PROTOVALIDATE", "g.proto:23:18:PROTOVALIDATE",
         "g.proto:24:17:PROTOVALIDATE", "g.proto:25:38:PROTOVALIDATE", "g.proto:26:18:PROTOVALIDATE",
         "g.proto:27:18:PROTOVALIDATE", "g.proto:28:17:PROTOVALIDATE", "g.proto:28:17:PROTOVALIDATE",
+        "h.proto:22:131:PROTOVALIDATE", "h.proto:23:109:PROTOVALIDATE",
+        "h.proto:24:22:PROTOVALIDATE", "h.proto:26:49:PROTOVALIDATE", "h.proto:27:27:PROTOVALIDATE",
+        "h.proto:30:47:PROTOVALIDATE", "h.proto:32:28:PROTOVALIDATE", "h.proto:34:62:PROTOVALIDATE",
+        "h.proto:35:62:PROTOVALIDATE", "h.proto:36:67:PROTOVALIDATE", "h.proto:37:87:PROTOVALIDATE",
+        "h.proto:38:67:PROTOVALIDATE", "h.proto:39:60:PROTOVALIDATE",
     ],
 }
 # fmt: on

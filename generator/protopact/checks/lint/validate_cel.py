@@ -49,12 +49,13 @@ _NUMBERS = ("int", "uint", "double")
 _COMPARISON = re.compile(r"found no matching overload for '_(?:<|<=|>|>=)_' applied to "
                          r"'\((int|uint|double), (int|uint|double)\)'")
 _SELECT = re.compile(r"expression of type '([\w.]+)' cannot be the operand of a select operation")
-_OVERLOAD = re.compile(r"found no matching overload for '(\w+)' applied to '\((.*)\)'")
+_OVERLOAD = re.compile(r"found no matching overload for '([^']+)' applied to '\((.*)\)'")
 _ISSUE = re.compile(r"ERROR: <input>:(\d+):(\d+): ([^\n]*)")
 # protovalidate adds bytes overloads to these standard functions, which cel-cpp cannot extend: they
 # are checked under a name of the same length (so that columns hold) declaring both overloads
 _ALIASES = {"startsWith": "startsWit_", "endsWith": "endsWit_", "contains": "contain_"}
 _ALIASED = re.compile(r"\.(\s*)(startsWith|endsWith|contains)\b")
+_UNDECLARED = re.compile(r"undeclared reference to '([\w.]+)' (\(in container '[\w.]*'\))")
 _UNDEFINED = re.compile(r"(undefined field '\w+') not found in struct '[\w.]+'")
 _GO_TYPES = {"google.protobuf.Duration": "duration", "google.protobuf.Timestamp": "timestamp"}
 
@@ -155,12 +156,20 @@ def _go_issue(issue: str, expression: str, line: int, column: int) -> str | None
         return None  # protovalidate compares numbers across types
     for name, alias in _ALIASES.items():
         issue = issue.replace(f"'{alias}'", f"'{name}'")
+    undeclared = _UNDECLARED.fullmatch(issue)
+    if undeclared is not None:  # cel-go resolves a qualified name down to its first identifier
+        return (f"undeclared reference to '{undeclared.group(1).split('.')[0]}' "
+                f"{undeclared.group(2)}")
     undefined = _UNDEFINED.fullmatch(issue)
     if undefined is not None:
         return undefined.group(1)
-    overload = _OVERLOAD.fullmatch(issue)
     issue = issue.replace("cannot be the range of a comprehension",
                           "cannot be range of a comprehension")
+    overload = _OVERLOAD.fullmatch(issue)
+    if overload is not None:  # cel-go names the two well-known types by their CEL names
+        args = ", ".join(_GO_TYPES.get(a, a) for a in _split(overload.group(2), "()"))
+        issue = f"found no matching overload for '{overload.group(1)}' applied to '({args})'"
+        overload = _OVERLOAD.fullmatch(issue)
     selected = _SELECT.fullmatch(issue)
     if selected is not None:
         shown = _GO_TYPES.get(selected.group(1), selected.group(1))
