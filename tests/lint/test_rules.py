@@ -558,7 +558,12 @@ EXPECTED: dict[str, list[str] | None] = {
         "h.proto:24:22:PROTOVALIDATE", "h.proto:26:49:PROTOVALIDATE", "h.proto:27:27:PROTOVALIDATE",
         "h.proto:30:47:PROTOVALIDATE", "h.proto:32:28:PROTOVALIDATE", "h.proto:34:62:PROTOVALIDATE",
         "h.proto:35:62:PROTOVALIDATE", "h.proto:36:67:PROTOVALIDATE", "h.proto:37:87:PROTOVALIDATE",
-        "h.proto:38:67:PROTOVALIDATE", "h.proto:39:60:PROTOVALIDATE",
+        "h.proto:38:67:PROTOVALIDATE", "h.proto:39:60:PROTOVALIDATE", "i.proto:5:17:PROTOVALIDATE",
+        "i.proto:6:17:PROTOVALIDATE", "i.proto:7:17:PROTOVALIDATE", "i.proto:8:17:PROTOVALIDATE",
+        "i.proto:9:17:PROTOVALIDATE", "i.proto:10:17:PROTOVALIDATE", "i.proto:12:17:PROTOVALIDATE",
+        "i.proto:15:17:PROTOVALIDATE", "i.proto:16:17:PROTOVALIDATE", "i.proto:17:25:PROTOVALIDATE",
+        "i.proto:18:25:PROTOVALIDATE", "i.proto:19:17:PROTOVALIDATE", "i.proto:20:16:PROTOVALIDATE",
+        "i.proto:21:15:PROTOVALIDATE",
     ],
 }
 # fmt: on

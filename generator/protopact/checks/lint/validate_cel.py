@@ -9,11 +9,10 @@ Expressions are type-checked by cel-cpp (the ``cel-expr-python`` distribution) w
 functions declared, every rule on its own, so every failing one is reported. buf type-checks with
 cel-go; the two agree on the rules' language, and where they word an error differently the wording
 is buf's (:func:`_go_issue`). cel-cpp cannot take cel-go's cross-type numeric comparisons
-(``this > 1u`` on an ``int64``), which protovalidate allows: such an error is dropped. Two gaps
-remain: cel-go also checks the arguments of ``string.format`` calls against the format string,
-which cel-cpp does not; and cel-cpp shows a wrapper type (``google.protobuf.Int32Value``) as its
-primitive, so an expression yielding one is said to evaluate to ``int`` where buf says
-``wrapper(int)``.
+(``this > 1u`` on an ``int64``), which protovalidate allows: such an error is dropped. cel-go's
+check of ``string.format`` calls, which cel-cpp lacks, is made by :mod:`.validate_format`. One gap
+remains: cel-cpp shows a wrapper type (``google.protobuf.Int32Value``) as its primitive, so an
+expression yielding one is said to evaluate to ``int`` where buf says ``wrapper(int)``.
 """
 
 from __future__ import annotations
@@ -26,6 +25,8 @@ from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.descriptor_pool import DescriptorPool
+
+from .validate_format import format_issues
 
 _T = FieldDescriptor
 _ID = re.compile(r"[A-Za-z0-9_.\-]*")
@@ -118,6 +119,10 @@ def _checked(pool: DescriptorPool, variables: tuple[tuple[str, str], ...], expre
              expression_name: str, parent: str, has_message: bool, parent_capitalized: str,
              cel_name: str) -> list[str]:
     output, issues = _compile(pool, variables, expression)
+    if output is not None:
+        formats = format_issues(expression, lambda argument: _compile(pool, variables, argument)[0])
+        if formats:  # cel-go refuses the expression: it yields nothing
+            output, issues = None, tuple(formats)
     out = [f"{expression_name} on {parent} fails to compile: {issue}" for issue in issues]
     if output is None:
         return out
