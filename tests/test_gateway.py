@@ -244,7 +244,7 @@ def test_path_value_is_percent_decoded(client: TestClient, upstream: Upstream) -
 @pytest.mark.parametrize(("method", "path", "body", "field"), [
     ("POST", "/v1/webhooks", b'{"url": ', ""),
     ("POST", "/v1/webhooks", b'{"nope": 1}', "nope"),
-    ("POST", "/v1/webhooks", b'{"retryLimit": "many"}', "retryLimit"),
+    ("POST", "/v1/webhooks", b'{"retryLimit": "many"}', "retry_limit"),
     ("POST", "/v1/webhooks", b'{"tags": "not-a-list"}', "tags"),
     ("POST", "/v1/webhooks", b'[1, 2]', ""),
     ("POST", "/v1/webhooks", b'\xff\xfe', ""),

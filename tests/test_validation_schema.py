@@ -5,6 +5,7 @@ must match."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,11 @@ import jsonschema
 import protovalidate
 import pytest
 from google.protobuf import json_format, message_factory
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from protopact.compile.image import Image
+from protopact.render.constraints import integer_pattern
 from protopact.render.jsonschema import render_json_schemas
 
 from .validation.images import validated_image
@@ -68,6 +72,11 @@ CASES: list[tuple[dict[str, Any], bool]] = [
     ({"email": "not an email"}, False), ({"id": "nope"}, False),
     ({"pageSize": 1}, True), ({"pageSize": 100}, True), ({"pageSize": 0}, False),
     ({"pageSize": 101}, False), ({"pageSize": "50"}, True),
+    # a bound holds on an integer's string form too, leading zeros as json_format reads them
+    ({"pageSize": "0"}, False), ({"pageSize": "-5"}, False), ({"pageSize": "101"}, False),
+    ({"pageSize": "0100"}, True), ({"maxInFlight": "201"}, False), ({"maxInFlight": "0"}, True),
+    ({"outside": "11"}, True), ({"outside": "-4"}, True), ({"outside": "7"}, False),
+    ({"counts": {"a": "-1"}}, False), ({"counts": {"a": "-0"}}, True),
     ({"maxInFlight": 200}, True), ({"maxInFlight": 201}, False),
     ({"big": "13"}, False), ({"big": 13}, False), ({"big": "14"}, True),
     ({"ratio": 0.5}, True), ({"ratio": 1}, False), ({"ratio": 0}, False),
@@ -126,3 +135,42 @@ def test_an_image_without_validate_proto_has_no_rules(tmp_path: Path) -> None:
         message M { string s = 1 [(other) = 3]; }'''})
     schema = json.loads(render_json_schemas(image)["schemas/M.json"])
     assert schema["properties"]["s"] == {"type": "string"}
+
+
+@pytest.mark.parametrize(("field", "text", "parsed"), [
+    ("big", "9223372036854775807", True), ("big", "-009223372036854775808", True),
+    ("big", "9223372036854775808", False), ("big", "-9223372036854775809", False),
+    ("fromDay", "2147483647", True), ("fromDay", "2147483648", False),
+    ("fromDay", "-0", True), ("fromDay", "0012", True),
+])
+def test_an_integers_string_form_is_what_json_format_parses(
+        image: Image, validator: jsonschema.Draft202012Validator, field: str, text: str,
+        parsed: bool) -> None:
+    """Within the type's range, leading zeros and "-0" included. (json_format also reads "+1",
+    "1_0" or "1e1", which the gateway refuses, as the schema does.)"""
+    cls = message_factory.GetMessageClass(image.pool.FindMessageTypeByName("shop.v1.Order"))
+    try:
+        json_format.ParseDict({field: text}, cls())
+    except json_format.ParseError:
+        assert not parsed
+    else:
+        assert parsed
+    assert validator.is_valid({**VALID, field: text}) is parsed
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.one_of(st.none(), st.integers(-10**20, 10**20)),
+       st.one_of(st.none(), st.integers(-10**20, 10**20)),
+       st.integers(-10**21, 10**21), st.integers(0, 2))
+def test_integer_patterns_hold_exactly_the_range(low: int | None, high: int | None, number: int,
+                                                 zeros: int) -> None:
+    """The string form of a bound: the decimal strings (with leading zeros) of exactly the
+    integers from ``low`` to ``high``."""
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    pattern = re.compile(integer_pattern(low, high))
+    inside = (low is None or low <= number) and (high is None or number <= high)
+    for text in (str(number), ("-" if number < 0 else "") + "0" * zeros + str(abs(number))):
+        assert bool(pattern.fullmatch(text)) is inside, (text, pattern.pattern)
+    assert bool(pattern.fullmatch("-0")) is ((low is None or low <= 0) and (high is None or high >= 0))
+    assert not pattern.fullmatch("+1") and not pattern.fullmatch("") and not pattern.fullmatch("1.0")

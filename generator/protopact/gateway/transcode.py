@@ -29,7 +29,7 @@ from ..render.jsonschema import WRAPPERS, is_inlined, is_map
 from ..schema.conventions import role
 from ..schema.http import PATH_MESSAGES, HttpRoute
 from ..schema.options import field_behaviors
-from . import behavior, required, spelling
+from . import behavior, required, strict
 from .status import bad_request, unencodable
 
 _FAILED_FIELD = re.compile(r"Failed to parse (\w+) field")
@@ -72,14 +72,14 @@ class Transcoder:
         if self.route.binding.body == "*":
             if not isinstance(value, dict):
                 raise bad_request("The body must be a JSON object")
-            spelling.check_message(self.route.method.input_type, value)
+            strict.check_message(self.route.method.input_type, value)
             for variable in self.route.binding.path_template.variables:
                 if _holds(self.route.method.input_type, value, variable.field_path):
                     raise bad_request(f'Field "{variable.field}" is set by the URL path; leave it '
                                       f"out of the body", variable.field)
         else:
             field = self.route.method.input_type.fields_by_name[self.route.binding.body]
-            spelling.check_field(field, value, field.name)
+            strict.check_field(field, value, field.name)
         return value
 
     def _query_json(self, query: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -274,6 +274,7 @@ def _proto_path(message: Descriptor | None, path: list[str]) -> list[str]:
 
 def _text_to_json(field: FieldDescriptor, text: str, key: str) -> Any:
     """URL text as the JSON value ``json_format`` expects (it takes numbers and enums as strings)."""
+    strict.check_text(field, text, key)
     if field.message_type is not None and field.message_type.full_name in WRAPPERS:
         field = field.message_type.fields_by_name["value"]
     if field.type == FieldDescriptor.TYPE_BOOL:

@@ -10,6 +10,7 @@ description instead, so a reader still sees them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,13 @@ _ALTERNATIVES = {"ip": ("ipv4", "ipv6"), "address": ("hostname", "ipv4", "ipv6")
 _PATTERNS = {"tuuid": "^[0-9a-fA-F]{32}$", "ulid": "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"}
 _INTEGER_KINDS = frozenset({"int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
                             "fixed64", "sfixed32", "sfixed64"})
+#: each integer kind's range
+INTEGER_RANGES = {
+    **dict.fromkeys(("int32", "sint32", "sfixed32"), (-(2**31), 2**31 - 1)),
+    **dict.fromkeys(("uint32", "fixed32"), (0, 2**32 - 1)),
+    **dict.fromkeys(("int64", "sint64", "sfixed64"), (-(2**63), 2**63 - 1)),
+    **dict.fromkeys(("uint64", "fixed64"), (0, 2**64 - 1)),
+}
 
 
 def _escaped(text: str) -> str:
@@ -53,15 +61,90 @@ def merge(schema: Schema, keywords: Schema) -> Schema:
     return schema
 
 
-def _bounds(rules: Rules) -> Schema:
+def _bounds(rules: Rules, kind: str) -> Schema:
     low = {"gt": "exclusiveMinimum", "gte": "minimum"}
     high = {"lt": "exclusiveMaximum", "lte": "maximum"}
     lower = next(({low[n]: getattr(rules, n)} for n in low if _set(rules, n)), {})
     upper = next(({high[n]: getattr(rules, n)} for n in high if _set(rules, n)), {})
+    if kind in _INTEGER_KINDS:
+        # an integer may come as a decimal string, which minimum and maximum do not judge (the
+        # type's own pattern holds its range)
+        least = rules.gt + 1 if _set(rules, "gt") else rules.gte if _set(rules, "gte") else None
+        most = rules.lt - 1 if _set(rules, "lt") else rules.lte if _set(rules, "lte") else None
+        outside = least is not None and most is not None and least > most
+        if lower:
+            lower["pattern"] = integer_pattern(least, None if outside else most)
+        if upper:
+            upper["pattern"] = integer_pattern(None if outside else least, most)
     if lower and upper and next(iter(lower.values())) > next(iter(upper.values())):
         # protovalidate reads gt > lt as "outside the range": either bound may hold
         return {"anyOf": [lower, upper]}
     return {**lower, **upper}
+
+
+@functools.cache
+def integer_pattern(low: int | None, high: int | None) -> str:
+    """A pattern for the decimal strings of the integers from ``low`` to ``high`` (None: no bound),
+    leading zeros and ``-0`` included, as json_format parses them."""
+    parts = []
+    zero = (low is None or low <= 0) and (high is None or high >= 0)
+    if high is None or high >= 0:
+        least = max(low, 0) if low is not None else 0
+        parts.append("0*" + _group(_at_least(least) if high is None else _digits(least, high)))
+    if low is None or low < 0:  # -m for m from the smallest magnitude (0 for "-0") to the largest
+        least = 0 if zero else -high  # type: ignore[operator]  # not zero: high is below 0
+        parts.append("-0*" + _group(_at_least(least) if low is None else _digits(least, -low)))
+    elif zero:
+        parts.append("-0+")
+    return "^(" + "|".join(parts) + ")$"
+
+
+def _at_least(low: int) -> list[str]:
+    """Alternatives for the numbers from ``low`` (>= 0) up, without leading zeros."""
+    width = len(str(low))
+    return [*_digits(low, 10 ** width - 1), f"[1-9][0-9]{{{width},}}"]
+
+
+def _digits(low: int, high: int) -> list[str]:
+    """Alternatives for the numbers from ``low`` to ``high`` (0 <= low <= high), without leading
+    zeros (from 0, with them: the caller allows them anyway): one run of equal lengths at a
+    time."""
+    width = len(str(high))
+    if low == 0 and width > 1:  # every shorter string, then the full width padded with zeros
+        shorter = "[0-9]" if width == 2 else f"[0-9]{{1,{width - 1}}}"
+        return [shorter, *_same_length("0" * width, str(high))]
+    out = []
+    while low <= high:
+        top = min(high, 10 ** len(str(low)) - 1)
+        out += _same_length(str(low), str(top))
+        low = top + 1
+    return out
+
+
+def _same_length(low: str, high: str) -> list[str]:
+    """Alternatives for the digit strings of one length from ``low`` to ``high``."""
+    if low == high:
+        return [low]
+    if len(low) == 1:
+        return [f"[{low}-{high}]"]
+    rest = len(low) - 1
+    if low[0] == high[0]:
+        return [low[0] + _group(_same_length(low[1:], high[1:]))]
+    parts, tail, first, last = [], [], int(low[0]), int(high[0])
+    if low[1:] != "0" * rest:  # low up to the end of its leading digit's run
+        parts.append(low[0] + _group(_same_length(low[1:], "9" * rest)))
+        first += 1
+    if high[1:] != "9" * rest:  # the start of high's leading digit's run up to high
+        tail.append(high[0] + _group(_same_length("0" * rest, high[1:])))
+        last -= 1
+    if first <= last:
+        lead = str(first) if first == last else f"[{first}-{last}]"
+        parts.append(lead + ("[0-9]" if rest == 1 else f"[0-9]{{{rest}}}"))
+    return parts + tail
+
+
+def _group(alternatives: list[str]) -> str:
+    return alternatives[0] if len(alternatives) == 1 else "(" + "|".join(alternatives) + ")"
 
 
 def _listed(values: list[Any], kind: str) -> list[Any]:
@@ -78,7 +161,7 @@ def _scalar(kind: str, rules: Rules) -> Schema:
         out = merge(out, {"enum": _listed(list(getattr(rules, "in")), kind)})
     if _set(rules, "not_in"):
         out["not"] = {"enum": _listed(list(rules.not_in), kind)}
-    return merge(out, _bounds(rules))
+    return merge(out, _bounds(rules, kind))
 
 
 def _string(rules: Rules) -> Schema:

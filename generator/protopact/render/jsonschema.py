@@ -28,7 +28,14 @@ from google.protobuf.descriptor_pb2 import DescriptorProto, FileDescriptorProto
 from ..compile.image import Image
 from ..schema.options import field_behaviors
 from ..schema.validation import field_rules, message_rules, must_set
-from .constraints import container_keywords, merge, rules_text, value_keywords
+from .constraints import (
+    INTEGER_RANGES,
+    container_keywords,
+    integer_pattern,
+    merge,
+    rules_text,
+    value_keywords,
+)
 from .dumps import json_text
 
 Schema = dict[str, Any]
@@ -37,22 +44,20 @@ RefFor = Callable[[str, "Form"], str]
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # json_format prints 32-bit integers as numbers and 64-bit ones as decimal strings, but parses
-# either form for both, so each schema accepts both with its printed form first.
-_DECIMAL = {"type": "string", "pattern": "^-?[0-9]+$"}
-_UNSIGNED = {"type": "string", "pattern": "^[0-9]+$"}
-
-
-def _integer(fmt: str, low: int, high: int, text: Schema, *, text_first: bool) -> Schema:
-    number = {"type": "integer", "format": fmt, "minimum": low, "maximum": high}
+# either form for both, so each schema accepts both with its printed form first. It parses a
+# decimal string with leading zeros, or "-0", within the type's range: the pattern says exactly that.
+def _integer(kind: str, *, text_first: bool) -> Schema:
+    low, high = INTEGER_RANGES[kind]
+    number = {"type": "integer", "format": kind, "minimum": low, "maximum": high}
+    text = {"type": "string", **({"format": kind} if text_first else {}),
+            "pattern": integer_pattern(low, high)}
     return {"anyOf": [text, number] if text_first else [number, text]}
 
 
-_INT32 = _integer("int32", -(2**31), 2**31 - 1, _DECIMAL, text_first=False)
-_UINT32 = _integer("uint32", 0, 2**32 - 1, _UNSIGNED, text_first=False)
-_INT64 = _integer("int64", -(2**63), 2**63 - 1,
-                  {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$"}, text_first=True)
-_UINT64 = _integer("uint64", 0, 2**64 - 1,
-                   {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}, text_first=True)
+_INT32 = _integer("int32", text_first=False)
+_UINT32 = _integer("uint32", text_first=False)
+_INT64 = _integer("int64", text_first=True)
+_UINT64 = _integer("uint64", text_first=True)
 # Printed as a number or "NaN"/"Infinity"/"-Infinity"; a number in a string is accepted too.
 _PRINTED_FLOAT = {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]}]}
 _FLOAT = {"anyOf": [*_PRINTED_FLOAT["anyOf"],
@@ -73,14 +78,17 @@ _PRINTED: Mapping[int, Schema] = {
     **_SCALARS,
     **{t: _INT32["anyOf"][0] for t in (_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32)},
     **{t: _UINT32["anyOf"][0] for t in (_T.TYPE_UINT32, _T.TYPE_FIXED32)},
-    **{t: _INT64["anyOf"][0] for t in (_T.TYPE_INT64, _T.TYPE_SINT64, _T.TYPE_SFIXED64)},
-    **{t: _UINT64["anyOf"][0] for t in (_T.TYPE_UINT64, _T.TYPE_FIXED64)},
+    **{t: {"type": "string", "format": "int64", "pattern": "^-?[0-9]+$"}
+       for t in (_T.TYPE_INT64, _T.TYPE_SINT64, _T.TYPE_SFIXED64)},
+    **{t: {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}
+       for t in (_T.TYPE_UINT64, _T.TYPE_FIXED64)},
     _T.TYPE_FLOAT: _PRINTED_FLOAT, _T.TYPE_DOUBLE: _PRINTED_FLOAT,
 }
 _MAP_KEY_PATTERNS: Mapping[int, str] = {
-    **{t: "^-?[0-9]+$" for t in (_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32, _T.TYPE_INT64,
-                                 _T.TYPE_SINT64, _T.TYPE_SFIXED64)},
-    **{t: "^[0-9]+$" for t in (_T.TYPE_UINT32, _T.TYPE_FIXED32, _T.TYPE_UINT64, _T.TYPE_FIXED64)},
+    **{t: _INT32["anyOf"][1]["pattern"] for t in (_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32)},
+    **{t: _UINT32["anyOf"][1]["pattern"] for t in (_T.TYPE_UINT32, _T.TYPE_FIXED32)},
+    **{t: _INT64["anyOf"][0]["pattern"] for t in (_T.TYPE_INT64, _T.TYPE_SINT64, _T.TYPE_SFIXED64)},
+    **{t: _UINT64["anyOf"][0]["pattern"] for t in (_T.TYPE_UINT64, _T.TYPE_FIXED64)},
     _T.TYPE_BOOL: "^(true|false)$",
 }
 # The parser takes any RFC 3339 time with an upper-case T and Z (or an offset), years 1 to 9999,
