@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from protopact.compile.protoc import PARALLEL_FROM
 from protopact.format import format_text
 
 from .conftest import REPO, buf_binary, run, write_tree
@@ -162,6 +163,21 @@ def test_output_directory_holds_import_paths_as_buf_writes_them(tmp_path: Path) 
     layout = sorted(p.relative_to(ours).as_posix() for p in ours.rglob("*.proto"))
     assert layout == ["a/a.proto", "b/b.proto"]
     assert all((ours / name).read_text() == (theirs / name).read_text() for name in layout)
+
+
+def test_many_files_are_formatted_in_halves_and_written_as_buf_writes_them(tmp_path: Path) -> None:
+    """Enough files that two processes share the work: every output equals buf's, at its path."""
+    files = {"buf.yaml": "version: v2\n"}
+    for i in range(PARALLEL_FROM + 1):
+        files[f"p{i % 7}/v1/f{i}.proto"] = (
+            f'syntax="proto3";package p{i % 7}.v1;\n// {i}\n\nmessage  M{i} {{int32 a=1;'
+            f'{"" if i % 2 else ";"} }}\n')
+    tree = write_tree(tmp_path / "ws", files)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    assert run("format", str(tree), "-o", str(ours)).exit_code == 0
+    expected = _buf_formatted(tree, theirs)
+    assert len(expected) == PARALLEL_FROM + 1
+    assert {n: (ours / n).read_text() for n in expected} == expected
 
 
 def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -> None:

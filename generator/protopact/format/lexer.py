@@ -11,13 +11,9 @@ comment *leads* the token after it (the end of the file is a token).
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass, field
-
-_SPACE = " \t\r\n\f\v"
-_IDENT_START = frozenset("_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_IDENT_REST = _IDENT_START | frozenset("0123456789")
-_DIGITS = frozenset("0123456789")
+import re
+from dataclasses import dataclass
+from typing import Sequence
 
 
 class LexError(Exception):
@@ -26,7 +22,7 @@ class LexError(Exception):
         self.offset = offset
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Comment:
     text: str
     first_line: int
@@ -34,81 +30,88 @@ class Comment:
     space_before: str  # the whitespace between the previous token or comment and this one
 
 
-@dataclass(eq=False)
+_NONE: tuple[Comment, ...] = ()
+
+
 class Token:
-    kind: str  # "ident", "int", "float", "string", "punct" or "eof"
-    text: str
-    first_line: int
-    last_line: int
-    space_before: str
-    leading: list[Comment] = field(default_factory=list)
-    trailing: list[Comment] = field(default_factory=list)
+    __slots__ = ("kind", "text", "first_line", "last_line", "space_before", "leading", "trailing")
+
+    def __init__(self, kind: str, text: str, first_line: int, last_line: int,
+                 space_before: str) -> None:
+        self.kind = kind  # "ident", "int", "float", "string", "punct" or "eof"
+        self.text = text
+        self.first_line, self.last_line = first_line, last_line
+        self.space_before = space_before
+        self.leading: Sequence[Comment] = _NONE
+        self.trailing: Sequence[Comment] = _NONE
+
+
+# The whitespace before a lexical item, then the item: one alternative per kind, tried in this
+# order; the last two catch what no token can start with (an unterminated comment or string, a
+# character outside ASCII), and the end of the file is an item.
+_ITEM = re.compile(r"""
+    (?P<space>[ \t\r\n\f\v]*)
+    (?:
+        (?P<comment>//[^\n]*|/\*[\s\S]*?\*/)
+      | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<number>(?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*)
+      | (?P<string>"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*')
+      | (?P<punct>/\*|['"]|[\x00-\x7f])
+      | (?P<invalid>.)
+      | (?P<eof>\Z)
+    )
+""", re.VERBOSE | re.DOTALL)
 
 
 def tokenize(data: str) -> list[Token]:
     """Every token of ``data`` (ending with an ``eof`` token), comments attached."""
     if data.startswith("\ufeff"):
         data = data[1:]
-    newlines = [i for i, ch in enumerate(data) if ch == "\n"]
-
-    def line(offset: int) -> int:
-        return bisect.bisect_left(newlines, offset)
-
     tokens: list[Token] = []
     pending: list[Comment] = []
-    pos, end, item_end = 0, len(data), 0
-
-    def emit(kind: str, start: int, stop: int) -> None:
-        tok = Token(kind, data[start:stop], line(start), line(max(start, stop - 1)),
-                    data[item_end:start])
-        _attach(tokens[-1] if tokens else None, pending, tok)
-        pending.clear()
-        tokens.append(tok)
-
-    while True:
-        while pos < end and data[pos] in _SPACE:
-            pos += 1
-        if pos >= end:
-            emit("eof", end, end)
-            return tokens
-        start, ch = pos, data[pos]
-        nxt = data[pos + 1] if pos + 1 < end else ""
-        if ch == "/" and nxt in "/*":
-            if nxt == "/":
-                stop = data.find("\n", pos)
-                pos = end if stop < 0 else stop
-            else:
-                stop = data.find("*/", pos + 2)
-                if stop < 0:
-                    raise LexError("block comment never terminates, unexpected EOF", start)
-                pos = stop + 2
-            pending.append(Comment(data[start:pos], line(start), line(pos - 1), data[item_end:start]))
-            item_end = pos
+    line = 0
+    prev: Token | None = None
+    for match in _ITEM.finditer(data):
+        kind, space = match.lastgroup, match[1]
+        if space:
+            line += space.count("\n")
+        text = match[kind]
+        if kind == "comment":
+            last = line + text.count("\n") if text[1] == "*" else line
+            pending.append(Comment(text, line, last, space))
+            line = last
             continue
-        if ch in _IDENT_START:
-            pos += 1
-            while pos < end and data[pos] in _IDENT_REST:
-                pos += 1
-            kind = "ident"
-        elif ch in _DIGITS or (ch == "." and nxt in _DIGITS):
-            pos = _number_end(data, pos)
-            text = data[start:pos]
-            is_hex = text[:2] in ("0x", "0X")
-            kind = "float" if not is_hex and any(c in text for c in ".eE") else "int"
-        elif ch in "'\"":
-            pos = _string_end(data, pos)
-            kind = "string"
-        elif ord(ch) > 127:
-            raise LexError("invalid character", start)
-        else:
-            pos += 1
-            kind = "punct"
-        emit(kind, start, pos)
-        item_end = pos
+        if kind == "punct":
+            if text == "/*":
+                raise LexError("block comment never terminates, unexpected EOF", match.start(kind))
+            if text in "'\"":
+                raise LexError("unterminated string literal", _string_error(data, match.start(kind)))
+        elif kind == "number":
+            kind = "float" if text[:2] not in ("0x", "0X") and ("." in text or "e" in text or
+                                                            "E" in text) else "int"
+        elif kind == "invalid":
+            raise LexError("invalid character", match.start(kind))
+        last = line + text.count("\n") if kind == "string" else line
+        tok = Token(kind, text, line, last, space)
+        if pending:
+            _attach(prev, pending, tok)
+            pending = []
+        tokens.append(tok)
+        if kind == "eof":
+            return tokens
+        prev, line = tok, last
+    raise AssertionError("the end of the file is always matched")
+
+
+def _string_error(data: str, pos: int) -> int:
+    """Where the string literal starting at ``pos`` turns out unterminated."""
+    quote, pos, end = data[pos], pos + 1, len(data)
+    while pos < end and data[pos] not in (quote, "\n"):
+        pos += 2 if data[pos] == "\\" else 1
+    return pos
 
 
 def _attach(prev: Token | None, comments: list[Comment], tok: Token) -> None:
-    comments = list(comments)
     if prev is not None and comments:
         prev_end, start = prev.last_line, tok.first_line
         if start == prev_end and tok.kind == "eof":
@@ -121,37 +124,6 @@ def _attach(prev: Token | None, comments: list[Comment], tok: Token) -> None:
                 taken = 1
                 while taken < len(comments) and "\n" not in comments[taken].space_before:
                     taken += 1
-                prev.trailing += comments[:taken]
+                prev.trailing = comments[:taken]
                 comments = comments[taken:]
     tok.leading = comments
-
-
-def _number_end(data: str, pos: int) -> int:
-    exponent_sign_ok = False
-    end = len(data)
-    pos += 1 if data[pos] != "." else 0
-    while pos < end:
-        ch = data[pos]
-        if ch in "+-":
-            if not exponent_sign_ok:
-                break
-        elif not (ch == "." or ch == "_" or ch.isascii() and ch.isalnum()):
-            break
-        exponent_sign_ok = ch in "eE"
-        pos += 1
-    return pos
-
-
-def _string_end(data: str, pos: int) -> int:
-    quote, pos, end = data[pos], pos + 1, len(data)
-    while pos < end:
-        ch = data[pos]
-        if ch == "\\":
-            pos += 2
-            continue
-        if ch == "\n":
-            break
-        if ch == quote:
-            return pos + 1
-        pos += 1
-    raise LexError("unterminated string literal", pos)

@@ -15,6 +15,8 @@ def string_value(node: t.Node) -> bytes:
 
 
 def _decode(body: str) -> bytes:
+    if "\\" not in body:
+        return body.encode()
     out = bytearray()
     i = 0
     while i < len(body):

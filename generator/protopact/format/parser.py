@@ -24,19 +24,20 @@ def parse(text: str) -> t.Node:
 
 class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
-        self.tokens = tokens
+        self.tokens = tokens + tokens[-1:] * 2  # peek(2) at the end of the file sees its end
         self.pos = 0
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.pos + ahead, len(self.tokens) - 1)]
+        return self.tokens[self.pos + ahead]
 
     def at(self, *texts: str) -> bool:
-        tok = self.peek()
-        return tok.kind in ("ident", "punct") and tok.text in texts
+        """Whether the next token is one of ``texts`` (keywords and punctuation, which no string
+        or number token's text can equal)."""
+        return self.tokens[self.pos].text in texts
 
     def take(self, text: str | None = None) -> t.Leaf:
-        tok = self.peek()
+        tok = self.tokens[self.pos]
         if tok.kind == "eof" or (text is not None and tok.text != text):
             raise ParseError(f"expected {text or 'a token'}, found {tok.text or 'end of file'!r}", tok)
         self.pos += 1

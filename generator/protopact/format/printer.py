@@ -77,7 +77,9 @@ class Printer:
 
     # -- comments ------------------------------------------------------------------------------
     def trailing(self, node: t.Node) -> list[Comment]:
-        return self.trailing_override.get(id(node), t.trailing(node))
+        if self.trailing_override:
+            return self.trailing_override.get(id(node), t.trailing(node))
+        return node.last().trailing
 
     def has_comment(self, node: t.Node | None) -> bool:
         return node is not None and bool(t.leading(node) or self.trailing(node))

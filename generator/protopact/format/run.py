@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..compile.inputs import Input
+from ..compile.protoc import PARALLEL_FROM
 from ..errors import ProtopactError
+from ..forked import beside, worth_forking
 from ..render.writer import write_file
 from . import FormatError, format_text
 
@@ -40,21 +42,28 @@ def split_input(text: str, paths: tuple[str, ...]) -> tuple[str, tuple[str, ...]
 
 
 def format_input(loaded: Input) -> list[Formatted]:
-    """Every target file of a directory INPUT, formatted (protoc already accepted them)."""
-    out = []
-    for name in sorted(loaded.image.targets):
-        path = loaded.workspace.root / loaded.module(name).path / name
-        shown = loaded.image.shown(name)
-        try:
-            before = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ProtopactError(f"{shown}: cannot read: {exc}") from None
-        try:
-            after = format_text(before)
-        except FormatError as exc:
-            raise ProtopactError(f"{shown}:{exc.line}:{exc.column}: {exc}") from None
-        out.append(Formatted(name, shown, path, before, after))
-    return out
+    """Every target file of a directory INPUT, formatted (protoc already accepted them). Many files
+    are formatted in two halves at once, one by a forked child."""
+    jobs = [(name, loaded.workspace.root / loaded.module(name).path / name, loaded.image.shown(name))
+            for name in sorted(loaded.image.targets)]
+    theirs = jobs[1::2]
+    with beside(lambda: [_formatted(*job) for job in theirs],
+                fork=worth_forking(len(jobs), PARALLEL_FROM)) as other:
+        done = [_formatted(*job) for job in jobs[::2]]
+        done += other()
+    return sorted(done, key=lambda f: f.name)
+
+
+def _formatted(name: str, path: Path, shown: str) -> Formatted:
+    try:
+        before = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProtopactError(f"{shown}: cannot read: {exc}") from None
+    try:
+        after = format_text(before)
+    except FormatError as exc:
+        raise ProtopactError(f"{shown}:{exc.line}:{exc.column}: {exc}") from None
+    return Formatted(name, shown, path, before, after)
 
 
 def unified_diff(files: list[Formatted]) -> str:

@@ -52,7 +52,8 @@ def ordered(decls: list[t.Node], has_comment) -> list[t.Node]:  # type: ignore[n
             return left < right
         return False
 
-    return sorted(decls, key=sort_key_cmp(less))
+    header = sorted((d for d in decls if rank(d) != _BODY_RANK), key=sort_key_cmp(less))
+    return header + [d for d in decls if rank(d) == _BODY_RANK]
 
 
 def drop_empty(decls: list[t.Node], eof: t.Node) -> list[t.Node]:
