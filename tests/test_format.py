@@ -11,7 +11,7 @@ import pytest
 from protopact.compile.protoc import PARALLEL_FROM
 from protopact.format import format_text
 
-from .conftest import REPO, buf_binary, run, write_tree
+from .conftest import REPO, buf_binary, git, run, tar_bytes, write_tree, zip_bytes
 from .test_benchmarks_corpus import _generate
 
 
@@ -126,6 +126,58 @@ def test_diff_and_exit_code(tmp_path: Path) -> None:
     assert lines[0] == "diff -u a/v1/a.proto.orig a/v1/a.proto"
     assert "-message  A {}" in lines and "+message A {}" in lines
     assert "b.proto" not in result.stdout
+
+
+def _without_stamps(diff: str) -> list[str]:
+    return [line for line in diff.splitlines() if not line.startswith(("--- ", "+++ "))]
+
+
+@pytest.mark.parametrize("form", ["git", "git-branch", "tar.gz", "zip"])
+def test_git_and_archive_inputs_format_as_buf_does(form: str, tmp_path: Path) -> None:
+    """Sources read from a git commit or an archive: printed, diffed, written to a directory and
+    checked as buf does; rewriting them in place is refused in one line (buf fails to write)."""
+    source = write_tree(tmp_path / "repo", MESSY)
+    if form.startswith("git"):
+        git(source, "init", "-q", "-b", "main")
+        git(source, "add", "-A")
+        git(source, "commit", "-qm", "messy")
+        (source / "a/v1/a.proto").write_text("not what was committed\n")
+        input_ = "repo/.git" if form == "git" else "repo/.git#branch=main"
+    else:
+        members = {name: text.encode() for name, text in MESSY.items()}
+        data = tar_bytes(members, mode="w:gz") if form == "tar.gz" else zip_bytes(members)
+        input_ = f"repo.{form}"
+        (tmp_path / input_).write_bytes(data)
+
+    def buf(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([buf_binary(), "format", input_, *args], cwd=tmp_path, text=True,
+                              capture_output=True)
+
+    printed = run("format", input_, cwd=tmp_path)
+    assert printed.exit_code == 0 and printed.stdout == buf().stdout
+    assert "message A {}" in printed.stdout
+    diffed, buf_diffed = run("format", input_, "-d", "--exit-code", cwd=tmp_path), buf("-d", "--exit-code")
+    assert (diffed.exit_code, buf_diffed.returncode) == (100, 100)
+    assert _without_stamps(diffed.stdout) == _without_stamps(buf_diffed.stdout)
+    assert run("format", input_, "-o", "ours", cwd=tmp_path).exit_code == 0
+    assert buf("-o", "theirs").returncode == 0
+    written = sorted(p.relative_to(tmp_path / "ours").as_posix() for p in (tmp_path / "ours").rglob("*"))
+    assert written == ["a", "a/v1", "a/v1/a.proto", "a/v1/b.proto"]
+    assert all((tmp_path / "ours" / n).read_bytes() == (tmp_path / "theirs" / n).read_bytes()
+               for n in written if n.endswith(".proto"))
+    refused = run("format", input_, "-w", cwd=tmp_path)
+    assert refused.exit_code == 1 and buf("-w").returncode == 1
+    assert refused.stderr.strip() == (f"{input_}: --write rewrites files where they are, so INPUT "
+                                      "must be a directory or a .proto file")
+
+
+def test_an_image_has_no_sources_to_format(tmp_path: Path) -> None:
+    write_tree(tmp_path, MESSY)
+    assert run("build", "-o", "image.binpb", cwd=tmp_path).exit_code == 0
+    result = run("format", "image.binpb", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("image.binpb: an image holds no .proto sources; give a "
+                                     "directory, a .proto file, an archive or a git repository")
 
 
 def test_write_then_nothing_left_to_change(tmp_path: Path) -> None:

@@ -87,8 +87,8 @@ def _clone(source: GitInput, origin: str, destination: Path, *options: str) -> N
 
 @contextmanager
 def checked_out(source: GitInput) -> Iterator[Path]:
-    """A working tree of the repository at the ref, its submodules checked out in it (nested
-    ones too), in a temporary directory removed afterwards: what ``recurse_submodules`` reads."""
+    """A working tree of the repository at the ref, in a temporary directory removed afterwards;
+    with ``recurse_submodules``, its submodules are checked out in it (nested ones too)."""
     with tempfile.TemporaryDirectory(prefix="protopact-checkout-") as tmp:
         tree = Path(tmp) / "tree"
         if source.remote:
@@ -98,11 +98,13 @@ def checked_out(source: GitInput) -> Iterator[Path]:
         else:  # every object is at hand: the commit is found in the repository itself
             narrow, origin = [], _git(source, "rev-parse", "--absolute-git-dir").decode().strip()
             revision = _commit(source)
-        _clone(source, origin, tree, "--recurse-submodules", *narrow)
+        recurse = ["--recurse-submodules"] if source.recurse_submodules else []
+        _clone(source, origin, tree, *recurse, *narrow)
         checkout = replace(source, repo=tree, ref=revision)
         if revision != "HEAD":
             _git(checkout, "checkout", "--quiet", "--detach", _commit(checkout), "--")
-            _git(checkout, "submodule", "update", "--quiet", "--init", "--recursive")
+            if recurse:
+                _git(checkout, "submodule", "update", "--quiet", "--init", "--recursive")
         yield tree
 
 

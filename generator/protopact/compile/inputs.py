@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from ..config.buflock import LOCK_NAME
 from ..config.bufyaml import (
@@ -90,10 +91,7 @@ def _under(path: str, parent: str) -> bool:
 
 
 def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
-    if _CONTROL.search(text):
-        shown = _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
-        raise ProtopactError(f"{shown}: an input cannot hold control characters")
-    ref = refs.parse(text, cwd)
+    ref = _parsed(text, cwd)
     if ref.format == "pkg":
         return _image_input(_package_image(text), cwd)
     if ref.format == "wheel":
@@ -123,6 +121,32 @@ def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
     if path.exists():  # a FIFO or a device: reading it could block or never end
         raise ProtopactError(f"{text}: not a directory or a regular file")
     raise ProtopactError(f"{text}: no such file or directory")
+
+
+@contextmanager
+def source_input(text: str, *, cwd: Path, cache: Cache) -> Iterator[Input]:
+    """INPUT loaded with its ``.proto`` sources on disk (under its workspace root) while the block
+    runs: a directory or a file as it is, an archive unpacked, a git repository checked out. An
+    image holds no sources: it is refused."""
+    ref = _parsed(text, cwd)
+    if ref.format == "git":
+        with _git_checkout(git.from_ref(ref, cwd), cache, cwd) as loaded:
+            yield loaded
+    elif ref.is_archive:
+        with _archive_tree(ref, cwd, cache) as loaded:
+            yield loaded
+    elif ref.is_image or ref.format in ("pkg", "wheel"):
+        raise ProtopactError(f"{text}: an image holds no .proto sources; give a directory, a "
+                             ".proto file, an archive or a git repository")
+    else:
+        yield load_input(text, cwd=cwd, cache=cache)
+
+
+def _parsed(text: str, cwd: Path) -> refs.Ref:
+    if _CONTROL.search(text):
+        shown = _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+        raise ProtopactError(f"{shown}: an input cannot hold control characters")
+    return refs.parse(text, cwd)
 
 
 def read_image_file(path: Path, label: str) -> Image:
@@ -175,6 +199,12 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
 
 
 def _from_archive(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
+    with _archive_tree(ref, cwd, cache) as loaded:
+        return loaded
+
+
+@contextmanager
+def _archive_tree(ref: refs.Ref, cwd: Path, cache: Cache) -> Iterator[Input]:
     """The archive unpacked in a temporary directory, read as a directory (``subdir`` of it, its
     config looked for up to the archive's root), paths shown from that root as buf shows them."""
     data = read_location(ref.path, cwd, ref.text, cache.directory)
@@ -184,8 +214,8 @@ def _from_archive(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
         unpack(data, root, label=ref.text, keep=_read_by_builds, zip_=ref.format == "zip",
                strip_components=ref.strip_components)
         where = ref.path if ref.remote else str((cwd / ref.path).resolve())
-        return _from_tree(root, ref.subdir, cwd, cache, label=ref.text,
-                          place=f"archive:{where}#{ref.subdir}")
+        yield _from_tree(root, ref.subdir, cwd, cache, label=ref.text,
+                         place=f"archive:{where}#{ref.subdir}")
 
 
 def _from_tree(root: Path, subdir: str, cwd: Path, cache: Cache, *, label: str,
@@ -244,10 +274,8 @@ def _module_map(files: Iterable[ListedFile], workspace: Workspace) -> dict[str, 
 
 def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
     if remote_or_local.recurse_submodules:
-        with git.checked_out(remote_or_local) as checkout:
-            return _from_tree(checkout, remote_or_local.subdir, cwd, cache,
-                              label=remote_or_local.text,
-                              place=f"checkout:{remote_or_local.remote or remote_or_local.repo}")
+        with _git_checkout(remote_or_local, cache, cwd) as loaded:
+            return loaded
     with git.cloned(remote_or_local) as source:
         found = git.read_workspace(source, root=Path(source.text))
         workspace, files = found.workspace, found.files
@@ -269,6 +297,14 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
             project=cwd,
         )
     return Input(image, workspace, _module_map(files, workspace), cwd)
+
+
+@contextmanager
+def _git_checkout(source: git.GitInput, cache: Cache, cwd: Path) -> Iterator[Input]:
+    """A working tree of the repository at the ref (submodules in it), read as a directory."""
+    with git.checked_out(source) as checkout:
+        yield _from_tree(checkout, source.subdir, cwd, cache, label=source.text,
+                         place=f"checkout:{source.remote or source.repo}")
 
 
 def _package_image(text: str) -> Image:

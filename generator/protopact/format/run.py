@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..compile import refs
 from ..compile.inputs import Input
 from ..compile.protoc import PARALLEL_FROM
 from ..errors import ProtopactError
@@ -31,18 +32,20 @@ class Formatted:
     after: str
 
 
-def split_input(text: str, paths: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """``(directory INPUT, paths)``: a ``.proto`` file is its directory restricted to that file."""
+def split_input(text: str, paths: tuple[str, ...], *, write: bool) -> tuple[str, tuple[str, ...]]:
+    """``(INPUT, paths)``: a ``.proto`` file is its directory restricted to that file. Files are
+    rewritten only where they are: ``write`` is refused for a git repository or an archive."""
     if text.endswith(".proto") and Path(text).is_file():
         return str(Path(text).parent), (*paths, text)
-    if not Path(text).is_dir():
-        raise ProtopactError(f"{text}: format reads .proto sources, so INPUT must be a directory "
-                             "or a .proto file")
+    ref = refs.parse(text, Path.cwd())
+    if write and (ref.format == "git" or ref.is_archive):
+        raise ProtopactError(f"{text}: --write rewrites files where they are, so INPUT must be a "
+                             "directory or a .proto file")
     return text, paths
 
 
 def format_input(loaded: Input) -> list[Formatted]:
-    """Every target file of a directory INPUT, formatted (protoc already accepted them). Many files
+    """Every target file of INPUT, formatted (protoc already accepted them). Many files
     are formatted in two halves at once, one by a forked child."""
     jobs = [(name, loaded.workspace.root / loaded.module(name).path / name, loaded.image.shown(name))
             for name in sorted(loaded.image.targets)]
