@@ -96,6 +96,17 @@ def test_formatting_twice_changes_what_buf_changes(buf_outputs: dict[Path, str],
     "  int32 b = 2;\n  ; // semi\n}\n; // file semi\nmessage Q { ; }\nservice S { rpc A(M) returns (M) { ; } }\n",
     # a one-field message literal whose value is adjacent strings
     "syntax = \"proto3\";\nmessage M {\n  option (o) = {b: \"x\" \"y\"};\n}\n",
+    # comments above a closing token: only the last blank line among them is kept, unless one
+    # precedes the token: then none above a body's }, all but the first above a literal's }, all
+    # above a ]; and above a literal's } after fields without a message value, buf prints those
+    # before the last blank line above the first of those fields
+    "message A {\n  int32 a = 1;\n\n  // one\n\n  // two\n  // three\n}\n",
+    "message A {\n  int32 a = 1;\n  // one\n\n  // two\n\n}\n",
+    "syntax = \"proto3\";\noption (o) = {\n  a: 1\n  //C0\n\n  //C1\n\n  //C2\n};\n",
+    "syntax = \"proto3\";\noption (o) = {\n  a: [1, 7\n\n  //C0\n\n  //C1\n\n]\n};\n",
+    "message M {\n  int32 a = 1 [deprecated = true, json_name = \"x\"\n\n  //C0\n\n  //C1\n\n];\n}\n",
+    "syntax = \"proto3\";\noption (o) = {\n  a: 1\n  b: 2\n  //C0\n\n  //C1\n};\n",
+    "syntax = \"proto3\";\noption (o) = {\n  d {\n    a: 1\n    b: 2\n    //C0\n\n  }\n  e: 3\n  //C3\n\n};\n",
 ])
 def test_constructs_match_buf(source: str, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()

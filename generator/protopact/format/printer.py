@@ -106,19 +106,17 @@ class Printer:
             self.write("\n")
 
     def closing_comments(self, node: t.Leaf, decls: bool) -> None:
-        """Comments above a closing token. Above the ``}`` ending declarations, buf keeps only the
-        last blank line among them, and none if a blank line separates them from the ``}``. In a
-        value, a first group set apart by a blank line after it (buf attaches it to the element
-        before) follows that element without a blank line."""
+        """Comments above a closing token. buf keeps only the last blank line among them; when a
+        blank line separates them from the token, it keeps none above the ``}`` ending declarations,
+        every one but the first above a message literal's ``}``, and every one above a ``]``."""
         comments = t.leading(node)
-        blank_before_close = node.tok.space_before.count("\n") > 1
         blanks = [i for i, c in enumerate(comments) if c.space_before.count("\n") > 1]
-        if decls:
-            self.multiline_comments(comments, blank_at=blanks[-1] if blanks and not blank_before_close
-                                    else -1)
-            return
-        detached = any(i > 0 for i in blanks) or (bool(comments) and blank_before_close)
-        self.multiline_comments(comments, detached)
+        if node.tok.space_before.count("\n") < 2:
+            self.multiline_comments(comments, blank_at=blanks[-1] if blanks else -1)
+        elif decls:
+            self.multiline_comments(comments, blank_at=-1)
+        else:
+            self.multiline_comments(comments, force_compact=node.text == "}")
 
     def inline_comments(self, comments: list[Comment]) -> None:
         for i, comment in enumerate(comments):
