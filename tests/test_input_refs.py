@@ -243,11 +243,14 @@ def test_a_subdir_is_read_with_the_config_that_controls_it(tmp_path: Path, buf: 
     (tmp_path / "repo.tar").write_bytes(tar_bytes(
         {p.relative_to(repo).as_posix(): p.read_bytes() for p in repo.rglob("*")
          if p.is_file() and ".git" not in p.parts}))
-    for ref in ("repo/.git#subdir=proto", f"file://{repo}/.git#subdir=proto",
-                "repo.tar#subdir=proto", "repo/proto"):
-        theirs = subprocess.run([buf, "lint", ref, "--error-format", "json"], cwd=tmp_path,
+    # the last two from inside the subdir: its config may be above the working directory
+    for where, ref in ((tmp_path, "repo/.git#subdir=proto"),
+                       (tmp_path, f"file://{repo}/.git#subdir=proto"),
+                       (tmp_path, "repo.tar#subdir=proto"), (tmp_path, "repo/proto"),
+                       (repo / "proto", "."), (repo / "proto/a", "../../other")):
+        theirs = subprocess.run([buf, "lint", ref, "--error-format", "json"], cwd=where,
                                 capture_output=True, text=True, check=False)
-        ours = run("lint", ref, "--error-format", "json", cwd=tmp_path)
+        ours = run("lint", ref, "--error-format", "json", cwd=where)
         assert (ours.exit_code, ours.stdout) == (theirs.returncode, theirs.stdout), (ref, ours)
         assert theirs.returncode == 100
 

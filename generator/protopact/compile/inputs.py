@@ -9,6 +9,7 @@ directories are read by the same code, so each is laid out by its own ``buf.yaml
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import zipfile
@@ -166,22 +167,30 @@ def _image_input(image: Image, cwd: Path) -> Input:
 
 def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
                     project: Path | None = None, place: str | None = None,
-                    whole_modules: bool = False) -> Input:
-    """The modules of the workspace holding ``directory`` (its config looked for up to ``cwd``),
-    their files under ``directory`` as targets (all their files with ``whole_modules``)."""
-    workspace, inside = discover(directory, cwd)
+                    whole_modules: bool = False, tree: bool = False) -> Input:
+    """The modules of the workspace controlling ``directory`` (its config looked for up to the
+    filesystem root, or up to ``cwd`` for a ``tree`` unpacked there), their files under
+    ``directory`` as targets (all their files with ``whole_modules``). Paths are shown relative
+    to ``cwd``, as buf shows them (``../other/a.proto``), or whole for a directory written whole
+    outside it."""
+    workspace, inside = discover(directory, cwd, boundary=cwd if tree else None)
     check_modules(workspace)
     files = list_directory(workspace)
     modules = targets_for(workspace, inside)
+    here = cwd.resolve()
 
     try:
-        prefix = workspace.root.relative_to(cwd.resolve()).as_posix() + "/"
+        prefix = workspace.root.relative_to(here).as_posix() + "/"
     except ValueError:
-        prefix = str(workspace.root) + "/"
+        prefix = None
     prefix = "" if prefix == "./" else prefix
+    whole = Path(label.split("#", 1)[0]).is_absolute()
 
     def shown(f: ListedFile) -> str:
-        return prefix + f.workspace_path
+        if prefix is not None:
+            return prefix + f.workspace_path
+        path = workspace.root / f.workspace_path
+        return str(path) if whole else Path(os.path.relpath(path, here)).as_posix()
 
     project = project or cwd
     image = compile_listing(
@@ -225,7 +234,8 @@ def _from_tree(root: Path, subdir: str, cwd: Path, cache: Cache, *, label: str,
     directory = root / subdir
     if not directory.is_dir():
         raise ProtopactError(f"{label}: {subdir!r} does not exist in it")
-    return _from_directory(directory, root, cache, label=label, project=cwd, place=place)
+    return _from_directory(directory, root, cache, label=label, project=cwd, place=place,
+                           tree=True)
 
 
 def _read_by_builds(name: str) -> bool:

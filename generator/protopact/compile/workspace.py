@@ -30,32 +30,36 @@ class ListedFile:
         return self.name if self.module == "." else f"{self.module}/{self.name}"
 
 
-def discover(directory: Path, cwd: Path) -> tuple[Workspace, PurePosixPath]:
+def discover(directory: Path, cwd: Path, *,
+             boundary: Path | None = None) -> tuple[Workspace, PurePosixPath]:
     """The workspace controlling ``directory`` (see :mod:`..config.controlling`) and the
     directory's path inside it.
 
-    Configs are looked for in the directory, then in its parents up to the working directory (up to
-    the filesystem root for a directory outside it).
+    Configs are looked for in the directory, then in its parents up to ``boundary`` (a tree's
+    root), else up to the filesystem root, as buf looks for them (a v1 ``buf.yaml`` only up to
+    ``cwd``); ``cwd`` is what config names are shown relative to.
     """
     directory = directory.resolve()
-    boundary = cwd.resolve()
-    if boundary != directory and boundary not in directory.parents:
-        boundary = Path(directory.anchor)
+    top = boundary.resolve() if boundary is not None else Path(directory.anchor)
+    here = cwd.resolve()
+    v1_within = here.relative_to(top).as_posix() if here in (directory, *directory.parents) \
+        and here.is_relative_to(top) else "."
 
     def read(relative: str, names: tuple[str, ...]) -> Found | None:
         for name in names:
-            path = boundary / relative / name
+            path = top / relative / name
             if path.is_file():
-                return read_config(path, _shown(path, boundary)), _shown(path, boundary), path
+                return read_config(path, _shown(path, cwd)), _shown(path, cwd), path
         return None
 
-    workspace, _, inside = controlling(read, directory.relative_to(boundary).as_posix(), boundary)
+    workspace, _, inside = controlling(read, directory.relative_to(top).as_posix(), top,
+                                       v1_within)
     return workspace, PurePosixPath(inside)
 
 
 def _shown(path: Path, cwd: Path) -> str:
     try:
-        return path.relative_to(cwd).as_posix()
+        return path.relative_to(cwd.resolve()).as_posix()
     except ValueError:
         return str(path)
 

@@ -35,9 +35,11 @@ Found = tuple[str, str, Path | None]
 Reader = Callable[[str, tuple[str, ...]], Found | None]
 
 
-def controlling(read: Reader, input_dir: str, root: Path) -> tuple[Workspace, str, str]:
+def controlling(read: Reader, input_dir: str, root: Path,
+                v1_within: str = ".") -> tuple[Workspace, str, str]:
     """The workspace controlling ``input_dir`` (relative to ``root``), the directory it is in
-    and the input's path inside it."""
+    and the input's path inside it. A v1 ``buf.yaml`` counts only in ``v1_within`` or below (buf
+    looks for one above a directory input only up to the working directory)."""
     prefixes = _upwards(input_dir)
     v1: dict[str, Workspace] = {}
     for prefix in prefixes:
@@ -49,7 +51,8 @@ def controlling(read: Reader, input_dir: str, root: Path) -> tuple[Workspace, st
         if config is not None:
             workspace = _load(read, prefix, config, root)
             if workspace.version != "v2":
-                v1.setdefault(prefix, workspace)
+                if within(prefix, v1_within):
+                    v1.setdefault(prefix, workspace)
             elif inside == "." or any(within(inside, m.path) or within(m.path, inside)
                                       for m in workspace.modules):
                 return workspace, prefix, inside
