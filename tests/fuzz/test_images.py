@@ -135,6 +135,16 @@ def test_mutated_images_are_refused_in_one_line_or_read_by_every_check(
     clean_run("changelog", "mutated.binpb", "--against", "original.binpb", cwd=workspace)
 
 
+def test_an_import_whose_name_is_too_long_for_the_system_is_refused_in_one_line(
+        tmp_path: Path) -> None:
+    """One the fuzzing found: looking for the import on the include path must not fail."""
+    image = descriptor_pb2.FileDescriptorSet(file=[descriptor_pb2.FileDescriptorProto(
+        name="a.proto", package="a", syntax="proto3", dependency=["x" * 300 + ".proto"])])
+    (tmp_path / "long.binpb").write_bytes(image.SerializeToString())
+    result = clean_run("changelog", "long.binpb", "--against", "long.binpb", cwd=tmp_path)
+    assert result.exit_code == 1 and "the image lacks xxx" in result.stderr
+
+
 @settings(FUZZ, max_examples=40)
 @given(data=st.data())
 def test_mutated_images_that_load_render_docs_and_code_inside_the_output(

@@ -33,7 +33,7 @@ def with_imports(image: Image, include_roots: Sequence[Path], *, label: str,
         return image
     described = {f.name for f in descriptor_pb2.FileDescriptorSet.FromString(descriptor_set).file}
     nowhere = [m for m in missing
-               if m not in described and not any((root / m).is_file() for root in include_roots)]
+               if m not in described and not any(_is_file(root / m) for root in include_roots)]
     if nowhere:
         importers = sorted(f.name for f in image.files if nowhere[0] in f.dependency)
         more = f" (and {len(nowhere) - 1} more)" if len(nowhere) > 1 else ""
@@ -74,3 +74,10 @@ def _in_dependency_order(
                 pending.pop()
                 ordered.setdefault(current.name, current)
     return tuple(ordered.values())
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the system, or holding a NUL
+        return False
