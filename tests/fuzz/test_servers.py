@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import grpc
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
@@ -26,11 +26,10 @@ from protopact.schema.http import http_routes
 
 from ..gateway_harness import gateway
 from ..test_gateway import load_image
+from .conftest import FUZZ
 
 TOKEN = "fuzz-token"
-FUZZ = settings(max_examples=200, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+SERVER_FUZZ = settings(FUZZ, max_examples=200)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +69,7 @@ def _paths(draw: st.DrawFn) -> str:
     return "/" + "/".join(quote(s, safe="%:.") or "x" for s in segments)
 
 
-@FUZZ
+@SERVER_FUZZ
 @given(method=st.sampled_from(["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "TRACE"]),
        path=_paths(), query=st.text(max_size=12), headers=_headers, body=_body)
 def test_gateway_answers_bad_http_with_its_json_error(client: TestClient, method: str, path: str,
@@ -119,7 +118,7 @@ _garbage = st.one_of(st.binary(min_size=1, max_size=40),
                      st.sampled_from([b"\xff" * 10, b"\x0a\xff\xff\xff\xff\x0f", b"\x08\x80"]))
 
 
-@FUZZ
+@SERVER_FUZZ
 @given(data=st.data(), body=_garbage, with_token=st.booleans())
 def test_mock_refuses_undecodable_grpc_bytes(image: Image, channel: grpc.Channel,
                                              caplog: pytest.LogCaptureFixture,
