@@ -17,8 +17,8 @@ PROTOPACT = str(Path(sys.executable).parent / "protopact")
 
 
 class Running:
-    def __init__(self, args: list[str], cwd: Path) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         env.pop("PROTOPACT_DEBUG", None)  # errors as a user sees them
         self.process = subprocess.Popen([PROTOPACT, *args], cwd=cwd, env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)

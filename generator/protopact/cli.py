@@ -452,10 +452,13 @@ def generate(input_: str | None, out: Path | None, check: bool, template: Path |
 @click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: the interface.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="With --serve: the port (0 picks a free one).")
+@click.option("--token", envvar="PROTOPACT_DOCS_TOKEN",
+              help="With --serve: the token a browser or client must hold (env "
+                   "PROTOPACT_DOCS_TOKEN); default: a new one, printed in the address.")
 @no_cache_option
 @one_shot
 def docs(input_: str, out: Path, templates: Path | None, force: bool, serve: bool, host: str,
-         port: int, no_cache: bool) -> None:
+         port: int, token: str | None, no_cache: bool) -> None:
     """Render the Markdown and HTML documentation (and docs.json) of INPUT."""
     from .config.settings import load_settings
     from .render.docs_site import render_docs
@@ -465,7 +468,7 @@ def docs(input_: str, out: Path, templates: Path | None, force: bool, serve: boo
         from .live.docs_server import serve_docs
 
         serve_docs(Path(input_), lambda: load(input_, no_cache=no_cache, complete=True).image,
-                   templates=templates, host=host, port=port)
+                   templates=templates, host=host, port=port, token=token)
         return
     settings = load_settings(Path.cwd())
     loaded = load(input_, no_cache=no_cache, complete=True)

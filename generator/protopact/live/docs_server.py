@@ -12,6 +12,11 @@ fails (a file that does not compile, a broken ``buf.yaml``) shows its error, esc
 every page until the next build succeeds. The pages keep their Content-Security-Policy, which also
 allows connections to the server itself; requests whose ``Host`` is not the loopback address served
 are refused (a web page elsewhere cannot read the docs through DNS rebinding).
+
+Every request needs the server's token: as ``Authorization: Bearer TOKEN``, or in the browser as the
+cookie that the address ``/?token=TOKEN`` sets (and then redirects to itself without the token, so it
+stays out of the history and the pages' links). A token of the server's own making is printed in that
+address once, at startup, as the only way in; one given with ``--token`` is never printed.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlencode
 
 import click
 import uvicorn
@@ -32,8 +38,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import (HTMLResponse, PlainTextResponse, RedirectResponse, Response,
+                                 StreamingResponse)
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..compile.image import Image
 from ..config.settings import load_settings
@@ -55,8 +63,6 @@ _HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 _TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 _HEARTBEAT_S = 15.0
 _LOOPBACK = ("127.0.0.1", "localhost")
-
-
 
 class _Site:
     """The latest build: its pages or the error that stopped it, and its version."""
@@ -100,20 +106,25 @@ class _Site:
 
 
 def serve_docs(directory: Path, load_image: Callable[[], Image], *, templates: Path | None,
-               host: str, port: int) -> None:
+               host: str, port: int, token: str | None = None) -> None:
     """Serve the docs of the image ``load_image`` compiles from ``directory`` until interrupted
-    (Ctrl-C ends quietly); ``templates`` override the built-in ones."""
+    (Ctrl-C ends quietly) to the holders of ``token`` (None: one made here and printed);
+    ``templates`` override the built-in ones."""
+    shown = "" if token else "?token="
+    token = token or secrets.token_urlsafe(24)
     site = _Site(load_image, templates)
     watch = Watch(watched_root(directory, Path.cwd()), stop=site.stop)
     sock = bound_socket(host, port, serving="the docs")
     watcher = threading.Thread(target=_rebuild_on_edits, args=(watch, site), daemon=True)
     try:
         site.rebuild()
-        server = _Server(uvicorn.Config(_app(site, host), log_level="warning", access_log=False),
-                         site.stop)
-        watcher.start()
         bound = sock.getsockname()[1]
-        info(f"docs on http://{'[' + host + ']' if ':' in host else host}:{bound}/ "
+        # The port in the cookie's name: cookies are shared by every port of a host.
+        app = _app(site, host, token, cookie=f"protopact_docs_{bound}")
+        server = _Server(uvicorn.Config(app, log_level="warning", access_log=False), site.stop)
+        watcher.start()
+        address = f"http://{'[' + host + ']' if ':' in host else host}:{bound}/"
+        info(f"docs on {address}{shown + token if shown else ''} "
              f"(rebuilt after edits under {watch.root}; Ctrl-C ends)", err=True)
         server.run(sockets=[sock])
     except KeyboardInterrupt:
@@ -144,7 +155,7 @@ def _rebuild_on_edits(watch: Watch, site: _Site) -> None:
         site.rebuild()
 
 
-def _app(site: _Site, host: str) -> Starlette:
+def _app(site: _Site, host: str, token: str, cookie: str) -> Starlette:
     def page(request: Request) -> Response:
         name = request.path_params["name"] or "index.html"
         if site.pages is None:
@@ -169,7 +180,40 @@ def _app(site: _Site, host: str) -> Starlette:
               Route("/{name:path}", page)]
     middleware = ([Middleware(TrustedHostMiddleware, allowed_hosts=list(_LOOPBACK))]
                   if host in _LOOPBACK else [])
+    middleware.append(Middleware(_Authorized, token=token, cookie=cookie))
     return Starlette(routes=routes, middleware=middleware)
+
+
+class _Authorized:
+    """Lets through the requests that carry the token (as a bearer token or the cookie); answers
+    ``?token=`` with the cookie and a redirect, and everything else with 401."""
+
+    def __init__(self, app: ASGIApp, token: str, cookie: str) -> None:
+        self._app, self._token, self._cookie = app, token, cookie
+
+    def _holds(self, offered: str | None) -> bool:
+        return offered is not None and secrets.compare_digest(offered.encode(), self._token.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        request = Request(scope)
+        scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+        if self._holds(request.cookies.get(self._cookie)) or (
+                scheme.lower() == "bearer" and self._holds(bearer.strip())):
+            await self._app(scope, receive, send)
+            return
+        if self._holds(request.query_params.get("token")):
+            query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
+            response: Response = RedirectResponse(request.url.path + (f"?{query}" if query else ""),
+                                                  303, headers=_HEADERS)
+            response.set_cookie(self._cookie, self._token, httponly=True, samesite="strict")
+        else:
+            response = PlainTextResponse(
+                "a token is needed: open the address protopact docs --serve printed, or send "
+                "Authorization: Bearer TOKEN", 401, headers={**_HEADERS, "WWW-Authenticate": "Bearer"})
+        await response(scope, receive, send)
 
 
 async def _changes(site: _Site, since: str) -> AsyncIterator[str]:
