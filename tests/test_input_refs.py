@@ -243,11 +243,13 @@ def test_a_subdir_is_read_with_the_config_that_controls_it(tmp_path: Path, buf: 
     (tmp_path / "repo.tar").write_bytes(tar_bytes(
         {p.relative_to(repo).as_posix(): p.read_bytes() for p in repo.rglob("*")
          if p.is_file() and ".git" not in p.parts}))
-    # the last two from inside the subdir: its config may be above the working directory
+    # two from inside the subdir: its config may be above the working directory
     for where, ref in ((tmp_path, "repo/.git#subdir=proto"),
                        (tmp_path, f"file://{repo}/.git#subdir=proto"),
                        (tmp_path, "repo.tar#subdir=proto"), (tmp_path, "repo/proto"),
-                       (repo / "proto", "."), (repo / "proto/a", "../../other")):
+                       (repo / "proto", "."), (repo / "proto/a", "../../other"),
+                       # written whole, a directory's files are shown whole, even inside cwd
+                       (repo / "proto", str(repo / "proto")), (tmp_path, str(repo / "proto"))):
         theirs = subprocess.run([buf, "lint", ref, "--error-format", "json"], cwd=where,
                                 capture_output=True, text=True, check=False)
         ours = run("lint", ref, "--error-format", "json", cwd=where)

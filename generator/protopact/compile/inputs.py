@@ -170,9 +170,9 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
                     whole_modules: bool = False, tree: bool = False) -> Input:
     """The modules of the workspace controlling ``directory`` (its config looked for up to the
     filesystem root, or up to ``cwd`` for a ``tree`` unpacked there), their files under
-    ``directory`` as targets (all their files with ``whole_modules``). Paths are shown relative
-    to ``cwd``, as buf shows them (``../other/a.proto``), or whole for a directory written whole
-    outside it."""
+    ``directory`` as targets (all their files with ``whole_modules``). Paths are shown as buf
+    shows them: relative to ``cwd`` (``../other/a.proto``), or whole for a directory written
+    whole, wherever it is."""
     workspace, inside = discover(directory, cwd, boundary=cwd if tree else None)
     check_modules(workspace)
     files = list_directory(workspace)
@@ -187,10 +187,12 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
     whole = Path(label.split("#", 1)[0]).is_absolute()
 
     def shown(f: ListedFile) -> str:
+        path = workspace.root / f.workspace_path
+        if whole:
+            return str(path)
         if prefix is not None:
             return prefix + f.workspace_path
-        path = workspace.root / f.workspace_path
-        return str(path) if whole else Path(os.path.relpath(path, here)).as_posix()
+        return Path(os.path.relpath(path, here)).as_posix()
 
     project = project or cwd
     image = compile_listing(
