@@ -94,6 +94,10 @@ def test_formatting_twice_changes_what_buf_changes(buf_outputs: dict[Path, str],
     # several comments on one line all trail it; empty statements go, their comments stay
     "syntax = \"proto3\";\n/* a */ /* b */\nmessage M {\n  int32 a = 1; /* t1 */ /* t2 */ // t3\n  ;\n"
     "  int32 b = 2;\n  ; // semi\n}\n; // file semi\nmessage Q { ; }\nservice S { rpc A(M) returns (M) { ; } }\n",
+    # a line comment written inside a line becomes a block comment: its text kept as written
+    # (trailing spaces aside), a `*/` in it broken so the comment ends where it should
+    "syntax = \"proto3\";\nmessage M {\n  int32 //   x  \n  f = 1;\n  int32 // foo */ bar\n  g = 2;\n"
+    "  int32 //\n  h = 3;\n  int32 i //x\n  = 4;\n}\n",
     # a one-field message literal whose value is adjacent strings
     "syntax = \"proto3\";\nmessage M {\n  option (o) = {b: \"x\" \"y\"};\n}\n",
     # comments above a closing token: only the last blank line among them is kept, unless one
