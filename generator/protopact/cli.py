@@ -63,7 +63,7 @@ def load(text: str, *, no_cache: bool = False, side: str | None = None,
 
 
 no_cache_option = click.option(
-    "--no-cache", is_flag=True, help="Compile without reading or writing the image cache."
+    "--no-cache", is_flag=True, help="Run without reading or writing the cache (compiled images, lint findings)."
 )
 force_option = click.option(
     "--force", is_flag=True,
@@ -234,6 +234,7 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
     """
     from .checks.engine import run_lint
     from .checks.lint import REGISTRY
+    from .checks.reuse import LintReuse
     from .config.settings import load_settings
 
     def linted() -> tuple[Input, Any]:
@@ -242,7 +243,8 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
             loaded = loaded.restricted(paths, exclude_paths)
         named = load_settings(loaded.workspace.root).conventions
         return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded),
-                                named_conventions=named)
+                                named_conventions=named,
+                                reuse=LintReuse(_cache(no_cache), str(loaded.workspace.root)))
 
     if against and not fix_:
         raise ProtopactError("--against is only used with --fix")

@@ -13,7 +13,7 @@ import operator
 import re
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
 from ..compile.inputs import Input
@@ -25,6 +25,9 @@ from ..schema.source import Sources, Span
 from .findings import Finding, Reported
 from .registry import Handler, Registry, Rule
 from .selection import select
+
+if TYPE_CHECKING:
+    from .reuse import LintReuse
 
 IGNORE_PREFIX = "buf:lint:ignore "
 
@@ -76,7 +79,10 @@ def _not_run(source: Input, label: str) -> list[str]:
 
 
 def run_lint(source: Input, registry: Registry, *, label: str,
-             named_conventions: Mapping[str, tuple[str, ...]] | None = None) -> Outcome:
+             named_conventions: Mapping[str, tuple[str, ...]] | None = None,
+             reuse: LintReuse | None = None) -> Outcome:
+    """``reuse`` keeps the findings of files the previous lint of the same place checked, where what
+    each rule reads has not changed since."""
     sources = Sources(source.image.files)
     findings: list[Reported] = []
     warnings: list[str] = _not_run(source, label)
@@ -86,7 +92,11 @@ def run_lint(source: Input, registry: Registry, *, label: str,
         warnings += _skipped_warnings(selection.skipped)
         context = LintContext(source.image.with_targets(names), sources, config,
                               named_conventions or {})
-        raw = _lint(selection.rules, context, size=len(names))
+        if reuse is None:
+            raw = _lint(selection.rules, context, size=len(names))
+        else:
+            raw = reuse.findings(module_path, selection.rules, context,
+                                 lambda rules, ctx: _lint(rules, ctx, size=len(ctx.image.targets)))
         kept = _filter(raw, module_path, config, sources if config.comment_ignores else None,
                        registry.categories(config.version))
         findings += _report(kept, source.image.shown)

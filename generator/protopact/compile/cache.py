@@ -94,6 +94,21 @@ class Cache:
             return None
         return self.get(key) if re.fullmatch(r"[0-9a-f]{64}", key) else None
 
+    def read_entry(self, kind: str, name: str) -> bytes | None:
+        """Another kind of entry (lint findings, say) by name; None when absent."""
+        if self.directory is None:
+            return None
+        try:
+            return (self.directory / kind / name).read_bytes()
+        except OSError:
+            return None
+
+    def write_entry(self, kind: str, name: str, data: bytes) -> None:
+        if self.directory is None:
+            return
+        with self._written(self.directory / kind / name) as out:
+            out.write(data)
+
     def _place(self, place: str) -> Path:
         assert self.directory is not None
         return self.directory / "places" / hashlib.sha256(place.encode()).hexdigest()

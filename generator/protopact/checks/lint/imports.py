@@ -135,7 +135,9 @@ class _Definitions:
 @REGISTRY.rule("IMPORT_USED")
 def import_used(ctx: LintContext) -> Iterator[Finding]:
     """Every import is used (public imports count as used: they re-export)."""
-    definitions = _Definitions(ctx.image.by_name)
+    # the files the targets import, directly or not, define every name the targets use
+    by_name = ctx.image.by_name
+    definitions = _Definitions({n: by_name[n] for n in ctx.image.with_imports(ctx.image.targets)})
     for file in targets(ctx):
         used = definitions.referenced_files(file)
         public = set(file.public_dependency)

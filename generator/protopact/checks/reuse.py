@@ -1,0 +1,255 @@
+"""Keeping lint findings between runs: after an edit, rules run again only where what they read changed.
+
+Each lint of a module group leaves, in the cache, every target file's findings with what they came
+from: the digest of the file's descriptor (source info included), the digest of it with everything
+it imports, and the keys that group it with other files (see :mod:`.lint.reach`). The next lint of
+the same place keeps a file's findings of a rule while what that rule reads is unchanged, and runs the
+rule again over the rest: a ``FILE`` rule over the files whose descriptor changed, an ``IMPORTS`` rule
+over those whose imports changed too, a grouped rule over every group the changed, added and removed
+files belonged to or belong to now, and the ``IMAGE`` rules over every target. A dependent of an
+edited file that compiles to the same bytes keeps its ``FILE`` findings.
+
+The entry is valid only for the same rules, config, toolchain and protopact code (the version and
+the stamp of its source files, so an upgrade or an edited install never shows stale findings); a
+rule that reports on a file it was not asked to check makes the run a full one, never a wrong one.
+Findings are kept before ignores and comment directives apply, which run on them as on fresh ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..compile.cache import Cache
+from ..compile.image import Image
+from ..schema.source import Span
+from .engine import LintContext
+from .findings import Finding
+from .lint.reach import FILE, IMAGE, IMPORTS, Grouped, reach
+from .registry import Rule
+
+Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
+_KIND = "lint"
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """One target file's record."""
+
+    digest: str
+    closure: str
+    keys: Mapping[str, Sequence[str]]  # grouping name -> the file's keys
+    findings: Sequence[Finding]
+
+
+class LintReuse:
+    """The findings of the latest lint of ``place`` (a workspace root), per module group."""
+
+    def __init__(self, cache_: Cache, place: str) -> None:
+        self.cache = cache_
+        self.place = place
+        self._digested: tuple[Image, dict[str, str], dict[str, str]] | None = None
+
+    def findings(self, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run) -> list[Finding]:
+        """``run(rules, ctx)``'s findings, running each rule only over the files it must."""
+        handlers = [r for r in rules if r.handler is not None]
+        if self.cache.directory is None:
+            return run(handlers, ctx)
+        context = _context_key(module, handlers, ctx)
+        name = _digest(self.place, module)
+        previous = _read(self.cache.read_entry(_KIND, name), context)
+        digests, closures = self._digests(ctx.image)
+        names = sorted(ctx.image.targets)
+        stale = _stale(handlers, ctx.image, names, digests, closures, previous)
+        found = _rerun(handlers, ctx, stale, run)
+        if found is None:  # a rule reported outside the files it ran over
+            return run(handlers, ctx)
+        fresh, by_file = found
+        reused: list[Finding] = []
+        kept = {}
+        for n in names:
+            old = previous.get(n)
+            mine = [f for f in old.findings if n not in stale.of(f.rule)] if old else []
+            reused += mine
+            kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
+        if stale.anything_kept_changed(previous):
+            self.cache.write_entry(_KIND, name, _encoded(context, kept))
+        return fresh + reused
+
+    def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
+        """Each file's digest, and the digest of it with its imports (files in dependency order)."""
+        if self._digested is None or self._digested[0].files is not image.files:
+            digests: dict[str, str] = {}
+            closures: dict[str, str] = {}
+            for f in image.files:
+                digests[f.name] = hashlib.sha256(image.file_bytes(f)).hexdigest()
+                closures[f.name] = _digest(digests[f.name],
+                                           *(closures.get(d, "") for d in f.dependency))
+            self._digested = (image, digests, closures)
+        return self._digested[1], self._digested[2]
+
+
+@dataclass
+class _Stale:
+    """Which targets each rule runs over again."""
+
+    every: frozenset[str]
+    by_reach: dict[str, frozenset[str]]  # FILE, IMPORTS, IMAGE or a grouping's name
+    keys: dict[str, dict[str, Sequence[str]]]  # grouping name -> target -> keys
+
+    def of(self, rule: str) -> frozenset[str]:
+        r = reach(rule)
+        return self.by_reach[r.name if isinstance(r, Grouped) else r]
+
+    def anything_kept_changed(self, previous: Mapping[str, _Kept]) -> bool:
+        """Whether the entry needs writing again: a file was added, removed or rerun."""
+        return previous.keys() != self.every or any(
+            names for reach_, names in self.by_reach.items() if reach_ != IMAGE)
+
+    def keys_now(self, name: str) -> dict[str, Sequence[str]]:
+        return {grouping: keys[name] for grouping, keys in self.keys.items()}
+
+
+def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: Mapping[str, str],
+           closures: Mapping[str, str], previous: Mapping[str, _Kept]) -> _Stale:
+    every = frozenset(names)
+    changed = frozenset(n for n in names if n not in previous or previous[n].digest != digests[n])
+    removed = frozenset(previous).difference(names)
+    by_reach = {
+        FILE: changed,
+        IMPORTS: frozenset(n for n in names if n not in previous
+                           or previous[n].closure != closures[n]),
+        IMAGE: every,
+    }
+    groupings = {r.name: r for r in (reach(rule.id) for rule in rules) if isinstance(r, Grouped)}
+    keys: dict[str, dict[str, Sequence[str]]] = {}
+    for grouping in groupings.values():
+        now: dict[str, Sequence[str]] = {}
+        for n in names:
+            old = previous.get(n)
+            if n in changed or old is None or grouping.name not in old.keys:
+                now[n] = list(dict.fromkeys(grouping.keys(image.by_name[n])))
+            else:
+                now[n] = old.keys[grouping.name]
+        touched = {k for n in changed | removed
+                   for k in (*now.get(n, ()), *(previous[n].keys.get(grouping.name, ())
+                                                if n in previous else ()))}
+        # a changed file that left every group keeps none of its findings either
+        by_reach[grouping.name] = _sharing(now, touched) | changed
+        keys[grouping.name] = now
+    return _Stale(every, by_reach, keys)
+
+
+def _sharing(keys: Mapping[str, Sequence[str]], touched: set[str]) -> frozenset[str]:
+    """The files sharing a key with ``touched``, and those sharing one with them, and so on: the
+    groups whose findings may differ."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for name, own in keys.items():
+        for key in own:
+            holders[key].append(name)
+    files: set[str] = set()
+    pending = list(touched)
+    seen = set(pending)
+    while pending:
+        for name in holders.get(pending.pop(), ()):
+            if name not in files:
+                files.add(name)
+                for key in keys[name]:
+                    if key not in seen:
+                        seen.add(key)
+                        pending.append(key)
+    return frozenset(files)
+
+
+def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
+           ) -> tuple[list[Finding], dict[str, list[Finding]]] | None:
+    """The findings of each rule over its stale files, with those of the rules that do not read
+    the whole image by file; None when a rule reports on a file it did not check."""
+    together: dict[frozenset[str], list[Rule]] = defaultdict(list)
+    for rule in rules:
+        together[stale.of(rule.id)].append(rule)
+    fresh: list[Finding] = []
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for names, some in together.items():
+        if not names:
+            continue
+        restricted = ctx if names == stale.every else replace(
+            ctx, image=ctx.image.with_targets(names))
+        for finding in run(some, restricted):
+            if finding.file not in names:
+                return None
+            fresh.append(finding)
+            if reach(finding.rule) != IMAGE:
+                by_file[finding.file].append(finding)
+    return fresh, by_file
+
+
+def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
+    return _digest(json.dumps({
+        "protopact": __version__, "code": _code_stamp(), "protobuf": metadata.version("protobuf"),
+        "module": module,
+        "rules": [r.id for r in rules], "config": repr(ctx.options),
+        "conventions": {k: list(v) for k, v in sorted(ctx.named_conventions.items())},
+    }, sort_keys=True))
+
+
+@cache
+def _code_stamp() -> str:
+    """The size and time of every source file of protopact: an edited install changes rules
+    without changing its version."""
+    root = Path(__file__).resolve().parent.parent
+    stats = []
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        stats.append(f"{path.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    return _digest(*stats)
+
+
+def _encoded(context: str, kept: Mapping[str, _Kept]) -> bytes:
+    return json.dumps({"context": context, "files": {
+        name: [k.digest, k.closure, k.keys, [_finding_row(f) for f in k.findings]]
+        for name, k in kept.items()}}, separators=(",", ":")).encode()
+
+
+def _read(data: bytes | None, context: str) -> dict[str, _Kept]:
+    """The records of an entry made under ``context``; none when it is missing, another context's,
+    or damaged."""
+    if data is None:
+        return {}
+    try:
+        document = json.loads(data)
+        if document["context"] != context:
+            return {}
+        return {name: _Kept(digest, closure, keys, [_finding(name, row) for row in rows])
+                for name, (digest, closure, keys, rows) in document["files"].items()}
+    except (ValueError, KeyError, TypeError):
+        return {}
+
+
+def _finding_row(f: Finding) -> list[Any]:
+    return [f.rule, f.message, _tuple(f.span), f.source_path, f.against_file, f.against_path,
+            f.advice]
+
+
+def _finding(name: str, row: Sequence[Any]) -> Finding:
+    rule, message, span, path, against_file, against_path, advice = row
+    return Finding(rule, message, name, Span(*span) if span is not None else None,
+                   tuple(path) if path is not None else None, against_file,
+                   tuple(against_path) if against_path is not None else None, advice)
+
+
+def _tuple(span: Span | None) -> list[int] | None:
+    return None if span is None else [span.start_line, span.start_column, span.end_line,
+                                      span.end_column]
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()

@@ -1,0 +1,261 @@
+"""Lint keeps findings between runs: after random edits, a lint that reuses the previous run's
+findings prints exactly what a lint without the cache prints, in every format, and it runs each
+rule only over the files whose findings may have changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from protopact.checks import engine, reuse
+from protopact.checks.formats import FORMATS
+
+from .conftest import run, write_tree
+
+_CONFIG = """version: v2
+lint:
+  use: [STANDARD, COMMENTS, UNARY_RPC, STABLE_PACKAGE_NO_IMPORT_UNSTABLE, CONTRACT_COMMENTS,
+        CONTRACT_ENUM_ZERO_DEFAULT]
+  ignore_only:
+    FIELD_LOWER_SNAKE_CASE: [b]
+  rpc_allow_google_protobuf_empty_requests: true
+  disallow_comment_ignores: false
+"""
+_PACKAGES = ("a.v1", "a.v1beta1", "b.v1", "b", "Odd.v1")
+_DIRECTORIES = ("a/v1", "a/v1beta1", "b/v1", "b", "Odd")
+
+
+@dataclass(frozen=True)
+class Proto:
+    """One file: what the rules look at, each a few choices wide."""
+
+    ident: int
+    directory: str
+    package: str
+    imports: tuple[int, ...] = ()
+    used: bool = True  # whether a field refers to each import's message
+    field_name: str = "good_name"
+    commented: bool = True
+    ignored: bool = False  # a buf:lint:ignore comment on the message
+    go_package: str = ""
+    service: str = ""  # "", "own" (its own request type) or "shared" (an import's message)
+    enum_zero: str = "KIND_UNSPECIFIED"
+
+    @property
+    def path(self) -> str:
+        return f"{self.directory}/f{self.ident}.proto"
+
+    def text(self, files: dict[int, Proto]) -> str:
+        lines = ['syntax = "proto3";', f"package {self.package};"]
+        lines += [f'import "{files[i].path}";' for i in self.imports]
+        if self.go_package:
+            lines.append(f'option go_package = "{self.go_package}";')
+        if self.commented:
+            lines.append(f"// M{self.ident} says something.")
+        if self.ignored:
+            lines.append("// buf:lint:ignore FIELD_LOWER_SNAKE_CASE")
+        lines.append(f"message M{self.ident} {{")
+        lines.append(f"  string {self.field_name} = 1;")
+        if self.used:
+            lines += [f"  .{files[i].package}.M{i} ref{i} = {n + 2};" for n, i in enumerate(self.imports)]
+        lines += ["  enum Kind {", f"    {self.enum_zero} = 0;", "  }", "}"]
+        if self.service:
+            request = (f".{files[self.imports[0]].package}.M{self.imports[0]}"
+                       if self.service == "shared" and self.imports else f"GetRequest{self.ident}")
+            lines += [f"message GetRequest{self.ident} {{}}",
+                      f"service S{self.ident}Service {{",
+                      f"  rpc Get({request}) returns (M{self.ident});",
+                      f"  rpc List(M{self.ident}) returns (stream M{self.ident});", "}"]
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Tree:
+    files: dict[int, Proto] = field(default_factory=dict)
+
+    def write(self, root: Path) -> None:
+        shutil.rmtree(root, ignore_errors=True)
+        write_tree(root, {"buf.yaml": _CONFIG, **{p.path: p.text(self.files)
+                                                  for p in self.files.values()}})
+
+
+def _where(draw: st.DrawFn) -> tuple[str, str]:
+    index = draw(st.integers(0, len(_PACKAGES) - 1))
+    # mostly matching, sometimes a package in another package's directory
+    other = draw(st.integers(0, len(_DIRECTORIES) - 1))
+    return (_DIRECTORIES[other] if draw(st.integers(0, 3)) == 0 else _DIRECTORIES[index],
+            _PACKAGES[index])
+
+
+@st.composite
+def trees(draw: st.DrawFn) -> Tree:
+    tree = Tree()
+    for ident in range(draw(st.integers(2, 6))):
+        directory, package = _where(draw)
+        imports = draw(st.lists(st.sampled_from(range(ident)), unique=True, max_size=2)) if ident else []
+        tree.files[ident] = Proto(ident, directory, package, tuple(imports),
+                                  service=draw(st.sampled_from(["", "own", "shared"])),
+                                  go_package=draw(st.sampled_from(["", "x", "y"])))
+    return tree
+
+
+_EDITS = ("name", "comment", "ignore", "move", "go_package", "import", "unused", "add", "delete",
+          "service", "enum")
+
+
+@st.composite
+def edit(draw: st.DrawFn, tree: Tree) -> Tree:
+    files = dict(tree.files)
+    kind = draw(st.sampled_from(_EDITS))
+    ident = draw(st.sampled_from(sorted(files)))
+    p = files[ident]
+    if kind == "name":
+        files[ident] = replace(p, field_name=draw(st.sampled_from(["good_name", "BadName", "descriptor"])))
+    elif kind == "comment":
+        files[ident] = replace(p, commented=not p.commented)
+    elif kind == "ignore":
+        files[ident] = replace(p, ignored=not p.ignored)
+    elif kind == "move":
+        directory, package = _where(draw)
+        files[ident] = replace(p, directory=directory, package=package)
+    elif kind == "go_package":
+        files[ident] = replace(p, go_package=draw(st.sampled_from(["", "x", "y"])))
+    elif kind == "import":
+        choices = [i for i in files if i < ident and i not in p.imports]
+        if choices:
+            files[ident] = replace(p, imports=(*p.imports, draw(st.sampled_from(choices))))
+    elif kind == "unused":
+        files[ident] = replace(p, used=not p.used)
+    elif kind == "add":
+        new = max(files) + 1
+        directory, package = _where(draw)
+        imports = draw(st.lists(st.sampled_from(sorted(files)), unique=True, max_size=2))
+        files[new] = Proto(new, directory, package, tuple(imports), service="shared")
+    elif kind == "delete" and len(files) > 1:
+        del files[ident]
+        for other, q in list(files.items()):
+            if ident in q.imports:
+                files[other] = replace(q, imports=tuple(i for i in q.imports if i != ident))
+    elif kind == "service":
+        files[ident] = replace(p, service=draw(st.sampled_from(["", "own", "shared"])))
+    elif kind == "enum":
+        files[ident] = replace(p, enum_zero=draw(st.sampled_from(["KIND_UNSPECIFIED", "OTHER_ZERO"])))
+    return Tree(files)
+
+
+def _lint(root: Path, error_format: str, *extra: str) -> tuple[int, str, str]:
+    result = run("lint", "--error-format", error_format, *extra, cwd=root)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# a fixed sequence of cases, as the fuzz tests run; PROTOPACT_FUZZ_RANDOM=1 explores further
+@settings(max_examples=25, deadline=None, database=None,
+          derandomize=not os.environ.get("PROTOPACT_FUZZ_RANDOM"),
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_reused_findings_equal_a_full_lint(tmp_path_factory: pytest.TempPathFactory,
+                                           data: st.DataObject) -> None:
+    root = tmp_path_factory.mktemp("tree")
+    tree = data.draw(trees())
+    tree.write(root)
+    _lint(root, "json")  # the run whose findings the next ones keep
+    for _ in range(data.draw(st.integers(1, 3))):
+        tree = data.draw(edit(tree))
+        tree.write(root)
+        error_format = data.draw(st.sampled_from(sorted(FORMATS)))
+        assert _lint(root, error_format) == _lint(root, error_format, "--no-cache")
+
+
+class _Runs:
+    """The targets each batch of rules ran over, per lint."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.batches: list[tuple[frozenset[str], frozenset[str]]] = []
+        real = engine._lint
+
+        def spied(rules, context, *, size):  # type: ignore[no-untyped-def]
+            self.batches.append((frozenset(r.id for r in rules), frozenset(context.image.targets)))
+            return real(rules, context, size=size)
+
+        monkeypatch.setattr(engine, "_lint", spied)
+
+    def over(self, rule: str) -> frozenset[str]:
+        """The files ``rule`` ran over in the latest lint."""
+        return frozenset().union(*(targets for rules, targets in self.batches if rule in rules))
+
+
+def _hub_tree() -> Tree:
+    hub = Proto(0, "a/v1", "a.v1", service="own")
+    files = {0: hub, **{i: Proto(i, "b/v1", "b.v1", (0,), field_name="BadName") for i in (1, 2)},
+             3: Proto(3, "a/v1", "a.v1", go_package="x")}
+    return Tree(files)
+
+
+def test_a_hub_edit_reruns_each_rule_only_where_it_reads_the_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = _hub_tree()
+    tree.write(tmp_path)
+    _lint(tmp_path, "json")
+    runs = _Runs(monkeypatch)
+    # the hub gains a field: its dependents compile to the same bytes
+    tree.files[0] = replace(tree.files[0], field_name="BadName")
+    tree.write(tmp_path)
+    assert _lint(tmp_path, "text") == _lint(tmp_path, "text", "--no-cache")
+    runs.batches.clear()
+    tree.files[0] = replace(tree.files[0], commented=False)
+    tree.write(tmp_path)
+    code, out, _ = _lint(tmp_path, "text")
+    assert code == 100 and "a/v1/f0.proto" in out and "b/v1/f1.proto" in out
+    every = frozenset(p.path for p in tree.files.values())
+    assert runs.over("FIELD_LOWER_SNAKE_CASE") == {"a/v1/f0.proto"}  # dependents kept theirs
+    assert runs.over("IMPORT_USED") == {"a/v1/f0.proto", "b/v1/f1.proto", "b/v1/f2.proto"}
+    assert runs.over("PACKAGE_SAME_GO_PACKAGE") == {"a/v1/f0.proto", "a/v1/f3.proto"}
+    assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == every
+    assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
+
+
+def test_an_unchanged_tree_runs_only_the_rules_that_read_the_whole_image(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _hub_tree().write(tmp_path)
+    first = _lint(tmp_path, "json")
+    runs = _Runs(monkeypatch)
+    assert _lint(tmp_path, "json") == first
+    assert runs.over("COMMENT_MESSAGE") == frozenset()
+    assert runs.over("RPC_REQUEST_RESPONSE_UNIQUE") == frozenset()
+    assert len(runs.over("PACKAGE_NO_IMPORT_CYCLE")) == 4
+
+
+def test_another_version_or_code_of_protopact_reuses_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _hub_tree().write(tmp_path)
+    first = _lint(tmp_path, "json")
+    runs = _Runs(monkeypatch)
+    monkeypatch.setattr(reuse, "__version__", "999.0")
+    assert _lint(tmp_path, "json") == first
+    assert len(runs.over("COMMENT_MESSAGE")) == 4
+    runs.batches.clear()
+    monkeypatch.setattr(reuse, "_code_stamp", lambda: "edited")
+    assert _lint(tmp_path, "json") == first
+    assert len(runs.over("COMMENT_MESSAGE")) == 4
+
+
+def test_a_damaged_entry_is_ignored(tmp_path: Path, isolated_cache: Path) -> None:
+    tree = _hub_tree()
+    tree.write(tmp_path / "tree")
+    first = _lint(tmp_path / "tree", "json")
+    entries = list((isolated_cache / "lint").iterdir())
+    assert entries
+    for entry in entries:
+        document = json.loads(entry.read_text())
+        for record in document["files"].values():
+            record[3] = [["COMMENT_MESSAGE", "forged", None, None, "", None, ""]]
+            record[2] = "not keys"
+        entry.write_text(json.dumps(document)[:-10])
+    assert _lint(tmp_path / "tree", "json") == first
