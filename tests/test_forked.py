@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,3 +31,35 @@ def test_forked_results_arrive_whole(room: int) -> None:
     ran = subprocess.run([sys.executable, "-c", CHILD, str(room)], capture_output=True, text=True,
                          check=False)
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, "raised 'inside the child'\nok\n", "")
+
+
+# Shared tasks: the first one taken waits until the other process has taken one, so both take part.
+SHARED = """
+import os, sys, time
+from pathlib import Path
+from protopact import forked
+log = Path(sys.argv[1])
+
+def task(i):
+    def run():
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\\n")
+        if i == 0:
+            deadline = time.monotonic() + 60
+            while len(set(log.read_text().split())) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return i * i, os.getpid()
+    return run
+
+results = forked.shared([task(i) for i in range(20)], fork=True)
+assert [r[0] for r in results] == [i * i for i in range(20)], results
+assert len(log.read_text().split()) == 20  # each task ran once
+print(len({pid for _, pid in results}), os.getpid() in {pid for _, pid in results})
+assert forked.shared([task(i) for i in range(3)], fork=False)[2][0] == 4
+"""
+
+
+def test_shared_tasks_run_once_each_in_both_processes_in_order(tmp_path: Path) -> None:
+    ran = subprocess.run([sys.executable, "-c", SHARED, str(tmp_path / "log")],
+                         capture_output=True, text=True, check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "2 True\n", "")

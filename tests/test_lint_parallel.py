@@ -1,4 +1,4 @@
-"""On a large tree lint runs half of its rules in a forked process; the verdict is the same."""
+"""On a large tree lint shares its rules with a forked process; the verdict is the same."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ import sys
 from protopact.checks import engine
 from protopact.cli import main
 
-real = engine.beside
-def spy(task, *, fork):
+real = engine.shared
+def spy(tasks, *, fork):
     print("forked" if fork else "did not fork", file=sys.stderr)
-    return real(task, fork=fork)
-engine._FORK_FROM, engine.beside = 1, spy
+    return real(tasks, fork=fork)
+engine._FORK_FROM, engine.shared = 1, spy
 # without the cache, which would keep the findings of the lint run beside it
 sys.argv = ["protopact", "lint", ".", "--error-format", "json", "--no-cache"]
 main()

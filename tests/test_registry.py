@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from protopact.checks.engine import LintContext
 from protopact.checks.lint import REGISTRY
+from protopact.compile.cache import Cache
+from protopact.compile.inputs import load_input
+from protopact.config.bufyaml import CheckConfig
+from protopact.schema import walk
+from protopact.schema.source import Sources
 from tests.conftest import run, write_tree
 
 LINT_FIXTURES = Path(__file__).parent / "lint"
@@ -49,3 +55,32 @@ def test_buf_plugins_and_policies_are_named_as_not_run(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == ("WARN: buf.yaml: plugin buf-plugin-x is configured but protopact does not "
                              "run buf plugins or policies.\n")
+
+
+def test_rules_that_walk_every_message_or_enum_say_so(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk rules share is made before they run only when they need it (see
+    ``checks.engine._lint``): each rule's ``walks`` mark says whether it visits the messages or
+    enums of the files it checks."""
+    root = write_tree(tmp_path, {
+        "buf.yaml": "version: v2\n",
+        "a/v1/a.proto": """
+            syntax = "proto3";
+            package a.v1;
+            message Thing { enum Kind { KIND_UNSPECIFIED = 0; } oneof o { string id = 1; } }
+            enum Colour { COLOUR_UNSPECIFIED = 0; }
+            service ThingService { rpc GetThing(Thing) returns (Thing); }
+            """,
+    })
+    image = load_input(".", cwd=root, cache=Cache(None)).image
+    context = LintContext(image, Sources(image.files), CheckConfig(version="v2", use=()))
+    walked: set[str] = set()
+    for name in ("messages", "enums"):
+        real = getattr(walk, name)
+        monkeypatch.setattr(walk, name, lambda f, real=real: walked.add(f.name) or real(f))
+    for rule in RULES:
+        if rule.handler is None:
+            continue
+        walked.clear()
+        list(rule.handler(context))
+        assert rule.walks == ("a/v1/a.proto" in walked), rule.id

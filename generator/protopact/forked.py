@@ -10,12 +10,13 @@ overlap only where the caller releases the GIL (grpc_tools' protoc holds it whil
 
 from __future__ import annotations
 
+import itertools
 import mmap
 import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -56,6 +57,38 @@ def beside(task: Callable[[], T], *, fork: bool) -> Iterator[Callable[[], T]]:
         if _ROOM is not None:
             _ROOM.close()
         _TASK = _ROOM = None
+
+
+def shared(tasks: Sequence[Callable[[], T]], *, fork: bool) -> list[T]:
+    """Every task's result, in task order, computed by this process and one beside it (see
+    :func:`beside`), each taking the next task as it finishes one. Tasks whose costs differ widely
+    and cannot be told in advance so end at about the same time in both."""
+    take = _claims(fork)
+
+    def run() -> dict[int, T]:
+        done = {}
+        while (index := take()) < len(tasks):
+            done[index] = tasks[index]()
+        return done
+
+    with beside(run, fork=fork) as theirs:
+        results = run()
+        results.update(theirs())
+    return [results[i] for i in range(len(tasks))]
+
+
+def _claims(fork: bool) -> Callable[[], int]:
+    """A counter both sides draw from: in memory a forked child shares, else in this process."""
+    if not fork:
+        return itertools.count().__next__  # one step under the GIL: no number is drawn twice
+    counter = multiprocessing.get_context("fork").Value("q", 0)
+
+    def claim() -> int:
+        with counter.get_lock():
+            counter.value += 1
+            return int(counter.value) - 1
+
+    return claim
 
 
 def _room() -> mmap.mmap | None:

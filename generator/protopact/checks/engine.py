@@ -19,7 +19,8 @@ from ..compile.image import Image
 from ..compile.inputs import Input
 from ..deps.library import library_files
 from ..config.bufyaml import CheckConfig
-from ..forked import beside, worth_forking
+from ..forked import shared, worth_forking
+from ..schema import walk
 from ..schema.conventions import Conventions, recognise
 from ..schema.source import Sources, Span
 from .findings import Finding, Reported
@@ -103,27 +104,28 @@ def run_lint(source: Input, registry: Registry, *, label: str,
     return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
 
 
-# From this many files on, half of the lint rules run in a forked process beside the other half.
+# From this many files on, the lint rules run in two processes (see _lint).
 _FORK_FROM = 1000
 
 
 def _lint(rules: Sequence[Rule], context: LintContext, *, size: int) -> list[Finding]:
     """Every rule's findings, in rule order. Lint rules read the same descriptors and share
-    nothing else, so on a large image every other rule runs in a child process (see
-    :mod:`protopact.forked`) while this one runs the rest. (Breaking rules share the pairing of
-    the two images, which costs about what they do: they run in one process.)"""
+    nothing else, so on a large image they run in two processes, this one and a forked child (see
+    :mod:`protopact.forked`), each taking the next rule as it finishes one. The walk over every
+    message, field, enum and value that most rules make is made once before, when two selected
+    rules or more make it: both processes then read it. (Breaking rules share the pairing of the
+    two images, which costs about what they do: they run in one process.)"""
     handlers = [r.handler for r in rules if r.handler is not None]
 
-    def run(some: Sequence[Handler]) -> list[list[Finding]]:
-        return [list(handler(context)) for handler in some]
+    def task(handler: Handler) -> Callable[[], list[Finding]]:
+        return lambda: list(handler(context))
 
-    found: list[list[Finding]] = [[] for _ in handlers]
     if worth_forking(size, _FORK_FROM):
-        with beside(lambda: run(handlers[1::2]), fork=True) as theirs:
-            found[::2] = run(handlers[::2])
-            found[1::2] = theirs()
+        if sum(r.walks for r in rules if r.handler is not None) > 1:
+            walk.prepare(context.image.target_files())
+        found = shared([task(h) for h in handlers], fork=True)
     else:
-        found = run(handlers)
+        found = [list(h(context)) for h in handlers]
     return [f for per_rule in found for f in per_rule]
 
 

@@ -64,6 +64,7 @@ class Rule:
     row: RuleRow
     handler: Handler | None  # None: a filter, or listed for compatibility and not implemented
     filter: Filter | None = None
+    walks: bool = False  # visits every message or enum of the files it checks (see Registry.rule)
 
     @property
     def implemented(self) -> bool:
@@ -78,8 +79,13 @@ class Registry:
     table: Mapping[str, RuleRow]
     handlers: dict[str, Handler] = field(default_factory=dict)
     filters: dict[str, Filter] = field(default_factory=dict)
+    walking: set[str] = field(default_factory=set)
 
-    def rule(self, rule_id: str) -> Callable[[Handler], Handler]:
+    def rule(self, rule_id: str, *, walks: bool = False) -> Callable[[Handler], Handler]:
+        """Register a handler. ``walks``: it visits every message or enum (their fields, values)
+        of the files it checks, a walk that rules share (:func:`protopact.schema.walk.prepare`)."""
+        if walks:
+            self.walking.add(rule_id)
         return self._register(rule_id, self.handlers)
 
     def filter(self, rule_id: str) -> Callable[[Filter], Filter]:
@@ -98,7 +104,7 @@ class Registry:
         return register
 
     def rules(self) -> list[Rule]:
-        return [Rule(i, r, self.handlers.get(i), self.filters.get(i))
+        return [Rule(i, r, self.handlers.get(i), self.filters.get(i), i in self.walking)
                 for i, r in sorted(self.table.items())]
 
     def categories(self, version: str) -> dict[str, list[str]]:

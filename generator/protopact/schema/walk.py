@@ -206,6 +206,17 @@ def _extensions(file: FileDescriptorProto) -> Iterator[ExtensionAt]:
             yield ExtensionAt(message.path + (MESSAGE_EXTENSION, i), field, message)
 
 
+def prepare(files: Iterable[FileDescriptorProto]) -> None:
+    """Walk every message, field, enum, enum value and extension of ``files`` now: the walks made
+    later find them remembered, in this process and in any forked from it."""
+    for file in files:
+        for message in messages(file):
+            message.fields  # noqa: B018 - remembered on first access
+        for enum in enums(file):
+            enum.values  # noqa: B018
+        extensions(file)
+
+
 def all_fields(file: FileDescriptorProto) -> Iterator[FieldAt]:
     for message in messages(file):
         yield from fields(message)

@@ -35,14 +35,14 @@ def _uncommented(ctx: LintContext, rule: str, kind: str,
                      f"{kind} {quote(name)} should have a non-empty comment for documentation.")
 
 
-@REGISTRY.rule("COMMENT_ENUM")
+@REGISTRY.rule("COMMENT_ENUM", walks=True)
 def comment_enum(ctx: LintContext) -> Iterator[Finding]:
     """Enums have non-empty leading comments."""
     yield from _uncommented(ctx, "COMMENT_ENUM", "Enum", (
         (file, e.path, e.enum.name) for file in targets(ctx) for e in walk.enums(file)))
 
 
-@REGISTRY.rule("COMMENT_ENUM_VALUE")
+@REGISTRY.rule("COMMENT_ENUM_VALUE", walks=True)
 def comment_enum_value(ctx: LintContext) -> Iterator[Finding]:
     """Enum values have non-empty leading comments."""
     yield from _uncommented(ctx, "COMMENT_ENUM_VALUE", "Enum value", (
@@ -50,7 +50,7 @@ def comment_enum_value(ctx: LintContext) -> Iterator[Finding]:
         for v in walk.enum_values(e)))
 
 
-@REGISTRY.rule("COMMENT_FIELD")
+@REGISTRY.rule("COMMENT_FIELD", walks=True)
 def comment_field(ctx: LintContext) -> Iterator[Finding]:
     """Fields and extensions have non-empty leading comments (group fields are their message)."""
     yield from _uncommented(ctx, "COMMENT_FIELD", "Field", (
@@ -58,7 +58,7 @@ def comment_field(ctx: LintContext) -> Iterator[Finding]:
         if f.type != FieldDescriptorProto.TYPE_GROUP))
 
 
-@REGISTRY.rule("COMMENT_MESSAGE")
+@REGISTRY.rule("COMMENT_MESSAGE", walks=True)
 def comment_message(ctx: LintContext) -> Iterator[Finding]:
     """Messages have non-empty leading comments."""
     yield from _uncommented(ctx, "COMMENT_MESSAGE", "Message", (
@@ -66,7 +66,7 @@ def comment_message(ctx: LintContext) -> Iterator[Finding]:
         if not m.message.options.map_entry))
 
 
-@REGISTRY.rule("COMMENT_ONEOF")
+@REGISTRY.rule("COMMENT_ONEOF", walks=True)
 def comment_oneof(ctx: LintContext) -> Iterator[Finding]:
     """Oneofs have non-empty leading comments."""
     yield from _uncommented(ctx, "COMMENT_ONEOF", "Oneof", (

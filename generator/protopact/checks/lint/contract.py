@@ -48,7 +48,7 @@ def _field_types(message: DescriptorProto | None) -> set[str]:
     return {f.type_name for f in message.field} if message is not None else set()
 
 
-@REGISTRY.rule("CONTRACT_ENUM_ZERO_DEFAULT")
+@REGISTRY.rule("CONTRACT_ENUM_ZERO_DEFAULT", walks=True)
 def contract_enum_zero_default(ctx: LintContext) -> Iterator[Finding]:
     """The zero value is ``<ENUM>_DEFAULT``, or ends with buf.yaml's ``enum_zero_value_suffix`` as
     buf's ``ENUM_ZERO_VALUE_SUFFIX`` checks it (so a repository whose suffix is ``DEFAULT`` may name it
@@ -80,7 +80,7 @@ def _has_selection(message: DescriptorProto, selections: frozenset[str]) -> bool
                for f in message.field)
 
 
-@REGISTRY.rule("CONTRACT_LIST_PAGINATION")
+@REGISTRY.rule("CONTRACT_LIST_PAGINATION", walks=True)
 def contract_list_pagination(ctx: LintContext) -> Iterator[Finding]:
     """A ``List*`` RPC takes a selection and a ``Pagination`` or ``CursorPagination``, and answers
     with the matching ``Result`` and the corrected request."""
@@ -125,7 +125,7 @@ def _update_keys(message: walk.MessageAt,
     return {(f.name, f.type) for f in getter.field} if getter is not None else set()
 
 
-@REGISTRY.rule("CONTRACT_UPDATE_WRAPPERS")
+@REGISTRY.rule("CONTRACT_UPDATE_WRAPPERS", walks=True)
 def contract_update_wrappers(ctx: LintContext) -> Iterator[Finding]:
     """Scalars in an ``Update*Request`` use ``UpdateBoolean``, ``UpdateClearableString``,
     ``UpdateZeroableInt`` or proto3 ``optional``, so that "not set" differs from the zero value.
@@ -162,7 +162,7 @@ def _own_wrappers(wrappers: frozenset[str],
     return own
 
 
-@REGISTRY.rule("CONTRACT_EVENT_METADATA_ACK")
+@REGISTRY.rule("CONTRACT_EVENT_METADATA_ACK", walks=True)
 def contract_event_metadata_ack(ctx: LintContext) -> Iterator[Finding]:
     """A server-streaming event RPC answers with event metadata (``protopact.v1.EventMetadata`` or
     the API's own) and its service has an ack RPC for it (named after the event, ``Ack*`` or the
@@ -193,7 +193,7 @@ def contract_event_metadata_ack(ctx: LintContext) -> Iterator[Finding]:
                              f"{quote('Ack' + event)} in service {quote(service.service.name)}.")
 
 
-@REGISTRY.rule("CONTRACT_VALUE_TYPES")
+@REGISTRY.rule("CONTRACT_VALUE_TYPES", walks=True)
 def contract_value_types(ctx: LintContext) -> Iterator[Finding]:
     """Phone numbers are ``protopact.v1.PhoneNumber`` (E.164) or the API's own phone number type,
     and times ``google.protobuf.Timestamp`` or the API's own type around one, judged by field name
@@ -214,7 +214,7 @@ def contract_value_types(ctx: LintContext) -> Iterator[Finding]:
                                  f"{' or '.join(sorted(wanted))}.")
 
 
-@REGISTRY.rule("CONTRACT_COMMENTS")
+@REGISTRY.rule("CONTRACT_COMMENTS", walks=True)
 def contract_comments(ctx: LintContext) -> Iterator[Finding]:
     """Every service, RPC, message, field, enum and enum value outside ``v0`` packages has a comment."""
     for file in targets(ctx):

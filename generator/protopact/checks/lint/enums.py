@@ -15,7 +15,7 @@ _ENUM_OPTIONS_ALLOW_ALIAS = (3, 2)  # EnumDescriptorProto.options = 3, EnumOptio
 _VALUE_NUMBER = (2,)
 
 
-@REGISTRY.rule("ENUM_FIRST_VALUE_ZERO")
+@REGISTRY.rule("ENUM_FIRST_VALUE_ZERO", walks=True)
 def enum_first_value_zero(ctx: LintContext) -> Iterator[Finding]:
     """The first enum value is 0, so that the default is the first declared."""
     for file in targets(ctx):
@@ -26,7 +26,7 @@ def enum_first_value_zero(ctx: LintContext) -> Iterator[Finding]:
                          f"First enum value {quote(first.value.name)} should have a numeric value of 0")
 
 
-@REGISTRY.rule("ENUM_NO_ALLOW_ALIAS")
+@REGISTRY.rule("ENUM_NO_ALLOW_ALIAS", walks=True)
 def enum_no_allow_alias(ctx: LintContext) -> Iterator[Finding]:
     """Enums do not allow aliases (two names for one number break JSON round trips)."""
     for file in targets(ctx):
@@ -36,7 +36,7 @@ def enum_no_allow_alias(ctx: LintContext) -> Iterator[Finding]:
                          f'Enum option "allow_alias" on enum {quote(enum.enum.name)} must be false.')
 
 
-@REGISTRY.rule("ENUM_VALUE_PREFIX")
+@REGISTRY.rule("ENUM_VALUE_PREFIX", walks=True)
 def enum_value_prefix(ctx: LintContext) -> Iterator[Finding]:
     """Enum values start with the enum's name in UPPER_SNAKE_CASE (C++ scoping puts them side by side)."""
     for file in targets(ctx):
@@ -49,7 +49,7 @@ def enum_value_prefix(ctx: LintContext) -> Iterator[Finding]:
                              f"{quote(prefix)}.")
 
 
-@REGISTRY.rule("ENUM_ZERO_VALUE_SUFFIX")
+@REGISTRY.rule("ENUM_ZERO_VALUE_SUFFIX", walks=True)
 def enum_zero_value_suffix(ctx: LintContext) -> Iterator[Finding]:
     """Enum zero values end with the configured suffix (``_UNSPECIFIED`` by default)."""
     suffix = ctx.options.enum_zero_value_suffix

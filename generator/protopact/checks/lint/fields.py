@@ -15,7 +15,7 @@ from .naming import lint_fields
 _NAME = (1,)
 
 
-@REGISTRY.rule("FIELD_NO_DESCRIPTOR")
+@REGISTRY.rule("FIELD_NO_DESCRIPTOR", walks=True)
 def field_no_descriptor(ctx: LintContext) -> Iterator[Finding]:
     """No field is named ``descriptor`` in any case (it clashes with generated Python/Go members)."""
     for file in targets(ctx):
@@ -26,7 +26,7 @@ def field_no_descriptor(ctx: LintContext) -> Iterator[Finding]:
                          '"descriptor" with any number of prefix or suffix underscores.')
 
 
-@REGISTRY.rule("FIELD_NOT_REQUIRED")
+@REGISTRY.rule("FIELD_NOT_REQUIRED", walks=True)
 def field_not_required(ctx: LintContext) -> Iterator[Finding]:
     """No field is required: a required field can never be removed."""
     for file in targets(ctx):

@@ -132,7 +132,7 @@ class _Definitions:
         return {u for key in _custom_options(file) if (u := self.extension_file.get(key))}
 
 
-@REGISTRY.rule("IMPORT_USED")
+@REGISTRY.rule("IMPORT_USED", walks=True)
 def import_used(ctx: LintContext) -> Iterator[Finding]:
     """Every import is used (public imports count as used: they re-export)."""
     # the files the targets import, directly or not, define every name the targets use

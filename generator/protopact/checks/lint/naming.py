@@ -45,14 +45,14 @@ def _misnamed(ctx: LintContext, rule: str, what: str, case: str, convert: Callab
                      f"{what} name {quote(name)} should be {case}, such as {quote(convert(name))}.")
 
 
-@REGISTRY.rule("ENUM_PASCAL_CASE")
+@REGISTRY.rule("ENUM_PASCAL_CASE", walks=True)
 def enum_pascal_case(ctx: LintContext) -> Iterator[Finding]:
     """Enum names are PascalCase."""
     yield from _misnamed(ctx, "ENUM_PASCAL_CASE", "Enum", "PascalCase", pascal, (
         (file, e.path, e.enum.name) for file in targets(ctx) for e in walk.enums(file)))
 
 
-@REGISTRY.rule("ENUM_VALUE_UPPER_SNAKE_CASE")
+@REGISTRY.rule("ENUM_VALUE_UPPER_SNAKE_CASE", walks=True)
 def enum_value_upper_snake_case(ctx: LintContext) -> Iterator[Finding]:
     """Enum value names are UPPER_SNAKE_CASE."""
     yield from _misnamed(ctx, "ENUM_VALUE_UPPER_SNAKE_CASE", "Enum value", "UPPER_SNAKE_CASE",
@@ -60,7 +60,7 @@ def enum_value_upper_snake_case(ctx: LintContext) -> Iterator[Finding]:
                                        for e in walk.enums(file) for v in walk.enum_values(e)))
 
 
-@REGISTRY.rule("FIELD_LOWER_SNAKE_CASE")
+@REGISTRY.rule("FIELD_LOWER_SNAKE_CASE", walks=True)
 def field_lower_snake_case(ctx: LintContext) -> Iterator[Finding]:
     """Field and extension names are lower_snake_case."""
     yield from _misnamed(ctx, "FIELD_LOWER_SNAKE_CASE", "Field", "lower_snake_case", lower_snake, (
@@ -80,7 +80,7 @@ def file_lower_snake_case(ctx: LintContext) -> Iterator[Finding]:
                              f'such as "{lower_snake(stem)}{ext}".')
 
 
-@REGISTRY.rule("MESSAGE_PASCAL_CASE")
+@REGISTRY.rule("MESSAGE_PASCAL_CASE", walks=True)
 def message_pascal_case(ctx: LintContext) -> Iterator[Finding]:
     """Message names are PascalCase."""
     yield from _misnamed(ctx, "MESSAGE_PASCAL_CASE", "Message", "PascalCase", pascal, (
@@ -88,7 +88,7 @@ def message_pascal_case(ctx: LintContext) -> Iterator[Finding]:
         if not m.message.options.map_entry))
 
 
-@REGISTRY.rule("ONEOF_LOWER_SNAKE_CASE")
+@REGISTRY.rule("ONEOF_LOWER_SNAKE_CASE", walks=True)
 def oneof_lower_snake_case(ctx: LintContext) -> Iterator[Finding]:
     """Oneof names are lower_snake_case."""
     yield from _misnamed(ctx, "ONEOF_LOWER_SNAKE_CASE", "Oneof", "lower_snake_case", lower_snake, (
