@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protopact.compile import build, incremental
+from protopact.compile import git as git_input
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
 from protopact.errors import ProtopactError
@@ -152,17 +153,32 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> _Spy:
     return _Spy(monkeypatch)
 
 
+def _differing(tree: Tree, other: Tree) -> set[int]:
+    """The files of ``tree`` that ``other`` lacks or holds with another path or text (an edit
+    script may undo itself: what changed is what reads differently)."""
+    paths = {i: p.path for i, p in tree.files.items()}
+    other_paths = {i: p.path for i, p in other.files.items()}
+    return {i for i, p in tree.files.items() if i not in other.files
+            or (p.path, p.text(paths)) != (other.files[i].path, other.files[i].text(other_paths))}
+
+
+def _assert_compiled(compiled: list[str], tree: Tree, changed: set[int]) -> None:
+    """protoc compiled the changed files and their dependents, or everything (a full compile when
+    too little is reused)."""
+    expected = {tree.files[i].path for i in _dependents(tree, changed)}
+    everything = {p.path for p in tree.files.values()}
+    if len(everything - expected) >= len(everything) / 2:
+        assert set(compiled) == expected
+    else:
+        assert set(compiled) == everything
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_incremental_equals_full(tmp_path_factory: pytest.TempPathFactory, spy: _Spy,
                                  data: st.DataObject) -> None:
     before = data.draw(trees())
     after, _ = data.draw(edited(before))
-    # an edit script may undo itself: what changed is what reads differently
-    old_paths = {i: p.path for i, p in before.files.items()}
-    new_paths = {i: p.path for i, p in after.files.items()}
-    changed = {i for i, p in after.files.items() if i not in before.files
-               or (p.path, p.text(new_paths)) != (before.files[i].path, before.files[i].text(old_paths))}
     root = tmp_path_factory.mktemp("tree")
     before.write(root)
     incremental._RECENT.clear()
@@ -170,16 +186,54 @@ def test_incremental_equals_full(tmp_path_factory: pytest.TempPathFactory, spy: 
     after.write(root)
     spy.runs.clear()
     result = _compiled(root, Cache(None))
-    # what protoc compiled: the changed files and their dependents, or everything (a full compile
-    # when too little is reused)
-    compiled = spy.runs[0] if spy.runs else []
+    _assert_compiled(spy.runs[0] if spy.runs else [], after, _differing(after, before))
     assert result == _full(root)
-    expected = {after.files[i].path for i in _dependents(after, changed)}
-    everything = {p.path for p in after.files.values()}
-    if len(everything - expected) >= len(everything) / 2:
-        assert set(compiled) == expected
-    else:
-        assert set(compiled) == everything
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_git_baseline_compiled_after_the_working_tree_equals_its_full_compile(
+        tmp_path_factory: pytest.TempPathFactory, spy: _Spy, monkeypatch: pytest.MonkeyPatch,
+        data: st.DataObject) -> None:
+    # breaking's order: the working tree first, then the baseline, read from git objects, reusing
+    # the working tree's files and writing out of git only those it compiles
+    before = data.draw(trees())
+    after, _ = data.draw(edited(before))
+    root = tmp_path_factory.mktemp("repo")
+    before.write(root / "api")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        git(root, *args)
+    after.write(root / "api")
+    written = _spy_written(monkeypatch)
+    baseline = ".git#branch=main,subdir=api"
+    incremental._RECENT.clear()
+    _compiled(root / "api", Cache(None))
+    spy.runs.clear()
+    result = _baseline(baseline, root)
+    compiled = spy.runs[0] if spy.runs else []
+    _assert_compiled(compiled, before, _differing(before, after))
+    if compiled and set(compiled) != {p.path for p in before.files.values()}:
+        assert set(written) == set(compiled)  # what was not reused, nothing more
+    incremental._RECENT.clear()
+    assert result == _baseline(baseline, root)
+
+
+def _spy_written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files written out of git for incremental compiles."""
+    written: list[str] = []
+    real = git_input.written
+
+    def spied(source, files):  # type: ignore[no-untyped-def]
+        written.extend(f.name for f in files)
+        return real(source, files)
+
+    monkeypatch.setattr(git_input, "written", spied)
+    return written
+
+
+def _baseline(text: str, cwd: Path) -> bytes:
+    image = load_input(text, cwd=cwd, cache=Cache(None)).image
+    return image.to_binary() + b"|" + image.to_binary(as_read=True)
 
 
 def test_persistent_cache_recompiles_the_edited_file_and_its_dependents(

@@ -309,11 +309,12 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
     if bump_from is not None:
         parse_version(bump_from)
     with _compile_errors_as_findings(error_format), sharing() as checked:
-        # The baseline first: the input then compiles only the files that differ from it.
-        previous = load(against, no_cache=no_cache, side="against")
-        checked("against")
+        # The input first, as buf reads them: the baseline then compiles only the files that
+        # differ from it (a git baseline writes only those out of git).
         current = load(input_, no_cache=no_cache, side="input")
-        try:  # the input's image is checked meanwhile
+        checked("input")
+        previous = load(against, no_cache=no_cache, side="against")
+        try:  # the baseline's image is checked meanwhile
             if paths or exclude_paths:
                 current = current.restricted(paths, exclude_paths)
                 previous = previous.restricted(paths, exclude_paths)
@@ -321,7 +322,7 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
                                    exclude_imports=exclude_imports,
                                    limit_to_input_files=limit_to_input_files)
         finally:
-            checked("input")
+            checked("against")
     if bump_from is None:
         _print_outcome(outcome, error_format)
         return

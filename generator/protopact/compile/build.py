@@ -3,7 +3,8 @@
 The cache key covers every module file (targets may import any of them), the toolchain's versions
 and what each dependency resolved to (:mod:`protopact.deps`: protopact's own building blocks and the
 libraries included), so a hit never needs the files on disk: a git baseline that is already cached
-is not even extracted, and no dependency is read.
+is not even extracted, and no dependency is read. An incremental compile puts on disk only the files
+it does not reuse.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def _toolchain() -> dict[str, str]:
     return versions
 
 
+# Yields a directory holding the workspace's files (at least those given; None: the whole tree).
+Materialize = Callable[[Sequence[ListedFile] | None], AbstractContextManager[Path]]
+
+
 def compile_listing(
     *,
     workspace: Workspace,
@@ -48,7 +53,7 @@ def compile_listing(
     target_modules: Sequence[Module],
     within: str,
     cache_: Cache,
-    materialize: Callable[[], AbstractContextManager[Path]] | None = None,
+    materialize: Materialize | None = None,
     shown: Callable[[ListedFile], str],
     label: str,
     place: str,
@@ -56,10 +61,11 @@ def compile_listing(
 ) -> Image:
     """Compile the files of ``target_modules`` found under ``within`` (a workspace-relative path).
 
-    ``materialize`` yields a directory holding the workspace on disk (default: ``workspace.root``);
-    ``project``'s ``pyproject.toml`` may say where dependencies come from. ``place`` names where
-    the files come from (a directory, a repository): its previous compile, found in the cache, and
-    this process's latest compiles offer the files that did not change (see :mod:`.incremental`).
+    ``materialize`` puts the workspace's files on disk (default: they are under
+    ``workspace.root``); ``project``'s ``pyproject.toml`` may say where dependencies come from.
+    ``place`` names where the files come from (a directory, a repository): its previous compile,
+    found in the cache, and this process's latest compiles offer the files that did not change
+    (see :mod:`.incremental`); only the others are materialized.
     """
     check_unique(files)
     module_paths = {m.path for m in target_modules}
@@ -79,10 +85,9 @@ def compile_listing(
     if compiled is None:
         donors = [*incremental.recent(), *filter(None, [cache_.latest(place)])]
         offers = incremental.reusable(donors, text_key)
-        with (materialize or (lambda: nullcontext(workspace.root)))() as root:
-            job = _Job(workspace, files, targets, root, resolution, shown_paths)
-            image = job.changed(offers) if offers else None
-            image = image or job.full()
+        job = _Job(workspace, files, targets, resolution, shown_paths,
+                   materialize or (lambda _files: nullcontext(workspace.root)))
+        image = (job.changed(offers) if offers else None) or job.full()
         compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key))
         cache_.put(key, compiled, place=place)
     incremental.remember(compiled)
@@ -95,53 +100,59 @@ def compile_listing(
 
 @dataclass(frozen=True)
 class _Job:
-    """One compile of a workspace materialized under ``root``."""
+    """One compile of a workspace."""
 
     workspace: Workspace
     files: Sequence[ListedFile]
     targets: Sequence[ListedFile]
-    root: Path
     resolution: Resolution
     shown_paths: Mapping[str, str]
+    materialize: Materialize
 
     def full(self) -> Image:
-        sources = {f.name: _read_utf8(self.root / f.workspace_path, self.shown_paths[f.name])
-                   for f in self.targets}
-        files, encoded = self._compile(self._include(), [f.name for f in self.targets], b"",
-                                       frozenset(), sources)
+        with self.materialize(None) as root:
+            sources = {f.name: _read_utf8(root / f.workspace_path, self.shown_paths[f.name])
+                       for f in self.targets}
+            files, encoded = self._compile(root, self._include(root),
+                                           [f.name for f in self.targets], b"", frozenset(), sources)
         return Image(tuple(files), frozenset(f.name for f in self.targets), encoded=encoded)
 
     def changed(self, offers: Mapping[str, incremental.Offer]) -> Image | None:
         """The image compiled reusing ``offers``; None when a full compile is needed."""
-        module_roots = self._module_roots()
-        dependency_roots = self._include()[len(module_roots):]
         served = frozenset(n for d in self.resolution.dependencies for n in d.contents.sources)
-
-        def compile_(include: Sequence[Path], names: Sequence[str], reused: bytes,
-                     reused_names: frozenset[str]) -> tuple[list[FileDescriptorProto], dict[str, bytes]]:
-            sources = {n: _read_utf8(self.root / by_name[n].workspace_path, self.shown_paths[n])
-                       for n in names}
-            return self._compile(include, names, reused, reused_names, sources)
-
         by_name = {f.name: f for f in self.files}
-        return incremental.compile_changed(
-            targets=[f.name for f in self.targets],
-            on_disk={f.name: self.root / f.workspace_path for f in self.files},
-            dependency_roots=dependency_roots, dependency_sources=served, offers=offers,
-            compile_=compile_)
+        usable = incremental.worth_reusing([f.name for f in self.targets], by_name, served, offers)
+        if usable is None:
+            return None
+        needed = [f for f in self.files if f.name not in usable]
+        with self.materialize(needed) as root:
+            module_roots = self._module_roots(root)
+            dependency_roots = self._include(root)[len(module_roots):]
 
-    def _module_roots(self) -> list[Path]:
-        return [self.root / m.path for m in self.workspace.modules]
+            def compile_(include: Sequence[Path], names: Sequence[str], reused: bytes,
+                         reused_names: frozenset[str],
+                         ) -> tuple[list[FileDescriptorProto], dict[str, bytes]]:
+                sources = {n: _read_utf8(root / by_name[n].workspace_path, self.shown_paths[n])
+                           for n in names}
+                return self._compile(root, include, names, reused, reused_names, sources)
 
-    def _include(self) -> list[Path]:
-        return self.resolution.include_path(self._module_roots())
+            return incremental.compile_changed(
+                targets=[f.name for f in self.targets],
+                on_disk={f.name: root / f.workspace_path for f in needed},
+                dependency_roots=dependency_roots, offers=usable, compile_=compile_)
 
-    def _compile(self, include: Sequence[Path], names: Sequence[str], reused: bytes,
+    def _module_roots(self, root: Path) -> list[Path]:
+        return [root / m.path for m in self.workspace.modules]
+
+    def _include(self, root: Path) -> list[Path]:
+        return self.resolution.include_path(self._module_roots(root))
+
+    def _compile(self, root: Path, include: Sequence[Path], names: Sequence[str], reused: bytes,
                  reused_names: frozenset[str], sources: Mapping[str, bytes],
                  ) -> tuple[list[FileDescriptorProto], dict[str, bytes]]:
         """protoc's files for ``names`` (imports served by ``include``, the dependencies and the
         set ``reused``), columns as buf counts them, and their bytes where protoc's are kept."""
-        disk_to_shown = {str(self.root / f.workspace_path): self.shown_paths[f.name]
+        disk_to_shown = {str(root / f.workspace_path): self.shown_paths[f.name]
                          for f in self.files}
         beside = frozenset(self.shown_paths) | reused_names
         try:

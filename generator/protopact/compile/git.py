@@ -12,7 +12,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -117,19 +117,21 @@ def _within_clone(source: GitInput) -> str:
     return source.ref
 
 
-def _run(source: GitInput, *args: str) -> subprocess.CompletedProcess[bytes]:
+def _run(source: GitInput, *args: str, input_: bytes | None = None,
+         ) -> subprocess.CompletedProcess[bytes]:
     if source.repo.name == ".git":
         location = ["--git-dir", str(source.repo)]
     else:
         location = ["-C", str(source.repo)]
     try:
-        return subprocess.run(["git", *location, *args], capture_output=True, check=False)
+        return subprocess.run(["git", *location, *args], input=input_, capture_output=True,
+                              check=False)
     except FileNotFoundError:
         raise ProtopactError(f"{source.text}: git is not installed") from None
 
 
-def _git(source: GitInput, *args: str) -> bytes:
-    done = _run(source, *args)
+def _git(source: GitInput, *args: str, input_: bytes | None = None) -> bytes:
+    done = _run(source, *args, input_=input_)
     if done.returncode != 0:
         raise ProtopactError(f"{source.text}: git: {_reason(done.stderr) or 'failed'}")
     return done.stdout
@@ -189,6 +191,7 @@ class GitWorkspace:
     tree: str  # the tree id of the workspace's directory
     directory: str  # that directory, relative to the repository's root
     inside: str  # the input's subdir, relative to that directory
+    linked: bool  # whether a listed file is a symbolic link (only a whole tree resolves it)
 
 
 def read_workspace(source: GitInput, *, root: Path) -> GitWorkspace:
@@ -214,7 +217,7 @@ def read_workspace(source: GitInput, *, root: Path) -> GitWorkspace:
     spec = f"{commit}^{{tree}}" if directory == "." else f"{commit}:{directory}"
     tree = _git(source, "rev-parse", "--verify", spec).decode().strip()
     entries = _ls_tree(source, tree)
-    files = []
+    files, linked = [], False
     for module in workspace.modules:
         for path, (mode, oid) in entries.items():
             if not path.endswith(".proto") or mode == "160000":
@@ -225,7 +228,8 @@ def read_workspace(source: GitInput, *, root: Path) -> GitWorkspace:
                 continue
             name = path if module.path == "." else path[len(module.path) + 1 :]
             files.append(ListedFile(module.path, name, oid))
-    return GitWorkspace(workspace, files, tree, directory, inside)
+            linked = linked or mode == "120000"
+    return GitWorkspace(workspace, files, tree, directory, inside, linked)
 
 
 def _ls_dir(source: GitInput, commit: str, directory: str) -> dict[str, tuple[str, str]]:
@@ -259,6 +263,29 @@ def extracted(source: GitInput, tree: str) -> Iterator[Path]:
     """The tree written into a temporary directory, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="protopact-git-") as tmp:
         extract_into(source, tree, Path(tmp))
+        yield Path(tmp)
+
+
+@contextmanager
+def written(source: GitInput, files: Sequence[ListedFile]) -> Iterator[Path]:
+    """A temporary directory, removed afterwards, holding ``files`` (listed by
+    :func:`read_workspace`, their digests blob ids) at their workspace paths: an incremental compile
+    needs only the few files it does not reuse, which one ``git cat-file`` reads."""
+    with tempfile.TemporaryDirectory(prefix="protopact-git-") as tmp:
+        out = _git(source, "cat-file", "--batch",
+                   input_="".join(f"{f.digest}\n" for f in files).encode()) if files else b""
+        at = 0
+        for f in files:
+            header_end = out.index(b"\n", at)
+            header = out[at:header_end].decode().split(" ")
+            if header[:2] != [f.digest, "blob"] or len(header) != 3:
+                raise ProtopactError(f"{source.text}: git: cannot read {f.workspace_path}")
+            start, size = header_end + 1, int(header[2])
+            # listed paths have no component starting with a dot, so they stay in the directory
+            path = Path(tmp, f.workspace_path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(out[start : start + size])
+            at = start + size + 1
         yield Path(tmp)
 
 

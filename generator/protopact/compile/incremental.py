@@ -22,7 +22,7 @@ import hashlib
 import os
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,28 +126,35 @@ def _validate(name: str, offers: Mapping[str, Offer], valid: dict[str, bool]) ->
         valid[current] = closure == expected
 
 
-def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
-                    dependency_roots: Sequence[Path], dependency_sources: frozenset[str],
-                    offers: Mapping[str, Offer], compile_: Compile) -> Image | None:
-    """The image of ``targets`` (import paths, in order), compiling only those not in ``offers``;
-    None when a full compile is needed (too little to reuse, or protoc or the names object).
+def worth_reusing(targets: Sequence[str], workspace: Collection[str],
+                  dependency_sources: frozenset[str], offers: Mapping[str, Offer],
+                  ) -> dict[str, Offer] | None:
+    """The offers an incremental compile of ``targets`` reuses, or None when a full compile costs
+    about the same. ``workspace`` names the workspace's files; a dependency's source root serving
+    one of them (``dependency_sources``) takes precedence over its offer, as protoc reads it."""
+    usable = {n: o for n, o in offers.items() if n not in dependency_sources or n not in workspace}
+    reused = sum(1 for t in targets if t in usable)
+    return usable if reused >= _WORTH_FROM * len(targets) else None
 
-    ``on_disk`` maps each workspace file to its path; ``dependency_roots`` are the dependencies'
-    source roots, serving the import paths ``dependency_sources``; ``compile_`` runs protoc and
-    returns its files (source columns as images hold them) and their bytes where unchanged."""
-    offers = {n: o for n, o in offers.items() if n not in dependency_sources or n not in on_disk}
+
+def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
+                    dependency_roots: Sequence[Path], offers: Mapping[str, Offer],
+                    compile_: Compile) -> Image | None:
+    """The image of ``targets`` (import paths, in order), compiling only those not in ``offers``
+    (see :func:`worth_reusing`); None when protoc or the names object, and a full compile is needed.
+
+    ``on_disk`` maps each workspace file not offered to its path; ``dependency_roots`` are the
+    dependencies' source roots; ``compile_`` runs protoc and returns its files (source columns as
+    images hold them) and their bytes where unchanged."""
     changed = [t for t in targets if t not in offers]
-    if len(targets) - len(changed) < _WORTH_FROM * len(targets):
-        return None
     files = {n: o.file for n, o in offers.items()}
     encoded = {n: o.data for n, o in offers.items()}
     if changed:
         with tempfile.TemporaryDirectory(prefix="protopact-changed-") as tmp:
             for name, path in on_disk.items():
-                if name not in offers:
-                    link = Path(tmp, name)
-                    link.parent.mkdir(parents=True, exist_ok=True)
-                    os.symlink(path, link)
+                link = Path(tmp, name)
+                link.parent.mkdir(parents=True, exist_ok=True)
+                os.symlink(path, link)
             imported = encode_set(without_field(o.data, _SOURCE_CODE_INFO) for o in offers.values())
             try:
                 compiled, fresh = compile_([Path(tmp), *dependency_roots], changed, imported,

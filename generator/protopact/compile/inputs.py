@@ -302,7 +302,8 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
             target_modules=targets_for(workspace, PurePosixPath(found.inside)),
             within=found.inside,
             cache_=cache,
-            materialize=lambda: git.extracted(source, found.tree),
+            materialize=lambda needed: git.extracted(source, found.tree)
+            if needed is None or found.linked else git.written(source, needed),
             shown=shown,
             label=source.text,
             place=f"git:{source.remote or source.repo}#{source.subdir}",
