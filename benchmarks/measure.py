@@ -1,8 +1,10 @@
-"""Timing child processes: wall time and the child's own peak memory, from ``os.wait4``.
+"""Timing child processes: wall time, CPU time and the child's own peak memory, from ``os.wait4``.
 
 ``wait4`` returns the rusage of exactly the child it reaps, so ``ru_maxrss`` is that process's peak
 resident set (kilobytes on Linux), unlike ``RUSAGE_CHILDREN``, which keeps the maximum over every
-child ever reaped. Output goes to files, never pipes, so a chatty child cannot block.
+child ever reaped. Its CPU time (user and system) includes the processes the child waited for (a
+compiler it forked), and is what a shared, loaded machine disturbs least. Output goes to files,
+never pipes, so a chatty child cannot block.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Sample:
     wall_s: float
     max_rss_mb: float
     exit_code: int
+    cpu_s: float = float("nan")
 
 
 def run_once(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], stdout: Path, stderr: Path,
@@ -38,7 +41,7 @@ def run_once(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], stdout: 
             timer.cancel()
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait
-    return Sample(wall, usage.ru_maxrss / 1024, proc.returncode)
+    return Sample(wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def median(values: Sequence[float]) -> float:

@@ -25,13 +25,15 @@ class Comparison:
             return row | {"status": "baseline not measured"}
         wall = ours["median_wall_s"] / base["median_wall_s"]
         memory = ours["median_max_rss_mb"] / base["median_max_rss_mb"]
+        # CPU time is less disturbed than wall time on a shared machine; older results lack it
+        cpu = ours.get("median_cpu_s", float("nan")) / base.get("median_cpu_s", float("nan"))
         failed = any(c not in (0, 100) for c in ours["exit_codes"] + base["exit_codes"])
         met = (self.wall is None or wall <= self.wall) and (self.memory is None or memory <= self.memory)
         status = "command failed" if failed else ("no target" if self.wall is None and
                                                    self.memory is None else
                                                    "met" if met else "missed")
         return row | {"wall_ratio": round(wall, 3), "memory_ratio": round(memory, 3),
-                      "status": status}
+                      "cpu_ratio": round(cpu, 3), "status": status}
 
 
 def _target(row: Mapping[str, Any]) -> str:
@@ -55,19 +57,23 @@ def markdown(doc: Mapping[str, Any]) -> str:
         (f"Machine: {doc['machine']['cpus']} CPUs, Python {doc['machine']['python']}, "
          f"buf {doc['machine']['buf']}, {doc['machine']['protopact']}."),
         "",
-        "| Command | cache | median wall (s) | peak RSS (MB) | exit codes |",
-        "|---|---|---:|---:|---|",
+        "| Command | cache | median wall (s) | median CPU (s) | peak RSS (MB) | exit codes |",
+        "|---|---|---:|---:|---:|---|",
     ]
     for group in doc["groups"].values():
         for label, data in group.items():
             note = f" ({data['stderr_tail'].splitlines()[-1][:80]})" if data["stderr_tail"] else ""
+            cpu = data.get("median_cpu_s", float("nan"))
             lines.append(f"| {label} | {data['cache']} | {data['median_wall_s']:.2f} | "
-                         f"{data['median_max_rss_mb']:.0f} | {data['exit_codes']}{note} |")
-    lines += ["", "| Comparison | wall ratio | memory ratio | target | status |", "|---|---:|---:|---|---|"]
+                         f"{_figure(cpu, '.2f')} | {data['median_max_rss_mb']:.0f} | "
+                         f"{data['exit_codes']}{note} |")
+    lines += ["", "| Comparison | wall ratio | CPU ratio | memory ratio | target | status |",
+              "|---|---:|---:|---:|---|---|"]
     for row in doc["comparisons"]:
-        wall = f"{row['wall_ratio']:.2f}×" if "wall_ratio" in row else "–"
-        memory = f"{row['memory_ratio']:.2f}×" if "memory_ratio" in row else "–"
-        lines.append(f"| {row['name']} | {wall} | {memory} | {_target(row)} | {row['status']} |")
+        wall, cpu, memory = (_figure(row.get(k, float("nan")), ".2f", "×")
+                             for k in ("wall_ratio", "cpu_ratio", "memory_ratio"))
+        lines.append(f"| {row['name']} | {wall} | {cpu} | {memory} | {_target(row)} | "
+                     f"{row['status']} |")
     if doc["agreement"]:
         lines += ["", ("| Breaking verdicts | protopact | buf | both | only protopact | only buf | "
                        "buf = manifest |"), "|---|---:|---:|---:|---|---|---|"]
@@ -77,6 +83,11 @@ def markdown(doc: Mapping[str, Any]) -> str:
                          f"{'yes' if a['buf_matches_manifest'] else 'no'} |")
     lines += ["", f"Gateway latency: {doc['gateway']}.", ""]
     return "\n".join(lines)
+
+
+def _figure(value: float, spec: str, unit: str = "") -> str:
+    """``value`` formatted, or a dash where it was not measured (NaN)."""
+    return "–" if value != value else f"{value:{spec}}{unit}"
 
 
 def _rules(counts: Mapping[str, int]) -> str:

@@ -1,7 +1,8 @@
 """``make bench``: protopact against buf and plain protoc on the generated googleapis-sized corpus.
 
 Each group of commands runs in this one process, alternating (the order rotates every round), and
-every command runs ``--runs`` times; we report medians of wall time and of the child's peak memory,
+every command runs ``--runs`` times; we report medians of wall time, of CPU time (user and system,
+the child's and its children's) and of the child's peak memory,
 ratios against the baseline, and whether the issue's targets hold. Cache use is explicit per
 command: ``cold`` gives protopact a fresh empty ``PROTOPACT_CACHE_DIR`` on every run, ``warm`` a
 cache primed by one unmeasured run; buf caches only remote modules, so its runs are all equal.
@@ -204,8 +205,8 @@ class Runner:
                 sample, stdout, stderr = self.once(tool)
                 samples[tool.label].append(sample)
                 last[tool.label] = (stdout, stderr)
-                print(f"  {tool.label:<36} {sample.wall_s:8.2f} s {sample.max_rss_mb:8.0f} MB  "
-                      f"exit {sample.exit_code}", flush=True)
+                print(f"  {tool.label:<36} {sample.wall_s:8.2f} s {sample.cpu_s:8.2f} s CPU "
+                      f"{sample.max_rss_mb:8.0f} MB  exit {sample.exit_code}", flush=True)
         return {t.label: _summary(t, samples[t.label], *last[t.label]) for t in group.tools}
 
 
@@ -217,7 +218,9 @@ def _summary(tool: Tool, samples: list[Sample], stdout: Path, stderr: Path) -> d
         "cache": tool.cache,
         "wall_s": [round(s.wall_s, 3) for s in samples],
         "max_rss_mb": [round(s.max_rss_mb, 1) for s in samples],
+        "cpu_s": [round(s.cpu_s, 3) for s in samples],
         "median_wall_s": round(median([s.wall_s for s in samples]), 3),
+        "median_cpu_s": round(median([s.cpu_s for s in samples]), 3),
         "median_max_rss_mb": round(median([s.max_rss_mb for s in samples]), 1),
         "exit_codes": codes,
         "stderr_tail": _tail(stderr) if failed else "",
