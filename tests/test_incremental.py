@@ -167,7 +167,7 @@ def _assert_compiled(compiled: list[str], tree: Tree, changed: set[int]) -> None
     too little is reused)."""
     expected = {tree.files[i].path for i in _dependents(tree, changed)}
     everything = {p.path for p in tree.files.values()}
-    if len(everything - expected) >= len(everything) / 2:
+    if len(everything - expected) >= incremental._WORTH_FROM * len(everything):
         assert set(compiled) == expected
     else:
         assert set(compiled) == everything
