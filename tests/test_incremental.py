@@ -252,14 +252,16 @@ def test_persistent_cache_recompiles_the_edited_file_and_its_dependents(
     assert result == _full(root)
 
 
+# a new file that redefines f0's message, or whose package is its name, without importing f0:
+# protoc alone would not see it
+@pytest.mark.parametrize("twin", ["package p0;\nmessage M0 {}", "package p0.M0;\nmessage X {}"])
 def test_a_name_defined_twice_is_reported_as_a_full_compile_reports_it(
-        tmp_path: Path, spy: _Spy) -> None:
+        tmp_path: Path, spy: _Spy, twin: str) -> None:
     tree = Tree({i: Proto(i, f"f{i}.proto") for i in range(4)})
     root = tmp_path / "tree"
     tree.write(root)
     _compiled(root, Cache(None))
-    # a new file that redefines f0's message without importing f0: protoc alone would not see it
-    (root / "twin.proto").write_text('syntax = "proto3";\npackage p0;\nmessage M0 {}\n')
+    (root / "twin.proto").write_text(f'syntax = "proto3";\n{twin}\n')
     with pytest.raises(ProtopactError) as incremental_error:
         _compiled(root, Cache(None))
     with pytest.raises(ProtopactError) as full_error:

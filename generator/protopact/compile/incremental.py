@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,16 +89,17 @@ class Offer:
     file: descriptor_pb2.FileDescriptorProto
     data: bytes
     keys: tuple[str, str]
+    donor: int  # which earlier compile offers it: the files of one compile were checked together
 
 
 def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str]) -> dict[str, Offer]:
     """The donors' files this tree compiles exactly as they were compiled."""
     offers: dict[str, Offer] = {}
-    for donor in donors:
+    for index, donor in enumerate(donors):
         for f in donor.image.files:
             keys = donor.keys.get(f.name)
             if f.name not in offers and keys is not None and keys[0] == text_key(f.name):
-                offers[f.name] = Offer(f, donor.image.file_bytes(f), keys)
+                offers[f.name] = Offer(f, donor.image.file_bytes(f), keys, index)
     valid: dict[str, bool] = {}
     for name in offers:
         _validate(name, offers, valid)
@@ -169,7 +170,14 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                 if f.name in fresh:
                     encoded[f.name] = fresh[f.name]
     ordered = _dependency_order(targets, files)
-    if ordered is None or _collision(ordered):
+    if ordered is None:
+        return None
+    # the files of the compile offering the most were checked together by protoc: the others may
+    # collide, with them or with one another
+    donors = Counter(o.donor for o in offers.values())
+    checked = donors.most_common(1)[0][0] if donors else -1
+    if _collision(ordered, {f.name for f in ordered
+                            if f.name not in offers or offers[f.name].donor != checked}):
         return None
     return Image(ordered, frozenset(targets), encoded={f.name: encoded[f.name] for f in ordered
                                                         if f.name in encoded})
@@ -200,17 +208,31 @@ def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2
     return tuple(ordered.values())
 
 
-def _collision(files: Iterable[descriptor_pb2.FileDescriptorProto]) -> bool:
-    """Whether two files define the same full name, or a file defines a package's name."""
+def _collision(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Collection[str],
+               ) -> bool:
+    """Whether two files define the same full name, or a file defines a package's name, given
+    that only the files named in ``suspects`` may: a name two files share, or a file's name that
+    is a package, starts with both files' packages, so only files whose packages are on one line
+    with a suspect's (one a prefix of the other) are looked at."""
+    suspect_packages = {f.package for f in files if f.name in suspects}
+    below = {prefix for p in suspect_packages for prefix in _prefixes(p)}
     defined: dict[str, str] = {}
     packages: set[str] = set()
     for f in files:
-        parts = f.package.split(".") if f.package else []
-        packages.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        prefixes = _prefixes(f.package)
+        if f.name not in suspects and f.package not in below and suspect_packages.isdisjoint(prefixes):
+            continue
+        packages.update(prefixes[1:])
         for name in _names(f):
             if defined.setdefault(name, f.name) != f.name:
                 return True
     return any(p in defined for p in packages)
+
+
+def _prefixes(package: str) -> list[str]:
+    """``package`` and the packages it is in, the root package ("") first."""
+    parts = package.split(".") if package else []
+    return ["", *(".".join(parts[: i + 1]) for i in range(len(parts)))]
 
 
 def _names(f: descriptor_pb2.FileDescriptorProto) -> Iterator[str]:
