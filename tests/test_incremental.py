@@ -278,7 +278,7 @@ def test_an_error_in_a_changed_file_is_protocs_own(tmp_path: Path, spy: _Spy) ->
     (root / "f3.proto").write_text('syntax = "proto3";\npackage p3;\nmessage M3 { Nope x = 1; }\n')
     with pytest.raises(ProtopactError) as error:
         _compiled(root, Cache(None))
-    assert str(error.value).startswith("f3.proto:3:14:")
+    assert str(error.value).startswith(f"{root / 'f3.proto'}:3:14:")  # a whole path, as given
 
 
 def test_the_working_tree_reuses_its_git_baseline(tmp_path: Path, spy: _Spy) -> None:
