@@ -37,6 +37,7 @@ from google.protobuf.message import DecodeError
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from . import strict
 from .metadata import Metadata, metadata_headers
 from .status import HTTP_STATUS, HttpError, challenge, decode_detail, detail_any, status_details
 from .transcode import load_json, merge_json, message_bytes
@@ -164,7 +165,9 @@ class ConnectHandler:
         if codec != "proto":
             message = message_factory.GetMessageClass(method.input_type)()
             try:
-                merge_json(message, load_json(payload), self.pool)
+                value = load_json(payload)
+                strict.check_message(method.input_type, value)
+                merge_json(message, value, self.pool)
             except HttpError as error:
                 raise Failure.of(error, self.pool) from None
             data = message.SerializeToString()

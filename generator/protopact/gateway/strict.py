@@ -4,40 +4,62 @@
   whichever comes last, silently; refused as a repeated key is, and the document says ``not`` both;
 - an integer in a string that is not plain decimal digits (``"+1"``, ``"1_000"``, ``"1e3"``,
   other scripts' digits): json_format reads whatever Python's ``int`` or ``float`` reads; the
-  document, as ProtoJSON, says decimal digits.
+  document, as ProtoJSON, says decimal digits;
+- a float in a string that is not a JSON number nor ``NaN``/``Infinity``/``-Infinity``
+  (``"+1.5"``, ``"1_0"``, ``".5"``, ``"inf"``, ``" 1"``), or beyond the type's range (json_format
+  reads ``"1e39"`` for a float as infinity, and refuses the same number unquoted);
+- any of these inside an ``Any`` (by its ``@type``), at any depth: json_format refuses a key
+  repeated there as elsewhere, but reads a payload's fields as loosely.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
-from ..render.jsonschema import WRAPPERS, is_inlined, is_map
+from ..render.jsonschema import FLOAT_MAX, FLOAT_TEXT, FLOAT_WORDS, WRAPPERS, is_inlined, is_map
 from .status import bad_request
 
 _DECIMAL = re.compile(r"-?[0-9]+")
+_FLOAT_TEXT = re.compile(FLOAT_TEXT)
 _INTEGERS = frozenset({FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_INT64,
                        FieldDescriptor.CPPTYPE_UINT32, FieldDescriptor.CPPTYPE_UINT64})
+_FLOATS = {FieldDescriptor.CPPTYPE_FLOAT: FLOAT_MAX, FieldDescriptor.CPPTYPE_DOUBLE: sys.float_info.max}
+_ANY = "google.protobuf.Any"
 
 
 def check_text(field: FieldDescriptor, text: str, path: str) -> None:
     """Raise a 400 when ``text`` stands for an integer (of ``field``, or of its wrapper) in
-    another form than decimal digits."""
+    another form than decimal digits, or for a float in another form than a JSON number or its
+    words, or beyond its type's range."""
     if field.message_type is not None and field.message_type.full_name in WRAPPERS:
         field = field.message_type.fields_by_name["value"]
     if field.cpp_type in _INTEGERS and not _DECIMAL.fullmatch(text):
         raise bad_request(f'Field "{path}" must be an integer in decimal digits, not "{text}"',
                           path)
+    limit = _FLOATS.get(field.cpp_type)
+    if limit is None or text in FLOAT_WORDS:
+        return
+    if not _FLOAT_TEXT.fullmatch(text):
+        raise bad_request(f'Field "{path}" must be a number as JSON writes one, or NaN, Infinity '
+                          f'or -Infinity, not "{text}"', path)
+    if not abs(float(text)) <= limit:
+        raise bad_request(f'Field "{path}" is out of range: "{text}"', path)
 
 
 def check_field(field: FieldDescriptor, value: Any, path: str) -> None:
     """Raise a 400 when ``value`` (the JSON of ``field``) names a field twice or holds an integer
     in a loose string form, at any depth."""
     target = field.message_type
+    if target is not None and target.full_name == _ANY:
+        for where, item in _items(field, value, path):
+            check_any(target, item, where)
+        return
     if target is None or is_inlined(target):  # a scalar, a list of them, or a wrapper's value
         for item in (value if isinstance(value, list) else [value]):
             if isinstance(item, str):
@@ -50,13 +72,34 @@ def check_field(field: FieldDescriptor, value: Any, path: str) -> None:
                 check_text(key_field, key, path)
                 check_field(entry, item, f'{path}["{key}"]')
         return
-    if field.is_repeated:
-        items: Any = ((f"{path}[{i}]", v) for i, v in enumerate(value)) if isinstance(
-            value, list) else ()
-    else:
-        items = ((path, value),)
-    for where, item in items:
+    for where, item in _items(field, value, path):
         check_message(target, item, where)
+
+
+def _items(field: FieldDescriptor, value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """The values of a message field with their paths: its list's items when it is repeated."""
+    if not field.is_repeated:
+        yield path, value
+    elif isinstance(value, list):
+        yield from ((f"{path}[{i}]", v) for i, v in enumerate(value))
+
+
+def check_any(any_type: Descriptor, value: Any, path: str) -> None:
+    """Raise a 400 when the JSON of an ``Any`` holds what :func:`check_message` refuses, read as
+    the message its ``@type`` names (the value of a well-known type's special form, under
+    ``value``); json_format itself names an unknown type or a malformed URL."""
+    if not isinstance(value, dict) or not isinstance(value.get("@type"), str):
+        return
+    try:
+        message = any_type.file.pool.FindMessageTypeByName(value["@type"].rsplit("/", 1)[-1])
+    except KeyError:
+        return
+    if not is_inlined(message):
+        check_message(message, {k: v for k, v in value.items() if k != "@type"}, path)
+    elif message.full_name == _ANY:  # an Any in an Any: its special form, under "value"
+        check_any(message, value.get("value"), path)
+    elif message.full_name in WRAPPERS and "value" in value:
+        check_field(message.fields_by_name["value"], value["value"], path)
 
 
 def check_message(message: Descriptor, value: Any, path: str = "") -> None:
@@ -85,4 +128,4 @@ def _names(message: Descriptor) -> Mapping[str, FieldDescriptor]:
 
 
 def _needs_walk(field: FieldDescriptor) -> bool:
-    return field.cpp_type in _INTEGERS or field.message_type is not None
+    return field.cpp_type in _INTEGERS or field.cpp_type in _FLOATS or field.message_type is not None

@@ -58,17 +58,35 @@ _INT32 = _integer("int32", text_first=False)
 _UINT32 = _integer("uint32", text_first=False)
 _INT64 = _integer("int64", text_first=True)
 _UINT64 = _integer("uint64", text_first=True)
-# Printed as a number or "NaN"/"Infinity"/"-Infinity"; a number in a string is accepted too.
-_PRINTED_FLOAT = {"anyOf": [{"type": "number"}, {"enum": ["NaN", "Infinity", "-Infinity"]}]}
-_FLOAT = {"anyOf": [*_PRINTED_FLOAT["anyOf"],
-                    {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?$"}]}
+#: the largest finite float (32-bit); json_format refuses a number beyond it for a float field
+FLOAT_MAX = float.fromhex("0x1.fffffep+127")
+#: a float's words, and the text of a number in a string: a JSON number, as ProtoJSON reads one
+FLOAT_WORDS = ("NaN", "Infinity", "-Infinity")
+FLOAT_TEXT = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+
+
+# Printed as a number or "NaN"/"Infinity"/"-Infinity"; a number in a string is accepted too, within
+# the type's range, which no pattern can hold (the exponent and the digits' count add up), so the
+# string form says it in words and the gateway checks it.
+def _float(bits: int, *, printed: bool) -> Schema:
+    number: Schema = {"type": "number"}
+    if bits == 32:
+        number.update(minimum=-FLOAT_MAX, maximum=FLOAT_MAX)
+    forms = [number, {"enum": list(FLOAT_WORDS)}]
+    if not printed:
+        forms.append({"type": "string", "pattern": FLOAT_TEXT,
+                      "description": f"A number within the {bits}-bit float range."})
+    return {"anyOf": forms}
+
+
+_FLOAT, _DOUBLE = _float(32, printed=False), _float(64, printed=False)
 _T = FieldDescriptor
 _SCALARS: Mapping[int, Schema] = {
     _T.TYPE_INT32: _INT32, _T.TYPE_SINT32: _INT32, _T.TYPE_SFIXED32: _INT32,
     _T.TYPE_UINT32: _UINT32, _T.TYPE_FIXED32: _UINT32,
     _T.TYPE_INT64: _INT64, _T.TYPE_SINT64: _INT64, _T.TYPE_SFIXED64: _INT64,
     _T.TYPE_UINT64: _UINT64, _T.TYPE_FIXED64: _UINT64,
-    _T.TYPE_FLOAT: _FLOAT, _T.TYPE_DOUBLE: _FLOAT,
+    _T.TYPE_FLOAT: _FLOAT, _T.TYPE_DOUBLE: _DOUBLE,
     _T.TYPE_BOOL: {"type": "boolean"},
     _T.TYPE_STRING: {"type": "string"},
     _T.TYPE_BYTES: {"type": "string", "contentEncoding": "base64"},
@@ -82,7 +100,7 @@ _PRINTED: Mapping[int, Schema] = {
        for t in (_T.TYPE_INT64, _T.TYPE_SINT64, _T.TYPE_SFIXED64)},
     **{t: {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}
        for t in (_T.TYPE_UINT64, _T.TYPE_FIXED64)},
-    _T.TYPE_FLOAT: _PRINTED_FLOAT, _T.TYPE_DOUBLE: _PRINTED_FLOAT,
+    _T.TYPE_FLOAT: _float(32, printed=True), _T.TYPE_DOUBLE: _float(64, printed=True),
 }
 _MAP_KEY_PATTERNS: Mapping[int, str] = {
     **{t: _INT32["anyOf"][1]["pattern"] for t in (_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32)},

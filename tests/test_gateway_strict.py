@@ -1,0 +1,162 @@
+"""ProtoJSON read strictly where ``json_format`` reads loosely: a float in a string is a JSON
+number (or ``NaN``/``Infinity``/``-Infinity``) within its type's range, in bodies, queries and
+paths, as the document's pattern says; and what is refused elsewhere (one field under both its
+names, loose numbers) is refused inside an ``Any`` too, at any depth, on REST and Connect JSON."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from protopact.render.jsonschema import FLOAT_TEXT
+
+from .gateway_harness import RecordingUpstream, compile_proto, gateway
+
+PROTO = """
+    syntax = "proto3";
+    package strict.v1;
+    import "google/api/annotations.proto";
+    import "google/protobuf/any.proto";
+    import "google/protobuf/wrappers.proto";
+    service Meter {
+      rpc Record(Reading) returns (Reading) {
+        option (google.api.http) = {post: "/v1/readings" body: "*"};
+      }
+      rpc Scale(Reading) returns (Reading) {
+        option (google.api.http) = {get: "/v1/scales/{factor}"};
+      }
+    }
+    message Reading {
+      float level = 1;
+      double factor = 2;
+      google.protobuf.FloatValue maybe = 3;
+      repeated double samples = 4;
+      map<string, float> by_sensor = 5;
+      google.protobuf.Any extra = 6;
+      repeated google.protobuf.Any notes = 7;
+    }
+    message Note {
+      string note_text = 1;
+      int64 seen_count = 2;
+      Note inner_note = 3;
+      google.protobuf.Any attached = 4;
+      double weight = 5;
+    }
+"""
+AUTH = {"authorization": "Bearer t0ken"}
+NOTE = "type.googleapis.com/strict.v1.Note"
+CONNECT = {**AUTH, "connect-protocol-version": "1", "content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def meter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, RecordingUpstream]]:
+    image = compile_proto(tmp_path_factory.mktemp("strict"), {"strict/v1/strict.proto": PROTO})
+    with gateway(image) as pair:
+        yield pair
+
+
+LOOSE_FLOATS = ["+1.5", "1_0", ".5", "5.", "01.5", "inf", "-inf", "nan", "NAN", "infinity",
+                " 1", "1 ", "\u0661", "0x10", "1e", "--1"]
+
+
+@pytest.mark.parametrize("text", LOOSE_FLOATS)
+def test_a_float_in_a_loose_string_form_is_400_in_body_query_and_path(meter: Any,
+                                                                      text: str) -> None:
+    client, upstream = meter
+    before = len(upstream.calls)
+    assert not re.fullmatch(FLOAT_TEXT, text)
+    for body, field in (({"level": text}, "level"), ({"maybe": text}, "maybe"),
+                        ({"samples": ["1", text]}, "samples"),
+                        ({"bySensor": {"a": text}}, 'by_sensor["a"]')):
+        response = client.post("/v1/readings", json=body, headers=AUTH)
+        assert response.status_code == 400, (body, response.text)
+        assert response.json()["details"][0]["fieldViolations"][0]["field"] == field
+    assert client.get("/v1/scales/1", params={"level": text}, headers=AUTH).status_code == 400
+    if text.strip() == text and "/" not in text:
+        assert client.get(f"/v1/scales/{text}", headers=AUTH).status_code == 400
+    assert len(upstream.calls) == before
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1.5", 1.5), ("-0", -0.0), ("0", 0.0), ("1e3", 1000.0), ("-2.5E-1", -0.25),
+    ("1E+2", 100.0), ("3.4028234663852886e38", 3.4028234663852886e38), ("NaN", math.nan),
+    ("Infinity", math.inf), ("-Infinity", -math.inf),
+])
+def test_a_float_as_a_json_number_in_a_string_or_its_words_is_read(meter: Any, text: str,
+                                                                   value: float) -> None:
+    client, upstream = meter
+    assert re.fullmatch(FLOAT_TEXT, text) or text in ("NaN", "Infinity", "-Infinity")
+    assert client.post("/v1/readings", json={"level": text, "factor": text},
+                       headers=AUTH).status_code == 200
+    request = upstream.last()[1]
+    for read in (request.level, request.factor):
+        assert read == value or math.isnan(read) and math.isnan(value)
+    assert client.get(f"/v1/scales/{text}", params={"level": text}, headers=AUTH).status_code == 200
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"level": "3.5e38"}, "level"), ({"level": "-1e39"}, "level"), ({"maybe": "1e39"}, "maybe"),
+    ({"factor": "1e309"}, "factor"), ({"samples": ["-2e308"]}, "samples"),
+])
+def test_a_float_string_beyond_the_types_range_is_400_not_infinity(meter: Any, body: Any,
+                                                                   field: str) -> None:
+    """json_format refuses 3.5e38 for a float, but reads "3.5e38" as infinity."""
+    client, _ = meter
+    response = client.post("/v1/readings", json=body, headers=AUTH)
+    assert response.status_code == 400, response.text
+    assert response.json()["details"][0]["fieldViolations"][0]["field"] == field
+    [(key, text)] = body.items()
+    if isinstance(text, str) and math.isfinite(float(text)):  # the same number, unquoted
+        assert client.post("/v1/readings", json={key: float(text)}, headers=AUTH).status_code == 400
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"@type": NOTE, "noteText": "a", "note_text": "b"}, "extra.note_text"),
+    ({"@type": NOTE, "seenCount": "1_0"}, "extra.seen_count"),
+    ({"@type": NOTE, "weight": "+1"}, "extra.weight"),
+    ({"@type": NOTE, "innerNote": {"seenCount": "1", "seen_count": "2"}},
+     "extra.inner_note.seen_count"),
+    ({"@type": NOTE, "attached": {"@type": NOTE, "innerNote": {"weight": "inf"}}},
+     "extra.attached.inner_note.weight"),
+    ({"@type": "type.googleapis.com/google.protobuf.Int64Value", "value": "+5"}, "extra"),
+    ({"@type": "type.googleapis.com/google.protobuf.Any",
+      "value": {"@type": NOTE, "noteText": "a", "note_text": "b"}}, "extra.note_text"),
+])
+def test_what_is_refused_elsewhere_is_refused_inside_an_any(meter: Any, extra: Any,
+                                                            field: str) -> None:
+    client, upstream = meter
+    before = len(upstream.calls)
+    for body, where in (({"extra": extra}, field),
+                        ({"notes": [{"@type": NOTE}, extra]}, field.replace("extra", "notes[1]"))):
+        response = client.post("/v1/readings", json=body, headers=AUTH)
+        assert response.status_code == 400, response.text
+        assert response.json()["details"][0]["fieldViolations"][0]["field"] == where
+    # Connect's JSON is ProtoJSON too
+    response = client.post("/strict.v1.Meter/Record", json={"extra": extra}, headers=CONNECT)
+    assert response.status_code == 400 and response.json()["code"] == "invalid_argument"
+    assert len(upstream.calls) == before
+
+
+def test_a_repeated_key_inside_an_any_is_400(meter: Any) -> None:
+    client, _ = meter
+    body = b'{"extra": {"@type": "%s", "innerNote": {"noteText": "a", "noteText": "b"}}}' % (
+        NOTE.encode())
+    response = client.post("/v1/readings", content=body, headers=AUTH)
+    assert response.status_code == 400, response.text
+    assert "appears twice" in response.json()["message"]
+
+
+def test_an_any_in_its_strict_form_passes(meter: Any) -> None:
+    client, upstream = meter
+    extra = {"@type": NOTE, "noteText": "a", "seen_count": "-007", "weight": "2.5e1",
+             "attached": {"@type": "type.googleapis.com/google.protobuf.DoubleValue",
+                          "value": "NaN"}}
+    response = client.post("/v1/readings", json={"extra": extra}, headers=AUTH)
+    assert response.status_code == 200, response.text
+    note = upstream.last()[1].extra
+    assert note.type_url == NOTE
