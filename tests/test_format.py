@@ -72,6 +72,12 @@ def test_formatting_twice_changes_what_buf_changes(buf_outputs: dict[Path, str],
     assert unstable == ["empty_statements.proto"]
 
 
+OPTS = ("syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
+        "message O { int32 a = 1; string b = 2; repeated int32 c = 3; O d = 4; repeated O e = 5; }\n"
+        "extend google.protobuf.MessageOptions { O o = 50001; }\n"
+        "extend google.protobuf.FieldOptions { O f = 50002; }\n")
+
+
 @pytest.mark.parametrize("source", [
     # comments: a group before a closing brace set apart by blank lines, and block comments
     "syntax = \"proto3\";\nmessage A {\n  int32 a = 1;\n\n  // one\n\n  // two\n}\n",
@@ -98,6 +104,24 @@ def test_formatting_twice_changes_what_buf_changes(buf_outputs: dict[Path, str],
     # (trailing spaces aside), a `*/` in it broken so the comment ends where it should
     "syntax = \"proto3\";\nmessage M {\n  int32 //   x  \n  f = 1;\n  int32 // foo */ bar\n  g = 2;\n"
     "  int32 //\n  h = 3;\n  int32 i //x\n  = 4;\n}\n",
+    # comments inside message literal values: one makes a one-field literal span lines; after `{`
+    # or `[]`'s `[` it goes on a line of its own; a block comment after a scalar value or before
+    # the next token on its line goes above that token, one between `}`s stays after the first;
+    # one after a field name is set apart from the colon; a line comment after the colon stays
+    # one before a scalar value, not before a message; a block comment spanning lines keeps them
+    OPTS + "message A { option (o) = {a: /* c */ 7}; }\nmessage B { option (o) = { // c\n a: 1 }; }\n"
+    "message C { option (o) = {a: 1 /* c */ b: \"s\" /* d */}; }\n"
+    "message D { option (o) = {a // c\n: 1 d: {a: 2} /* e */ }; }\n"
+    "message E { option (o) = {a: // c\n 1 d: // e\n {a: 2} c: [ // f\n ] b: // g\n \"x\" \"y\"}; }\n"
+    "message F { option (o) = {d /* c */ {a: 1} d {d {a: 1} /* e */ } a: -3 // f\n}; }\n"
+    "message G { option (o) = {a: /*x\n   * y*/ 1, b: \"x\" \"y\"; // z\n}; }\n",
+    # arrays in literals: a last one-field literal ends its line, a blank line or comments above
+    # an element are kept, a comment after `,` stays on its line
+    OPTS + "message A { option (o) = {e [{a: 1}, {a: 2} // c\n]}; }\n"
+    "message B { option (o) = {c: [1, /* c */\n 2,\n\n // d\n\n 3]}; }\n",
+    # compact options: a block comment after the last value goes above the `]`
+    OPTS + "message A { int32 f = 1 [deprecated = true, (f) = {a: 1} /* c */]; }\n"
+    "message B { int32 f = 1 [deprecated = true, (f) = {a: 1} /* c\n d */\n]; }\n",
     # a one-field message literal whose value is adjacent strings
     "syntax = \"proto3\";\nmessage M {\n  option (o) = {b: \"x\" \"y\"};\n}\n",
     # comments above a closing token: only the last blank line among them is kept, unless one

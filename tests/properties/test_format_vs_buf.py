@@ -30,7 +30,7 @@ SCALARS = ["int32", "int64", "uint64", "sint32", "fixed32", "sfixed64", "bool", 
 MAP_KEYS = ["int32", "uint64", "bool", "string"]
 OPTION_DEFS = """extend google.protobuf.FileOptions { %(l)sint32 file_opt = 50001; }
 extend google.protobuf.MessageOptions { %(l)sOpt msg_opt = 50002; }
-extend google.protobuf.FieldOptions { %(l)sint32 fld_opt = 50003; }
+extend google.protobuf.FieldOptions { %(l)sint32 fld_opt = 50003; %(l)sOpt fld_msg = 50004; }
 message Opt { %(l)sint32 a = 1; %(l)sstring b = 2; repeated int32 c = 3; %(l)sOpt d = 4; }
 """
 WORDS = st.sampled_from(["note", "why: wire compatibility", "TODO(x): later", "é ü", "a * b", "x//y",
@@ -81,6 +81,8 @@ def _field_options(draw: st.DrawFn, ctx: Ctx, type_: str, label: list[str], name
         options.append(["default", "=", _value(draw, type_)])
     if ctx.options and draw(st.booleans()):
         options.append(["(", "fld_opt", ")", "=", _value(draw, "int32")])
+    if ctx.options and draw(st.integers(0, 3)) == 0:
+        options.append(["(", "fld_msg", ")", "="] + _aggregate(draw, 0))
     if not options:
         return []
     out = ["["]
@@ -147,17 +149,32 @@ def _message(draw: st.DrawFn, ctx: Ctx, name: str, depth: int) -> Statement:
 
 
 def _aggregate(draw: st.DrawFn, depth: int) -> list[str]:
-    tokens = ["{"]
+    """A message literal, with comments and blank lines where people write them: above a field or
+    an array element, after a value, a ``{`` or a ``[``, and above a closing brace."""
+    tokens = [_after(draw, "{")]
     if draw(st.booleans()):
-        tokens += ["a", ":", _value(draw, "int32")]
+        tokens += [_before(draw, "a"), ":", _after(draw, _value(draw, "int32"))]
     if draw(st.booleans()):
-        tokens += ["b", ":", _value(draw, "string")] + draw(st.sampled_from([[], [","], [";"]]))
+        tokens += [_before(draw, "b"), ":", _value(draw, "string")]
+        tokens += [_after(draw, sep) for sep in draw(st.sampled_from([[], [","], [";"]]))]
     if draw(st.booleans()):
-        items = [_value(draw, "int32") for _ in range(draw(st.integers(0, 3)))]
-        tokens += ["c", ":", "["] + [t for i, v in enumerate(items) for t in ([","] if i else []) + [v]] + ["]"]
+        items = [_before(draw, _value(draw, "int32")) for _ in range(draw(st.integers(0, 3)))]
+        tokens += [_before(draw, "c"), ":", _after(draw, "[")]
+        tokens += [t for i, v in enumerate(items) for t in ([_after(draw, ",")] if i else []) + [v]]
+        tokens.append(_after(draw, _before(draw, "]")))
     if depth < 2 and draw(st.integers(0, 2)) == 0:
-        tokens += ["d"] + draw(st.sampled_from([[], [":"]])) + _aggregate(draw, depth + 1)
-    return tokens + ["}"]
+        tokens += [_before(draw, "d")] + draw(st.sampled_from([[], [":"]])) + _aggregate(draw, depth + 1)
+    return tokens + [_after(draw, _before(draw, "}"))]
+
+
+def _before(draw: st.DrawFn, token: str) -> str:
+    """``token``, now and then with comments right above it."""
+    return "\n" + _group(draw) + token if draw(st.integers(0, 4)) == 0 else token
+
+
+def _after(draw: st.DrawFn, token: str) -> str:
+    """``token``, now and then with a comment after it on its line."""
+    return token + " " + _comment(draw) if draw(st.integers(0, 4)) == 0 else token
 
 
 def _service(draw: st.DrawFn, ctx: Ctx) -> Statement:

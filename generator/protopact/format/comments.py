@@ -4,12 +4,12 @@ from __future__ import annotations
 
 
 def inline_text(text: str) -> str:
-    """A comment written inside a line: ``//x`` becomes ``/*x */`` (the text after ``//`` is kept
-    as written, trailing spaces aside, and a ``*/`` in it becomes ``* /`` so the comment still
-    ends where it should); a block loses its newlines."""
+    """A one-line comment written inside a line: ``//x`` becomes ``/*x */`` (the text after ``//``
+    is kept as written, trailing spaces aside, and a ``*/`` in it becomes ``* /`` so the comment
+    still ends where it should)."""
     if text.startswith("//"):
         return "/*" + text[2:].rstrip().replace("*/", "* /") + " */"
-    return " ".join(line.strip() for line in text.split("\n"))
+    return text.strip()
 
 
 def block_lines(comment: str) -> list[str]:

@@ -288,7 +288,8 @@ def _signed(p: Printer, n: t.Node) -> None:
 
 
 def _compound_string(p: Printer, n: t.Node, *, indent: bool, end_inline: bool) -> None:
-    p.line()
+    if p.last != "\n":  # a line comment before the strings already ended the line
+        p.line()
     if indent:
         p.indent += 1
     for i, child in enumerate(n.strings):

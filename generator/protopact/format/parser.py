@@ -26,6 +26,8 @@ class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens + tokens[-1:] * 2  # peek(2) at the end of the file sees its end
         self.pos = 0
+        self.array_commas: set[int] = set()  # ids of the tokens separating array elements
+        self.keep_trailing: set[int] = set()  # ids of literal tokens whose comments stay after them
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token:
@@ -195,6 +197,9 @@ class _Parser:
             if not self.at(","):
                 break
             commas.append(self.take())
+        end, close = self.tokens[self.pos - 1], self.peek()
+        if close.first_line == end.last_line or all(c.text.startswith("/*") for c in end.trailing):
+            _lead_next(end, close)  # a comment between the last value and `]` goes above the `]`
         return t.CompactOptions(open=open_, options=options, commas=commas, close=self.take("]"))
 
     # -- names and values ----------------------------------------------------------------------
@@ -248,13 +253,49 @@ class _Parser:
         return self.take()
 
     def message_literal(self) -> t.Node:
+        """A ``{...}`` or ``<...>`` value. buf reads the comments inside one as leading the token
+        after them where elsewhere they trail the token before: those after the opening brace,
+        those with a token after them on their line, and block comments after a scalar field."""
+        start = self.pos
         open_ = self.take()
         close_text = "}" if open_.text == "{" else ">"
         elements: list[t.Node] = []
         seps: list[t.Node | None] = []
         while not self.at(close_text):
+            first = self.peek()
             elements.append(self.message_field())
             seps.append(self.take() if self.at(",", ";") else None)
+            end = self.tokens[self.pos - 1]
+            if len(seps) > 1 and seps[-2] is None and seps[-1] is not None and \
+                    not self.at(close_text):
+                # after a field without a separator, a field with one: the blank line after the
+                # separator (before another field) goes before the field too
+                after = self.peek()
+                if (after.leading[0] if after.leading else after).space_before.count("\n") > 1:
+                    (first.leading[0] if first.leading else first).space_before = "\n\n"
+            if isinstance(elements[-1].value, (t.MessageLiteral, t.ArrayLiteral)):
+                if self.at(close_text):
+                    self.keep_trailing.add(id(end))  # comments between `}`s stay after the first
+            elif all(c.text.startswith("/*") for c in end.trailing):
+                _lead_next(end, self.peek())
+        for n in range(start, self.pos):
+            tok, after = self.tokens[n], self.tokens[n + 1]
+            comment = after.leading[0] if after.leading else None
+            if comment is not None and comment.first_line == tok.last_line < comment.last_line and \
+                    (tok.text in "}]>" and after.text in "}]>" or id(tok) in self.array_commas):
+                # a block comment from a closing brace's line to the next one's (or from an
+                # array comma's line to the next element's) trails the brace or the comma
+                tok.trailing, after.leading = after.leading[:1], after.leading[1:]
+                continue
+            if n == start and tok.trailing and n + 1 < self.pos:
+                # no blank line between `{` and the first field, even below the `{`'s comments
+                if after.leading:
+                    after.leading[0].space_before = "\n"
+                else:
+                    after.space_before = "\n"
+            if n == start or after.first_line == tok.last_line and \
+                    id(tok) not in self.array_commas and id(tok) not in self.keep_trailing:
+                _lead_next(tok, after)
         return t.MessageLiteral(open=open_, elements=elements, seps=seps, close=self.take())
 
     def message_field(self) -> t.Node:
@@ -280,5 +321,14 @@ class _Parser:
             if not self.at(","):
                 break
             commas.append(self.take())
+            self.array_commas.add(id(commas[-1].tok))
+        if not elements:
+            _lead_next(open_.tok, self.peek())  # a comment in `[]` goes above the `]`
         return t.ArrayLiteral(open=open_, elements=elements, commas=commas, close=self.take("]"))
 
+
+def _lead_next(tok: Token, after: Token) -> None:
+    """``tok``'s trailing comments lead ``after`` instead."""
+    if tok.trailing:
+        after.leading = [*tok.trailing, *after.leading]
+        tok.trailing = ()

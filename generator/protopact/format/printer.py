@@ -119,10 +119,16 @@ class Printer:
             self.multiline_comments(comments, force_compact=node.text == "}")
 
     def inline_comments(self, comments: list[Comment]) -> None:
+        """``comments`` inside a line; a block comment spanning lines keeps them, re-indented."""
         for i, comment in enumerate(comments):
             if i > 0 or comment.space_before or self.last in ";}":
                 self.space()
-            self.write(inline_text(comment.text))
+            if "\n" in comment.text:
+                pending, self.pending_indent = self.pending_indent, 0  # the brace before it indents
+                self.comment(comment.text)                              # the next line, not these
+                self.pending_indent = pending
+            else:
+                self.write(inline_text(comment.text))
 
     def trailing_end_comments(self, comments: list[Comment]) -> None:
         for i, comment in enumerate(comments):
@@ -133,14 +139,26 @@ class Printer:
 
     def comment(self, text: str) -> None:
         if text.startswith("/*") and "\n" in text:
-            lines = block_lines(text)
-            for line in lines[:-1]:
-                self.line(line)
+            # a block comment's lines below its first are indented from the line it starts on
             self.write_indent(None)
-            self.write(lines[-1])
+            indent = " " * self.line_indent()
+            lines = block_lines(text)
+            self.write(lines[0])
+            for line in lines[1:]:
+                self.write("\n" + indent + line)
         else:
             self.write_indent(None)
             self.write(text.strip())
+
+    def line_indent(self) -> int:
+        """How many spaces the line being written starts with."""
+        k = len(self.out)
+        while k > 0 and "\n" not in self.out[k - 1]:
+            k -= 1
+        line = "".join(self.out[k:]) if k else "".join(self.out)
+        if k:
+            line = self.out[k - 1][self.out[k - 1].rfind("\n") + 1:] + line
+        return len(line) - len(line.lstrip(" "))
 
     def leading_comments_contain_blank_line(self, node: t.Node) -> bool:
         if any(c.space_before.count("\n") > 1 for c in t.leading(node)):
@@ -148,22 +166,29 @@ class Printer:
         return t.space_before(node).count("\n") > 1
 
     # -- placement of one node -----------------------------------------------------------------
-    def start(self, node: t.Node, force_compact: bool = False) -> None:
+    def start(self, node: t.Node, force_compact: bool = False, ends_line: bool = False) -> None:
         newlines = t.space_before(node).count("\n")
-        compact = force_compact or is_open_brace(self.previous)
         leading = t.leading(node)
         if leading:
             self.multiline_comments(leading, force_compact)
             if not force_compact and newlines > 1:
                 self.line()
-        elif not compact and newlines > 1:
-            self.line()
+        else:
+            self.blank_line_kept(node, force_compact)
         self.write_indent(node)
         self.node(node)
         trailing = self.trailing(node)
-        if trailing:
+        if ends_line:
+            self.trailing_end_comments(trailing)
+        elif trailing:
             self.inline_comments(trailing)
         self.previous = node
+
+    def blank_line_kept(self, node: t.Node, force_compact: bool = False) -> None:
+        """The blank line the source has right before ``node`` (none after an opening brace)."""
+        if not (force_compact or is_open_brace(self.previous)) and \
+                t.space_before(node).count("\n") > 1:
+            self.line()
 
     def inline_node(self, node: t.Node) -> None:
         self.inline = True
@@ -221,8 +246,15 @@ class Printer:
 
     def line_end(self, node: t.Node) -> None:
         if not isinstance(node, t.Leaf):
+            last = node.last()
+            comments = last.trailing
+            last.trailing = ()  # they end the line as written, after the node
             self.node(node)
-            if self.last != "\n":
+            last.trailing = comments
+            if comments:
+                self.space()
+                self.trailing_end_comments(comments)
+            elif self.last != "\n":
                 self.line()
             return
         self.leading_inline(node)

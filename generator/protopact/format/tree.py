@@ -66,6 +66,13 @@ class Branch(Node):
         return self.children()[-1].last()
 
 
+def leaves(node: Node) -> list[Node]:
+    """The one-token nodes of ``node``, in source order."""
+    if isinstance(node, Leaf):
+        return [node]
+    return [leaf for child in node.children() for leaf in leaves(child)]
+
+
 def leading(node: Node) -> list[Comment]:
     return node.first().leading
 

@@ -114,36 +114,61 @@ def _move_separator_comments(p: Printer, element: t.Node, sep: t.Node | None) ->
     if sep is not None:
         comments = p.trailing(sep)
         if comments and not p.trailing(element.value):
-            p.trailing_override[id(element.value)] = comments
+            # the value's last token too: adjacent strings end with their last string
+            for node in (element.value, t.leaves(element.value)[-1]):
+                p.trailing_override[id(node)] = comments
 
 
 def _message_literal_for_array(p: Printer, n: t.Node, last: bool) -> None:
-    if _compact_message_literal(p, n, in_array=True):
+    if _compact_message_literal(p, n, in_array=True, last=last):
         return
     p.body(_open(n), _close(n), _elements_writer(p, n), p.open_brace_for_array,
            p.body_end if last else p.body_end_inline)
 
 
-def _compact_message_literal(p: Printer, n: t.Node, in_array: bool) -> bool:
-    if len(n.elements) != 1 or p.has_interior_comments(*n.children()) or \
+def _compact_message_literal(p: Printer, n: t.Node, in_array: bool, last: bool = False) -> bool:
+    """A literal of one scalar field and no comments inside, on one line (ending it when it is the
+    last element of an array)."""
+    if len(n.elements) != 1 or _comments_inside(p, n) or \
             _nested([e.value for e in n.elements]) or isinstance(n.elements[0].value, t.CompoundString):
         return False  # adjacent strings go one per line, so their literal cannot stay on one
     open_, close = _open(n), _close(n)
     if in_array:
+        if t.leading(open_):
+            p.multiline_comments(t.leading(open_))
+        else:
+            p.blank_line_kept(open_)
         p.write_indent(open_)
-    p.inline_node(open_)
+        p.node(open_)
+    else:
+        p.inline_node(open_)
     element = n.elements[0]
     p.inline_node(element.name)
     _colon(p, element)
     _move_separator_comments(p, element, n.seps[0])
     p.inline_node(element.value)
-    p.inline_node(close)
+    if last:
+        p.line_end(close)
+    else:
+        p.inline_node(close)
     return True
+
+
+def _comments_inside(p: Printer, n: t.Node) -> bool:
+    """Whether a comment stands anywhere between a literal's braces."""
+    field = n.elements[0]
+    parts = [field.name, field.sep, field.value, n.seps[0]]
+    if p.trailing(n.open) or t.leading(n.close):
+        return True
+    return any(t.leading(tok) or p.trailing(tok) for part in parts if part is not None
+               for tok in t.leaves(part))
 
 
 def _colon(p: Printer, field: t.Node) -> None:
     """The ``:`` after a field name is optional before a message; buf always writes it."""
     if field.sep is not None:
+        if p.trailing(field.name):
+            p.space()  # buf sets a comment after the name apart from the colon
         p.inline_node(field.sep)
     else:
         p.write(":")
@@ -165,9 +190,23 @@ def _message_field(p: Printer, n: t.Node) -> None:
         p.start(ref.name)
     if ref.close is not None:
         p.inline_node(ref.close)
-    _colon(p, n)
+    after_colon = p.trailing(n.sep) if n.sep is not None else []
+    if after_colon and after_colon[-1].text.startswith("//") and \
+            not isinstance(n.value, (t.MessageLiteral, t.ArrayLiteral)):
+        # a line comment after the colon stays one: a scalar value goes on the next line
+        p.leading_inline(n.sep)
+        p.node(n.sep)
+        p.trailing_end_comments(after_colon)
+    else:
+        _colon(p, n)
     if isinstance(n.value, t.CompoundString):
         _compound_string(p, n.value, indent=True, end_inline=False)
+        return
+    p.write_indent(None)
+    if isinstance(n.value, (t.MessageLiteral, t.ArrayLiteral)):
+        p.node(n.value)  # comments after its closing brace stay inside the line
+        if p.last != "\n":
+            p.line()
         return
     p.line_end(n.value)
 
@@ -193,7 +232,7 @@ def _array_literal(p: Printer, n: t.Node) -> None:
                     p.line_end(n.commas[i])
                 continue
             if last:
-                p.line_element(element)
+                p.start(element, ends_line=True)
                 return
             p.start(element)
             p.line_end(n.commas[i])
