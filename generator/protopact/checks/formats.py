@@ -19,9 +19,15 @@ from .findings import Reported
 NO_PATH = "<input>"
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _go_json(value: object) -> str:
     """JSON as Go's encoding/json writes it: compact, and <, >, & escaped."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _go_escaped(_COMPACT.encode(value))
+
+
+def _go_escaped(text: str) -> str:
     return (
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -48,8 +54,9 @@ def json_lines(findings: Sequence[Reported]) -> str:
         start_line, start_column, end_line, end_column = f.shown_span
         record.update(start_line=start_line, start_column=start_column, end_line=end_line,
                       end_column=end_column, type=f.type, message=f.message)
-        lines.append(_go_json(record) + "\n")
-    return "".join(lines)
+        lines.append(_COMPACT.encode(record))
+    # escaped once over the whole text: the escapes never meet a line break
+    return _go_escaped("\n".join(lines) + "\n") if lines else ""
 
 
 def msvs(findings: Sequence[Reported]) -> str:

@@ -31,7 +31,8 @@ def field_not_required(ctx: LintContext) -> Iterator[Finding]:
     """No field is required: a required field can never be removed."""
     for file in targets(ctx):
         for path, field in lint_fields(file):
-            if (field.label == FieldDescriptorProto.LABEL_REQUIRED
-                    or field.options.features.field_presence == FeatureSet.LEGACY_REQUIRED):
+            # (reading the options of a field that sets none would build them, to no end)
+            if (field.label == FieldDescriptorProto.LABEL_REQUIRED or field.HasField("options")
+                    and field.options.features.field_presence == FeatureSet.LEGACY_REQUIRED):
                 yield at(ctx, "FIELD_NOT_REQUIRED", file, path + _NAME,
                          f"Field named {quote(field.name)} should not be required.")

@@ -88,16 +88,15 @@ def _extensions_set(message: Message) -> Iterator[tuple[str, int]]:
         yield name, unknown.field_number
 
 
-def _references(file: FileDescriptorProto) -> Iterator[str]:
-    """Full names of the types and extendees the file refers to."""
-    for field in walk.all_fields(file):
-        yield field.field.type_name
+def _references(file: FileDescriptorProto) -> set[str]:
+    """Full names of the types and extendees the file refers to ("" for a scalar field)."""
+    names = {f.field.type_name for f in walk.all_fields(file)}
     for extension in walk.extensions(file):
-        yield extension.field.type_name
-        yield extension.field.extendee
-    for method in walk.all_methods(file):
-        yield method.method.input_type
-        yield method.method.output_type
+        names.update((extension.field.type_name, extension.field.extendee))
+    for service in file.service:
+        for method in service.method:
+            names.update((method.input_type, method.output_type))
+    return names
 
 
 class _Definitions:
@@ -126,7 +125,7 @@ class _Definitions:
         return self._exported[name]
 
     def referenced_files(self, file: FileDescriptorProto) -> set[str]:
-        return {u for r in _references(file) if r and (u := self.type_file.get(r))}
+        return {u for r in _references(file) if (u := self.type_file.get(r))}
 
     def option_files(self, file: FileDescriptorProto) -> set[str]:
         return {u for key in _custom_options(file) if (u := self.extension_file.get(key))}
