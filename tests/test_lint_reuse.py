@@ -259,3 +259,23 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, isolated_cache: Path) -> Non
             record[2] = "not keys"
         entry.write_text(json.dumps(document)[:-10])
     assert _lint(tmp_path / "tree", "json") == first
+
+
+def test_one_reuse_serves_successive_lints_from_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cache: Path) -> None:
+    """As ``lint --watch`` runs: the entry on disk is not read again."""
+    from protopact.checks.lint import REGISTRY
+    from protopact.cli import _cache, load
+
+    tree = _hub_tree()
+    tree.write(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    kept = reuse.LintReuse(_cache(False))
+    engine.run_lint(load("."), REGISTRY, label="buf.yaml", reuse=kept)
+    shutil.rmtree(isolated_cache / "lint")
+    tree.files[3] = replace(tree.files[3], field_name="BadName")
+    (tmp_path / tree.files[3].path).write_text(tree.files[3].text(tree.files))
+    runs = _Runs(monkeypatch)
+    outcome = engine.run_lint(load("."), REGISTRY, label="buf.yaml", reuse=kept)
+    assert runs.over("FIELD_LOWER_SNAKE_CASE") == {"a/v1/f3.proto"}
+    assert outcome == engine.run_lint(load("."), REGISTRY, label="buf.yaml")

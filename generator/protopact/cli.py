@@ -237,14 +237,15 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
     from .checks.reuse import LintReuse
     from .config.settings import load_settings
 
+    reuse = LintReuse(_cache(no_cache))  # a watch's lints keep the previous one's findings
+
     def linted() -> tuple[Input, Any]:
         loaded = load(input_, no_cache=no_cache)
         if paths or exclude_paths:
             loaded = loaded.restricted(paths, exclude_paths)
         named = load_settings(loaded.workspace.root).conventions
         return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded),
-                                named_conventions=named,
-                                reuse=LintReuse(_cache(no_cache), str(loaded.workspace.root)))
+                                named_conventions=named, reuse=reuse)
 
     if against and not fix_:
         raise ProtopactError("--against is only used with --fix")

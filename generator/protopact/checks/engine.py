@@ -82,8 +82,8 @@ def _not_run(source: Input, label: str) -> list[str]:
 def run_lint(source: Input, registry: Registry, *, label: str,
              named_conventions: Mapping[str, tuple[str, ...]] | None = None,
              reuse: LintReuse | None = None) -> Outcome:
-    """``reuse`` keeps the findings of files the previous lint of the same place checked, where what
-    each rule reads has not changed since."""
+    """``reuse`` keeps the findings of files the previous lint of the same workspace checked, where
+    what each rule reads has not changed since."""
     sources = Sources(source.image.files)
     findings: list[Reported] = []
     warnings: list[str] = _not_run(source, label)
@@ -96,7 +96,7 @@ def run_lint(source: Input, registry: Registry, *, label: str,
         if reuse is None:
             raw = _lint(selection.rules, context, size=len(names))
         else:
-            raw = reuse.findings(module_path, selection.rules, context,
+            raw = reuse.findings(str(source.workspace.root), module_path, selection.rules, context,
                                  lambda rules, ctx: _lint(rules, ctx, size=len(ctx.image.targets)))
         kept = _filter(raw, module_path, config, sources if config.comment_ignores else None,
                        registry.categories(config.version))

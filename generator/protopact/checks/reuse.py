@@ -51,21 +51,25 @@ class _Kept:
 
 
 class LintReuse:
-    """The findings of the latest lint of ``place`` (a workspace root), per module group."""
+    """The findings of the latest lint of each place (a workspace root) and module group; one
+    object serves a watch's successive lints from memory."""
 
-    def __init__(self, cache_: Cache, place: str) -> None:
+    def __init__(self, cache_: Cache) -> None:
         self.cache = cache_
-        self.place = place
         self._digested: tuple[Image, dict[str, str], dict[str, str]] | None = None
+        self._latest: dict[str, tuple[str, dict[str, _Kept]]] = {}  # entry -> context, records
 
-    def findings(self, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run) -> list[Finding]:
+    def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
+                 ) -> list[Finding]:
         """``run(rules, ctx)``'s findings, running each rule only over the files it must."""
         handlers = [r for r in rules if r.handler is not None]
         if self.cache.directory is None:
             return run(handlers, ctx)
         context = _context_key(module, handlers, ctx)
-        name = _digest(self.place, module)
-        previous = _read(self.cache.read_entry(_KIND, name), context)
+        name = _digest(place, module)
+        remembered = self._latest.get(name)
+        previous = (remembered[1] if remembered is not None and remembered[0] == context
+                    else _read(self.cache.read_entry(_KIND, name), context))
         digests, closures = self._digests(ctx.image)
         names = sorted(ctx.image.targets)
         stale = _stale(handlers, ctx.image, names, digests, closures, previous)
@@ -82,6 +86,7 @@ class LintReuse:
             kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
         if stale.anything_kept_changed(previous):
             self.cache.write_entry(_KIND, name, _encoded(context, kept))
+        self._latest[name] = (context, kept)
         return fresh + reused
 
     def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
