@@ -118,11 +118,12 @@ def groups(buf: str, proto_files: list[str], edited: tuple[edits.Edit, edits.Edi
         Group("docs", (
             Tool("protopact docs", (*PROTOPACT, "docs", "current", "--out", "{scratch}/docs"), "cold"),
         )),
-        *(_edit_groups(buf, edit, kind) for edit, kind in zip(edited, ("leaf", "hub"))),
+        *(group for edit, kind in zip(edited, ("leaf", "hub"))
+          for group in _edit_groups(buf, edit, kind)),
     ]
 
 
-def _edit_groups(buf: str, edit: edits.Edit, kind: str) -> Group:
+def _edit_groups(buf: str, edit: edits.Edit, kind: str) -> tuple[Group, Group]:
     """The everyday commands after one file of the tree changed: the pull request's breaking check
     against the main branch (cold cache, as on a CI runner) and lint while editing (warm cache)."""
     against = ("--against", ".git#branch=main", "--error-format", "json")
@@ -132,6 +133,7 @@ def _edit_groups(buf: str, edit: edits.Edit, kind: str) -> Group:
              edits.REPO, edit),
         Tool(f"buf breaking, {kind} edited", (buf, "breaking", *against), cwd=edits.REPO,
              before=edit),
+    )), Group(f"lint after one {kind} file edited", (
         Tool(f"protopact lint, {kind} edited (warm)", (*PROTOPACT, *lint), "warm", edits.REPO, edit),
         Tool(f"buf lint, {kind} edited", (buf, *lint), cwd=edits.REPO, before=edit),
     ))
