@@ -26,14 +26,16 @@ class Comparison:
         wall = ours["median_wall_s"] / base["median_wall_s"]
         memory = ours["median_max_rss_mb"] / base["median_max_rss_mb"]
         # CPU time is less disturbed than wall time on a shared machine; older results lack it
-        cpu = ours.get("median_cpu_s", float("nan")) / base.get("median_cpu_s", float("nan"))
+        # (None, not NaN, which strict JSON readers refuse)
+        cpu = (round(ours["median_cpu_s"] / base["median_cpu_s"], 3)
+               if "median_cpu_s" in ours and "median_cpu_s" in base else None)
         failed = any(c not in (0, 100) for c in ours["exit_codes"] + base["exit_codes"])
         met = (self.wall is None or wall <= self.wall) and (self.memory is None or memory <= self.memory)
         status = "command failed" if failed else ("no target" if self.wall is None and
                                                    self.memory is None else
                                                    "met" if met else "missed")
         return row | {"wall_ratio": round(wall, 3), "memory_ratio": round(memory, 3),
-                      "cpu_ratio": round(cpu, 3), "status": status}
+                      "cpu_ratio": cpu, "status": status}
 
 
 def _target(row: Mapping[str, Any]) -> str:
@@ -55,7 +57,7 @@ def markdown(doc: Mapping[str, Any]) -> str:
          f"{counts['enum_values']:,} enum values, {counts['services']:,} services, "
          f"{counts['rpcs']:,} RPCs ({counts['rpcs_with_http']:,} with google.api.http)."),
         (f"Machine: {doc['machine']['cpus']} CPUs, Python {doc['machine']['python']}, "
-         f"buf {doc['machine']['buf']}, {doc['machine']['protopact']}."),
+         f"buf {doc['machine']['buf']}, {doc['machine']['protopact'].splitlines()[0]}."),
         "",
         "| Command | cache | median wall (s) | median CPU (s) | peak RSS (MB) | exit codes |",
         "|---|---|---:|---:|---:|---|",
@@ -63,14 +65,14 @@ def markdown(doc: Mapping[str, Any]) -> str:
     for group in doc["groups"].values():
         for label, data in group.items():
             note = f" ({data['stderr_tail'].splitlines()[-1][:80]})" if data["stderr_tail"] else ""
-            cpu = data.get("median_cpu_s", float("nan"))
+            cpu = data.get("median_cpu_s")
             lines.append(f"| {label} | {data['cache']} | {data['median_wall_s']:.2f} | "
                          f"{_figure(cpu, '.2f')} | {data['median_max_rss_mb']:.0f} | "
                          f"{data['exit_codes']}{note} |")
     lines += ["", "| Comparison | wall ratio | CPU ratio | memory ratio | target | status |",
               "|---|---:|---:|---:|---|---|"]
     for row in doc["comparisons"]:
-        wall, cpu, memory = (_figure(row.get(k, float("nan")), ".2f", "×")
+        wall, cpu, memory = (_figure(row.get(k), ".2f", "×")
                              for k in ("wall_ratio", "cpu_ratio", "memory_ratio"))
         lines.append(f"| {row['name']} | {wall} | {cpu} | {memory} | {_target(row)} | "
                      f"{row['status']} |")
@@ -85,9 +87,9 @@ def markdown(doc: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _figure(value: float, spec: str, unit: str = "") -> str:
-    """``value`` formatted, or a dash where it was not measured (NaN)."""
-    return "–" if value != value else f"{value:{spec}}{unit}"
+def _figure(value: float | None, spec: str, unit: str = "") -> str:
+    """``value`` formatted, or a dash where it was not measured."""
+    return "–" if value is None else f"{value:{spec}}{unit}"
 
 
 def _rules(counts: Mapping[str, int]) -> str:
