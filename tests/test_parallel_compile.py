@@ -46,6 +46,23 @@ def test_an_error_in_the_second_half_is_reported_as_the_user_sees_it(
     assert result.stderr.strip() == 'tree/p5/f.proto:3:25: Expected ";".'
 
 
+def test_a_name_defined_in_both_halves_is_refused_as_one_run_refuses_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # files that import nothing: no half's run sees the other half's
+    write_tree(tmp_path, {f"a/f{i}.proto": f'syntax = "proto3";\npackage a;\nmessage M{i} {{}}\n'
+                          for i in range(6)})
+    (tmp_path / "a/f5.proto").write_text('syntax = "proto3";\npackage a;\nmessage M0 {}\n')
+    monkeypatch.setattr(protoc.os, "cpu_count", lambda: 2)
+    refusals = []
+    for parallel_from in (2, 10_000):
+        monkeypatch.setattr(protoc, "PARALLEL_FROM", parallel_from)
+        refusals.append(run("build", "--no-cache", "-o", "out.binpb", cwd=tmp_path))
+    assert [r.exit_code for r in refusals] == [1, 1]
+    assert refusals[0].stderr == refusals[1].stderr
+    assert refusals[0].stderr.strip() == 'a/f5.proto:3:9: "a.M0" is already defined in file "a/f0.proto".'
+    assert not (tmp_path / "out.binpb").exists()
+
+
 @pytest.mark.parametrize(("sizes", "first_half"), [
     ([1] * 10, 5), ([1] * 9, 5), ([90, 1, 1, 1, 1], 1), ([1, 1, 1, 1, 90], 4), ([3, 1, 1, 1], 1),
 ])

@@ -28,7 +28,7 @@ from . import incremental
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .image import Image, decode_files
-from .protoc import run_protoc
+from .protoc import Protoc, run_protoc
 from .workspace import ListedFile, check_unique, read_source
 
 
@@ -155,16 +155,24 @@ class _Job:
         disk_to_shown = {str(root / f.workspace_path): self.shown_paths[f.name]
                          for f in self.files}
         beside = frozenset(self.shown_paths) | reused_names
-        try:
-            data = run_protoc(
-                include, names,
-                shown=lambda p: disk_to_shown.get(p) or self.shown_paths.get(p, p),
-                sizes=[len(sources[n]) for n in names],
-                descriptor_set=self.resolution.descriptor_set(beside=beside) + reused,
-            )
-        except ProtopactError as exc:
-            raise explained(exc, self.resolution, self.workspace) from None
-        compiled, _, encoded = decode_files(data)
+
+        def protoc(whole: bool) -> Protoc:
+            try:
+                return run_protoc(
+                    include, names,
+                    shown=lambda p: disk_to_shown.get(p) or self.shown_paths.get(p, p),
+                    sizes=[len(sources[n]) for n in names],
+                    descriptor_set=self.resolution.descriptor_set(beside=beside) + reused,
+                    whole=whole,
+                )
+            except ProtopactError as exc:
+                raise explained(exc, self.resolution, self.workspace) from None
+
+        run = protoc(whole=False)
+        compiled, _, encoded = decode_files(run.data)
+        if run.apart and incremental.collides(compiled, run.apart):
+            # a name defined in both halves: one run reports it, in protoc's words
+            protoc(whole=True)
         for file in compiled:
             source = sources.get(file.name) or _source_of(file.name, include)
             if source is not None and to_buf_columns(file, source):

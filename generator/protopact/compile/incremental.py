@@ -176,7 +176,7 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
     # collide, with them or with one another
     donors = Counter(o.donor for o in offers.values())
     checked = donors.most_common(1)[0][0] if donors else -1
-    if _collision(ordered, {f.name for f in ordered
+    if collides(ordered, {f.name for f in ordered
                             if f.name not in offers or offers[f.name].donor != checked}):
         return None
     return Image(ordered, frozenset(targets), encoded={f.name: encoded[f.name] for f in ordered
@@ -208,7 +208,7 @@ def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2
     return tuple(ordered.values())
 
 
-def _collision(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Collection[str],
+def collides(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Collection[str],
                ) -> bool:
     """Whether two files define the same full name, or a file defines a package's name, given
     that only the files named in ``suspects`` may: a name two files share, or a file's name that
@@ -236,24 +236,17 @@ def _prefixes(package: str) -> list[str]:
 
 
 def _names(f: descriptor_pb2.FileDescriptorProto) -> Iterator[str]:
+    """The names ``f`` defines at its package's level. A nested name two files share needs its
+    enclosing message defined by both, or a package of one named as the other's message: either
+    is seen at this level, so the nested names need no look."""
     prefix = f"{f.package}." if f.package else ""
     yield from (prefix + s.name for s in f.service)
     yield from (prefix + e.name for e in f.extension)
-    yield from _enum_names(prefix, f.enum_type)
-    pending = [(prefix, m) for m in f.message_type]
-    while pending:
-        scope, message = pending.pop()
-        full = scope + message.name
-        yield full
-        yield from _enum_names(full + ".", message.enum_type)
-        pending += ((full + ".", nested) for nested in message.nested_type)
-
-
-def _enum_names(scope: str, enums: Iterable[descriptor_pb2.EnumDescriptorProto]) -> Iterator[str]:
-    for enum in enums:
-        yield scope + enum.name
+    yield from (prefix + m.name for m in f.message_type)
+    for enum in f.enum_type:
+        yield prefix + enum.name
         # protoc scopes enum values beside their enum, as C++ does
-        yield from (scope + v.name for v in enum.value)
+        yield from (prefix + v.name for v in enum.value)
 
 
 def _digest(*parts: str) -> str:

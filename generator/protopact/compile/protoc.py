@@ -25,12 +25,12 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from grpc_tools import protoc as _protoc
 
 from ..errors import CompileError, ProtopactError
-from .image import files_not_in
+from .image import files_not_in, set_names
 
 _LOCK = threading.Lock()
 _FORKS = hasattr(os, "fork")
@@ -44,21 +44,29 @@ _NO_MESSAGE = "protoc failed without a message"
 PARALLEL_FROM = 200
 
 
+class Protoc(NamedTuple):
+    """protoc's FileDescriptorSet, and which of its files a split build compiled apart from the
+    rest (the second half's own): protoc checked their names only among themselves."""
+
+    data: bytes
+    apart: frozenset[str] = frozenset()
+
+
 def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
-    sizes: Sequence[int], descriptor_set: bytes = b"",
-) -> bytes:
+    sizes: Sequence[int], descriptor_set: bytes = b"", whole: bool = False,
+) -> Protoc:
     """Compile ``files`` (import paths) and return a FileDescriptorSet with imports and source info.
 
     ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
-    Large builds are split in two halves compiled at once by two children. The halves hold about
-    the same amount of source (``sizes``, in bytes, one per file), not the same number of files: on
-    googleapis the files of equal halves differ fourfold in size.
+    Large builds are split in two halves compiled at once by two children (unless ``whole``). The
+    halves hold about the same amount of source (``sizes``, in bytes, one per file), not the same
+    number of files: on googleapis the files of equal halves differ fourfold in size.
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
-        if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _FORKS:
+        if whole or len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _FORKS:
             halves = [list(files)]
         else:
             middle = _middle(sizes)
@@ -74,7 +82,12 @@ def run_protoc(
             if code != 0:
                 raise CompileError(_message(diagnostics, shown) or _NO_MESSAGE)
         data = outs[0].read_bytes()
-        return data if len(outs) == 1 else _merged(data, outs[1].read_bytes())
+        if len(outs) == 1:
+            return Protoc(data)
+        # protoc lists each input after the imports it has not listed yet, so the first run's
+        # files followed by the second's new ones is exactly the order of a single run over both
+        own = files_not_in(outs[1].read_bytes(), data)
+        return Protoc(data + own, frozenset(set_names(own)))
 
 
 def _middle(sizes: Sequence[int]) -> int:
@@ -116,13 +129,6 @@ def _file_argument(name: str, include_roots: Sequence[Path]) -> str:
         if os.path.isfile(disk):
             return disk
     raise ProtopactError(f"{name}: not found under any include root")
-
-
-def _merged(first: bytes, second: bytes) -> bytes:
-    """Two runs' sets as one run would write it. protoc lists each input after the imports it has
-    not listed yet, so the first run's files followed by the second's new ones is exactly the order
-    of a single run over both halves."""
-    return first + files_not_in(second, first)
 
 
 def invoke_protoc(args: Sequence[str], *, shown: Callable[[str], str] = str) -> None:
