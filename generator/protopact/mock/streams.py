@@ -342,8 +342,9 @@ class Broker:
     def ack(self, ack_id: str, *, streams: Collection[str], field: str) -> None:
         """Settle the event ``ack_id`` was delivered with; ``streams`` are the paths it may belong to."""
         decoded = self._decode(ack_id)
-        if decoded is None:
-            raise invalid_argument(field, "not an ack id delivered by this server")
+        if decoded is None:  # well formed for all a client can know: an event never delivered
+            raise CallError(grpc.StatusCode.NOT_FOUND,
+                            f"{field}: not an ack id delivered by this server")
         queue_id, seq = decoded
         queue = self._queues.get(queue_id)
         if queue is None:
@@ -402,8 +403,8 @@ class Broker:
             return max(self.timeline.first_at(start.unix_micros), oldest)
         if start.kind == "start_at_event_id":
             seq = topic.seq_of(start.event_id)
-            if seq is None or not oldest <= seq < happened:
-                raise invalid_argument(f"{field}.start_at_event_id",
-                                       f"{start.event_id!r} is not a retained event of this stream")
+            if seq is None or not oldest <= seq < happened:  # no such event (any longer)
+                raise CallError(grpc.StatusCode.NOT_FOUND, f"{field}.start_at_event_id: "
+                                f"{start.event_id!r} is not a retained event of this stream")
             return seq
         return happened
