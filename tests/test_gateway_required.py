@@ -235,3 +235,26 @@ def test_the_document_requires_what_the_gateway_requires(
                       "components": document["components"]}
             valid &= jsonschema.Draft202012Validator(schema).is_valid(body)
     assert valid is served
+
+
+def test_the_document_names_the_paths_an_update_mask_requires(library: Any, tmp_image: Any) -> None:
+    """AIP-134 with AIP-203: a mask that names a REQUIRED field clears it unless the body sets it,
+    so the gateway refuses that; the document cannot tie the ``updateMask`` parameter to the body,
+    so the parameter says it in words and lists the paths under ``x-required-when-named``."""
+    from protopact.render.openapi import build_openapi
+
+    client, upstream = library
+    document = build_openapi(tmp_image, title="t", version="1")
+    [mask] = [p for p in document["paths"]["/v1/shelves/{name_shelves}/books/{name_books}"][
+        "patch"]["parameters"] if p["name"] == "updateMask"]
+    assert mask["x-required-when-named"] == ["title", "author.givenName"]
+    assert "must be set in the body" in mask["description"]
+    for path, proto, value in (("title", "book.title", {"title": "t"}),
+                               ("author.givenName", "book.author.given_name",
+                                {"author": {"givenName": "g"}})):
+        assert _refused(client, upstream, "PATCH", f"{BOOK}?updateMask={path}", {"pages": 1}) == [
+            (proto, "field_behavior.required")]
+        _accepted(client, upstream, "PATCH", f"{BOOK}?updateMask={path}", value)
+    # a path the list does not hold may be left out of the body: the update clears it
+    request = _accepted(client, upstream, "PATCH", f"{BOOK}?updateMask=pages", {})
+    assert list(request.update_mask.paths) == ["pages"]

@@ -1,7 +1,8 @@
 """ProtoJSON read strictly where ``json_format`` reads loosely: a float in a string is a JSON
-number (or ``NaN``/``Infinity``/``-Infinity``) within its type's range, in bodies, queries and
-paths, as the document's pattern says; and what is refused elsewhere (one field under both its
-names, loose numbers) is refused inside an ``Any`` too, at any depth, on REST and Connect JSON."""
+number (or ``NaN``/``Infinity``/``-Infinity``) within its type's range, bytes are base64 and a
+Duration is ``"1.5s"``, in bodies, queries and paths, as the document's patterns say; and what is
+refused elsewhere (one field under both its names, loose numbers) is refused inside an ``Any`` too,
+at any depth, on REST and Connect JSON."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ PROTO = """
     package strict.v1;
     import "google/api/annotations.proto";
     import "google/protobuf/any.proto";
+    import "google/protobuf/duration.proto";
     import "google/protobuf/wrappers.proto";
     service Meter {
       rpc Record(Reading) returns (Reading) {
@@ -39,6 +41,8 @@ PROTO = """
       map<string, float> by_sensor = 5;
       google.protobuf.Any extra = 6;
       repeated google.protobuf.Any notes = 7;
+      bytes blob = 8;
+      google.protobuf.Duration wait = 9;
     }
     message Note {
       string note_text = 1;
@@ -160,3 +164,28 @@ def test_an_any_in_its_strict_form_passes(meter: Any) -> None:
     assert response.status_code == 200, response.text
     note = upstream.last()[1].extra
     assert note.type_url == NOTE
+
+
+@pytest.mark.parametrize(("field", "text", "served"), [
+    ("blob", "AB", True), ("blob", "AB==", True), ("blob", "YW-_", True), ("blob", "YW+/", True),
+    ("blob", "", True), ("blob", "!!!!", False), ("blob", "AB=", False), ("blob", "A", False),
+    ("blob", "a b=", False), ("wait", "1.5s", True), ("wait", "-0s", True), ("wait", "007s", True),
+    ("wait", "+1s", False), ("wait", "1_0s", False), ("wait", "1.s", False),
+    ("wait", " 1s", False), ("wait", "1.0000000001s", False),
+])
+def test_bytes_and_durations_are_read_in_the_documents_form(meter: Any, field: str, text: str,
+                                                            served: bool) -> None:
+    """json_format skips what base64 does not use ("!!!!" is no bytes) and reads a duration's
+    seconds as Python's int does ("+1s", "1_0s")."""
+    from protopact.render.constraints import base64_pattern
+    from protopact.render.jsonschema import DURATION_TEXT
+
+    assert bool(re.fullmatch(base64_pattern() if field == "blob" else DURATION_TEXT,
+                             text)) is served
+    client, _ = meter
+    response = client.post("/v1/readings", json={field: text}, headers=AUTH)
+    assert (response.status_code == 200) is served, response.text
+    if not served:
+        assert response.json()["details"][0]["fieldViolations"][0]["field"] == field
+    query = client.get("/v1/scales/1", params={field: text}, headers=AUTH)
+    assert (query.status_code == 200) is served, query.text

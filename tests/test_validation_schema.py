@@ -4,6 +4,7 @@ must match."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -12,12 +13,12 @@ from typing import Any
 import jsonschema
 import protovalidate
 import pytest
-from google.protobuf import json_format, message_factory
+from google.protobuf import duration_pb2, json_format, message_factory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protopact.compile.image import Image
-from protopact.render.constraints import integer_pattern
+from protopact.render.constraints import base64_pattern, duration_pattern, integer_pattern
 from protopact.render.jsonschema import render_json_schemas
 
 from .validation.images import validated_image
@@ -174,3 +175,41 @@ def test_integer_patterns_hold_exactly_the_range(low: int | None, high: int | No
         assert bool(pattern.fullmatch(text)) is inside, (text, pattern.pattern)
     assert bool(pattern.fullmatch("-0")) is ((low is None or low <= 0) and (high is None or high >= 0))
     assert not pattern.fullmatch("+1") and not pattern.fullmatch("") and not pattern.fullmatch("1.0")
+
+
+_SECOND = 10**9
+_NANOS = st.one_of(st.none(), st.integers(-10**12 * _SECOND, 10**12 * _SECOND),
+                   st.integers(-20, 20).map(lambda s: s * _SECOND),
+                   st.integers(-20 * _SECOND, 20 * _SECOND))
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(_NANOS, _NANOS, st.booleans(), st.integers(0, 315_576_000_000) | st.integers(0, 25),
+       st.none() | st.text("0123456789", min_size=1, max_size=9), st.integers(0, 2))
+def test_duration_patterns_hold_exactly_the_range(low: int | None, high: int | None,
+                                                  negative: bool, seconds: int,
+                                                  fraction: str | None, zeros: int) -> None:
+    """A duration rule's bounds as a pattern: exactly the durations json_format parses (leading
+    zeros, "-0s", one to nine fractional digits) from ``low`` to ``high`` nanoseconds."""
+    text = f"{'-' if negative else ''}{'0' * zeros}{seconds}{'.' + fraction if fraction else ''}s"
+    parsed = duration_pb2.Duration()
+    parsed.FromJsonString(text)
+    value = parsed.seconds * _SECOND + parsed.nanos
+    inside = (low is None or low <= value) and (high is None or value <= high)
+    assert bool(re.fullmatch(duration_pattern(low, high), text)) is inside, (text, low, high)
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(st.integers(0, 12), st.none() | st.integers(0, 12), st.binary(max_size=16),
+       st.booleans(), st.booleans())
+def test_base64_patterns_hold_exactly_the_byte_lengths(low: int, high: int | None, data: bytes,
+                                                       url: bool, padded: bool) -> None:
+    """A byte length rule as a pattern on the base64 text, in each form json_format reads
+    (standard or URL-safe, padded or not)."""
+    text = (base64.urlsafe_b64encode if url else base64.b64encode)(data).decode()
+    text = text if padded else text.rstrip("=")
+    inside = low <= len(data) and (high is None or len(data) <= high)
+    pattern = re.compile(base64_pattern(low, high))
+    assert bool(pattern.fullmatch(text)) is inside, (text, low, high)
+    if data:  # a character base64 does not use, or a padding that is not one
+        assert not pattern.fullmatch(text[:-1] + "!") and not pattern.fullmatch(text + "===")

@@ -64,12 +64,13 @@ class HttpError(Exception):
         return json.dumps(self.body, separators=(",", ":")).encode()
 
 
-def bad_request(message: str, field: str = "") -> HttpError:
-    """400 naming the offending field (a ``google.rpc.BadRequest`` detail) when there is one."""
+def bad_request(message: str, field: str = "", reason: str = "") -> HttpError:
+    """400 naming the offending field (a ``google.rpc.BadRequest`` detail) when there is one, and
+    why, when ``reason`` says."""
     body: dict[str, Any] = {"code": grpc.StatusCode.INVALID_ARGUMENT.value[0], "message": message}
     if field:
-        body["details"] = [{"@type": BAD_REQUEST_TYPE,
-                            "fieldViolations": [{"field": field, "description": message}]}]
+        violation = {"field": field, "description": message, **({"reason": reason} if reason else {})}
+        body["details"] = [{"@type": BAD_REQUEST_TYPE, "fieldViolations": [violation]}]
     return HttpError(400, body)
 
 

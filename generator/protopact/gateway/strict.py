@@ -8,6 +8,9 @@
 - a float in a string that is not a JSON number nor ``NaN``/``Infinity``/``-Infinity``
   (``"+1.5"``, ``"1_0"``, ``".5"``, ``"inf"``, ``" 1"``), or beyond the type's range (json_format
   reads ``"1e39"`` for a float as infinity, and refuses the same number unquoted);
+- bytes that are not base64 (json_format skips the characters base64 does not use: ``"!!"`` is
+  empty), a Duration that is not ``"1.5s"`` with one to nine fractional digits (it reads ``"+1s"``
+  or ``"1_0s"``): the document's patterns;
 - any of these inside an ``Any`` (by its ``@type``), at any depth: json_format refuses a key
   repeated there as elsewhere, but reads a payload's fields as loosely.
 """
@@ -22,15 +25,27 @@ from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
-from ..render.jsonschema import FLOAT_MAX, FLOAT_TEXT, FLOAT_WORDS, WRAPPERS, is_inlined, is_map
+from ..render.constraints import base64_pattern
+from ..render.jsonschema import (
+    DURATION_TEXT,
+    FLOAT_MAX,
+    FLOAT_TEXT,
+    FLOAT_WORDS,
+    WRAPPERS,
+    is_inlined,
+    is_map,
+)
 from .status import bad_request
 
 _DECIMAL = re.compile(r"-?[0-9]+")
 _FLOAT_TEXT = re.compile(FLOAT_TEXT)
+_BASE64 = re.compile(base64_pattern())
+_DURATION = re.compile(DURATION_TEXT)
 _INTEGERS = frozenset({FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_INT64,
                        FieldDescriptor.CPPTYPE_UINT32, FieldDescriptor.CPPTYPE_UINT64})
 _FLOATS = {FieldDescriptor.CPPTYPE_FLOAT: FLOAT_MAX, FieldDescriptor.CPPTYPE_DOUBLE: sys.float_info.max}
 _ANY = "google.protobuf.Any"
+_DURATION_TYPE = "google.protobuf.Duration"
 
 
 def check_text(field: FieldDescriptor, text: str, path: str) -> None:
@@ -39,6 +54,13 @@ def check_text(field: FieldDescriptor, text: str, path: str) -> None:
     words, or beyond its type's range."""
     if field.message_type is not None and field.message_type.full_name in WRAPPERS:
         field = field.message_type.fields_by_name["value"]
+    if field.type == FieldDescriptor.TYPE_BYTES and not _BASE64.fullmatch(text):
+        raise bad_request(f'Field "{path}" must be base64 (standard or URL-safe, padded or not)',
+                          path)
+    if field.message_type is not None and field.message_type.full_name == _DURATION_TYPE and (
+            not _DURATION.fullmatch(text)):
+        raise bad_request(f'Field "{path}" must be a duration in seconds ("1.5s", up to nine '
+                          f'fractional digits), not "{text}"', path)
     if field.cpp_type in _INTEGERS and not _DECIMAL.fullmatch(text):
         raise bad_request(f'Field "{path}" must be an integer in decimal digits, not "{text}"',
                           path)
@@ -49,7 +71,10 @@ def check_text(field: FieldDescriptor, text: str, path: str) -> None:
         raise bad_request(f'Field "{path}" must be a number as JSON writes one, or NaN, Infinity '
                           f'or -Infinity, not "{text}"', path)
     if not abs(float(text)) <= limit:
-        raise bad_request(f'Field "{path}" is out of range: "{text}"', path)
+        # the document's string form says the range by its format, which no pattern can hold
+        kind = "float" if field.cpp_type == FieldDescriptor.CPPTYPE_FLOAT else "double"
+        raise bad_request(f'Field "{path}" is out of the {kind} range: "{text}"', path,
+                          reason=f"format.{kind}")
 
 
 def check_field(field: FieldDescriptor, value: Any, path: str) -> None:
@@ -128,4 +153,5 @@ def _names(message: Descriptor) -> Mapping[str, FieldDescriptor]:
 
 
 def _needs_walk(field: FieldDescriptor) -> bool:
-    return field.cpp_type in _INTEGERS or field.cpp_type in _FLOATS or field.message_type is not None
+    return (field.cpp_type in _INTEGERS or field.cpp_type in _FLOATS
+            or field.type == FieldDescriptor.TYPE_BYTES or field.message_type is not None)

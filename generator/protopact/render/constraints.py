@@ -4,8 +4,11 @@ A schema must never reject a request the validator accepts, so a rule becomes a 
 the keyword means the same thing on the ProtoJSON form: string lengths count characters in both;
 bounds constrain numbers (a 64-bit integer sent as a decimal string is left to the server); ``const``
 and ``in`` on integers list both the number and its decimal string, since ProtoJSON takes either.
-Rules with no JSON Schema counterpart (byte lengths, CEL expressions, durations) are listed in the
-description instead, so a reader still sees them.
+Durations are ProtoJSON strings, so their bounds, ``const`` and ``in`` become patterns
+(:func:`duration_pattern`); byte lengths bound the base64 text (:func:`base64_pattern`). Rules with
+no JSON Schema counterpart (timestamps, CEL expressions, a string's byte lengths, a float's rules,
+which its string form escapes) are the server's: listed in the description, and as their ProtoJSON
+under ``x-protovalidate`` (:func:`server_rules`), so a reader and a tool still see them.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from google.protobuf import json_format
 from google.protobuf.descriptor import FieldDescriptor
 
 from ..schema.validation import IGNORE_ALWAYS, cel_rules, type_rules
@@ -214,7 +218,11 @@ def _enum(field: FieldDescriptor, rules: Rules) -> Schema:
 
 def value_keywords(field: FieldDescriptor, rules: Rules | None) -> Schema:
     """Keywords for one value of ``field`` from its ``FieldRules`` (an item's or a map value's
-    rules for those)."""
+    rules for those), and ``x-protovalidate`` for the rules they leave to the server."""
+    return merge(_typed_keywords(field, rules), server_rules(rules))
+
+
+def _typed_keywords(field: FieldDescriptor, rules: Rules | None) -> Schema:
     typed = type_rules(rules) if rules is not None and rules.ignore != IGNORE_ALWAYS else None
     if typed is None:
         return {}
@@ -227,7 +235,89 @@ def value_keywords(field: FieldDescriptor, rules: Rules | None) -> Schema:
         return _scalar(kind, specific)
     if kind == "bool" and _set(specific, "const"):
         return {"const": specific.const}
+    if kind == "duration":
+        return _duration(specific)
+    if kind == "bytes":
+        return _bytes(specific)
     return {}
+
+
+def _nanos(duration: Any) -> int:
+    return int(duration.seconds) * _NANOS + int(duration.nanos)
+
+
+def _duration(rules: Rules) -> Schema:
+    lower = next((n for n in ("gt", "gte") if _set(rules, n)), None)
+    upper = next((n for n in ("lt", "lte") if _set(rules, n)), None)
+    least = None if lower is None else _nanos(getattr(rules, lower)) + (lower == "gt")
+    most = None if upper is None else _nanos(getattr(rules, upper)) - (upper == "lt")
+    out: Schema = {}
+    if lower and upper and _nanos(getattr(rules, lower)) > _nanos(getattr(rules, upper)):
+        # protovalidate reads gt > lt as "outside the range": either bound may hold
+        out["anyOf"] = [{"pattern": duration_pattern(least, None)},
+                        {"pattern": duration_pattern(None, most)}]
+    elif lower or upper:
+        out["pattern"] = duration_pattern(least, most)
+
+    def exactly(values: Any) -> list[Schema]:
+        return [{"pattern": duration_pattern(_nanos(v), _nanos(v))} for v in values]
+
+    if _set(rules, "const"):
+        merge(out, exactly([rules.const])[0])
+    if _set(rules, "in"):
+        merge(out, {"anyOf": exactly(getattr(rules, "in"))})
+    if _set(rules, "not_in"):
+        out["not"] = {"anyOf": exactly(rules.not_in)}
+    return out
+
+
+def _bytes(rules: Rules) -> Schema:
+    least = rules.len if _set(rules, "len") else rules.min_len if _set(rules, "min_len") else 0
+    most = rules.len if _set(rules, "len") else rules.max_len if _set(rules, "max_len") else None
+    return {"pattern": base64_pattern(least, most)} if (least, most) != (0, None) else {}
+
+
+# the rules of each type that the keywords above hold exactly; the others are the server's
+_HELD: Mapping[str, frozenset[str]] = {
+    "string": frozenset({"const", "in", "not_in", "len", "min_len", "max_len", "pattern", "prefix",
+                         "suffix", "contains", "not_contains", *_FORMATS, *_ALTERNATIVES,
+                         *_PATTERNS}),
+    "bytes": frozenset({"len", "min_len", "max_len"}),
+    "bool": frozenset({"const"}),
+    "enum": frozenset({"const", "in", "not_in", "defined_only"}),
+    **dict.fromkeys(("duration", *_INTEGER_KINDS),
+                    frozenset({"const", "in", "not_in", "gt", "gte", "lt", "lte"})),
+}
+
+
+#: the key of the rules a schema leaves to the server
+SERVER_RULES = "x-protovalidate"
+
+
+def server_rules(rules: Rules | None) -> Schema:
+    """``x-protovalidate``: the ProtoJSON of the rules of a ``FieldRules`` (its type's rules and
+    its CEL rules) or a ``MessageRules`` that no keyword holds; or nothing."""
+    fields = rules.DESCRIPTOR.fields_by_name if rules is not None else {}
+    if rules is None or "ignore" in fields and rules.ignore == IGNORE_ALWAYS:
+        return {}
+    out: Schema = {}
+    typed = type_rules(rules) if "type" in rules.DESCRIPTOR.oneofs_by_name else None
+    if typed is not None and typed[0] not in ("repeated", "map"):
+        kind, specific = typed
+        left = type(specific)()
+        left.CopyFrom(specific)
+        for name in (*_HELD.get(kind, ()), "example"):
+            if name in left.DESCRIPTOR.fields_by_name:
+                left.ClearField(name)
+        if left.ListFields():
+            out[kind] = json_format.MessageToDict(left)
+    if "oneof" in fields and list(rules.oneof):
+        out["oneof"] = [json_format.MessageToDict(o) for o in rules.oneof]
+    cel = [{k: v for k, v in (("id", rule_id), ("message", message), ("expression", expression))
+            if v} for rule_id, message, expression in cel_rules(rules)]
+    if cel:
+        out["cel"] = cel
+    return {SERVER_RULES: out} if out else {}
 
 
 def container_keywords(rules: Rules | None) -> tuple[Schema, Rules | None, Rules | None]:
@@ -256,3 +346,82 @@ def rules_text(rules: Rules | None) -> str:
     lines = [f"- `{expression}`" + (f" ({rule_id}: {message})" if rule_id or message else "")
              for rule_id, message, expression in cel_rules(rules)]
     return ("Validation rules (CEL):\n" + "\n".join(lines)) if lines else ""
+
+
+_NANOS = 10**9
+#: the largest duration json_format parses, in nanoseconds (seconds at the limit may still carry
+#: a fraction)
+DURATION_MAX_NANOS = 315_576_000_000 * _NANOS + _NANOS - 1
+
+
+def duration_pattern(low: int | None, high: int | None) -> str:
+    """A pattern for the ProtoJSON durations (``"-1.5s"``; leading zeros, ``-0s`` and one to nine
+    fractional digits, as json_format parses them) from ``low`` to ``high`` nanoseconds (None: no
+    bound)."""
+    low = -DURATION_MAX_NANOS if low is None else max(low, -DURATION_MAX_NANOS)
+    high = DURATION_MAX_NANOS if high is None else min(high, DURATION_MAX_NANOS)
+    parts = []
+    if high >= 0:  # m nanoseconds written without a sign
+        parts += _magnitudes(max(low, 0), high)
+    if low <= 0:  # -m: from the smallest magnitude (0 for "-0s") to the largest
+        parts += ["-" + p for p in _magnitudes(max(-high, 0), -low)]
+    return "^(" + "|".join(parts or ["(?!)"]) + ")s$"
+
+
+def _magnitudes(low: int, high: int) -> list[str]:
+    """Alternatives for the unsigned durations from ``low`` to ``high`` nanoseconds."""
+    if low > high:
+        return []
+    (low_s, low_f), (high_s, high_f) = divmod(low, _NANOS), divmod(high, _NANOS)
+    if low_s == high_s:
+        return [_seconds(low_s, low_s) + _fraction(low_f, high_f)]
+    out = []
+    first, last = low_s + (low_f > 0), high_s - (high_f < _NANOS - 1)
+    if low_f > 0:
+        out.append(_seconds(low_s, low_s) + _fraction(low_f, _NANOS - 1))
+    if first <= last:
+        out.append(_seconds(first, last) + _fraction(0, _NANOS - 1))
+    if high_f < _NANOS - 1:
+        out.append(_seconds(high_s, high_s) + _fraction(0, high_f))
+    return out
+
+
+def _seconds(low: int, high: int) -> str:
+    return "0*" + _group(_digits(low, high))
+
+
+def _fraction(low: int, high: int) -> str:
+    """The optional fraction (``.5``, ``.500``: one to nine digits) of the nanoseconds from
+    ``low`` to ``high`` within one second; none stands for 0."""
+    if (low, high) == (0, _NANOS - 1):
+        return r"(\.[0-9]{1,9})?"
+    alternatives = []
+    for width in range(1, 10):
+        unit = 10 ** (9 - width)
+        least, most = -(-low // unit), high // unit  # the width-digit fractions in range
+        if least <= most:
+            alternatives += _same_length(str(least).zfill(width), str(most).zfill(width))
+    if not alternatives:
+        return "" if low == 0 else "(?!)"
+    fraction = r"\." + _group(alternatives)
+    return f"({fraction})?" if low == 0 else fraction
+
+
+#: bytes in ProtoJSON: base64, standard or URL-safe, with or without padding, as json_format reads
+BASE64_CHARACTER = "[A-Za-z0-9+/_-]"
+
+
+def base64_pattern(low: int = 0, high: int | None = None) -> str:
+    """A pattern for the base64 text of ``low`` to ``high`` bytes (None: no bound)."""
+    group, parts = f"{BASE64_CHARACTER}{{4}}", []
+    for tail, rest in ((0, ""), (1, f"{BASE64_CHARACTER}{{2}}(==)?"),
+                       (2, f"{BASE64_CHARACTER}{{3}}=?")):
+        least = max(0, -(-(low - tail) // 3))
+        most = None if high is None else (high - tail) // 3
+        if most is not None and most < least:
+            continue
+        count = "*" if (least, most) == (0, None) else (
+            f"{{{least},}}" if most is None else
+            f"{{{least}}}" if least == most else f"{{{least},{most}}}")
+        parts.append(f"({group}){count}{rest}")
+    return "^(" + "|".join(parts or ["(?!)"]) + ")$"

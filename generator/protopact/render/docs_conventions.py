@@ -93,6 +93,15 @@ class Notes:
             return (_LIST.format(field=token),)
         return ()
 
+    def issued(self, method: MethodDescriptor) -> frozenset[str]:
+        """Dotted paths of the request fields that take only a value a previous response gave (a
+        list's cursor): no document can say which values those are."""
+        rpc = self._rpcs.get(method.full_name)
+        if not isinstance(rpc, catalog.PageList) or not rpc.cursor:
+            return frozenset()
+        cursor = role(_names(rpc.pagination.message_type), "cursor")
+        return frozenset({f"{rpc.pagination.name}.{cursor}"} if cursor else ())
+
     def _paging_block(self, message: Descriptor | None) -> bool:
         return message is not None and (self.conventions.paging(message.full_name) is not None
                                         or message.full_name in self._results)

@@ -27,13 +27,16 @@ from google.protobuf.descriptor_pb2 import DescriptorProto, FileDescriptorProto
 
 from ..compile.image import Image
 from ..schema.options import field_behaviors
-from ..schema.validation import field_rules, message_rules, must_set
+from ..schema.validation import field_rules, message_rules, must_set, oneof_rules
 from .constraints import (
     INTEGER_RANGES,
+    SERVER_RULES,
+    base64_pattern,
     container_keywords,
     integer_pattern,
     merge,
     rules_text,
+    server_rules,
     value_keywords,
 )
 from .dumps import json_text
@@ -67,15 +70,16 @@ FLOAT_TEXT = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
 
 # Printed as a number or "NaN"/"Infinity"/"-Infinity"; a number in a string is accepted too, within
 # the type's range, which no pattern can hold (the exponent and the digits' count add up), so the
-# string form says it in words and the gateway checks it.
+# string form says it by its format and in words, and the gateway checks it.
 def _float(bits: int, *, printed: bool) -> Schema:
     number: Schema = {"type": "number"}
     if bits == 32:
         number.update(minimum=-FLOAT_MAX, maximum=FLOAT_MAX)
     forms = [number, {"enum": list(FLOAT_WORDS)}]
     if not printed:
-        forms.append({"type": "string", "pattern": FLOAT_TEXT,
-                      "description": f"A number within the {bits}-bit float range."})
+        kind = "float" if bits == 32 else "double"
+        forms.append({"type": "string", "format": kind, "pattern": FLOAT_TEXT,
+                      "description": f"A number within the {kind} range."})
     return {"anyOf": forms}
 
 
@@ -89,7 +93,7 @@ _SCALARS: Mapping[int, Schema] = {
     _T.TYPE_FLOAT: _FLOAT, _T.TYPE_DOUBLE: _DOUBLE,
     _T.TYPE_BOOL: {"type": "boolean"},
     _T.TYPE_STRING: {"type": "string"},
-    _T.TYPE_BYTES: {"type": "string", "contentEncoding": "base64"},
+    _T.TYPE_BYTES: {"type": "string", "contentEncoding": "base64", "pattern": base64_pattern()},
 }
 # What json_format prints, no more: 32-bit integers as numbers, 64-bit ones as strings.
 _PRINTED: Mapping[int, Schema] = {
@@ -101,6 +105,9 @@ _PRINTED: Mapping[int, Schema] = {
     **{t: {"type": "string", "format": "uint64", "pattern": "^[0-9]+$"}
        for t in (_T.TYPE_UINT64, _T.TYPE_FIXED64)},
     _T.TYPE_FLOAT: _float(32, printed=True), _T.TYPE_DOUBLE: _float(64, printed=True),
+    # standard base64 with its padding
+    _T.TYPE_BYTES: {"type": "string", "contentEncoding": "base64",
+                    "pattern": "^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"},
 }
 _MAP_KEY_PATTERNS: Mapping[int, str] = {
     **{t: _INT32["anyOf"][1]["pattern"] for t in (_T.TYPE_INT32, _T.TYPE_SINT32, _T.TYPE_SFIXED32)},
@@ -122,6 +129,8 @@ _PARSED_SPECIAL: Mapping[str, Schema] = {
         r"^-?(([0-9]{1,11}|[12][0-9]{11}|30[0-9]{10}|31[0-4][0-9]{9}|315[0-4][0-9]{8}"
         r"|3155[0-6][0-9]{7}|31557[0-5][0-9]{6}|315576000000)(\.[0-9]{1,9})?)s$")},
 }
+#: the text of a Duration, as the schemas (and the gateway) take it
+DURATION_TEXT = _PARSED_SPECIAL["google.protobuf.Duration"]["pattern"]
 _PRINTED_SPECIAL: Mapping[str, Schema] = {
     "google.protobuf.Timestamp": {"type": "string", "format": "date-time",
                                   "pattern": _DATE_TIME + _NANOS + "Z$"},
@@ -284,6 +293,7 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
     behaviours, update = field_behaviors(field), form is Form.UPDATE
     if update and (field.is_repeated or is_map(field)):
         form = Form.REQUEST  # a list or a map is replaced whole, each value a whole message
+    server = None  # a single value's rules the schema leaves to the server
     if is_map(field):
         assert field.message_type is not None
         key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
@@ -301,6 +311,7 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
                                                   value_keywords(field, item_rules)), **schema}
     else:
         schema, keywords = value_schema(field, ref, form), value_keywords(field, rules)
+        server = keywords.pop(SERVER_RULES, None)
         if keywords and nullable:
             # null says "not set", and rules do not apply to an unset field
             keywords = {"anyOf": [{"type": "null"}, keywords]}
@@ -313,6 +324,8 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
         schema["minProperties"] = 1  # {} would replace the message whole, unset REQUIRED fields
     if nullable:
         schema = _nullable(schema)
+    if server:
+        schema[SERVER_RULES] = server
     if "OUTPUT_ONLY" in behaviours:
         schema["readOnly"] = True
     if "INPUT_ONLY" in behaviours:
@@ -360,6 +373,7 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
                                                  rules_text(message_rules(message))) if text)
     if description:
         schema["description"] = description
+    schema.update(server_rules(message_rules(message)))
     schema["properties"] = properties
     rules = _oneof_rules(message, fields, form)
     # a field named twice (both spellings, even one null) is refused, as a repeated key is
@@ -391,10 +405,16 @@ def _spellings(field: FieldDescriptor, form: Form) -> list[str]:
 
 def _oneof_rules(message: Descriptor, fields: list[FieldDescriptor], form: Form) -> list[Schema]:
     """At most one member of each oneof: json_format refuses two that are not ``null`` (two
-    spellings of one member included), and prints at most one."""
-    rules = []
+    spellings of one member included), and prints at most one. A request sets one of a oneof
+    protovalidate requires (``(buf.validate.oneof).required``), unless the URL path may."""
+    rules: list[Schema] = []
     for oneof in message.oneofs:
         names = [n for f in oneof.fields if f in fields for n in _spellings(f, form)]
+        options: Any = oneof_rules(oneof)  # a dynamic message of the Image's validate.proto
+        if (form is not Form.RESPONSE and options is not None and options.required
+                and all(f in fields for f in oneof.fields)):
+            rules.append({"anyOf": [{"required": [n], "properties": {n: {"not": {"type": "null"}}}}
+                                    for n in names]})
         if len(names) < 2:
             continue
         pairs = [[a, b] for i, a in enumerate(names) for b in names[i + 1:]]

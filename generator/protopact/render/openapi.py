@@ -40,10 +40,13 @@ from ..schema.http import (
     field_at,
     http_routes,
 )
-from .constraints import merge
+from ..schema.options import field_behaviors
+from ..schema.validation import field_rules
+from .constraints import container_keywords, merge, value_keywords
 from .docs_conventions import Notes
 from .dumps import yaml_text
 from .jsonschema import (
+    REQUIRED,
     WRAPPERS,
     Form,
     Schema,
@@ -144,7 +147,8 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
             continue
         item[verb] = _operation(route, ids[route], tags[route.method.containing_service],
                                 notes.method_notes(route.method),
-                                _PARAMETER.findall(path), texts, components)
+                                _PARAMETER.findall(path), texts, components,
+                                issued=notes.issued(route.method))
     info: dict[str, Any] = {"title": title, "version": version}
     if description:
         info["description"] = description
@@ -253,7 +257,10 @@ def _tag(name: str, text: str) -> dict[str, str]:
 
 def _operation(route: HttpRoute, operation_id: str, tag: str, notes: tuple[str, ...],
                path_names: list[str], texts: Mapping[str, str],
-               components: Components) -> dict[str, Any]:
+               components: Components, *, issued: frozenset[str] = frozenset()
+               ) -> dict[str, Any]:
+    """``issued``: the request fields (dotted) that take only what a response gave, marked
+    ``x-server-issued``."""
     method, binding = route.method, route.binding
     text = texts.get(method.full_name, "")
     operation: dict[str, Any] = {"operationId": operation_id, "tags": [tag]}
@@ -261,7 +268,8 @@ def _operation(route: HttpRoute, operation_id: str, tag: str, notes: tuple[str, 
         operation["summary"] = _first_sentence(text)
     if text or notes:
         operation["description"] = "\n\n".join((text, *notes) if text else notes)
-    parameters = [*_path_parameters(route, path_names, texts), *_query_parameters(route, texts)]
+    parameters = [*_path_parameters(route, path_names, texts),
+                  *_query_parameters(route, texts, issued)]
     if parameters:
         operation["parameters"] = parameters
     if binding.body:
@@ -341,7 +349,8 @@ def _path_parameters(route: HttpRoute, names: list[str],
                              f"`{'/'.join(parameter.variable.segments)}`.")
 
 
-def _query_parameters(route: HttpRoute, texts: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+def _query_parameters(route: HttpRoute, texts: Mapping[str, str],
+                      issued: frozenset[str]) -> Iterator[dict[str, Any]]:
     binding = route.binding
     if binding.body == "*":
         return
@@ -357,9 +366,35 @@ def _query_parameters(route: HttpRoute, texts: Mapping[str, str]) -> Iterator[di
                                                 "must be set in the body: the update would clear it.")
         must = _must_send(route.method.input_type, proto_path)
         schema = _parameter_schema(field)
-        yield _parameter(".".join(json_path), "query",
-                         merge(schema, set_keywords(field)) if must else schema, text,
-                         required=must)
+        parameter = _parameter(".".join(json_path), "query",
+                               merge(schema, set_keywords(field)) if must else schema, text,
+                               required=must)
+        if ".".join(proto_path) in issued:
+            parameter["x-server-issued"] = True
+        if update is not None and field == update.mask and update.resource:
+            resource = route.method.input_type.fields_by_name[update.resource].message_type
+            assert resource is not None  # a partial update's resource is a message
+            named = list(_required_paths(resource))
+            if named:
+                # no schema ties one parameter to another: the paths whose naming requires them in
+                # the body, for a tool to read
+                parameter["x-required-when-named"] = named
+        yield parameter
+
+
+def _required_paths(message: Descriptor, prefix: str = "",
+                    seen: frozenset[str] = frozenset()) -> Iterator[str]:
+    """The mask paths (JSON names) of the REQUIRED fields of ``message``, through singular
+    message fields, each type once along a path."""
+    seen |= {message.full_name}
+    for field in message.fields:
+        path = prefix + field.json_name
+        if REQUIRED in field_behaviors(field):
+            yield path
+        nested = field.message_type
+        if (nested is not None and not field.is_repeated and not is_inlined(nested)
+                and nested.full_name not in seen):
+            yield from _required_paths(nested, path + ".", seen)
 
 
 def _must_send(request: Descriptor, proto_path: tuple[str, ...]) -> bool:
@@ -388,13 +423,19 @@ def _query_fields(message: Descriptor, proto_path: tuple[str, ...], json_path: t
 
 
 def _parameter_schema(field: FieldDescriptor) -> Schema:
-    """A URL parameter's schema: a wrapper is its bare value, never ``null``."""
+    """A URL parameter's schema, with the field's rules: a wrapper is its bare value, never
+    ``null``."""
     single = field
     if field.message_type is not None and field.message_type.full_name in WRAPPERS:
         single = field.message_type.fields_by_name["value"]
     # URL values are scalars or well-known types in their string form: nothing to refer to
     schema = value_schema(single, lambda name, _form: _ref(name), Form.REQUEST)
-    return {"type": "array", "items": schema} if field.is_repeated else schema
+    rules = field_rules(field)
+    if not field.is_repeated:
+        return merge(schema, value_keywords(single, rules))
+    keywords, item_rules, _ = container_keywords(rules)
+    return {"type": "array", "items": merge(schema, value_keywords(single, item_rules)),
+            **keywords}
 
 
 def _parameter(name: str, where: str, schema: Schema, text: str, *,
