@@ -49,9 +49,9 @@ _DURATION_TYPE = "google.protobuf.Duration"
 
 
 def check_text(field: FieldDescriptor, text: str, path: str) -> None:
-    """Raise a 400 when ``text`` stands for an integer (of ``field``, or of its wrapper) in
-    another form than decimal digits, or for a float in another form than a JSON number or its
-    words, or beyond its type's range."""
+    """Raise a 400 when ``text``, the value of ``field`` (or of its wrapper) in a string, is not
+    in the document's form: an integer in decimal digits, a float as a JSON number or its words
+    within its type's range, bytes in base64, a Duration as ``"1.5s"``."""
     if field.message_type is not None and field.message_type.full_name in WRAPPERS:
         field = field.message_type.fields_by_name["value"]
     if field.type == FieldDescriptor.TYPE_BYTES and not _BASE64.fullmatch(text):
@@ -78,8 +78,8 @@ def check_text(field: FieldDescriptor, text: str, path: str) -> None:
 
 
 def check_field(field: FieldDescriptor, value: Any, path: str) -> None:
-    """Raise a 400 when ``value`` (the JSON of ``field``) names a field twice or holds an integer
-    in a loose string form, at any depth."""
+    """Raise a 400 when ``value`` (the JSON of ``field``) names a field twice or holds a string
+    :func:`check_text` refuses, at any depth."""
     target = field.message_type
     if target is not None and target.full_name == _ANY:
         for where, item in _items(field, value, path):
@@ -128,8 +128,8 @@ def check_any(any_type: Descriptor, value: Any, path: str) -> None:
 
 
 def check_message(message: Descriptor, value: Any, path: str = "") -> None:
-    """Raise a 400 when the JSON object ``value`` of ``message`` names a field twice or holds an
-    integer in a loose string form."""
+    """Raise a 400 when the JSON object ``value`` of ``message`` names a field twice or holds a
+    string :func:`check_text` refuses."""
     if not isinstance(value, dict):
         return
     names = _names(message)
