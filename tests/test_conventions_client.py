@@ -142,7 +142,7 @@ def test_the_generated_client_speaks_the_api_own_event_types(name: str, tmp_path
         assert process.returncode == 0, err.decode()
         state = json.loads(out)
         assert state["most"] == 3  # as many handlers at once as the limit allows, no more
-        assert state["rejected"] == ["INVALID_ARGUMENT"]  # the forged handle, only
+        assert state["rejected"] == ["NOT_FOUND"]  # the forged handle, only
         handled: dict[str, list[bool]] = {}
         for event_id, redelivered in state["handled"]:
             handled.setdefault(event_id, []).append(redelivered)

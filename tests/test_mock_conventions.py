@@ -1,7 +1,7 @@
 """The mock on APIs that name every convention their own way: a fleet API's own ``Pagination`` and
 ``PageCursor``, a telecom API's ``EventHeader``/``AckHandle``/``ConsumerOptions`` and ``Confirm*`` ack
 RPCs. Pages walk a stable collection; event streams honour the in-flight limit, redeliver what was
-not acknowledged in time and reject unknown ack handles.
+not acknowledged in time and answer an ack handle they never delivered with NOT_FOUND.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ async def test_the_api_own_ack_rpc_settles_events_and_rejects_unknown_handles(
         assert len({e.header.event_id for e in events}) == 4
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await client.call(confirm, client.request(confirm, handle={"value": "made-up"}))
-        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert refused.value.code() == grpc.StatusCode.NOT_FOUND  # well formed, names nothing
         assert "handle.value" in (refused.value.details() or "")
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             _ = await take(_open(client, in_flight_limit=5000), 1)
