@@ -10,10 +10,17 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install dev-tools system-deps run test bench clean
 
-$(STAMP): pyproject.toml
+# generated/ is checked byte for byte (`generate --check`), and what the code generators write names
+# their versions (grpc's stubs require the grpcio they were made with): these stay fixed here, so a
+# new release does not make a fresh machine's generated/ differ. Raise them with `protopact generate`.
+GENERATORS := grpcio-tools==1.85.1 protobuf==7.36.2 mypy-protobuf==5.1.0 \
+              betterproto2-compiler==0.10.1 googleapis-common-protos==1.76.0 \
+              grpc-gateway-protoc-openapiv2==2.25.1.0
+
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev]' $(GENERATORS)
 	touch $@
 
 install: $(STAMP)
