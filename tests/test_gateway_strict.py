@@ -1,11 +1,13 @@
 """ProtoJSON read strictly where ``json_format`` reads loosely: a float in a string is a JSON
-number (or ``NaN``/``Infinity``/``-Infinity``) within its type's range, bytes are base64 and a
-Duration is ``"1.5s"``, in bodies, queries and paths, as the document's patterns say; and what is
-refused elsewhere (one field under both its names, loose numbers) is refused inside an ``Any`` too,
-at any depth, on REST and Connect JSON."""
+number (or ``NaN``/``Infinity``/``-Infinity``) within its type's range, bytes are base64, a
+Duration is ``"1.5s"``, a Timestamp RFC 3339 as ProtoJSON writes it and a FieldMask lowerCamelCase
+paths, in bodies, queries and paths, as the document's patterns say; and what is refused elsewhere
+(one field under both its names, loose numbers and durations) is refused inside an ``Any`` too, at
+any depth, on REST and Connect JSON."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -24,6 +26,8 @@ PROTO = """
     import "google/api/annotations.proto";
     import "google/protobuf/any.proto";
     import "google/protobuf/duration.proto";
+    import "google/protobuf/field_mask.proto";
+    import "google/protobuf/timestamp.proto";
     import "google/protobuf/wrappers.proto";
     service Meter {
       rpc Record(Reading) returns (Reading) {
@@ -43,6 +47,8 @@ PROTO = """
       repeated google.protobuf.Any notes = 7;
       bytes blob = 8;
       google.protobuf.Duration wait = 9;
+      google.protobuf.Timestamp at = 10;
+      google.protobuf.FieldMask mask = 11;
     }
     message Note {
       string note_text = 1;
@@ -54,6 +60,7 @@ PROTO = """
 """
 AUTH = {"authorization": "Bearer t0ken"}
 NOTE = "type.googleapis.com/strict.v1.Note"
+WKT = "type.googleapis.com/google.protobuf."
 CONNECT = {**AUTH, "connect-protocol-version": "1", "content-type": "application/json"}
 
 
@@ -130,6 +137,12 @@ def test_a_float_string_beyond_the_types_range_is_400_not_infinity(meter: Any, b
     ({"@type": "type.googleapis.com/google.protobuf.Int64Value", "value": "+5"}, "extra"),
     ({"@type": "type.googleapis.com/google.protobuf.Any",
       "value": {"@type": NOTE, "noteText": "a", "note_text": "b"}}, "extra.note_text"),
+    ({"@type": WKT + "Duration", "value": "+1s"}, "extra"),
+    ({"@type": WKT + "Duration", "value": "1.s"}, "extra"),
+    ({"@type": WKT + "Timestamp", "value": "2024-1-5T01:02:03Z"}, "extra"),
+    ({"@type": WKT + "FieldMask", "value": "a,,b"}, "extra"),
+    ({"@type": WKT + "Any", "value": {"@type": WKT + "Duration", "value": "1_0s"}}, "extra"),
+    ({"@type": NOTE, "attached": {"@type": WKT + "Duration", "value": "+1s"}}, "extra.attached"),
 ])
 def test_what_is_refused_elsewhere_is_refused_inside_an_any(meter: Any, extra: Any,
                                                             field: str) -> None:
@@ -164,6 +177,11 @@ def test_an_any_in_its_strict_form_passes(meter: Any) -> None:
     assert response.status_code == 200, response.text
     note = upstream.last()[1].extra
     assert note.type_url == NOTE
+    for name, text in (("Duration", "-007.5s"), ("Timestamp", "2024-02-29T23:59:59.5-01:30"),
+                       ("FieldMask", "noteText,innerNote.seenCount")):
+        response = client.post("/v1/readings", json={"extra": {"@type": WKT + name,
+                                                               "value": text}}, headers=AUTH)
+        assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize(("field", "text", "served"), [
@@ -189,3 +207,76 @@ def test_bytes_and_durations_are_read_in_the_documents_form(meter: Any, field: s
         assert response.json()["details"][0]["fieldViolations"][0]["field"] == field
     query = client.get("/v1/scales/1", params={field: text}, headers=AUTH)
     assert (query.status_code == 200) is served, query.text
+
+
+# json_format reads each of these (one-digit fields, any offset, a fraction as a float, other
+# scripts' digits, an empty fraction); the document's pattern does not
+LOOSE_TIMES = ["2020-1-1T1:2:3Z", "2020-01-01T00:00:00+5:0", "2020-01-01T00:00:00+99:99",
+               "2020-01-01T00:00:00.5e-1Z", "2020-01-01T00:00:00.1_0Z", "2020-01-01T00:00:00.Z",
+               "2020-01-01T00:00:00+ 1:00", "2020-01-01T00:00:00+-1:00", "\u0662020-01-01T00:00:00Z",
+               "2020-01-01T00:00:00.+01:00", "2020-01-01T00:00:00+24:00",
+               "0001-01-01T05:00:00+01:00", "9999-12-31T01:00:00-00:30"]
+
+
+@pytest.mark.parametrize(("text", "served"), [
+    *((text, False) for text in LOOSE_TIMES),
+    ("2020-01-01T00:00:00Z", True), ("2020-02-29T23:59:59.999999999Z", True),
+    ("2000-02-29T00:00:00.1+23:59", True), ("0001-01-01T00:00:00Z", True),
+    ("0001-01-01T00:00:00-23:59", True), ("0001-01-01T00:00:00+00:00", True),
+    ("9999-12-31T23:59:59.999999999Z", True), ("9999-12-31T23:59:59+10:00", True),
+    ("9999-12-31T23:59:59-00:00", True), ("2020-01-01T00:00:00.12345Z", True),
+    # what json_format refuses the pattern refuses too
+    ("2021-02-29T00:00:00Z", False), ("1900-02-29T00:00:00Z", False),
+    ("2020-04-31T00:00:00Z", False), ("2020-01-01T00:00:60Z", False),
+    ("2020-01-01t00:00:00Z", False), ("2020-01-01T00:00:00z", False),
+    ("0000-01-01T00:00:00Z", False), ("2020-01-01T00:00:00.1234567891Z", False),
+    ("2020-01-01T00:00:00+0100", False), ("2020-01-01T24:00:00Z", False),
+])
+def test_a_timestamp_is_read_in_the_documents_form(meter: Any, text: str, served: bool) -> None:
+    from google.protobuf import json_format, timestamp_pb2
+
+    from protopact.render.jsonschema import SPECIAL_TEXT
+
+    assert bool(re.fullmatch(SPECIAL_TEXT["google.protobuf.Timestamp"], text)) is served
+    if text in LOOSE_TIMES:  # json_format alone would take it
+        json_format.Parse(json.dumps(text), timestamp_pb2.Timestamp())
+    client, _ = meter
+    response = client.post("/v1/readings", json={"at": text}, headers=AUTH)
+    assert (response.status_code == 200) is served, response.text
+    if not served:
+        assert response.json()["details"][0]["fieldViolations"][0]["field"] == "at"
+    assert (client.get("/v1/scales/1", params={"at": text}, headers=AUTH).status_code
+            == 200) is served
+
+
+def test_the_timestamp_pattern_holds_every_real_date_and_no_other() -> None:
+    """Every day of every year json_format takes, against the calendar: the pattern is exact."""
+    import calendar
+    import datetime
+
+    from protopact.render.jsonschema import SPECIAL_TEXT
+
+    pattern = re.compile(SPECIAL_TEXT["google.protobuf.Timestamp"])
+    for year in range(1, 10000):
+        leap = f"{year:04}-02-29T12:00:00Z"
+        assert bool(pattern.fullmatch(leap)) is calendar.isleap(year), leap
+    for year in (1, 4, 100, 400, 1900, 2000, 2023, 2024, 9999):
+        for month in range(1, 13):
+            for day in range(1, 33):
+                text = f"{year:04}-{month:02}-{day:02}T00:00:00Z"
+                real = day <= calendar.monthrange(year, month)[1]
+                assert bool(pattern.fullmatch(text)) is real, text
+    assert not pattern.fullmatch(f"{datetime.MAXYEAR + 1}-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize(("text", "served"), [
+    ("", True), ("displayName", True), ("a.b,c1", True), ("*", True), ("a,*", False), ("a,,b", False), ("a-b", False),
+    (",", False), ("Abc", False), ("a b", False), ("a..b", False), ("1a", False),
+])
+def test_a_field_mask_is_read_in_the_documents_form(meter: Any, text: str, served: bool) -> None:
+    from protopact.render.jsonschema import SPECIAL_TEXT
+
+    assert bool(re.fullmatch(SPECIAL_TEXT["google.protobuf.FieldMask"], text)) is served
+    client, _ = meter
+    response = client.post("/v1/readings", json={"mask": text}, headers=AUTH)
+    assert (response.status_code == 200) is served, response.text

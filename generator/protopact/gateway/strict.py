@@ -10,7 +10,10 @@
   reads ``"1e39"`` for a float as infinity, and refuses the same number unquoted);
 - bytes that are not base64 (json_format skips the characters base64 does not use: ``"!!"`` is
   empty), a Duration that is not ``"1.5s"`` with one to nine fractional digits (it reads ``"+1s"``
-  or ``"1_0s"``): the document's patterns;
+  or ``"1_0s"``), a Timestamp that is not RFC 3339 as ProtoJSON writes it (it reads
+  ``"2024-1-5T1:2:3Z"``, an offset ``"+99:99"``, a fraction ``".5e-1"``), a FieldMask that is not
+  lowerCamelCase paths joined by commas (it reads ``"a,,b"`` or ``"a-b"``): the document's
+  patterns;
 - any of these inside an ``Any`` (by its ``@type``), at any depth: json_format refuses a key
   repeated there as elsewhere, but reads a payload's fields as loosely.
 """
@@ -27,10 +30,10 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 from ..render.constraints import base64_pattern
 from ..render.jsonschema import (
-    DURATION_TEXT,
     FLOAT_MAX,
     FLOAT_TEXT,
     FLOAT_WORDS,
+    SPECIAL_TEXT,
     WRAPPERS,
     is_inlined,
     is_map,
@@ -40,27 +43,34 @@ from .status import bad_request
 _DECIMAL = re.compile(r"-?[0-9]+")
 _FLOAT_TEXT = re.compile(FLOAT_TEXT)
 _BASE64 = re.compile(base64_pattern())
-_DURATION = re.compile(DURATION_TEXT)
+# the well-known types whose JSON is one string: the pattern of that string, and its words
+_TEXT_FORMS = {name: (re.compile(pattern), words) for name, pattern, words in (
+    ("google.protobuf.Duration", SPECIAL_TEXT["google.protobuf.Duration"],
+     'a duration in seconds ("1.5s", up to nine fractional digits)'),
+    ("google.protobuf.Timestamp", SPECIAL_TEXT["google.protobuf.Timestamp"],
+     'an RFC 3339 time ("2024-05-01T12:00:00.5Z" or with an offset "+02:00", a real date of the '
+     'years 1 to 9999, up to nine fractional digits)'),
+    ("google.protobuf.FieldMask", SPECIAL_TEXT["google.protobuf.FieldMask"],
+     'field paths in lowerCamelCase joined by commas ("displayName,owner.email"), or "*"'),
+)}
 _INTEGERS = frozenset({FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_INT64,
                        FieldDescriptor.CPPTYPE_UINT32, FieldDescriptor.CPPTYPE_UINT64})
 _FLOATS = {FieldDescriptor.CPPTYPE_FLOAT: FLOAT_MAX, FieldDescriptor.CPPTYPE_DOUBLE: sys.float_info.max}
 _ANY = "google.protobuf.Any"
-_DURATION_TYPE = "google.protobuf.Duration"
 
 
 def check_text(field: FieldDescriptor, text: str, path: str) -> None:
     """Raise a 400 when ``text``, the value of ``field`` (or of its wrapper) in a string, is not
     in the document's form: an integer in decimal digits, a float as a JSON number or its words
-    within its type's range, bytes in base64, a Duration as ``"1.5s"``."""
+    within its type's range, bytes in base64, a Duration, a Timestamp or a FieldMask in the form
+    the document's pattern says."""
     if field.message_type is not None and field.message_type.full_name in WRAPPERS:
         field = field.message_type.fields_by_name["value"]
     if field.type == FieldDescriptor.TYPE_BYTES and not _BASE64.fullmatch(text):
         raise bad_request(f'Field "{path}" must be base64 (standard or URL-safe, padded or not)',
                           path)
-    if field.message_type is not None and field.message_type.full_name == _DURATION_TYPE and (
-            not _DURATION.fullmatch(text)):
-        raise bad_request(f'Field "{path}" must be a duration in seconds ("1.5s", up to nine '
-                          f'fractional digits), not "{text}"', path)
+    if field.message_type is not None:
+        _check_form(field.message_type.full_name, text, path)
     if field.cpp_type in _INTEGERS and not _DECIMAL.fullmatch(text):
         raise bad_request(f'Field "{path}" must be an integer in decimal digits, not "{text}"',
                           path)
@@ -75,6 +85,14 @@ def check_text(field: FieldDescriptor, text: str, path: str) -> None:
         kind = "float" if field.cpp_type == FieldDescriptor.CPPTYPE_FLOAT else "double"
         raise bad_request(f'Field "{path}" is out of the {kind} range: "{text}"', path,
                           reason=f"format.{kind}")
+
+
+def _check_form(type_name: str, text: str, path: str) -> None:
+    """Raise a 400 when ``text``, the JSON of a well-known type with a string form, is not in the
+    document's form."""
+    form = _TEXT_FORMS.get(type_name)
+    if form is not None and not form[0].fullmatch(text):
+        raise bad_request(f'Field "{path}" must be {form[1]}, not "{text}"', path)
 
 
 def check_field(field: FieldDescriptor, value: Any, path: str) -> None:
@@ -125,6 +143,8 @@ def check_any(any_type: Descriptor, value: Any, path: str) -> None:
         check_any(message, value.get("value"), path)
     elif message.full_name in WRAPPERS and "value" in value:
         check_field(message.fields_by_name["value"], value["value"], path)
+    elif isinstance(value.get("value"), str):  # a Duration, a Timestamp, a FieldMask
+        _check_form(message.full_name, value["value"], path)
 
 
 def check_message(message: Descriptor, value: Any, path: str = "") -> None:
