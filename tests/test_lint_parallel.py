@@ -30,7 +30,7 @@ main()
 """
 
 
-@pytest.mark.parametrize("fixture", ["cfg_v1_nolint", "comments_v2", "ci_v2_default", "import_used"])
+@pytest.mark.parametrize("fixture", ["cfg_v1_nolint", "comments_v2", "ci_v2_default"])
 def test_forked_rules_give_the_same_findings(fixture: str) -> None:
     alone = run("lint", ".", "--error-format", "json", cwd=FIXTURES / fixture)
     forked = subprocess.run([sys.executable, "-c", FORCED], cwd=FIXTURES / fixture,
@@ -38,3 +38,15 @@ def test_forked_rules_give_the_same_findings(fixture: str) -> None:
     assert forked.stderr == "forked\n"
     assert (forked.returncode, forked.stdout) == (alone.exit_code, alone.stdout)
     assert alone.exit_code == 100 and alone.stdout.strip()
+
+
+
+def test_a_single_rule_runs_without_a_child() -> None:
+    """Sharing one rule would only cost the fork."""
+    fixture = FIXTURES / "import_used"  # its config selects one rule
+    alone = run("lint", ".", "--error-format", "json", cwd=fixture)
+    forced = subprocess.run([sys.executable, "-c", FORCED], cwd=fixture,
+                            capture_output=True, text=True, check=False)
+    assert forced.stderr == ""
+    assert (forced.returncode, forced.stdout) == (alone.exit_code, alone.stdout)
+    assert alone.exit_code == 100 and "IMPORT_USED" in alone.stdout

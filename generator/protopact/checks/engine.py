@@ -120,7 +120,9 @@ def _lint(rules: Sequence[Rule], context: LintContext, *, size: int) -> list[Fin
     def task(handler: Handler) -> Callable[[], list[Finding]]:
         return lambda: list(handler(context))
 
-    if worth_forking(size, _FORK_FROM):
+    # one rule is one task: a child would only cost its fork and its copies of touched pages (a
+    # lint that keeps earlier findings runs many small groups of rules, often one rule each)
+    if len(handlers) > 1 and worth_forking(size, _FORK_FROM):
         if sum(r.walks for r in rules if r.handler is not None) > 1:
             walk.prepare(context.image.target_files())
         found = shared([task(h) for h in handlers], fork=True)
