@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from protopact.compile import build, incremental
 from protopact.compile import git as git_input
 from protopact.compile.cache import Cache
+from protopact.compile.image import set_names
 from protopact.compile.inputs import load_input
 from protopact.errors import ProtopactError
 
@@ -128,10 +129,12 @@ class _Spy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.runs: list[list[str]] = []
+        self.given: list[set[str]] = []  # the files each run was given as descriptors
         real = build.run_protoc
 
         def spied(include, files, **kwargs):  # type: ignore[no-untyped-def]
             self.runs.append(list(files))
+            self.given.append(set(set_names(kwargs.get("descriptor_set", b""))))
             return real(include, files, **kwargs)
 
         monkeypatch.setattr(build, "run_protoc", spied)
@@ -295,3 +298,30 @@ def test_the_working_tree_reuses_its_git_baseline(tmp_path: Path, spy: _Spy) -> 
     result = _compiled(api, Cache(None))
     assert spy.runs == [["f1.proto", "f2.proto"]]
     assert result == _full(api)
+
+
+def test_protoc_is_given_only_the_descriptors_the_changed_files_import(
+        tmp_path: Path, spy: _Spy) -> None:
+    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else ()) for i in range(4)})
+    tree.files.update({i: Proto(i, f"leaf{i}.proto") for i in range(4, 9)})
+    root = tmp_path / "tree"
+    tree.write(root)
+    _compiled(root, Cache(None))
+    tree.files[2] = replace(tree.files[2], comment="edited")
+    tree.write(root)
+    spy.runs.clear()
+    spy.given.clear()
+    result = _compiled(root, Cache(None))
+    assert spy.runs == [["f2.proto", "f3.proto"]]
+    ours = {p.path for p in tree.files.values()}  # not the dependencies' descriptors
+    assert spy.given[0] & ours == {"f0.proto", "f1.proto"}
+    assert result == _full(root)
+    # an edit that imports a file its last compile did not: a second run is given every file
+    tree.files[5] = replace(tree.files[5], imports=(4,))
+    tree.write(root)
+    spy.runs.clear()
+    spy.given.clear()
+    result = _compiled(root, Cache(None))
+    assert spy.runs == [["leaf5.proto"]] * 2
+    assert spy.given[0] & ours == set() and "leaf4.proto" in spy.given[1]
+    assert result == _full(root)

@@ -87,7 +87,8 @@ def compile_listing(
         offers = incremental.reusable(donors, text_key)
         job = _Job(workspace, files, targets, resolution, shown_paths,
                    materialize or (lambda _files: nullcontext(workspace.root)))
-        image = (job.changed(offers) if offers else None) or job.full()
+        image = (job.changed(offers, incremental.known_imports(donors)) if offers else None) \
+            or job.full()
         compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key))
         cache_.put(key, compiled, place=place)
     incremental.remember(compiled)
@@ -117,8 +118,10 @@ class _Job:
                                            [f.name for f in self.targets], b"", frozenset(), sources)
         return Image(tuple(files), frozenset(f.name for f in self.targets), encoded=encoded)
 
-    def changed(self, offers: Mapping[str, incremental.Offer]) -> Image | None:
-        """The image compiled reusing ``offers``; None when a full compile is needed."""
+    def changed(self, offers: Mapping[str, incremental.Offer],
+                imports: Mapping[str, Sequence[str]]) -> Image | None:
+        """The image compiled reusing ``offers`` (``imports``: see
+        :func:`incremental.known_imports`); None when a full compile is needed."""
         served = frozenset(n for d in self.resolution.dependencies for n in d.contents.sources)
         by_name = {f.name: f for f in self.files}
         usable = incremental.worth_reusing([f.name for f in self.targets], by_name, served, offers)
@@ -139,7 +142,8 @@ class _Job:
             return incremental.compile_changed(
                 targets=[f.name for f in self.targets],
                 on_disk={f.name: root / f.workspace_path for f in needed},
-                dependency_roots=dependency_roots, offers=usable, compile_=compile_)
+                dependency_roots=dependency_roots, offers=usable, imports=imports,
+                compile_=compile_)
 
     def _module_roots(self, root: Path) -> list[Path]:
         return [root / m.path for m in self.workspace.modules]

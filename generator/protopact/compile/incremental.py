@@ -129,6 +129,16 @@ def _validate(name: str, offers: Mapping[str, Offer], valid: dict[str, bool]) ->
         valid[current] = closure == expected
 
 
+def known_imports(donors: Iterable[Compiled]) -> dict[str, Sequence[str]]:
+    """Each file's imports as the donors last compiled it: exact for a file whose text did not
+    change, a guess for an edited one."""
+    imports: dict[str, Sequence[str]] = {}
+    for donor in donors:
+        for f in donor.image.files:
+            imports.setdefault(f.name, f.dependency)
+    return imports
+
+
 def worth_reusing(targets: Sequence[str], workspace: Collection[str],
                   dependency_sources: frozenset[str], offers: Mapping[str, Offer],
                   ) -> dict[str, Offer] | None:
@@ -142,12 +152,13 @@ def worth_reusing(targets: Sequence[str], workspace: Collection[str],
 
 def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                     dependency_roots: Sequence[Path], offers: Mapping[str, Offer],
-                    compile_: Compile) -> Image | None:
+                    imports: Mapping[str, Sequence[str]], compile_: Compile) -> Image | None:
     """The image of ``targets`` (import paths, in order), compiling only those not in ``offers``
     (see :func:`worth_reusing`); None when protoc or the names object, and a full compile is needed.
 
     ``on_disk`` maps each workspace file not offered to its path; ``dependency_roots`` are the
-    dependencies' source roots; ``compile_`` runs protoc and returns its files (source columns as
+    dependencies' source roots; ``imports`` are the files' imports as last compiled (see
+    :func:`known_imports`); ``compile_`` runs protoc and returns its files (source columns as
     images hold them) and their bytes where unchanged."""
     changed = [t for t in targets if t not in offers]
     files = {n: o.file for n, o in offers.items()}
@@ -158,12 +169,22 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                 link = Path(tmp, name)
                 link.parent.mkdir(parents=True, exist_ok=True)
                 os.symlink(path, link)
-            imported = encode_set(without_field(o.data, _SOURCE_CODE_INFO) for o in offers.values())
-            try:
-                compiled, fresh = compile_([Path(tmp), *dependency_roots], changed, imported,
-                                            frozenset(offers))
-            except ProtopactError:
-                return None
+            # protoc reads only the imports of what it compiles, but parses every descriptor it
+            # is given: it gets the offers those imports reach, as last compiled; an edit that
+            # adds an import fails that run, and the next gives every offer
+            reached = _reached(changed, offers, imports)
+            attempts = [list(offers)] if reached is None or len(reached) == len(offers) \
+                else [reached, list(offers)]
+            for attempt in attempts:
+                imported = encode_set(without_field(offers[n].data, _SOURCE_CODE_INFO)
+                                      for n in attempt)
+                try:
+                    compiled, fresh = compile_([Path(tmp), *dependency_roots], changed, imported,
+                                               frozenset(offers))
+                    break
+                except ProtopactError:
+                    if attempt is attempts[-1]:
+                        return None
         for f in compiled:
             if f.name not in offers:
                 files[f.name] = f
@@ -181,6 +202,29 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
         return None
     return Image(ordered, frozenset(targets), encoded={f.name: encoded[f.name] for f in ordered
                                                         if f.name in encoded})
+
+
+def _reached(changed: Sequence[str], offers: Mapping[str, Offer],
+             imports: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """The offers that the imports of ``changed`` reach, directly or not, in the order found;
+    None when a file on the way has no known imports (a new file)."""
+    reached: list[str] = []
+    seen = set(changed)
+    pending = list(changed)
+    while pending:
+        name = pending.pop()
+        if name in offers:
+            reached.append(name)
+            dependencies: Sequence[str] | None = offers[name].file.dependency
+        else:
+            dependencies = imports.get(name)
+        if dependencies is None:
+            return None
+        for dependency in dependencies:
+            if dependency not in seen:
+                seen.add(dependency)
+                pending.append(dependency)
+    return reached
 
 
 def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
