@@ -126,8 +126,7 @@ OPTS = ("syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
     "syntax = \"proto3\";\nmessage M {\n  option (o) = {b: \"x\" \"y\"};\n}\n",
     # comments above a closing token: only the last blank line among them is kept, unless one
     # precedes the token: then none above a body's }, all but the first above a literal's }, all
-    # above a ]; and above a literal's } after fields without a message value, buf prints those
-    # before the last blank line above the first of those fields
+    # above a ]
     "message A {\n  int32 a = 1;\n\n  // one\n\n  // two\n  // three\n}\n",
     "message A {\n  int32 a = 1;\n  // one\n\n  // two\n\n}\n",
     "syntax = \"proto3\";\noption (o) = {\n  a: 1\n  //C0\n\n  //C1\n\n  //C2\n};\n",
@@ -135,12 +134,39 @@ OPTS = ("syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
     "message M {\n  int32 a = 1 [deprecated = true, json_name = \"x\"\n\n  //C0\n\n  //C1\n\n];\n}\n",
     "syntax = \"proto3\";\noption (o) = {\n  a: 1\n  b: 2\n  //C0\n\n  //C1\n};\n",
     "syntax = \"proto3\";\noption (o) = {\n  d {\n    a: 1\n    b: 2\n    //C0\n\n  }\n  e: 3\n  //C3\n\n};\n",
+    # buf reads a literal's fields in runs and prints the comment group detached (by a blank line)
+    # from a run's first field above the field with the run's number, and the blank line after a
+    # run before that field: an option's literal ends runs at `,`, `;` and `{...}` values ...
+    OPTS + "message A { option (o) = {\n a: 1\n b: \"x\"\n a: 2,\n // c1\n\n b: \"y\"\n}; }\n"
+    "message B { option (o) = {\n a: 1\n b: \"x\"\n a: 2;\n\n // c1\n\n b: \"y\"\n a: 3\n}; }\n"
+    "message C { option (o) = {\n a: 1\n d { a: 1 }\n\n b: \"y\"\n a: 2\n}; }\n"
+    "message D { int32 f = 1 [(f) = {\n b: \"x\"\n d {};\n b: \"x\"\n // z\n\n}]; }\n",
+    # ... a nested one at `;` (a `;` after a `{...}` value is a run of its own) and `{...}` values
+    OPTS + "message A { option (o) = {d {\n b: \"x\"\n d {};\n b: \"x\"\n // z\n\n}}; }\n"
+    "message B { option (o) = {d {\n b: \"x\"\n b: \"x\",\n b: \"x\"\n b: \"x\"\n // z\n\n}}; }\n"
+    "message C { option (o) = {e: [{\n a: 1\n a: 2;\n\n a: 3\n // z\n\n}]}; }\n",
+    # a blank line anywhere between two fields goes above the comments of the second
+    OPTS + "message A { option (o) = {\n a: 1\n // c\n\n // d\n b: \"y\"\n}; }\n"
+    "message B { option (o) = {\n b: \"x\"\n\n a: 1\n /* y */\n\n}; }\n",
 ])
 def test_constructs_match_buf(source: str, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.proto").write_text(source)
     expected = _buf_formatted(tmp_path / "in", tmp_path / "out")["a.proto"]
     assert format_text(source) == expected
+
+
+def test_comments_buf_drops_are_kept(tmp_path: Path) -> None:
+    """A ``;`` or ``,`` after a nested literal's last ``{...}`` value makes buf read more runs than
+    fields, and it loses the comment group above the closing brace: protopact keeps it there."""
+    source = OPTS + "message A { option (o) = {d {\n d {};\n // z\n\n /* y */\n}}; }\n" \
+        "message B { option (o) = {e: [{\n d {};\n // z\n\n}]}; }\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.proto").write_text(source)
+    theirs = _buf_formatted(tmp_path / "in", tmp_path / "out")["a.proto"]
+    ours = format_text(source)
+    assert ours.count("// z") == 2 and "// z" not in theirs
+    assert "".join(line for line in ours.splitlines(keepends=True) if "// z" not in line) == theirs
 
 
 MESSY = {"buf.yaml": "version: v2\n",

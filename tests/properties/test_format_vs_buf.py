@@ -168,8 +168,15 @@ def _aggregate(draw: st.DrawFn, depth: int) -> list[str]:
 
 
 def _before(draw: st.DrawFn, token: str) -> str:
-    """``token``, now and then with comments right above it."""
-    return "\n" + _group(draw) + token if draw(st.integers(0, 4)) == 0 else token
+    """``token``, now and then with comments above it: right above, or groups set apart by blank
+    lines (which buf moves up to other fields)."""
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return "\n" + _group(draw) + token
+    if kind == 1:
+        groups = [_group(draw) for _ in range(draw(st.integers(1, 2)))]
+        return "\n\n" + "\n".join(groups) + draw(st.sampled_from(["", "\n"])) + token
+    return token
 
 
 def _after(draw: st.DrawFn, token: str) -> str:

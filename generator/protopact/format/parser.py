@@ -6,6 +6,7 @@ only after protoc accepted them, so an error here names the token it could not p
 
 from __future__ import annotations
 
+from . import runs
 from . import tree as t
 from .lexer import Token, tokenize
 
@@ -28,6 +29,7 @@ class _Parser:
         self.pos = 0
         self.array_commas: set[int] = set()  # ids of the tokens separating array elements
         self.keep_trailing: set[int] = set()  # ids of literal tokens whose comments stay after them
+        self.literal_depth = 0  # how many message literals enclose the next token
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token:
@@ -258,22 +260,21 @@ class _Parser:
         those with a token after them on their line, and block comments after a scalar field."""
         start = self.pos
         open_ = self.take()
+        self.literal_depth += 1
         close_text = "}" if open_.text == "{" else ">"
         elements: list[t.Node] = []
         seps: list[t.Node | None] = []
+        fields: list[runs.Field] = []
         while not self.at(close_text):
-            first = self.peek()
+            first = self.pos
             elements.append(self.message_field())
+            last = self.pos - 1
             seps.append(self.take() if self.at(",", ";") else None)
             end = self.tokens[self.pos - 1]
-            if len(seps) > 1 and seps[-2] is None and seps[-1] is not None and \
-                    not self.at(close_text):
-                # after a field without a separator, a field with one: the blank line after the
-                # separator (before another field) goes before the field too
-                after = self.peek()
-                if (after.leading[0] if after.leading else after).space_before.count("\n") > 1:
-                    (first.leading[0] if first.leading else first).space_before = "\n\n"
-            if isinstance(elements[-1].value, (t.MessageLiteral, t.ArrayLiteral)):
+            value = elements[-1].value
+            fields.append(runs.Field(first, last, None if seps[-1] is None else self.pos - 1,
+                                     isinstance(value, t.MessageLiteral) and value.open.text == "{"))
+            if isinstance(value, (t.MessageLiteral, t.ArrayLiteral)):
                 if self.at(close_text):
                     self.keep_trailing.add(id(end))  # comments between `}`s stay after the first
             elif all(c.text.startswith("/*") for c in end.trailing):
@@ -296,6 +297,8 @@ class _Parser:
             if n == start or after.first_line == tok.last_line and \
                     id(tok) not in self.array_commas and id(tok) not in self.keep_trailing:
                 _lead_next(tok, after)
+        self.literal_depth -= 1
+        runs.lay_out(self.tokens, fields, self.pos, nested=self.literal_depth > 0)
         return t.MessageLiteral(open=open_, elements=elements, seps=seps, close=self.take())
 
     def message_field(self) -> t.Node:

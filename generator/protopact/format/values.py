@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from . import tree as t
-from .lexer import Comment
 from .printer import Printer, writes
 
 
@@ -72,41 +69,10 @@ def _elements_writer(p: Printer, n: t.Node):  # type: ignore[no-untyped-def]
         return None
 
     def elements() -> None:
-        before, moved = _comments_moved_up(p, n)
-        for i, (element, sep) in enumerate(zip(n.elements, n.seps)):
-            if moved and i == before:
-                p.multiline_comments(moved, force_compact=True)
-                p.line()
+        for element, sep in zip(n.elements, n.seps):
             _move_separator_comments(p, element, sep)
             p.node(element)
     return elements
-
-
-def _comments_moved_up(p: Printer, n: t.Node) -> tuple[int, list[Comment]]:
-    """The comments above a message literal's ``}`` that buf prints above one of its fields, and
-    that field's index; those after the last blank line among them stay above the ``}``.
-
-    buf reads a literal's comments in runs that only a ``{...}`` value ends, and prints the run
-    after the last one before the field with that run's index: so a literal whose last fields have
-    no message value gets them above the first of those (not inside ``[...]`` options)."""
-    close = n.close.tok
-    comments = close.leading
-    runs = sum(_ends_run(e) for e in n.elements) + (not _ends_run(n.elements[-1]))
-    if runs >= len(n.elements) or not comments or p.in_compact_options:
-        return 0, []
-    gaps = [c.space_before for c in comments[1:]] + [close.space_before]
-    cut = max((k for k, gap in enumerate(gaps, 1) if gap.count("\n") > 1), default=0)
-    if cut == 0:
-        return 0, []
-    moved, kept = list(comments[:cut]), list(comments[cut:])
-    if kept:
-        kept[0] = dataclasses.replace(kept[0], space_before="\n\n")
-    close.leading, close.space_before = kept, "\n"
-    return runs, moved
-
-
-def _ends_run(field: t.Node) -> bool:
-    return isinstance(field.value, t.MessageLiteral) and field.value.open.tok.text == "{"
 
 
 def _move_separator_comments(p: Printer, element: t.Node, sep: t.Node | None) -> None:
