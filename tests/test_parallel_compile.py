@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from protopact.compile import protoc
+from protopact.compile.halves import halves
 
 from .conftest import run, write_tree
 
@@ -63,8 +64,35 @@ def test_a_name_defined_in_both_halves_is_refused_as_one_run_refuses_it(
     assert not (tmp_path / "out.binpb").exists()
 
 
-@pytest.mark.parametrize(("sizes", "first_half"), [
-    ([1] * 10, 5), ([1] * 9, 5), ([90, 1, 1, 1, 1], 1), ([1, 1, 1, 1, 90], 4), ([3, 1, 1, 1], 1),
-])
-def test_halves_hold_about_the_same_amount_of_source(sizes: list[int], first_half: int) -> None:
-    assert protoc._middle(sizes) == first_half
+def _paired_tree(root: Path) -> dict[str, str]:
+    """Directories a and b import only c and d respectively: the middle of the sorted list would
+    give one half everything, as a imports c and b imports d. e imports nothing."""
+    files = {}
+    for own, imported in (("a", "c"), ("b", "d"), ("c", None), ("d", None), ("e", None)):
+        for i in range(3):
+            imports = f'import "{imported}/f{i}.proto";\n' if imported else ""
+            field = f"{imported}.M{i} used = 2;" if imported else ""
+            files[f"{own}/f{i}.proto"] = (f'syntax = "proto3";\npackage {own};\n{imports}'
+                                          f"message M{i} {{ string name = 1; {field} }}\n")
+    write_tree(root, files)
+    return files
+
+
+def test_halves_keep_a_directory_with_what_it_imports(tmp_path: Path) -> None:
+    files = _paired_tree(tmp_path)
+    first, second = halves(sorted(files), {n: t.encode() for n, t in files.items()})
+    directories = [{n.split("/")[0] for n in half} for half in (first, second)]
+    assert [{"a", "c"} <= d or {"b", "d"} <= d for d in directories] == [True, True]
+    assert first == sorted(first) and second == sorted(second)
+
+
+def test_halves_that_interleave_give_one_run_s_image(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    _paired_tree(tmp_path)
+    assert _image(tmp_path, 2, monkeypatch) == _image(tmp_path, 10_000, monkeypatch)
+
+
+def test_a_directory_too_large_to_go_whole_is_dealt_out_by_file() -> None:
+    files = [f"one/f{i}.proto" for i in range(8)]
+    first, second = halves(files, {n: b"x" * 100 for n in files})
+    assert len(first) == len(second) == 4

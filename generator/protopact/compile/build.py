@@ -165,7 +165,7 @@ class _Job:
                 return run_protoc(
                     include, names,
                     shown=lambda p: disk_to_shown.get(p) or self.shown_paths.get(p, p),
-                    sizes=[len(sources[n]) for n in names],
+                    sources=sources,
                     descriptor_set=self.resolution.descriptor_set(beside=beside) + reused,
                     whole=whole,
                 )

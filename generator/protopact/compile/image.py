@@ -430,15 +430,9 @@ def _file_with_extension(payload: bytes) -> tuple[descriptor_pb2.FileDescriptorP
     return descriptor_pb2.FileDescriptorProto.FromString(stripped), is_import, stripped
 
 
-def files_not_in(data: bytes, other: bytes) -> bytes:
-    """The files of set ``data`` that set ``other`` lacks, as set bytes, without decoding either."""
-    seen = set(set_names(other))
-    return encode_set(p for p in _length_delimited(data, field_number=1) if _name(p) not in seen)
-
-
-def set_names(data: bytes) -> list[str]:
-    """The names of the files of set ``data``, without decoding them."""
-    return [_name(p) for p in _length_delimited(data, field_number=1)]
+def set_files(data: bytes) -> list[tuple[str, bytes]]:
+    """The names and bytes of the files of set ``data``, without decoding them."""
+    return [(_name(p), p) for p in _length_delimited(data, field_number=1)]
 
 
 def encode_set(files: Iterable[bytes]) -> bytes:

@@ -41,7 +41,7 @@ def with_imports(image: Image, include_roots: Sequence[Path], *, label: str,
                              "imports, and the include path has no such file; build the image "
                              "with its imports")
     compiled, _, encoded = decode_files(run_protoc(
-        include_roots, missing, shown=str, sizes=[1] * len(missing),
+        include_roots, missing, shown=str, sources={},
         descriptor_set=descriptor_set).data)
     added = [f for f in compiled if f.name not in image.by_name]
     files = _in_dependency_order([*added, *image.files])

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -30,7 +30,8 @@ from typing import IO, NamedTuple
 from grpc_tools import protoc as _protoc
 
 from ..errors import CompileError, ProtopactError
-from .image import files_not_in, set_names
+from .halves import halves, joined
+from .image import encode_set, set_files
 
 _LOCK = threading.Lock()
 _FORKS = hasattr(os, "fork")
@@ -54,51 +55,37 @@ class Protoc(NamedTuple):
 
 def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
-    sizes: Sequence[int], descriptor_set: bytes = b"", whole: bool = False,
+    sources: Mapping[str, bytes], descriptor_set: bytes = b"", whole: bool = False,
 ) -> Protoc:
     """Compile ``files`` (import paths) and return a FileDescriptorSet with imports and source info.
 
     ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
-    Large builds are split in two halves compiled at once by two children (unless ``whole``). The
-    halves hold about the same amount of source (``sizes``, in bytes, one per file), not the same
-    number of files: on googleapis the files of equal halves differ fourfold in size.
+    Large builds are split in two halves compiled at once by two children (unless ``whole``),
+    chosen from the text of the files (``sources``, where known; see :mod:`.halves`).
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
         if whole or len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _FORKS:
-            halves = [list(files)]
+            parts = [list(files)]
         else:
-            middle = _middle(sizes)
-            halves = [list(files[:middle]), list(files[middle:])]
-        outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(halves))]
-        runs = [_start(_compile_args(include_roots, half, out, imported))
-                for half, out in zip(halves, outs, strict=True)]
+            parts = list(halves(files, sources))
+        outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(parts))]
+        runs = [_start(_compile_args(include_roots, part, out, imported))
+                for part, out in zip(parts, outs, strict=True)]
         ends = [_finish(run) for run in runs]  # every child is waited for before any error
-        for (code, diagnostics), half in zip(ends, halves, strict=True):
+        for (code, diagnostics), part in zip(ends, parts, strict=True):
             if code < 0:
                 raise _crashed(code, diagnostics,
-                               _crashing_file(include_roots, half, imported), shown)
+                               _crashing_file(include_roots, part, imported), shown)
             if code != 0:
                 raise CompileError(_message(diagnostics, shown) or _NO_MESSAGE)
-        data = outs[0].read_bytes()
         if len(outs) == 1:
-            return Protoc(data)
-        # protoc lists each input after the imports it has not listed yet, so the first run's
-        # files followed by the second's new ones is exactly the order of a single run over both
-        own = files_not_in(outs[1].read_bytes(), data)
-        return Protoc(data + own, frozenset(set_names(own)))
-
-
-def _middle(sizes: Sequence[int]) -> int:
-    """How many files the first half takes: those up to half of the total size (at least one,
-    and never all)."""
-    half, total = sum(sizes) / 2, 0
-    for index, size in enumerate(sizes):
-        total += size
-        if total >= half:
-            return min(index + 1, len(sizes) - 1)
-    raise ValueError("no files to split")
+            return Protoc(outs[0].read_bytes())
+        listed = [set_files(out.read_bytes()) for out in outs]
+        first = {name for name, _ in listed[0]}
+        return Protoc(encode_set(joined(files, list(zip(parts, listed, strict=True)))),
+                      frozenset(name for name, _ in listed[1] if name not in first))
 
 
 def _written(path: Path, data: bytes) -> Path | None:
