@@ -435,6 +435,11 @@ def set_files(data: bytes) -> list[tuple[str, bytes]]:
     return [(_name(p), p) for p in _length_delimited(data, field_number=1)]
 
 
+def set_names(data: bytes) -> list[str]:
+    """The names of the files of set ``data``, without decoding them."""
+    return [name for name, _ in set_files(data)]
+
+
 def encode_set(files: Iterable[bytes]) -> bytes:
     """Serialized ``FileDescriptorProto`` s as the bytes of a ``FileDescriptorSet``."""
     return b"".join(b"\x0a" + _varint(len(p)) + p for p in files)
