@@ -19,6 +19,9 @@ from click.testing import CliRunner
 from protopact.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
+# How long a test waits for a server to start or stop, a process to answer or end: generous, as a
+# loaded CI machine may take a minute where a quiet one takes a second, but bounded.
+WAIT = 120.0
 
 
 @pytest.fixture(autouse=True)

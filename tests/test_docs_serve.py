@@ -5,7 +5,6 @@ its token read the docs."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import httpx
@@ -13,7 +12,7 @@ import httpx
 from protopact.live.docs_server import PREFIX
 
 from .conftest import write_tree
-from .live_process import Running
+from .live_process import WAIT, Running, save
 
 BUF_YAML = "version: v2\n"
 SHOP = '''syntax = "proto3";
@@ -22,11 +21,6 @@ package shop.v1;
 message Order { string id = 1; }
 '''
 HOSTILE = '// <img src=x onerror="window.pwned = 1"> reads the docs.\nmessage Invoice { string id = 1; }\n'
-
-
-def _edit(path: Path, text: str) -> None:
-    time.sleep(0.3)  # a batch of its own
-    path.write_text(text)
 
 
 def test_an_edit_reloads_the_open_page(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -44,24 +38,24 @@ def test_an_edit_reloads_the_open_page(browser, tmp_path: Path) -> None:  # type
         assert page.locator('[id="shop.v1.Order"]').inner_text().count("An order placed") == 1
         page.evaluate("window.before = 1")
 
-        _edit(tmp_path / "shop/v1/shop.proto", SHOP + HOSTILE)
+        save(tmp_path / "shop/v1/shop.proto", SHOP + HOSTILE)
         invoice = page.locator('[id="shop.v1.Invoice"]')
-        invoice.wait_for(timeout=60_000)
+        invoice.wait_for(timeout=WAIT * 1000)
         assert page.evaluate("typeof window.before") == "undefined"  # the page was reloaded
         assert '<img src=x onerror="window.pwned = 1">' in invoice.inner_text()
         assert page.evaluate("typeof window.pwned") == "undefined"
 
         # A file that does not compile: its error, escaped, in place of the page.
-        _edit(tmp_path / "shop/v1/shop.proto",
-              SHOP.replace("package shop.v1;\n", 'package shop.v1;\nimport "<b>x</b>.proto";\n'))
+        save(tmp_path / "shop/v1/shop.proto",
+             SHOP.replace("package shop.v1;\n", 'package shop.v1;\nimport "<b>x</b>.proto";\n'))
         error = page.locator("#error")
-        error.wait_for(timeout=60_000)
+        error.wait_for(timeout=WAIT * 1000)
         assert ('shop/v1/shop.proto:3:1: Import "<b>x</b>.proto" was not found'
                 in error.inner_text())
         assert page.locator("b").count() == 0
         # Fixed: the page comes back.
-        _edit(tmp_path / "shop/v1/shop.proto", SHOP)
-        page.locator('[id="shop.v1.Order"]').wait_for(timeout=60_000)
+        save(tmp_path / "shop/v1/shop.proto", SHOP)
+        page.locator('[id="shop.v1.Order"]').wait_for(timeout=WAIT * 1000)
         assert page.locator('[id="shop.v1.Invoice"]').count() == 0
         page.close()
 

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from .conftest import run, write_tree
-from .live_process import Running
+from .live_process import Running, save
 
 BUF_YAML = "version: v2\nlint:\n  use: [STANDARD]\n"
 SHAPES = 'syntax = "proto3";\npackage shop.v1;\nmessage Shape { string name = 1; }\n'
 ORDER = ('syntax = "proto3";\npackage shop.v1;\nimport "shop/v1/shapes.proto";\n'
          'message Order { Shape shape = 1; }\n')
-
-
-def _edit(path: Path, text: str) -> None:
-    # Far enough from the previous write that the edit is a batch of its own.
-    time.sleep(0.3)
-    path.write_text(text)
 
 
 def test_watch_relints_each_edit_and_its_dependents(tmp_path: Path) -> None:
@@ -28,23 +21,23 @@ def test_watch_relints_each_edit_and_its_dependents(tmp_path: Path) -> None:
         watch.until("err", "lint: no findings")
         watch.until("err", "watching")
         # A finding in the edited file.
-        _edit(tmp_path / "shop/v1/shapes.proto", SHAPES.replace("name", "Name"))
+        save(tmp_path / "shop/v1/shapes.proto", SHAPES.replace("name", "Name"))
         assert "edited: shop/v1/shapes.proto" in watch.until("err", "edited:")
         out = watch.until("out", "lower_snake_case")
         assert out == [('shop/v1/shapes.proto:3:24:Field name "Name" should be lower_snake_case, '
                         'such as "name".')]
         watch.until("err", "lint: 1 finding")
         # The file importing it is compiled again: the name it uses is gone.
-        _edit(tmp_path / "shop/v1/shapes.proto", SHAPES.replace("Shape", "Figure"))
+        save(tmp_path / "shop/v1/shapes.proto", SHAPES.replace("Shape", "Figure"))
         assert watch.until("out", "order.proto") == [
             'shop/v1/order.proto:4:17:"Shape" is not defined.']
         # Fixed: clean again.
-        _edit(tmp_path / "shop/v1/shapes.proto", SHAPES)
+        save(tmp_path / "shop/v1/shapes.proto", SHAPES)
         watch.until("err", "lint: no findings")
         # An unreadable buf.yaml is reported, and the watch goes on until it is fixed.
-        _edit(tmp_path / "buf.yaml", "version: v9\n")
+        save(tmp_path / "buf.yaml", "version: v9\n")
         watch.until("err", "buf.yaml: unknown version 'v9'")
-        _edit(tmp_path / "buf.yaml", BUF_YAML)
+        save(tmp_path / "buf.yaml", BUF_YAML)
         watch.until("err", "lint: no findings")
         assert watch.interrupt() == 0
         assert not any("Traceback" in line for _, line in watch.rest())
