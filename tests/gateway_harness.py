@@ -21,7 +21,7 @@ from protopact.compile.image import Image
 from protopact.compile.inputs import load_input
 from protopact.gateway.app import GatewaySettings, create_app
 
-from .conftest import write_tree
+from .conftest import WAIT, write_tree
 
 Behaviour = Callable[[Any, Message, grpc.ServicerContext], Any]
 
@@ -90,11 +90,13 @@ def served(app: Any) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
+    deadline = time.monotonic() + WAIT
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.02)
     try:
+        assert server.started, f"uvicorn did not start within {WAIT} s"
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(WAIT)
+        assert not thread.is_alive(), f"uvicorn did not stop within {WAIT} s"

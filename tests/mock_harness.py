@@ -15,8 +15,9 @@ from google.protobuf import message_factory
 from google.protobuf.message import Message
 
 from protopact.compile.image import Image
-from protopact.mock.rest import rest_gateway
-from protopact.mock.server import MockServer, MockSettings
+from protopact.mock.server import MockServer, MockSettings, serve
+
+from .conftest import WAIT
 
 TOKEN = "s3cret-token-value"
 EVENTS = "/protopact.example.events.v1.SubscriptionEventService/"
@@ -27,10 +28,10 @@ _DEFAULT = object()
 
 
 def scenario(func: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test in a fresh event loop, failing it if it takes more than 20 s."""
+    """Run an async test in a fresh event loop, failing it if it takes more than ``WAIT`` seconds."""
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(asyncio.wait_for(func(*args, **kwargs), 20))
+        asyncio.run(asyncio.wait_for(func(*args, **kwargs), WAIT))
     return run
 
 
@@ -81,27 +82,44 @@ def _serialize(message: Message) -> bytes:
 
 
 @contextlib.contextmanager
-def serving_mock(image: Image, **settings: Any) -> Iterator[str]:
-    """The mock with its HTTP port (the gateway in front of it) on a loop in a thread; yields the
-    HTTP port's base URL."""
-    ready: queue.Queue[int] = queue.Queue()
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
+def serving_mock(image: Image, *, rest: bool = True, **settings: Any) -> Iterator[dict[str, str]]:
+    """The mock as ``protopact mock`` serves it (with its REST gateway unless ``rest`` is false), on
+    an event loop of its own in a thread, for tests written as plain functions. Yields its addresses:
+    "grpc" (HOST:PORT) and "rest" (a base URL). Leaving stops it as Ctrl-C does and closes its loop,
+    so no gRPC object outlives the loop it was made on."""
+    addresses: dict[str, str] = {}
+    started: queue.Queue[Callable[[], None] | BaseException] = queue.Queue()
 
-    async def main() -> None:
-        mock = MockServer(image, MockSettings(**settings))
-        port = await mock.start(host="127.0.0.1", port=0)
-        async with rest_gateway(image, host="127.0.0.1", port=0,
-                                upstream=f"127.0.0.1:{port}") as rest_port:
-            ready.put(rest_port)
-            await stop.wait()
-        await mock.stop(None)
+    def announce(line: str) -> None:
+        if line.startswith("gRPC on "):
+            addresses["grpc"] = line.split()[2].rstrip(":")
+        elif line.startswith("REST on "):
+            addresses["rest"] = line.split()[-1]
+        elif line.startswith("auth:"):  # the banner's last line: every port listens
+            loop, serving = asyncio.get_running_loop(), asyncio.current_task()
+            assert serving is not None
+            started.put(lambda: loop.call_soon_threadsafe(serving.cancel))
 
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    def run() -> None:
+        try:
+            asyncio.run(serve(image, MockSettings(**settings), host="127.0.0.1", port=0,
+                              rest_port=0 if rest else None, announce=announce))
+        except asyncio.CancelledError:
+            pass  # stopped
+        except BaseException as error:  # noqa: BLE001 - handed to the test's thread
+            started.put(error)
+
+    thread = threading.Thread(target=run, name="mock", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{ready.get(timeout=20)}"
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(20)
+    stop = started.get(timeout=WAIT)
+    if isinstance(stop, BaseException):
+        raise stop
+    try:
+        yield addresses
+    finally:
+        stop()
+        thread.join(WAIT)
+        assert not thread.is_alive(), f"the mock did not stop within {WAIT} s"
 
 
 @contextlib.asynccontextmanager

@@ -41,8 +41,8 @@ def image() -> Image:
 
 @pytest.fixture(scope="module")
 def mock_url(image: Image) -> Iterator[str]:
-    with serving_mock(image, token=TOKEN, **FAST) as url:
-        yield url
+    with serving_mock(image, token=TOKEN, **FAST) as addresses:
+        yield addresses["rest"]
 
 
 def info(image: Image, service: str, name: str) -> MethodInfo[Any, Any]:

@@ -129,8 +129,8 @@ def document(image: Image) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def mock_url(image: Image) -> Iterator[str]:
-    with serving_mock(image, stream_limit=3, **FAST) as url:
-        yield url
+    with serving_mock(image, stream_limit=3, **FAST) as addresses:
+        yield addresses["rest"]
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],

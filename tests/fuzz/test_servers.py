@@ -6,10 +6,8 @@ traceback."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -21,10 +19,11 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from protopact.compile.image import Image
-from protopact.mock.server import MockServer, MockSettings
 from protopact.schema.http import http_routes
 
+from ..conftest import WAIT
 from ..gateway_harness import gateway
+from ..mock_harness import serving_mock
 from ..test_gateway import load_image
 from .conftest import FUZZ
 
@@ -90,21 +89,9 @@ def test_gateway_keeps_serving_after_the_fuzz(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def mock_port(image: Image) -> Iterator[int]:
-    loop = asyncio.new_event_loop()
-    server = MockServer(image, MockSettings(token=TOKEN))
-    port = loop.run_until_complete(server.start(host="127.0.0.1", port=0))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    yield port
-    asyncio.run_coroutine_threadsafe(server.stop(None), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def channel(mock_port: int) -> Iterator[grpc.Channel]:
-    with grpc.insecure_channel(f"127.0.0.1:{mock_port}") as open_channel:
+def channel(image: Image) -> Iterator[grpc.Channel]:
+    with serving_mock(image, rest=False, token=TOKEN) as addresses, \
+            grpc.insecure_channel(addresses["grpc"]) as open_channel:
         yield open_channel
 
 
@@ -145,11 +132,11 @@ def _call(channel: grpc.Channel, path: str, body: bytes, metadata: list[tuple[st
           streaming: bool) -> grpc.StatusCode:
     try:
         if streaming:
-            call = channel.unary_stream(path)(body, metadata=metadata, timeout=5)
+            call = channel.unary_stream(path)(body, metadata=metadata, timeout=WAIT)
             next(call, None)  # one event is enough; the stream would go on
             call.cancel()
         else:
-            channel.unary_unary(path)(body, metadata=metadata, timeout=5)
+            channel.unary_unary(path)(body, metadata=metadata, timeout=WAIT)
     except grpc.RpcError as error:
         return error.code()  # type: ignore[no-any-return]
     return grpc.StatusCode.OK

@@ -15,6 +15,7 @@ Diagnostics are returned errors first, with protoc's disk paths rewritten to the
 from __future__ import annotations
 
 import faulthandler
+import gc
 import os
 import re
 import signal
@@ -151,6 +152,9 @@ def _start(args: Sequence[str]) -> _Run:
         pid = os.fork()
     if pid == 0:
         code = 70  # EX_SOFTWARE, should protoc's Python wrapper itself fail
+        # The child runs protoc and exits: no garbage collection may finalize what it inherited
+        # (a host application's gRPC channels, say, whose threads did not follow into the child).
+        gc.disable()
         try:
             os.dup2(err.fileno(), 2)
             import resource  # POSIX only, as fork is

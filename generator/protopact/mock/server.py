@@ -103,6 +103,9 @@ class MockServer:
     async def stop(self, grace: float | None = None) -> None:
         if self._server is not None:
             await self._server.stop(grace)
+            # Released here, on the loop that made it: grpc.aio's objects must not be freed by a
+            # garbage collection in another thread, or after their loop has closed.
+            self._server = None
 
     async def wait(self) -> None:
         if self._server is not None:
