@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import signal
+import threading
+import weakref
 from pathlib import Path
 
-from .conftest import run, write_tree
+import pytest
+
+from protopact.live.lint import watch_lint
+
+from .conftest import WAIT, run, write_tree
 from .live_process import Running, save
 
 BUF_YAML = "version: v2\nlint:\n  use: [STANDARD]\n"
@@ -53,3 +61,35 @@ def test_watch_refuses_what_it_cannot_watch(tmp_path: Path) -> None:
     result = run("lint", "--watch", "--fix", cwd=tmp_path)
     assert result.exit_code == 1
     assert "--fix and --watch cannot be used together" in result.stderr
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the dropped one
+def test_ctrl_c_during_the_collection_between_runs_still_ends_the_watch(tmp_path: Path) -> None:
+    """Python drops a KeyboardInterrupt raised in a finalizer; the collection after each run runs
+    finalizers, and Ctrl-C may come just then."""
+    write_tree(tmp_path, {"buf.yaml": BUF_YAML, "shop/v1/shapes.proto": SHAPES})
+    finalizers = []
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    def lint_once() -> int:  # leaves garbage whose finalizer is where Ctrl-C arrives
+        finalizers.append(weakref.ref(Cycle(), lambda _: signal.raise_signal(signal.SIGINT)))
+        return 0
+
+    stuck = threading.Event()
+
+    def unstick() -> None:  # without the fix the watch would go on: end it, failing the test
+        stuck.set()
+        signal.raise_signal(signal.SIGINT)
+
+    timer = threading.Timer(WAIT, unstick)
+    timer.start()
+    gc.disable()  # as the CLI runs it: only the collection after each run collects
+    try:
+        watch_lint(tmp_path, lint_once)
+    finally:
+        gc.enable()
+        timer.cancel()
+    assert not stuck.is_set()
