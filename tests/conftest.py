@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import shutil
@@ -34,6 +35,13 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     # one-line internal error a user sees (tests/test_cli_errors.py checks that line).
     monkeypatch.setenv("PROTOPACT_DEBUG", "1")
     return cache
+
+
+def collect_garbage() -> None:
+    """Free now what a test's servers and channels left in reference cycles: a crash in a finalizer
+    (grpc's, say) then happens in the test that made the garbage, and the crash report names it,
+    not whichever test was running when the collector next ran."""
+    gc.collect()
 
 
 @dataclass

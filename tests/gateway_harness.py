@@ -21,7 +21,7 @@ from protopact.compile.image import Image
 from protopact.compile.inputs import load_input
 from protopact.gateway.app import GatewaySettings, create_app
 
-from .conftest import WAIT, write_tree
+from .conftest import WAIT, collect_garbage, write_tree
 
 Behaviour = Callable[[Any, Message, grpc.ServicerContext], Any]
 
@@ -73,6 +73,7 @@ def gateway(image: Image, behaviour: Behaviour = empty, **settings: Any
             yield client, upstream
     finally:
         upstream.server.stop(None)
+        collect_garbage()
 
 
 @contextlib.contextmanager
@@ -100,3 +101,4 @@ def served(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(WAIT)
         assert not thread.is_alive(), f"uvicorn did not stop within {WAIT} s"
+        collect_garbage()

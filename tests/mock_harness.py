@@ -17,7 +17,7 @@ from google.protobuf.message import Message
 from protopact.compile.image import Image
 from protopact.mock.server import MockServer, MockSettings, serve
 
-from .conftest import WAIT
+from .conftest import WAIT, collect_garbage
 
 TOKEN = "s3cret-token-value"
 EVENTS = "/protopact.example.events.v1.SubscriptionEventService/"
@@ -31,7 +31,10 @@ def scenario(func: Callable[..., Awaitable[None]]) -> Callable[..., None]:
     """Run an async test in a fresh event loop, failing it if it takes more than ``WAIT`` seconds."""
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(asyncio.wait_for(func(*args, **kwargs), WAIT))
+        try:
+            asyncio.run(asyncio.wait_for(func(*args, **kwargs), WAIT))
+        finally:
+            collect_garbage()
     return run
 
 
@@ -120,6 +123,7 @@ def serving_mock(image: Image, *, rest: bool = True, **settings: Any) -> Iterato
         stop()
         thread.join(WAIT)
         assert not thread.is_alive(), f"the mock did not stop within {WAIT} s"
+        collect_garbage()
 
 
 @contextlib.asynccontextmanager
