@@ -148,6 +148,31 @@ OPTS = ("syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
     # a blank line anywhere between two fields goes above the comments of the second
     OPTS + "message A { option (o) = {\n a: 1\n // c\n\n // d\n b: \"y\"\n}; }\n"
     "message B { option (o) = {\n b: \"x\"\n\n a: 1\n /* y */\n\n}; }\n",
+    # a moved group is set apart from what follows by the line breaks after it and before that
+    OPTS + "message A { option (o) = {\n b: \"x\"; // x\n a: 1  b: \"y\"\n /* m */\n // z\n\n\n}; }\n",
+    # two blank lines after comments above a value's closing token leave one (none in a body,
+    # none after comments on the line of the value above); in an empty literal a comment after
+    # `{` counts as on a line of its own
+    OPTS + "message A { option (o) = {\n a: 1\n // c\n\n\n}; }\nmessage B { option (o) = {c: [\n // c\n\n\n]}; }\n"
+    "message C { int32 x = 1 [deprecated = true, json_name = \"x\"\n // c\n\n\n]; }\n"
+    "message D { option (o) = {\n b: \"x\" /* y */  // x\n\n\n}; }\n"
+    "message E { option (o) = {d: {  // z\n\n\n}}; }\nmessage F {\n int32 a = 1;\n // c\n\n\n}\n",
+    # above a literal's `}`, no blank line before the first comment on a line of its own
+    OPTS + "message A { option (o) = {\n a: 1; /* m */\n\n // c\n\n}; }\n",
+    # a block and then a line comment after a scalar value go on the next line, together
+    OPTS + "message A { option (o) = {\n b: \"x\" /* y */ // x\n a: 2\n}; }\n"
+    "message B { option (o) = {\n a: 1, /* y */ /* z */ // x\n}; }\n",
+    # a separator's comment after a `<...>` value or a signed or qualified value
+    OPTS + "message A { option (o) = {\n d <a: 1>, // c\n a: 1\n d <a: 1 b: 2>; /* c */\n a: -3, // c\n"
+    " a: .x.y, // c\n}; }\n",
+    # a block comment after a literal or an array: it stays there before `}` (not after a `;`)
+    # and before a field on its line after a separator or a `{...}` value
+    OPTS + "message A { option (o) = {\n a: 0\n d {a: 1}; /* y */ }; }\n"
+    "message B { option (o) = {\n a: 0\n c: [1, 2], /* y */ }; }\n"
+    "message C { option (o) = {\n a: 0\n d {a: 1} /* y */ b: 1\n c: [1, 2]; /* y */ b: 1\n"
+    " d <a: 1>, /* y */ b: 1\n c: [1] /* y */ b: 1\n}; }\n",
+    # an empty literal in an array; a block comment after another on a line keeps its indentation
+    OPTS + "message A { option (o) = {e: [<>], d: {c: [1, 2] /* m\n * n */ /* m\n * n */ }}; }\n",
 ])
 def test_constructs_match_buf(source: str, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()

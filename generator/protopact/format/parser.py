@@ -6,6 +6,8 @@ only after protoc accepted them, so an error here names the token it could not p
 
 from __future__ import annotations
 
+import dataclasses
+
 from . import runs
 from . import tree as t
 from .lexer import Token, tokenize
@@ -275,10 +277,13 @@ class _Parser:
             fields.append(runs.Field(first, last, None if seps[-1] is None else self.pos - 1,
                                      isinstance(value, t.MessageLiteral) and value.open.text == "{"))
             if isinstance(value, (t.MessageLiteral, t.ArrayLiteral)):
-                if self.at(close_text):
-                    self.keep_trailing.add(id(end))  # comments between `}`s stay after the first
-            elif all(c.text.startswith("/*") for c in end.trailing):
-                _lead_next(end, self.peek())
+                # comments after a literal or an array stay after it: before the closing brace
+                # (but not after a `;`), or before a field on their line after a run's end
+                if (seps[-1] is None or seps[-1].text == ",") if self.at(close_text) else \
+                        seps[-1] is not None or fields[-1].braces:
+                    self.keep_trailing.add(id(end))
+            elif end.trailing and end.trailing[0].text.startswith("/*"):
+                _lead_next(end, self.peek(), keep_line_comment=True)
         for n in range(start, self.pos):
             tok, after = self.tokens[n], self.tokens[n + 1]
             comment = after.leading[0] if after.leading else None
@@ -298,6 +303,8 @@ class _Parser:
                     id(tok) not in self.array_commas and id(tok) not in self.keep_trailing:
                 _lead_next(tok, after)
         self.literal_depth -= 1
+        if not elements:
+            _own_line(self.peek())
         runs.lay_out(self.tokens, fields, self.pos, nested=self.literal_depth > 0)
         return t.MessageLiteral(open=open_, elements=elements, seps=seps, close=self.take())
 
@@ -327,11 +334,26 @@ class _Parser:
             self.array_commas.add(id(commas[-1].tok))
         if not elements:
             _lead_next(open_.tok, self.peek())  # a comment in `[]` goes above the `]`
+            _own_line(self.peek())
         return t.ArrayLiteral(open=open_, elements=elements, commas=commas, close=self.take("]"))
 
 
-def _lead_next(tok: Token, after: Token) -> None:
-    """``tok``'s trailing comments lead ``after`` instead."""
-    if tok.trailing:
-        after.leading = [*tok.trailing, *after.leading]
+def _own_line(close: Token) -> None:
+    """In an empty literal or array, buf reads a comment after the opening brace as one on a line
+    of its own (a blank line after it is kept as after such a comment)."""
+    if close.leading and "\n" not in close.leading[0].space_before:
+        close.leading = [dataclasses.replace(close.leading[0], space_before="\n"),
+                         *close.leading[1:]]
+
+
+def _lead_next(tok: Token, after: Token, keep_line_comment: bool = False) -> None:
+    """``tok``'s trailing comments lead ``after`` instead; with ``keep_line_comment``, a line
+    comment ending them stays on the line of the comment before it."""
+    comments = list(tok.trailing)
+    if keep_line_comment and len(comments) > 1 and comments[-1].text.startswith("//"):
+        line = comments.pop()
+        comments[-1] = dataclasses.replace(comments[-1], text=f"{comments[-1].text} {line.text}",
+                                           last_line=line.last_line)
+    if comments:
+        after.leading = [*comments, *after.leading]
         tok.trailing = ()

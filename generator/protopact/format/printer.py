@@ -33,7 +33,9 @@ class Printer:
         self.in_compact_options = False
         self.pending_indent = 0
         self.inline = False
-        self.trailing_override: dict[int, list[Comment]] = {}
+        self.block_indent = ""  # the indentation of the line the last block comment started on
+        self.block_end = -1  # the output's length after it
+        self.trailing_override: dict[int, list[Comment]] = {}  # by id of the token they trail
 
     def text(self) -> str:
         return "".join(self.out)
@@ -77,9 +79,10 @@ class Printer:
 
     # -- comments ------------------------------------------------------------------------------
     def trailing(self, node: t.Node) -> list[Comment]:
+        tok = node.last()
         if self.trailing_override:
-            return self.trailing_override.get(id(node), t.trailing(node))
-        return node.last().trailing
+            return self.trailing_override.get(id(tok), tok.trailing)
+        return tok.trailing
 
     def has_comment(self, node: t.Node | None) -> bool:
         return node is not None and bool(t.leading(node) or self.trailing(node))
@@ -93,13 +96,13 @@ class Printer:
         return False
 
     def multiline_comments(self, comments: list[Comment], force_compact: bool = False,
-                           blank_at: int | None = None) -> None:
+                           blank_at: int | None = None, no_blank_at: int | None = None) -> None:
         """``comments`` on lines of their own, blank lines between them kept (only the one before
-        ``comments[blank_at]`` if given)."""
+        ``comments[blank_at]`` if given, not the one before ``comments[no_blank_at]``)."""
         compact = force_compact or is_open_brace(self.previous)
         for i, comment in enumerate(comments):
             blank = comment.space_before.count("\n") > 1 if blank_at is None else i == blank_at
-            if not compact and blank:
+            if not compact and blank and i != no_blank_at:
                 self.line()
             compact = False
             self.comment(comment.text)
@@ -108,15 +111,22 @@ class Printer:
     def closing_comments(self, node: t.Leaf, decls: bool) -> None:
         """Comments above a closing token. buf keeps only the last blank line among them; when a
         blank line separates them from the token, it keeps none above the ``}`` ending declarations,
-        every one but the first above a message literal's ``}``, and every one above a ``]``."""
+        every one but the first above a message literal's ``}``, and every one above a ``]``, and
+        in a value it keeps one before the token where the source has two after comments on lines
+        of their own."""
         comments = t.leading(node)
         blanks = [i for i, c in enumerate(comments) if c.space_before.count("\n") > 1]
-        if node.tok.space_before.count("\n") < 2:
+        newlines = node.tok.space_before.count("\n")
+        if newlines < 2:
             self.multiline_comments(comments, blank_at=blanks[-1] if blanks else -1)
         elif decls:
             self.multiline_comments(comments, blank_at=-1)
         else:
-            self.multiline_comments(comments, force_compact=node.text == "}")
+            # above a `}`, the first comment on a line of its own follows what is above it closely
+            own = next((i for i, c in enumerate(comments) if "\n" in c.space_before), None)
+            self.multiline_comments(comments, no_blank_at=own if node.text == "}" else None)
+            if newlines > 2 and any("\n" in c.space_before for c in comments):
+                self.line()
 
     def inline_comments(self, comments: list[Comment]) -> None:
         """``comments`` inside a line; a block comment spanning lines keeps them, re-indented."""
@@ -141,11 +151,13 @@ class Printer:
         if text.startswith("/*") and "\n" in text:
             # a block comment's lines below its first are indented from the line it starts on
             self.write_indent(None)
-            indent = " " * self.line_indent()
+            if self.block_end != len(self.out):  # else on the last line of a block comment,
+                self.block_indent = " " * self.line_indent()  # whose line sets the indentation
             lines = block_lines(text)
             self.write(lines[0])
             for line in lines[1:]:
-                self.write("\n" + indent + line)
+                self.write("\n" + self.block_indent + line)
+            self.block_end = len(self.out)
         else:
             self.write_indent(None)
             self.write(text.strip())
@@ -247,10 +259,10 @@ class Printer:
     def line_end(self, node: t.Node) -> None:
         if not isinstance(node, t.Leaf):
             last = node.last()
-            comments = last.trailing
-            last.trailing = ()  # they end the line as written, after the node
+            comments = self.trailing(node)
+            self.trailing_override[id(last)] = []  # they end the line as written, after the node
             self.node(node)
-            last.trailing = comments
+            del self.trailing_override[id(last)]
             if comments:
                 self.space()
                 self.trailing_end_comments(comments)

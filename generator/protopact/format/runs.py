@@ -43,13 +43,14 @@ def lay_out(tokens: Sequence[Token], fields: list[Field], close: int, *, nested:
                       for i in range(1, len(fields))]
     for k in range(1, min(len(starts), len(fields))):
         gaps[k] = gaps[k] or _blank_after(tokens, starts[k] - 1)
-    groups = {k: _detach(tokens, starts[k]) for k in range(1, min(len(starts), len(fields)))}
+    groups = {k: _detach(tokens, starts[k]) for k in range(1, min(len(starts), len(fields)))
+              if starts[k] != fields[k].first}
     if len(starts) < len(fields):
         groups[len(starts)] = _detach(tokens, close)
-        if groups[len(starts)]:
-            _after_close_group(tokens[close])
+        if groups[len(starts)][0]:
+            _after_close_group(tokens, close)
     for i in range(1, len(fields)):
-        _place(tokens, fields[i].first, groups.get(i, []), gaps[i])
+        _place(tokens, fields[i].first, *groups.get(i, ([], 0)), gaps[i])
 
 
 def _run_starts(tokens: Sequence[Token], fields: list[Field], close: int, nested: bool) -> list[int]:
@@ -102,38 +103,43 @@ def _own_line(tokens: Sequence[Token], n: int) -> int:
     return k if "\n" in after.space_before else 0
 
 
-def _detach(tokens: Sequence[Token], n: int) -> list[Comment]:
-    """Remove and return the comments above token ``n`` that come before the last blank line."""
+def _detach(tokens: Sequence[Token], n: int) -> tuple[list[Comment], int]:
+    """Remove and return the comments above token ``n`` that come before the last blank line,
+    with the number of line breaks after them."""
     tok = tokens[n]
     skip = _own_line(tokens, n)
     comments = list(tok.leading)
     gaps = [c.space_before for c in comments[skip + 1:]] + [tok.space_before]
     cut = max((k for k, gap in enumerate(gaps, 1) if gap.count("\n") > 1), default=0)
     if cut == 0:
-        return []
+        return [], 0
     tok.leading = comments[:skip] + comments[skip + cut:]
-    return comments[skip:skip + cut]
+    return comments[skip:skip + cut], gaps[cut - 1].count("\n")
 
 
-def _after_close_group(close: Token) -> None:
-    """What stays above a closing brace once its detached group moved: set apart from the field
-    before it, and the brace right below it."""
-    if close.leading:
-        close.leading = [dataclasses.replace(close.leading[0], space_before="\n\n"),
-                         *close.leading[1:]]
+def _after_close_group(tokens: Sequence[Token], n: int) -> None:
+    """What stays above a closing brace once its detached group moved: set apart from what is
+    above it, and the brace right below it."""
+    close = tokens[n]
+    skip = _own_line(tokens, n)
+    if len(close.leading) > skip:
+        close.leading = [*close.leading[:skip],
+                         dataclasses.replace(close.leading[skip], space_before="\n\n"),
+                         *close.leading[skip + 1:]]
     close.space_before = "\n"
 
 
-def _place(tokens: Sequence[Token], n: int, moved: list[Comment], blank: bool) -> None:
+def _place(tokens: Sequence[Token], n: int, moved: list[Comment], breaks: int, blank: bool) -> None:
     """Token ``n`` starts a field: ``moved`` goes above its own comments, the field's gap (a blank
-    line or not) before the first of them, and a blank line after ``moved`` where a line ended
-    between it and what follows."""
+    line or not) before the first of them. buf counts the line breaks after ``moved`` (``breaks``,
+    the last one aside) and those before what follows it: two or more make a blank line."""
     tok = tokens[n]
     skip = _own_line(tokens, n)
     comments = list(tok.leading)
     rest = comments[skip:]
     if moved:
-        newline = "\n\n" if "\n" in (rest[0] if rest else tok).space_before else "\n"
+        breaks += (rest[0] if rest else tok).space_before.count("\n") - 1
+        newline = "\n\n" if breaks > 1 else "\n"
         if rest:
             rest[0] = dataclasses.replace(rest[0], space_before=newline)
         else:

@@ -80,13 +80,17 @@ def _move_separator_comments(p: Printer, element: t.Node, sep: t.Node | None) ->
     if sep is not None:
         comments = p.trailing(sep)
         if comments and not p.trailing(element.value):
-            # the value's last token too: adjacent strings end with their last string
-            for node in (element.value, t.leaves(element.value)[-1]):
-                p.trailing_override[id(node)] = comments
+            p.trailing_override[id(element.value.last())] = comments
 
 
 def _message_literal_for_array(p: Printer, n: t.Node, last: bool) -> None:
     if _compact_message_literal(p, n, in_array=True, last=last):
+        return
+    open_, close = _open(n), _close(n)
+    if not n.elements and not p.has_interior_comments(open_, close):
+        _start_in_array(p, open_)
+        p.node(open_)
+        (p.body_end if last else p.body_end_inline)(close, True)
         return
     p.body(_open(n), _close(n), _elements_writer(p, n), p.open_brace_for_array,
            p.body_end if last else p.body_end_inline)
@@ -100,11 +104,7 @@ def _compact_message_literal(p: Printer, n: t.Node, in_array: bool, last: bool =
         return False  # adjacent strings go one per line, so their literal cannot stay on one
     open_, close = _open(n), _close(n)
     if in_array:
-        if t.leading(open_):
-            p.multiline_comments(t.leading(open_))
-        else:
-            p.blank_line_kept(open_)
-        p.write_indent(open_)
+        _start_in_array(p, open_)
         p.node(open_)
     else:
         p.inline_node(open_)
@@ -118,6 +118,15 @@ def _compact_message_literal(p: Printer, n: t.Node, in_array: bool, last: bool =
     else:
         p.inline_node(close)
     return True
+
+
+def _start_in_array(p: Printer, open_: t.Leaf) -> None:
+    """A literal in an array starts its line, its comments on lines above it."""
+    if t.leading(open_):
+        p.multiline_comments(t.leading(open_))
+    else:
+        p.blank_line_kept(open_)
+    p.write_indent(open_)
 
 
 def _comments_inside(p: Printer, n: t.Node) -> bool:
