@@ -280,3 +280,63 @@ def test_a_field_mask_is_read_in_the_documents_form(meter: Any, text: str, serve
     client, _ = meter
     response = client.post("/v1/readings", json={"mask": text}, headers=AUTH)
     assert (response.status_code == 200) is served, response.text
+
+
+@pytest.fixture(scope="module")
+def document_any(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A validator of the document's ``google.protobuf.Any`` (a request's) for the meter API."""
+    import jsonschema
+    import yaml
+
+    from protopact.config.settings import Settings
+    from protopact.render.openapi import render_openapi
+
+    image = compile_proto(tmp_path_factory.mktemp("doc"), {"strict/v1/strict.proto": PROTO})
+    document = yaml.safe_load(render_openapi(image, Settings(name="m", version="1"))[
+        "openapi.yaml"])
+    return jsonschema.Draft202012Validator({"$ref": "#/components/schemas/google.protobuf.Any",
+                                            "components": document["components"]})
+
+
+@pytest.mark.parametrize(("extra", "served"), [
+    ({}, True), ({"@type": NOTE}, True), ({"@type": NOTE, "noteText": "a", "seenCount": 3}, True),
+    ({"@type": WKT + "Duration", "value": "1s"}, True),
+    ({"@type": WKT + "Int64Value", "value": 5}, True),
+    ({"@type": WKT + "Any", "value": {"@type": NOTE, "innerNote": {}}}, True),
+    ({"@type": WKT + "Any", "value": {}}, True),
+    ({"@type": "type.googleapis.com/strict.v1.Reading", "wait": "2s"}, True),
+    # json_format takes each of these; the document does not list it
+    ({"@type": "example.com/strict.v1.Note"}, False), ({"@type": "strict.v1.Note"}, False),
+    ({"@type": "/strict.v1.Note"}, False),
+    ({"@type": WKT + "FileDescriptorProto", "name": "a.proto"}, False),
+    ({"@type": "type.googleapis.com/google.api.HttpRule", "get": "/v1"}, False),
+    ({"@type": WKT + "Duration", "value": "1s", "note": 1}, False),
+    # json_format refuses these too
+    ({"@type": WKT + "Duration"}, False), ({"@type": NOTE + "Nope"}, False),
+    ({"noteText": "a"}, False), ({"@type": None}, False), ({"@type": 5}, False),
+    ({"@type": WKT + "Int64Value", "value": None}, False),
+])
+def test_an_any_holds_a_type_the_document_lists_in_its_form(meter: Any, document_any: Any,
+                                                            extra: Any, served: bool) -> None:
+    """The document lists the API's messages and the well-known types under
+    ``type.googleapis.com/``, each in its ProtoJSON form, and the gateway takes those, no more."""
+    client, upstream = meter
+    assert document_any.is_valid(extra) is served
+    before = len(upstream.calls)
+    response = client.post("/v1/readings", json={"extra": extra}, headers=AUTH)
+    assert (response.status_code == 200) is served, response.text
+    if not served:
+        assert response.json()["details"][0]["fieldViolations"][0]["field"] == "extra"
+        assert len(upstream.calls) == before
+    connect = client.post("/strict.v1.Meter/Record", json={"extra": extra}, headers=CONNECT)
+    assert (connect.status_code == 200) is served, connect.text
+
+
+def test_the_document_lists_the_apis_messages_and_the_well_known_types(document_any: Any) -> None:
+    schema = document_any.schema["components"]["schemas"]["google.protobuf.Any"]
+    assert schema["oneOf"][0] == {"type": "object", "maxProperties": 0}
+    members = [m["properties"]["@type"]["const"] for m in schema["oneOf"][1:]]
+    assert "type.googleapis.com/strict.v1.Note" in members
+    assert "type.googleapis.com/google.protobuf.Timestamp" in members
+    assert not [m for m in members if "Descriptor" in m or "google.api." in m]
+    assert members == sorted(members)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protopact.compile.cache import Cache
@@ -14,6 +14,7 @@ from protopact.compile.inputs import load_input
 from protopact.errors import ProtopactError
 from protopact.gateway.pathtemplate import compile_template
 from protopact.gateway.status import HttpError
+from protopact.gateway.strict import Strict
 from protopact.gateway.transcode import Transcoder
 from protopact.schema.http import (
     Binding,
@@ -115,7 +116,7 @@ def test_multi_segment_variable_matches_and_keeps_encoded_slash() -> None:
 
 def test_field_mask_derived_from_patch_body(shop: Image) -> None:
     route = _routes(shop)["ItemService_UpdateItem"]
-    transcoder = Transcoder(route, shop.pool)  # type: ignore[arg-type]
+    transcoder = Transcoder(route, shop.pool, Strict({}))  # type: ignore[arg-type]
     request = transcoder.request({"item.name": "shops/1/items/2"}, [],
                                  b'{"stock": 0, "price": {"cents": "5"}, "visible": false}')
     assert sorted(request.update_mask.paths) == ["price.cents", "stock", "visible"]
@@ -130,7 +131,7 @@ def test_field_mask_derived_from_patch_body(shop: Image) -> None:
 
 def test_query_sets_wrappers_and_optional(shop: Image) -> None:
     route = _routes(shop)["ItemService_UpdateItem"]
-    transcoder = Transcoder(route, shop.pool)  # type: ignore[arg-type]
+    transcoder = Transcoder(route, shop.pool, Strict({}))  # type: ignore[arg-type]
     with pytest.raises(HttpError) as error:
         transcoder.request({"item.name": "n"}, [("item.stock", "1")], b"")
     assert error.value.http_status == 400  # the body field cannot also come from the query
@@ -161,6 +162,7 @@ def templates(draw: st.DrawFn) -> PathTemplate:
     return PathTemplate(tuple(segments), verb)  # type: ignore[arg-type]
 
 
+@settings(deadline=None)  # a loaded machine is slow, not wrong
 @given(templates())
 def test_path_templates_round_trip(template: PathTemplate) -> None:
     assert PathTemplate.parse(str(template)) == template
@@ -213,7 +215,7 @@ def test_query_cannot_set_body_or_path_fields_by_json_name(tmp_path: Path) -> No
         message PutRequest { string thing_id = 1; Thing new_thing = 2; string note_text = 3; }
     """})
     image = load_input(str(root), cwd=root, cache=Cache(None)).image
-    transcoder = Transcoder(http_routes(image)[0], image.pool)
+    transcoder = Transcoder(http_routes(image)[0], image.pool, Strict({}))
     for key in ("newThing.label", "new_thing.label", "thingId", "thing_id"):
         with pytest.raises(HttpError) as error:
             transcoder.request({"thing_id": "t1"}, [(key, "x")], b"")

@@ -3,7 +3,8 @@ requests the document allows (positive) and requests it refuses (negative), a bo
 each, derandomized so that every run sends the same requests. Three APIs: the reference API, one
 of REQUIRED fields and a partial update (:mod:`.test_gateway_required`), and one of the rules a
 schema holds only as patterns (durations, byte lengths) or not at all (timestamps, CEL, a float's
-bounds on its string form), which the document lists under ``x-protovalidate``.
+bounds on its string form), which the document lists under ``x-protovalidate``, and of an ``Any``,
+whose payloads (any of the API's messages, or a well-known type) the document lists.
 
 Positive requests are accepted (``positive_data_acceptance``), never get a 5xx, and every answer
 (errors and stream lines included) is what the document says, status, content type, headers and
@@ -51,6 +52,7 @@ RULES = """
     package rules.v1;
     import "buf/validate/validate.proto";
     import "google/api/annotations.proto";
+    import "google/protobuf/any.proto";
     import "google/protobuf/duration.proto";
     import "google/protobuf/timestamp.proto";
     import "google/protobuf/wrappers.proto";
@@ -61,6 +63,12 @@ RULES = """
       rpc GetSlot(GetSlotRequest) returns (Plan) {
         option (google.api.http) = {get: "/v1/slots/{slot_id}"};
       }
+      rpc Attach(AttachRequest) returns (Plan) {
+        option (google.api.http) = {post: "/v1/attachments" body: "attachment"};
+      }
+    }
+    message AttachRequest {
+      google.protobuf.Any attachment = 1;
     }
     message PlanRequest {
       bytes token = 1 [(buf.validate.field).bytes = {min_len: 2, max_len: 5}];

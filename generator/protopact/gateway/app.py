@@ -43,12 +43,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
 from ..compile.image import Image
+from ..render.anyschema import payload_types
 from ..schema.http import DEFAULT_SETTINGS, HttpSettings, http_routes
 from . import connect, cors, grpcweb, metadata
 from .connect import ConnectHandler
 from .metadata import Metadata
 from .router import Router, method_not_allowed, query_items, raw_path
 from .status import HttpError, from_rpc_error, gateway_error
+from .strict import Strict
 from .transcode import Transcoder, ack_id_of
 from .validation import rejection
 
@@ -74,10 +76,11 @@ class Gateway:
         self.settings = settings
         self._upstream, self._channel_factory = upstream, channel_factory
         self._channel: grpc.aio.Channel | None = None
-        self.router = Router(http_routes(image, settings=settings.http),
-                             lambda route: Transcoder(route, self.pool))
+        routes = http_routes(image, settings=settings.http)
+        checks = Strict({m.full_name: m for m in payload_types(image, routes)})
+        self.router = Router(routes, lambda route: Transcoder(route, self.pool, checks))
         self.connect = ConnectHandler(self.pool, self.channel, settings.max_body_bytes,
-                                      settings.timeout_seconds, validate=settings.validate)
+                                      settings.timeout_seconds, checks, validate=settings.validate)
         self.methods = {}  # gRPC path -> method, for gRPC-Web and Connect
         for file in image.target_files():
             for service in self.pool.FindFileByName(file.name).services_by_name.values():

@@ -95,8 +95,9 @@ def code_name(code: grpc.StatusCode) -> str:
 
 class ConnectHandler:
     def __init__(self, pool: descriptor_pool.DescriptorPool, channel: ChannelGetter,
-                 max_body_bytes: int, timeout_seconds: float | None, *, validate: bool) -> None:
-        self.pool, self.channel = pool, channel
+                 max_body_bytes: int, timeout_seconds: float | None, checks: strict.Strict, *,
+                 validate: bool) -> None:
+        self.pool, self.channel, self.checks = pool, channel, checks
         self.max_body_bytes, self.timeout_seconds = max_body_bytes, timeout_seconds
         self.validate = validate
 
@@ -166,7 +167,7 @@ class ConnectHandler:
             message = message_factory.GetMessageClass(method.input_type)()
             try:
                 value = load_json(payload)
-                strict.check_message(method.input_type, value)
+                self.checks.message(method.input_type, value)
                 merge_json(message, value, self.pool)
             except HttpError as error:
                 raise Failure.of(error, self.pool) from None

@@ -15,12 +15,14 @@
   lowerCamelCase paths joined by commas (it reads ``"a,,b"`` or ``"a-b"``): the document's
   patterns;
 - any of these inside an ``Any`` (by its ``@type``), at any depth: json_format refuses a key
-  repeated there as elsewhere, but reads a payload's fields as loosely.
+  repeated there as elsewhere, but reads a payload's fields as loosely;
+- an ``Any`` of a type the document does not list, or not in ProtoJSON's form (:class:`Strict`).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -28,6 +30,7 @@ from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
+from ..render.anyschema import TYPE_URL_PREFIX, VALUE_FORM
 from ..render.constraints import base64_pattern
 from ..render.jsonschema import (
     FLOAT_MAX,
@@ -95,28 +98,88 @@ def _check_form(type_name: str, text: str, path: str) -> None:
         raise bad_request(f'Field "{path}" must be {form[1]}, not "{text}"', path)
 
 
-def check_field(field: FieldDescriptor, value: Any, path: str) -> None:
-    """Raise a 400 when ``value`` (the JSON of ``field``) names a field twice or holds a string
-    :func:`check_text` refuses, at any depth."""
-    target = field.message_type
-    if target is not None and target.full_name == _ANY:
+class Strict:
+    """The checks of a request's JSON that reach into an ``Any``: those of :func:`check_text`, a
+    field named twice, and an ``Any`` of a type the document does not list (``payloads``, by full
+    name: see :mod:`protopact.render.anyschema`) or not in ProtoJSON's form (``"@type"`` as
+    ``type.googleapis.com/<full name>``; for a well-known type with a JSON form of its own,
+    ``"value"`` and nothing else beside it). json_format would take any prefix, resolve any type
+    of the Image, and skip the keys it does not read."""
+
+    def __init__(self, payloads: Mapping[str, Descriptor]) -> None:
+        self.payloads = payloads
+
+    def field(self, field: FieldDescriptor, value: Any, path: str) -> None:
+        """Raise a 400 when ``value`` (the JSON of ``field``) names a field twice or holds a
+        string :func:`check_text` refuses or an ``Any`` the document does not allow, at any
+        depth."""
+        target = field.message_type
+        if target is not None and target.full_name == _ANY:
+            for where, item in _items(field, value, path):
+                self.any(item, where)
+            return
+        if target is None or is_inlined(target):  # a scalar, a list of them, or a wrapper's value
+            for item in (value if isinstance(value, list) else [value]):
+                if isinstance(item, str):
+                    check_text(field, item, path)
+            return
+        if is_map(field):
+            if isinstance(value, dict):
+                key_field, entry = target.fields_by_name["key"], target.fields_by_name["value"]
+                for key, item in value.items():
+                    check_text(key_field, key, path)
+                    self.field(entry, item, f'{path}["{key}"]')
+            return
         for where, item in _items(field, value, path):
-            check_any(target, item, where)
-        return
-    if target is None or is_inlined(target):  # a scalar, a list of them, or a wrapper's value
-        for item in (value if isinstance(value, list) else [value]):
-            if isinstance(item, str):
-                check_text(field, item, path)
-        return
-    if is_map(field):
-        if isinstance(value, dict):
-            key_field, entry = target.fields_by_name["key"], target.fields_by_name["value"]
-            for key, item in value.items():
-                check_text(key_field, key, path)
-                check_field(entry, item, f'{path}["{key}"]')
-        return
-    for where, item in _items(field, value, path):
-        check_message(target, item, where)
+            self.message(target, item, where)
+
+    def any(self, value: Any, path: str) -> None:
+        """Raise a 400 when the JSON of an ``Any`` names a type the document does not list, or
+        holds what :meth:`message` refuses, read as the message its ``@type`` names (the value
+        of a well-known type's special form, under ``value``). ``{}`` is an ``Any`` set to
+        nothing; a value that is no object is json_format's to refuse."""
+        if not isinstance(value, dict) or not value:
+            return
+        url = value.get("@type")
+        name = url[len(TYPE_URL_PREFIX):] if isinstance(url, str) and url.startswith(
+            TYPE_URL_PREFIX) else None
+        message = self.payloads.get(name) if name is not None else None
+        if message is None:
+            raise bad_request(f'Field "{path}" must name its type in "@type" as '
+                              f'"{TYPE_URL_PREFIX}" and a message of this API or a well-known '
+                              f"type, not {json.dumps(url)}", path)
+        if message.full_name not in VALUE_FORM:
+            self.message(message, {k: v for k, v in value.items() if k != "@type"}, path)
+            return
+        if set(value) != {"@type", "value"}:
+            raise bad_request(f'Field "{path}" holds a {message.full_name}: "@type" and "value", '
+                              f"nothing else", path)
+        inner = value["value"]
+        if message.full_name == _ANY:
+            self.any(inner, path)
+        elif message.full_name in WRAPPERS:
+            self.field(message.fields_by_name["value"], inner, path)
+        elif isinstance(inner, str):  # a Duration, a Timestamp, a FieldMask
+            _check_form(message.full_name, inner, path)
+
+    def message(self, message: Descriptor, value: Any, path: str = "") -> None:
+        """Raise a 400 when the JSON object ``value`` of ``message`` names a field twice or holds
+        what :meth:`field` refuses."""
+        if not isinstance(value, dict):
+            return
+        names = _names(message)
+        seen: dict[str, str] = {}
+        for key, item in value.items():
+            field = names.get(key)
+            if field is None:
+                continue  # json_format names the unknown key
+            where = f"{path}.{field.name}" if path else field.name
+            if field.name in seen:
+                raise bad_request(f'Field "{where}" is given twice, as "{seen[field.name]}" and '
+                                  f'"{key}"', where)
+            seen[field.name] = key
+            if _needs_walk(field):
+                self.field(field, item, where)
 
 
 def _items(field: FieldDescriptor, value: Any, path: str) -> Iterator[tuple[str, Any]]:
@@ -125,46 +188,6 @@ def _items(field: FieldDescriptor, value: Any, path: str) -> Iterator[tuple[str,
         yield path, value
     elif isinstance(value, list):
         yield from ((f"{path}[{i}]", v) for i, v in enumerate(value))
-
-
-def check_any(any_type: Descriptor, value: Any, path: str) -> None:
-    """Raise a 400 when the JSON of an ``Any`` holds what :func:`check_message` refuses, read as
-    the message its ``@type`` names (the value of a well-known type's special form, under
-    ``value``); json_format itself names an unknown type or a malformed URL."""
-    if not isinstance(value, dict) or not isinstance(value.get("@type"), str):
-        return
-    try:
-        message = any_type.file.pool.FindMessageTypeByName(value["@type"].rsplit("/", 1)[-1])
-    except KeyError:
-        return
-    if not is_inlined(message):
-        check_message(message, {k: v for k, v in value.items() if k != "@type"}, path)
-    elif message.full_name == _ANY:  # an Any in an Any: its special form, under "value"
-        check_any(message, value.get("value"), path)
-    elif message.full_name in WRAPPERS and "value" in value:
-        check_field(message.fields_by_name["value"], value["value"], path)
-    elif isinstance(value.get("value"), str):  # a Duration, a Timestamp, a FieldMask
-        _check_form(message.full_name, value["value"], path)
-
-
-def check_message(message: Descriptor, value: Any, path: str = "") -> None:
-    """Raise a 400 when the JSON object ``value`` of ``message`` names a field twice or holds a
-    string :func:`check_text` refuses."""
-    if not isinstance(value, dict):
-        return
-    names = _names(message)
-    seen: dict[str, str] = {}
-    for key, item in value.items():
-        field = names.get(key)
-        if field is None:
-            continue  # json_format names the unknown key
-        where = f"{path}.{field.name}" if path else field.name
-        if field.name in seen:
-            raise bad_request(f'Field "{where}" is given twice, as "{seen[field.name]}" and '
-                              f'"{key}"', where)
-        seen[field.name] = key
-        if _needs_walk(field):
-            check_field(field, item, where)
 
 
 @functools.cache

@@ -39,9 +39,10 @@ _UNKNOWN_FIELD = re.compile(r'no field named "([^"]+)" at "([^"]+)"')
 class Transcoder:
     """Builds requests and encodes responses for one :class:`HttpRoute`."""
 
-    def __init__(self, route: HttpRoute, pool: descriptor_pool.DescriptorPool) -> None:
+    def __init__(self, route: HttpRoute, pool: descriptor_pool.DescriptorPool,
+                 checks: strict.Strict) -> None:
         self.route = route
-        self.pool = pool
+        self.pool, self.checks = pool, checks
         self.request_class = message_factory.GetMessageClass(route.method.input_type)
         self.response_class = message_factory.GetMessageClass(route.method.output_type)
         self._path_fields = {v.field for v in route.binding.path_template.variables}
@@ -72,14 +73,14 @@ class Transcoder:
         if self.route.binding.body == "*":
             if not isinstance(value, dict):
                 raise bad_request("The body must be a JSON object")
-            strict.check_message(self.route.method.input_type, value)
+            self.checks.message(self.route.method.input_type, value)
             for variable in self.route.binding.path_template.variables:
                 if _holds(self.route.method.input_type, value, variable.field_path):
                     raise bad_request(f'Field "{variable.field}" is set by the URL path; leave it '
                                       f"out of the body", variable.field)
         else:
             field = self.route.method.input_type.fields_by_name[self.route.binding.body]
-            strict.check_field(field, value, field.name)
+            self.checks.field(field, value, field.name)
         return value
 
     def _query_json(self, query: Iterable[tuple[str, str]]) -> dict[str, Any]:

@@ -42,7 +42,8 @@ from .constraints import (
 from .dumps import json_text
 
 Schema = dict[str, Any]
-# a message's full name and the form it is described in -> the reference to its schema
+# a message's full name and the form it is described in -> the reference to its schema ("": none,
+# the schema is inline)
 RefFor = Callable[[str, "Form"], str]
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -162,6 +163,9 @@ _SPECIAL_TYPES: Mapping[str, Schema] = {
 }
 WRAPPERS = frozenset(f"google.protobuf.{name}Value" for name in (
     "Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes"))
+#: the well-known types with a JSON form of their own, inlined in the schemas
+WELL_KNOWN = frozenset(_SPECIAL_TYPES) | WRAPPERS
+ANY = "google.protobuf.Any"
 
 
 class Form(enum.Enum):
@@ -181,18 +185,25 @@ class Form(enum.Enum):
     #: holding REQUIRED fields is not ``{}`` (which replaces it whole). Lists and maps are replaced
     #: whole: their values are REQUEST forms.
     UPDATE = "update"
+    #: a message inside an ``Any`` of a request: every form the parser takes and ``null``, but no
+    #: rule and nothing required, since neither protovalidate nor ``field_behavior`` looks inside
+    #: an ``Any`` (see :mod:`.anyschema`)
+    PAYLOAD = "payload"
 
 
 #: the forms of what a client sends
-REQUESTS = frozenset({Form.REQUEST, Form.UPDATE})
+REQUESTS = frozenset({Form.REQUEST, Form.UPDATE, Form.PAYLOAD})
+#: the forms that hold protovalidate's rules and REQUIRED fields
+_RULED = frozenset(Form) - {Form.PAYLOAD}
 REQUIRED = "REQUIRED"
 # a number's zero value in each string form json_format parses ("0", "-0.0", "0e5", ".0")
 _ZERO_TEXT = r"^-?(0+(\.0*)?|\.0+)([eE][-+]?[0-9]+)?$"
 
 
 def is_inlined(message: Descriptor) -> bool:
-    """Well-known types with a special JSON form are inlined rather than referenced."""
-    return message.full_name in _SPECIAL_TYPES or message.full_name in WRAPPERS
+    """Well-known types with a special JSON form are inlined rather than referenced (but for an
+    ``Any`` in a request, see :func:`message_ref`)."""
+    return message.full_name in WELL_KNOWN
 
 
 def is_map(field: FieldDescriptor) -> bool:
@@ -242,6 +253,8 @@ def message_ref(message: Descriptor, ref: RefFor, form: Form = Form.ANY) -> Sche
     name = message.full_name
     if name in WRAPPERS:
         return value_schema(message.fields_by_name["value"], ref, form)
+    if name == ANY and form in REQUESTS and (target := ref(name, Form.REQUEST)):
+        return {"$ref": target}  # the types it may hold (see .anyschema), where the caller has it
     if form is Form.RESPONSE and name in _PRINTED_SPECIAL:
         return copy.deepcopy(_PRINTED_SPECIAL[name])
     if name in _SPECIAL_TYPES:
@@ -287,7 +300,7 @@ def required_names(message: Descriptor, form: Form) -> frozenset[str]:
     unset and, but in a partial update, the REQUIRED ones (``google.api.field_behavior`` is the
     contract's word even where no validator enforces it). A response requires nothing: a field at
     its default is left out."""
-    if form is Form.RESPONSE:
+    if form not in _RULED or form is Form.RESPONSE:
         return frozenset()
     names = must_set(message)
     if form is Form.UPDATE:
@@ -299,7 +312,7 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
                  form: Form = Form.ANY, *, set_when_sent: bool = False) -> Schema:
     """``set_when_sent``: the field, when sent, must be set (see :func:`set_keywords`), never
     ``null``."""
-    rules = field_rules(field)
+    rules = field_rules(field) if form in _RULED else None
     nullable = _nullable_in(field, form) and not set_when_sent
     behaviours, update = field_behaviors(field), form is Form.UPDATE
     if update and (field.is_repeated or is_map(field)):
@@ -344,7 +357,7 @@ def field_schema(field: FieldDescriptor, ref: RefFor, description: str = "",
     notes = ("Immutable: set when the resource is created, never changed after."
              if "IMMUTABLE" in behaviours else "",
              "Output only: ignored in a request." if "OUTPUT_ONLY" in behaviours
-             and form in REQUESTS else "",
+             and form in REQUESTS and form in _RULED else "",
              "Required where the update mask names it (or `*`): then it must be set." if
              update and REQUIRED in behaviours else "")
     description = "\n\n".join(text for text in (description, *notes, rules_text(rules)) if text)
@@ -375,16 +388,17 @@ def message_schema(message: Descriptor, ref: RefFor, descriptions: Mapping[str, 
     # present means set: a field that must be set when sent (all required ones, and REQUIRED ones in
     # a partial update) is never null nor empty
     set_when_sent = names | {f.name for f in fields if REQUIRED in field_behaviors(f)} if (
-        form in REQUESTS) else frozenset()
+        form in REQUESTS and form in _RULED) else frozenset()
     properties = {f.json_name: replace.get(f.name) or
                   field_schema(f, ref, descriptions.get(f.full_name, ""), form,
                                set_when_sent=f.name in set_when_sent) for f in fields}
     schema: Schema = {"type": "object", "title": message.name}
+    own_rules = message_rules(message) if form in _RULED else None
     description = "\n\n".join(text for text in (descriptions.get(message.full_name, ""),
-                                                 rules_text(message_rules(message))) if text)
+                                                 rules_text(own_rules)) if text)
     if description:
         schema["description"] = description
-    schema.update(server_rules(message_rules(message)))
+    schema.update(server_rules(own_rules))
     schema["properties"] = properties
     rules = _oneof_rules(message, fields, form)
     # a field named twice (both spellings, even one null) is refused, as a repeated key is
@@ -421,7 +435,8 @@ def _oneof_rules(message: Descriptor, fields: list[FieldDescriptor], form: Form)
     rules: list[Schema] = []
     for oneof in message.oneofs:
         names = [n for f in oneof.fields if f in fields for n in _spellings(f, form)]
-        options: Any = oneof_rules(oneof)  # a dynamic message of the Image's validate.proto
+        # a dynamic message of the Image's validate.proto
+        options: Any = oneof_rules(oneof) if form in _RULED else None
         if (form is not Form.RESPONSE and options is not None and options.required
                 and all(f in fields for f in oneof.fields)):
             rules.append({"anyOf": [{"required": [n], "properties": {n: {"not": {"type": "null"}}}}
@@ -524,7 +539,9 @@ def render_json_schemas(image: Image, *, prefix: str = "schemas/",
 
 
 def _file_ref(full_name: str, _form: Form) -> str:
-    return schema_file_name(full_name)
+    # one file per message holds one form of it, so the payloads of an Any (which have their own
+    # form) have none: an Any is an object with its @type here
+    return "" if full_name == ANY else schema_file_name(full_name)
 
 
 def dump_json(data: Any) -> bytes:

@@ -42,6 +42,7 @@ from ..schema.http import (
 )
 from ..schema.options import field_behaviors
 from ..schema.validation import field_rules
+from .anyschema import payload_types
 from .constraints import container_keywords, merge, value_keywords
 from .docs_conventions import Notes
 from .dumps import yaml_text
@@ -123,7 +124,7 @@ def build_openapi(image: Image, routes: tuple[HttpRoute, ...] | None = None, *, 
     ids = operation_ids(routes)
     services = sorted({r.method.containing_service for r in routes}, key=lambda s: s.full_name)
     tags = tag_names(services)
-    components = Components(routes, target_messages(image), texts)
+    components = Components(routes, target_messages(image), texts, payload_types(image, routes))
     notes = Notes(image, conventions, links=False)
     paths: dict[str, dict[str, Any]] = {}
     shapes: dict[str, str] = {}

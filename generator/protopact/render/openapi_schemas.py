@@ -15,6 +15,10 @@ does every message it reaches through singular message fields.
 
 A ``body: "*"`` request whose path binds fields gets an inline schema without them: the gateway
 refuses a body that sets what the path sets.
+
+When a request holds an ``Any``, ``google.protobuf.Any`` is the schema of the types it may hold
+(:mod:`.anyschema`), each in its payload form (see :class:`.jsonschema.Form`), named
+``full.Name-Any`` where it differs from the request form (or the message has none).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from google.protobuf.descriptor import Descriptor
 from google.rpc import status_pb2
 
 from ..schema.http import HttpRoute
+from .anyschema import any_schema
 from .jsonschema import (
+    ANY,
     Form,
     Schema,
     is_inlined,
@@ -37,6 +43,7 @@ from .jsonschema import (
 
 INPUT_SUFFIX = "-Input"
 UPDATE_SUFFIX = "-Update"
+PAYLOAD_SUFFIX = "-Any"
 
 
 def _ref(name: str) -> str:
@@ -47,12 +54,21 @@ class Components:
     """Names, references and schemas of the document's messages, by form."""
 
     def __init__(self, routes: tuple[HttpRoute, ...], others: Iterable[Descriptor],
-                 texts: Mapping[str, str]) -> None:
+                 texts: Mapping[str, str], payloads: Iterable[Descriptor] = ()) -> None:
+        """``payloads``: the types an ``Any`` in a request may hold."""
         self.texts = texts
         requests = [r.method.input_type for r in routes]
         responses = [*(r.method.output_type for r in routes), status_pb2.Status.DESCRIPTOR]
         self.request_messages = referenced_messages(requests, Form.REQUEST)
         reached = {m.full_name for m in self.request_messages}
+        self.payloads = tuple(payloads) if any(
+            m.full_name == ANY for m in requests) or any(
+            f.message_type is not None and f.message_type.full_name == ANY
+            for m in self.request_messages for f in m.fields) else ()
+        self.payload_messages = referenced_messages(self.payloads, Form.PAYLOAD)
+        self.payload_split = _differing(self.payload_messages, (Form.PAYLOAD, Form.REQUEST),
+                                        _reached, {m.full_name for m in self.payload_messages}
+                                        - reached)
         self.response_messages = referenced_messages(
             [*responses, *(m for m in others if m.full_name not in reached)], Form.RESPONSE)
         both = reached & {m.full_name for m in self.response_messages}
@@ -67,6 +83,10 @@ class Components:
                                        _singular)
 
     def name(self, full_name: str, form: Form) -> str:
+        if form is Form.PAYLOAD:
+            if full_name in self.payload_split:
+                return full_name + PAYLOAD_SUFFIX
+            form = Form.REQUEST
         if form is Form.UPDATE:
             if full_name in self.update_split:
                 return full_name + UPDATE_SUFFIX
@@ -83,11 +103,14 @@ class Components:
 
     def schemas(self) -> dict[str, Schema]:
         updates = [m for m in self.update_messages if m.full_name in self.update_split]
+        payloads = [m for m in self.payload_messages if m.full_name in self.payload_split]
         out = {self.name(m.full_name, form): message_schema(m, self.ref, self.texts, form)
                for form, messages in ((Form.REQUEST, self.request_messages),
                                       (Form.RESPONSE, self.response_messages),
-                                      (Form.UPDATE, updates))
+                                      (Form.UPDATE, updates), (Form.PAYLOAD, payloads))
                for m in messages}
+        if self.payloads:
+            out[self.name(ANY, Form.REQUEST)] = any_schema(self.payloads, self.ref, self.texts)
         return dict(sorted(out.items()))
 
     def body(self, message: Descriptor, bound: Iterable[tuple[str, ...]],
@@ -142,15 +165,17 @@ def _singly_reached(roots: Iterable[Descriptor]) -> list[Descriptor]:
 
 
 def _differing(messages: list[Descriptor], forms: tuple[Form, Form],
-               reached: Callable[[Descriptor], Iterable[Descriptor]]) -> frozenset[str]:
+               reached: Callable[[Descriptor], Iterable[Descriptor]],
+               apart: Iterable[str] = ()) -> frozenset[str]:
     """Those of ``messages`` whose two ``forms`` differ, directly or through a message they reach
-    that does."""
+    that does; ``apart`` names some that are apart in any case (those with no ``other`` form)."""
     def bare(name: str, _form: Form) -> str:
         return name
 
     one, other = forms
     split = {m.full_name for m in messages
              if message_schema(m, bare, {}, one) != message_schema(m, bare, {}, other)}
+    split.update(apart)
     changed = True
     while changed:
         changed = False
