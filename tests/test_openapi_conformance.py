@@ -3,7 +3,8 @@ requests the document allows (positive) and requests it refuses (negative), a bo
 each, derandomized so that every run sends the same requests. Three APIs: the reference API, one
 of REQUIRED fields and a partial update (:mod:`.test_gateway_required`), and one of the rules a
 schema holds only as patterns (durations, byte lengths) or not at all (timestamps, CEL, a float's
-bounds on its string form), which the document lists under ``x-protovalidate``, and of an ``Any``,
+bounds on its string form) or its string formats (a pattern each, but a URI's), which the document
+lists under ``x-protovalidate``, and of an ``Any``,
 whose payloads (any of the API's messages, or a well-known type) the document lists.
 
 Positive requests are accepted (``positive_data_acceptance``), never get a 5xx, and every answer
@@ -109,6 +110,10 @@ RULES = """
       google.protobuf.Duration within = 2 [(buf.validate.field).duration.lt = {seconds: 3600}];
       bytes key = 3 [(buf.validate.field).bytes.max_len = 8];
       repeated double scores = 4 [(buf.validate.field).repeated.items.double.gt = 0];
+      optional string host = 5 [(buf.validate.field).string.hostname = true];
+      optional string contact = 6 [(buf.validate.field).string.email = true];
+      optional string peer = 7 [(buf.validate.field).string.address = true];
+      optional string site = 8 [(buf.validate.field).string.uri = true];
     }
     message Plan {
       string id = 1;
@@ -261,7 +266,8 @@ def test_the_document_says_what_it_leaves_to_the_server(tmp_path: Any) -> None:
     document = yaml.safe_load(render_openapi(image, Settings(name="r", version="1"))[
         "openapi.yaml"])
     validate(document)
-    [slot, within, key, scores] = document["paths"]["/v1/slots/{slot_id}"]["get"]["parameters"]
+    [slot, within, key, scores, *_] = document["paths"]["/v1/slots/{slot_id}"]["get"][
+        "parameters"]
 
     def holds(parameter: Any, value: Any) -> bool:
         return jsonschema.Draft202012Validator(parameter["schema"]).is_valid(value)

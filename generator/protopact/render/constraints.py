@@ -13,6 +13,7 @@ under ``x-protovalidate`` (:func:`server_rules`), so a reader and a tool still s
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Mapping
 from typing import Any
@@ -28,10 +29,55 @@ Rules = Any
 
 # ECMA-262 (unicode mode) allows escaping only its syntax characters, so re.escape will not do.
 _SYNTAX = frozenset("\\^$.|?*+()[]{}/")
-_FORMATS = {"email": "email", "hostname": "hostname", "ipv4": "ipv4", "ipv6": "ipv6",
-            "uri": "uri", "uri_ref": "uri-reference", "uuid": "uuid"}
-_ALTERNATIVES = {"ip": ("ipv4", "ipv6"), "address": ("hostname", "ipv4", "ipv6")}
-_PATTERNS = {"tuuid": "^[0-9a-fA-F]{32}$", "ulid": "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"}
+
+
+_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"  # no leading zero, as protovalidate
+_IPV4 = rf"^{_OCTET}(\.{_OCTET}){{3}}$"
+
+
+def _ipv6() -> str:
+    """Eight groups of one to four hex digits, or fewer around one ``::`` (which stands for one
+    group at least), the last two maybe an IPv4 address; then maybe a zone (``%eth0``), of any
+    characters."""
+    group = "[0-9a-fA-F]{1,4}"
+
+    def joined(count: int) -> str:
+        return group + (f"(:{group}){{{count - 1}}}" if count > 1 else "")
+
+    def head(left: int) -> str:
+        return (joined(left) if left else "") + "::"
+
+    ipv4 = _IPV4[1:-1]
+    forms = [joined(8), f"({group}:){{6}}{ipv4}"]
+    forms += [head(left) + (f"({group}(:{group}){{0,{6 - left}}})?" if left < 6 else
+                            f"({group})?" if left == 6 else "") for left in range(8)]
+    forms += [head(left) + (f"({group}:){{0,{5 - left}}}" if left < 5 else "") + ipv4
+              for left in range(6)]
+    return "^(" + "|".join(forms) + ")(%.+)?$"
+
+
+_IPV6 = _ipv6()
+_IP = f"^({_IPV4[1:-1]}|{_IPV6[1:-1]})$"
+_LABEL = "[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+# protovalidate's hostname: labels of 1 to 63 letters, digits and inner hyphens, the last not all
+# digits, 253 characters at most, a final dot aside
+_HOSTNAME: Schema = {"pattern": rf"^({_LABEL}\.)*{_LABEL}\.?$", "maxLength": 254,
+                     "not": {"anyOf": [{"pattern": r"(^|\.)[0-9]+\.?$"},
+                                       {"pattern": r"^.{253}[^.]$"}]}}
+#: protovalidate's string formats, as keywords that hold exactly what it accepts (JSON Schema's
+#: formats differ: "email" takes quoted local parts, "hostname" refuses a final dot, "ipv6" a zone)
+_WELL_KNOWN: Mapping[str, Schema] = {
+    # the HTML standard's "valid email address", which protovalidate checks
+    "email": {"pattern": rf"^[a-zA-Z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(\.{_LABEL})*$"},
+    "hostname": _HOSTNAME,
+    "ipv4": {"pattern": _IPV4},
+    "ipv6": {"pattern": _IPV6},
+    "ip": {"pattern": _IP},
+    "address": {"anyOf": [_HOSTNAME, {"pattern": _IP}]},
+    "uuid": {"format": "uuid", "pattern": "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"},
+    "tuuid": {"pattern": "^[0-9a-fA-F]{32}$"},
+    "ulid": {"pattern": "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"},
+}
 _INTEGER_KINDS = frozenset({"int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
                             "fixed64", "sfixed32", "sfixed64"})
 #: each integer kind's range
@@ -188,12 +234,8 @@ def _string(rules: Rules) -> Schema:
     if _set(rules, "not_contains"):
         merge(out, {"not": {"pattern": _escaped(rules.not_contains)}})
     kind = rules.WhichOneof("well_known")
-    if kind in _FORMATS and getattr(rules, kind):
-        out["format"] = _FORMATS[kind]
-    elif kind in _ALTERNATIVES and getattr(rules, kind):
-        merge(out, {"anyOf": [{"format": f} for f in _ALTERNATIVES[kind]]})
-    elif kind in _PATTERNS and getattr(rules, kind):
-        merge(out, {"pattern": _PATTERNS[kind]})
+    if kind in _WELL_KNOWN and getattr(rules, kind):
+        merge(out, copy.deepcopy(_WELL_KNOWN[kind]))
     return out
 
 
@@ -280,8 +322,7 @@ def _bytes(rules: Rules) -> Schema:
 # the rules of each type that the keywords above hold exactly; the others are the server's
 _HELD: Mapping[str, frozenset[str]] = {
     "string": frozenset({"const", "in", "not_in", "len", "min_len", "max_len", "pattern", "prefix",
-                         "suffix", "contains", "not_contains", *_FORMATS, *_ALTERNATIVES,
-                         *_PATTERNS}),
+                         "suffix", "contains", "not_contains", *_WELL_KNOWN}),
     "bytes": frozenset({"len", "min_len", "max_len"}),
     "bool": frozenset({"const"}),
     "enum": frozenset({"const", "in", "not_in", "defined_only"}),
