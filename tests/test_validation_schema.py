@@ -53,6 +53,21 @@ message Order {
   int32 from_day = 15;
   int32 to_day = 16 [(buf.validate.field).cel = {id: "to.week", message: "within a week",
                                                  expression: "this <= 7"}];
+  // rules skipped at the zero value
+  string alias = 17 [(buf.validate.field).ignore = IGNORE_IF_ZERO_VALUE,
+                     (buf.validate.field).string.email = true];
+  int32 floor = 18 [(buf.validate.field).ignore = IGNORE_IF_ZERO_VALUE,
+                    (buf.validate.field).int32.gt = 5];
+  repeated string codes = 19 [(buf.validate.field).ignore = IGNORE_IF_ZERO_VALUE,
+                              (buf.validate.field).repeated.min_items = 2];
+  Colour shade = 20 [(buf.validate.field).ignore = IGNORE_IF_ZERO_VALUE,
+                     (buf.validate.field).enum.in = 2];
+  map<string, string> props = 21 [(buf.validate.field).ignore = IGNORE_IF_ZERO_VALUE,
+                                  (buf.validate.field).map.min_pairs = 2];
+  repeated double levels = 22 [(buf.validate.field).repeated.items = {
+      ignore: IGNORE_IF_ZERO_VALUE, double: {gte: 1}}];
+  bool agreed = 23 [(buf.validate.field).ignore = IGNORE_IF_ZERO_VALUE,
+                    (buf.validate.field).bool.const = true];
 }
 '''
 
@@ -89,6 +104,13 @@ CASES: list[tuple[dict[str, Any], bool]] = [
     ({"counts": {"abc": 1}}, True), ({"counts": {"abcd": 1}}, False),
     ({"counts": {"a": -1}}, False), ({"counts": {"a": 1, "b": 2, "c": 3}}, False),
     ({"note": None}, True), ({"note": "ok"}, True), ({"note": "ko"}, False),
+    ({"alias": ""}, True), ({"alias": "a@b"}, True), ({"alias": "x"}, False),
+    ({"floor": 0}, True), ({"floor": "0"}, True), ({"floor": "-00"}, True), ({"floor": 3}, False),
+    ({"floor": 6}, True), ({"codes": []}, True), ({"codes": ["a"]}, False),
+    ({"codes": ["a", "b"]}, True), ({"shade": "COLOUR_DEFAULT"}, True), ({"shade": 0}, True),
+    ({"shade": "COLOUR_RED"}, False), ({"shade": 2}, True), ({"props": {}}, True),
+    ({"props": {"a": "b"}}, False), ({"levels": [0, "0.0", 1, "-0e3"]}, True),
+    ({"levels": [0.5]}, False), ({"agreed": False}, True), ({"agreed": True}, True),
 ]
 
 

@@ -258,10 +258,41 @@ def _enum(field: FieldDescriptor, rules: Rules) -> Schema:
     return out
 
 
+#: a number's zero value in each string form json_format parses ("0", "-0.0", "0e5", ".0")
+ZERO_TEXT = r"^-?(0+(\.0*)?|\.0+)([eE][-+]?[0-9]+)?$"
+# the buf.validate.Ignore values that skip a field's rules at its zero value: IGNORE_IF_ZERO_VALUE
+# (once IGNORE_IF_UNPOPULATED) and the former IGNORE_IF_DEFAULT_VALUE
+_IGNORE_IF_ZERO = frozenset({1, 2})
+
+
+def zero_keywords(field: FieldDescriptor) -> Schema:
+    """What a single value of the scalar or enum ``field`` is at its zero value, in every JSON form
+    json_format parses."""
+    if field.type in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES):
+        return {"maxLength": 0}
+    if field.type == FieldDescriptor.TYPE_BOOL:
+        return {"const": False}
+    if field.enum_type is not None:  # protovalidate's zero: the first value
+        first = field.enum_type.values[0]
+        return {"enum": [first.name, first.number]}
+    return {"anyOf": [{"const": 0}, {"type": "string", "pattern": ZERO_TEXT}]}
+
+
+def _unless_zero(rules: Rules | None, keywords: Schema, zero: Schema) -> Schema:
+    """``keywords``, or ``zero`` too where the rules are ignored at the zero value."""
+    if keywords and rules is not None and rules.ignore in _IGNORE_IF_ZERO:
+        return {"anyOf": [zero, keywords]}
+    return keywords
+
+
 def value_keywords(field: FieldDescriptor, rules: Rules | None) -> Schema:
     """Keywords for one value of ``field`` from its ``FieldRules`` (an item's or a map value's
-    rules for those), and ``x-protovalidate`` for the rules they leave to the server."""
-    return merge(_typed_keywords(field, rules), server_rules(rules))
+    rules for those), and ``x-protovalidate`` for the rules they leave to the server. A message
+    is at its zero value when unset, which a value's keywords do not see."""
+    keywords = _typed_keywords(field, rules)
+    if field.message_type is None:
+        keywords = _unless_zero(rules, keywords, zero_keywords(field))
+    return merge(keywords, server_rules(rules))
 
 
 def _typed_keywords(field: FieldDescriptor, rules: Rules | None) -> Schema:
@@ -372,9 +403,10 @@ def container_keywords(rules: Rules | None) -> tuple[Schema, Rules | None, Rules
                                 if kind == "repeated"
                                 else {"min_pairs": "minProperties", "max_pairs": "maxProperties"})
     out: Schema = {names[n]: getattr(specific, n) for n in names if _set(specific, n)}
+    if kind == "repeated" and _set(specific, "unique") and specific.unique:
+        out["uniqueItems"] = True
+    out = _unless_zero(rules, out, {"maxItems": 0} if kind == "repeated" else {"maxProperties": 0})
     if kind == "repeated":
-        if _set(specific, "unique") and specific.unique:
-            out["uniqueItems"] = True
         return out, (specific.items if _set(specific, "items") else None), None
     return (out, specific.keys if _set(specific, "keys") else None,
             specific.values if _set(specific, "values") else None)

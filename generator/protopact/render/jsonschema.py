@@ -31,6 +31,7 @@ from ..schema.validation import field_rules, message_rules, must_set, oneof_rule
 from .constraints import (
     INTEGER_RANGES,
     SERVER_RULES,
+    ZERO_TEXT,
     base64_pattern,
     container_keywords,
     integer_pattern,
@@ -196,8 +197,6 @@ REQUESTS = frozenset({Form.REQUEST, Form.UPDATE, Form.PAYLOAD})
 #: the forms that hold protovalidate's rules and REQUIRED fields
 _RULED = frozenset(Form) - {Form.PAYLOAD}
 REQUIRED = "REQUIRED"
-# a number's zero value in each string form json_format parses ("0", "-0.0", "0e5", ".0")
-_ZERO_TEXT = r"^-?(0+(\.0*)?|\.0+)([eE][-+]?[0-9]+)?$"
 
 
 def is_inlined(message: Descriptor) -> bool:
@@ -292,7 +291,7 @@ def set_keywords(field: FieldDescriptor) -> Schema:
     if field.enum_type is not None:
         zero = field.enum_type.values_by_number[field.default_value]
         return {"not": {"enum": [zero.name, zero.number]}}
-    return {"not": {"anyOf": [{"const": 0}, {"type": "string", "pattern": _ZERO_TEXT}]}}
+    return {"not": {"anyOf": [{"const": 0}, {"type": "string", "pattern": ZERO_TEXT}]}}
 
 
 def required_names(message: Descriptor, form: Form) -> frozenset[str]:
