@@ -34,11 +34,13 @@ from ..errors import ProtopactError
 from . import git, refs
 from .build import compile_listing
 from .cache import Cache
+from .digests import known_digests
 from .fetch import decompressed, read_location, unpack
 from .image import Image, image_from_bytes
 from .imageformats import image_of
 from .imports import with_imports
-from .workspace import ListedFile, check_modules, discover, list_directory, targets_for
+from .workspace import (ListedFile, check_modules, discover, file_digest, list_directory,
+                        targets_for)
 
 # A control character in an INPUT is never meant, and would break the one line naming it (a NUL
 # cannot even reach the system or git).
@@ -175,7 +177,8 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
     whole, wherever it is."""
     workspace, inside = discover(directory, cwd, boundary=cwd if tree else None)
     check_modules(workspace)
-    files = list_directory(workspace)
+    with known_digests(cache, workspace.root, file_digest) as digest:
+        files = list_directory(workspace, digest)
     modules = targets_for(workspace, inside)
     here = cwd.resolve()
 

@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..config.bufyaml import Module, Workspace, read_config, within
 from ..config.controlling import Found, controlling
@@ -105,8 +105,14 @@ def blob_id(content: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
 
 
-def list_directory(workspace: Workspace) -> list[ListedFile]:
-    """Every ``.proto`` file of every module on disk, hidden directories and excludes skipped."""
+def file_digest(path: str, shown: str) -> str:
+    return blob_id(read_source(Path(path), shown))
+
+
+def list_directory(workspace: Workspace,
+                   digest: Callable[[str, str], str] = file_digest) -> list[ListedFile]:
+    """Every ``.proto`` file of every module on disk, hidden directories and excludes skipped;
+    ``digest(path, shown)`` gives a file's :func:`blob_id` (see :mod:`.digests`)."""
     files: list[ListedFile] = []
     for module in workspace.modules:
         module_dir = workspace.root / module.path
@@ -135,9 +141,9 @@ def list_directory(workspace: Workspace) -> list[ListedFile]:
                 rel = _join(rel_dir, filename)
                 if _excluded(rel, module.excludes):
                     continue
-                digest = blob_id(read_source(Path(dirpath, filename), rel))
                 name = rel if module.path == "." else rel[len(module.path) + 1 :]
-                files.append(ListedFile(module.path, name, digest))
+                files.append(ListedFile(module.path, name,
+                                        digest(os.path.join(dirpath, filename), rel)))
     return files
 
 
