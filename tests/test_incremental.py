@@ -17,7 +17,7 @@ from protopact.compile.image import set_names
 from protopact.compile.inputs import load_input
 from protopact.errors import ProtopactError
 
-from .conftest import git
+from .conftest import git, run
 
 
 @dataclass(frozen=True)
@@ -325,3 +325,24 @@ def test_protoc_is_given_only_the_descriptors_the_changed_files_import(
     assert spy.runs == [["leaf5.proto"]] * 2
     assert spy.given[0] & ours == set() and "leaf4.proto" in spy.given[1]
     assert result == _full(root)
+
+
+def test_a_cached_git_baseline_offers_breaking_s_input_its_files(
+        tmp_path: Path, spy: _Spy, isolated_cache: Path) -> None:
+    """A CI job whose saved cache holds main's compile: the working tree compiles only what the
+    pull request changed, however it was compiled before."""
+    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else ()) for i in range(3)})
+    tree.files.update({i: Proto(i, f"leaf{i}.proto") for i in range(3, 8)})
+    api, baseline = tmp_path / "api", ".git#branch=main,subdir=api"
+    tree.write(api)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        git(tmp_path, *args)
+    assert run("build", baseline, "-o", str(tmp_path / "main.binpb"), cwd=tmp_path).exit_code == 0
+    tree.files[1] = replace(tree.files[1], fields=2)
+    tree.write(api)
+    incremental._RECENT.clear()  # a new process: only the cache remembers
+    spy.runs.clear()
+    checked = run("breaking", "api", "--against", baseline, cwd=tmp_path)
+    assert spy.runs == [["f1.proto", "f2.proto"]]
+    assert checked.exit_code == 0, checked.stdout
+    assert _compiled(api, Cache(None)) == _full(api)

@@ -16,7 +16,7 @@ import click
 
 from .console import info, set_quiet
 from .compile.cache import Cache, default_cache_dir
-from .compile.inputs import Input, load_input
+from .compile.inputs import Input, cached_input, load_input
 from .errors import CompileError, ProtopactError, debugging, report
 from .render.targets import TARGETS
 from .render.writer import write_file
@@ -311,10 +311,12 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
         parse_version(bump_from)
     with _compile_errors_as_findings(error_format), sharing() as checked:
         # The input first, as buf reads them: the baseline then compiles only the files that
-        # differ from it (a git baseline writes only those out of git).
+        # differ from it (a git baseline writes only those out of git); unless the cache holds
+        # the baseline (a CI job's saved cache), which then offers the input its files.
+        cached = cached_input(against, cwd=Path.cwd(), cache=_cache(no_cache))
         current = load(input_, no_cache=no_cache, side="input")
         checked("input")
-        previous = load(against, no_cache=no_cache, side="against")
+        previous = cached or load(against, no_cache=no_cache, side="against")
         try:  # the baseline's image is checked meanwhile
             if paths or exclude_paths:
                 current = current.restricted(paths, exclude_paths)

@@ -9,12 +9,13 @@ it does not reuse.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
@@ -30,6 +31,24 @@ from .columns import to_buf_columns
 from .image import Image, decode_files
 from .protoc import Protoc, run_protoc
 from .workspace import ListedFile, check_unique, read_source
+
+
+class NotCached(Exception):
+    """A compile the cache does not hold, under :func:`cached_only`."""
+
+
+_CACHED_ONLY = ContextVar("cached_only", default=False)
+
+
+@contextmanager
+def cached_only() -> Iterator[None]:
+    """Within, a compile the cache does not hold raises :class:`NotCached` before anything is
+    compiled or put on disk."""
+    token = _CACHED_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _CACHED_ONLY.reset(token)
 
 
 @cache
@@ -82,6 +101,8 @@ def compile_listing(
                      "targets": [f.name for f in targets]})
     text_key = incremental.text_keys(cache_key(base), {f.name: f.digest for f in files})
     compiled = cache_.get(key)
+    if compiled is None and _CACHED_ONLY.get():
+        raise NotCached(label)
     if compiled is None:
         donors = [*incremental.recent(), *filter(None, [cache_.latest(place)])]
         offers = incremental.reusable(donors, text_key)

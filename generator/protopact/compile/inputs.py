@@ -32,7 +32,7 @@ from ..deps import resolve
 from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
 from . import git, refs
-from .build import compile_listing
+from .build import NotCached, cached_only, compile_listing
 from .cache import Cache
 from .digests import known_digests
 from .fetch import decompressed, read_location, unpack
@@ -124,6 +124,23 @@ def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
     if path.exists():  # a FIFO or a device: reading it could block or never end
         raise ProtopactError(f"{text}: not a directory or a regular file")
     raise ProtopactError(f"{text}: no such file or directory")
+
+
+def cached_input(text: str, *, cwd: Path, cache: Cache) -> Input | None:
+    """A local git input (the usual baseline of ``breaking``), when the cache holds its compile:
+    nothing is compiled or written out of git. Loaded before the other side, it offers that side
+    every file the two share; otherwise None, and the other side is compiled first."""
+    try:
+        ref = _parsed(text, cwd)
+        if ref.format != "git" or cache.directory is None:
+            return None
+        source = git.from_ref(ref, cwd)
+        if source.remote or source.recurse_submodules:
+            return None  # reading one costs a clone or a checkout
+        with cached_only():
+            return _from_git(source, cache, cwd)
+    except (NotCached, ProtopactError):
+        return None  # reported, if it still is, when the input is loaded in its turn
 
 
 @contextmanager
