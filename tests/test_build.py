@@ -76,6 +76,20 @@ def test_second_build_hits_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "protopact/v1/events.proto" in read_image_file(out, "x").targets
 
 
+def test_an_edited_install_of_protopact_misses_the_cache(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same version with other code (a local edit, a patched install) compiles afresh."""
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", cwd=tmp_path).exit_code == 0
+    monkeypatch.setattr(build_module, "code_stamp", lambda: "edited")
+    build_module._toolchain.cache_clear()
+    try:
+        assert run("build", cwd=tmp_path).exit_code == 0
+    finally:
+        build_module._toolchain.cache_clear()
+    assert len(list(isolated_cache.rglob("*.image"))) == 2
+
+
 def test_changed_file_misses_and_corrupt_entry_is_rebuilt(tmp_path: Path, isolated_cache: Path) -> None:
     write_tree(tmp_path, SIMPLE)
     assert run("build", cwd=tmp_path).exit_code == 0

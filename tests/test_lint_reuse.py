@@ -241,7 +241,7 @@ def test_another_version_or_code_of_protopact_reuses_nothing(
     assert _lint(tmp_path, "json") == first
     assert len(runs.over("COMMENT_MESSAGE")) == 4
     runs.batches.clear()
-    monkeypatch.setattr(reuse, "_code_stamp", lambda: "edited")
+    monkeypatch.setattr(reuse, "code_stamp", lambda: "edited")
     assert _lint(tmp_path, "json") == first
     assert len(runs.over("COMMENT_MESSAGE")) == 4
 

@@ -4,9 +4,12 @@ protopact matches."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from . import __version__
 
@@ -29,3 +32,16 @@ def version_lines() -> list[str]:
         tools = ""
     return [f"protopact {__version__}", f"protoc {protoc_version()}{tools}",
             f"buf {BUF_COMPATIBLE} compatible (rule IDs, buf.yaml, buf.gen.yaml, error formats)"]
+
+
+@cache
+def code_stamp() -> str:
+    """A digest of the size and time of every source file of protopact: an edited install changes
+    what it computes without changing its version, so the cached compiles and lint findings it
+    made are not used."""
+    root = Path(__file__).resolve().parent
+    stats = []
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        stats.append(f"{path.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\0".join(stats).encode()).hexdigest()

@@ -10,7 +10,7 @@ files belonged to or belong to now, and the ``IMAGE`` rules over every target. A
 edited file that compiles to the same bytes keeps its ``FILE`` findings.
 
 The entry is valid only for the same rules, config, toolchain and protopact code (the version and
-the stamp of its source files, so an upgrade or an edited install never shows stale findings); a
+the stamp of its source files, see :func:`..versions.code_stamp`); a
 rule that reports on a file it was not asked to check makes the run a full one, never a wrong one.
 Findings are kept before ignores and comment directives apply, which run on them as on fresh ones.
 """
@@ -22,12 +22,11 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..versions import code_stamp
 from ..compile.cache import Cache
 from ..compile.image import Image
 from ..schema.source import Span
@@ -199,23 +198,11 @@ def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
 
 def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
     return _digest(json.dumps({
-        "protopact": __version__, "code": _code_stamp(), "protobuf": metadata.version("protobuf"),
+        "protopact": __version__, "code": code_stamp(), "protobuf": metadata.version("protobuf"),
         "module": module,
         "rules": [r.id for r in rules], "config": repr(ctx.options),
         "conventions": {k: list(v) for k, v in sorted(ctx.named_conventions.items())},
     }, sort_keys=True))
-
-
-@cache
-def _code_stamp() -> str:
-    """The size and time of every source file of protopact: an edited install changes rules
-    without changing its version."""
-    root = Path(__file__).resolve().parent.parent
-    stats = []
-    for path in sorted(root.rglob("*.py")):
-        st = path.stat()
-        stats.append(f"{path.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
-    return _digest(*stats)
 
 
 def _encoded(context: str, kept: Mapping[str, _Kept]) -> bytes:

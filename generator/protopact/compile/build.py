@@ -25,6 +25,7 @@ from ..deps import resolve
 from ..deps.missing import explained, undeclared
 from ..deps.model import Resolution
 from ..errors import ProtopactError
+from ..versions import code_stamp
 from . import incremental
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
@@ -55,7 +56,7 @@ def cached_only() -> Iterator[None]:
 def _toolchain() -> dict[str, str]:
     # "columns": images hold buf's source columns (see .columns); older entries hold protoc's.
     # "deps": imports come from the dependency resolver (protoc reads some as descriptors).
-    versions = {"protopact": __version__, "columns": "buf", "imports": "deps"}
+    versions = {"protopact": __version__, "code": code_stamp(), "columns": "buf", "imports": "deps"}
     for dist in ("grpcio-tools", "protobuf"):
         versions[dist] = metadata.version(dist)
     return versions
