@@ -30,6 +30,7 @@ class Proto:
     fields: int = 1
     tabbed: bool = False  # tabs and non-ASCII text make buf's columns differ from protoc's
     comment: str = ""
+    appended: int = 0  # messages after the first: its importers need not compile again
 
     def text(self, paths: dict[int, str]) -> str:
         indent = "\t" if self.tabbed else "  "
@@ -45,8 +46,9 @@ class Proto:
         for n in range(self.fields):
             lines.append(f"{indent}string text_field{n} = {number};")
             number += 1
-        lines += [f"{indent}enum Kind{self.ident} {{ KIND{self.ident}_UNSPECIFIED = 0; }}", "}", ""]
-        return "\n".join(lines)
+        lines += [f"{indent}enum Kind{self.ident} {{ KIND{self.ident}_UNSPECIFIED = 0; }}", "}"]
+        lines += [f"message Appended{n} {{}}" for n in range(self.appended)]
+        return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -84,13 +86,16 @@ def edited(draw: st.DrawFn, tree: Tree) -> tuple[Tree, set[int]]:
     files = dict(tree.files)
     touched: set[int] = set()
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["edit", "add", "delete", "rename", "import", "comment"]))
+        kind = draw(st.sampled_from(["edit", "add", "delete", "rename", "import", "comment",
+                                     "append"]))
         ident = draw(st.sampled_from(sorted(files)))
         proto = files[ident]
         if kind == "edit":
             files[ident] = replace(proto, fields=proto.fields + 1, tabbed=not proto.tabbed)
         elif kind == "comment":
             files[ident] = replace(proto, comment=proto.comment + "x")
+        elif kind == "append":
+            files[ident] = replace(proto, appended=proto.appended + 1)
         elif kind == "add":
             ident = max(files) + 1
             imports = draw(st.lists(st.sampled_from(sorted(files)), unique=True, max_size=2))
@@ -165,15 +170,15 @@ def _differing(tree: Tree, other: Tree) -> set[int]:
             or (p.path, p.text(paths)) != (other.files[i].path, other.files[i].text(other_paths))}
 
 
-def _assert_compiled(compiled: list[str], tree: Tree, changed: set[int]) -> None:
-    """protoc compiled the changed files and their dependents, or everything (a full compile when
-    too little is reused)."""
-    expected = {tree.files[i].path for i in _dependents(tree, changed)}
+def _assert_compiled(runs: list[list[str]], tree: Tree, changed: set[int]) -> set[str]:
+    """protoc compiled the changed files and, at most, their dependents (a dependent whose
+    imports only gained definitions it does not name is reused), or everything (a full compile
+    when too little is reused); returns what it compiled."""
+    compiled = {name for run in runs for name in run}
+    at_most = {tree.files[i].path for i in _dependents(tree, changed)}
     everything = {p.path for p in tree.files.values()}
-    if len(everything - expected) >= incremental._WORTH_FROM * len(everything):
-        assert set(compiled) == expected
-    else:
-        assert set(compiled) == everything
+    assert {tree.files[i].path for i in changed} <= compiled <= at_most or compiled == everything
+    return compiled
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -189,7 +194,7 @@ def test_incremental_equals_full(tmp_path_factory: pytest.TempPathFactory, spy: 
     after.write(root)
     spy.runs.clear()
     result = _compiled(root, Cache(None))
-    _assert_compiled(spy.runs[0] if spy.runs else [], after, _differing(after, before))
+    _assert_compiled(spy.runs, after, _differing(after, before))
     assert result == _full(root)
 
 
@@ -213,10 +218,11 @@ def test_a_git_baseline_compiled_after_the_working_tree_equals_its_full_compile(
     _compiled(root / "api", Cache(None))
     spy.runs.clear()
     result = _baseline(baseline, root)
-    compiled = spy.runs[0] if spy.runs else []
-    _assert_compiled(compiled, before, _differing(before, after))
-    if compiled and set(compiled) != {p.path for p in before.files.values()}:
-        assert set(written) == set(compiled)  # what was not reused, nothing more
+    compiled = _assert_compiled(spy.runs, before, _differing(before, after))
+    if compiled and compiled != {p.path for p in before.files.values()}:
+        # what was not reused, and the dependents read to tell, nothing more
+        assert compiled <= set(written) <= {before.files[i].path for i in _dependents(
+            before, _differing(before, after))}
     incremental._RECENT.clear()
     assert result == _baseline(baseline, root)
 
@@ -246,13 +252,55 @@ def test_persistent_cache_recompiles_the_edited_file_and_its_dependents(
     root, cache = tmp_path / "tree", Cache(tmp_path / "cache")
     tree.write(root)
     _compiled(root, cache)
-    tree.files[1] = replace(tree.files[1], comment="edited")
+    tree.files[1] = replace(tree.files[1], fields=2)
     tree.write(root)
     incremental._RECENT.clear()  # a new process: only the cache remembers
     spy.runs.clear()
     result = _compiled(root, cache)
-    assert spy.runs == [["f1.proto", "f2.proto"]]
+    assert spy.runs == [["f1.proto"], ["f2.proto"]]  # the edit first, then what it changes
     assert result == _full(root)
+
+
+@pytest.mark.parametrize("edit", [{"comment": "edited"}, {"appended": 1}])
+def test_dependents_of_a_file_that_only_gained_definitions_are_reused(
+        tmp_path: Path, spy: _Spy, edit: dict[str, object]) -> None:
+    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else ()) for i in range(4)})
+    root = tmp_path / "tree"
+    tree.write(root)
+    _compiled(root, Cache(None))
+    tree.files[1] = replace(tree.files[1], **edit)  # type: ignore[arg-type]
+    tree.write(root)
+    spy.runs.clear()
+    result = _compiled(root, Cache(None))
+    assert spy.runs == [["f1.proto"]]
+    assert result == _full(root)
+
+
+CAPTURED = {
+    "a.proto": 'syntax = "proto3";\npackage acme;\nmessage Old {}\n',
+    "c.proto": 'syntax = "proto3";\npackage other;\nmessage Thing {}\n',
+    # "other.Thing" is looked up from acme.sub outwards: acme.sub.other, acme.other, other
+    "b.proto": 'syntax = "proto3";\npackage acme.sub;\nimport "a.proto";\nimport "c.proto";\n'
+               "message B { other.Thing t = 1; }\n",
+    "d.proto": 'syntax = "proto3";\npackage acme.sub;\nimport "a.proto";\n'
+               "message D { Old o = 1; }\n",
+}
+
+
+def test_a_new_definition_that_a_dependent_resolves_to_compiles_the_dependent(
+        tmp_path: Path, spy: _Spy) -> None:
+    for name, text in CAPTURED.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "buf.yaml").write_text("version: v2\n")
+    _compiled(tmp_path, Cache(None))
+    with (tmp_path / "a.proto").open("a") as a:
+        a.write("message other { message Thing {} }\n")  # now acme.other.Thing
+    spy.runs.clear()
+    result = _compiled(tmp_path, Cache(None))
+    assert spy.runs == [["a.proto"], ["b.proto"]]  # d.proto does not name it: reused
+    assert result == _full(tmp_path)
+    image = load_input(str(tmp_path), cwd=tmp_path, cache=Cache(None)).image
+    assert image.by_name["b.proto"].message_type[0].field[0].type_name == ".acme.other.Thing"
 
 
 # a new file that redefines f0's message, or whose package is its name, without importing f0:
@@ -296,7 +344,7 @@ def test_the_working_tree_reuses_its_git_baseline(tmp_path: Path, spy: _Spy) -> 
     load_input(".git#branch=main,subdir=api", cwd=tmp_path, cache=Cache(None))
     spy.runs.clear()
     result = _compiled(api, Cache(None))
-    assert spy.runs == [["f1.proto", "f2.proto"]]
+    assert spy.runs == [["f1.proto"]]
     assert result == _full(api)
 
 
@@ -312,7 +360,7 @@ def test_protoc_is_given_only_the_descriptors_the_changed_files_import(
     spy.runs.clear()
     spy.given.clear()
     result = _compiled(root, Cache(None))
-    assert spy.runs == [["f2.proto", "f3.proto"]]
+    assert spy.runs == [["f2.proto"]]  # f3.proto, which imports it, is reused
     ours = {p.path for p in tree.files.values()}  # not the dependencies' descriptors
     assert spy.given[0] & ours == {"f0.proto", "f1.proto"}
     assert result == _full(root)
@@ -343,6 +391,6 @@ def test_a_cached_git_baseline_offers_breaking_s_input_its_files(
     incremental._RECENT.clear()  # a new process: only the cache remembers
     spy.runs.clear()
     checked = run("breaking", "api", "--against", baseline, cwd=tmp_path)
-    assert spy.runs == [["f1.proto", "f2.proto"]]
+    assert spy.runs == [["f1.proto"], ["f2.proto"]]
     assert checked.exit_code == 0, checked.stdout
     assert _compiled(api, Cache(None)) == _full(api)

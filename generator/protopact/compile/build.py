@@ -106,11 +106,10 @@ def compile_listing(
         raise NotCached(label)
     if compiled is None:
         donors = [*incremental.recent(), *filter(None, [cache_.latest(place)])]
-        offers = incremental.reusable(donors, text_key)
+        offers, stale = incremental.reusable(donors, text_key)
         job = _Job(workspace, files, targets, resolution, shown_paths,
                    materialize or (lambda _files: nullcontext(workspace.root)))
-        image = (job.changed(offers, incremental.known_imports(donors)) if offers else None) \
-            or job.full()
+        image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
         compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key))
         cache_.put(key, compiled, place=place)
     incremental.remember(compiled)
@@ -141,14 +140,17 @@ class _Job:
         return Image(tuple(files), frozenset(f.name for f in self.targets), encoded=encoded)
 
     def changed(self, offers: Mapping[str, incremental.Offer],
-                imports: Mapping[str, Sequence[str]]) -> Image | None:
-        """The image compiled reusing ``offers`` (``imports``: see
-        :func:`incremental.known_imports`); None when a full compile is needed."""
+                stale: Mapping[str, incremental.Offer],
+                donors: Sequence[incremental.Compiled]) -> Image | None:
+        """The image compiled reusing ``offers`` and, where they compile as before, ``stale``
+        (see :func:`incremental.reusable`); None when a full compile is needed."""
         served = frozenset(n for d in self.resolution.dependencies for n in d.contents.sources)
         by_name = {f.name: f for f in self.files}
-        usable = incremental.worth_reusing([f.name for f in self.targets], by_name, served, offers)
-        if usable is None:
+        worth = incremental.worth_reusing([f.name for f in self.targets], by_name, served, offers,
+                                          stale)
+        if worth is None:
             return None
+        usable, maybe = worth
         needed = [f for f in self.files if f.name not in usable]
         with self.materialize(needed) as root:
             module_roots = self._module_roots(root)
@@ -164,7 +166,8 @@ class _Job:
             return incremental.compile_changed(
                 targets=[f.name for f in self.targets],
                 on_disk={f.name: root / f.workspace_path for f in needed},
-                dependency_roots=dependency_roots, offers=usable, imports=imports,
+                dependency_roots=dependency_roots, offers=usable, stale=maybe,
+                donors=[d.image for d in donors], imports=incremental.known_imports(donors),
                 compile_=compile_)
 
     def _module_roots(self, root: Path) -> list[Path]:

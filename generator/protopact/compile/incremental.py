@@ -6,6 +6,9 @@ toolchain, the dependencies, its import path and content digest) and its *closur
 key with the closure keys of its imports, in order). An earlier compile offers its files (the other
 side of ``breaking``, the previous compile of the same tree, see :mod:`.build`); an offered file
 whose closure key is the one this tree gives it is reused as it is, bytes and source info included.
+One whose text key matches but not its closure key (a dependent of an edited file) is reused too
+when the edit cannot change how it compiles (see :mod:`.dependents`): the edited files are
+compiled first, then the dependents that may compile otherwise.
 
 protoc compiles the other targets, reading the reused files as descriptors (``--descriptor_set_in``).
 protoc prefers a source on its include path to a descriptor, so the workspace's module roots are
@@ -29,6 +32,7 @@ from pathlib import Path
 from google.protobuf import descriptor_pb2
 
 from ..errors import ProtopactError
+from . import dependents
 from .image import Image, encode_set, without_field
 
 _SOURCE_CODE_INFO = 9
@@ -92,8 +96,10 @@ class Offer:
     donor: int  # which earlier compile offers it: the files of one compile were checked together
 
 
-def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str]) -> dict[str, Offer]:
-    """The donors' files this tree compiles exactly as they were compiled."""
+def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str],
+             ) -> tuple[dict[str, Offer], dict[str, Offer]]:
+    """The donors' files this tree compiles exactly as they were compiled, and those whose text
+    is this tree's but whose imports changed (see :mod:`.dependents`)."""
     offers: dict[str, Offer] = {}
     for index, donor in enumerate(donors):
         for f in donor.image.files:
@@ -103,7 +109,8 @@ def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str]) -> dict
     valid: dict[str, bool] = {}
     for name in offers:
         _validate(name, offers, valid)
-    return {name: offer for name, offer in offers.items() if valid[name]}
+    return ({name: offer for name, offer in offers.items() if valid[name]},
+            {name: offer for name, offer in offers.items() if not valid[name]})
 
 
 def _validate(name: str, offers: Mapping[str, Offer], valid: dict[str, bool]) -> None:
@@ -141,62 +148,111 @@ def known_imports(donors: Iterable[Compiled]) -> dict[str, Sequence[str]]:
 
 def worth_reusing(targets: Sequence[str], workspace: Collection[str],
                   dependency_sources: frozenset[str], offers: Mapping[str, Offer],
-                  ) -> dict[str, Offer] | None:
-    """The offers an incremental compile of ``targets`` reuses, or None when a full compile costs
-    about the same. ``workspace`` names the workspace's files; a dependency's source root serving
-    one of them (``dependency_sources``) takes precedence over its offer, as protoc reads it."""
-    usable = {n: o for n, o in offers.items() if n not in dependency_sources or n not in workspace}
-    reused = sum(1 for t in targets if t in usable)
-    return usable if reused >= _WORTH_FROM * len(targets) else None
+                  stale: Mapping[str, Offer]) -> tuple[dict[str, Offer], dict[str, Offer]] | None:
+    """The offers an incremental compile of ``targets`` may reuse (``offers`` as they are, the
+    ``stale`` after a look), or None when a full compile costs about the same. ``workspace``
+    names the workspace's files; a dependency's source root serving one of them
+    (``dependency_sources``) takes precedence over its offer, as protoc reads it."""
+    usable, maybe = ({n: o for n, o in some.items()
+                      if n not in dependency_sources or n not in workspace}
+                     for some in (offers, stale))
+    reused = sum(1 for t in targets if t in usable or t in maybe)
+    return (usable, maybe) if reused >= _WORTH_FROM * len(targets) else None
 
 
 def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                     dependency_roots: Sequence[Path], offers: Mapping[str, Offer],
+                    stale: Mapping[str, Offer], donors: Sequence[Image],
                     imports: Mapping[str, Sequence[str]], compile_: Compile) -> Image | None:
     """The image of ``targets`` (import paths, in order), compiling only those not in ``offers``
-    (see :func:`worth_reusing`); None when protoc or the names object, and a full compile is needed.
+    nor, after a look, in ``stale`` (see :func:`worth_reusing`); None when protoc or the names
+    object, and a full compile is needed.
 
     ``on_disk`` maps each workspace file not offered to its path; ``dependency_roots`` are the
-    dependencies' source roots; ``imports`` are the files' imports as last compiled (see
-    :func:`known_imports`); ``compile_`` runs protoc and returns its files (source columns as
-    images hold them) and their bytes where unchanged."""
+    dependencies' source roots; ``donors`` are the images offering; ``imports`` are the files'
+    imports as last compiled (see :func:`known_imports`); ``compile_`` runs protoc and returns its
+    files (source columns as images hold them) and their bytes where unchanged."""
+    offers = dict(offers)
     changed = [t for t in targets if t not in offers]
     files = {n: o.file for n, o in offers.items()}
     encoded = {n: o.data for n, o in offers.items()}
+    # the files of the compile offering the most were checked together by protoc: the others may
+    # collide, with them or with one another
+    counted = Counter(o.donor for o in offers.values()) or Counter(o.donor for o in stale.values())
+    checked = counted.most_common(1)[0][0] if counted else -1
     if changed:
         with tempfile.TemporaryDirectory(prefix="protopact-changed-") as tmp:
             for name, path in on_disk.items():
                 link = Path(tmp, name)
                 link.parent.mkdir(parents=True, exist_ok=True)
                 os.symlink(path, link)
-            # protoc reads only the imports of what it compiles, but parses every descriptor it
-            # is given: it gets the offers those imports reach, as last compiled; an edit that
-            # adds an import fails that run, and the next gives every offer
-            reached = _reached(changed, offers, imports)
-            attempts = [list(offers)] if reached is None or len(reached) == len(offers) \
-                else [reached, list(offers)]
-            for attempt in attempts:
-                imported = encode_set(without_field(offers[n].data, _SOURCE_CODE_INFO)
-                                      for n in attempt)
-                try:
-                    compiled, fresh = compile_([Path(tmp), *dependency_roots], changed, imported,
-                                               frozenset(offers))
-                    break
-                except ProtopactError:
-                    if attempt is attempts[-1]:
-                        return None
-        for f in compiled:
-            if f.name not in offers:
-                files[f.name] = f
-                if f.name in fresh:
-                    encoded[f.name] = fresh[f.name]
+
+            def run(names: Sequence[str]) -> bool:
+                compiled = _compiled(names, [Path(tmp), *dependency_roots], offers, imports,
+                                     compile_)
+                if compiled is None:
+                    return False
+                for f, data in compiled:
+                    if f.name not in offers:
+                        files[f.name] = f
+                        encoded.pop(f.name, None)
+                        if data is not None:
+                            encoded[f.name] = data
+                return True
+
+            # the edited files first, then the dependents they may leave as they were
+            candidates = {n: o for n, o in stale.items() if o.donor == checked}
+            edited = [t for t in changed if t not in candidates]
+            if not edited or len(edited) == len(changed):
+                return _assembled(targets, files, encoded, offers, checked) if run(changed) \
+                    else None
+            if not run(edited):
+                return None
+            kept = dependents.unchanged(
+                {n: (o.file, o.data) for n, o in candidates.items()},
+                {n: (f, encoded[n] if n in encoded else f.SerializeToString())
+                 for n, f in files.items()},
+                {f.name: (f, donors[checked].file_bytes(f)) for f in donors[checked].files},
+                lambda n: on_disk[n].read_bytes() if n in on_disk else None)
+            for name in kept:
+                offers[name] = candidates[name]
+                files[name], encoded[name] = candidates[name].file, candidates[name].data
+                Path(tmp, name).unlink(missing_ok=True)  # protoc prefers a source to a descriptor
+            rest = [t for t in changed if t not in files]
+            if rest and not run(rest):
+                return None
+    return _assembled(targets, files, encoded, offers, checked)
+
+
+def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str, Offer],
+              imports: Mapping[str, Sequence[str]], compile_: Compile,
+              ) -> list[tuple[descriptor_pb2.FileDescriptorProto, bytes | None]] | None:
+    """protoc's files for ``names`` with their bytes where kept; None when it fails.
+
+    protoc reads only the imports of what it compiles, but parses every descriptor it is given:
+    it gets the offers those imports reach, as last compiled; an edit that adds an import fails
+    that run, and the next gives every offer."""
+    reached = _reached(names, offers, imports)
+    attempts = [list(offers)] if reached is None or len(reached) == len(offers) \
+        else [reached, list(offers)]
+    for attempt in attempts:
+        imported = encode_set(without_field(offers[n].data, _SOURCE_CODE_INFO) for n in attempt)
+        try:
+            compiled, fresh = compile_(include, names, imported, frozenset(offers))
+        except ProtopactError:
+            continue
+        return [(f, fresh.get(f.name)) for f in compiled]
+    return None
+
+
+def _assembled(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
+               encoded: Mapping[str, bytes], offers: Mapping[str, Offer], checked: int,
+               ) -> Image | None:
+    """The image of ``targets``; None when a file is missing or names collide (see
+    :func:`collides`)."""
     ordered = _dependency_order(targets, files)
     if ordered is None:
         return None
-    # the files of the compile offering the most were checked together by protoc: the others may
-    # collide, with them or with one another
-    donors = Counter(o.donor for o in offers.values())
-    checked = donors.most_common(1)[0][0] if donors else -1
     if collides(ordered, {f.name for f in ordered
                             if f.name not in offers or offers[f.name].donor != checked}):
         return None

@@ -1,0 +1,112 @@
+"""The dependents of an edited file that compile exactly as before, reused rather than compiled.
+
+A file whose text did not change but that imports an edited file, directly or not, compiles to the
+same descriptor as long as every name in it resolves as before, to definitions that are as before.
+protoc resolves a name by its first component, looked up from the file's innermost scope outwards
+among the definitions of the file and of what it imports; a name that two scopes offer goes to
+the inner one. So when each changed file of a dependent's import closure compiles, source info
+aside, to its previous descriptor with top-level definitions appended (a message, an enum and its
+values, a service, an extension), a dependent whose text spells none of the new names resolves
+everything as before: every type reference, option name and option value names its first
+component in the text. Any other change in the closure (a field, an import, an option) and the
+dependent compiles again. A new name that collides with another file's is found on the assembled
+image, as for every incremental compile (see :mod:`.incremental`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
+# A file's descriptor and its bytes.
+Version = tuple[FileDescriptorProto, bytes]
+
+
+def additions(old: FileDescriptorProto, new: FileDescriptorProto) -> frozenset[str] | None:
+    """The names ``new`` defines at its package's level beyond ``old``'s, when it is ``old`` with
+    top-level definitions appended and nothing else changed but the source info; None otherwise."""
+    before, after = FileDescriptorProto(), FileDescriptorProto()
+    before.CopyFrom(old)
+    after.CopyFrom(new)
+    before.ClearField("source_code_info")
+    after.ClearField("source_code_info")
+    added: list[str] = []
+    for field in ("message_type", "enum_type", "service", "extension"):
+        kept, grown = getattr(before, field), getattr(after, field)
+        if len(grown) < len(kept):
+            return None
+        added += (name for d in grown[len(kept):] for name in _defined(field, d))
+        del grown[len(kept):]
+    return frozenset(added) if before == after else None
+
+
+def _defined(field: str, definition: object) -> Iterator[str]:
+    yield definition.name  # type: ignore[attr-defined]
+    if field == "enum_type":  # protoc scopes enum values beside their enum, as C++ does
+        yield from (v.name for v in definition.value)  # type: ignore[attr-defined]
+
+
+def unchanged(candidates: Mapping[str, Version], current: Mapping[str, Version],
+              previous: Mapping[str, Version], text: Callable[[str], bytes | None]) -> set[str]:
+    """The ``candidates`` (files whose text is unchanged, as the earlier compile ``previous``
+    compiled them) that compile as they did, given the files compiled or reused now
+    (``current``); ``text`` reads a candidate's source (None: not at hand)."""
+    def imports(name: str) -> Sequence[str]:
+        found = current.get(name) or candidates.get(name)
+        return found[0].dependency if found is not None else ()
+
+    added: dict[str, frozenset[str] | None] = {}  # names new to each file's closure; None: unknown
+    kept: set[str] = set()
+    for name in _dependencies_first(candidates, imports):
+        inherited = _union(added.get(d) for d in imports(name))  # none missing but in a cycle
+        if name in candidates and name not in current:
+            # reused, it is the previous compile's; else compiled again: anything may differ
+            source = text(name) if inherited is not None else None
+            reused = source is not None and not any(n.encode() in source for n in inherited)
+            if reused:
+                kept.add(name)
+            added[name] = inherited if reused else None
+        else:
+            added[name] = _union([inherited, _own(name, current, previous)])
+    return kept
+
+
+def _own(name: str, current: Mapping[str, Version], previous: Mapping[str, Version],
+         ) -> frozenset[str] | None:
+    now, before = current.get(name), previous.get(name)
+    if now is None or before is None:
+        return None
+    return frozenset() if now[1] == before[1] else additions(before[0], now[0])
+
+
+def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    names: set[str] = set()
+    for part in parts:
+        if part is None:
+            return None
+        names |= part
+    return frozenset(names)
+
+
+def _dependencies_first(names: Iterable[str], imports: Callable[[str], Sequence[str]]) -> list[str]:
+    """``names`` and their imports, directly or not, each after its own imports (depth first
+    without recursion: imports may chain thousands deep)."""
+    order: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            continue
+        seen.add(name)
+        pending = [(name, iter(imports(name)))]
+        while pending:
+            current, dependencies = pending[-1]
+            for dependency in dependencies:
+                if dependency not in seen:
+                    seen.add(dependency)
+                    pending.append((dependency, iter(imports(dependency))))
+                    break
+            else:
+                pending.pop()
+                order.append(current)
+    return order
