@@ -31,6 +31,7 @@ class Proto:
     tabbed: bool = False  # tabs and non-ASCII text make buf's columns differ from protoc's
     comment: str = ""
     appended: int = 0  # messages after the first: its importers need not compile again
+    appended_as: str = "Appended"
 
     def text(self, paths: dict[int, str]) -> str:
         indent = "\t" if self.tabbed else "  "
@@ -47,7 +48,7 @@ class Proto:
             lines.append(f"{indent}string text_field{n} = {number};")
             number += 1
         lines += [f"{indent}enum Kind{self.ident} {{ KIND{self.ident}_UNSPECIFIED = 0; }}", "}"]
-        lines += [f"message Appended{n} {{}}" for n in range(self.appended)]
+        lines += [f"message {self.appended_as}{self.ident}x{n} {{}}" for n in range(self.appended)]
         return "\n".join(lines) + "\n"
 
 
@@ -87,7 +88,7 @@ def edited(draw: st.DrawFn, tree: Tree) -> tuple[Tree, set[int]]:
     touched: set[int] = set()
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["edit", "add", "delete", "rename", "import", "comment",
-                                     "append"]))
+                                     "append", "unappend", "rename appended"]))
         ident = draw(st.sampled_from(sorted(files)))
         proto = files[ident]
         if kind == "edit":
@@ -96,6 +97,10 @@ def edited(draw: st.DrawFn, tree: Tree) -> tuple[Tree, set[int]]:
             files[ident] = replace(proto, comment=proto.comment + "x")
         elif kind == "append":
             files[ident] = replace(proto, appended=proto.appended + 1)
+        elif kind == "unappend":
+            files[ident] = replace(proto, appended=max(proto.appended - 1, 0))
+        elif kind == "rename appended":
+            files[ident] = replace(proto, appended_as=proto.appended_as + "X")
         elif kind == "add":
             ident = max(files) + 1
             imports = draw(st.lists(st.sampled_from(sorted(files)), unique=True, max_size=2))
@@ -261,10 +266,11 @@ def test_persistent_cache_recompiles_the_edited_file_and_its_dependents(
     assert result == _full(root)
 
 
-@pytest.mark.parametrize("edit", [{"comment": "edited"}, {"appended": 1}])
-def test_dependents_of_a_file_that_only_gained_definitions_are_reused(
+@pytest.mark.parametrize("edit", [{"comment": "edited"}, {"appended": 2}, {"appended": 0},
+                                  {"appended_as": "Renamed"}])
+def test_dependents_of_a_file_that_only_gained_or_lost_definitions_are_reused(
         tmp_path: Path, spy: _Spy, edit: dict[str, object]) -> None:
-    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else ()) for i in range(4)})
+    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else (), appended=1) for i in range(4)})
     root = tmp_path / "tree"
     tree.write(root)
     _compiled(root, Cache(None))
@@ -287,20 +293,22 @@ CAPTURED = {
 }
 
 
-def test_a_new_definition_that_a_dependent_resolves_to_compiles_the_dependent(
-        tmp_path: Path, spy: _Spy) -> None:
+@pytest.mark.parametrize("added", [True, False])
+def test_a_definition_that_a_dependent_resolves_to_compiles_the_dependent_when_it_comes_or_goes(
+        tmp_path: Path, spy: _Spy, added: bool) -> None:
+    shadow = "message other { message Thing {} }\n"  # acme.other.Thing, found first from acme.sub
     for name, text in CAPTURED.items():
-        (tmp_path / name).write_text(text)
+        (tmp_path / name).write_text(text if added or name != "a.proto" else text + shadow)
     (tmp_path / "buf.yaml").write_text("version: v2\n")
     _compiled(tmp_path, Cache(None))
-    with (tmp_path / "a.proto").open("a") as a:
-        a.write("message other { message Thing {} }\n")  # now acme.other.Thing
+    (tmp_path / "a.proto").write_text(CAPTURED["a.proto"] + (shadow if added else ""))
     spy.runs.clear()
     result = _compiled(tmp_path, Cache(None))
     assert spy.runs == [["a.proto"], ["b.proto"]]  # d.proto does not name it: reused
     assert result == _full(tmp_path)
     image = load_input(str(tmp_path), cwd=tmp_path, cache=Cache(None)).image
-    assert image.by_name["b.proto"].message_type[0].field[0].type_name == ".acme.other.Thing"
+    assert image.by_name["b.proto"].message_type[0].field[0].type_name == \
+        (".acme.other.Thing" if added else ".other.Thing")
 
 
 # a new file that redefines f0's message, or whose package is its name, without importing f0:

@@ -5,12 +5,13 @@ same descriptor as long as every name in it resolves as before, to definitions t
 protoc resolves a name by its first component, looked up from the file's innermost scope outwards
 among the definitions of the file and of what it imports; a name that two scopes offer goes to
 the inner one. So when each changed file of a dependent's import closure compiles, source info
-aside, to its previous descriptor with top-level definitions appended (a message, an enum and its
-values, a service, an extension), a dependent whose text spells none of the new names resolves
-everything as before: every type reference, option name and option value names its first
-component in the text. Any other change in the closure (a field, an import, an option) and the
-dependent compiles again. A new name that collides with another file's is found on the assembled
-image, as for every incremental compile (see :mod:`.incremental`).
+aside, to its previous descriptor with whole top-level definitions added or removed (a message,
+an enum and its values, a service, an extension), the others as they were, a dependent whose
+text spells none of the names added or removed resolves everything as before: every type
+reference, option name and option value names its first component in the text. Any other change
+in the closure (a field, an import, an option) and the dependent compiles again. A new name that
+collides with another file's is found on the assembled image, as for every incremental compile
+(see :mod:`.incremental`).
 """
 
 from __future__ import annotations
@@ -23,22 +24,27 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 Version = tuple[FileDescriptorProto, bytes]
 
 
-def additions(old: FileDescriptorProto, new: FileDescriptorProto) -> frozenset[str] | None:
-    """The names ``new`` defines at its package's level beyond ``old``'s, when it is ``old`` with
-    top-level definitions appended and nothing else changed but the source info; None otherwise."""
+def names_changed(old: FileDescriptorProto, new: FileDescriptorProto) -> frozenset[str] | None:
+    """The names defined at the package's level by one of ``old`` and ``new`` and not the other,
+    when every definition of a name both define is the same and nothing else differs but the
+    source info; None otherwise."""
     before, after = FileDescriptorProto(), FileDescriptorProto()
     before.CopyFrom(old)
     after.CopyFrom(new)
+    changed: set[str] = set()
+    for field in ("message_type", "enum_type", "service", "extension"):
+        kept, now = ({d.name: d for d in getattr(f, field)} for f in (before, after))
+        if len(kept) != len(getattr(before, field)) or len(now) != len(getattr(after, field)):
+            return None  # a name defined twice: protoc refuses it
+        if any(kept[name] != now[name] for name in kept.keys() & now.keys()):
+            return None
+        for name in kept.keys() ^ now.keys():
+            changed.update(_defined(field, kept.get(name) or now[name]))
+        before.ClearField(field)  # type: ignore[arg-type]
+        after.ClearField(field)  # type: ignore[arg-type]
     before.ClearField("source_code_info")
     after.ClearField("source_code_info")
-    added: list[str] = []
-    for field in ("message_type", "enum_type", "service", "extension"):
-        kept, grown = getattr(before, field), getattr(after, field)
-        if len(grown) < len(kept):
-            return None
-        added += (name for d in grown[len(kept):] for name in _defined(field, d))
-        del grown[len(kept):]
-    return frozenset(added) if before == after else None
+    return frozenset(changed) if before == after else None
 
 
 def _defined(field: str, definition: object) -> Iterator[str]:
@@ -77,7 +83,7 @@ def _own(name: str, current: Mapping[str, Version], previous: Mapping[str, Versi
     now, before = current.get(name), previous.get(name)
     if now is None or before is None:
         return None
-    return frozenset() if now[1] == before[1] else additions(before[0], now[0])
+    return frozenset() if now[1] == before[1] else names_changed(before[0], now[0])
 
 
 def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:

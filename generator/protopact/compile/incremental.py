@@ -182,10 +182,15 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
     checked = counted.most_common(1)[0][0] if counted else -1
     if changed:
         with tempfile.TemporaryDirectory(prefix="protopact-changed-") as tmp:
-            for name, path in on_disk.items():
-                link = Path(tmp, name)
-                link.parent.mkdir(parents=True, exist_ok=True)
-                os.symlink(path, link)
+            linked: set[str] = set()
+
+            def link(names: Iterable[str]) -> None:
+                for name in names:
+                    if name in on_disk and name not in linked:
+                        path = Path(tmp, name)
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        os.symlink(on_disk[name], path)
+                        linked.add(name)
 
             def run(names: Sequence[str]) -> bool:
                 compiled = _compiled(names, [Path(tmp), *dependency_roots], offers, imports,
@@ -200,24 +205,27 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                             encoded[f.name] = data
                 return True
 
-            # the edited files first, then the dependents they may leave as they were
+            # the edited files first, then the dependents they may leave as they were: those are
+            # put on disk (a link each, which costs on some file systems) only when compiled
             candidates = {n: o for n, o in stale.items() if o.donor == checked}
             edited = [t for t in changed if t not in candidates]
-            if not edited or len(edited) == len(changed):
-                return _assembled(targets, files, encoded, offers, checked) if run(changed) \
-                    else None
-            if not run(edited):
-                return None
-            kept = dependents.unchanged(
-                {n: (o.file, o.data) for n, o in candidates.items()},
-                {n: (f, encoded[n] if n in encoded else f.SerializeToString())
-                 for n, f in files.items()},
-                {f.name: (f, donors[checked].file_bytes(f)) for f in donors[checked].files},
-                lambda n: on_disk[n].read_bytes() if n in on_disk else None)
-            for name in kept:
-                offers[name] = candidates[name]
-                files[name], encoded[name] = candidates[name].file, candidates[name].data
-                Path(tmp, name).unlink(missing_ok=True)  # protoc prefers a source to a descriptor
+            if edited and len(edited) < len(changed):
+                read = _reached(edited, imports.get)
+                link(n for n in on_disk if n not in candidates or read is None or n in read)
+                if run(edited):
+                    kept = dependents.unchanged(
+                        {n: (o.file, o.data) for n, o in candidates.items()},
+                        {n: (f, encoded[n] if n in encoded else f.SerializeToString())
+                         for n, f in files.items()},
+                        {f.name: (f, donors[checked].file_bytes(f)) for f in donors[checked].files},
+                        lambda n: on_disk[n].read_bytes() if n in on_disk else None)
+                    for name in kept:
+                        offers[name] = candidates[name]
+                        files[name], encoded[name] = candidates[name].file, candidates[name].data
+                        if name in linked:  # protoc prefers a source to a descriptor
+                            Path(tmp, name).unlink()
+                            linked.remove(name)
+            link(n for n in on_disk if n not in offers)
             rest = [t for t in changed if t not in files]
             if rest and not run(rest):
                 return None
@@ -232,9 +240,10 @@ def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str
     protoc reads only the imports of what it compiles, but parses every descriptor it is given:
     it gets the offers those imports reach, as last compiled; an edit that adds an import fails
     that run, and the next gives every offer."""
-    reached = _reached(names, offers, imports)
-    attempts = [list(offers)] if reached is None or len(reached) == len(offers) \
-        else [reached, list(offers)]
+    reached = _reached(names, lambda n: offers[n].file.dependency if n in offers
+                       else imports.get(n))
+    given = [n for n in offers if n in reached] if reached is not None else list(offers)
+    attempts = [given] if len(given) == len(offers) else [given, list(offers)]
     for attempt in attempts:
         imported = encode_set(without_field(offers[n].data, _SOURCE_CODE_INFO) for n in attempt)
         try:
@@ -260,27 +269,21 @@ def _assembled(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDe
                                                         if f.name in encoded})
 
 
-def _reached(changed: Sequence[str], offers: Mapping[str, Offer],
-             imports: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """The offers that the imports of ``changed`` reach, directly or not, in the order found;
-    None when a file on the way has no known imports (a new file)."""
-    reached: list[str] = []
-    seen = set(changed)
-    pending = list(changed)
+def _reached(names: Sequence[str], imports: Callable[[str], Sequence[str] | None],
+             ) -> set[str] | None:
+    """``names`` and the files their imports reach, directly or not; None when a file on the way
+    has no known imports (a new file)."""
+    seen = set(names)
+    pending = list(names)
     while pending:
-        name = pending.pop()
-        if name in offers:
-            reached.append(name)
-            dependencies: Sequence[str] | None = offers[name].file.dependency
-        else:
-            dependencies = imports.get(name)
+        dependencies = imports(pending.pop())
         if dependencies is None:
             return None
         for dependency in dependencies:
             if dependency not in seen:
                 seen.add(dependency)
                 pending.append(dependency)
-    return reached
+    return seen
 
 
 def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
