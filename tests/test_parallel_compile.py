@@ -96,3 +96,11 @@ def test_a_directory_too_large_to_go_whole_is_dealt_out_by_file() -> None:
     files = [f"one/f{i}.proto" for i in range(8)]
     first, second = halves(files, {n: b"x" * 100 for n in files})
     assert len(first) == len(second) == 4
+
+
+def test_a_directory_dealt_away_from_its_importer_is_moved_back() -> None:
+    # a, imported by nothing, is dealt out first and takes b with it; b alone then fits the other
+    # half better, until b is seen to cost nothing more where a is
+    sources = {"a/f.proto": b'import "b/f.proto";\n' + b"x" * 25, "b/f.proto": b"x" * 50,
+               "c/f.proto": b"x" * 20}
+    assert halves(sorted(sources), sources) == (["a/f.proto", "b/f.proto"], ["c/f.proto"])
