@@ -143,11 +143,14 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
                 now[n] = list(dict.fromkeys(grouping.keys(image.by_name[n])))
             else:
                 now[n] = old.keys[grouping.name]
-        touched = {k for n in changed | removed
-                   for k in (*now.get(n, ()), *(previous[n].keys.get(grouping.name, ())
-                                                if n in previous else ()))}
-        # a changed file that left every group keeps none of its findings either
-        by_reach[grouping.name] = _sharing(now, touched) | changed
+        if changed == every:  # a first lint: every group is new
+            by_reach[grouping.name] = every
+        else:
+            touched = {k for n in changed | removed
+                       for k in (*now.get(n, ()), *(previous[n].keys.get(grouping.name, ())
+                                                    if n in previous else ()))}
+            # a changed file that left every group keeps none of its findings either
+            by_reach[grouping.name] = _sharing(now, touched) | changed
         keys[grouping.name] = now
     return _Stale(every, by_reach, keys)
 
