@@ -12,6 +12,7 @@ Many files share one buf run.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -28,9 +29,10 @@ BATCH = 25  # files per example, one buf run and two builds each
 SCALARS = ["int32", "int64", "uint64", "sint32", "fixed32", "sfixed64", "bool", "string", "bytes",
            "double", "float"]
 MAP_KEYS = ["int32", "uint64", "bool", "string"]
-OPTION_DEFS = """extend google.protobuf.FileOptions { %(l)sint32 file_opt = 50001; }
-extend google.protobuf.MessageOptions { %(l)sOpt msg_opt = 50002; }
-extend google.protobuf.FieldOptions { %(l)sint32 fld_opt = 50003; %(l)sOpt fld_msg = 50004; }
+# NUMBER is each file's own (a number two files take is refused by the build, as by buf's)
+OPTION_DEFS = """extend google.protobuf.FileOptions { %(l)sint32 file_opt = NUMBER1; }
+extend google.protobuf.MessageOptions { %(l)sOpt msg_opt = NUMBER2; }
+extend google.protobuf.FieldOptions { %(l)sint32 fld_opt = NUMBER3; %(l)sOpt fld_msg = NUMBER4; }
 message Opt { %(l)sint32 a = 1; %(l)sstring b = 2; repeated int32 c = 3; %(l)sOpt d = 4; }
 """
 WORDS = st.sampled_from(["note", "why: wire compatibility", "TODO(x): later", "é ü", "a * b", "x//y",
@@ -333,7 +335,8 @@ def _imports_sorted(file: descriptor_pb2.FileDescriptorProto) -> descriptor_pb2.
 def test_random_files_format_as_buf_does(files: list[str], tmp_path_factory) -> None:
     work = tmp_path_factory.mktemp("fmt")
     source, out = work / "in", work / "out"
-    files = [text.replace("PACKAGE", f"p{i}.v1") for i, text in enumerate(files)]
+    files = [re.sub(r"NUMBER(\d)", lambda m, i=i: str(50000 + 10 * i + int(m[1])),
+                    text.replace("PACKAGE", f"p{i}.v1")) for i, text in enumerate(files)]
     for i, text in enumerate(files):
         (source / f"f{i}").mkdir(parents=True)
         (source / f"f{i}" / "a.proto").write_text(text)

@@ -29,6 +29,7 @@ from ..versions import code_stamp
 from . import incremental
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
+from .extension_numbers import taken_twice
 from .image import Image, decode_files
 from .protoc import Protoc, run_protoc
 from .workspace import ListedFile, check_unique, read_source
@@ -110,10 +111,12 @@ def compile_listing(
         job = _Job(workspace, files, targets, resolution, shown_paths,
                    materialize or (lambda _files: nullcontext(workspace.root)))
         image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
-        compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key))
+        compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key),
+                                        taken_twice(image.files))
         cache_.put(key, compiled, place=place)
     incremental.remember(compiled)
-    image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded)
+    image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded,
+                  compiled.clashes)
     refused = undeclared(image, resolution, workspace, shown_paths)
     if refused is not None:
         raise refused

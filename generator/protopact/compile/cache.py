@@ -67,7 +67,9 @@ class Cache:
             header = json.loads(data[start : start + length])
             files, _, encoded = decode_files(data[start + length :])
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
-            return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys)
+            clashes = [tuple(c) for c in header.get("clashes", ())]
+            return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys,
+                            clashes)
         except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
             return None
 
@@ -76,7 +78,8 @@ class Cache:
         if self.directory is None:
             return
         image = compiled.image
-        header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys}).encode()
+        header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys,
+                             "clashes": compiled.clashes}).encode()
         fds = image.to_binary(mark_imports=False, as_read=True)
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)

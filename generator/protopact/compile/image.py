@@ -26,6 +26,7 @@ from google.protobuf.unknown_fields import UnknownFieldSet
 
 from ..errors import ProtopactError, escaped
 from ..forked import beside, worth_forking
+from .extension_numbers import Clash
 from .validation import image_problem
 
 _BUF_EXTENSION = 8042
@@ -47,6 +48,9 @@ class Image:
     # import path -> the file's bytes as protoc, an image file or the cache gave them, when known
     # (see same_file)
     encoded: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+    # extension numbers taken twice, which protoc lets pass and buf refuses (see
+    # load_input); only a compile finds them, an image file is read as it is
+    clashes: Sequence[Clash] = ()
 
     def shown(self, name: str) -> str:
         return self.shown_paths.get(name, name)

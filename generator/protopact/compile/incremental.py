@@ -33,6 +33,7 @@ from google.protobuf import descriptor_pb2
 
 from ..errors import ProtopactError
 from . import dependents
+from .extension_numbers import Clash
 from .image import Image, encode_set, without_field
 
 _SOURCE_CODE_INFO = 9
@@ -49,10 +50,12 @@ Compile = Callable[[Sequence[Path], Sequence[str], bytes, frozenset[str]],
 
 @dataclass(frozen=True)
 class Compiled:
-    """An image with the keys of its files."""
+    """An image with the keys of its files, and the extension numbers it takes twice (which
+    protoc lets pass; see :mod:`.extension_numbers`)."""
 
     image: Image
     keys: Keys
+    clashes: Sequence[Clash] = ()
 
 
 # The latest compiles of this process offer their files to the next (breaking's two sides, a

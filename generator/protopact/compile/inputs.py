@@ -35,6 +35,7 @@ from . import git, refs
 from .build import NotCached, cached_only, compile_listing
 from .cache import Cache
 from .digests import known_digests
+from .extension_numbers import refusal
 from .fetch import decompressed, read_location, unpack
 from .image import Image, image_from_bytes
 from .imageformats import image_of
@@ -94,6 +95,14 @@ def _under(path: str, parent: str) -> bool:
 
 
 def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
+    """INPUT compiled as buf builds it, which refuses an extension number taken twice."""
+    loaded = _loaded(text, cwd, cache)
+    if loaded.image.clashes:
+        raise refusal(loaded.image.clashes, loaded.image.shown_paths)
+    return loaded
+
+
+def _loaded(text: str, cwd: Path, cache: Cache) -> Input:
     ref = _parsed(text, cwd)
     if ref.format == "pkg":
         return _image_input(_package_image(text), cwd)
@@ -147,7 +156,8 @@ def cached_input(text: str, *, cwd: Path, cache: Cache) -> Input | None:
 def source_input(text: str, *, cwd: Path, cache: Cache) -> Iterator[Input]:
     """INPUT loaded with its ``.proto`` sources on disk (under its workspace root) while the block
     runs: a directory or a file as it is, an archive unpacked, a git repository checked out. An
-    image holds no sources: it is refused."""
+    image holds no sources: it is refused. As protoc and ``buf format``, it lets an extension
+    number taken twice pass."""
     ref = _parsed(text, cwd)
     if ref.format == "git":
         with _git_checkout(git.from_ref(ref, cwd), cache, cwd) as loaded:
@@ -159,7 +169,7 @@ def source_input(text: str, *, cwd: Path, cache: Cache) -> Iterator[Input]:
         raise ProtopactError(f"{text}: an image holds no .proto sources; give a directory, a "
                              ".proto file, an archive or a git repository")
     else:
-        yield load_input(text, cwd=cwd, cache=cache)
+        yield _loaded(text, cwd, cache)
 
 
 def _parsed(text: str, cwd: Path) -> refs.Ref:

@@ -1,0 +1,82 @@
+"""One message extended twice with the same number is refused, as buf refuses it (protoc warns)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from protopact.compile import protoc
+
+from .conftest import run, write_tree
+
+_BASE = 'syntax = "proto2";\npackage acme;\nmessage Opts { extensions 100 to 200; }\n'
+
+
+def _extending(package: str, body: str, *imports: str) -> str:
+    lines = "".join(f'import "{i}";\n' for i in ("base.proto", *imports))
+    return f'syntax = "proto2";\npackage {package};\n{lines}{body}\n'
+
+
+CASES = {
+    # neither file imports the other; the first by path keeps the number
+    "apart": {
+        "y.proto": _extending("acme", "extend Opts { optional int32 y_ext = 150; }"),
+        "b.proto": _extending("acme", "message B {}\nextend Opts { optional int32 b_ext = 150; }"),
+        "z/c.proto": _extending("acme.z", "extend acme.Opts { optional int32 c_ext = 150; }"),
+        "a/d.proto": _extending("acme.a", "message D {}", "z/c.proto"),
+    },
+    # one imports the other, and the second extension is nested in a message
+    "nested": {
+        "a.proto": _extending("acme", "extend Opts { optional string a_ext = 120; }"),
+        "b.proto": _extending("acme", "message Outer {\n  message Inner {\n"
+                              "    extend Opts { optional int32 inner_ext = 120; }\n  }\n}",
+                              "a.proto"),
+    },
+}
+
+
+def _buf(buf: str, root: Path, command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([buf, command, "."], cwd=root, capture_output=True, text=True,
+                          check=False)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_an_extension_number_taken_twice_is_refused_as_buf_refuses_it(
+        tmp_path: Path, buf: str, case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROTOPACT_CACHE_DIR", str(tmp_path / "cache"))
+    root = write_tree(tmp_path / "tree", {"buf.yaml": "version: v2\n", "base.proto": _BASE, **CASES[case]})
+    built = _buf(buf, root, "build")
+    assert built.returncode != 0 and "used more than once" in built.stderr
+    # buf formats what it does not build; the compile format caches still refuses a build
+    formatted = run("format", cwd=root)
+    assert (formatted.exit_code, formatted.stdout) == (0, _buf(buf, root, "format").stdout)
+    result = run("build", "-o", "out.binpb", cwd=root)
+    assert result.exit_code == 1
+    # buf writes no space after the column
+    assert result.stderr == re.sub(r"(?m)^([^:]+:\d+:\d+):", r"\1: ", built.stderr)
+    assert not (root / "out.binpb").exists()
+    linted = _buf(buf, root, "lint")
+    lint = run("lint", cwd=root)
+    assert (lint.exit_code, lint.stdout) == (linted.returncode, linted.stdout)
+
+
+def test_halves_and_reused_files_are_checked_together(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"m/f{i}.proto": f'syntax = "proto3";\npackage m;\nmessage M{i} {{}}\n'
+             for i in range(20)}
+    root = write_tree(tmp_path, {"base.proto": _BASE, **files, "a.proto": _extending(
+        "acme", "extend Opts { optional int32 a_ext = 150; }")})
+    monkeypatch.setattr(protoc, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(protoc.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("PROTOPACT_CACHE_DIR", str(tmp_path / "cache"))
+    assert run("build", "-o", "/dev/null", cwd=root).exit_code == 0
+    # the clash comes with an edit: the edited file compiles alone, a.proto is reused
+    (root / "m/f7.proto").write_text(_extending("m", "extend acme.Opts { optional int32 m_ext = 150; }"))
+    edited = run("build", "-o", "/dev/null", cwd=root)
+    assert (edited.exit_code, edited.stderr.strip()) == (
+        1, "m/f7.proto:4:43: field number `150` used more than once")
+    # the same tree compiled in two halves, with no cache
+    assert run("build", "--no-cache", "-o", "/dev/null", cwd=root).stderr == edited.stderr
