@@ -80,3 +80,20 @@ def test_halves_and_reused_files_are_checked_together(
         1, "m/f7.proto:4:43: field number `150` used more than once")
     # the same tree compiled in two halves, with no cache
     assert run("build", "--no-cache", "-o", "/dev/null", cwd=root).stderr == edited.stderr
+
+
+def test_a_baseline_the_cache_holds_is_refused_too(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROTOPACT_CACHE_DIR", str(tmp_path / "cache"))
+    root = write_tree(tmp_path / "tree", {"buf.yaml": "version: v2\n", "base.proto": _BASE,
+                                          **CASES["nested"]})
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"],
+                   cwd=root, check=True)
+    assert run("build", ".git#branch=main", "-o", "/dev/null", cwd=root).exit_code == 1
+    (root / "b.proto").unlink()  # the input builds; its baseline, cached by now, does not
+    result = run("breaking", "--against", ".git#branch=main", cwd=root)
+    # a file that does not compile, on either side, is a COMPILE finding
+    assert (result.exit_code, result.stdout) == (
+        100, "b.proto:7:46:field number `120` used more than once\n")

@@ -147,7 +147,8 @@ def cached_input(text: str, *, cwd: Path, cache: Cache) -> Input | None:
         if source.remote or source.recurse_submodules:
             return None  # reading one costs a clone or a checkout
         with cached_only():
-            return _from_git(source, cache, cwd)
+            loaded = _from_git(source, cache, cwd)
+        return None if loaded.image.clashes else loaded
     except (NotCached, ProtopactError):
         return None  # reported, if it still is, when the input is loaded in its turn
 
