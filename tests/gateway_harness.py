@@ -72,7 +72,7 @@ def gateway(image: Image, behaviour: Behaviour = empty, **settings: Any
         with TestClient(app, raise_server_exceptions=False) as client:
             yield client, upstream
     finally:
-        upstream.server.stop(None)
+        upstream.server.stop(None).wait(WAIT)
         collect_garbage()
 
 

@@ -24,7 +24,7 @@ from protopact.compile.image import Image
 from protopact.compile.inputs import load_input
 from protopact.gateway.app import GatewaySettings, create_app
 
-from .conftest import REPO
+from .conftest import REPO, WAIT
 
 TOKEN = "Bearer s3cret-token"
 AUTH = {"authorization": TOKEN}
@@ -148,7 +148,7 @@ def upstream(image: Image) -> Iterator[Upstream]:
     server = Upstream(image)
     server.server.start()
     yield server
-    server.server.stop(None)
+    server.server.stop(None).wait(WAIT)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from google.rpc import error_details_pb2, status_pb2
 from protopact.compile.image import Image
 from protopact.gateway.app import create_app
 
+from .conftest import WAIT
 from .gateway_harness import RecordingUpstream, compile_proto, served
 from .mock_harness import FAST, TOKEN, serving_mock
 from .test_gateway import load_image
@@ -113,9 +114,11 @@ def cx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Image, str]]:
     image = compile_proto(tmp_path_factory.mktemp("cx"), {"cx/v1/cx.proto": PROTO})
     upstream = RecordingUpstream(image, _behaviour)
     upstream.server.start()
-    with served(create_app(image, upstream=f"127.0.0.1:{upstream.port}")) as url:
-        yield image, url
-    upstream.server.stop(None)
+    try:
+        with served(create_app(image, upstream=f"127.0.0.1:{upstream.port}")) as url:
+            yield image, url
+    finally:
+        upstream.server.stop(None).wait(WAIT)
 
 
 @pytest.mark.parametrize("codec", ["json", "proto"])

@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 
 from protopact.gateway.app import GatewaySettings, create_app
 
+from .conftest import WAIT
 from .validation.images import validated_image
 
 PROTO = r'''
@@ -53,7 +54,7 @@ def upstream() -> Iterator[tuple[int, list[bytes]]]:
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     yield port, received
-    server.stop(None)
+    server.stop(None).wait(WAIT)
 
 
 def _client(tmp: Path, port: int, *, validate: bool) -> TestClient:

@@ -16,7 +16,7 @@ import pytest
 
 from protopact.render.python import compatible
 
-from .conftest import git, run, write_tree
+from .conftest import WAIT, git, run, write_tree
 
 PROTO = {"acme/weather/v1/forecast.proto": """
     syntax = "proto3";
@@ -164,4 +164,4 @@ def test_betterproto2_stubs_send_the_token_metadata_and_a_timeout(tmp_path: Path
         assert seen[0]["authorization"] == "Bearer s3cret" and seen[0]["x-team"] == "ops"
         assert call("0.3") == "DEADLINE_EXCEEDED"
     finally:
-        server.stop(None)
+        server.stop(None).wait(WAIT)
