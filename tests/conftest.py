@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from protopact.cli import cli
 
@@ -23,6 +24,11 @@ REPO = Path(__file__).resolve().parents[1]
 # How long a test waits for a server to start or stop, a process to answer or end: generous, as a
 # loaded CI machine may take a minute where a quiet one takes a second, but bounded.
 WAIT = 120.0
+
+# Speed is measured in benchmarks/, against buf and protoc: a property test that takes longer than
+# hypothesis's default deadline on a loaded machine has not failed.
+settings.register_profile("protopact", deadline=None)
+settings.load_profile("protopact")
 
 
 @pytest.fixture(autouse=True)
