@@ -218,6 +218,29 @@ def test_diff_and_exit_code(tmp_path: Path) -> None:
     assert "b.proto" not in result.stdout
 
 
+def test_files_known_formatted_are_not_formatted_again(tmp_path: Path, monkeypatch) -> None:
+    """A content formatting left as it was is remembered: the next run takes it as it is (not even
+    tokenized); a file not yet found formatted (a rewritten one too), or changed since, is
+    formatted again."""
+    import protopact.format.run as format_run
+
+    write_tree(tmp_path, MESSY)
+    assert run("format", "-d", "--exit-code", ".", cwd=tmp_path).exit_code == 100
+    formatted = []
+    monkeypatch.setattr(format_run, "format_text",
+                        lambda text: formatted.append(text) or format_text(text))
+    result = run("format", "-d", "--exit-code", ".", cwd=tmp_path)
+    assert result.exit_code == 100 and formatted == [MESSY["a/v1/a.proto"]]
+    assert run("format", "-w", ".", cwd=tmp_path).exit_code == 0
+    (tmp_path / "a/v1/b.proto").write_text(MESSY["a/v1/b.proto"] + "message  C {}\n")
+    formatted.clear()
+    result = run("format", "-d", "--exit-code", ".", cwd=tmp_path)
+    assert result.exit_code == 100 and "+message C {}" in result.stdout.splitlines()
+    assert sorted(formatted) == sorted([MESSY["a/v1/b.proto"] + "message  C {}\n",
+                                        "syntax = \"proto3\";\npackage a.v1;\nmessage A {}\n"])
+    assert run("format", "--exit-code", "--no-cache", ".", cwd=tmp_path).exit_code == 100
+
+
 def _without_stamps(diff: str) -> list[str]:
     return [line for line in diff.splitlines() if not line.startswith(("--- ", "+++ "))]
 

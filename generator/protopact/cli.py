@@ -357,16 +357,18 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
     """Format INPUT's .proto files exactly as buf format does (INPUT: a directory, a .proto file,
     an archive or a git repository; only the first two can be rewritten in place)."""
     from .compile.inputs import source_input
+    from .format.known import Known
     from .format.run import emit, format_input, split_input
 
     if write_ and output is not None:
         raise ProtopactError("--write and --output cannot be used together")
     input_, paths = split_input(input_, paths, write=write_)
-    with source_input(input_, cwd=Path.cwd(), cache=_cache(no_cache)) as loaded:
+    cache = _cache(no_cache)
+    with source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
         if paths or exclude_paths:
             loaded = loaded.restricted(paths, exclude_paths)
-        unformatted = emit(format_input(loaded), write=write_, diff=diff_, output=output,
-                           echo=lambda text: click.echo(text, nl=False))
+        unformatted = emit(format_input(loaded, Known(cache)), write=write_, diff=diff_,
+                           output=output, echo=lambda text: click.echo(text, nl=False))
     if exit_code and unformatted:
         sys.exit(FINDINGS_EXIT)
 

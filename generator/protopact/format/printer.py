@@ -20,7 +20,7 @@ _OPENS, _CLOSES = "{[(<", "}])>"
 
 
 def is_open_brace(node: t.Node | None) -> bool:
-    return isinstance(node, t.Leaf) and node.text in ("{", "[", "<")
+    return node is not None and node.is_leaf and node.text in ("{", "[", "<")
 
 
 class Printer:
@@ -61,7 +61,7 @@ class Printer:
         if self.last != "\n":
             return
         indent = self.indent
-        if isinstance(next_node, t.Leaf) and indent > 0 and next_node.text in _CLOSES:
+        if next_node is not None and next_node.is_leaf and indent > 0 and next_node.text in _CLOSES:
             indent -= 1
         self.write("  " * indent)
 
@@ -205,7 +205,7 @@ class Printer:
     def inline_node(self, node: t.Node) -> None:
         self.inline = True
         try:
-            if not isinstance(node, t.Leaf):
+            if not node.is_leaf:
                 self.node(node)
                 return
             self.leading_inline(node)
@@ -239,7 +239,7 @@ class Printer:
 
     def _closing(self, node: t.Node, leading_inline: bool, *, ends_line: bool,
                  decls: bool = False) -> None:
-        if not isinstance(node, t.Leaf):
+        if not node.is_leaf:
             self.node(node)
             if ends_line and self.last != "\n":
                 self.line()
@@ -257,7 +257,7 @@ class Printer:
         self.previous = node
 
     def line_end(self, node: t.Node) -> None:
-        if not isinstance(node, t.Leaf):
+        if not node.is_leaf:
             last = node.last()
             comments = self.trailing(node)
             self.trailing_override[id(last)] = []  # they end the line as written, after the node
@@ -329,7 +329,7 @@ class Printer:
 
     # -- dispatch ------------------------------------------------------------------------------
     def node(self, node: t.Node) -> None:
-        if isinstance(node, t.Leaf):
+        if node.is_leaf:
             if node.tok.kind == "punct":
                 if node.text in _OPENS:
                     self.pending_indent += 1

@@ -21,6 +21,7 @@ from ..errors import ProtopactError
 from ..forked import beside, worth_forking
 from ..render.writer import write_file
 from . import FormatError, format_text
+from .known import Known, digest
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Formatted:
     path: Path  # the file on disk
     before: str
     after: str
+    digest: str = ""  # the content's, when it is known to be formatted
 
 
 def split_input(text: str, paths: tuple[str, ...], *, write: bool) -> tuple[str, tuple[str, ...]]:
@@ -44,29 +46,38 @@ def split_input(text: str, paths: tuple[str, ...], *, write: bool) -> tuple[str,
     return text, paths
 
 
-def format_input(loaded: Input) -> list[Formatted]:
-    """Every target file of INPUT, formatted (protoc already accepted them). Many files
+def format_input(loaded: Input, known: Known | None = None) -> list[Formatted]:
+    """Every target file of INPUT, formatted (protoc already accepted them); contents ``known``
+    to be formatted are taken as they are, and those found formatted are added to it. Many files
     are formatted in two halves at once, one by a forked child."""
     jobs = [(name, loaded.workspace.root / loaded.module(name).path / name, loaded.image.shown(name))
             for name in sorted(loaded.image.targets)]
     theirs = jobs[1::2]
-    with beside(lambda: [_formatted(*job) for job in theirs],
+    with beside(lambda: [_formatted(*job, known) for job in theirs],
                 fork=worth_forking(len(jobs), PARALLEL_FROM)) as other:
-        done = [_formatted(*job) for job in jobs[::2]]
+        done = [_formatted(*job, known) for job in jobs[::2]]
         done += other()
+    if known is not None:
+        known.remember({f.digest for f in done if f.digest})
     return sorted(done, key=lambda f: f.name)
 
 
-def _formatted(name: str, path: Path, shown: str) -> Formatted:
+def _formatted(name: str, path: Path, shown: str, known: Known | None) -> Formatted:
     try:
-        before = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        before = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProtopactError(f"{shown}: cannot read: {exc}") from None
+    content = ""
+    if known is not None:
+        content = digest(data)
+        if content in known:
+            return Formatted(name, shown, path, before, before, content)
     try:
         after = format_text(before)
     except FormatError as exc:
         raise ProtopactError(f"{shown}:{exc.line}:{exc.column}: {exc}") from None
-    return Formatted(name, shown, path, before, after)
+    return Formatted(name, shown, path, before, after, content if after == before else "")
 
 
 def unified_diff(files: list[Formatted]) -> str:

@@ -13,6 +13,8 @@ from .lexer import Comment, Token
 
 
 class Node(ABC):
+    is_leaf = False  # read where isinstance() on this abstract class would be slow
+
     def parts(self) -> list[Node | None]:
         return []
 
@@ -30,6 +32,7 @@ class Leaf(Node):
     """One token; ``text`` is what is printed (a message literal's ``<`` prints as ``{``)."""
 
     __slots__ = ("tok", "text")
+    is_leaf = True
 
     def __init__(self, tok: Token, text: str | None = None) -> None:
         self.tok = tok
@@ -59,16 +62,37 @@ class Branch(Node):
                 out.append(value)
         return out
 
+    # The source order of a branch's tokens follows its fields' order; a branch whose parts
+    # interleave two lists (names and dots) finds its last token through parts().
+    interleaved = False
+
     def first(self) -> Token:
-        return self.children()[0].first()
+        for name in self.fields:
+            value = getattr(self, name)
+            if value.__class__ is list:
+                if value:
+                    return value[0].first()
+            elif value is not None:
+                return value.first()
+        raise ValueError("an empty branch")
 
     def last(self) -> Token:
-        return self.children()[-1].last()
+        if self.interleaved:
+            return self.children()[-1].last()
+        for name in reversed(self.fields):
+            value = getattr(self, name)
+            if value.__class__ is list:
+                for item in reversed(value):
+                    if item is not None:
+                        return item.last()
+            elif value is not None:
+                return value.last()
+        raise ValueError("an empty branch")
 
 
 def leaves(node: Node) -> list[Node]:
     """The one-token nodes of ``node``, in source order."""
-    if isinstance(node, Leaf):
+    if node.is_leaf:
         return [node]
     return [leaf for child in node.children() for leaf in leaves(child)]
 
@@ -164,6 +188,7 @@ def _ranges_parts(self: Branch) -> list[Node | None]:
 
 CompoundIdent.parts = _compound_parts  # type: ignore[method-assign]
 OptionName.parts = _option_name_parts  # type: ignore[method-assign]
+CompoundIdent.interleaved = OptionName.interleaved = True
 CompactOptions.parts = _with_open_close("options", "commas")  # type: ignore[method-assign]
 MessageLiteral.parts = _with_open_close("elements", "seps")  # type: ignore[method-assign]
 ArrayLiteral.parts = _with_open_close("elements", "commas")  # type: ignore[method-assign]
