@@ -194,6 +194,18 @@ def test_comments_buf_drops_are_kept(tmp_path: Path) -> None:
     assert "".join(line for line in ours.splitlines(keepends=True) if "// z" not in line) == theirs
 
 
+def test_a_group_buf_moves_into_an_extension_key_goes_above_the_field(tmp_path: Path) -> None:
+    """buf writes a moved comment group inside the brackets of an ``[extension]`` key that starts
+    on the line of the field before it; protopact writes it above the field."""
+    source = OPTS + "extend O { int32 ext = 100; }\n" \
+        "message A { option (o) = {\n a: 1\n a: 1,  [ext]: 2\n a: 1\n // z\n\n}; }\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.proto").write_text(source)
+    theirs = _buf_formatted(tmp_path / "in", tmp_path / "out")["a.proto"]
+    assert "    [\n      // z\n      ext\n    ]: 2\n" in theirs
+    assert "    a: 1\n    // z\n    [ext]: 2\n" in format_text(source)
+
+
 MESSY = {"buf.yaml": "version: v2\n",
          "a/v1/a.proto": "syntax=\"proto3\";\npackage a.v1;\nmessage  A {}\n",
          "a/v1/b.proto": "syntax = \"proto3\";\n\npackage a.v1;\n\nmessage B {}\n"}

@@ -92,12 +92,14 @@ def _blank_after(tokens: Sequence[Token], end: int) -> bool:
 
 
 def _own_line(tokens: Sequence[Token], n: int) -> int:
-    """How many of token ``n``'s leading comments end the previous token's line: those on that
-    line, when a line break follows them (without one, they stay with the token)."""
+    """How many of token ``n``'s leading comments end the previous token's line: those starting
+    on the line where the token or comment before them ends, when a line break follows them
+    (without one, they stay with the token)."""
     line = tokens[n - 1].last_line
     comments = tokens[n].leading
     k = 0
     while k < len(comments) and comments[k].first_line == line:
+        line = comments[k].last_line
         k += 1
     after = comments[k] if k < len(comments) else tokens[n]
     return k if "\n" in after.space_before else 0
