@@ -196,7 +196,7 @@ def test_bytes_and_durations_are_read_in_the_documents_form(meter: Any, field: s
     """json_format skips what base64 does not use ("!!!!" is no bytes) and reads a duration's
     seconds as Python's int does ("+1s", "1_0s")."""
     from protopact.render.constraints import base64_pattern
-    from protopact.render.jsonschema import DURATION_TEXT
+    from protopact.render.wellknown import DURATION_TEXT
 
     assert bool(re.fullmatch(base64_pattern() if field == "blob" else DURATION_TEXT,
                              text)) is served
@@ -235,7 +235,7 @@ LOOSE_TIMES = ["2020-1-1T1:2:3Z", "2020-01-01T00:00:00+5:0", "2020-01-01T00:00:0
 def test_a_timestamp_is_read_in_the_documents_form(meter: Any, text: str, served: bool) -> None:
     from google.protobuf import json_format, timestamp_pb2
 
-    from protopact.render.jsonschema import SPECIAL_TEXT
+    from protopact.render.wellknown import SPECIAL_TEXT
 
     assert bool(re.fullmatch(SPECIAL_TEXT["google.protobuf.Timestamp"], text)) is served
     if text in LOOSE_TIMES:  # json_format alone would take it
@@ -254,7 +254,7 @@ def test_the_timestamp_pattern_holds_every_real_date_and_no_other() -> None:
     import calendar
     import datetime
 
-    from protopact.render.jsonschema import SPECIAL_TEXT
+    from protopact.render.wellknown import SPECIAL_TEXT
 
     pattern = re.compile(SPECIAL_TEXT["google.protobuf.Timestamp"])
     for year in range(1, 10000):
@@ -274,7 +274,7 @@ def test_the_timestamp_pattern_holds_every_real_date_and_no_other() -> None:
     (",", False), ("Abc", False), ("a b", False), ("a..b", False), ("1a", False),
 ])
 def test_a_field_mask_is_read_in_the_documents_form(meter: Any, text: str, served: bool) -> None:
-    from protopact.render.jsonschema import SPECIAL_TEXT
+    from protopact.render.wellknown import SPECIAL_TEXT
 
     assert bool(re.fullmatch(SPECIAL_TEXT["google.protobuf.FieldMask"], text)) is served
     client, _ = meter

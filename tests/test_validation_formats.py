@@ -21,15 +21,16 @@ from protopact.render.jsonschema import render_json_schemas
 from .validation.images import validated_image
 
 KINDS = ("email", "hostname", "ip", "ipv4", "ipv6", "address", "uuid", "uri", "uri_ref")
-PROTO = """
+FIELDS = "\n".join(f"  string {kind} = {n} [(buf.validate.field).string.{kind} = true];"
+                   for n, kind in enumerate(KINDS, 1))
+PROTO = f"""
 syntax = "proto3";
 package formats.v1;
 import "buf/validate/validate.proto";
-message Contact {
-%s
-}
-""" % "\n".join(f"  string {kind} = {n} [(buf.validate.field).string.{kind} = true];"
-                for n, kind in enumerate(KINDS, 1))
+message Contact {{
+{FIELDS}
+}}
+"""
 LONG_LABEL = "x" * 63
 CASES = {
     "email": ["a@b", "a@b.c", ".a@b.com", "a..b@c.com", "a@1.2.3.4", "a@b.123", "A@B.COM",

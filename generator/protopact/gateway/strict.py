@@ -32,15 +32,8 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 from ..render.anyschema import TYPE_URL_PREFIX, VALUE_FORM
 from ..render.constraints import base64_pattern
-from ..render.jsonschema import (
-    FLOAT_MAX,
-    FLOAT_TEXT,
-    FLOAT_WORDS,
-    SPECIAL_TEXT,
-    WRAPPERS,
-    is_inlined,
-    is_map,
-)
+from ..render.jsonschema import FLOAT_MAX, FLOAT_TEXT, FLOAT_WORDS, is_inlined, is_map
+from ..render.wellknown import SPECIAL_TEXT, WRAPPERS
 from .status import bad_request
 
 _DECIMAL = re.compile(r"-?[0-9]+")
@@ -51,8 +44,8 @@ _TEXT_FORMS = {name: (re.compile(pattern), words) for name, pattern, words in (
     ("google.protobuf.Duration", SPECIAL_TEXT["google.protobuf.Duration"],
      'a duration in seconds ("1.5s", up to nine fractional digits)'),
     ("google.protobuf.Timestamp", SPECIAL_TEXT["google.protobuf.Timestamp"],
-     'an RFC 3339 time ("2024-05-01T12:00:00.5Z" or with an offset "+02:00", a real date of the '
-     'years 1 to 9999, up to nine fractional digits)'),
+     ('an RFC 3339 time ("2024-05-01T12:00:00.5Z" or with an offset "+02:00", a real date of '
+      'the years 1 to 9999, up to nine fractional digits)')),
     ("google.protobuf.FieldMask", SPECIAL_TEXT["google.protobuf.FieldMask"],
      'field paths in lowerCamelCase joined by commas ("displayName,owner.email"), or "*"'),
 )}

@@ -25,7 +25,8 @@ from google.protobuf import descriptor_pool, json_format, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
-from ..render.jsonschema import WRAPPERS, is_inlined, is_map
+from ..render.jsonschema import is_inlined, is_map
+from ..render.wellknown import WRAPPERS
 from ..schema.conventions import role
 from ..schema.http import PATH_MESSAGES, HttpRoute
 from ..schema.options import field_behaviors

@@ -24,17 +24,8 @@ from google.protobuf.descriptor import Descriptor
 
 from ..compile.image import Image
 from ..schema.http import HttpRoute
-from .jsonschema import (
-    ANY,
-    WELL_KNOWN,
-    WRAPPERS,
-    Form,
-    RefFor,
-    Schema,
-    message_ref,
-    message_schema,
-    target_messages,
-)
+from .jsonschema import Form, RefFor, Schema, message_ref, message_schema, target_messages
+from .wellknown import WELL_KNOWN, WRAPPERS
 
 TYPE_URL_PREFIX = "type.googleapis.com/"
 # the well-known types ProtoJSON writes in an Any as {"@type", "value"}: those with a JSON form of

@@ -31,7 +31,7 @@ from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescript
 from google.protobuf.message import Message
 
 from .coherence import COUNTRIES, COUNTRY_CODE_NAMES, is_phone, settle
-from .jsonschema import WRAPPERS
+from .wellknown import WRAPPERS
 
 # Deeper nesting adds bulk to an example without telling the reader anything new.
 MAX_DEPTH = 6

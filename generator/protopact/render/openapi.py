@@ -48,7 +48,6 @@ from .docs_conventions import Notes
 from .dumps import yaml_text
 from .jsonschema import (
     REQUIRED,
-    WRAPPERS,
     Form,
     Schema,
     descriptions,
@@ -64,6 +63,7 @@ from .jsonschema import (
 )
 from .openapi_schemas import Components
 from .targets import renderer
+from .wellknown import WRAPPERS
 
 OPENAPI_VERSION = "3.1.0"
 _PARAMETER = re.compile(r"\{([^}]*)\}")

@@ -32,7 +32,6 @@ from google.rpc import status_pb2
 from ..schema.http import HttpRoute
 from .anyschema import any_schema
 from .jsonschema import (
-    ANY,
     Form,
     Schema,
     is_inlined,
@@ -40,6 +39,7 @@ from .jsonschema import (
     message_schema,
     referenced_messages,
 )
+from .wellknown import ANY
 
 INPUT_SUFFIX = "-Input"
 UPDATE_SUFFIX = "-Update"
