@@ -13,6 +13,7 @@ import pytest
 from google.protobuf import descriptor_pb2, message_factory
 
 from protopact.compile import build as build_module
+from protopact.compile import cache as cache_module
 from protopact.compile.image import image_from_bytes
 from protopact.compile.inputs import read_image_file
 from protopact.errors import ProtopactError
@@ -102,6 +103,30 @@ def test_changed_file_misses_and_corrupt_entry_is_rebuilt(tmp_path: Path, isolat
     assert run("build", cwd=tmp_path).exit_code == 0
     assert len(list(isolated_cache.rglob("*.image"))) == 2
 
+
+def test_the_images_kept_stay_within_their_bound_the_least_recently_used_going_first(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, SIMPLE)
+    source = tmp_path / "acme/v1/a.proto"
+    text = source.read_text()
+
+    def build(version: int) -> Path:
+        source.write_text(text + f"// version {version}\n")
+        before = set(isolated_cache.rglob("*.image"))
+        assert run("build", cwd=tmp_path).exit_code == 0
+        (made,) = set(isolated_cache.rglob("*.image")) - before
+        return made
+
+    first, second, third = (build(v) for v in range(3))
+    for age, entry in enumerate((first, second, third)):  # one second apart, oldest first
+        os.utime(entry, ns=(10**9 * (age + 1),) * 2)
+    size = first.stat().st_size
+    monkeypatch.setattr(cache_module, "IMAGES_LIMIT", 3 * size + size // 2)
+    source.write_text(text + "// version 0\n")  # the first version again: a cache hit,
+    assert run("build", cwd=tmp_path).exit_code == 0  # which marks it used
+    assert set(isolated_cache.rglob("*.image")) == {first, second, third}
+    fourth = build(3)
+    assert set(isolated_cache.rglob("*.image")) == {first, third, fourth}
 
 def test_v1_excludes_and_v2_modules(tmp_path: Path) -> None:
     write_tree(tmp_path / "v1", {

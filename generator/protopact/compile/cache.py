@@ -5,7 +5,8 @@ include roots, the protoc and protopact versions), so a hit is always valid. Eac
 its files' keys (see :mod:`.incremental`), and each place compiled (a directory, a git repository)
 points at its latest entry, whose files the next compile of that place reuses where unchanged.
 Entries are written to a temporary file and renamed into place; an entry that fails to parse is
-ignored and rebuilt.
+ignored and rebuilt. The images kept are bounded in size: after a compile is stored, the least
+recently used go first.
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ from google.protobuf.message import DecodeError
 from ..writes import write_pieces
 from .image import Image, decode_files
 from .incremental import Compiled
+from .recency import beyond, used
 
 _MAGIC = b"PPIMG1"
+# compiled images kept, all together: a googleapis-sized tree's image is about 60 MB, and each edit
+# of it adds one (the least recently used go first, see .recency)
+IMAGES_LIMIT = 2**30
 
 
 def default_cache_dir() -> Path:
@@ -67,6 +72,7 @@ class Cache:
             header = json.loads(data[start : start + length])
             files, _, encoded = decode_files(data[start + length :])
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
+            used(self._path(key))
             clashes = [tuple(c) for c in header.get("clashes", ())]
             return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys,
                             clashes)
@@ -86,6 +92,8 @@ class Cache:
             write_pieces(out, fds)
         with self._written(self._place(place)) as out:
             out.write(key.encode())
+        for entry in beyond(self.directory.glob("??/*.image"), IMAGES_LIMIT):
+            entry.unlink(missing_ok=True)
 
     def latest(self, place: str) -> Compiled | None:
         """The latest compile of ``place``, if still cached."""

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..errors import ProtopactError, redacted
+from .recency import beyond, used
 
 LIMIT = 512 * 2**20  # bytes kept, all downloads together
 _TIMEOUT = 60  # seconds
@@ -150,10 +151,7 @@ def _read_meta(path: Path) -> dict[str, object] | None:
 def _used(body: Path) -> bytes:
     """The kept body, marked as just used (what eviction goes by)."""
     data = body.read_bytes()
-    try:
-        os.utime(body)
-    except OSError:
-        pass
+    used(body)
     return data
 
 
@@ -185,15 +183,6 @@ def _replace(path: Path, data: bytes) -> None:
 
 def _bound(directory: Path, limit: int) -> None:
     """Remove the least recently used responses until the rest fit in ``limit`` bytes."""
-    try:
-        bodies = [(stat.st_mtime, stat.st_size, p) for p in directory.glob("*.body")
-                  for stat in (p.stat(),)]
-    except OSError:
-        return
-    total = sum(size for _, size, _ in bodies)
-    for _, size, body in sorted(bodies):
-        if total <= limit:
-            break
+    for body in beyond(directory.glob("*.body"), limit):
         body.unlink(missing_ok=True)
         body.with_suffix(".json").unlink(missing_ok=True)
-        total -= size
