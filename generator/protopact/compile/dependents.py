@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
+from .order import dependencies_first
+
 # A file's descriptor and its bytes.
 Version = tuple[FileDescriptorProto, bytes]
 
@@ -64,7 +66,7 @@ def unchanged(candidates: Mapping[str, Version], current: Mapping[str, Version],
 
     added: dict[str, frozenset[str] | None] = {}  # names new to each file's closure; None: unknown
     kept: set[str] = set()
-    for name in _dependencies_first(candidates, imports):
+    for name in dependencies_first(candidates, imports):
         inherited = _union(added.get(d) for d in imports(name))  # none missing but in a cycle
         if name in candidates and name not in current:
             # reused, it is the previous compile's; else compiled again: anything may differ
@@ -93,26 +95,3 @@ def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
             return None
         names |= part
     return frozenset(names)
-
-
-def _dependencies_first(names: Iterable[str], imports: Callable[[str], Sequence[str]]) -> list[str]:
-    """``names`` and their imports, directly or not, each after its own imports (depth first
-    without recursion: imports may chain thousands deep)."""
-    order: list[str] = []
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            continue
-        seen.add(name)
-        pending = [(name, iter(imports(name)))]
-        while pending:
-            current, dependencies = pending[-1]
-            for dependency in dependencies:
-                if dependency not in seen:
-                    seen.add(dependency)
-                    pending.append((dependency, iter(imports(dependency))))
-                    break
-            else:
-                pending.pop()
-                order.append(current)
-    return order

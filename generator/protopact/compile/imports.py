@@ -15,6 +15,7 @@ from google.protobuf import descriptor_pb2
 
 from ..errors import ProtopactError, escaped
 from .image import Image, decode_files
+from .order import dependencies_first
 from .protoc import run_protoc
 from .validation import image_problem
 
@@ -58,23 +59,11 @@ def _in_dependency_order(
     files: Sequence[descriptor_pb2.FileDescriptorProto],
 ) -> tuple[descriptor_pb2.FileDescriptorProto, ...]:
     """``files`` with each after the files it imports, otherwise in the given order."""
-    by_name = {f.name: f for f in files}
-    ordered: dict[str, descriptor_pb2.FileDescriptorProto] = {}
+    by_name: dict[str, descriptor_pb2.FileDescriptorProto] = {}
     for f in files:
-        # Depth first without recursion: an image may chain thousands of imports.
-        pending = [(f, iter(f.dependency))]
-        visiting = {f.name}
-        while pending:
-            current, dependencies = pending[-1]
-            for name in dependencies:
-                if name in by_name and name not in ordered and name not in visiting:
-                    visiting.add(name)
-                    pending.append((by_name[name], iter(by_name[name].dependency)))
-                    break
-            else:
-                pending.pop()
-                ordered.setdefault(current.name, current)
-    return tuple(ordered.values())
+        by_name.setdefault(f.name, f)
+    order = dependencies_first(by_name, lambda n: (d for d in by_name[n].dependency if d in by_name))
+    return tuple(by_name[n] for n in order)
 
 
 def _is_file(path: Path) -> bool:

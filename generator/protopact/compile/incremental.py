@@ -35,6 +35,7 @@ from ..errors import ProtopactError
 from . import dependents
 from .extension_numbers import Clash
 from .image import Image, encode_set, without_field
+from .order import dependencies_first
 
 _SOURCE_CODE_INFO = 9
 # Below this share of targets reused, a full compile costs about the same and is the reference.
@@ -293,25 +294,8 @@ def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2
                       ) -> tuple[descriptor_pb2.FileDescriptorProto, ...] | None:
     """The files as protoc lists them: each target in order, after the imports not yet listed
     (depth first, in import order); None when one is missing."""
-    ordered: dict[str, descriptor_pb2.FileDescriptorProto] = {}
-    for target in targets:
-        if target not in files:
-            return None
-        pending = [(target, iter(files[target].dependency))]
-        seen = {target}
-        while pending:
-            name, dependencies = pending[-1]
-            for dependency in dependencies:
-                if dependency not in ordered and dependency not in seen:
-                    if dependency not in files:
-                        return None
-                    seen.add(dependency)
-                    pending.append((dependency, iter(files[dependency].dependency)))
-                    break
-            else:
-                pending.pop()
-                ordered.setdefault(name, files[name])
-    return tuple(ordered.values())
+    order = dependencies_first(targets, lambda n: files[n].dependency if n in files else ())
+    return None if any(n not in files for n in order) else tuple(files[n] for n in order)
 
 
 def collides(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Collection[str],
