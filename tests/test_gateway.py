@@ -386,3 +386,16 @@ def test_default_bindings_can_be_switched_off(image: Image, upstream: Upstream) 
         with TestClient(app) as test_client:
             answer = test_client.post(path, headers=AUTH, json={})
             assert (answer.status_code != 404) is routed, answer.text
+
+
+def test_an_app_driven_by_one_event_loop_after_another_calls_upstream_from_each(
+        image: Image, upstream: Upstream) -> None:
+    # Without its lifespan, the test client runs each request in an event loop of its own, as an
+    # app served again in the same process would be: each loop needs a channel bound to it.
+    app = create_app(image, upstream=f"127.0.0.1:{upstream.port}")
+    client = TestClient(app, raise_server_exceptions=True)
+    for organization in ("acme", "globex"):
+        response = client.get(f"/v1/webhooks/7?organization={organization}", headers=AUTH)
+        assert response.status_code == 200
+        assert upstream.last("GetWebhook")[0].organization == organization
+    assert len(app.state.gateway._channels) == 1  # the first loop's channel was let go

@@ -2,8 +2,8 @@
 one upstream.
 
 ``create_app`` builds a Starlette app that needs no generated code: requests are transcoded with the
-Image's descriptor pool and sent over one lazily created ``grpc.aio`` channel (the factory is
-injectable, e.g. for TLS or tests). Guarantees:
+Image's descriptor pool and sent over a lazily created ``grpc.aio`` channel, one per event loop that
+drives the app (the factory is injectable, e.g. for TLS or tests). Guarantees:
 
 - routes are matched as :mod:`.router` says: the most specific template first, whatever the
   declaration order; a path that matches with another method answers 405 with ``Allow`` (``OPTIONS``
@@ -24,6 +24,7 @@ injectable, e.g. for TLS or tests). Guarantees:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -75,7 +76,7 @@ class Gateway:
         self.pool = image.pool
         self.settings = settings
         self._upstream, self._channel_factory = upstream, channel_factory
-        self._channel: grpc.aio.Channel | None = None
+        self._channels: dict[asyncio.AbstractEventLoop, grpc.aio.Channel] = {}
         routes = http_routes(image, settings=settings.http)
         checks = Strict({m.full_name: m for m in payload_types(image, routes)})
         self.router = Router(routes, lambda route: Transcoder(route, self.pool, checks))
@@ -88,15 +89,20 @@ class Gateway:
                     self.methods[f"/{service.full_name}/{method.name}"] = method
 
     async def channel(self) -> grpc.aio.Channel:
-        # Created on first use, inside the server's event loop, which grpc.aio binds to.
-        if self._channel is None:
-            self._channel = self._channel_factory(self._upstream)
-        return self._channel
+        # grpc.aio binds a channel to the loop that created it, and an app may be driven by one
+        # loop after another (a test client without its lifespan, a server restarted in process):
+        # each loop gets its own, and those of loops since closed are let go.
+        loop = asyncio.get_running_loop()
+        channel = self._channels.get(loop)
+        if channel is None:
+            self._channels = {old: c for old, c in self._channels.items() if not old.is_closed()}
+            channel = self._channels[loop] = self._channel_factory(self._upstream)
+        return channel
 
     async def close(self) -> None:
-        if self._channel is not None:
-            await self._channel.close()
-            self._channel = None
+        channel = self._channels.pop(asyncio.get_running_loop(), None)
+        if channel is not None:
+            await channel.close()
 
     async def handle(self, request: Request) -> Response:
         method = self.methods.get(request.url.path)
