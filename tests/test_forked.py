@@ -63,3 +63,25 @@ def test_shared_tasks_run_once_each_in_both_processes_in_order(tmp_path: Path) -
     ran = subprocess.run([sys.executable, "-c", SHARED, str(tmp_path / "log")],
                          capture_output=True, text=True, check=False)
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, "2 True\n", "")
+
+
+# Each side's own tasks run on that side, before both take from the shared ones.
+SIDES = """
+import os
+from protopact import forked
+
+def pid(i):
+    return lambda: (i, os.getpid())
+
+results = forked.shared([pid(i) for i in range(4, 8)], fork=True, mine=[pid(0), pid(1)],
+                        theirs=[pid(2), pid(3)])
+assert [i for i, _ in results] == list(range(8)), results
+here = os.getpid()
+print([p == here for _, p in results[:4]])
+"""
+
+
+def test_each_side_runs_its_own_tasks() -> None:
+    ran = subprocess.run([sys.executable, "-c", SIDES], capture_output=True, text=True,
+                         check=False)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "[True, True, False, False]\n", "")

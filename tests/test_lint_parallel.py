@@ -20,9 +20,9 @@ from protopact.checks import engine
 from protopact.cli import main
 
 real = engine.shared
-def spy(tasks, *, fork):
+def spy(tasks, *, fork, **sides):
     print("forked" if fork else "did not fork", file=sys.stderr)
-    return real(tasks, fork=fork)
+    return real(tasks, fork=fork, **sides)
 engine._FORK_FROM, engine.shared = 1, spy
 # without the cache, which would keep the findings of the lint run beside it
 sys.argv = ["protopact", "lint", ".", "--error-format", "json", "--no-cache"]

@@ -59,22 +59,28 @@ def beside(task: Callable[[], T], *, fork: bool) -> Iterator[Callable[[], T]]:
         _TASK = _ROOM = None
 
 
-def shared(tasks: Sequence[Callable[[], T]], *, fork: bool) -> list[T]:
-    """Every task's result, in task order, computed by this process and one beside it (see
-    :func:`beside`), each taking the next task as it finishes one. Tasks whose costs differ widely
-    and cannot be told in advance so end at about the same time in both."""
+def shared(tasks: Sequence[Callable[[], T]], *, fork: bool,
+           mine: Sequence[Callable[[], T]] = (), theirs: Sequence[Callable[[], T]] = (),
+           ) -> list[T]:
+    """Every task's result, in the order of ``mine``, ``theirs`` and ``tasks``, computed by this
+    process and one beside it (see :func:`beside`): this one runs ``mine`` and the other
+    ``theirs`` (tasks that read what the same side's others read), then each takes the next of
+    ``tasks`` as it finishes one. Tasks whose costs differ widely and cannot be told in advance so
+    end at about the same time in both."""
     take = _claims(fork)
+    first = len(mine) + len(theirs)
+    every = [*mine, *theirs, *tasks]
 
-    def run() -> dict[int, T]:
-        done = {}
+    def run(own: range) -> dict[int, T]:
+        done = {index: every[index]() for index in own}
         while (index := take()) < len(tasks):
-            done[index] = tasks[index]()
+            done[first + index] = tasks[index]()
         return done
 
-    with beside(run, fork=fork) as theirs:
-        results = run()
-        results.update(theirs())
-    return [results[i] for i in range(len(tasks))]
+    with beside(lambda: run(range(len(mine), first)), fork=fork) as other:
+        results = run(range(len(mine)))
+        results.update(other())
+    return [results[i] for i in range(len(every))]
 
 
 def _claims(fork: bool) -> Callable[[], int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
@@ -24,7 +24,7 @@ from ..schema import walk
 from ..schema.conventions import Conventions, recognise
 from ..schema.source import Sources, Span
 from .findings import Finding, Reported
-from .registry import Handler, Registry, Rule
+from .registry import Registry, Rule
 from .selection import select
 
 if TYPE_CHECKING:
@@ -111,24 +111,49 @@ _FORK_FROM = 1000
 def _lint(rules: Sequence[Rule], context: LintContext, *, size: int) -> list[Finding]:
     """Every rule's findings, in rule order. Lint rules read the same descriptors and share
     nothing else, so on a large image they run in two processes, this one and a forked child (see
-    :mod:`protopact.forked`), each taking the next rule as it finishes one. The walk over every
-    message, field, enum and value that most rules make is made once before, when two selected
-    rules or more make it: both processes then read it. (Breaking rules share the pairing of the
-    two images, which costs about what they do: they run in one process.)"""
-    handlers = [r.handler for r in rules if r.handler is not None]
+    :mod:`protopact.forked`). A rule whose findings on a file read no other target runs in both,
+    each process over its own half of the targets: each then walks, indexes and reads only its
+    half. The other rules follow, each process taking the next as it finishes one; the walk over
+    every message, field, enum and value that most rules make is made before the fork when two of
+    them or more make it over every target: both processes then read it. (Breaking rules share the
+    pairing of the two images, which costs about what they do: they run in one process.)"""
+    handlers = [r for r in rules if r.handler is not None]
 
-    def task(handler: Handler) -> Callable[[], list[Finding]]:
-        return lambda: list(handler(context))
+    def task(rule: Rule, ctx: LintContext) -> Callable[[], list[Finding]]:
+        handler = rule.handler
+        assert handler is not None
+        return lambda: list(handler(ctx))
 
     # one rule is one task: a child would only cost its fork and its copies of touched pages (a
     # lint that keeps earlier findings runs many small groups of rules, often one rule each)
-    if len(handlers) > 1 and worth_forking(size, _FORK_FROM):
-        if sum(r.walks for r in rules if r.handler is not None) > 1:
-            walk.prepare(context.image.target_files())
-        found = shared([task(h) for h in handlers], fork=True)
-    else:
-        found = [list(h(context)) for h in handlers]
-    return [f for per_rule in found for f in per_rule]
+    if len(handlers) < 2 or not worth_forking(size, _FORK_FROM):
+        return [f for r in handlers for f in task(r, context)()]
+    by_file = [r for r in handlers if r.by_file]
+    whole = [r for r in handlers if not r.by_file]
+    if sum(r.walks for r in whole) > 1:
+        walk.prepare(context.image.target_files())
+    first, second = (replace(context, image=context.image.with_targets(half))
+                     for half in _halves(context.image))
+    found = shared([task(r, context) for r in whole], fork=True,
+                   mine=[task(r, first) for r in by_file],
+                   theirs=[task(r, second) for r in by_file])
+    split = len(by_file)
+    per_rule = {r.id: found[i] + found[split + i] for i, r in enumerate(by_file)}
+    per_rule.update((r.id, found[2 * split + i]) for i, r in enumerate(whole))
+    return [f for r in handlers for f in per_rule[r.id]]
+
+
+def _halves(image: Image) -> tuple[list[str], list[str]]:
+    """The targets in two runs of the image's order, of about the same number of elements (a
+    file's source locations count them)."""
+    files = list(image.target_files())
+    weights = [len(f.source_code_info.location) + 1 for f in files]
+    cut, half, total = 0, 0, sum(weights)
+    while cut < len(files) and 2 * half < total:
+        half += weights[cut]
+        cut += 1
+    names = [f.name for f in files]
+    return names[:cut], names[cut:]
 
 
 def _skipped_warnings(skipped: Iterable[str]) -> list[str]:

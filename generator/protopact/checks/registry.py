@@ -65,6 +65,7 @@ class Rule:
     handler: Handler | None  # None: a filter, or listed for compatibility and not implemented
     filter: Filter | None = None
     walks: bool = False  # visits every message or enum of the files it checks (see Registry.rule)
+    by_file: bool = False  # a file's findings are the same whichever other targets are checked
 
     @property
     def implemented(self) -> bool:
@@ -80,6 +81,7 @@ class Registry:
     handlers: dict[str, Handler] = field(default_factory=dict)
     filters: dict[str, Filter] = field(default_factory=dict)
     walking: set[str] = field(default_factory=set)
+    by_file: frozenset[str] = frozenset()  # rules whose findings on a file read no other target
 
     def rule(self, rule_id: str, *, walks: bool = False) -> Callable[[Handler], Handler]:
         """Register a handler. ``walks``: it visits every message or enum (their fields, values)
@@ -104,7 +106,8 @@ class Registry:
         return register
 
     def rules(self) -> list[Rule]:
-        return [Rule(i, r, self.handlers.get(i), self.filters.get(i), i in self.walking)
+        return [Rule(i, r, self.handlers.get(i), self.filters.get(i), i in self.walking,
+                     i in self.by_file)
                 for i, r in sorted(self.table.items())]
 
     def categories(self, version: str) -> dict[str, list[str]]:
