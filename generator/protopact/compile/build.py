@@ -79,6 +79,7 @@ def compile_listing(
     label: str,
     place: str,
     project: Path | None = None,
+    texts: Mapping[str, bytes] | None = None,
 ) -> Image:
     """Compile the files of ``target_modules`` found under ``within`` (a workspace-relative path).
 
@@ -86,7 +87,9 @@ def compile_listing(
     ``workspace.root``); ``project``'s ``pyproject.toml`` may say where dependencies come from.
     ``place`` names where the files come from (a directory, a repository): its previous compile,
     found in the cache, and this process's latest compiles offer the files that did not change
-    (see :mod:`.incremental`); only the others are materialized.
+    (see :mod:`.incremental`); only the others are materialized. ``texts`` holds files' bytes as
+    read for their digests, by workspace path: the compile reads those from there, so that what
+    it compiles is what the digests (the cache key) say.
     """
     check_unique(files)
     module_paths = {m.path for m in target_modules}
@@ -109,7 +112,7 @@ def compile_listing(
         donors = [*incremental.recent(), *filter(None, [cache_.latest(place)])]
         offers, stale = incremental.reusable(donors, text_key)
         job = _Job(workspace, files, targets, resolution, shown_paths,
-                   materialize or (lambda _files: nullcontext(workspace.root)))
+                   materialize or (lambda _files: nullcontext(workspace.root)), texts or {})
         image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
         compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key),
                                         taken_twice(image.files))
@@ -133,11 +136,11 @@ class _Job:
     resolution: Resolution
     shown_paths: Mapping[str, str]
     materialize: Materialize
+    texts: Mapping[str, bytes]  # by workspace path, as read for the files' digests
 
     def full(self) -> Image:
         with self.materialize(None) as root:
-            sources = {f.name: _read_utf8(root / f.workspace_path, self.shown_paths[f.name])
-                       for f in self.targets}
+            sources = {f.name: self._text(root, f) for f in self.targets}
             files, encoded = self._compile(root, self._include(root),
                                            [f.name for f in self.targets], b"", frozenset(), sources)
         return Image(tuple(files), frozenset(f.name for f in self.targets), encoded=encoded)
@@ -162,8 +165,7 @@ class _Job:
             def compile_(include: Sequence[Path], names: Sequence[str], reused: bytes,
                          reused_names: frozenset[str],
                          ) -> tuple[list[FileDescriptorProto], dict[str, bytes]]:
-                sources = {n: _read_utf8(root / by_name[n].workspace_path, self.shown_paths[n])
-                           for n in names}
+                sources = {n: self._text(root, by_name[n]) for n in names}
                 return self._compile(root, include, names, reused, reused_names, sources)
 
             return incremental.compile_changed(
@@ -172,6 +174,12 @@ class _Job:
                 dependency_roots=dependency_roots, offers=usable, stale=maybe,
                 donors=[d.image for d in donors], imports=incremental.known_imports(donors),
                 compile_=compile_)
+
+    def _text(self, root: Path, f: ListedFile) -> bytes:
+        """``f``'s bytes, which must be UTF-8."""
+        shown = self.shown_paths[f.name]
+        data = self.texts.get(f.workspace_path)
+        return _utf8(read_source(root / f.workspace_path, shown) if data is None else data, shown)
 
     def _module_roots(self, root: Path) -> list[Path]:
         return [root / m.path for m in self.workspace.modules]
@@ -184,15 +192,17 @@ class _Job:
                  ) -> tuple[list[FileDescriptorProto], dict[str, bytes]]:
         """protoc's files for ``names`` (imports served by ``include``, the dependencies and the
         set ``reused``), columns as buf counts them, and their bytes where protoc's are kept."""
-        disk_to_shown = {str(root / f.workspace_path): self.shown_paths[f.name]
-                         for f in self.files}
+        @cache
+        def disk_to_shown() -> dict[str, str]:  # for protoc's diagnostics only: built when needed
+            return {str(root / f.workspace_path): self.shown_paths[f.name] for f in self.files}
+
         beside = frozenset(self.shown_paths) | reused_names
 
         def protoc(whole: bool) -> Protoc:
             try:
                 return run_protoc(
                     include, names,
-                    shown=lambda p: disk_to_shown.get(p) or self.shown_paths.get(p, p),
+                    shown=lambda p: disk_to_shown().get(p) or self.shown_paths.get(p, p),
                     sources=sources,
                     descriptor_set=self.resolution.descriptor_set(beside=beside) + reused,
                     whole=whole,
@@ -225,8 +235,7 @@ def _source_of(name: str, include: Sequence[Path]) -> bytes | None:
     return None
 
 
-def _read_utf8(path: Path, shown: str) -> bytes:
-    data = read_source(path, shown)
+def _utf8(data: bytes, shown: str) -> bytes:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -40,8 +40,8 @@ from .fetch import decompressed, read_location, unpack
 from .image import Image, image_from_bytes
 from .imageformats import image_of
 from .imports import with_imports
-from .workspace import (ListedFile, check_modules, discover, file_digest, list_directory,
-                        targets_for)
+from .workspace import (ListedFile, blob_id, check_modules, discover, list_directory,
+                        read_source, targets_for)
 
 # A control character in an INPUT is never meant, and would break the one line naming it (a NUL
 # cannot even reach the system or git).
@@ -205,7 +205,14 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
     whole, wherever it is."""
     workspace, inside = discover(directory, cwd, boundary=cwd if tree else None)
     check_modules(workspace)
-    with known_digests(cache, workspace.root, file_digest) as digest:
+    # each file's text as its digest was taken, by workspace path: the compile reads it from here
+    texts: dict[str, bytes] = {}
+
+    def digest_kept(path: str, at: str) -> str:
+        texts[at] = text = read_source(Path(path), at)
+        return blob_id(text)
+
+    with known_digests(cache, workspace.root, digest_kept) as digest:
         files = list_directory(workspace, digest)
     modules = targets_for(workspace, inside)
     here = cwd.resolve()
@@ -218,12 +225,10 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
     whole = Path(label.split("#", 1)[0]).is_absolute()
 
     def shown(f: ListedFile) -> str:
-        path = workspace.root / f.workspace_path
-        if whole:
-            return str(path)
-        if prefix is not None:
+        if prefix is not None and not whole:
             return prefix + f.workspace_path
-        return Path(os.path.relpath(path, here)).as_posix()
+        path = workspace.root / f.workspace_path
+        return str(path) if whole else Path(os.path.relpath(path, here)).as_posix()
 
     project = project or cwd
     image = compile_listing(
@@ -236,6 +241,7 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         label=label,
         place=place or f"directory:{workspace.root}",
         project=project,
+        texts=texts,
     )
     return Input(image, workspace, _module_map(files, workspace), project)
 
