@@ -30,7 +30,7 @@ from . import incremental
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .extension_numbers import taken_twice
-from .image import Image, decode_files
+from .image import Image, decoded_files
 from .protoc import Protoc, run_protoc
 from .workspace import ListedFile, check_unique, read_source
 
@@ -211,7 +211,7 @@ class _Job:
                 raise explained(exc, self.resolution, self.workspace) from None
 
         run = protoc(whole=False)
-        compiled, _, encoded = decode_files(run.data)
+        compiled, _, encoded = decoded_files(run.files)
         if run.apart and incremental.collides(compiled, run.apart):
             # a name defined in both halves: one run reports it, in protoc's words
             protoc(whole=True)

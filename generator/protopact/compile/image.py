@@ -184,7 +184,7 @@ def image_from_bytes(data: bytes, *, label: str) -> Image:
     with ExitStack() as running:
         checked = running.enter_context(beside(problem, fork=fork))
         try:
-            files, imports, encoded = _decoded(payloads)
+            files, imports, encoded = decoded_files(payloads)
         except (DecodeError, ValueError, IndexError) as exc:
             raise ProtopactError(f"{label}: not a valid image (FileDescriptorSet): {exc}") from None
         image = _checked(Image(tuple(files), frozenset(f.name for f in files if f.name not in imports),
@@ -210,12 +210,13 @@ def decode_files(
     """The files of a ``FileDescriptorSet`` or buf image, the names buf's extension marks as
     imports, and each file's bytes as read (without the extension). Raises ``DecodeError``,
     ``ValueError`` or ``IndexError`` on bytes that are not one."""
-    return _decoded(_length_delimited(data, field_number=1))
+    return decoded_files(_length_delimited(data, field_number=1))
 
 
-def _decoded(
+def decoded_files(
     payloads: Iterable[bytes],
 ) -> tuple[list[descriptor_pb2.FileDescriptorProto], set[str], dict[str, bytes]]:
+    """:func:`decode_files` over the set's files, each given as its bytes."""
     files, imports, encoded = [], set(), {}
     seen = _READ.decoded if _READ is not None else None
     for payload in payloads:

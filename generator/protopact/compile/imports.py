@@ -14,7 +14,7 @@ from pathlib import Path
 from google.protobuf import descriptor_pb2
 
 from ..errors import ProtopactError, escaped
-from .image import Image, decode_files
+from .image import Image, decoded_files
 from .order import dependencies_first
 from .protoc import run_protoc
 from .validation import image_problem
@@ -41,9 +41,9 @@ def with_imports(image: Image, include_roots: Sequence[Path], *, label: str,
         raise ProtopactError(f"{label}: the image lacks {nowhere[0]}{more}, which {importers[0]} "
                              "imports, and the include path has no such file; build the image "
                              "with its imports")
-    compiled, _, encoded = decode_files(run_protoc(
+    compiled, _, encoded = decoded_files(run_protoc(
         include_roots, missing, shown=str, sources={},
-        descriptor_set=descriptor_set).data)
+        descriptor_set=descriptor_set).files)
     added = [f for f in compiled if f.name not in image.by_name]
     files = _in_dependency_order([*added, *image.files])
     completed = Image(files, image.targets, image.shown_paths,

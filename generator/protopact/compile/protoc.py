@@ -32,7 +32,7 @@ from grpc_tools import protoc as _protoc
 
 from ..errors import CompileError, ProtopactError
 from .halves import halves, joined
-from .image import encode_set, set_files
+from .image import set_files
 
 _LOCK = threading.Lock()
 _FORKS = hasattr(os, "fork")
@@ -47,10 +47,11 @@ PARALLEL_FROM = 200
 
 
 class Protoc(NamedTuple):
-    """protoc's FileDescriptorSet, and which of its files a split build compiled apart from the
-    rest (the second half's own): protoc checked their names only among themselves."""
+    """The files of protoc's FileDescriptorSet (each file's bytes, in protoc's order), and which of
+    them a split build compiled apart from the rest (the second half's own): protoc checked their
+    names only among themselves."""
 
-    data: bytes
+    files: Sequence[bytes]
     apart: frozenset[str] = frozenset()
 
 
@@ -58,7 +59,8 @@ def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
     sources: Mapping[str, bytes], descriptor_set: bytes = b"", whole: bool = False,
 ) -> Protoc:
-    """Compile ``files`` (import paths) and return a FileDescriptorSet with imports and source info.
+    """Compile ``files`` (import paths) and return the files of a FileDescriptorSet with imports and
+    source info.
 
     ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
@@ -81,11 +83,11 @@ def run_protoc(
                                _crashing_file(include_roots, part, imported), shown)
             if code != 0:
                 raise CompileError(_message(diagnostics, shown) or _NO_MESSAGE)
-        if len(outs) == 1:
-            return Protoc(outs[0].read_bytes())
         listed = [set_files(out.read_bytes()) for out in outs]
+        if len(listed) == 1:
+            return Protoc([data for _, data in listed[0]])
         first = {name for name, _ in listed[0]}
-        return Protoc(encode_set(joined(files, list(zip(parts, listed, strict=True)))),
+        return Protoc(joined(files, list(zip(parts, listed, strict=True))),
                       frozenset(name for name, _ in listed[1] if name not in first))
 
 
