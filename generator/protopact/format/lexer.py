@@ -12,6 +12,7 @@ comment *leads* the token after it (the end of the file is a token).
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -47,20 +48,27 @@ class Token:
 
 
 # The whitespace before a lexical item, then the item: one alternative per kind, tried in this
-# order; the last two catch what no token can start with (an unterminated comment or string, a
-# character outside ASCII), and the end of the file is an item.
+# order; the last ones catch what no token can start with (an unterminated comment or string, a
+# character outside ASCII), and the end of the file is an item. An item's first character tells
+# its kind (:data:`_KINDS`), so the whole file is split by one ``findall`` and no match object is
+# made per token.
 _ITEM = re.compile(r"""
-    (?P<space>[ \t\r\n\f\v]*)
-    (?:
-        (?P<comment>//[^\n]*|/\*[\s\S]*?\*/)
-      | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-      | (?P<number>(?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*)
-      | (?P<string>"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*')
-      | (?P<punct>/\*|['"]|[\x00-\x7f])
-      | (?P<invalid>.)
-      | (?P<eof>\Z)
+    ([ \t\r\n\f\v]*)
+    (
+        //[^\n]*|/\*[\s\S]*?\*/
+      | [A-Za-z_][A-Za-z0-9_]*
+      | (?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*
+      | "(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'
+      | /\*|['"]|[\x00-\x7f]
+      | .
+      | \Z
     )
 """, re.VERBOSE | re.DOTALL)
+
+_KINDS = {chr(c): "punct" for c in range(128)}
+_KINDS.update({c: "ident" for c in string.ascii_letters + "_"})
+_KINDS.update({c: "number" for c in string.digits})
+_KINDS.update({'"': "string", "'": "string", "/": "slash", ".": "dot", "": "eof"})
 
 
 def tokenize(data: str) -> list[Token]:
@@ -71,36 +79,48 @@ def tokenize(data: str) -> list[Token]:
     pending: list[Comment] = []
     line = 0
     prev: Token | None = None
-    for match in _ITEM.finditer(data):
-        kind, space = match.lastgroup, match[1]
+    items = _ITEM.findall(data)
+    for index, (space, text) in enumerate(items):
         if space:
             line += space.count("\n")
-        text = match[kind]
-        if kind == "comment":
-            last = line + text.count("\n") if text[1] == "*" else line
-            pending.append(Comment(text, line, last, space))
-            line = last
-            continue
-        if kind == "punct":
-            if text == "/*":
-                raise LexError("block comment never terminates, unexpected EOF", match.start(kind))
-            if text in "'\"":
-                raise LexError("unterminated string literal", _string_error(data, match.start(kind)))
-        elif kind == "number":
-            kind = "float" if text[:2] not in ("0x", "0X") and ("." in text or "e" in text or
-                                                            "E" in text) else "int"
-        elif kind == "invalid":
-            raise LexError("invalid character", match.start(kind))
-        last = line + text.count("\n") if kind == "string" else line
-        tok = Token(kind, text, line, last, space)
+        kind = _KINDS.get(text[:1], "invalid")
+        if kind == "ident" or kind == "punct":
+            tok = Token(kind, text, line, line, space)
+        else:
+            if kind == "slash" and len(text) > 1:
+                if text == "/*":
+                    raise LexError("block comment never terminates, unexpected EOF",
+                                   _offset(items, index))
+                last = line + text.count("\n") if text[1] == "*" else line
+                pending.append(Comment(text, line, last, space))
+                line = last
+                continue
+            if kind == "dot" and len(text) > 1 or kind == "number":
+                kind = "float" if text[:2] not in ("0x", "0X") and ("." in text or "e" in text or
+                                                                "E" in text) else "int"
+            elif kind == "string":
+                if len(text) == 1:
+                    raise LexError("unterminated string literal",
+                                   _string_error(data, _offset(items, index)))
+            elif kind == "invalid":
+                raise LexError("invalid character", _offset(items, index))
+            elif kind != "eof":
+                kind = "punct"
+            last = line + text.count("\n") if kind == "string" else line
+            tok = Token(kind, text, line, last, space)
         if pending:
             _attach(prev, pending, tok)
             pending = []
         tokens.append(tok)
         if kind == "eof":
             return tokens
-        prev, line = tok, last
+        prev, line = tok, tok.last_line
     raise AssertionError("the end of the file is always matched")
+
+
+def _offset(items: list[tuple[str, str]], index: int) -> int:
+    """Where the text of ``items[index]`` starts."""
+    return sum(len(space) + len(text) for space, text in items[:index]) + len(items[index][0])
 
 
 def _string_error(data: str, pos: int) -> int:

@@ -7,6 +7,7 @@ leading and its last token's trailing comments.
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 
 from .lexer import Comment, Token
@@ -47,10 +48,6 @@ class Leaf(Node):
 
 class Branch(Node):
     fields: tuple[str, ...] = ()
-
-    def __init__(self, **values: object) -> None:
-        for name in self.fields:
-            setattr(self, name, values.get(name))
 
     def parts(self) -> list[Node | None]:
         out: list[Node | None] = []
@@ -117,7 +114,13 @@ def fold_space(dropped: Token, after: Token) -> None:
 
 
 def _branch(name: str, *fields: str) -> type[Branch]:
-    return type(name, (Branch,), {"fields": fields, "__slots__": fields})
+    """A branch class whose keyword-only ``__init__`` takes ``fields``, each ``None`` by default (a
+    generated ``__init__``: a loop of ``setattr`` cost 5% of formatting)."""
+    cls = dataclasses.make_dataclass(name, [(f, object, None) for f in fields], bases=(Branch,),
+                                     namespace={"fields": fields}, kw_only=True, slots=True,
+                                     eq=False, repr=False)
+    cls.__module__ = __name__
+    return cls
 
 
 # Declarations (fields in source order; the printer chooses its own order where buf does).
