@@ -115,6 +115,8 @@ class Printer:
         in a value it keeps one before the token where the source has two after comments on lines
         of their own."""
         comments = t.leading(node)
+        if not comments:
+            return
         blanks = [i for i, c in enumerate(comments) if c.space_before.count("\n") > 1]
         newlines = node.tok.space_before.count("\n")
         if newlines < 2:
@@ -179,8 +181,9 @@ class Printer:
 
     # -- placement of one node -----------------------------------------------------------------
     def start(self, node: t.Node, force_compact: bool = False, ends_line: bool = False) -> None:
-        newlines = t.space_before(node).count("\n")
-        leading = t.leading(node)
+        first = node.first()
+        newlines = first.space_before.count("\n")
+        leading = first.leading
         if leading:
             self.multiline_comments(leading, force_compact)
             if not force_compact and newlines > 1:
@@ -203,6 +206,14 @@ class Printer:
             self.line()
 
     def inline_node(self, node: t.Node) -> None:
+        if node.is_leaf and not node.tok.leading and not node.tok.trailing and \
+                not self.trailing_override:
+            # the common case, a token without comments, written at once
+            self.inline = True
+            self.node(node)
+            self.inline = False
+            self.previous = node
+            return
         self.inline = True
         try:
             if not node.is_leaf:
