@@ -173,6 +173,13 @@ OPTS = ("syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
     " d <a: 1>, /* y */ b: 1\n c: [1] /* y */ b: 1\n}; }\n",
     # an empty literal in an array; a block comment after another on a line keeps its indentation
     OPTS + "message A { option (o) = {e: [<>], d: {c: [1, 2] /* m\n * n */ /* m\n * n */ }}; }\n",
+    # comments in an empty array set apart by blank lines on both sides: the blank line after `[`
+    # is kept (not where only one side has one)
+    OPTS + "message A { option (o) = {c: [\n\n /* a */\n\n /* b */\n\n]}; }\n"
+    "message B { option (o) = {c: [\n\n\n // a\n\n\n]}; }\n"
+    "message C { option (o) = {c: [\n /* a */\n\n]}; }\n"
+    "message D { option (o) = {c: [\n\n /* a */\n]}; }\n"
+    "message E { int32 f = 1 [(f) = {c: [\n\n /* a */\n\n]}]; }\n",
 ])
 def test_constructs_match_buf(source: str, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()

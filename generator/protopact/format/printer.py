@@ -96,10 +96,12 @@ class Printer:
         return False
 
     def multiline_comments(self, comments: list[Comment], force_compact: bool = False,
-                           blank_at: int | None = None, no_blank_at: int | None = None) -> None:
+                           blank_at: int | None = None, no_blank_at: int | None = None,
+                           after_open: bool = False) -> None:
         """``comments`` on lines of their own, blank lines between them kept (only the one before
-        ``comments[blank_at]`` if given, not the one before ``comments[no_blank_at]``)."""
-        compact = force_compact or is_open_brace(self.previous)
+        ``comments[blank_at]`` if given, not the one before ``comments[no_blank_at]``; the one
+        before the first right after an opening brace only ``after_open``)."""
+        compact = force_compact or not after_open and is_open_brace(self.previous)
         for i, comment in enumerate(comments):
             blank = comment.space_before.count("\n") > 1 if blank_at is None else i == blank_at
             if not compact and blank and i != no_blank_at:
@@ -111,7 +113,8 @@ class Printer:
     def closing_comments(self, node: t.Leaf, decls: bool) -> None:
         """Comments above a closing token. buf keeps only the last blank line among them; when a
         blank line separates them from the token, it keeps none above the ``}`` ending declarations,
-        every one but the first above a message literal's ``}``, and every one above a ``]``, and
+        every one but the first above a message literal's ``}``, and every one above a ``]`` (right
+        after an empty array's ``[`` too), and
         in a value it keeps one before the token where the source has two after comments on lines
         of their own."""
         comments = t.leading(node)
@@ -126,7 +129,8 @@ class Printer:
         else:
             # above a `}`, the first comment on a line of its own follows what is above it closely
             own = next((i for i, c in enumerate(comments) if "\n" in c.space_before), None)
-            self.multiline_comments(comments, no_blank_at=own if node.text == "}" else None)
+            self.multiline_comments(comments, no_blank_at=own if node.text == "}" else None,
+                                    after_open=node.text == "]")
             if newlines > 2 and any("\n" in c.space_before for c in comments):
                 self.line()
 
