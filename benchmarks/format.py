@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 import corpus
-from measure import median, run_once
+from measure import bytecode_compiled, median, run_once
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "format.json")
     args = parser.parse_args(argv)
     buf = _buf()
+    bytecode_compiled()
     workdir = HERE / "corpus" / f"scale-{args.scale:g}"
     manifest = corpus.generate(args.scale, workdir, reuse=True)
     result: dict[str, object] = {"corpus": manifest["counts"], "runs": args.runs,

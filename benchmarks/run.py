@@ -29,7 +29,7 @@ from typing import Any
 import corpus
 import edits
 from agreement import agreement
-from measure import Sample, median, run_once
+from measure import Sample, bytecode_compiled, median, run_once
 from report import Comparison, markdown
 
 HERE = Path(__file__).resolve().parent
@@ -277,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=HERE, help="where results.{json,md} go")
     args = parser.parse_args(argv)
     buf = _buf()
+    bytecode_compiled()
     workdir = HERE / "corpus" / f"scale-{args.scale:g}"
     print(f"corpus: {workdir}", flush=True)
     manifest = corpus.generate(args.scale, workdir, reuse=True)
