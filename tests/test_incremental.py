@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protopact.compile import build, incremental
+from protopact.compile import build, incremental, refs
 from protopact.compile import git as git_input
 from protopact.compile.cache import Cache
 from protopact.compile.image import set_names
@@ -402,3 +402,32 @@ def test_a_cached_git_baseline_offers_breaking_s_input_its_files(
     assert spy.runs == [["f1.proto"], ["f2.proto"]]
     assert checked.exit_code == 0, checked.stdout
     assert _compiled(api, Cache(None)) == _full(api)
+
+
+def test_a_commit_s_workspace_is_read_from_git_once(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """breaking looks for its git baseline in the cache, then compiles it: one listing serves
+    both; a new commit on the branch is listed anew."""
+    tree = Tree({i: Proto(i, f"f{i}.proto", (i - 1,) if i else ()) for i in range(3)})
+    tree.write(tmp_path / "api")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        git(tmp_path, *args)
+    listings: list[str] = []
+    real = git_input._ls_tree
+
+    def spied(source, tree_id):  # type: ignore[no-untyped-def]
+        listings.append(tree_id)
+        return real(source, tree_id)
+
+    monkeypatch.setattr(git_input, "_ls_tree", spied)
+    source = git_input.from_ref(refs.parse(".git#branch=main,subdir=api", tmp_path), tmp_path)
+    first = git_input.read_workspace(source, root=tmp_path)
+    assert git_input.read_workspace(source, root=tmp_path) is first
+    assert len(listings) == 1
+    tree.files[3] = Proto(3, "f3.proto")
+    tree.write(tmp_path / "api")
+    for args in (["add", "-A"], ["commit", "-q", "-m", "more"]):
+        git(tmp_path, *args)
+    again = git_input.read_workspace(source, root=tmp_path)
+    assert len(listings) == 2
+    assert {f.name for f in again.files} == {f.name for f in first.files} | {"f3.proto"}

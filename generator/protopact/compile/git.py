@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..config.bufyaml import Workspace
@@ -172,9 +173,9 @@ def _commit(source: GitInput) -> str:
     return found
 
 
-def resolve_tree(source: GitInput) -> str:
-    """The tree id of ``subdir`` at the ref."""
-    oid = _commit(source)
+def resolve_tree(source: GitInput, commit: str = "") -> str:
+    """The tree id of ``subdir`` at the ref (its commit, when known)."""
+    oid = commit or _commit(source)
     spec = f"{oid}^{{tree}}" if source.subdir == "." else f"{oid}:{source.subdir}"
     tree = _run(source, "rev-parse", "--verify", "--quiet", spec)
     if tree.returncode != 0:
@@ -187,7 +188,7 @@ class GitWorkspace:
     """The workspace controlling a git input's ``subdir``, read from git objects."""
 
     workspace: Workspace
-    files: list[ListedFile]
+    files: tuple[ListedFile, ...]
     tree: str  # the tree id of the workspace's directory
     directory: str  # that directory, relative to the repository's root
     inside: str  # the input's subdir, relative to that directory
@@ -198,8 +199,14 @@ def read_workspace(source: GitInput, *, root: Path) -> GitWorkspace:
     """The workspace controlling ``subdir`` at the ref (its config looked for up to the
     repository's root, see :mod:`..config.controlling`) and its modules' files; ``root`` is
     where the repository's root will be extracted."""
-    resolve_tree(source)  # the subdir exists
-    commit = _commit(source)
+    return _workspace_at(source, _commit(source), root)
+
+
+# A commit's objects never change: ``breaking`` looks for a git baseline in the cache, then reads
+# the same commit again to compile it, which costs half a dozen git runs and a listing of the tree.
+@lru_cache(maxsize=4)
+def _workspace_at(source: GitInput, commit: str, root: Path) -> GitWorkspace:
+    resolve_tree(source, commit)  # the subdir exists
     listed: dict[str, dict[str, tuple[str, str]]] = {}
 
     def read(directory: str, names: tuple[str, ...]) -> tuple[str, str, None] | None:
@@ -217,7 +224,8 @@ def read_workspace(source: GitInput, *, root: Path) -> GitWorkspace:
     spec = f"{commit}^{{tree}}" if directory == "." else f"{commit}:{directory}"
     tree = _git(source, "rev-parse", "--verify", spec).decode().strip()
     entries = _ls_tree(source, tree)
-    files, linked = [], False
+    files: list[ListedFile] = []
+    linked = False
     for module in workspace.modules:
         for path, (mode, oid) in entries.items():
             if not path.endswith(".proto") or mode == "160000":
@@ -229,7 +237,7 @@ def read_workspace(source: GitInput, *, root: Path) -> GitWorkspace:
             name = path if module.path == "." else path[len(module.path) + 1 :]
             files.append(ListedFile(module.path, name, oid))
             linked = linked or mode == "120000"
-    return GitWorkspace(workspace, files, tree, directory, inside, linked)
+    return GitWorkspace(workspace, tuple(files), tree, directory, inside, linked)
 
 
 def _ls_dir(source: GitInput, commit: str, directory: str) -> dict[str, tuple[str, str]]:
