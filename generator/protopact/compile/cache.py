@@ -25,6 +25,7 @@ from typing import BinaryIO
 from google.protobuf.message import DecodeError
 
 from ..writes import write_pieces
+from .aside import aside
 from .image import Image, decode_files
 from .incremental import Compiled
 from .recency import beyond, used
@@ -80,9 +81,13 @@ class Cache:
             return None
 
     def put(self, key: str, compiled: Compiled, *, place: str) -> None:
-        """Store ``compiled`` under ``key``, the latest compile of ``place``."""
-        if self.directory is None:
-            return
+        """Store ``compiled`` under ``key``, the latest compile of ``place`` (beside the caller
+        within :func:`.aside.writes_aside`)."""
+        if self.directory is not None:
+            aside(lambda: self._store(key, compiled, place))
+
+    def _store(self, key: str, compiled: Compiled, place: str) -> None:
+        assert self.directory is not None
         image = compiled.image
         header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys,
                              "clashes": compiled.clashes}).encode()
