@@ -45,7 +45,9 @@ class Proto:
     commented: bool = True
     ignored: bool = False  # a buf:lint:ignore comment on the message
     go_package: str = ""
-    service: str = ""  # "", "own" (its own request type) or "shared" (an import's message)
+    # "", "own" (its own request type), "shared" (an import's message) or "empty"
+    # (google.protobuf.Empty, whose requests the config allows to share and responses not)
+    service: str = ""
     enum_zero: str = "KIND_UNSPECIFIED"
 
     @property
@@ -55,6 +57,8 @@ class Proto:
     def text(self, files: dict[int, Proto]) -> str:
         lines = ['syntax = "proto3";', f"package {self.package};"]
         lines += [f'import "{files[i].path}";' for i in self.imports]
+        if self.service == "empty":
+            lines.append('import "google/protobuf/empty.proto";')
         if self.go_package:
             lines.append(f'option go_package = "{self.go_package}";')
         if self.commented:
@@ -69,10 +73,14 @@ class Proto:
         if self.service:
             request = (f".{files[self.imports[0]].package}.M{self.imports[0]}"
                        if self.service == "shared" and self.imports else f"GetRequest{self.ident}")
+            empty = self.service == "empty"
+            if empty:
+                request = "google.protobuf.Empty"
             lines += [f"message GetRequest{self.ident} {{}}",
                       f"service S{self.ident}Service {{",
                       f"  rpc Get({request}) returns (M{self.ident});",
-                      f"  rpc List(M{self.ident}) returns (stream M{self.ident});", "}"]
+                      f"  rpc List(M{self.ident}) returns "
+                      f"({'google.protobuf.Empty' if empty else f'stream M{self.ident}'});", "}"]
         return "\n".join(lines) + "\n"
 
 
@@ -101,7 +109,7 @@ def trees(draw: st.DrawFn) -> Tree:
         directory, package = _where(draw)
         imports = draw(st.lists(st.sampled_from(range(ident)), unique=True, max_size=2)) if ident else []
         tree.files[ident] = Proto(ident, directory, package, tuple(imports),
-                                  service=draw(st.sampled_from(["", "own", "shared"])),
+                                  service=draw(st.sampled_from(["", "own", "shared", "empty"])),
                                   go_package=draw(st.sampled_from(["", "x", "y"])))
     return tree
 
@@ -144,7 +152,7 @@ def edit(draw: st.DrawFn, tree: Tree) -> Tree:
             if ident in q.imports:
                 files[other] = replace(q, imports=tuple(i for i in q.imports if i != ident))
     elif kind == "service":
-        files[ident] = replace(p, service=draw(st.sampled_from(["", "own", "shared"])))
+        files[ident] = replace(p, service=draw(st.sampled_from(["", "own", "shared", "empty"])))
     elif kind == "enum":
         files[ident] = replace(p, enum_zero=draw(st.sampled_from(["KIND_UNSPECIFIED", "OTHER_ZERO"])))
     return Tree(files)
@@ -219,6 +227,29 @@ def test_a_hub_edit_reruns_each_rule_only_where_it_reads_the_change(
     assert runs.over("PACKAGE_SAME_GO_PACKAGE") == {"a/v1/f0.proto", "a/v1/f3.proto"}
     assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == every
     assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
+
+
+def test_a_counted_rule_reruns_where_a_count_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = Tree({i: Proto(i, "a/v1", "a.v1", service="empty") for i in range(3)})
+    tree.files[3] = Proto(3, "a/v1", "a.v1", service="own")
+    tree.write(tmp_path)
+    _lint(tmp_path, "json")
+    runs = _Runs(monkeypatch)
+    # google.protobuf.Empty keeps its three users: the others' findings stand
+    tree.files[1] = replace(tree.files[1], field_name="BadName")
+    tree.write(tmp_path)
+    reused = _lint(tmp_path, "text")
+    assert runs.over("RPC_REQUEST_RESPONSE_UNIQUE") == {"a/v1/f1.proto"}
+    assert reused == _lint(tmp_path, "text", "--no-cache")
+    runs.batches.clear()
+    # one user fewer: every file that still returns it is checked again
+    tree.files[1] = replace(tree.files[1], service="own")
+    tree.write(tmp_path)
+    reused = _lint(tmp_path, "text")
+    assert runs.over("RPC_REQUEST_RESPONSE_UNIQUE") == {"a/v1/f0.proto", "a/v1/f1.proto",
+                                                        "a/v1/f2.proto"}
+    assert reused == _lint(tmp_path, "text", "--no-cache")
 
 
 def test_an_unchanged_tree_runs_only_the_rules_that_read_the_whole_image(

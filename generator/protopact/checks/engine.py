@@ -40,6 +40,9 @@ class LintContext:
     options: CheckConfig
     # [tool.protopact.conventions]: the types of each kind of convention, where shape is not enough
     named_conventions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the module group's targets when the image's are some of them, run again by a lint that keeps
+    # earlier findings: a rule that counts across the group counts over these
+    group: frozenset[str] | None = None
 
     @cached_property
     def conventions(self) -> Conventions:

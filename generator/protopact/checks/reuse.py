@@ -6,7 +6,8 @@ it imports, and the keys that group it with other files (see :mod:`.lint.reach`)
 the same place keeps a file's findings of a rule while what that rule reads is unchanged, and runs the
 rule again over the rest: a ``FILE`` rule over the files whose descriptor changed, an ``IMPORTS`` rule
 over those whose imports changed too, a grouped rule over every group the changed, added and removed
-files belonged to or belong to now, and the ``IMAGE`` rules over every target. A dependent of an
+files belonged to or belong to now (for a counted grouping, the changed files and those holding a
+key now held a different number of times), and the ``IMAGE`` rules over every target. A dependent of an
 edited file that compiles to the same bytes keeps its ``FILE`` findings.
 
 The entry is valid only for the same rules, config, toolchain and protopact code (the version and
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import metadata
@@ -140,11 +141,18 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
         for n in names:
             old = previous.get(n)
             if n in changed or old is None or grouping.name not in old.keys:
-                now[n] = list(dict.fromkeys(grouping.keys(image.by_name[n])))
+                own = list(grouping.keys(image.by_name[n]))
+                now[n] = own if grouping.counted else list(dict.fromkeys(own))
             else:
                 now[n] = old.keys[grouping.name]
         if changed == every:  # a first lint: every group is new
             by_reach[grouping.name] = every
+        elif grouping.counted:
+            before = Counter(k for old in previous.values() for k in old.keys.get(grouping.name, ()))
+            after = Counter(k for own in now.values() for k in own)
+            recounted = {k for k in before.keys() | after.keys() if before[k] != after[k]}
+            by_reach[grouping.name] = frozenset(
+                n for n, own in now.items() if not recounted.isdisjoint(own)) | changed
         else:
             touched = {k for n in changed | removed
                        for k in (*now.get(n, ()), *(previous[n].keys.get(grouping.name, ())
@@ -189,7 +197,7 @@ def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
         if not names:
             continue
         restricted = ctx if names == stale.every else replace(
-            ctx, image=ctx.image.with_targets(names))
+            ctx, image=ctx.image.with_targets(names), group=stale.every)
         for finding in run(some, restricted):
             if finding.file not in names:
                 return None

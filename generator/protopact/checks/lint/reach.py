@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
-from ...schema import walk
 from .base import directory
+from .rpcs import request_response_keys
 
 FILE, IMPORTS, IMAGE = "file", "imports", "image"
 
@@ -30,17 +30,15 @@ class Grouped:
 
     name: str  # rules whose groups are the same share a name
     keys: Callable[[FileDescriptorProto], Iterable[str]]
-
-
-def _rpc_types(file: FileDescriptorProto) -> Iterable[str]:
-    for method in walk.all_methods(file):
-        yield method.method.input_type.lstrip(".")
-        yield method.method.output_type.lstrip(".")
+    # the rules read of the other files only how many times the group holds each key (counting
+    # over LintContext.group): a file runs again when it changed or one of its keys is held a
+    # different number of times, and its keys are kept with their repeats
+    counted: bool = False
 
 
 _PACKAGE = Grouped("package", lambda f: (f.package,))
 _DIRECTORY = Grouped("directory", lambda f: (directory(f.name),))
-_RPC_TYPES = Grouped("request and response types", _rpc_types)
+_RPC_TYPES = Grouped("request and response types", request_response_keys, counted=True)
 
 Reach = str | Grouped
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterator
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -38,13 +38,32 @@ def rpc_no_server_streaming(ctx: LintContext) -> Iterator[Finding]:
                          f"RPC {quote(method.method.name)} is server streaming.")
 
 
+def request_response_keys(file: FileDescriptorProto) -> Iterator[str]:
+    """What RPC_REQUEST_RESPONSE_UNIQUE counts: per RPC, each type it takes or returns, and
+    ``google.protobuf.Empty`` once more in each role it has (each role may be allowed alone)."""
+    for service in file.service:
+        for method in service.method:
+            request, response = method.input_type.lstrip("."), method.output_type.lstrip(".")
+            yield from {request, response}
+            if request == EMPTY:
+                yield _EMPTY_REQUEST
+            if response == EMPTY:
+                yield _EMPTY_RESPONSE
+
+
+_EMPTY_REQUEST, _EMPTY_RESPONSE = f"{EMPTY} request", f"{EMPTY} response"
+
+
 @REGISTRY.rule("RPC_REQUEST_RESPONSE_UNIQUE")
 def rpc_request_response_unique(ctx: LintContext) -> Iterator[Finding]:
     """Each message is the request or response of one RPC only, so each can evolve on its own."""
     rule, options = "RPC_REQUEST_RESPONSE_UNIQUE", ctx.options
     allow_request = options.rpc_allow_google_protobuf_empty_requests
     allow_response = options.rpc_allow_google_protobuf_empty_responses
-    users: dict[str, list[tuple[FileDescriptorProto, walk.MethodAt]]] = defaultdict(list)
+    # uses are counted over the whole module group, also when only some of its files are reported
+    # on again (see LintContext.group)
+    counted = ctx.image.targets if ctx.group is None else ctx.group
+    uses = Counter(key for name in counted for key in request_response_keys(ctx.image.by_name[name]))
     for file in targets(ctx):
         for method in walk.all_methods(file):
             request = method.method.input_type.lstrip(".")
@@ -55,24 +74,19 @@ def rpc_request_response_unique(ctx: LintContext) -> Iterator[Finding]:
                          f"RPC {quote(method.method.name)} has the same type {quote(request)} "
                          "for the request and response.")
             for type_name in {request, response}:
-                users[type_name].append((file, method))
-    for type_name, used in users.items():
-        if len(used) < 2:
-            continue
-        if type_name == EMPTY and (allow_request or allow_response):
-            for allowed, role, index in ((allow_request, "request", _INPUT_TYPE),
-                                         (allow_response, "response", _OUTPUT_TYPE)):
-                field = "input_type" if index == _INPUT_TYPE else "output_type"
-                sharing = [(f, m) for f, m in used
-                           if getattr(m.method, field).lstrip(".") == EMPTY]
-                if not allowed and len(sharing) > 1:
-                    for file, method in sharing:
+                if uses[type_name] < 2:
+                    continue
+                if type_name != EMPTY or not (allow_request or allow_response):
+                    yield at(ctx, rule, file, method.path,
+                             f"{quote(type_name)} is used as the request or response type for "
+                             "multiple RPCs.")
+                    continue
+                for allowed, role, key, used in ((allow_request, "request", _EMPTY_REQUEST,
+                                                  request), (allow_response, "response",
+                                                             _EMPTY_RESPONSE, response)):
+                    if not allowed and used == EMPTY and uses[key] > 1:
                         yield at(ctx, rule, file, method.path,
                                  f"{quote(type_name)} is used as the {role} for multiple RPCs.")
-        else:
-            for file, method in used:
-                yield at(ctx, rule, file, method.path,
-                         f"{quote(type_name)} is used as the request or response type for multiple RPCs.")
 
 
 def _standard_name(ctx: LintContext, rule: str, role: str, allow_empty: bool) -> Iterator[Finding]:
