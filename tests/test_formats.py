@@ -1,5 +1,10 @@
 """buf's JSON lines: one finding a line, compact, with Go's escapes of <, >, & and line separators."""
 
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from protopact.checks.findings import Reported
 from protopact.checks.formats import json_lines
 
@@ -13,3 +18,18 @@ def test_json_lines_escape_as_go_does() -> None:
         '{"start_line":1,"start_column":1,"end_line":1,"end_column":1,"type":"R",'
         '"message":"no file"}\n')
     assert json_lines([]) == ""
+
+
+@given(st.lists(st.builds(Reported, st.text(), st.integers(0, 9), st.integers(0, 9), st.text(),
+                          st.text(), st.integers(0, 9), st.integers(0, 9)), max_size=4))
+def test_json_lines_are_the_records_in_buf_order(findings: list[Reported]) -> None:
+    lines = json_lines(findings).split("\n")
+    assert lines.pop() == ""
+    records = [json.loads(line) for line in lines]
+    assert records == [{**({"path": f.path} if f.path else {}),
+                        "start_line": max(f.start_line, 1), "start_column": max(f.start_column, 1),
+                        "end_line": max(f.end_line, 1), "end_column": max(f.end_column, 1),
+                        "type": f.type, "message": f.message} for f in findings]
+    assert [list(r) for r in records] == [
+        [*(["path"] if f.path else []), "start_line", "start_column", "end_line", "end_column",
+         "type", "message"] for f in findings]

@@ -20,6 +20,7 @@ NO_PATH = "<input>"
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_string = json.encoder.encode_basestring  # a string as _COMPACT writes it
 
 
 def _go_json(value: object) -> str:
@@ -50,13 +51,15 @@ def text(findings: Sequence[Reported]) -> str:
 def json_lines(findings: Sequence[Reported]) -> str:
     lines = []
     for f in findings:
-        record: dict[str, object] = {"path": f.path} if f.path else {}
+        # each record as _COMPACT writes it, built by hand: a quarter of the cost, which counts
+        # when a lint prints some 16,000 findings
         start_line, start_column, end_line, end_column = f.shown_span
-        record.update(start_line=start_line, start_column=start_column, end_line=end_line,
-                      end_column=end_column, type=f.type, message=f.message)
-        lines.append(_COMPACT.encode(record))
+        lines.append(f'{{"path":{_string(f.path)},' if f.path else "{")
+        lines.append(f'"start_line":{start_line},"start_column":{start_column},'
+                     f'"end_line":{end_line},"end_column":{end_column},'
+                     f'"type":{_string(f.type)},"message":{_string(f.message)}}}\n')
     # escaped once over the whole text: the escapes never meet a line break
-    return _go_escaped("\n".join(lines) + "\n") if lines else ""
+    return _go_escaped("".join(lines))
 
 
 def msvs(findings: Sequence[Reported]) -> str:
