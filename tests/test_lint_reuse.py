@@ -4,7 +4,8 @@ rule only over the files whose findings may have changed."""
 
 from __future__ import annotations
 
-import json
+import hashlib
+import marshal
 import os
 import shutil
 from dataclasses import dataclass, field, replace
@@ -73,14 +74,13 @@ class Proto:
         if self.service:
             request = (f".{files[self.imports[0]].package}.M{self.imports[0]}"
                        if self.service == "shared" and self.imports else f"GetRequest{self.ident}")
-            empty = self.service == "empty"
-            if empty:
-                request = "google.protobuf.Empty"
+            listed = f"stream M{self.ident}"
+            if self.service == "empty":
+                request = listed = "google.protobuf.Empty"
             lines += [f"message GetRequest{self.ident} {{}}",
                       f"service S{self.ident}Service {{",
                       f"  rpc Get({request}) returns (M{self.ident});",
-                      f"  rpc List(M{self.ident}) returns "
-                      f"({'google.protobuf.Empty' if empty else f'stream M{self.ident}'});", "}"]
+                      f"  rpc List(M{self.ident}) returns ({listed});", "}"]
         return "\n".join(lines) + "\n"
 
 
@@ -284,12 +284,17 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, isolated_cache: Path) -> Non
     entries = list((isolated_cache / "lint").iterdir())
     assert entries
     for entry in entries:
-        document = json.loads(entry.read_text())
+        data = entry.read_bytes()
+        entry.write_bytes(data[:-10])  # cut short: the digest differs
+        assert _lint(tmp_path / "tree", "json") == first
+        # forged findings and keys, cut short under a matching digest
+        document = marshal.loads(data[len(reuse._MAGIC) + 32:])
         for record in document["files"].values():
             record[3] = [["COMMENT_MESSAGE", "forged", None, None, "", None, ""]]
             record[2] = "not keys"
-        entry.write_text(json.dumps(document)[:-10])
-    assert _lint(tmp_path / "tree", "json") == first
+        payload = marshal.dumps(document)[:-10]
+        entry.write_bytes(reuse._MAGIC + hashlib.sha256(payload).digest() + payload)
+        assert _lint(tmp_path / "tree", "json") == first
 
 
 def test_one_reuse_serves_successive_lints_from_memory(

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +40,7 @@ from .registry import Rule
 
 Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
 _KIND = "lint"
+_MAGIC = b"PPLINT2\n"
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,7 @@ def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
 def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
     return _digest(json.dumps({
         "protopact": __version__, "code": code_stamp(), "protobuf": metadata.version("protobuf"),
+        "marshal": [marshal.version, *sys.version_info[:2]],
         "module": module,
         "rules": [r.id for r in rules], "config": repr(ctx.options),
         "conventions": {k: list(v) for k, v in sorted(ctx.named_conventions.items())},
@@ -217,23 +221,28 @@ def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
 
 
 def _encoded(context: str, kept: Mapping[str, _Kept]) -> bytes:
-    return json.dumps({"context": context, "files": {
+    # marshal writes a googleapis-sized entry (6 MB) five times as fast as json, and reads it
+    # faster; the digest keeps a damaged entry from being read at all
+    payload = marshal.dumps({"context": context, "files": {
         name: [k.digest, k.closure, k.keys, [_finding_row(f) for f in k.findings]]
-        for name, k in kept.items()}}, separators=(",", ":")).encode()
+        for name, k in kept.items()}})
+    return _MAGIC + hashlib.sha256(payload).digest() + payload
 
 
 def _read(data: bytes | None, context: str) -> dict[str, _Kept]:
     """The records of an entry made under ``context``; none when it is missing, another context's,
     or damaged."""
-    if data is None:
+    start = len(_MAGIC) + hashlib.sha256().digest_size
+    if (data is None or not data.startswith(_MAGIC)
+            or hashlib.sha256(data[start:]).digest() != data[len(_MAGIC):start]):
         return {}
     try:
-        document = json.loads(data)
+        document = marshal.loads(data[start:])
         if document["context"] != context:
             return {}
         return {name: _Kept(digest, closure, keys, [_finding(name, row) for row in rows])
                 for name, (digest, closure, keys, rows) in document["files"].items()}
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, EOFError):
         return {}
 
 
