@@ -19,9 +19,27 @@ from dataclasses import dataclass
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from .base import directory
-from .rpcs import request_response_keys
 
 FILE, IMPORTS, IMAGE = "file", "imports", "image"
+EMPTY = "google.protobuf.Empty"
+
+
+def request_response_keys(file: FileDescriptorProto) -> Iterator[str]:
+    """What RPC_REQUEST_RESPONSE_UNIQUE counts: per RPC, each type it takes or returns, and
+    ``google.protobuf.Empty`` once more in each role it has (each role may be allowed alone)."""
+    for service in file.service:
+        for method in service.method:
+            request, response = method.input_type.lstrip("."), method.output_type.lstrip(".")
+            yield from {request, response}
+            if request == EMPTY:
+                yield EMPTY_REQUEST
+            if response == EMPTY:
+                yield EMPTY_RESPONSE
+
+
+EMPTY_REQUEST, EMPTY_RESPONSE = f"{EMPTY} request", f"{EMPTY} response"
+
+
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
 from .case import pascal
+from .reach import EMPTY, request_response_keys
+from .reach import EMPTY_REQUEST as _EMPTY_REQUEST
+from .reach import EMPTY_RESPONSE as _EMPTY_RESPONSE
 
-EMPTY = "google.protobuf.Empty"
 _INPUT_TYPE, _OUTPUT_TYPE = (2,), (3,)
 
 
@@ -36,22 +38,6 @@ def rpc_no_server_streaming(ctx: LintContext) -> Iterator[Finding]:
             if method.method.server_streaming:
                 yield at(ctx, "RPC_NO_SERVER_STREAMING", file, method.path,
                          f"RPC {quote(method.method.name)} is server streaming.")
-
-
-def request_response_keys(file: FileDescriptorProto) -> Iterator[str]:
-    """What RPC_REQUEST_RESPONSE_UNIQUE counts: per RPC, each type it takes or returns, and
-    ``google.protobuf.Empty`` once more in each role it has (each role may be allowed alone)."""
-    for service in file.service:
-        for method in service.method:
-            request, response = method.input_type.lstrip("."), method.output_type.lstrip(".")
-            yield from {request, response}
-            if request == EMPTY:
-                yield _EMPTY_REQUEST
-            if response == EMPTY:
-                yield _EMPTY_RESPONSE
-
-
-_EMPTY_REQUEST, _EMPTY_RESPONSE = f"{EMPTY} request", f"{EMPTY} response"
 
 
 @REGISTRY.rule("RPC_REQUEST_RESPONSE_UNIQUE")
