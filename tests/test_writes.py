@@ -33,3 +33,15 @@ def test_write_bytes_replaces_the_file(tmp_path: Path) -> None:
     data = b"new" * writes._PIECE
     writes.write_bytes(path, data)
     assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize("sizes", [[], [0], [3, 5], [writes._PIECE - 1, 1, 1],
+                                   [17] * 40000, [2 * writes._PIECE + 5, 9, writes._PIECE]])
+def test_gathered_pieces_arrive_in_order_in_writes_of_about_a_piece(sizes: list[int]) -> None:
+    pieces = [bytes([n % 251]) * size for n, size in enumerate(sizes)]
+    out = Recording()
+    writes.write_gathered(out, iter(pieces))
+    assert out.getvalue() == b"".join(pieces)
+    assert max(out.calls) <= writes._PIECE
+    # gathered, not one write per piece: a piece's worth of bytes at most splits in two writes
+    assert len(out.calls) <= 2 * (sum(sizes) // writes._PIECE) + 2

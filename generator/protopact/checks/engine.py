@@ -87,7 +87,7 @@ def run_lint(source: Input, registry: Registry, *, label: str,
              reuse: LintReuse | None = None) -> Outcome:
     """``reuse`` keeps the findings of files the previous lint of the same workspace checked, where
     what each rule reads has not changed since."""
-    sources = Sources(source.image.files)
+    sources = Sources(source.image.files, source.image.encoded)
     findings: list[Reported] = []
     warnings: list[str] = _not_run(source, label)
     for module_path, (config, names) in _groups(source, "lint").items():

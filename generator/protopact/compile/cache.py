@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from google.protobuf.message import DecodeError
 
-from ..writes import write_pieces
+from ..writes import write_gathered
 from .aside import aside
 from .image import Image, decode_files
 from .incremental import Compiled
@@ -91,10 +91,9 @@ class Cache:
         image = compiled.image
         header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys,
                              "clashes": compiled.clashes}).encode()
-        fds = image.to_binary(mark_imports=False, as_read=True)
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)
-            write_pieces(out, fds)
+            write_gathered(out, image.binary_pieces(mark_imports=False, as_read=True))
         with self._written(self._place(place)) as out:
             out.write(key.encode())
         for entry in beyond(self.directory.glob("??/*.image"), IMAGES_LIMIT):

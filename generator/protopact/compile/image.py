@@ -116,13 +116,16 @@ class Image:
         """A ``FileDescriptorSet``, byte-identical for the same Image, imports marked as buf does
         unless ``mark_imports`` is false (a plain FileDescriptorSet). ``as_read`` reuses the bytes
         files were read as: faster, but another writer's field order is kept."""
-        out = bytearray()
+        return b"".join(self.binary_pieces(mark_imports=mark_imports, as_read=as_read))
+
+    def binary_pieces(self, *, mark_imports: bool = True, as_read: bool = False) -> Iterator[bytes]:
+        """:meth:`to_binary`'s bytes in pieces, for a writer that need not join them all."""
         for f in self.files:
             payload = self.file_bytes(f) if as_read else f.SerializeToString(deterministic=True)
             if mark_imports and f.name not in self.targets:
                 payload += _EXT_TAG + _varint(len(_IS_IMPORT)) + _IS_IMPORT
-            out += b"\x0a" + _varint(len(payload)) + payload
-        return bytes(out)
+            yield b"\x0a" + _varint(len(payload))
+            yield payload
 
     def to_json(self, *, mark_imports: bool = True) -> str:
         data = json_format.MessageToDict(_with_options(self), preserving_proto_field_name=False)

@@ -37,8 +37,9 @@ def span_of(location: Location) -> Span:
 class SourceIndex:
     """Locations of one file by path, built lazily."""
 
-    def __init__(self, file: descriptor_pb2.FileDescriptorProto) -> None:
+    def __init__(self, file: descriptor_pb2.FileDescriptorProto, encoded: bytes | None = None) -> None:
         self._file = file
+        self._encoded = encoded  # the bytes ``file`` was read from, when known
         self._by_path: dict[tuple[int, ...], Location] | None = None
         self._mentions: dict[str, bool] = {}
 
@@ -47,7 +48,8 @@ class SourceIndex:
         True may also mean another string of the file holds it."""
         known = self._mentions.get(text)
         if known is None:
-            known = self._mentions[text] = text.encode() in self._file.SerializeToString()
+            encoded = self._encoded or self._file.SerializeToString()
+            known = self._mentions[text] = text.encode() in encoded
         return known
 
     def _index(self) -> Mapping[tuple[int, ...], Location]:
@@ -102,14 +104,17 @@ def _map_field_type(file: descriptor_pb2.FileDescriptorProto,
 
 
 class Sources:
-    """Source indexes of an Image's files, by file name."""
+    """Source indexes of an Image's files, by file name; ``encoded`` holds the bytes files were read
+    from where known (see ``Image.encoded``), which spares serializing them again."""
 
-    def __init__(self, files: Sequence[descriptor_pb2.FileDescriptorProto]) -> None:
+    def __init__(self, files: Sequence[descriptor_pb2.FileDescriptorProto],
+                 encoded: Mapping[str, bytes] | None = None) -> None:
         self._files = {f.name: f for f in files}
+        self._encoded = encoded or {}
         self._indexes: dict[str, SourceIndex] = {}
 
     def __getitem__(self, name: str) -> SourceIndex:
         index = self._indexes.get(name)
         if index is None:
-            index = self._indexes[name] = SourceIndex(self._files[name])
+            index = self._indexes[name] = SourceIndex(self._files[name], self._encoded.get(name))
         return index
