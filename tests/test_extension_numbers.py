@@ -97,3 +97,26 @@ def test_a_baseline_the_cache_holds_is_refused_too(tmp_path: Path,
     # a file that does not compile, on either side, is a COMPILE finding
     assert (result.exit_code, result.stdout) == (
         100, "b.proto:7:46:field number `120` used more than once\n")
+
+
+def test_a_baseline_reusing_the_input_s_files_finds_their_clashes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROTOPACT_CACHE_DIR", str(tmp_path / "cache"))
+    files = {f"m/f{i}.proto": f'syntax = "proto3";\npackage m;\nmessage M{i} {{}}\n'
+             for i in range(20)}
+    root = write_tree(tmp_path, {"buf.yaml": "version: v2\n", "base.proto": _BASE, **files,
+                                 "z.proto": _extending(
+                                     "acme", "extend Opts { optional int32 z_ext = 150; }"),
+                                 "m/f7.proto": _extending(
+                                     "m", "extend acme.Opts { optional int32 m_ext = 150; }")})
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "one"]):
+        subprocess.run([*git, *args], cwd=root, check=True)
+    # the input drops the clash; its baseline compiles m/f7.proto alone and reuses z.proto,
+    # whose extension comes second by path
+    (root / "m/f7.proto").write_text(files["m/f7.proto"])
+    result = run("breaking", "--against", ".git#branch=main", cwd=root)
+    assert (result.exit_code, result.stdout) == (
+        100, "z.proto:4:38:field number `150` used more than once\n")
+    full = run("build", ".git#branch=main", "--no-cache", "-o", "/dev/null", cwd=root)
+    assert full.stderr.strip() == "z.proto:4:38: field number `150` used more than once"

@@ -33,19 +33,28 @@ Path = tuple[int, ...]
 Clash = tuple[str, int | None, int | None, int]
 
 
-def taken_twice(files: Sequence[FileDescriptorProto]) -> list[Clash]:
-    """The extensions of ``files`` whose extendee and number an earlier one holds."""
+# A file's extensions, each as its extendee, number and path, in the order buf looks at them.
+Extensions = tuple[tuple[str, int, Path], ...]
+
+
+def extensions(f: FileDescriptorProto) -> Extensions:
+    return tuple((field.extendee, field.number, path) for path, field in _extensions(f))
+
+
+def taken_twice(files: Sequence[FileDescriptorProto], known: Mapping[str, Extensions],
+                ) -> list[Clash]:
+    """The extensions of ``files`` whose extendee and number an earlier one holds; ``known``
+    holds each file's :func:`extensions` by name."""
     holder: dict[tuple[str, int], tuple[str, Path]] = {}
     clashes: list[Clash] = []
     for f in sorted(files, key=lambda f: f.name):
         index: SourceIndex | None = None
-        for path, field in _extensions(f):
-            if holder.setdefault((field.extendee, field.number), (f.name, path)) == (f.name, path):
+        for extendee, number, path in known[f.name]:
+            if holder.setdefault((extendee, number), (f.name, path)) == (f.name, path):
                 continue
             index = index or SourceIndex(f)
             span = index.span(path + (_FIELD_NUMBER,))
-            clashes.append((f.name, span and span.start_line, span and span.start_column,
-                            field.number))
+            clashes.append((f.name, span and span.start_line, span and span.start_column, number))
     return clashes
 
 
