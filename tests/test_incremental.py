@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from protopact.compile import build, incremental, refs
 from protopact.compile import git as git_input
 from protopact.compile.cache import Cache
-from protopact.compile.image import set_names
+from protopact.compile.image import Image, set_names
 from protopact.compile.inputs import load_input
 from protopact.errors import ProtopactError
 
@@ -151,8 +151,15 @@ class _Spy:
 
 
 def _compiled(root: Path, cache: Cache) -> bytes:
-    image = load_input(str(root), cwd=root, cache=cache).image
-    return image.to_binary() + b"|" + image.to_binary(as_read=True)
+    return _described(load_input(str(root), cwd=root, cache=cache).image)
+
+
+def _described(image: Image) -> bytes:
+    """``image`` as written and as read, with the keys and extension clashes its compile
+    found (a later compile reuses them)."""
+    latest = incremental.recent()[0]
+    found = repr((sorted(latest.keys.items()), latest.clashes)).encode()
+    return image.to_binary() + b"|" + image.to_binary(as_read=True) + b"|" + found
 
 
 def _full(root: Path) -> bytes:
@@ -246,8 +253,7 @@ def _spy_written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _baseline(text: str, cwd: Path) -> bytes:
-    image = load_input(text, cwd=cwd, cache=Cache(None)).image
-    return image.to_binary() + b"|" + image.to_binary(as_read=True)
+    return _described(load_input(text, cwd=cwd, cache=Cache(None)).image)
 
 
 def test_persistent_cache_recompiles_the_edited_file_and_its_dependents(

@@ -115,8 +115,9 @@ def compile_listing(
                    materialize or (lambda _files: nullcontext(workspace.root)), texts or {})
         image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
         extensions = incremental.extensions_of(image.files, donors)
-        compiled = incremental.Compiled(image, incremental.closure_keys(image.files, text_key),
-                                        taken_twice(image.files, extensions), extensions)
+        compiled = incremental.Compiled(
+            image, incremental.closure_keys(image.files, text_key, offers),
+            taken_twice(image.files, extensions), extensions)
         cache_.put(key, compiled, place=place)
     incremental.remember(compiled)
     image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded,

@@ -98,10 +98,16 @@ def text_keys(base: str, digests: Mapping[str, str]) -> Callable[[str], str]:
 
 
 def closure_keys(files: Iterable[descriptor_pb2.FileDescriptorProto],
-                 text_key: Callable[[str], str]) -> dict[str, tuple[str, str]]:
-    """The keys of ``files``, given in dependency order."""
+                 text_key: Callable[[str], str], offers: Mapping[str, Offer],
+                 ) -> dict[str, tuple[str, str]]:
+    """The keys of ``files``, given in dependency order; a file that is an offer's very
+    descriptor has the offer's keys, which :func:`reusable` found to be this tree's."""
     keys: dict[str, tuple[str, str]] = {}
     for f in files:
+        offer = offers.get(f.name)
+        if offer is not None and offer.file is f:
+            keys[f.name] = offer.keys
+            continue
         own = text_key(f.name)
         keys[f.name] = (own, _digest(own, *(keys.get(d, ("", ""))[1] for d in f.dependency)))
     return keys
