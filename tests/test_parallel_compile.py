@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,35 @@ def test_a_directory_dealt_away_from_its_importer_is_moved_back() -> None:
     sources = {"a/f.proto": b'import "b/f.proto";\n' + b"x" * 25, "b/f.proto": b"x" * 50,
                "c/f.proto": b"x" * 20}
     assert halves(sorted(sources), sources) == (["a/f.proto", "b/f.proto"], ["c/f.proto"])
+
+
+def test_the_half_that_ends_first_is_handed_over_whole_before_the_join(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(tmp_path, 24)
+    monkeypatch.setattr(protoc, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(protoc.os, "cpu_count", lambda: 2)
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.proto"))
+    sources = {n: (tmp_path / n).read_bytes() for n in names}
+    handed: list[list[bytes]] = []
+    protoc.run_protoc([tmp_path], names, shown=str, sources=sources,
+                      ended_first=lambda files: handed.append(list(files)))
+    alone = [list(protoc.run_protoc([tmp_path], half, shown=str, sources=sources, whole=True).files)
+             for half in halves(names, sources)]
+    assert len(handed) == 1
+    assert handed[0] in alone
+
+
+def test_a_host_holding_many_file_descriptors_still_compiles_in_halves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # select() takes no descriptor numbered 1,024 or more
+    resource = pytest.importorskip("resource")
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 1_200:
+        pytest.skip("too few file descriptors allowed")
+    _tree(tmp_path, 24)
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1_100)]
+    try:
+        split = _image(tmp_path, 2, monkeypatch)
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert split == _image(tmp_path, 10_000, monkeypatch)

@@ -30,7 +30,7 @@ from . import incremental
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .extension_numbers import taken_twice
-from .image import Image, decoded_files
+from .image import Decoded, Image, decoded_ahead, decoded_files
 from .protoc import Protoc, run_protoc
 from .workspace import ListedFile, check_unique, read_source
 
@@ -200,6 +200,8 @@ class _Job:
 
         beside = frozenset(self.shown_paths) | reused_names
 
+        ahead: dict[bytes, Decoded] = {}
+
         def protoc(whole: bool) -> Protoc:
             try:
                 return run_protoc(
@@ -208,12 +210,13 @@ class _Job:
                     sources=sources,
                     descriptor_set=self.resolution.descriptor_set(beside=beside) + reused,
                     whole=whole,
+                    ended_first=lambda files: ahead.update(decoded_ahead(files)),
                 )
             except ProtopactError as exc:
                 raise explained(exc, self.resolution, self.workspace) from None
 
         run = protoc(whole=False)
-        compiled, _, encoded = decoded_files(run.files)
+        compiled, _, encoded = decoded_files(run.files, ahead)
         if run.apart and incremental.collides(compiled, run.apart):
             # a name defined in both halves: one run reports it, in protoc's words
             protoc(whole=True)

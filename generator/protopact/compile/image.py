@@ -216,19 +216,19 @@ def decode_files(
     return decoded_files(_length_delimited(data, field_number=1))
 
 
+# a file decoded: its descriptor, whether it is marked as an import, its bytes without the mark
+Decoded = tuple[descriptor_pb2.FileDescriptorProto, bool, bytes]
+
+
 def decoded_files(
-    payloads: Iterable[bytes],
+    payloads: Iterable[bytes], ahead: Mapping[bytes, Decoded] | None = None,
 ) -> tuple[list[descriptor_pb2.FileDescriptorProto], set[str], dict[str, bytes]]:
-    """:func:`decode_files` over the set's files, each given as its bytes."""
+    """:func:`decode_files` over the set's files, each given as its bytes; those in ``ahead``
+    (from :func:`decoded_ahead`) are taken as decoded there."""
     files, imports, encoded = [], set(), {}
-    seen = _READ.decoded if _READ is not None else None
     for payload in payloads:
-        read = seen.get(payload) if seen is not None else None
-        if read is None:
-            read = _file_with_extension(payload)
-            if seen is not None:
-                seen[payload] = read
-        f, is_import, stripped = read
+        read = ahead.get(payload) if ahead is not None else None
+        f, is_import, stripped = read if read is not None else _decoded(payload)
         files.append(f)
         encoded[f.name] = stripped
         if is_import:
@@ -236,12 +236,27 @@ def decoded_files(
     return files, imports, encoded
 
 
+def decoded_ahead(payloads: Iterable[bytes]) -> dict[bytes, Decoded]:
+    """Files decoded before the rest of their set is known, by their bytes, for
+    :func:`decoded_files`."""
+    return {payload: _decoded(payload) for payload in payloads}
+
+
+def _decoded(payload: bytes) -> Decoded:
+    seen = _READ.decoded if _READ is not None else None
+    read = seen.get(payload) if seen is not None else None
+    if read is None:
+        read = _file_with_extension(payload)
+        if seen is not None:
+            seen[payload] = read
+    return read
+
+
 @dataclass
 class _Read:
     """What the images read within :func:`sharing` hold, by each file's bytes as read."""
 
-    decoded: dict[bytes, tuple[descriptor_pb2.FileDescriptorProto, bool, bytes]] = field(
-        default_factory=dict)
+    decoded: dict[bytes, Decoded] = field(default_factory=dict)
     valid: Sequence[bytes] = ()  # the files of the last image that passed the check
     pending: Callable[[], None] | None = None  # waits for the last image's check, raises its problem
 
@@ -413,7 +428,7 @@ def without_field(data: bytes, field_number: int) -> bytes:
                     if number != field_number)
 
 
-def _file_with_extension(payload: bytes) -> tuple[descriptor_pb2.FileDescriptorProto, bool, bytes]:
+def _file_with_extension(payload: bytes) -> Decoded:
     """Parse one file of a buf image; report whether its extension marks it as an import, and
     the file's bytes without the extension.
 

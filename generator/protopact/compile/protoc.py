@@ -18,12 +18,13 @@ import faulthandler
 import gc
 import os
 import re
+import selectors
 import signal
 import sys
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -58,6 +59,7 @@ class Protoc(NamedTuple):
 def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
     sources: Mapping[str, bytes], descriptor_set: bytes = b"", whole: bool = False,
+    ended_first: Callable[[Sequence[bytes]], None] | None = None,
 ) -> Protoc:
     """Compile ``files`` (import paths) and return the files of a FileDescriptorSet with imports and
     source info.
@@ -65,7 +67,9 @@ def run_protoc(
     ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
     Large builds are split in two halves compiled at once by two children (unless ``whole``),
-    chosen from the text of the files (``sources``, where known; see :mod:`.halves`).
+    chosen from the text of the files (``sources``, where known; see :mod:`.halves`). The files of
+    the half that ends first go to ``ended_first`` while the other half compiles: the CPU that
+    half's child leaves idle can start on them (decode them, say).
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
@@ -76,14 +80,25 @@ def run_protoc(
         outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(parts))]
         runs = [_start(_compile_args(include_roots, part, out, imported))
                 for part, out in zip(parts, outs, strict=True)]
-        ends = [_finish(run) for run in runs]  # every child is waited for before any error
-        for (code, diagnostics), part in zip(ends, parts, strict=True):
+        listed: list[list[tuple[str, bytes]]] = [[] for _ in runs]
+        ended: dict[int, tuple[int, str]] = {}
+        try:
+            for index in _by_ending(runs):
+                ended[index] = _finish(runs[index])
+                if ended[index][0] == 0 and ended_first is not None and len(runs) > 1:
+                    listed[index] = set_files(outs[index].read_bytes())
+                    ended_first([data for _, data in listed[index]])
+                    ended_first = None
+        finally:  # every child is waited for, before any error
+            ended.update((i, _finish(run)) for i, run in enumerate(runs) if i not in ended)
+        for index, part in enumerate(parts):
+            code, diagnostics = ended[index]
             if code < 0:
                 raise _crashed(code, diagnostics,
                                _crashing_file(include_roots, part, imported), shown)
             if code != 0:
                 raise CompileError(_message(diagnostics, shown) or _NO_MESSAGE)
-        listed = [set_files(out.read_bytes()) for out in outs]
+        listed = [have or set_files(out.read_bytes()) for have, out in zip(listed, outs, strict=True)]
         if len(listed) == 1:
             return Protoc([data for _, data in listed[0]])
         first = {name for name, _ in listed[0]}
@@ -138,6 +153,24 @@ class _Run:
     pid: int | None  # the child running protoc; None once protoc ran in process
     err: IO[bytes]  # what protoc wrote to its stderr
     code: int = 0
+    # a pipe's read end whose write end only the child holds: readable (at its end) once the
+    # child is gone, however it ended; None without a child
+    gone: int | None = None
+
+
+def _by_ending(runs: Sequence[_Run]) -> Iterator[int]:
+    """The indexes of ``runs`` in the order their children end (waiting for any one child would
+    reap children that are not protoc's). A selector, not ``select``: a host process may hold
+    more file descriptors than ``select`` takes."""
+    yield from (index for index, run in enumerate(runs) if run.gone is None)
+    with selectors.DefaultSelector() as watched:
+        for index, run in enumerate(runs):
+            if run.gone is not None:
+                watched.register(run.gone, selectors.EVENT_READ, index)
+        while watched.get_map():
+            for key, _ in watched.select():
+                watched.unregister(key.fd)
+                yield key.data
 
 
 def _start(args: Sequence[str]) -> _Run:
@@ -148,6 +181,7 @@ def _start(args: Sequence[str]) -> _Run:
             return _Run(None, err, _in_process(args, err))
     sys.stdout.flush()
     sys.stderr.flush()
+    gone, held = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns about forking a threaded process; the child needs no other thread.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -167,7 +201,8 @@ def _start(args: Sequence[str]) -> _Run:
             code = _protoc.main(["protoc", *args])
         finally:
             os._exit(code)
-    return _Run(pid, err)
+    os.close(held)
+    return _Run(pid, err, gone=gone)
 
 
 def _in_process(args: Sequence[str], err: IO[bytes]) -> int:
@@ -187,6 +222,9 @@ def _finish(run: _Run) -> tuple[int, str]:
         if run.pid is not None:
             _, status = os.waitpid(run.pid, 0)
             run.code = os.waitstatus_to_exitcode(status)
+        if run.gone is not None:
+            os.close(run.gone)
+            run.gone = None
         run.err.seek(0)
         return run.code, run.err.read().decode("utf-8", "replace")
 
