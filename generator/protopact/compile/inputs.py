@@ -209,7 +209,7 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
     texts: dict[str, bytes] = {}
 
     def digest_kept(path: str, at: str) -> str:
-        texts[at] = text = read_source(Path(path), at)
+        texts[at] = text = read_source(path, at)
         return blob_id(text)
 
     with known_digests(cache, workspace.root, digest_kept) as digest:

@@ -106,7 +106,7 @@ def blob_id(content: bytes) -> str:
 
 
 def file_digest(path: str, shown: str) -> str:
-    return blob_id(read_source(Path(path), shown))
+    return blob_id(read_source(path, shown))
 
 
 def list_directory(workspace: Workspace,
@@ -147,15 +147,25 @@ def list_directory(workspace: Workspace,
     return files
 
 
-def read_source(path: Path, shown: str) -> bytes:
+def read_source(path: str | Path, shown: str) -> bytes:
     """A ``.proto`` file's bytes. Only a regular file (or a link to one) is read: a FIFO would
-    block the read for ever and a device such as ``/dev/zero`` never end it."""
+    block the read for ever and a device such as ``/dev/zero`` never end it. Read with plain
+    ``os`` calls: a tree's files are read by the thousand, and a ``Path`` and a buffered file
+    object each cost more than the read (a third of the time)."""
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
-            raise ProtopactError(f"{shown}: not a regular file ({_kind(mode)}); only regular "
-                                 ".proto files are read")
-        return path.read_bytes()
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise ProtopactError(f"{shown}: not a regular file ({_kind(st.st_mode)}); only "
+                                 "regular .proto files are read")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            # the size known saves the reads that grow a buffer; a file grown since is read whole
+            parts = [os.read(fd, st.st_size + 1)]
+            while parts[-1]:
+                parts.append(os.read(fd, 1 << 16))
+        finally:
+            os.close(fd)
+        return b"".join(parts)
     except OSError as exc:
         raise ProtopactError(f"{shown}: cannot read file: {exc.strerror}") from None
 
