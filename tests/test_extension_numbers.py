@@ -7,8 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from protopact.compile import protoc
+from protopact.compile.extension_numbers import taken_twice
+from protopact.compile.incremental import extensions_of
 
 from .conftest import run, write_tree
 
@@ -120,3 +123,17 @@ def test_a_baseline_reusing_the_input_s_files_finds_their_clashes(
         100, "z.proto:4:38:field number `150` used more than once\n")
     full = run("build", ".git#branch=main", "--no-cache", "-o", "/dev/null", cwd=root)
     assert full.stderr.strip() == "z.proto:4:38: field number `150` used more than once"
+
+
+def test_only_files_whose_text_may_declare_an_extension_are_walked() -> None:
+    files = []
+    for name in ("a.proto", "b.proto"):
+        f = FileDescriptorProto(name=name, package="acme")
+        f.extension.add(name=f"{name[0]}_ext", number=150, extendee=".acme.Opts")
+        files.append(f)
+    assert taken_twice(files, extensions_of(files, [], {})) == [("b.proto", None, None, 150)]
+    assert taken_twice(files, extensions_of(
+        files, [], {"b.proto": b"extend Opts { optional int32 b_ext = 150; }"})) == [
+        ("b.proto", None, None, 150)]
+    # a text without the keyword declares no extension: the file is not walked
+    assert taken_twice(files, extensions_of(files, [], {"b.proto": b"message B {}"})) == []

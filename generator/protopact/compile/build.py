@@ -114,7 +114,7 @@ def compile_listing(
         job = _Job(workspace, files, targets, resolution, shown_paths,
                    materialize or (lambda _files: nullcontext(workspace.root)), texts or {})
         image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
-        extensions = incremental.extensions_of(image.files, donors)
+        extensions = incremental.extensions_of(image.files, donors, _by_name(files, texts or {}))
         compiled = incremental.Compiled(
             image, incremental.closure_keys(image.files, text_key, offers),
             taken_twice(image.files, extensions), extensions)
@@ -225,6 +225,11 @@ class _Job:
             if source is not None and to_buf_columns(file, source):
                 del encoded[file.name]
         return compiled, encoded
+
+
+def _by_name(files: Sequence[ListedFile], texts: Mapping[str, bytes]) -> dict[str, bytes]:
+    """``texts`` (by workspace path) by the import paths of ``files``."""
+    return {f.name: texts[f.workspace_path] for f in files if f.workspace_path in texts}
 
 
 def _under(path: str, within: str) -> bool:
