@@ -364,6 +364,36 @@ def test_many_files_are_formatted_in_halves_and_written_as_buf_writes_them(tmp_p
     assert {n: (ours / n).read_text() for n in expected} == expected
 
 
+@pytest.mark.parametrize("last", [-1, -2])
+@pytest.mark.parametrize("flag", ["-w", "-o"])
+def test_a_file_the_formatter_cannot_read_leaves_every_file_as_it_was(
+        last: int, flag: str, tmp_path: Path, monkeypatch) -> None:
+    """Each half of many files stages its own; when the last file of either half fails, the other
+    half's staged files are discarded too: no file is rewritten or written, none is left behind."""
+    import protopact.format.run as format_run
+    from protopact.format import FormatError
+
+    files = {"buf.yaml": "version: v2\n"}
+    for i in range(PARALLEL_FROM + 1):
+        files[f"p{i % 7}/v1/f{i}.proto"] = f'syntax="proto3";package p{i % 7}.v1;\nmessage  M{i} {{}}\n'
+    tree = write_tree(tmp_path / "ws", files)
+    failing = files[sorted(n for n in files if n.endswith(".proto"))[last]]
+
+    def format_text(text: str) -> str:
+        if text == failing:
+            raise FormatError("unreadable", 2, 3)
+        return format_text_as_is(text)
+
+    format_text_as_is = format_run.format_text
+    monkeypatch.setattr(format_run, "format_text", format_text)
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    result = run("format", str(tree), *([flag] if flag == "-w" else [flag, str(tmp_path / "out")]))
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(":2:3: unreadable")
+    assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
+    assert not list((tmp_path / "out").rglob("*.proto")) and not list(tmp_path.rglob("*.tmp"))
+
+
 def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -> None:
     broken = "syntax = \"proto3\";\nmessage  B { int32 x = 1 }\n"
     write_tree(tmp_path, {"buf.yaml": "version: v2\n", "b.proto": broken, "c.proto": "message  C {}\n"})

@@ -359,7 +359,8 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
     an archive or a git repository; only the first two can be rewritten in place)."""
     from .compile.inputs import source_input
     from .format.known import Known
-    from .format.run import emit, format_input, split_input
+    from .format.outlet import Outlet
+    from .format.run import format_input, split_input
 
     if write_ and output is not None:
         raise ProtopactError("--write and --output cannot be used together")
@@ -368,8 +369,9 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
     with source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
         if paths or exclude_paths:
             loaded = loaded.restricted(paths, exclude_paths)
-        unformatted = emit(format_input(loaded, Known(cache)), write=write_, diff=diff_,
-                           output=output, echo=lambda text: click.echo(text, nl=False))
+        outlet = Outlet(write=write_, diff=diff_, output=output, count=len(loaded.image.targets))
+        unformatted = outlet.finish(format_input(loaded, outlet, Known(cache)),
+                                    echo=lambda text: click.echo(text, nl=False))
     if exit_code and unformatted:
         sys.exit(FINDINGS_EXIT)
 

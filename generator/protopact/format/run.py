@@ -1,37 +1,22 @@
-"""Formatting an INPUT's target files with buf's command-line semantics.
+"""Formatting an INPUT's target files: buf's command line over :mod:`.outlet`.
 
-By default the formatted files are printed; ``write`` rewrites them in place, ``diff`` prints a unified
-diff, ``output`` writes them to a file (all files concatenated) or a directory tree. Files are compiled
-by protoc first (through the INPUT), so a file protoc rejects is reported as ``build`` reports it and
-nothing is rewritten.
+Files are compiled by protoc first (through the INPUT), so a file protoc rejects is reported as
+``build`` reports it and nothing is rewritten.
 """
 
 from __future__ import annotations
 
-import difflib
-import time
-from dataclasses import dataclass
+import contextlib
 from pathlib import Path
-from typing import Callable
 
 from ..compile import refs
 from ..compile.inputs import Input
 from ..compile.protoc import PARALLEL_FROM
 from ..errors import ProtopactError
 from ..forked import beside, worth_forking
-from ..render.writer import write_file
 from . import FormatError, format_text
 from .known import Known, digest
-
-
-@dataclass(frozen=True)
-class Formatted:
-    name: str  # the import path: where the file goes under an output directory, as buf puts it
-    shown: str  # the path printed in diffs
-    path: Path  # the file on disk
-    before: str
-    after: str
-    digest: str = ""  # the content's, when it is known to be formatted
+from .outlet import Formatted, Outcome, Outlet, discard
 
 
 def split_input(text: str, paths: tuple[str, ...], *, write: bool) -> tuple[str, tuple[str, ...]]:
@@ -46,20 +31,40 @@ def split_input(text: str, paths: tuple[str, ...], *, write: bool) -> tuple[str,
     return text, paths
 
 
-def format_input(loaded: Input, known: Known | None = None) -> list[Formatted]:
-    """Every target file of INPUT, formatted (protoc already accepted them); contents ``known``
-    to be formatted are taken as they are, and those found formatted are added to it. Many files
-    are formatted in two halves at once, one by a forked child."""
+def format_input(loaded: Input, outlet: Outlet, known: Known | None = None) -> list[Outcome]:
+    """Every target file of INPUT (protoc already accepted them) formatted and handed to
+    ``outlet``; contents ``known`` to be formatted are taken as they are, and those found formatted
+    are added to it. Many files are formatted in two halves at once, one by a forked child: each
+    half stages its own files, so only what is printed travels back."""
     jobs = [(name, loaded.workspace.root / loaded.module(name).path / name, loaded.image.shown(name))
             for name in sorted(loaded.image.targets)]
-    theirs = jobs[1::2]
-    with beside(lambda: [_formatted(*job, known) for job in theirs],
+    with beside(lambda: _half(jobs[1::2], outlet, known),
                 fork=worth_forking(len(jobs), PARALLEL_FROM)) as other:
-        done = [_formatted(*job, known) for job in jobs[::2]]
-        done += other()
+        try:
+            done = _half(jobs[::2], outlet, known)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                discard(other())  # the other half's staged files go too
+            raise
+        try:
+            done += other()
+        except BaseException:
+            discard(done)
+            raise
     if known is not None:
-        known.remember({f.digest for f in done if f.digest})
-    return sorted(done, key=lambda f: f.name)
+        known.remember({o.digest for o in done if o.digest})
+    return sorted(done, key=lambda o: o.name)
+
+
+def _half(jobs: list[tuple[str, Path, str]], outlet: Outlet, known: Known | None) -> list[Outcome]:
+    done: list[Outcome] = []
+    try:
+        for job in jobs:
+            done.append(outlet.take(_formatted(*job, known)))
+    except BaseException:
+        discard(done)
+        raise
+    return done
 
 
 def _formatted(name: str, path: Path, shown: str, known: Known | None) -> Formatted:
@@ -80,48 +85,3 @@ def _formatted(name: str, path: Path, shown: str, known: Known | None) -> Format
     return Formatted(name, shown, path, before, after, content if after == before else "")
 
 
-def unified_diff(files: list[Formatted]) -> str:
-    """Differences as ``buf format -d`` prints them."""
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000000 +0000", time.gmtime())
-    chunks = []
-    for f in files:
-        if f.before == f.after:
-            continue
-        chunks.append(f"diff -u {f.shown}.orig {f.shown}\n")
-        lines = difflib.unified_diff(f.before.splitlines(keepends=True), f.after.splitlines(keepends=True),
-                                     f"{f.shown}.orig\t{stamp}", f"{f.shown}\t{stamp}")
-        for line in lines:
-            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(chunks)
-
-
-def write_output(files: list[Formatted], output: Path) -> None:
-    """``-o``: a directory receives each file at its import path, anything else the files
-    concatenated."""
-    if output.is_dir() or len(files) > 1 and not output.suffix:
-        for f in files:
-            target = output / f.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_file(target, f.after.encode("utf-8"))
-        return
-    write_file(output, "".join(f.after for f in files).encode("utf-8"))
-
-
-def emit(files: list[Formatted], *, write: bool, diff: bool, output: Path | None,
-         echo: Callable[[str], None]) -> bool:
-    """Print, diff, rewrite or write ``files`` as buf's flags ask; True when any was unformatted."""
-    if diff:
-        echo(unified_diff(files))
-    if write:
-        rewrite(files)
-    elif output is not None:
-        write_output(files, output)
-    elif not diff:
-        echo("".join(f.after for f in files))
-    return any(f.before != f.after for f in files)
-
-
-def rewrite(files: list[Formatted]) -> None:
-    for f in files:
-        if f.before != f.after:
-            write_file(f.path, f.after.encode("utf-8"))

@@ -1,0 +1,112 @@
+"""Where formatted files go, with ``buf format``'s command-line semantics.
+
+By default the formatted files are printed; ``write`` rewrites the unformatted ones in place, ``diff``
+prints a unified diff, ``output`` writes them to a file (all files concatenated) or a directory tree.
+Each file is handed over (:meth:`Outlet.take`) in the process that formatted it: files bound for
+disk are staged there, beside their targets, and only what is printed travels back. Nothing is
+replaced until every file is formatted (:meth:`Outlet.finish`); a failure discards what was staged.
+"""
+
+from __future__ import annotations
+
+import difflib
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ProtopactError
+from ..render.writer import write_file
+from ..writes import write_bytes
+
+
+@dataclass(frozen=True)
+class Formatted:
+    name: str  # the import path: where the file goes under an output directory, as buf puts it
+    shown: str  # the path printed in diffs
+    path: Path  # the file on disk
+    before: str
+    after: str
+    digest: str = ""  # the content's, when it is known to be formatted
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What is left of a formatted file once handed over."""
+    name: str
+    changed: bool
+    diff: str  # its part of the unified diff, when one is printed
+    after: str  # its formatted text, when printed or concatenated
+    staged: tuple[Path, Path] | None  # (temporary file, where it goes), when written to disk
+    digest: str
+
+
+class Outlet:
+    def __init__(self, *, write: bool, diff: bool, output: Path | None, count: int) -> None:
+        self.write, self.diff, self.output = write, diff, output
+        self.tree = output is not None and (output.is_dir() or count > 1 and not output.suffix)
+        self.texts = not write and (output is None and not diff or output is not None and not self.tree)
+        self.stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000000 +0000", time.gmtime())
+        self.made: set[Path] = set()  # directories known to exist
+
+    def take(self, f: Formatted) -> Outcome:
+        changed = f.before != f.after
+        target = f.path if self.write and changed else \
+            self.output / f.name if self.tree and self.output is not None else None
+        staged = None
+        if target is not None:
+            if target.parent not in self.made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.made.add(target.parent)
+            staged = (_stage(target, f.after.encode("utf-8")), target)
+        return Outcome(f.name, changed, file_diff(f, self.stamp) if self.diff and changed else "",
+                       f.after if self.texts else "", staged, f.digest)
+
+    def finish(self, done: list[Outcome], echo: Callable[[str], None]) -> bool:
+        """Print or write ``done`` (in their order); True when any was unformatted."""
+        try:
+            if self.diff:
+                echo("".join(o.diff for o in done))
+            for o in done:
+                if o.staged is not None:
+                    temporary, target = o.staged
+                    try:
+                        temporary.replace(target)
+                    except OSError as exc:
+                        raise ProtopactError(f"{target}: cannot write: {exc.strerror}") from None
+        except BaseException:
+            discard(done)
+            raise
+        if self.texts and self.output is not None:
+            write_file(self.output, "".join(o.after for o in done).encode("utf-8"))
+        elif self.texts:
+            echo("".join(o.after for o in done))
+        return any(o.changed for o in done)
+
+
+def discard(done: Iterable[Outcome]) -> None:
+    """Remove the files staged for ``done`` (those not yet in place)."""
+    for o in done:
+        if o.staged is not None:
+            o.staged[0].unlink(missing_ok=True)
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        write_bytes(temporary, data)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ProtopactError(f"{target}: cannot write: {exc.strerror}") from None
+    return temporary
+
+
+def file_diff(f: Formatted, stamp: str) -> str:
+    """One file's part of the differences as ``buf format -d`` prints them."""
+    chunks = [f"diff -u {f.shown}.orig {f.shown}\n"]
+    lines = difflib.unified_diff(f.before.splitlines(keepends=True), f.after.splitlines(keepends=True),
+                                 f"{f.shown}.orig\t{stamp}", f"{f.shown}\t{stamp}")
+    for line in lines:
+        chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(chunks)
