@@ -319,6 +319,15 @@ def test_write_then_nothing_left_to_change(tmp_path: Path) -> None:
     assert run("format", "--exit-code", "-d", ".", cwd=tmp_path).exit_code == 0
 
 
+
+def test_a_rewritten_file_keeps_its_mode(tmp_path: Path) -> None:
+    write_tree(tmp_path, MESSY)
+    source = tmp_path / "a/v1/a.proto"
+    source.chmod(0o640)
+    assert run("format", "-w", ".", cwd=tmp_path).exit_code == 0
+    assert source.read_text() == "syntax = \"proto3\";\npackage a.v1;\nmessage A {}\n"
+    assert source.stat().st_mode & 0o777 == 0o640
+
 def test_output_directory_and_paths(tmp_path: Path) -> None:
     write_tree(tmp_path / "src", MESSY)
     out = tmp_path / "out"

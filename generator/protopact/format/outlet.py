@@ -10,15 +10,13 @@ replaced until every file is formatted (:meth:`Outlet.finish`); a failure discar
 from __future__ import annotations
 
 import difflib
-import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ProtopactError
-from ..render.writer import write_file
-from ..writes import write_bytes
+from ..render.writer import stage_file, write_file
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ class Outlet:
             if target.parent not in self.made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.made.add(target.parent)
-            staged = (_stage(target, f.after.encode("utf-8")), target)
+            staged = (stage_file(target, f.after.encode("utf-8")), target)
         return Outcome(f.name, changed, file_diff(f, self.stamp) if self.diff and changed else "",
                        f.after if self.texts else "", staged, f.digest)
 
@@ -90,16 +88,6 @@ def discard(done: Iterable[Outcome]) -> None:
     for o in done:
         if o.staged is not None:
             o.staged[0].unlink(missing_ok=True)
-
-
-def _stage(target: Path, data: bytes) -> Path:
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        write_bytes(temporary, data)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ProtopactError(f"{target}: cannot write: {exc.strerror}") from None
-    return temporary
 
 
 def file_diff(f: Formatted, stamp: str) -> str:

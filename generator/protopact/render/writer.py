@@ -59,13 +59,29 @@ class TreeChanges:
 
 def write_file(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (a temporary file beside it, then a rename)."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp = stage_file(path, data)
     try:
-        write_bytes(tmp, data)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def stage_file(path: Path, data: bytes) -> Path:
+    """A temporary file beside ``path`` holding ``data``, to be renamed over it. It takes the mode
+    of the file it replaces: a rewritten file keeps who may read and write it, as one rewritten
+    in place would."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        write_bytes(tmp, data)
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        except FileNotFoundError:
+            pass  # a new file: the umask's mode
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
+    return tmp
 
 
 @dataclass(frozen=True)
