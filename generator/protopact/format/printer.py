@@ -114,9 +114,8 @@ class Printer:
         """Comments above a closing token. buf keeps only the last blank line among them; when a
         blank line separates them from the token, it keeps none above the ``}`` ending declarations,
         every one but the first above a message literal's ``}``, and every one above a ``]`` (right
-        after an empty array's ``[`` too), and
-        in a value it keeps one before the token where the source has two after comments on lines
-        of their own."""
+        after an empty array's ``[`` too); and in a value it keeps one before the token where the
+        source has two after comments on lines of their own."""
         comments = t.leading(node)
         if not comments:
             return

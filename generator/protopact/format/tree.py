@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
 from .lexer import Comment, Token
 
@@ -48,6 +49,9 @@ class Leaf(Node):
 
 class Branch(Node):
     fields: tuple[str, ...] = ()
+
+    if TYPE_CHECKING:  # each branch class's own is generated (see _branch)
+        def __init__(self, **values: object) -> None: ...
 
     def parts(self) -> list[Node | None]:
         out: list[Node | None] = []

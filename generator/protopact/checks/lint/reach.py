@@ -13,7 +13,7 @@ changed (see :mod:`protopact.checks.reuse`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -22,6 +22,8 @@ from .base import directory
 
 FILE, IMPORTS, IMAGE = "file", "imports", "image"
 EMPTY = "google.protobuf.Empty"
+# the keys counting Empty once more in each of its roles
+EMPTY_REQUEST, EMPTY_RESPONSE = f"{EMPTY} request", f"{EMPTY} response"
 
 
 def request_response_keys(file: FileDescriptorProto) -> Iterator[str]:
@@ -35,11 +37,6 @@ def request_response_keys(file: FileDescriptorProto) -> Iterator[str]:
                 yield EMPTY_REQUEST
             if response == EMPTY:
                 yield EMPTY_RESPONSE
-
-
-EMPTY_REQUEST, EMPTY_RESPONSE = f"{EMPTY} request", f"{EMPTY} response"
-
-
 
 
 @dataclass(frozen=True)

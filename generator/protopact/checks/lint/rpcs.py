@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ...schema import walk
 from ..engine import LintContext
@@ -13,9 +12,7 @@ from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
 from .case import pascal
-from .reach import EMPTY, request_response_keys
-from .reach import EMPTY_REQUEST as _EMPTY_REQUEST
-from .reach import EMPTY_RESPONSE as _EMPTY_RESPONSE
+from .reach import EMPTY, EMPTY_REQUEST, EMPTY_RESPONSE, request_response_keys
 
 _INPUT_TYPE, _OUTPUT_TYPE = (2,), (3,)
 
@@ -67,9 +64,9 @@ def rpc_request_response_unique(ctx: LintContext) -> Iterator[Finding]:
                              f"{quote(type_name)} is used as the request or response type for "
                              "multiple RPCs.")
                     continue
-                for allowed, role, key, used in ((allow_request, "request", _EMPTY_REQUEST,
-                                                  request), (allow_response, "response",
-                                                             _EMPTY_RESPONSE, response)):
+                for allowed, role, key, used in (
+                        (allow_request, "request", EMPTY_REQUEST, request),
+                        (allow_response, "response", EMPTY_RESPONSE, response)):
                     if not allowed and used == EMPTY and uses[key] > 1:
                         yield at(ctx, rule, file, method.path,
                                  f"{quote(type_name)} is used as the {role} for multiple RPCs.")
