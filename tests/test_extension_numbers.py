@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
-from protopact.compile import protoc
+from protopact.compile import incremental, protoc
 from protopact.compile.extension_numbers import taken_twice
 from protopact.compile.incremental import extensions_of
 
@@ -41,6 +41,10 @@ CASES = {
 }
 
 
+# files that neither extend nor are extended, around those that do
+_PLAIN = {f"m/f{i}.proto": f'syntax = "proto3";\npackage m;\nmessage M{i} {{}}\n' for i in range(20)}
+
+
 def _buf(buf: str, root: Path, command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([buf, command, "."], cwd=root, capture_output=True, text=True,
                           check=False)
@@ -68,9 +72,7 @@ def test_an_extension_number_taken_twice_is_refused_as_buf_refuses_it(
 
 def test_halves_and_reused_files_are_checked_together(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    files = {f"m/f{i}.proto": f'syntax = "proto3";\npackage m;\nmessage M{i} {{}}\n'
-             for i in range(20)}
-    root = write_tree(tmp_path, {"base.proto": _BASE, **files, "a.proto": _extending(
+    root = write_tree(tmp_path, {"base.proto": _BASE, **_PLAIN, "a.proto": _extending(
         "acme", "extend Opts { optional int32 a_ext = 150; }")})
     monkeypatch.setattr(protoc, "PARALLEL_FROM", 2)
     monkeypatch.setattr(protoc.os, "cpu_count", lambda: 2)
@@ -105,9 +107,7 @@ def test_a_baseline_the_cache_holds_is_refused_too(tmp_path: Path,
 def test_a_baseline_reusing_the_input_s_files_finds_their_clashes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROTOPACT_CACHE_DIR", str(tmp_path / "cache"))
-    files = {f"m/f{i}.proto": f'syntax = "proto3";\npackage m;\nmessage M{i} {{}}\n'
-             for i in range(20)}
-    root = write_tree(tmp_path, {"buf.yaml": "version: v2\n", "base.proto": _BASE, **files,
+    root = write_tree(tmp_path, {"buf.yaml": "version: v2\n", "base.proto": _BASE, **_PLAIN,
                                  "z.proto": _extending(
                                      "acme", "extend Opts { optional int32 z_ext = 150; }"),
                                  "m/f7.proto": _extending(
@@ -117,7 +117,7 @@ def test_a_baseline_reusing_the_input_s_files_finds_their_clashes(
         subprocess.run([*git, *args], cwd=root, check=True)
     # the input drops the clash; its baseline compiles m/f7.proto alone and reuses z.proto,
     # whose extension comes second by path
-    (root / "m/f7.proto").write_text(files["m/f7.proto"])
+    (root / "m/f7.proto").write_text(_PLAIN["m/f7.proto"])
     result = run("breaking", "--against", ".git#branch=main", cwd=root)
     assert (result.exit_code, result.stdout) == (
         100, "z.proto:4:38:field number `150` used more than once\n")
@@ -137,3 +137,22 @@ def test_only_files_whose_text_may_declare_an_extension_are_walked() -> None:
         ("b.proto", None, None, 150)]
     # a text without the keyword declares no extension: the file is not walked
     assert taken_twice(files, extensions_of(files, [], {"b.proto": b"message B {}"})) == []
+
+
+def test_a_cached_compile_gives_its_files_extensions_to_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path, {"base.proto": _BASE, **_PLAIN, "a.proto": _extending(
+        "acme", "message Outer { extend Opts { optional int32 a_ext = 150; } }")})
+    monkeypatch.setenv("PROTOPACT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(incremental, "_RECENT", incremental._RECENT.__class__(maxlen=2))
+    assert run("build", "-o", "/dev/null", cwd=root).exit_code == 0
+    walked: list[str] = []
+    real = incremental.extensions
+    monkeypatch.setattr(incremental, "extensions", lambda f: walked.append(f.name) or real(f))
+    incremental._RECENT.clear()  # a new process: the donor is the cache's entry
+    (root / "m/f7.proto").write_text(_extending("m", "extend acme.Opts { optional int32 m_ext = 150; }"))
+    edited = run("build", "-o", "/dev/null", cwd=root)
+    # a.proto's nested extension comes from the entry: only the edited file is walked
+    assert walked == ["m/f7.proto"]
+    assert (edited.exit_code, edited.stderr.strip()) == (
+        1, "m/f7.proto:4:43: field number `150` used more than once")

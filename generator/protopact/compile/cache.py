@@ -75,8 +75,13 @@ class Cache:
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
             used(self._path(key))
             clashes = [tuple(c) for c in header.get("clashes", ())]
+            declared = header.get("extensions")
+            extensions = None if declared is None else {
+                f.name: tuple((extendee, number, tuple(path))
+                              for extendee, number, path in declared.get(f.name, ()))
+                for f in files}
             return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys,
-                            clashes)
+                            clashes, extensions)
         except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
             return None
 
@@ -89,8 +94,12 @@ class Cache:
     def _store(self, key: str, compiled: Compiled, place: str) -> None:
         assert self.directory is not None
         image = compiled.image
+        # the files' extensions, which the next compile of the place would otherwise look for in
+        # every file it reuses (see incremental.extensions_of)
+        declared = None if compiled.extensions is None else {
+            name: found for name, found in compiled.extensions.items() if found}
         header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys,
-                             "clashes": compiled.clashes}).encode()
+                             "clashes": compiled.clashes, "extensions": declared}).encode()
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)
             write_gathered(out, image.binary_pieces(mark_imports=False, as_read=True))
