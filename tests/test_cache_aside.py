@@ -57,3 +57,32 @@ def test_breaking_leaves_both_sides_compiles_in_the_cache(tmp_path: Path,
     cache = Cache(isolated_cache)
     for side in ("old", "new"):
         assert cache.latest(f"directory:{tmp_path / side}") is not None
+
+
+def test_lint_leaves_its_compile_and_findings_to_children(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aside_module.threading, "active_count", lambda: 1)
+    writers = tmp_path / "writers"
+    writers.mkdir()
+    for method in ("_store", "write_entry"):
+        real = getattr(Cache, method)
+
+        def recorded(self, *args, _real=real, _method=method):  # type: ignore[no-untyped-def]
+            (writers / f"{_method}-{args[0]}-{os.getpid()}").touch()
+            return _real(self, *args)
+
+        monkeypatch.setattr(Cache, method, recorded)
+    root = write_tree(tmp_path / "tree", {"buf.yaml": "version: v2\n",
+                                          "a.proto": 'syntax = "proto3";\npackage a;\nmessage a {}\n'})
+    first = run("lint", cwd=root)
+    assert first.exit_code == 100
+    written = {name.rsplit("-", 1)[0]: int(name.rsplit("-", 1)[1])
+               for name in (p.name for p in writers.iterdir())}
+    # the image and the lint findings were written by children, and done when lint ended
+    children = {k.split("-")[0] if k.startswith("_store") else k: pid for k, pid in written.items()
+                if k.startswith("_store") or k == "write_entry-lint"}
+    assert children.keys() == {"_store", "write_entry-lint"}
+    assert os.getpid() not in children.values()
+    assert len(list(isolated_cache.glob("??/*.image"))) == 1
+    assert len(list((isolated_cache / "lint").iterdir())) == 1
+    assert run("lint", cwd=root) == first

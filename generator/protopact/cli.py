@@ -235,17 +235,21 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
     from .checks.engine import run_lint
     from .checks.lint import REGISTRY
     from .checks.reuse import LintReuse
+    from .compile.aside import writes_aside
     from .config.settings import load_settings
 
     reuse = LintReuse(_cache(no_cache))  # a watch's lints keep the previous one's findings
 
     def linted() -> tuple[Input, Any]:
-        loaded = load(input_, no_cache=no_cache)
-        if paths or exclude_paths:
-            loaded = loaded.restricted(paths, exclude_paths)
-        named = load_settings(loaded.workspace.root).conventions
-        return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded),
-                                named_conventions=named, reuse=reuse)
+        # the compiled image and the findings are stored in the cache by forked children while
+        # the rules run and the findings are filtered
+        with writes_aside():
+            loaded = load(input_, no_cache=no_cache)
+            if paths or exclude_paths:
+                loaded = loaded.restricted(paths, exclude_paths)
+            named = load_settings(loaded.workspace.root).conventions
+            return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded),
+                                    named_conventions=named, reuse=reuse)
 
     if against and not fix_:
         raise ProtopactError("--against is only used with --fix")

@@ -30,6 +30,7 @@ from typing import Any
 
 from .. import __version__
 from ..versions import code_stamp
+from ..compile.aside import aside
 from ..compile.cache import Cache
 from ..compile.image import Image
 from ..schema.source import Span
@@ -88,7 +89,7 @@ class LintReuse:
             reused += mine
             kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
         if stale.anything_kept_changed(previous):
-            self.cache.write_entry(_KIND, name, _encoded(context, kept))
+            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, kept)))
         self._latest[name] = (context, kept)
         return fresh + reused
 
