@@ -131,12 +131,12 @@ def test_only_files_whose_text_may_declare_an_extension_are_walked() -> None:
         f = FileDescriptorProto(name=name, package="acme")
         f.extension.add(name=f"{name[0]}_ext", number=150, extendee=".acme.Opts")
         files.append(f)
-    assert taken_twice(files, extensions_of(files, [], {})) == [("b.proto", None, None, 150)]
+    assert taken_twice(files, extensions_of(files, [], {}), {}) == [("b.proto", None, None, 150)]
     assert taken_twice(files, extensions_of(
-        files, [], {"b.proto": b"extend Opts { optional int32 b_ext = 150; }"})) == [
+        files, [], {"b.proto": b"extend Opts { optional int32 b_ext = 150; }"}), {}) == [
         ("b.proto", None, None, 150)]
     # a text without the keyword declares no extension: the file is not walked
-    assert taken_twice(files, extensions_of(files, [], {"b.proto": b"message B {}"})) == []
+    assert taken_twice(files, extensions_of(files, [], {"b.proto": b"message B {}"}), {}) == []
 
 
 def test_a_cached_compile_gives_its_files_extensions_to_the_next(

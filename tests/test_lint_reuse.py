@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from protopact.checks import engine, reuse
 from protopact.checks.formats import FORMATS
+from protopact.compile import incremental
 
 from .conftest import run, write_tree
 
@@ -168,8 +169,11 @@ def _lint(root: Path, error_format: str, *extra: str) -> tuple[int, str, str]:
           derandomize=not os.environ.get("PROTOPACT_FUZZ_RANDOM"),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
+@pytest.mark.parametrize("new_process", [False, True])
 def test_reused_findings_equal_a_full_lint(tmp_path_factory: pytest.TempPathFactory,
-                                           data: st.DataObject) -> None:
+                                           data: st.DataObject, new_process: bool) -> None:
+    """In a new process the compiled files come from the cache, their source info read only
+    where needed (see compile.sourceinfo); in the same one (lint --watch), from memory."""
     root = tmp_path_factory.mktemp("tree")
     tree = data.draw(trees())
     tree.write(root)
@@ -178,6 +182,8 @@ def test_reused_findings_equal_a_full_lint(tmp_path_factory: pytest.TempPathFact
         tree = data.draw(edit(tree))
         tree.write(root)
         error_format = data.draw(st.sampled_from(sorted(FORMATS)))
+        if new_process:
+            incremental._RECENT.clear()
         assert _lint(root, error_format) == _lint(root, error_format, "--no-cache")
 
 

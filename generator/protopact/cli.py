@@ -236,6 +236,7 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
     from .checks.lint import REGISTRY
     from .checks.reuse import LintReuse
     from .compile.aside import writes_aside
+    from .compile.sourceinfo import on_demand
     from .config.settings import load_settings
 
     reuse = LintReuse(_cache(no_cache))  # a watch's lints keep the previous one's findings
@@ -244,7 +245,8 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
         # the compiled image and the findings are stored in the cache by forked children while
         # the rules run and the findings are filtered
         with writes_aside():
-            loaded = load(input_, no_cache=no_cache)
+            with on_demand():  # lint reads source info only where it checks or places findings
+                loaded = load(input_, no_cache=no_cache)
             if paths or exclude_paths:
                 loaded = loaded.restricted(paths, exclude_paths)
             named = load_settings(loaded.workspace.root).conventions

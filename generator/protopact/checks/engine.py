@@ -148,9 +148,10 @@ def _lint(rules: Sequence[Rule], context: LintContext, *, size: int) -> list[Fin
 
 def _halves(image: Image) -> tuple[list[str], list[str]]:
     """The targets in two runs of the image's order, of about the same number of elements (a
-    file's source locations count them)."""
+    file's size counts them; each half's findings come before the second's, in the image's
+    order, wherever the cut)."""
     files = list(image.target_files())
-    weights = [len(f.source_code_info.location) + 1 for f in files]
+    weights = [len(image.encoded.get(f.name) or b"") or f.ByteSize() for f in files]
     cut, half, total = 0, 0, sum(weights)
     while cut < len(files) and 2 * half < total:
         half += weights[cut]

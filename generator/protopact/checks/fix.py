@@ -162,7 +162,7 @@ def _baseline_elements(baseline: Input) -> dict[str, object]:
 
 def fix(source: Input, findings: Sequence[Reported], root: Path, baseline: Input | None) -> list[Path]:
     """Rewrite the target files of ``source`` (a directory under ``root``); the files changed."""
-    sources = Sources(source.image.files)
+    sources = Sources(source.image.files, source.image.encoded)
     by_shown = {source.image.shown(name): name for name in source.image.targets}
     unused: dict[str, set[tuple[int, int]]] = {}
     for finding in findings:

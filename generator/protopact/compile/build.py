@@ -26,7 +26,7 @@ from ..deps.missing import explained, undeclared
 from ..deps.model import Resolution
 from ..errors import ProtopactError
 from ..versions import code_stamp
-from . import incremental
+from . import incremental, sourceinfo
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .extension_numbers import taken_twice
@@ -117,7 +117,8 @@ def compile_listing(
         extensions = incremental.extensions_of(image.files, donors, _by_name(files, texts or {}))
         compiled = incremental.Compiled(
             image, incremental.closure_keys(image.files, text_key, offers),
-            taken_twice(image.files, extensions), extensions)
+            taken_twice(image.files, extensions, image.encoded), extensions,
+            deferred=sourceinfo.deferred())  # it may hold files a deferring donor gave
         cache_.put(key, compiled, place=place)
     incremental.remember(compiled)
     image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded,

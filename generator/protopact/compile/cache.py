@@ -26,9 +26,10 @@ from google.protobuf.message import DecodeError
 
 from ..writes import write_gathered
 from .aside import aside
-from .image import Image, decode_files
+from .image import Image, decode_files, set_payloads
 from .incremental import Compiled
 from .recency import beyond, used
+from .sourceinfo import decoded_without, deferred, spans
 
 _MAGIC = b"PPIMG1"
 # compiled images kept, all together: a googleapis-sized tree's image is about 60 MB, and each edit
@@ -71,7 +72,16 @@ class Cache:
             (length,) = struct.unpack_from(">I", data, len(_MAGIC))
             start = len(_MAGIC) + 4
             header = json.loads(data[start : start + length])
-            files, _, encoded = decode_files(data[start + length :])
+            body = data[start + length :]
+            located = header["source_info"] if deferred() else None
+            if located is None:
+                files, _, encoded = decode_files(body)
+            else:
+                payloads = set_payloads(body)
+                if len(located) != len(payloads):
+                    return None
+                files = [decoded_without(p, at) for p, at in zip(payloads, located)]
+                encoded = {f.name: p for f, p in zip(files, payloads)}
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
             used(self._path(key))
             clashes = [tuple(c) for c in header.get("clashes", ())]
@@ -81,7 +91,7 @@ class Cache:
                               for extendee, number, path in declared.get(f.name, ()))
                 for f in files}
             return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys,
-                            clashes, extensions)
+                            clashes, extensions, deferred=located is not None)
         except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
             return None
 
@@ -99,7 +109,9 @@ class Cache:
         declared = None if compiled.extensions is None else {
             name: found for name, found in compiled.extensions.items() if found}
         header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys,
-                             "clashes": compiled.clashes, "extensions": declared}).encode()
+                             "clashes": compiled.clashes, "extensions": declared,
+                             "source_info": spans([image.file_bytes(f) for f in image.files]),
+                             }).encode()
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)
             write_gathered(out, image.binary_pieces(mark_imports=False, as_read=True))

@@ -42,9 +42,9 @@ def extensions(f: FileDescriptorProto) -> Extensions:
 
 
 def taken_twice(files: Sequence[FileDescriptorProto], known: Mapping[str, Extensions],
-                ) -> list[Clash]:
+                encoded: Mapping[str, bytes]) -> list[Clash]:
     """The extensions of ``files`` whose extendee and number an earlier one holds; ``known``
-    holds each file's :func:`extensions` by name."""
+    holds each file's :func:`extensions` by name, ``encoded`` the bytes files were read from."""
     holder: dict[tuple[str, int], tuple[str, Path]] = {}
     clashes: list[Clash] = []
     for f in sorted(files, key=lambda f: f.name):
@@ -52,7 +52,7 @@ def taken_twice(files: Sequence[FileDescriptorProto], known: Mapping[str, Extens
         for extendee, number, path in known[f.name]:
             if holder.setdefault((extendee, number), (f.name, path)) == (f.name, path):
                 continue
-            index = index or SourceIndex(f)
+            index = index or SourceIndex(f, encoded.get(f.name))
             span = index.span(path + (_FIELD_NUMBER,))
             clashes.append((f.name, span and span.start_line, span and span.start_column, number))
     return clashes

@@ -36,8 +36,8 @@ from . import dependents
 from .extension_numbers import Clash, Extensions, extensions
 from .image import Image, encode_set, without_field
 from .order import dependencies_first
+from .sourceinfo import SOURCE_CODE_INFO, deferred, with_source_info
 
-_SOURCE_CODE_INFO = 9
 # Below this share of targets reused, a full compile costs about the same and is the reference.
 # protoc reads reused files as descriptors far faster than it compiles them, so reusing a tenth
 # already pays: after an edit of a file that half the tree imports, the other half is reused.
@@ -59,6 +59,8 @@ class Compiled:
     keys: Keys
     clashes: Sequence[Clash] = ()
     extensions: Mapping[str, Extensions] | None = None
+    # its files were decoded without their source info, read in when needed (see .sourceinfo)
+    deferred: bool = False
 
 
 # The latest compiles of this process offer their files to the next (breaking's two sides, a
@@ -130,10 +132,12 @@ def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str],
     is this tree's but whose imports changed (see :mod:`.dependents`)."""
     offers: dict[str, Offer] = {}
     for index, donor in enumerate(donors):
+        whole = donor.deferred and not deferred()  # files a lint read: reused whole elsewhere
         for f in donor.image.files:
             keys = donor.keys.get(f.name)
             if f.name not in offers and keys is not None and keys[0] == text_key(f.name):
-                offers[f.name] = Offer(f, donor.image.file_bytes(f), keys, index)
+                data = donor.image.file_bytes(f)
+                offers[f.name] = Offer(with_source_info(f, data) if whole else f, data, keys, index)
     valid: dict[str, bool] = {}
     for name in offers:
         _validate(name, offers, valid)
@@ -273,7 +277,7 @@ def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str
     given = [n for n in offers if n in reached] if reached is not None else list(offers)
     attempts = [given] if len(given) == len(offers) else [given, list(offers)]
     for attempt in attempts:
-        imported = encode_set(without_field(offers[n].data, _SOURCE_CODE_INFO) for n in attempt)
+        imported = encode_set(without_field(offers[n].data, SOURCE_CODE_INFO) for n in attempt)
         try:
             compiled, fresh = compile_(include, names, imported, frozenset(offers))
         except ProtopactError:

@@ -82,7 +82,7 @@ def undeclared(image: Image, resolution: Resolution, workspace: Workspace,
         return None
     declared = [d for d in resolution.dependencies if not d.library]
     config = workspace.config_file.name if workspace.config_file else "buf.yaml"
-    sources = Sources(image.files)
+    sources = Sources(image.files, image.encoded)
     lines = []
     for f, index, name in wanted:
         if any(name in d.contents.files for d in declared):

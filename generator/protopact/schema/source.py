@@ -16,6 +16,8 @@ from typing import Mapping, Sequence
 
 from google.protobuf import descriptor_pb2
 
+from ..compile.sourceinfo import with_source_info
+
 Location = descriptor_pb2.SourceCodeInfo.Location
 
 
@@ -52,13 +54,18 @@ class SourceIndex:
             known = self._mentions[text] = text.encode() in encoded
         return known
 
+    @property
+    def file(self) -> descriptor_pb2.FileDescriptorProto:
+        """The file, its source info read in if it was decoded without it."""
+        return with_source_info(self._file, self._encoded)
+
     def _index(self) -> Mapping[tuple[int, ...], Location]:
         if self._by_path is None:
             # The first location of a path is the declaration; later ones are repeats, so the
             # locations go in backwards and the first one written last. (Slices copy protobuf's
             # repeated fields in one call: a quarter faster than iterating them.)
             self._by_path = {tuple(location.path[:]): location
-                             for location in self._file.source_code_info.location[::-1]}
+                             for location in self.file.source_code_info.location[::-1]}
         return self._by_path
 
     def location(self, path: Sequence[int]) -> Location | None:

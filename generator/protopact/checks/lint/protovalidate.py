@@ -86,7 +86,7 @@ def _file(ctx: LintContext, file: FileDescriptorProto) -> Iterator[Finding]:
         for index, declared in enumerate(at.message.extension):
             found += _field(pool.FindExtensionByName(f"{at.full_name}.{declared.name}"),
                             at.path + (_MESSAGE_EXTENSIONS, index), extension)
-    locations = _Locations(file)
+    locations = _Locations(ctx.sources[file.name].file)
     seen = set()
     for element, path, text in found:
         span = locations.best(tuple(path), len(element) + 2)
