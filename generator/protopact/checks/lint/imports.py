@@ -8,7 +8,7 @@ target or a custom option defined in it or in a file it re-exports with ``import
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from google.protobuf import unknown_fields
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -150,14 +150,21 @@ def import_used(ctx: LintContext) -> Iterator[Finding]:
                          f"Import {quote(dependency)} is unused.")
 
 
-def _package_graph(files: Iterable[FileDescriptorProto],
+# the latest image's package graph, by its files: a lint's module groups share their image's files
+_LATEST: list[tuple[Sequence[FileDescriptorProto], dict[str, set[str]]]] = []
+
+
+def _package_graph(files: Sequence[FileDescriptorProto],
                    by_name: Mapping[str, FileDescriptorProto]) -> dict[str, set[str]]:
+    if _LATEST and _LATEST[0][0] is files:
+        return _LATEST[0][1]
     graph: dict[str, set[str]] = defaultdict(set)
     for file in files:
         for dependency in file.dependency:
             imported = by_name[dependency].package if dependency in by_name else ""
             if file.package and imported and imported != file.package:
                 graph[file.package].add(imported)
+    _LATEST[:] = [(files, graph)]
     return graph
 
 
