@@ -41,12 +41,17 @@ def test_forked_rules_give_the_same_findings(fixture: str) -> None:
 
 
 
-def test_a_single_rule_runs_without_a_child() -> None:
-    """Sharing one rule would only cost the fork."""
-    fixture = FIXTURES / "import_used"  # its config selects one rule
-    alone = run("lint", ".", "--error-format", "json", cwd=fixture)
-    forced = subprocess.run([sys.executable, "-c", FORCED], cwd=fixture,
+@pytest.mark.parametrize(("fixture", "rule", "forks"), [
+    # sharing one rule that reads the whole image would only cost the fork
+    ("package_no_import_cycle", "PACKAGE_NO_IMPORT_CYCLE", False),
+    # one that reads each file alone is split: each process checks half the files
+    ("import_used", "IMPORT_USED", True),
+])
+def test_a_single_rule_runs_in_halves_only_if_it_reads_each_file_alone(
+        fixture: str, rule: str, forks: bool) -> None:
+    alone = run("lint", ".", "--error-format", "json", cwd=FIXTURES / fixture)  # one rule selected
+    forced = subprocess.run([sys.executable, "-c", FORCED], cwd=FIXTURES / fixture,
                             capture_output=True, text=True, check=False)
-    assert forced.stderr == ""
+    assert forced.stderr == ("forked\n" if forks else "")
     assert (forced.returncode, forced.stdout) == (alone.exit_code, alone.stdout)
-    assert alone.exit_code == 100 and "IMPORT_USED" in alone.stdout
+    assert alone.exit_code == 100 and rule in alone.stdout

@@ -127,9 +127,12 @@ def _lint(rules: Sequence[Rule], context: LintContext, *, size: int) -> list[Fin
         assert handler is not None
         return lambda: list(handler(ctx))
 
-    # one rule is one task: a child would only cost its fork and its copies of touched pages (a
-    # lint that keeps earlier findings runs many small groups of rules, often one rule each)
-    if len(handlers) < 2 or not worth_forking(size, _FORK_FROM):
+    # one rule that reads the whole image is one task: a child would only cost its fork and its
+    # copies of touched pages (a lint that keeps earlier findings runs many small groups of
+    # rules, often one rule each); one that reads each file alone still splits in halves (after
+    # an edit of a widely imported file, IMPORT_USED runs again over every dependent)
+    one_task = len(handlers) < 2 and not any(r.by_file for r in handlers)
+    if one_task or not worth_forking(size, _FORK_FROM):
         return [f for r in handlers for f in task(r, context)()]
     by_file = [r for r in handlers if r.by_file]
     whole = [r for r in handlers if not r.by_file]
