@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,10 @@ from google.protobuf import descriptor_pb2, message_factory
 
 from protopact.compile import build as build_module
 from protopact.compile import cache as cache_module
+from protopact.compile.cache import Cache
 from protopact.compile.image import image_from_bytes
 from protopact.compile.inputs import read_image_file
+from protopact.compile.sourceinfo import on_demand
 from protopact.errors import ProtopactError
 
 from .conftest import REPO, git, run, write_tree
@@ -422,3 +426,22 @@ def test_json_of_an_image_whose_descriptor_proto_holds_no_list_of_files(tmp_path
     assert (result.exit_code, result.stderr) == (0, "")
     written = json.loads((tmp_path / "out.json").read_text())
     assert [f["name"] for f in written["file"]][-1] == "a.proto"
+
+
+@pytest.mark.parametrize("deferred", [False, True])
+def test_an_entry_whose_header_misplaces_its_files_is_not_read(
+        tmp_path: Path, isolated_cache: Path, deferred: bool) -> None:
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", cwd=tmp_path).exit_code == 0
+    (entry,) = isolated_cache.rglob("*.image")
+    cache = Cache(isolated_cache)
+    with on_demand() if deferred else nullcontext():
+        assert cache.get(entry.stem) is not None
+        data = entry.read_bytes()
+        (length,) = struct.unpack_from(">I", data, 6)
+        header = json.loads(data[10:10 + length])
+        for moved in ([[0, end] for _, end in header["payloads"]],  # each from the body's start
+                      [[start, end - 1] for start, end in header["payloads"]]):  # one byte short
+            text = json.dumps({**header, "payloads": moved}).encode()
+            entry.write_bytes(data[:6] + struct.pack(">I", len(text)) + text + data[10 + length:])
+            assert cache.get(entry.stem) is None

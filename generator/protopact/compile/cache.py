@@ -17,8 +17,9 @@ import os
 import re
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import accumulate
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,12 +27,14 @@ from google.protobuf.message import DecodeError
 
 from ..writes import write_gathered
 from .aside import aside
-from .image import Image, decode_files, set_payloads
+from .image import Image, decoded_files
 from .incremental import Compiled
 from .recency import beyond, used
 from .sourceinfo import decoded_without, deferred, spans
+from .wire import varint
 
 _MAGIC = b"PPIMG1"
+_FILE = b"\x0a"  # FileDescriptorSet.file: field 1, length-delimited
 # compiled images kept, all together: a googleapis-sized tree's image is about 60 MB, and each edit
 # of it adds one (the least recently used go first, see .recency)
 IMAGES_LIMIT = 2**30
@@ -72,12 +75,11 @@ class Cache:
             (length,) = struct.unpack_from(">I", data, len(_MAGIC))
             start = len(_MAGIC) + 4
             header = json.loads(data[start : start + length])
-            body = data[start + length :]
+            payloads = _payloads(data, start + length, header["payloads"])
             located = header["source_info"] if deferred() else None
             if located is None:
-                files, _, encoded = decode_files(body)
+                files, _, encoded = decoded_files(payloads)
             else:
-                payloads = set_payloads(body)
                 if len(located) != len(payloads):
                     return None
                 files = [decoded_without(p, at) for p, at in zip(payloads, located)]
@@ -108,13 +110,16 @@ class Cache:
         # every file it reuses (see incremental.extensions_of)
         declared = None if compiled.extensions is None else {
             name: found for name, found in compiled.extensions.items() if found}
+        pieces = list(image.binary_pieces(mark_imports=False, as_read=True))
+        payloads = pieces[1::2]  # each file's bytes after its key and length
+        ends = list(accumulate(len(p) for p in pieces))
         header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys,
                              "clashes": compiled.clashes, "extensions": declared,
-                             "source_info": spans([image.file_bytes(f) for f in image.files]),
-                             }).encode()
+                             "payloads": [[end - len(p), end] for p, end in zip(payloads, ends[1::2])],
+                             "source_info": spans(payloads)}).encode()
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)
-            write_gathered(out, image.binary_pieces(mark_imports=False, as_read=True))
+            write_gathered(out, pieces)
         with self._written(self._place(place)) as out:
             out.write(key.encode())
         for entry in beyond(self.directory.glob("??/*.image"), IMAGES_LIMIT):
@@ -162,3 +167,18 @@ class Cache:
             # A cache that cannot be written only costs speed.
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def _payloads(data: bytes, body: int, at: Sequence[Sequence[int]]) -> list[bytes]:
+    """The files' bytes in an entry whose body (a ``FileDescriptorSet``) starts at ``body``, each
+    at its (start, end) in the body as the header lists them: only each file's key and length are
+    read, to check that the header says where the files are."""
+    payloads, previous = [], 0
+    for start, end in at:
+        if data[body + previous : body + start] != _FILE + varint(end - start):
+            raise ValueError("the entry's files are not where its header says")
+        payloads.append(data[body + start : body + end])
+        previous = end
+    if body + previous != len(data):
+        raise ValueError("the entry's files are not where its header says")
+    return payloads

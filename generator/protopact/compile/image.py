@@ -31,6 +31,7 @@ from .sourceinfo import SOURCE_CODE_INFO
 from .validation import image_problem
 from .wire import fields as _fields
 from .wire import read_varint as _read_varint
+from .wire import varint as _varint
 
 _BUF_EXTENSION = 8042
 _EXT_TAG = bytes([0xD2, 0xF6, 0x03])  # varint((8042 << 3) | 2)
@@ -209,15 +210,6 @@ def image_from_bytes(data: bytes, *, label: str) -> Image:
     return image
 
 
-def decode_files(
-    data: bytes,
-) -> tuple[list[descriptor_pb2.FileDescriptorProto], set[str], dict[str, bytes]]:
-    """The files of a ``FileDescriptorSet`` or buf image, the names buf's extension marks as
-    imports, and each file's bytes as read (without the extension). Raises ``DecodeError``,
-    ``ValueError`` or ``IndexError`` on bytes that are not one."""
-    return decoded_files(_length_delimited(data, field_number=1))
-
-
 # a file decoded: its descriptor, whether it is marked as an import, its bytes without the mark
 Decoded = tuple[descriptor_pb2.FileDescriptorProto, bool, bytes]
 
@@ -225,8 +217,10 @@ Decoded = tuple[descriptor_pb2.FileDescriptorProto, bool, bytes]
 def decoded_files(
     payloads: Iterable[bytes], ahead: Mapping[bytes, Decoded] | None = None,
 ) -> tuple[list[descriptor_pb2.FileDescriptorProto], set[str], dict[str, bytes]]:
-    """:func:`decode_files` over the set's files, each given as its bytes; those in ``ahead``
-    (from :func:`decoded_ahead`) are taken as decoded there."""
+    """The files of a ``FileDescriptorSet`` or buf image, each given as its bytes, the names buf's
+    extension marks as imports, and each file's bytes as read (without the extension); those in
+    ``ahead`` (from :func:`decoded_ahead`) are taken as decoded there. Raises ``DecodeError``,
+    ``ValueError`` or ``IndexError`` on bytes that are not files."""
     files, imports, encoded = [], set(), {}
     for payload in payloads:
         read = ahead.get(payload) if ahead is not None else None
@@ -363,18 +357,6 @@ def _checked(image: Image, label: str) -> Image:
     return image
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
 def field_numbers(data: bytes) -> list[int]:
     """The numbers of a message's top-level fields, each once, in the order they first appear."""
     return list(dict.fromkeys(number for number, _, _, _ in _fields(data)))
@@ -422,11 +404,6 @@ def _file_with_extension(payload: bytes) -> Decoded:
 def set_files(data: bytes) -> list[tuple[str, bytes]]:
     """The names and bytes of the files of set ``data``, without decoding them."""
     return [(_name(p), p) for p in _length_delimited(data, field_number=1)]
-
-
-def set_payloads(data: bytes) -> list[bytes]:
-    """The bytes of each file of set ``data``, without decoding them."""
-    return list(_length_delimited(data, field_number=1))
 
 
 def set_names(data: bytes) -> list[str]:

@@ -1,8 +1,20 @@
-"""Protocol buffers' wire format at the top level of a message, read without decoding it."""
+"""Protocol buffers' wire format at the top level of a message, read and written without a decoder."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:
