@@ -1,14 +1,16 @@
 """Within lint, files read from the cache hold their source info only once a reader asks for it;
-asked for, each is the very file a whole decode gives."""
+asked for, each is the very file a whole decode gives. Their digests come with them."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from protopact.compile import incremental, sourceinfo
+from protopact.compile import cache as cache_module
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
 from protopact.schema.source import SourceIndex
@@ -69,3 +71,23 @@ def test_the_cache_gives_lint_files_whose_source_info_is_read_in_when_asked(
     for name in ("b/v1/b.proto", "c/v1/c.proto"):
         assert after.by_name[name].HasField("source_code_info")
         assert after.by_name[name] == full.by_name[name]
+
+
+def test_the_bytes_an_entry_gave_have_their_digests_known(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incremental, "_RECENT", incremental._RECENT.__class__(maxlen=2))
+    root = write_tree(tmp_path / "tree", _FILES)
+    cache = Cache(tmp_path / "cache")
+    load_input(str(root), cwd=root, cache=cache)
+    incremental._RECENT.clear()
+    with sourceinfo.on_demand():
+        image = load_input(str(root), cwd=root, cache=cache).image
+    expected = {n: hashlib.sha256(data).hexdigest() for n, data in image.encoded.items()}
+
+    def unexpected(data: bytes) -> None:
+        raise AssertionError("hashed again")
+
+    monkeypatch.setattr(cache_module.hashlib, "sha256", unexpected)
+    assert {n: cache_module.digest_of(data) for n, data in image.encoded.items()} == expected
+    with pytest.raises(AssertionError, match="hashed again"):  # equal bytes, another object
+        cache_module.digest_of(bytes(bytearray(image.encoded["a/v1/a.proto"])))

@@ -31,7 +31,7 @@ from typing import Any
 from .. import __version__
 from ..versions import code_stamp
 from ..compile.aside import aside
-from ..compile.cache import Cache
+from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
 from ..schema.source import Span
 from .engine import LintContext
@@ -99,7 +99,7 @@ class LintReuse:
             digests: dict[str, str] = {}
             closures: dict[str, str] = {}
             for f in image.files:
-                digests[f.name] = hashlib.sha256(image.file_bytes(f)).hexdigest()
+                digests[f.name] = digest_of(image.file_bytes(f))
                 closures[f.name] = _digest(digests[f.name],
                                            *(closures.get(d, "") for d in f.dependency))
             self._digested = (image, digests, closures)
