@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from google.protobuf import descriptor_pb2
 
 from protopact.compile.protoc import PARALLEL_FROM
 from protopact.format import format_text
@@ -411,6 +412,32 @@ def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -
     assert "b.proto:2:" in result.stderr
     assert (tmp_path / "b.proto").read_text() == broken
     assert (tmp_path / "c.proto").read_text() == "message  C {}\n"
+
+
+def test_formats_compile_without_source_info_serves_no_other_command(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """format asks protoc for its verdict only (no source info); that image is cached apart, so a
+    later build of the same tree still has every span and comment, and a cached image with source
+    info serves a later format without running protoc."""
+    import protopact.compile.build as build
+
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n",
+                          "a.proto": "syntax = \"proto3\";\n// A\nmessage  A {}\n"})
+    asked: list[bool] = []
+    run_protoc = build.run_protoc
+    monkeypatch.setattr(build, "run_protoc",
+                        lambda *a, **k: asked.append(k["source_info"]) or run_protoc(*a, **k))
+    assert run("format", ".", cwd=tmp_path).exit_code == 0
+    assert run("build", ".", "-o", "image.binpb", cwd=tmp_path).exit_code == 0
+    assert asked == [False, True]
+    image = descriptor_pb2.FileDescriptorSet.FromString((tmp_path / "image.binpb").read_bytes())
+    (a,) = [f for f in image.file if f.name == "a.proto"]
+    assert [loc.leading_comments for loc in a.source_code_info.location if loc.leading_comments] \
+        == [" A\n"]
+    (tmp_path / "a.proto").write_text("syntax = \"proto3\";\nmessage  B {}\n")
+    assert run("build", ".", cwd=tmp_path).exit_code == 0
+    assert run("format", ".", cwd=tmp_path).stdout == "syntax = \"proto3\";\n\nmessage B {}\n"
+    assert asked == [False, True, True]
 
 
 def test_a_sample_of_the_benchmark_corpus_matches_buf(tmp_path: Path) -> None:

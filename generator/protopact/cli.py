@@ -363,6 +363,7 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
             paths: tuple[str, ...], exclude_paths: tuple[str, ...], no_cache: bool) -> None:
     """Format INPUT's .proto files exactly as buf format does (INPUT: a directory, a .proto file,
     an archive or a git repository; only the first two can be rewritten in place)."""
+    from .compile.build import without_source_info
     from .compile.inputs import source_input
     from .format.known import Known
     from .format.outlet import Outlet
@@ -372,7 +373,8 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
         raise ProtopactError("--write and --output cannot be used together")
     input_, paths = split_input(input_, paths, write=write_)
     cache = _cache(no_cache)
-    with source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
+    # protoc's verdict is all format needs of the compile: the files are read again as text
+    with without_source_info(), source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
         if paths or exclude_paths:
             loaded = loaded.restricted(paths, exclude_paths)
         outlet = Outlet(write=write_, diff=diff_, output=output, count=len(loaded.image.targets))

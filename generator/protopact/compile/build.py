@@ -53,6 +53,22 @@ def cached_only() -> Iterator[None]:
         _CACHED_ONLY.reset(token)
 
 
+_SOURCE_INFO = ContextVar("source_info", default=True)
+
+
+@contextmanager
+def without_source_info() -> Iterator[None]:
+    """Within, compiles leave out source info (spans and comments), for a command that needs
+    only protoc's verdict on the files and the files themselves (``format``): protoc spends about
+    40% less, and no columns are counted. Such an image is cached under a key of its own and
+    offered to no later compile; a cached image with source info serves too."""
+    token = _SOURCE_INFO.set(False)
+    try:
+        yield
+    finally:
+        _SOURCE_INFO.reset(token)
+
+
 @cache
 def _toolchain() -> dict[str, str]:
     # "columns": images hold buf's source columns (see .columns); older entries hold protoc's.
@@ -101,26 +117,34 @@ def compile_listing(
     shown_paths = {f.name: shown(f) for f in files}
     resolution = resolve(workspace, project)
     base = {"toolchain": _toolchain(), "deps": resolution.fingerprint()}
-    key = cache_key({**base, "modules": [m.path for m in workspace.modules],
-                     "files": [[f.module, f.name, f.digest] for f in files],
-                     "targets": [f.name for f in targets]})
+    described = {**base, "modules": [m.path for m in workspace.modules],
+                 "files": [[f.module, f.name, f.digest] for f in files],
+                 "targets": [f.name for f in targets]}
+    key = cache_key(described)
+    source_info = _SOURCE_INFO.get()
     text_key = incremental.text_keys(cache_key(base), {f.name: f.digest for f in files})
     compiled = cache_.get(key)
+    if not source_info and compiled is None:
+        key = cache_key({**described, "source_info": False})
+        compiled = cache_.get(key)
     if compiled is None and _CACHED_ONLY.get():
         raise NotCached(label)
     if compiled is None:
         donors = [*incremental.recent(), *filter(None, [cache_.latest(place)])]
         offers, stale = incremental.reusable(donors, text_key)
         job = _Job(workspace, files, targets, resolution, shown_paths,
-                   materialize or (lambda _files: nullcontext(workspace.root)), texts or {})
+                   materialize or (lambda _files: nullcontext(workspace.root)), texts or {},
+                   source_info)
         image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
         extensions = incremental.extensions_of(image.files, donors, _by_name(files, texts or {}))
         compiled = incremental.Compiled(
             image, incremental.closure_keys(image.files, text_key, offers),
             taken_twice(image.files, extensions, image.encoded), extensions,
             deferred=sourceinfo.deferred())  # it may hold files a deferring donor gave
-        cache_.put(key, compiled, place=place)
-    incremental.remember(compiled)
+        # an image without source info is its place's latest compile for no later compile
+        cache_.put(key, compiled, place=place if source_info else None)
+    if source_info:
+        incremental.remember(compiled)
     image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded,
                   compiled.clashes)
     refused = undeclared(image, resolution, workspace, shown_paths)
@@ -140,6 +164,7 @@ class _Job:
     shown_paths: Mapping[str, str]
     materialize: Materialize
     texts: Mapping[str, bytes]  # by workspace path, as read for the files' digests
+    source_info: bool
 
     def full(self) -> Image:
         with self.materialize(None) as root:
@@ -211,6 +236,7 @@ class _Job:
                     sources=sources,
                     descriptor_set=self.resolution.descriptor_set(beside=beside) + reused,
                     whole=whole,
+                    source_info=self.source_info,
                     ended_first=lambda files: ahead.update(decoded_ahead(files)),
                 )
             except ProtopactError as exc:
@@ -221,7 +247,7 @@ class _Job:
         if run.apart and incremental.collides(compiled, run.apart):
             # a name defined in both halves: one run reports it, in protoc's words
             protoc(whole=True)
-        for file in compiled:
+        for file in compiled if self.source_info else ():
             source = sources.get(file.name) or _source_of(file.name, include)
             if source is not None and to_buf_columns(file, source):
                 del encoded[file.name]

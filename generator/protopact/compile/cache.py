@@ -113,13 +113,13 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
             return None
 
-    def put(self, key: str, compiled: Compiled, *, place: str) -> None:
-        """Store ``compiled`` under ``key``, the latest compile of ``place`` (beside the caller
-        within :func:`.aside.writes_aside`)."""
+    def put(self, key: str, compiled: Compiled, *, place: str | None) -> None:
+        """Store ``compiled`` under ``key``, the latest compile of ``place`` if one is given
+        (beside the caller within :func:`.aside.writes_aside`)."""
         if self.directory is not None:
             aside(lambda: self._store(key, compiled, place))
 
-    def _store(self, key: str, compiled: Compiled, place: str) -> None:
+    def _store(self, key: str, compiled: Compiled, place: str | None) -> None:
         assert self.directory is not None
         image = compiled.image
         # the files' extensions, which the next compile of the place would otherwise look for in
@@ -137,8 +137,9 @@ class Cache:
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)
             write_gathered(out, pieces)
-        with self._written(self._place(place)) as out:
-            out.write(key.encode())
+        if place is not None:
+            with self._written(self._place(place)) as out:
+                out.write(key.encode())
         for entry in beyond(self.directory.glob("??/*.image"), IMAGES_LIMIT):
             entry.unlink(missing_ok=True)
 

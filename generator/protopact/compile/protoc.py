@@ -59,10 +59,10 @@ class Protoc(NamedTuple):
 def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
     sources: Mapping[str, bytes], descriptor_set: bytes = b"", whole: bool = False,
-    ended_first: Callable[[Sequence[bytes]], None] | None = None,
+    source_info: bool = True, ended_first: Callable[[Sequence[bytes]], None] | None = None,
 ) -> Protoc:
     """Compile ``files`` (import paths) and return the files of a FileDescriptorSet with imports and
-    source info.
+    (unless not ``source_info``) source info.
 
     ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
@@ -78,7 +78,7 @@ def run_protoc(
         else:
             parts = list(halves(files, sources))
         outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(parts))]
-        runs = [_start(_compile_args(include_roots, part, out, imported))
+        runs = [_start(_compile_args(include_roots, part, out, imported, source_info))
                 for part, out in zip(parts, outs, strict=True)]
         listed: list[list[tuple[str, bytes]]] = [[] for _ in runs]
         ended: dict[int, tuple[int, str]] = {}
@@ -95,7 +95,7 @@ def run_protoc(
             code, diagnostics = ended[index]
             if code < 0:
                 raise _crashed(code, diagnostics,
-                               _crashing_file(include_roots, part, imported), shown)
+                               _crashing_file(include_roots, part, imported, source_info), shown)
             if code != 0:
                 raise CompileError(_message(diagnostics, shown) or _NO_MESSAGE)
         listed = [have or set_files(out.read_bytes()) for have, out in zip(listed, outs, strict=True)]
@@ -114,8 +114,8 @@ def _written(path: Path, data: bytes) -> Path | None:
 
 
 def _compile_args(include_roots: Sequence[Path], files: Sequence[str], out: Path,
-                  imported: Path | None) -> list[str]:
-    args = ["--include_imports", "--include_source_info"]
+                  imported: Path | None, source_info: bool) -> list[str]:
+    args = ["--include_imports", *(["--include_source_info"] if source_info else [])]
     args += [f"--proto_path={root}" for root in include_roots]
     if imported is not None:
         args.append(f"--descriptor_set_in={imported}")
@@ -230,14 +230,15 @@ def _finish(run: _Run) -> tuple[int, str]:
 
 
 def _crashing_file(include_roots: Sequence[Path], files: Sequence[str],
-                   imported: Path | None) -> str | None:
+                   imported: Path | None, source_info: bool) -> str | None:
     """The file whose compilation crashes protoc, found by halving ``files`` (protoc is
     deterministic); None when no single file does it."""
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         out = Path(tmp) / "set.binpb"
 
         def crashes(some: Sequence[str]) -> bool:
-            return _finish(_start(_compile_args(include_roots, some, out, imported)))[0] < 0
+            return _finish(_start(_compile_args(include_roots, some, out, imported,
+                                                source_info)))[0] < 0
 
         candidates = list(files)
         while len(candidates) > 1:
