@@ -7,6 +7,8 @@ Files are compiled by protoc first (through the INPUT), so a file protoc rejects
 from __future__ import annotations
 
 import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..compile import refs
@@ -59,12 +61,27 @@ def format_input(loaded: Input, outlet: Outlet, known: Known | None = None) -> l
 def _half(jobs: list[tuple[str, Path, str]], outlet: Outlet, known: Known | None) -> list[Outcome]:
     done: list[Outcome] = []
     try:
-        for job in jobs:
-            done.append(outlet.take(_formatted(*job, known)))
+        with _uncollected():
+            for job in jobs:
+                done.append(outlet.take(_formatted(*job, known)))
     except BaseException:
         discard(done)
         raise
     return done
+
+
+@contextlib.contextmanager
+def _uncollected() -> Iterator[None]:
+    """No cyclic garbage collection within: a file's tokens and tree hold no cycles (reference
+    counts free them; formatting the 7,202 files of the benchmark corpus left nothing for the
+    collector), yet it ran about a thousand times per 1,800 files, 8-10% of formatting's CPU."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _formatted(name: str, path: Path, shown: str, known: Known | None) -> Formatted:
