@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -412,6 +413,53 @@ def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -
     assert "b.proto:2:" in result.stderr
     assert (tmp_path / "b.proto").read_text() == broken
     assert (tmp_path / "c.proto").read_text() == "message  C {}\n"
+
+
+def _many_messy_files() -> dict[str, str]:
+    """Enough files that a child begins formatting while protoc compiles them."""
+    files = {"buf.yaml": "version: v2\n"}
+    for i in range(PARALLEL_FROM + 1):
+        files[f"p{i % 7}/v1/f{i}.proto"] = f'syntax="proto3";package p{i % 7}.v1;\nmessage  M{i} {{}}\n'
+    return files
+
+
+@pytest.mark.parametrize("flag", ["-w", "-o"])
+def test_files_formatted_beside_a_compile_that_fails_are_never_written(flag: str, tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """Formatting begins beside protoc; when protoc rejects a file, what was staged meanwhile is
+    discarded: no file is rewritten or written, none is left behind."""
+    import protopact.compile.build as build
+
+    run_protoc = build.run_protoc
+    # a slow protoc: the child formats files meanwhile
+    monkeypatch.setattr(build, "run_protoc", lambda *a, **k: time.sleep(1) or run_protoc(*a, **k))
+    files = _many_messy_files()
+    files["p0/v1/f0.proto"] += "message  Broken { Unknown x = 1; }\n"  # formattable
+    tree = write_tree(tmp_path / "ws", files)
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    result = run("format", str(tree), *([flag] if flag == "-w" else [flag, str(tmp_path / "out")]))
+    assert result.exit_code == 1
+    assert "p0/v1/f0.proto:3:" in result.stderr
+    assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
+    assert not list((tmp_path / "out").rglob("*.proto")) and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_files_formatted_beside_the_compile_are_dropped_when_the_targets_narrow(
+        tmp_path: Path) -> None:
+    """A .proto file INPUT with its package's files is listed as its whole module, then narrowed
+    to the package once compiled: what was formatted for the module meanwhile is dropped, and
+    only the package's files are written."""
+    files = _many_messy_files()
+    tree = write_tree(tmp_path / "ws", files)
+    result = run("format", "p3/v1/f3.proto#include_package_files=true", "-o",
+                 str(tmp_path / "out"), cwd=tree)
+    assert result.exit_code == 0, result.stderr
+    written = sorted(p.relative_to(tmp_path / "out").as_posix()
+                     for p in (tmp_path / "out").rglob("*.proto"))
+    expected = sorted(n for n in files if n.startswith("p3/"))
+    assert written == expected
+    assert all((tmp_path / "out" / n).read_text() == format_text(files[n]) for n in expected)
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_formats_compile_without_source_info_serves_no_other_command(tmp_path: Path,

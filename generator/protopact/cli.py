@@ -364,22 +364,23 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
     """Format INPUT's .proto files exactly as buf format does (INPUT: a directory, a .proto file,
     an archive or a git repository; only the first two can be rewritten in place)."""
     from .compile.build import without_source_info
-    from .compile.inputs import source_input
+    from .compile.inputs import listed, source_input
     from .format.known import Known
     from .format.outlet import Outlet
-    from .format.run import format_input, split_input
+    from .format.run import Formatting, split_input
 
     if write_ and output is not None:
         raise ProtopactError("--write and --output cannot be used together")
     input_, paths = split_input(input_, paths, write=write_)
     cache = _cache(no_cache)
-    # protoc's verdict is all format needs of the compile: the files are read again as text
-    with without_source_info(), source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
-        if paths or exclude_paths:
-            loaded = loaded.restricted(paths, exclude_paths)
-        outlet = Outlet(write=write_, diff=diff_, output=output, count=len(loaded.image.targets))
-        unformatted = outlet.finish(format_input(loaded, outlet, Known(cache)),
-                                    echo=lambda text: click.echo(text, nl=False))
+    formatting = Formatting(lambda count: Outlet(write=write_, diff=diff_, output=output, count=count),
+                            Known(cache), paths=paths, exclude_paths=exclude_paths)
+    # protoc's verdict is all format needs of the compile: the files are read again as text, and
+    # half of them already while protoc compiles
+    with formatting, without_source_info(), listed(formatting.start), \
+            source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
+        outlet, done = formatting.run(loaded)
+        unformatted = outlet.finish(done, echo=lambda text: click.echo(text, nl=False))
     if exit_code and unformatted:
         sys.exit(FINDINGS_EXIT)
 

@@ -67,7 +67,7 @@ def shared(tasks: Sequence[Callable[[], T]], *, fork: bool,
     ``theirs`` (tasks that read what the same side's others read), then each takes the next of
     ``tasks`` as it finishes one. Tasks whose costs differ widely and cannot be told in advance so
     end at about the same time in both."""
-    take = _claims(fork)
+    take = claims(fork)
     first = len(mine) + len(theirs)
     every = [*mine, *theirs, *tasks]
 
@@ -83,8 +83,9 @@ def shared(tasks: Sequence[Callable[[], T]], *, fork: bool,
     return [results[i] for i in range(len(every))]
 
 
-def _claims(fork: bool) -> Callable[[], int]:
-    """A counter both sides draw from: in memory a forked child shares, else in this process."""
+def claims(fork: bool) -> Callable[[], int]:
+    """A counter both sides of :func:`beside` draw from (0, 1, 2, ...; no number twice): in
+    memory a forked child shares, else in this process."""
     if not fork:
         return itertools.count().__next__  # one step under the GIL: no number is drawn twice
     counter = multiprocessing.get_context("fork").Value("q", 0)

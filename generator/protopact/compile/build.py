@@ -108,10 +108,7 @@ def compile_listing(
     it compiles is what the digests (the cache key) say.
     """
     check_unique(files)
-    module_paths = {m.path for m in target_modules}
-    # buf orders an image by import path across all modules (each file after its imports)
-    targets = sorted((f for f in files if f.module in module_paths
-                      and _under(f.workspace_path, within)), key=lambda f: f.name)
+    targets = listed_targets(files, target_modules, within)
     if not targets:
         raise ProtopactError(f"{label}: no .proto files found")
     shown_paths = {f.name: shown(f) for f in files}
@@ -151,6 +148,15 @@ def compile_listing(
     if refused is not None:
         raise refused
     return image
+
+
+def listed_targets(files: Sequence[ListedFile], target_modules: Sequence[Module],
+                   within: str) -> list[ListedFile]:
+    """The files of ``target_modules`` under ``within``, by import path (buf orders an image by
+    import path across all modules, each file after its imports)."""
+    module_paths = {m.path for m in target_modules}
+    return sorted((f for f in files if f.module in module_paths and _under(f.workspace_path, within)),
+                  key=lambda f: f.name)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ import re
 import tempfile
 import zipfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from ..config.buflock import LOCK_NAME
 from ..config.bufyaml import (
@@ -32,7 +33,7 @@ from ..deps import resolve
 from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
 from . import git, refs
-from .build import NotCached, cached_only, compile_listing
+from .build import NotCached, cached_only, compile_listing, listed_targets
 from .cache import Cache
 from .digests import known_digests
 from .extension_numbers import refusal
@@ -46,6 +47,22 @@ from .workspace import (ListedFile, blob_id, check_modules, discover, list_direc
 # A control character in an INPUT is never meant, and would break the one line naming it (a NUL
 # cannot even reach the system or git).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+# Called with a directory's targets once they are listed, before they are compiled (see listed)
+_ON_LISTING: ContextVar[Callable[[Input], None] | None] = ContextVar("on_listing", default=None)
+
+
+@contextmanager
+def listed(hook: Callable[[Input], None]) -> Iterator[None]:
+    """Within, a directory's files, once listed, go to ``hook`` before they are compiled: an Input
+    with the targets and their paths but no descriptors yet (``image.files`` is empty), so work on
+    the sources can go on beside protoc. The compile may still refuse them."""
+    token = _ON_LISTING.set(hook)
+    try:
+        yield
+    finally:
+        _ON_LISTING.reset(token)
 
 
 @dataclass(frozen=True)
@@ -231,11 +248,17 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         return str(path) if whole else Path(os.path.relpath(path, here)).as_posix()
 
     project = project or cwd
+    within = "." if whole_modules else str(inside)
+    hook = _ON_LISTING.get()
+    if hook is not None:
+        targets = frozenset(f.name for f in listed_targets(files, modules, within))
+        hook(Input(Image((), targets, {f.name: shown(f) for f in files}), workspace,
+                   _module_map(files, workspace), project))
     image = compile_listing(
         workspace=workspace,
         files=files,
         target_modules=modules,
-        within="." if whole_modules else str(inside),
+        within=within,
         cache_=cache,
         shown=shown,
         label=label,

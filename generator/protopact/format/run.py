@@ -1,21 +1,24 @@
 """Formatting an INPUT's target files: buf's command line over :mod:`.outlet`.
 
-Files are compiled by protoc first (through the INPUT), so a file protoc rejects is reported as
-``build`` reports it and nothing is rewritten.
+Files are compiled by protoc (through the INPUT), so a file protoc rejects is reported as ``build``
+reports it and nothing is rewritten: formatting may begin beside the compile, but what it staged is
+put in place only once protoc accepted every file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from ..compile import refs
 from ..compile.inputs import Input
 from ..compile.protoc import PARALLEL_FROM
 from ..errors import ProtopactError
-from ..forked import beside, worth_forking
+from ..forked import beside, claims, worth_forking
 from . import FormatError, format_text
 from .known import Known, digest
 from .outlet import Formatted, Outcome, Outlet, discard
@@ -33,37 +36,107 @@ def split_input(text: str, paths: tuple[str, ...], *, write: bool) -> tuple[str,
     return text, paths
 
 
-def format_input(loaded: Input, outlet: Outlet, known: Known | None = None) -> list[Outcome]:
-    """Every target file of INPUT (protoc already accepted them) formatted and handed to
-    ``outlet``; contents ``known`` to be formatted are taken as they are, and those found formatted
-    are added to it. Many files are formatted in two halves at once, one by a forked child: each
-    half stages its own files, so only what is printed travels back."""
-    jobs = [(name, loaded.workspace.root / loaded.module(name).path / name, loaded.image.shown(name))
-            for name in sorted(loaded.image.targets)]
-    with beside(lambda: _half(jobs[1::2], outlet, known),
-                fork=worth_forking(len(jobs), PARALLEL_FROM)) as other:
+Job = tuple[str, Path, str]  # a target's import path, its path on disk, the path shown
+
+
+class Formatting:
+    """INPUT's target files formatted and handed to an outlet (made by ``outlet_for`` once the
+    number of files is known), by this process and, when there are many, a forked child: each
+    takes the next file not yet taken, so both end together however early the child began. Each
+    stages its own files, so only what is printed travels back. Contents ``known`` to be formatted
+    are taken as they are, and those found formatted are added to it.
+
+    The child can begin as soon as the targets are listed (:meth:`start`, the hook of
+    :func:`..compile.inputs.listed`), so that it formats beside protoc's compile, and this process
+    joins it once the compile is done. What the child staged is used only once the compile
+    accepted every file and gave the same targets (:meth:`run`); otherwise it is discarded, as it
+    is when the block ends by an error."""
+
+    def __init__(self, outlet_for: Callable[[int], Outlet], known: Known | None, *,
+                 paths: tuple[str, ...] = (), exclude_paths: tuple[str, ...] = ()) -> None:
+        self.outlet_for, self.known = outlet_for, known
+        self.paths, self.exclude_paths = paths, exclude_paths
+        self.started: _Started | None = None
+        self.stack = contextlib.ExitStack()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is not None:
+            self._abandon()
+        self.stack.close()
+
+    def start(self, listed: Input) -> None:
+        """The child begun on the targets of ``listed``, before they are compiled."""
+        jobs = self._jobs(listed)
+        if worth_forking(len(jobs), PARALLEL_FROM):
+            self.started = self._child(jobs, fork=True)
+
+    def run(self, loaded: Input) -> tuple[Outlet, list[Outcome]]:
+        """Every target of ``loaded`` (protoc accepted them) formatted, in name order, and the
+        outlet that took them."""
+        jobs = self._jobs(loaded)
+        if self.started is not None and self.started.jobs != jobs:
+            self._abandon()
+        if self.started is None:
+            self.started = self._child(jobs, fork=worth_forking(len(jobs), PARALLEL_FROM))
+        started = self.started
         try:
-            done = _half(jobs[::2], outlet, known)
+            done = _taken(jobs, started.take, started.outlet, self.known)
         except BaseException:
-            with contextlib.suppress(Exception):
-                discard(other())  # the other half's staged files go too
+            self._abandon()  # the child's staged files go too
             raise
+        self.started = None
         try:
-            done += other()
+            done += started.other()
         except BaseException:
             discard(done)
             raise
-    if known is not None:
-        known.remember({o.digest for o in done if o.digest})
-    return sorted(done, key=lambda o: o.name)
+        if self.known is not None:
+            self.known.remember({o.digest for o in done if o.digest})
+        return started.outlet, sorted(done, key=lambda o: o.name)
+
+    def _jobs(self, loaded: Input) -> list[Job]:
+        if self.paths or self.exclude_paths:
+            loaded = loaded.restricted(self.paths, self.exclude_paths)
+        return [(name, loaded.workspace.root / loaded.module(name).path / name,
+                 loaded.image.shown(name)) for name in sorted(loaded.image.targets)]
+
+    def _child(self, jobs: list[Job], *, fork: bool) -> _Started:
+        outlet, known, take = self.outlet_for(len(jobs)), self.known, claims(fork)
+        other = self.stack.enter_context(beside(lambda: _taken(jobs, take, outlet, known),
+                                                fork=fork))
+        return _Started(jobs, outlet, take, other)
+
+    def _abandon(self) -> None:
+        """The child stopped (every file left is taken from it) and waited for, and its staged
+        files removed; it is closed before another begins (one task at a time goes beside)."""
+        if self.started is not None:
+            started, self.started = self.started, None
+            while started.take() < len(started.jobs):
+                pass
+            with contextlib.suppress(Exception):
+                discard(started.other())
+            self.stack.close()
 
 
-def _half(jobs: list[tuple[str, Path, str]], outlet: Outlet, known: Known | None) -> list[Outcome]:
+@dataclass(frozen=True)
+class _Started:
+    jobs: list[Job]
+    outlet: Outlet
+    take: Callable[[], int]  # the index of the next job not yet taken
+    other: Callable[[], list[Outcome]]  # the child's outcomes, once it is done
+
+
+def _taken(jobs: list[Job], take: Callable[[], int], outlet: Outlet,
+           known: Known | None) -> list[Outcome]:
+    """The jobs this process takes, one at a time, until none is left."""
     done: list[Outcome] = []
     try:
         with _uncollected():
-            for job in jobs:
-                done.append(outlet.take(_formatted(*job, known)))
+            while (index := take()) < len(jobs):
+                done.append(outlet.take(_formatted(*jobs[index], known)))
     except BaseException:
         discard(done)
         raise
