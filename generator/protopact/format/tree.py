@@ -8,14 +8,17 @@ leading and its last token's trailing comments.
 from __future__ import annotations
 
 import dataclasses
-from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from .lexer import Comment, Token
 
 
-class Node(ABC):
-    is_leaf = False  # read where isinstance() on this abstract class would be slow
+class Node:
+    """A node of the tree: a :class:`Leaf` or a :class:`Branch`. Not an ``abc.ABC``: an
+    ``isinstance`` check against a class with ABCMeta goes through Python code, and the printer
+    makes hundreds of thousands of them."""
+
+    is_leaf = False  # cheaper to read than an isinstance() check
 
     def parts(self) -> list[Node | None]:
         return []
@@ -23,11 +26,11 @@ class Node(ABC):
     def children(self) -> list[Node]:
         return [p for p in self.parts() if p is not None]
 
-    @abstractmethod
-    def first(self) -> Token: ...
+    def first(self) -> Token:
+        raise NotImplementedError
 
-    @abstractmethod
-    def last(self) -> Token: ...
+    def last(self) -> Token:
+        raise NotImplementedError
 
 
 class Leaf(Node):
