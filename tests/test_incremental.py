@@ -216,7 +216,7 @@ def test_a_git_baseline_compiled_after_the_working_tree_equals_its_full_compile(
         tmp_path_factory: pytest.TempPathFactory, spy: _Spy, monkeypatch: pytest.MonkeyPatch,
         data: st.DataObject) -> None:
     # breaking's order: the working tree first, then the baseline, read from git objects, reusing
-    # the working tree's files and writing out of git only those it compiles
+    # the working tree's files and reading out of git only those it compiles or looks at
     before = data.draw(trees())
     after, _ = data.draw(edited(before))
     root = tmp_path_factory.mktemp("repo")
@@ -224,7 +224,7 @@ def test_a_git_baseline_compiled_after_the_working_tree_equals_its_full_compile(
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
         git(root, *args)
     after.write(root / "api")
-    written = _spy_written(monkeypatch)
+    read = _spy_read(monkeypatch)
     baseline = ".git#branch=main,subdir=api"
     incremental._RECENT.clear()
     _compiled(root / "api", Cache(None))
@@ -233,23 +233,29 @@ def test_a_git_baseline_compiled_after_the_working_tree_equals_its_full_compile(
     compiled = _assert_compiled(spy.runs, before, _differing(before, after))
     if compiled and compiled != {p.path for p in before.files.values()}:
         # what was not reused, and the dependents read to tell, nothing more
-        assert compiled <= set(written) <= {before.files[i].path for i in _dependents(
+        assert compiled <= set(read) <= {before.files[i].path for i in _dependents(
             before, _differing(before, after))}
     incremental._RECENT.clear()
     assert result == _baseline(baseline, root)
 
 
-def _spy_written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files written out of git for incremental compiles."""
-    written: list[str] = []
-    real = git_input.written
+def _spy_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files read out of git for incremental compiles: written to disk, or read only (the
+    dependents that may compile as before)."""
+    read: list[str] = []
+    real_written, real_blobs = git_input.written, git_input.blobs
 
-    def spied(source, files):  # type: ignore[no-untyped-def]
-        written.extend(f.name for f in files)
-        return real(source, files)
+    def written(source, files):  # type: ignore[no-untyped-def]
+        read.extend(f.name for f in files)
+        return real_written(source, files)
 
-    monkeypatch.setattr(git_input, "written", spied)
-    return written
+    def blobs(source, files):  # type: ignore[no-untyped-def]
+        read.extend(f.name for f in files)
+        return real_blobs(source, files)
+
+    monkeypatch.setattr(git_input, "written", written)
+    monkeypatch.setattr(git_input, "blobs", blobs)
+    return read
 
 
 def _baseline(text: str, cwd: Path) -> bytes:

@@ -81,6 +81,8 @@ def _toolchain() -> dict[str, str]:
 
 # Yields a directory holding the workspace's files (at least those given; None: the whole tree).
 Materialize = Callable[[Sequence[ListedFile] | None], AbstractContextManager[Path]]
+# The bytes of the files given, by workspace path, read without putting them on disk.
+Read = Callable[[Sequence[ListedFile]], Mapping[str, bytes]]
 
 
 def compile_listing(
@@ -91,6 +93,7 @@ def compile_listing(
     within: str,
     cache_: Cache,
     materialize: Materialize | None = None,
+    read: Read | None = None,
     shown: Callable[[ListedFile], str],
     label: str,
     place: str,
@@ -99,8 +102,9 @@ def compile_listing(
 ) -> Image:
     """Compile the files of ``target_modules`` found under ``within`` (a workspace-relative path).
 
-    ``materialize`` puts the workspace's files on disk (default: they are under
-    ``workspace.root``); ``project``'s ``pyproject.toml`` may say where dependencies come from.
+    ``materialize`` puts the workspace's files on disk and ``read`` reads some without doing so
+    (default: they are under ``workspace.root``); ``project``'s ``pyproject.toml`` may say where
+    dependencies come from.
     ``place`` names where the files come from (a directory, a repository): its previous compile,
     found in the cache, and this process's latest compiles offer the files that did not change
     (see :mod:`.incremental`); only the others are materialized. ``texts`` holds files' bytes as
@@ -130,7 +134,7 @@ def compile_listing(
         donors = [*incremental.recent(), *filter(None, [cache_.latest(place)])]
         offers, stale = incremental.reusable(donors, text_key)
         job = _Job(workspace, files, targets, resolution, shown_paths,
-                   materialize or (lambda _files: nullcontext(workspace.root)), texts or {},
+                   materialize or (lambda _files: nullcontext(workspace.root)), read, texts or {},
                    source_info)
         image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
         extensions = incremental.extensions_of(image.files, donors, _by_name(files, texts or {}))
@@ -169,6 +173,7 @@ class _Job:
     resolution: Resolution
     shown_paths: Mapping[str, str]
     materialize: Materialize
+    read: Read | None  # None: the files are under the materialized root
     texts: Mapping[str, bytes]  # by workspace path, as read for the files' digests
     source_info: bool
 
@@ -191,29 +196,47 @@ class _Job:
         if worth is None:
             return None
         usable, maybe = worth
-        needed = [f for f in self.files if f.name not in usable]
+        # the dependents that may compile as before are read, not put on disk: after an edit of
+        # a widely imported file, thousands of them are, and most stay as they were
+        needed = [f for f in self.files if f.name not in usable and f.name not in maybe]
         with self.materialize(needed) as root:
+            looked_at = self._read(root, [f for f in self.files if f.name in maybe])
             module_roots = self._module_roots(root)
             dependency_roots = self._include(root)[len(module_roots):]
 
             def compile_(include: Sequence[Path], names: Sequence[str], reused: bytes,
                          reused_names: frozenset[str],
                          ) -> tuple[list[FileDescriptorProto], dict[str, bytes]]:
-                sources = {n: self._text(root, by_name[n]) for n in names}
+                sources = {n: self._text(root, by_name[n], looked_at) for n in names}
                 return self._compile(root, include, names, reused, reused_names, sources)
 
             return incremental.compile_changed(
                 targets=[f.name for f in self.targets],
                 on_disk={f.name: root / f.workspace_path for f in needed},
+                in_memory={f.name: looked_at[f.workspace_path] for f in self.files
+                           if f.workspace_path in looked_at},
                 dependency_roots=dependency_roots, offers=usable, stale=maybe,
                 donors=[d.image for d in donors], imports=incremental.known_imports(donors),
                 compile_=compile_)
 
-    def _text(self, root: Path, f: ListedFile) -> bytes:
-        """``f``'s bytes, which must be UTF-8."""
-        shown = self.shown_paths[f.name]
+    def _text(self, root: Path, f: ListedFile, read: Mapping[str, bytes] | None = None) -> bytes:
+        """``f``'s bytes (see :meth:`_bytes`), which must be UTF-8."""
+        return _utf8(self._bytes(root, f, read), self.shown_paths[f.name])
+
+    def _bytes(self, root: Path, f: ListedFile, read: Mapping[str, bytes] | None = None) -> bytes:
+        """``f``'s bytes as read for its digest or by :meth:`_read` (``read``), else as under
+        ``root``."""
         data = self.texts.get(f.workspace_path)
-        return _utf8(read_source(root / f.workspace_path, shown) if data is None else data, shown)
+        if data is None and read is not None:
+            data = read.get(f.workspace_path)
+        return read_source(root / f.workspace_path, self.shown_paths[f.name]) if data is None \
+            else data
+
+    def _read(self, root: Path, files: Sequence[ListedFile]) -> Mapping[str, bytes]:
+        """The bytes of ``files`` by workspace path, read without putting them on disk."""
+        if self.read is not None:
+            return self.read(files)
+        return {f.workspace_path: self._bytes(root, f) for f in files}
 
     def _module_roots(self, root: Path) -> list[Path]:
         return [root / m.path for m in self.workspace.modules]

@@ -281,27 +281,36 @@ def written(source: GitInput, files: Sequence[ListedFile]) -> Iterator[Path]:
     :func:`read_workspace`, their digests blob ids) at their workspace paths: an incremental compile
     needs only the few files it does not reuse, which one ``git cat-file`` reads."""
     with tempfile.TemporaryDirectory(prefix="protopact-git-") as tmp:
-        out = _git(source, "cat-file", "--batch",
-                   input_="".join(f"{f.digest}\n" for f in files).encode()) if files else b""
-        at = 0
         made = {""}
         # thousands of files after an edit of a widely imported one: plain os calls, each
         # directory made once (pathlib's parsing and a mkdir per file took twice the Python time)
-        for f in files:
-            header_end = out.index(b"\n", at)
-            header = out[at:header_end].decode().split(" ")
-            if header[:2] != [f.digest, "blob"] or len(header) != 3:
-                raise ProtopactError(f"{source.text}: git: cannot read {f.workspace_path}")
-            start, size = header_end + 1, int(header[2])
-            directory = f.workspace_path.rpartition("/")[0]
+        for path, data in blobs(source, files).items():
+            directory = path.rpartition("/")[0]
             if directory not in made:
                 os.makedirs(os.path.join(tmp, directory), exist_ok=True)
                 made.add(directory)
             # listed paths have no component starting with a dot, so they stay in the directory
-            with open(os.path.join(tmp, f.workspace_path), "wb") as out_file:
-                out_file.write(memoryview(out)[start : start + size])
-            at = start + size + 1
+            with open(os.path.join(tmp, path), "wb") as out_file:
+                out_file.write(data)
         yield Path(tmp)
+
+
+def blobs(source: GitInput, files: Sequence[ListedFile]) -> dict[str, bytes]:
+    """The bytes of ``files`` (listed by :func:`read_workspace`, their digests blob ids) by
+    workspace path, read by one ``git cat-file``."""
+    out = _git(source, "cat-file", "--batch",
+               input_="".join(f"{f.digest}\n" for f in files).encode()) if files else b""
+    found = {}
+    at = 0
+    for f in files:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].decode().split(" ")
+        if header[:2] != [f.digest, "blob"] or len(header) != 3:
+            raise ProtopactError(f"{source.text}: git: cannot read {f.workspace_path}")
+        start, size = header_end + 1, int(header[2])
+        found[f.workspace_path] = out[start : start + size]
+        at = start + size + 1
+    return found
 
 
 def extract_into(source: GitInput, tree: str, directory: Path) -> None:

@@ -193,14 +193,15 @@ def worth_reusing(targets: Sequence[str], workspace: Collection[str],
 
 
 def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
-                    dependency_roots: Sequence[Path], offers: Mapping[str, Offer],
-                    stale: Mapping[str, Offer], donors: Sequence[Image],
+                    in_memory: Mapping[str, bytes], dependency_roots: Sequence[Path],
+                    offers: Mapping[str, Offer], stale: Mapping[str, Offer], donors: Sequence[Image],
                     imports: Mapping[str, Sequence[str]], compile_: Compile) -> Image | None:
     """The image of ``targets`` (import paths, in order), compiling only those not in ``offers``
     nor, after a look, in ``stale`` (see :func:`worth_reusing`); None when protoc or the names
     object, and a full compile is needed.
 
-    ``on_disk`` maps each workspace file not offered to its path; ``dependency_roots`` are the
+    ``on_disk`` maps each workspace file not offered to its path, ``in_memory`` each file
+    offered as ``stale`` to its bytes (put on disk only if compiled); ``dependency_roots`` are the
     dependencies' source roots; ``donors`` are the images offering; ``imports`` are the files'
     imports as last compiled (see :func:`known_imports`); ``compile_`` runs protoc and returns its
     files (source columns as images hold them) and their bytes where unchanged."""
@@ -218,11 +219,15 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
 
             def link(names: Iterable[str]) -> None:
                 for name in names:
-                    if name in on_disk and name not in linked:
-                        path = Path(tmp, name)
-                        path.parent.mkdir(parents=True, exist_ok=True)
+                    if name in linked or (name not in on_disk and name not in in_memory):
+                        continue
+                    path = Path(tmp, name)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    if name in on_disk:
                         os.symlink(on_disk[name], path)
-                        linked.add(name)
+                    else:
+                        path.write_bytes(in_memory[name])
+                    linked.add(name)
 
             def run(names: Sequence[str]) -> bool:
                 compiled = _compiled(names, [Path(tmp), *dependency_roots], offers, imports,
@@ -243,21 +248,22 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
             edited = [t for t in changed if t not in candidates]
             if edited and len(edited) < len(changed):
                 read = _reached(edited, imports.get)
-                link(n for n in on_disk if n not in candidates or read is None or n in read)
+                link(n for n in (*on_disk, *in_memory)
+                     if n not in candidates or read is None or n in read)
                 if run(edited):
                     kept = dependents.unchanged(
                         {n: (o.file, o.data) for n, o in candidates.items()},
                         {n: (f, encoded[n] if n in encoded else f.SerializeToString())
                          for n, f in files.items()},
                         {f.name: (f, donors[checked].file_bytes(f)) for f in donors[checked].files},
-                        lambda n: on_disk[n].read_bytes() if n in on_disk else None)
+                        in_memory.get)
                     for name in kept:
                         offers[name] = candidates[name]
                         files[name], encoded[name] = candidates[name].file, candidates[name].data
                         if name in linked:  # protoc prefers a source to a descriptor
                             Path(tmp, name).unlink()
                             linked.remove(name)
-            link(n for n in on_disk if n not in offers)
+            link(n for n in (*on_disk, *in_memory) if n not in offers)
             rest = [t for t in changed if t not in files]
             if rest and not run(rest):
                 return None

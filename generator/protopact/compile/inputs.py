@@ -364,6 +364,8 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
             cache_=cache,
             materialize=lambda needed: git.extracted(source, found.tree)
             if needed is None or found.linked else git.written(source, needed),
+            # a linked file's blob holds the link's target: only the tree written resolves it
+            read=None if found.linked else lambda some: git.blobs(source, some),
             shown=shown,
             label=source.text,
             place=f"git:{source.remote or source.repo}#{source.subdir}",
