@@ -311,12 +311,15 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
     from .checks.versioning import bump, parse_version
     from .compile.aside import writes_aside
     from .compile.image import sharing
+    from .compile.locate import located_later
 
     if bump_output is not None and bump_from is None:
         raise ProtopactError("--bump-output is only used with --bump-from")
     if bump_from is not None:
         parse_version(bump_from)
-    with _compile_errors_as_findings(error_format), sharing() as checked, writes_aside():
+    # findings are placed on the input's files only: those are located once found
+    with _compile_errors_as_findings(error_format), sharing() as checked, writes_aside(), \
+            located_later():
         # The input first, as buf reads them: the baseline then compiles only the files that
         # differ from it (a git baseline writes only those out of git); unless the cache holds
         # the baseline (a CI job's saved cache), which then offers the input its files.

@@ -180,23 +180,36 @@ def run_breaking(
     """As buf does, each module group is compared together with the files it imports (a dropped
     import is a deleted file, a changed dependency breaks its importers); ``exclude_imports`` drops
     imported files from both sides. ``limit_to_input_files`` keeps only the baseline files that the
-    input also has, with what they imported in the baseline."""
+    input also has, with what they imported in the baseline.
+
+    An input compiled without source info (see :meth:`Input.located`) is compared as it is; the
+    files findings lie in are then located and compared again, which places the same findings."""
     if exclude_imports:
-        current = Input(current.image.without_imports(), current.workspace, current.module_of)
-        previous = Input(previous.image.without_imports(), previous.workspace, previous.module_of)
+        current = replace(current, image=current.image.without_imports())
+        previous = replace(previous, image=previous.image.without_imports())
     if limit_to_input_files:
         # buf keeps the baseline files the input has, with what they imported in the baseline
         present = current.image.by_name.keys()
         closure = previous.image.with_imports(n for n in previous.image.by_name if n in present)
         files = tuple(f for f in previous.image.files if f.name in closure)
-        previous = Input(Image(files, previous.image.targets & present, previous.image.shown_paths,
-                               previous.image.encoded),
-                         previous.workspace, previous.module_of)
+        previous = replace(previous, image=Image(files, previous.image.targets & present,
+                                                 previous.image.shown_paths,
+                                                 previous.image.encoded))
+    findings, warnings = _compared(current, previous, registry, label, exclude_imports)
+    located = current.located({f.file for f in findings if f.file})
+    if located is not current:
+        findings, warnings = _compared(located, previous, registry, label, exclude_imports)
+    return Outcome(_sorted(_report(findings, located.image.shown)), tuple(dict.fromkeys(warnings)))
+
+
+def _compared(current: Input, previous: Input, registry: Registry, label: str,
+              exclude_imports: bool) -> tuple[list[Finding], list[str]]:
+    """The findings of every module group, filtered, and the warnings."""
     current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)
     # A baseline image built by another tool (buf, an older protopact) carries its own copies of the
     # well-known types and googleapis' files: their presence is compared, their contents are not.
     toolchain = library_files() - current.image.targets - previous.image.targets
-    findings: list[Reported] = []
+    findings: list[Finding] = []
     warnings: list[str] = _not_run(current, label)
     groups = _groups(current, "breaking")
     paired = _paired_modules(current, previous)
@@ -219,9 +232,8 @@ def run_breaking(
                 raw = rule.filter(context, raw)
         if config.ignore_unstable_packages:
             raw = [f for f in raw if not _unstable(f, current.image, previous.image)]
-        kept = _filter(raw, module_path, config, None, registry.categories(config.version))
-        findings += _report(kept, current.image.shown)
-    return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
+        findings += _filter(raw, module_path, config, None, registry.categories(config.version))
+    return findings, warnings
 
 
 def _paired_modules(current: Input, previous: Input) -> dict[str, str]:

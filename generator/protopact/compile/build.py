@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -61,12 +61,17 @@ def without_source_info() -> Iterator[None]:
     """Within, compiles leave out source info (spans and comments), for a command that needs
     only protoc's verdict on the files and the files themselves (``format``): protoc spends about
     40% less, and no columns are counted. Such an image is cached under a key of its own and
-    offered to no later compile; a cached image with source info serves too."""
+    offered only to compiles without source info; a cached image with source info serves too."""
     token = _SOURCE_INFO.set(False)
     try:
         yield
     finally:
         _SOURCE_INFO.reset(token)
+
+
+def keeps_source_info() -> bool:
+    """Whether compiles here keep source info (see :func:`without_source_info`)."""
+    return _SOURCE_INFO.get()
 
 
 @cache
@@ -99,6 +104,7 @@ def compile_listing(
     place: str,
     project: Path | None = None,
     texts: Mapping[str, bytes] | None = None,
+    source_info: bool = True,
 ) -> Image:
     """Compile the files of ``target_modules`` found under ``within`` (a workspace-relative path).
 
@@ -110,6 +116,10 @@ def compile_listing(
     (see :mod:`.incremental`); only the others are materialized. ``texts`` holds files' bytes as
     read for their digests, by workspace path: the compile reads those from there, so that what
     it compiles is what the digests (the cache key) say.
+
+    Without ``source_info`` the files carry none (protoc spends a quarter of its time on it, and
+    reading its output as much again): for a command that needs the locations of a few files only
+    (see :mod:`.locate`) or of none (``format``). An image this refuses is compiled again with source info, to show where.
     """
     check_unique(files)
     targets = listed_targets(files, target_modules, within)
@@ -121,17 +131,21 @@ def compile_listing(
     described = {**base, "modules": [m.path for m in workspace.modules],
                  "files": [[f.module, f.name, f.digest] for f in files],
                  "targets": [f.name for f in targets]}
-    key = cache_key(described)
-    source_info = _SOURCE_INFO.get()
+    key = cache_key(described if source_info else {**described, "source_info": False})
     text_key = incremental.text_keys(cache_key(base), {f.name: f.digest for f in files})
-    compiled = cache_.get(key)
-    if not source_info and compiled is None:
-        key = cache_key({**described, "source_info": False})
-        compiled = cache_.get(key)
+    compiled = _cached(cache_, key, source_info)
+    if compiled is None and not source_info:  # one with source info serves as well
+        compiled = _cached(cache_, cache_key(described), True)
     if compiled is None and _CACHED_ONLY.get():
         raise NotCached(label)
     if compiled is None:
-        donors = [*incremental.recent(), *filter(None, [cache_.latest(place)])]
+        # the latest compile of each kind is kept: one without source info offers nothing to
+        # one with it
+        latest_of = place if source_info else f"{place} without source info"
+        latest = cache_.latest(latest_of)
+        donors = [d for d in [*incremental.recent(),
+                              *([replace(latest, source_info=source_info)] if latest else [])]
+                  if d.source_info or not source_info]
         offers, stale = incremental.reusable(donors, text_key)
         job = _Job(workspace, files, targets, resolution, shown_paths,
                    materialize or (lambda _files: nullcontext(workspace.root)), read, texts or {},
@@ -141,14 +155,18 @@ def compile_listing(
         compiled = incremental.Compiled(
             image, incremental.closure_keys(image.files, text_key, offers),
             taken_twice(image.files, extensions, image.encoded), extensions,
-            deferred=sourceinfo.deferred())  # it may hold files a deferring donor gave
-        # an image without source info is its place's latest compile for no later compile
-        cache_.put(key, compiled, place=place if source_info else None)
-    if source_info:
-        incremental.remember(compiled)
+            deferred=sourceinfo.deferred(),  # it may hold files a deferring donor gave
+            source_info=source_info)
+        cache_.put(key, compiled, place=latest_of)
+    incremental.remember(compiled)
     image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded,
                   compiled.clashes)
     refused = undeclared(image, resolution, workspace, shown_paths)
+    if not compiled.source_info and (refused is not None or image.clashes):
+        return compile_listing(workspace=workspace, files=files, target_modules=target_modules,
+                               within=within, cache_=cache_, materialize=materialize, read=read,
+                               shown=shown, label=label, place=place, project=project,
+                               texts=texts)
     if refused is not None:
         raise refused
     return image
@@ -161,6 +179,11 @@ def listed_targets(files: Sequence[ListedFile], target_modules: Sequence[Module]
     module_paths = {m.path for m in target_modules}
     return sorted((f for f in files if f.module in module_paths and _under(f.workspace_path, within)),
                   key=lambda f: f.name)
+
+
+def _cached(cache_: Cache, key: str, source_info: bool) -> incremental.Compiled | None:
+    found = cache_.get(key)
+    return None if found is None else replace(found, source_info=source_info)
 
 
 @dataclass(frozen=True)
@@ -277,7 +300,7 @@ class _Job:
             # a name defined in both halves: one run reports it, in protoc's words
             protoc(whole=True)
         for file in compiled if self.source_info else ():
-            source = sources.get(file.name) or _source_of(file.name, include)
+            source = sources.get(file.name) or source_of(file.name, include)
             if source is not None and to_buf_columns(file, source):
                 del encoded[file.name]
         return compiled, encoded
@@ -292,7 +315,7 @@ def _under(path: str, within: str) -> bool:
     return within == "." or path == within or path.startswith(within.rstrip("/") + "/")
 
 
-def _source_of(name: str, include: Sequence[Path]) -> bytes | None:
+def source_of(name: str, include: Sequence[Path]) -> bytes | None:
     """The text protoc compiled for an imported file: the first include root that has it."""
     for root in include:
         path = root / name

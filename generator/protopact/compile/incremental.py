@@ -61,6 +61,8 @@ class Compiled:
     extensions: Mapping[str, Extensions] | None = None
     # its files were decoded without their source info, read in when needed (see .sourceinfo)
     deferred: bool = False
+    # whether its files carry source info: a compile that needs it takes no file from one without
+    source_info: bool = True
 
 
 # The latest compiles of this process offer their files to the next (breaking's two sides, a

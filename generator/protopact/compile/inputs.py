@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..config.buflock import LOCK_NAME
 from ..config.bufyaml import (
@@ -33,7 +33,7 @@ from ..deps import resolve
 from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
 from . import git, refs
-from .build import NotCached, cached_only, compile_listing, listed_targets
+from .build import NotCached, cached_only, compile_listing, keeps_source_info, listed_targets
 from .cache import Cache
 from .digests import known_digests
 from .extension_numbers import refusal
@@ -41,6 +41,7 @@ from .fetch import decompressed, read_location, unpack
 from .image import Image, image_from_bytes
 from .imageformats import image_of
 from .imports import with_imports
+from .locate import Origin, later, located
 from .workspace import (ListedFile, blob_id, check_modules, discover, list_directory,
                         read_source, targets_for)
 
@@ -73,9 +74,23 @@ class Input:
     workspace: Workspace
     module_of: Mapping[str, Module] = field(default_factory=dict)
     project: Path | None = None  # whose pyproject.toml may say where dependencies come from
+    # where the files of an image compiled without source info come from (see
+    # :func:`located_later`)
+    origin: Origin | None = None
 
     def module(self, name: str) -> Module:
         return self.module_of.get(name, self.workspace.modules[0])
+
+    def located(self, names: Iterable[str]) -> Input:
+        """This input with source info for its files ``names`` where its image lacks it."""
+        if self.origin is None:
+            return self
+        lacking = {n for n in names if n in self.image.by_name
+                   and not self.image.by_name[n].HasField("source_code_info")}
+        if not lacking:
+            return self
+        resolution = resolve(self.workspace, self.project)
+        return replace(self, image=located(self.image, lacking, self.origin, resolution))
 
     def completed(self, label: str) -> Input:
         """This input with the imports its image lacks compiled from the include path (for
@@ -254,6 +269,8 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         targets = frozenset(f.name for f in listed_targets(files, modules, within))
         hook(Input(Image((), targets, {f.name: shown(f) for f in files}), workspace,
                    _module_map(files, workspace), project))
+    # a tree unpacked or checked out is gone when its files are to be located
+    origin = _directory_origin(workspace.root, files, texts) if later() and not tree else None
     image = compile_listing(
         workspace=workspace,
         files=files,
@@ -265,8 +282,21 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         place=place or f"directory:{workspace.root}",
         project=project,
         texts=texts,
+        source_info=origin is None and keeps_source_info(),
     )
-    return Input(image, workspace, _module_map(files, workspace), project)
+    return Input(image, workspace, _module_map(files, workspace), project, origin)
+
+
+def _directory_origin(root: Path, files: Sequence[ListedFile], texts: Mapping[str, bytes],
+                      ) -> Origin:
+    """The files' text as read for their digests, else as on disk."""
+    path = {f.name: f.workspace_path for f in files}
+
+    def read(names: Sequence[str]) -> dict[str, bytes]:
+        return {n: texts[path[n]] if path[n] in texts else read_source(root / path[n], path[n])
+                for n in names}
+
+    return Origin(frozenset(path), read)
 
 
 def _from_archive(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
@@ -356,6 +386,10 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
             return f.workspace_path if found.directory == "." else \
                 f"{found.directory}/{f.workspace_path}"
 
+        # a linked file's blob holds the link's target: only the tree written resolves it
+        read = None if found.linked else lambda some: git.blobs(source, some)
+        # a clone is gone when its files are to be located
+        origin = _git_origin(read, files) if later() and read and not source.remote else None
         image = compile_listing(
             workspace=workspace,
             files=files,
@@ -364,14 +398,25 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
             cache_=cache,
             materialize=lambda needed: git.extracted(source, found.tree)
             if needed is None or found.linked else git.written(source, needed),
-            # a linked file's blob holds the link's target: only the tree written resolves it
-            read=None if found.linked else lambda some: git.blobs(source, some),
+            read=read,
             shown=shown,
             label=source.text,
             place=f"git:{source.remote or source.repo}#{source.subdir}",
             project=cwd,
+            source_info=origin is None and keeps_source_info(),
         )
-    return Input(image, workspace, _module_map(files, workspace), cwd)
+    return Input(image, workspace, _module_map(files, workspace), cwd, origin)
+
+
+def _git_origin(read: Callable[[Sequence[ListedFile]], Mapping[str, bytes]],
+                files: Sequence[ListedFile]) -> Origin:
+    by_name = {f.name: f for f in files}
+
+    def texts(names: Sequence[str]) -> dict[str, bytes]:
+        found = read([by_name[n] for n in names])
+        return {n: found[by_name[n].workspace_path] for n in names}
+
+    return Origin(frozenset(by_name), texts)
 
 
 @contextmanager

@@ -1,0 +1,100 @@
+"""A breaking check compiles without source info and locates only the files its findings lie in:
+the located files, and so the findings, are exactly those of a compile with source info."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from protopact.checks.breaking import REGISTRY
+from protopact.checks.engine import run_breaking
+from protopact.compile import incremental
+from protopact.compile.cache import Cache
+from protopact.compile.inputs import Input, load_input
+from protopact.compile.locate import located_later
+
+from .conftest import git, run
+from .test_incremental import trees
+
+
+def _loaded(root: Path, cache: Cache, text: str = ".") -> Input:
+    incremental._RECENT.clear()
+    return load_input(text, cwd=root, cache=cache)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_located_files_are_those_of_a_compile_with_source_info(
+        tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    tree = data.draw(trees())
+    root = tmp_path_factory.mktemp("tree")
+    tree.write(root)
+    full = _loaded(root, Cache(None)).image
+    with located_later():
+        bare = _loaded(root, Cache(None))
+    names = data.draw(st.sets(st.sampled_from(sorted(full.by_name))))
+    placed = bare.located(names).image
+    for f in placed.files:
+        if f.name in names:
+            assert placed.file_bytes(f) == full.file_bytes(full.by_name[f.name])
+        else:
+            assert not f.HasField("source_code_info")
+            assert f == bare.image.by_name[f.name]
+
+
+BASELINE = {
+    "buf.yaml": "version: v2\nbreaking:\n  use: [FILE]\n",
+    "a.proto": 'syntax = "proto3";\npackage a;\nmessage A {\n  string name = 1;\n  int32 n = 2;\n}\n',
+    "b.proto": 'syntax = "proto3";\npackage b;\nimport "a.proto";\n'
+               "message B {\n\ta.A a = 1; // é\n\tstring gone = 2;\n}\nenum E { E_DEFAULT = 0; }\n",
+}
+# a field's type changed in a tabbed, non-ASCII file (buf's columns), one deleted, a file unchanged
+CURRENT = {
+    **BASELINE,
+    "b.proto": 'syntax = "proto3";\npackage b;\nimport "a.proto";\n'
+               "message B {\n\t/* é */ int64 a = 1;\n}\nenum E { E_DEFAULT = 0; }\n",
+}
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def test_findings_are_placed_as_a_compile_with_source_info_places_them(tmp_path: Path) -> None:
+    _write(tmp_path, BASELINE)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        git(tmp_path, *args)
+    _write(tmp_path, CURRENT)
+    current = _loaded(tmp_path, Cache(None))
+    previous = load_input(".git#branch=main", cwd=tmp_path, cache=Cache(None))
+    expected = run_breaking(current, previous, REGISTRY, label="buf.yaml")
+    assert expected.findings and all(f.start_line > 1 for f in expected.findings)
+    incremental._RECENT.clear()
+    checked = run("breaking", "--against", ".git#branch=main", "--error-format", "json",
+                  cwd=tmp_path)
+    assert checked.exit_code == 100
+    lines = checked.stdout.splitlines()
+    assert len(lines) == len(expected.findings)
+    for line, finding in zip(lines, expected.findings, strict=True):
+        assert f'"path":"{finding.path}","start_line":{finding.start_line},' \
+               f'"start_column":{finding.start_column},"end_line":{finding.end_line},' \
+               f'"end_column":{finding.end_column}' in line
+
+
+def test_a_compile_without_source_info_serves_no_compile_that_needs_it(tmp_path: Path) -> None:
+    _write(tmp_path, BASELINE)
+    cache = Cache(tmp_path / "cache")
+    with located_later():
+        bare = _loaded(tmp_path, cache).image
+    assert not any(f.HasField("source_code_info") for f in bare.files)
+    full = _loaded(tmp_path, cache).image
+    assert all(f.HasField("source_code_info") for f in full.files if f.name in full.targets)
+    # the other way round, a compile with source info serves (a CI job's saved cache)
+    saved = Cache(tmp_path / "saved")
+    full = _loaded(tmp_path, saved).image
+    with located_later():
+        assert _loaded(tmp_path, saved).image.files == full.files
