@@ -3,6 +3,7 @@ the located files, and so the findings, are exactly those of a compile with sour
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,21 @@ def test_a_compile_without_source_info_serves_no_compile_that_needs_it(tmp_path:
     full = _loaded(tmp_path, saved).image
     with located_later():
         assert _loaded(tmp_path, saved).image.files == full.files
+
+
+def test_an_input_gone_before_its_findings_are_placed_compiles_with_source_info(
+        tmp_path: Path) -> None:
+    """An archive's tree is removed once read: it compiles with source info, the baseline
+    without, reusing the archive's files."""
+    _write(tmp_path, BASELINE)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        git(tmp_path, *args)
+    _write(tmp_path, CURRENT)
+    expected = run("breaking", "--against", ".git#branch=main", cwd=tmp_path)
+    with tarfile.open(tmp_path / "current.tar", "w") as tar:
+        for name in CURRENT:
+            tar.add(tmp_path / name, arcname=name)
+    incremental._RECENT.clear()
+    checked = run("breaking", "current.tar", "--against", ".git#branch=main", cwd=tmp_path)
+    assert checked.exit_code == 100
+    assert checked.stdout == expected.stdout

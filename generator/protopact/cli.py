@@ -317,16 +317,18 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
         raise ProtopactError("--bump-output is only used with --bump-from")
     if bump_from is not None:
         parse_version(bump_from)
-    # findings are placed on the input's files only: those are located once found
-    with _compile_errors_as_findings(error_format), sharing() as checked, writes_aside(), \
-            located_later():
+    with _compile_errors_as_findings(error_format), sharing() as checked, writes_aside():
         # The input first, as buf reads them: the baseline then compiles only the files that
         # differ from it (a git baseline writes only those out of git); unless the cache holds
-        # the baseline (a CI job's saved cache), which then offers the input its files.
-        cached = cached_input(against, cwd=Path.cwd(), cache=_cache(no_cache))
-        current = load(input_, no_cache=no_cache, side="input")
+        # the baseline (a CI job's saved cache), which then offers the input its files. Findings
+        # are placed on the input's files only: those are located once found.
+        with located_later(anywhere=True):
+            cached = cached_input(against, cwd=Path.cwd(), cache=_cache(no_cache))
+        with located_later():
+            current = load(input_, no_cache=no_cache, side="input")
         checked("input")
-        previous = cached or load(against, no_cache=no_cache, side="against")
+        with located_later(anywhere=True):
+            previous = cached or load(against, no_cache=no_cache, side="against")
         try:  # the baseline's image is checked meanwhile
             if paths or exclude_paths:
                 current = current.restricted(paths, exclude_paths)
@@ -366,8 +368,8 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
             paths: tuple[str, ...], exclude_paths: tuple[str, ...], no_cache: bool) -> None:
     """Format INPUT's .proto files exactly as buf format does (INPUT: a directory, a .proto file,
     an archive or a git repository; only the first two can be rewritten in place)."""
-    from .compile.build import without_source_info
     from .compile.inputs import listed, source_input
+    from .compile.locate import located_later
     from .format.known import Known
     from .format.outlet import Outlet
     from .format.run import Formatting, split_input
@@ -380,7 +382,7 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
                             Known(cache), paths=paths, exclude_paths=exclude_paths)
     # protoc's verdict is all format needs of the compile: the files are read again as text, and
     # half of them already while protoc compiles
-    with formatting, without_source_info(), listed(formatting.start), \
+    with formatting, located_later(anywhere=True), listed(formatting.start), \
             source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
         outlet, done = formatting.run(loaded)
         unformatted = outlet.finish(done, echo=lambda text: click.echo(text, nl=False))

@@ -53,27 +53,6 @@ def cached_only() -> Iterator[None]:
         _CACHED_ONLY.reset(token)
 
 
-_SOURCE_INFO = ContextVar("source_info", default=True)
-
-
-@contextmanager
-def without_source_info() -> Iterator[None]:
-    """Within, compiles leave out source info (spans and comments), for a command that needs
-    only protoc's verdict on the files and the files themselves (``format``): protoc spends about
-    40% less, and no columns are counted. Such an image is cached under a key of its own and
-    offered only to compiles without source info; a cached image with source info serves too."""
-    token = _SOURCE_INFO.set(False)
-    try:
-        yield
-    finally:
-        _SOURCE_INFO.reset(token)
-
-
-def keeps_source_info() -> bool:
-    """Whether compiles here keep source info (see :func:`without_source_info`)."""
-    return _SOURCE_INFO.get()
-
-
 @cache
 def _toolchain() -> dict[str, str]:
     # "columns": images hold buf's source columns (see .columns); older entries hold protoc's.

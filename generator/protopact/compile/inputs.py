@@ -33,7 +33,7 @@ from ..deps import resolve
 from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
 from . import git, refs
-from .build import NotCached, cached_only, compile_listing, keeps_source_info, listed_targets
+from .build import NotCached, cached_only, compile_listing, listed_targets
 from .cache import Cache
 from .digests import known_digests
 from .extension_numbers import refusal
@@ -41,7 +41,7 @@ from .fetch import decompressed, read_location, unpack
 from .image import Image, image_from_bytes
 from .imageformats import image_of
 from .imports import with_imports
-from .locate import Origin, later, located
+from .locate import Origin, bare, located
 from .workspace import (ListedFile, blob_id, check_modules, discover, list_directory,
                         read_source, targets_for)
 
@@ -74,8 +74,8 @@ class Input:
     workspace: Workspace
     module_of: Mapping[str, Module] = field(default_factory=dict)
     project: Path | None = None  # whose pyproject.toml may say where dependencies come from
-    # where the files of an image compiled without source info come from (see
-    # :func:`located_later`)
+    # where the files of a workspace that stays at hand come from, for those of them compiled
+    # without source info (see :func:`.locate.located_later`)
     origin: Origin | None = None
 
     def module(self, name: str) -> Module:
@@ -270,7 +270,8 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         hook(Input(Image((), targets, {f.name: shown(f) for f in files}), workspace,
                    _module_map(files, workspace), project))
     # a tree unpacked or checked out is gone when its files are to be located
-    origin = _directory_origin(workspace.root, files, texts) if later() and not tree else None
+    without = bare(at_hand=not tree)
+    origin = _directory_origin(workspace.root, files, texts) if without and not tree else None
     image = compile_listing(
         workspace=workspace,
         files=files,
@@ -282,7 +283,7 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         place=place or f"directory:{workspace.root}",
         project=project,
         texts=texts,
-        source_info=origin is None and keeps_source_info(),
+        source_info=not without,
     )
     return Input(image, workspace, _module_map(files, workspace), project, origin)
 
@@ -389,7 +390,9 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
         # a linked file's blob holds the link's target: only the tree written resolves it
         read = None if found.linked else lambda some: git.blobs(source, some)
         # a clone is gone when its files are to be located
-        origin = _git_origin(read, files) if later() and read and not source.remote else None
+        at_hand = read is not None and not source.remote
+        without = bare(at_hand)
+        origin = _git_origin(read, files) if read is not None and without and at_hand else None
         image = compile_listing(
             workspace=workspace,
             files=files,
@@ -403,7 +406,7 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
             label=source.text,
             place=f"git:{source.remote or source.repo}#{source.subdir}",
             project=cwd,
-            source_info=origin is None and keeps_source_info(),
+            source_info=not without,
         )
     return Input(image, workspace, _module_map(files, workspace), cwd, origin)
 

@@ -27,23 +27,27 @@ from .image import Image, decoded_files, encode_set
 from .protoc import run_protoc
 
 
-_LATER = ContextVar("located_later", default=False)
+_LATER = ContextVar("located_later", default="")
 
 
 @contextmanager
-def located_later() -> Iterator[None]:
-    """Within, a directory or a local git repository compiles without source info (see
-    :func:`.build.compile_listing`), for a command that then locates only the files it reports
-    on (the input of ``breaking``; the baseline's locations are never shown)."""
-    token = _LATER.set(True)
+def located_later(*, anywhere: bool = False) -> Iterator[None]:
+    """Within, a compile leaves source info out (see :func:`.build.compile_listing`) where its
+    files stay at hand to be located later (a directory, a local git repository), or
+    ``anywhere``: for a command that shows the locations of a few files only (``breaking``
+    places findings on a few files of its input, never on the baseline) or of none (``format``
+    needs protoc's verdict alone, and reads the files again as text)."""
+    token = _LATER.set("anywhere" if anywhere else "at hand")
     try:
         yield
     finally:
         _LATER.reset(token)
 
 
-def later() -> bool:
-    return _LATER.get()
+def bare(at_hand: bool) -> bool:
+    """Whether a compile leaves source info out, its files staying ``at_hand`` or not."""
+    later = _LATER.get()
+    return later == "anywhere" or (later == "at hand" and at_hand)
 
 
 @dataclass(frozen=True)
