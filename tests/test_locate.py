@@ -65,17 +65,21 @@ def _write(root: Path, files: dict[str, str]) -> None:
         (root / name).write_text(text, encoding="utf-8")
 
 
-def test_findings_are_placed_as_a_compile_with_source_info_places_them(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [(), ("--exclude-imports",), ("--limit-to-input-files",)])
+def test_findings_are_placed_as_a_compile_with_source_info_places_them(
+        tmp_path: Path, flags: tuple[str, ...]) -> None:
     _write(tmp_path, BASELINE)
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
         git(tmp_path, *args)
     _write(tmp_path, CURRENT)
     current = _loaded(tmp_path, Cache(None))
     previous = load_input(".git#branch=main", cwd=tmp_path, cache=Cache(None))
-    expected = run_breaking(current, previous, REGISTRY, label="buf.yaml")
+    expected = run_breaking(current, previous, REGISTRY, label="buf.yaml",
+                            exclude_imports="--exclude-imports" in flags,
+                            limit_to_input_files="--limit-to-input-files" in flags)
     assert expected.findings and all(f.start_line > 1 for f in expected.findings)
     incremental._RECENT.clear()
-    checked = run("breaking", "--against", ".git#branch=main", "--error-format", "json",
+    checked = run("breaking", "--against", ".git#branch=main", "--error-format", "json", *flags,
                   cwd=tmp_path)
     assert checked.exit_code == 100
     lines = checked.stdout.splitlines()
