@@ -121,3 +121,24 @@ def test_an_input_gone_before_its_findings_are_placed_compiles_with_source_info(
     checked = run("breaking", "current.tar", "--against", ".git#branch=main", cwd=tmp_path)
     assert checked.exit_code == 100
     assert checked.stdout == expected.stdout
+
+
+def test_a_filter_that_reads_where_a_finding_lies_sees_it_located(tmp_path: Path) -> None:
+    """The stability filter finds a finding's element by the path it is located at: in a beta
+    (v0) package, a field of a message marked stable is still checked."""
+    stable = "  option (protopact.v1.message_stability) = STABILITY_STABLE;\n"
+    header = 'syntax = "proto3";\npackage foo.v0;\nimport "protopact/v1/stability.proto";\n'
+    _write(tmp_path, {"buf.yaml": "version: v2\nbreaking:\n  use: [FILE, STABILITY_BETA_MAY_CHANGE]\n",
+                      "a.proto": f"{header}message Kept {{\n{stable}  string x = 1;\n}}\n"})
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        git(tmp_path, *args)
+    _write(tmp_path, {"a.proto": f"{header}message Kept {{\n{stable}  int64 x = 1;\n}}\n"})
+    current = _loaded(tmp_path, Cache(None))
+    previous = load_input(".git#branch=main", cwd=tmp_path, cache=Cache(None))
+    expected = run_breaking(current, previous, REGISTRY, label="buf.yaml")
+    assert [(f.path, f.start_line, f.type) for f in expected.findings] == \
+        [("a.proto", 6, "FIELD_SAME_TYPE")]
+    incremental._RECENT.clear()
+    checked = run("breaking", "--against", ".git#branch=main", cwd=tmp_path)
+    assert checked.exit_code == 100
+    assert checked.stdout.startswith("a.proto:6:3:")

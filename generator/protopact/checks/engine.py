@@ -195,21 +195,24 @@ def run_breaking(
         previous = replace(previous, image=Image(files, previous.image.targets & present,
                                                  previous.image.shown_paths,
                                                  previous.image.encoded))
-    findings, warnings = _compared(current, previous, registry, label, exclude_imports)
-    located = current.located({f.file for f in findings if f.file})
+    findings, warnings, found_in = _compared(current, previous, registry, label, exclude_imports)
+    located = current.located(found_in)
     if located is not current:
-        findings, warnings = _compared(located, previous, registry, label, exclude_imports)
+        findings, warnings, _ = _compared(located, previous, registry, label, exclude_imports)
     return Outcome(_sorted(_report(findings, located.image.shown)), tuple(dict.fromkeys(warnings)))
 
 
 def _compared(current: Input, previous: Input, registry: Registry, label: str,
-              exclude_imports: bool) -> tuple[list[Finding], list[str]]:
-    """The findings of every module group, filtered, and the warnings."""
+              exclude_imports: bool) -> tuple[list[Finding], list[str], set[str]]:
+    """The findings of every module group, filtered, the warnings, and the files the rules'
+    findings lie in before any filter: a filter may read where a finding lies (the stability
+    filter finds its element by the path located), the rules never do."""
     current_sources, previous_sources = Sources(current.image.files), Sources(previous.image.files)
     # A baseline image built by another tool (buf, an older protopact) carries its own copies of the
     # well-known types and googleapis' files: their presence is compared, their contents are not.
     toolchain = library_files() - current.image.targets - previous.image.targets
     findings: list[Finding] = []
+    found_in: set[str] = set()
     warnings: list[str] = _not_run(current, label)
     groups = _groups(current, "breaking")
     paired = _paired_modules(current, previous)
@@ -227,13 +230,14 @@ def _compared(current: Input, previous: Input, registry: Registry, label: str,
             previous_sources, current_sources, config, toolchain,
         )
         raw = [f for rule in selection.rules if rule.handler for f in rule.handler(context)]
+        found_in.update(f.file for f in raw if f.file)
         for rule in selection.rules:
             if rule.filter is not None:
                 raw = rule.filter(context, raw)
         if config.ignore_unstable_packages:
             raw = [f for f in raw if not _unstable(f, current.image, previous.image)]
         findings += _filter(raw, module_path, config, None, registry.categories(config.version))
-    return findings, warnings
+    return findings, warnings, found_in
 
 
 def _paired_modules(current: Input, previous: Input) -> dict[str, str]:
