@@ -14,7 +14,7 @@ from protopact.checks.breaking import REGISTRY
 from protopact.checks.engine import run_breaking
 from protopact.compile import incremental
 from protopact.compile.cache import Cache
-from protopact.compile.inputs import Input, load_input
+from protopact.compile.inputs import Input, from_sources, load_input
 from protopact.compile.locate import located_later
 
 from .conftest import git, run
@@ -142,3 +142,22 @@ def test_a_filter_that_reads_where_a_finding_lies_sees_it_located(tmp_path: Path
     checked = run("breaking", "--against", ".git#branch=main", cwd=tmp_path)
     assert checked.exit_code == 100
     assert checked.stdout.startswith("a.proto:6:3:")
+
+
+def test_only_two_sides_compiled_from_sources_leave_source_info_out(tmp_path: Path) -> None:
+    """An image keeps its source info: against one, the input compiles with it too, so that
+    their unchanged files are the same bytes and need no comparing."""
+    _write(tmp_path, BASELINE)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        git(tmp_path, *args)
+    assert run("build", "-o", "base.binpb", cwd=tmp_path).exit_code == 0
+    (tmp_path / "old.tar").write_bytes(b"")
+    for text, compiled in ((".", True), (".git#branch=main", True), ("b.proto", True),
+                           ("old.tar", True), ("base.binpb", False), ("missing", False)):
+        assert from_sources(text, tmp_path) is compiled, text
+    _write(tmp_path, CURRENT)
+    incremental._RECENT.clear()
+    checked = run("breaking", "--against", "base.binpb", "--error-format", "json", cwd=tmp_path)
+    assert checked.exit_code == 100
+    assert all(f.HasField("source_code_info") for f in incremental.recent()[0].image.files
+               if f.name.endswith(("a.proto", "b.proto")))

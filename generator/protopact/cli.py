@@ -8,7 +8,7 @@ with exit code 1 (never a traceback); findings exit 100.
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -16,7 +16,7 @@ import click
 
 from .console import info, set_quiet
 from .compile.cache import Cache, default_cache_dir
-from .compile.inputs import Input, cached_input, load_input
+from .compile.inputs import Input, cached_input, from_sources, load_input
 from .errors import CompileError, ProtopactError, debugging, report
 from .render.targets import TARGETS
 from .render.writer import write_file
@@ -317,17 +317,24 @@ def breaking(input_: str, against: str, error_format: str, paths: tuple[str, ...
         raise ProtopactError("--bump-output is only used with --bump-from")
     if bump_from is not None:
         parse_version(bump_from)
+    # Findings are placed on the input's files only: two sides compiled from sources compile
+    # without source info, and the input's files findings lie in are located once found. (An
+    # image keeps its source info: the other side's files would then all differ from its own.)
+    bare = from_sources(input_, Path.cwd()) and from_sources(against, Path.cwd())
+
+    def compiling(*, anywhere: bool) -> AbstractContextManager[None]:
+        return located_later(anywhere=anywhere) if bare else nullcontext()
+
     with _compile_errors_as_findings(error_format), sharing() as checked, writes_aside():
         # The input first, as buf reads them: the baseline then compiles only the files that
         # differ from it (a git baseline writes only those out of git); unless the cache holds
-        # the baseline (a CI job's saved cache), which then offers the input its files. Findings
-        # are placed on the input's files only: those are located once found.
-        with located_later(anywhere=True):
+        # the baseline (a CI job's saved cache), which then offers the input its files.
+        with compiling(anywhere=True):
             cached = cached_input(against, cwd=Path.cwd(), cache=_cache(no_cache))
-        with located_later():
+        with compiling(anywhere=False):
             current = load(input_, no_cache=no_cache, side="input")
         checked("input")
-        with located_later(anywhere=True):
+        with compiling(anywhere=True):
             previous = cached or load(against, no_cache=no_cache, side="against")
         try:  # the baseline's image is checked meanwhile
             if paths or exclude_paths:

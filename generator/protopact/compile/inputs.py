@@ -205,6 +205,21 @@ def source_input(text: str, *, cwd: Path, cache: Cache) -> Iterator[Input]:
         yield _loaded(text, cwd, cache)
 
 
+def from_sources(text: str, cwd: Path) -> bool:
+    """Whether INPUT is compiled from ``.proto`` sources (not read as an image); False for one
+    that is neither, which loading it reports."""
+    try:
+        ref = _parsed(text, cwd)
+    except ProtopactError:
+        return False
+    if ref.format in ("git", "protofile") or ref.is_archive:
+        return True
+    try:
+        return ref.format == "dir" and not ref.remote and (cwd / ref.path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _parsed(text: str, cwd: Path) -> refs.Ref:
     if _CONTROL.search(text):
         shown = _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
