@@ -321,3 +321,32 @@ def test_one_reuse_serves_successive_lints_from_memory(
     outcome = engine.run_lint(load("."), REGISTRY, label="buf.yaml", reuse=kept)
     assert runs.over("FIELD_LOWER_SNAKE_CASE") == {"a/v1/f3.proto"}
     assert outcome == engine.run_lint(load("."), REGISTRY, label="buf.yaml")
+
+
+def test_kept_findings_are_not_filtered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    """Ignores read only the config and the comments of a finding's own file: an unchanged
+    file's findings are kept as they were filtered, ignored ones already dropped."""
+    tree = Tree({0: Proto(0, "a/v1", "a.v1"), 1: Proto(1, "a/v1", "a.v1", (0,), field_name="BadName"),
+                 # its BadName is ignored by a comment
+                 2: Proto(2, "a/v1", "a.v1", (0,), field_name="BadName", ignored=True),
+                 3: Proto(3, "a/v1", "a.v1")})
+    tree.write(tmp_path)
+    _lint(tmp_path, "json")
+    filtered: list[str] = []
+    real = engine._filter
+
+    def spied(findings, *args, **kwargs):  # type: ignore[no-untyped-def]
+        findings = list(findings)
+        filtered.extend(f"{f.file} {f.rule}" for f in findings)
+        return real(findings, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_filter", spied)
+    tree.files[3] = replace(tree.files[3], field_name="BadName")
+    tree.write(tmp_path)
+    reused = _lint(tmp_path, "text")
+    assert "a/v1/f3.proto FIELD_LOWER_SNAKE_CASE" in filtered
+    assert not [f for f in filtered if f.startswith(("a/v1/f1.proto", "a/v1/f2.proto"))]
+    snake = {line.split(":")[0] for line in reused[1].splitlines() if "lower_snake_case" in line}
+    assert snake == {"a/v1/f3.proto", "a/v1/f1.proto"}
+    assert reused == _lint(tmp_path, "text", "--no-cache")

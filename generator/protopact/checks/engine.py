@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass, field, fields, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
@@ -96,13 +96,15 @@ def run_lint(source: Input, registry: Registry, *, label: str,
         warnings += _skipped_warnings(selection.skipped)
         context = LintContext(source.image.with_targets(names), sources, config,
                               named_conventions or {})
+        keep = partial(_filter, module_path=module_path, config=config,
+                       comments=sources if config.comment_ignores else None,
+                       categories=registry.categories(config.version))
         if reuse is None:
-            raw = _lint(selection.rules, context, size=len(names))
+            kept = keep(_lint(selection.rules, context, size=len(names)))
         else:
-            raw = reuse.findings(str(source.workspace.root), module_path, selection.rules, context,
-                                 lambda rules, ctx: _lint(rules, ctx, size=len(ctx.image.targets)))
-        kept = _filter(raw, module_path, config, sources if config.comment_ignores else None,
-                       registry.categories(config.version))
+            kept = reuse.findings(str(source.workspace.root), module_path, selection.rules, context,
+                                  lambda rules, ctx: _lint(rules, ctx, size=len(ctx.image.targets)),
+                                  keep)
         findings += _report(kept, source.image.shown)
     return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
 

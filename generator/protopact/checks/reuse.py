@@ -13,7 +13,9 @@ edited file that compiles to the same bytes keeps its ``FILE`` findings.
 The entry is valid only for the same rules, config, toolchain and protopact code (the version and
 the stamp of its source files, see :func:`..versions.code_stamp`); a
 rule that reports on a file it was not asked to check makes the run a full one, never a wrong one.
-Findings are kept before ignores and comment directives apply, which run on them as on fresh ones.
+Findings are kept once ignores and comment directives have dropped theirs: whether a finding is
+ignored depends on the config, the module, the rules' categories (protopact's code) and the comments
+of the file it is on, so a kept finding, on a file whose bytes are unchanged, would be kept again.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ from .lint.reach import FILE, IMAGE, IMPORTS, Grouped, reach
 from .registry import Rule
 
 Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
+Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each on its own
 _KIND = "lint"
-_MAGIC = b"PPLINT2\n"
+_MAGIC = b"PPLINT3\n"  # 3: findings kept after ignores
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,11 @@ class LintReuse:
         self._latest: dict[str, tuple[str, dict[str, _Kept]]] = {}  # entry -> context, records
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
-                 ) -> list[Finding]:
-        """``run(rules, ctx)``'s findings, running each rule only over the files it must."""
+                 keep: Keep) -> list[Finding]:
+        """``keep(run(rules, ctx))``'s findings, running each rule only over the files it must."""
         handlers = [r for r in rules if r.handler is not None]
         if self.cache.directory is None:
-            return run(handlers, ctx)
+            return keep(run(handlers, ctx))
         context = _context_key(module, handlers, ctx)
         name = _digest(place, module)
         remembered = self._latest.get(name)
@@ -79,8 +82,12 @@ class LintReuse:
         stale = _stale(handlers, ctx.image, names, digests, closures, previous)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
-            return run(handlers, ctx)
-        fresh, by_file = found
+            return keep(run(handlers, ctx))
+        fresh = keep(found)
+        by_file: dict[str, list[Finding]] = defaultdict(list)
+        for finding in fresh:
+            if reach(finding.rule) != IMAGE:
+                by_file[finding.file].append(finding)
         reused: list[Finding] = []
         kept = {}
         for n in names:
@@ -189,14 +196,13 @@ def _sharing(keys: Mapping[str, Sequence[str]], touched: set[str]) -> frozenset[
 
 
 def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
-           ) -> tuple[list[Finding], dict[str, list[Finding]]] | None:
-    """The findings of each rule over its stale files, with those of the rules that do not read
-    the whole image by file; None when a rule reports on a file it did not check."""
+           ) -> list[Finding] | None:
+    """The findings of each rule over its stale files; None when a rule reports on a file it did
+    not check."""
     together: dict[frozenset[str], list[Rule]] = defaultdict(list)
     for rule in rules:
         together[stale.of(rule.id)].append(rule)
     fresh: list[Finding] = []
-    by_file: dict[str, list[Finding]] = defaultdict(list)
     for names, some in together.items():
         if not names:
             continue
@@ -206,9 +212,7 @@ def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
             if finding.file not in names:
                 return None
             fresh.append(finding)
-            if reach(finding.rule) != IMAGE:
-                by_file[finding.file].append(finding)
-    return fresh, by_file
+    return fresh
 
 
 def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
