@@ -218,18 +218,21 @@ def test_a_hub_edit_reruns_each_rule_only_where_it_reads_the_change(
     tree.write(tmp_path)
     _lint(tmp_path, "json")
     runs = _Runs(monkeypatch)
-    # the hub gains a field: its dependents compile to the same bytes
+    # the hub gains a field: its dependents compile again, to the same bytes
     tree.files[0] = replace(tree.files[0], field_name="BadName")
     tree.write(tmp_path)
-    assert _lint(tmp_path, "text") == _lint(tmp_path, "text", "--no-cache")
+    reused = _lint(tmp_path, "text")
+    assert runs.over("IMPORT_USED") == {"a/v1/f0.proto", "b/v1/f1.proto", "b/v1/f2.proto"}
+    assert reused == _lint(tmp_path, "text", "--no-cache")
     runs.batches.clear()
+    # the hub's comment goes: the compile reuses its dependents, which resolve every name alike
     tree.files[0] = replace(tree.files[0], commented=False)
     tree.write(tmp_path)
     code, out, _ = _lint(tmp_path, "text")
     assert code == 100 and "a/v1/f0.proto" in out and "b/v1/f1.proto" in out
     every = frozenset(p.path for p in tree.files.values())
     assert runs.over("FIELD_LOWER_SNAKE_CASE") == {"a/v1/f0.proto"}  # dependents kept theirs
-    assert runs.over("IMPORT_USED") == {"a/v1/f0.proto", "b/v1/f1.proto", "b/v1/f2.proto"}
+    assert runs.over("IMPORT_USED") == {"a/v1/f0.proto"}
     assert runs.over("PACKAGE_SAME_GO_PACKAGE") == {"a/v1/f0.proto", "a/v1/f3.proto"}
     assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == every
     assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
@@ -350,3 +353,27 @@ def test_kept_findings_are_not_filtered_again(tmp_path: Path, monkeypatch: pytes
     snake = {line.split(":")[0] for line in reused[1].splitlines() if "lower_snake_case" in line}
     assert snake == {"a/v1/f3.proto", "a/v1/f1.proto"}
     assert reused == _lint(tmp_path, "text", "--no-cache")
+
+
+def test_imports_findings_are_kept_only_over_the_imports_the_previous_lint_saw(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build between two lints moves the message a dependent uses to its other import: the
+    next edit's compile reuses the dependent from the build, not from the lint."""
+    def write(first: str, second: str) -> None:
+        write_tree(tmp_path, {
+            "buf.yaml": "version: v2\nlint:\n  use: [IMPORT_USED]\n",
+            "a/v1/one.proto": f'syntax = "proto3";\npackage a.v1;\n{first}\n',
+            "a/v1/two.proto": f'syntax = "proto3";\npackage a.v1;\n{second}\n',
+            "a/v1/user.proto": 'syntax = "proto3";\npackage a.v1;\nimport "a/v1/one.proto";\n'
+                               'import "a/v1/two.proto";\nmessage User { Used used = 1; }\n'})
+
+    write("message Used {}", "message Other {}")
+    assert "two.proto" in _lint(tmp_path, "text")[1]
+    write("message Other {}", "message Used {}")
+    assert run("build", "-o", str(tmp_path / "image.binpb"), cwd=tmp_path).exit_code == 0
+    write("message Other {}\nmessage Added {}", "message Used {}")
+    runs = _Runs(monkeypatch)
+    code, out, _ = _lint(tmp_path, "text")
+    assert "one.proto\" is unused" in out
+    assert "a/v1/user.proto" in runs.over("IMPORT_USED")
+    assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]

@@ -8,7 +8,10 @@ rule again over the rest: a ``FILE`` rule over the files whose descriptor change
 over those whose imports changed too, a grouped rule over every group the changed, added and removed
 files belonged to or belong to now (for a counted grouping, the changed files and those holding a
 key now held a different number of times), and the ``IMAGE`` rules over every target. A dependent of an
-edited file that compiles to the same bytes keeps its ``FILE`` findings.
+edited file that compiles to the same bytes keeps its ``FILE`` findings; one the compile reused
+because it resolves every name to the same definitions as before (see
+:class:`..compile.dependents.Kept`) keeps its ``IMPORTS`` findings too, when the compile it was
+reused from had the very imports the previous lint saw.
 
 The entry is valid only for the same rules, config, toolchain and protopact code (the version and
 the stamp of its source files, see :func:`..versions.code_stamp`); a
@@ -23,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import operator
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -32,6 +36,7 @@ from typing import Any
 
 from .. import __version__
 from ..versions import code_stamp
+from ..compile import dependents
 from ..compile.aside import aside
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
@@ -63,7 +68,8 @@ class LintReuse:
 
     def __init__(self, cache_: Cache) -> None:
         self.cache = cache_
-        self._digested: tuple[Image, dict[str, str], dict[str, str]] | None = None
+        # the latest images' digests, by their files: the linted image's, and a compile's donor's
+        self._digested: list[tuple[Sequence[Any], dict[str, str], dict[str, str]]] = []
         self._latest: dict[str, tuple[str, dict[str, _Kept]]] = {}  # entry -> context, records
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
@@ -79,7 +85,8 @@ class LintReuse:
                     else _read(self.cache.read_entry(_KIND, name), context))
         digests, closures = self._digests(ctx.image)
         names = sorted(ctx.image.targets)
-        stale = _stale(handlers, ctx.image, names, digests, closures, previous)
+        alike = self._resolving_alike(previous, closures)
+        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
             return keep(run(handlers, ctx))
@@ -95,22 +102,37 @@ class LintReuse:
             mine = [f for f in old.findings if n not in stale.of(f.rule)] if old else []
             reused += mine
             kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
-        if stale.anything_kept_changed(previous):
+        if alike or stale.anything_kept_changed(previous):
             aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, kept)))
         self._latest[name] = (context, kept)
         return fresh + reused
 
     def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
         """Each file's digest, and the digest of it with its imports (files in dependency order)."""
-        if self._digested is None or self._digested[0].files is not image.files:
-            digests: dict[str, str] = {}
-            closures: dict[str, str] = {}
-            for f in image.files:
-                digests[f.name] = digest_of(image.file_bytes(f))
-                closures[f.name] = _digest(digests[f.name],
-                                           *(closures.get(d, "") for d in f.dependency))
-            self._digested = (image, digests, closures)
-        return self._digested[1], self._digested[2]
+        for files, digests, closures in self._digested:
+            # the very descriptors, in one tuple or another (an Input's image is built anew)
+            if len(files) == len(image.files) and all(map(operator.is_, files, image.files)):
+                return digests, closures
+        digests, closures = {}, {}
+        for f in image.files:
+            digests[f.name] = digest_of(image.file_bytes(f))
+            closures[f.name] = _digest(digests[f.name], *(closures.get(d, "") for d in f.dependency))
+        self._digested = [*self._digested[-2:], (image.files, digests, closures)]
+        return digests, closures
+
+    def _resolving_alike(self, previous: Mapping[str, _Kept], closures: Mapping[str, str],
+                         ) -> frozenset[str]:
+        """The files whose imports changed since the previous lint but that resolve every name to
+        the same definitions: the latest compile reused them so, and its donor's imports of each
+        and its own are the previous lint's and this one's (their closure digests are equal)."""
+        kept = dependents.LATEST[0] if dependents.LATEST else None
+        if kept is None or not any(n in previous and previous[n].closure != closures.get(n)
+                                   for n in kept.names):
+            return frozenset()
+        before = self._digests(kept.donor)[1]
+        after = self._digests(kept.image)[1]
+        return frozenset(n for n in kept.names if n in previous and n in closures
+                         and previous[n].closure == before.get(n) and closures[n] == after.get(n))
 
 
 @dataclass
@@ -135,14 +157,15 @@ class _Stale:
 
 
 def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: Mapping[str, str],
-           closures: Mapping[str, str], previous: Mapping[str, _Kept]) -> _Stale:
+           closures: Mapping[str, str], previous: Mapping[str, _Kept], alike: frozenset[str],
+           ) -> _Stale:
     every = frozenset(names)
     changed = frozenset(n for n in names if n not in previous or previous[n].digest != digests[n])
     removed = frozenset(previous).difference(names)
     by_reach = {
         FILE: changed,
         IMPORTS: frozenset(n for n in names if n not in previous
-                           or previous[n].closure != closures[n]),
+                           or previous[n].closure != closures[n] and n not in alike),
         IMAGE: every,
     }
     groupings = {r.name: r for r in (reach(rule.id) for rule in rules) if isinstance(r, Grouped)}

@@ -17,13 +17,36 @@ collides with another file's is found on the assembled image, as for every incre
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
+from .image import Image
 from .order import dependencies_first
 
 # A file's descriptor and its bytes.
 Version = tuple[FileDescriptorProto, bytes]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Dependents a compile reused unchanged: each resolves every name it uses to the same
+    definitions of the same files in ``image``, the compile's, as in ``donor``, the earlier
+    compile it was reused from. Those are facts about the files' contents, which a reader checks
+    against the images' bytes (a lint keeps its findings on which file defines what, see
+    protopact.checks.reuse)."""
+
+    donor: Image
+    image: Image
+    names: frozenset[str]
+
+
+# the latest incremental compile's, in this process
+LATEST: list[Kept] = []
+
+
+def remember(kept: Kept) -> None:
+    LATEST[:] = [kept]
 
 
 def names_changed(old: FileDescriptorProto, new: FileDescriptorProto) -> frozenset[str] | None:

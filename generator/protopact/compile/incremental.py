@@ -269,7 +269,11 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
             rest = [t for t in changed if t not in files]
             if rest and not run(rest):
                 return None
-    return _assembled(targets, files, encoded, offers, checked)
+    image = _assembled(targets, files, encoded, offers, checked)
+    if image is not None and checked >= 0:
+        dependents.remember(dependents.Kept(donors[checked], image, frozenset(
+            n for n, o in offers.items() if n in stale and o is stale[n])))
+    return image
 
 
 def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str, Offer],
