@@ -87,11 +87,11 @@ def test_an_edited_install_of_protopact_misses_the_cache(
     write_tree(tmp_path, SIMPLE)
     assert run("build", cwd=tmp_path).exit_code == 0
     monkeypatch.setattr(build_module, "code_stamp", lambda: "edited")
-    build_module._toolchain.cache_clear()
+    build_module.toolchain.cache_clear()
     try:
         assert run("build", cwd=tmp_path).exit_code == 0
     finally:
-        build_module._toolchain.cache_clear()
+        build_module.toolchain.cache_clear()
     assert len(list(isolated_cache.rglob("*.image"))) == 2
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from protopact.checks.breaking import REGISTRY
 from protopact.checks.engine import run_breaking
-from protopact.compile import incremental
+from protopact.compile import incremental, locate
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import Input, from_sources, load_input
 from protopact.compile.locate import located_later
@@ -88,6 +88,34 @@ def test_findings_are_placed_as_a_compile_with_source_info_places_them(
         assert f'"path":"{finding.path}","start_line":{finding.start_line},' \
                f'"start_column":{finding.start_column},"end_line":{finding.end_line},' \
                f'"end_column":{finding.end_column}' in line
+
+
+def test_a_file_located_before_comes_from_the_cache_as_a_compile_with_source_info_gives_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keyed by its text: a comment edited (the same descriptor) is located again."""
+    root, cache = tmp_path / "tree", Cache(tmp_path / "cache")
+    root.mkdir()
+    compiles: list[list[str]] = []
+
+    def counted(include, names, **kwargs):  # type: ignore[no-untyped-def]
+        compiles.append(list(names))
+        return run_protoc(include, names, **kwargs)
+
+    run_protoc = locate.run_protoc
+    monkeypatch.setattr(locate, "run_protoc", counted)
+    names = {"a.proto", "b.proto"}
+    for files in (CURRENT, {**CURRENT, "b.proto": CURRENT["b.proto"].replace("é */", "é, ü */")}):
+        _write(root, files)
+        full = _loaded(root, Cache(None)).image
+        for cold in (True, False):
+            compiles.clear()
+            with located_later():
+                placed = _loaded(root, cache).located(names).image
+            assert compiles == ([sorted(names)] if cold else [])
+            for name in names:
+                assert placed.file_bytes(placed.by_name[name]) == \
+                    full.file_bytes(full.by_name[name])
+        names = {"b.proto"}
 
 
 def test_a_compile_without_source_info_serves_no_compile_that_needs_it(tmp_path: Path) -> None:

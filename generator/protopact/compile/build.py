@@ -54,7 +54,7 @@ def cached_only() -> Iterator[None]:
 
 
 @cache
-def _toolchain() -> dict[str, str]:
+def toolchain() -> dict[str, str]:
     # "columns": images hold buf's source columns (see .columns); older entries hold protoc's.
     # "deps": imports come from the dependency resolver (protoc reads some as descriptors).
     versions = {"protopact": __version__, "code": code_stamp(), "columns": "buf", "imports": "deps"}
@@ -106,7 +106,7 @@ def compile_listing(
         raise ProtopactError(f"{label}: no .proto files found")
     shown_paths = {f.name: shown(f) for f in files}
     resolution = resolve(workspace, project)
-    base = {"toolchain": _toolchain(), "deps": resolution.fingerprint()}
+    base = {"toolchain": toolchain(), "deps": resolution.fingerprint()}
     described = {**base, "modules": [m.path for m in workspace.modules],
                  "files": [[f.module, f.name, f.digest] for f in files],
                  "targets": [f.name for f in targets]}

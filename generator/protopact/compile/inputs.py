@@ -286,7 +286,7 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
                    _module_map(files, workspace), project))
     # a tree unpacked or checked out is gone when its files are to be located
     without = bare(at_hand=not tree)
-    origin = _directory_origin(workspace.root, files, texts) if without and not tree else None
+    origin = _directory_origin(workspace.root, files, texts, cache) if without and not tree else None
     image = compile_listing(
         workspace=workspace,
         files=files,
@@ -304,7 +304,7 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
 
 
 def _directory_origin(root: Path, files: Sequence[ListedFile], texts: Mapping[str, bytes],
-                      ) -> Origin:
+                      cache: Cache) -> Origin:
     """The files' text as read for their digests, else as on disk."""
     path = {f.name: f.workspace_path for f in files}
 
@@ -312,7 +312,7 @@ def _directory_origin(root: Path, files: Sequence[ListedFile], texts: Mapping[st
         return {n: texts[path[n]] if path[n] in texts else read_source(root / path[n], path[n])
                 for n in names}
 
-    return Origin(frozenset(path), read)
+    return Origin(frozenset(path), read, {f.name: f.digest for f in files}, cache)
 
 
 def _from_archive(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
@@ -407,7 +407,8 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
         # a clone is gone when its files are to be located
         at_hand = read is not None and not source.remote
         without = bare(at_hand)
-        origin = _git_origin(read, files) if read is not None and without and at_hand else None
+        origin = (_git_origin(read, files, cache) if read is not None and without and at_hand
+                  else None)
         image = compile_listing(
             workspace=workspace,
             files=files,
@@ -427,14 +428,14 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
 
 
 def _git_origin(read: Callable[[Sequence[ListedFile]], Mapping[str, bytes]],
-                files: Sequence[ListedFile]) -> Origin:
+                files: Sequence[ListedFile], cache: Cache) -> Origin:
     by_name = {f.name: f for f in files}
 
     def texts(names: Sequence[str]) -> dict[str, bytes]:
         found = read([by_name[n] for n in names])
         return {n: found[by_name[n].workspace_path] for n in names}
 
-    return Origin(frozenset(by_name), texts)
+    return Origin(frozenset(by_name), texts, {f.name: f.digest for f in files}, cache)
 
 
 @contextmanager

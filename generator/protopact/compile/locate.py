@@ -17,14 +17,17 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from google.protobuf.descriptor_pb2 import FileDescriptorProto
+from google.protobuf.descriptor_pb2 import FileDescriptorProto, SourceCodeInfo
+from google.protobuf.message import DecodeError
 
 from ..deps.model import Resolution
 from ..errors import ProtopactError
-from .build import source_of
+from .build import source_of, toolchain
+from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .image import Image, decoded_files, encode_set
 from .protoc import run_protoc
+from .workspace import blob_id
 
 
 _LATER = ContextVar("located_later", default="")
@@ -56,22 +59,73 @@ class Origin:
 
     own: frozenset[str]  # its files, by import path
     texts: Callable[[Sequence[str]], Mapping[str, bytes]]  # their text, by import path
+    digests: Mapping[str, str]  # the blob ids of the texts the image was compiled from
+    cache: Cache  # holds the source info of files located before
 
 
 def located(image: Image, names: Collection[str], origin: Origin, resolution: Resolution,
             ) -> Image:
     """``image`` with its files ``names`` compiled again with source info; ``resolution``
-    serves the dependencies."""
+    serves the dependencies. A workspace file whose source info the cache holds for its text,
+    the text the image was compiled from, takes it from there."""
     wanted = [f.name for f in image.files if f.name in names]
     if not wanted:
         return image
+    own = origin.texts([n for n in wanted if n in origin.own])
+    found = _stored(image, own, origin)
+    rest = [n for n in wanted if n not in found]
+    if rest:
+        compiled = _compiled(image, rest, own, origin, resolution)
+        for name, text in own.items():
+            if name in compiled:
+                origin.cache.write_entry(_KIND, _key(name, text),
+                                         compiled[name].source_code_info.SerializeToString())
+        found.update(compiled)
+    files = tuple(found.get(f.name, f) for f in image.files)
+    encoded = {n: data for n, data in image.encoded.items() if n not in found}
+    return Image(files, image.targets, image.shown_paths, encoded, image.clashes)
+
+
+_KIND = "located"
+
+
+def _key(name: str, text: bytes) -> str:
+    # a file's source info, columns as buf counts them, depends on its text alone
+    return cache_key({"toolchain": toolchain(), "name": name, "text": blob_id(text)})
+
+
+def _stored(image: Image, own: Mapping[str, bytes], origin: Origin,
+            ) -> dict[str, FileDescriptorProto]:
+    """The files of ``own`` whose source info the cache holds, for the text the image was
+    compiled from."""
+    found: dict[str, FileDescriptorProto] = {}
+    for name, text in own.items():
+        if blob_id(text) != origin.digests.get(name):
+            continue  # edited since: compiled again, which says so
+        data = origin.cache.read_entry(_KIND, _key(name, text))
+        if data is None:
+            continue
+        try:
+            info = SourceCodeInfo.FromString(data)
+        except DecodeError:
+            continue
+        with_info = FileDescriptorProto()
+        with_info.CopyFrom(image.by_name[name])
+        with_info.source_code_info.CopyFrom(info)
+        found[name] = with_info
+    return found
+
+
+def _compiled(image: Image, wanted: Sequence[str], own: Mapping[str, bytes], origin: Origin,
+              resolution: Resolution) -> dict[str, FileDescriptorProto]:
+    """The files ``wanted`` compiled with source info; ``own`` holds the text of those of them
+    the workspace has."""
     imported = image.with_imports(wanted).difference(wanted)
     # protoc reads a dependency's source root before a descriptor: a workspace file that one
     # also holds is given as text, as the workspace's module roots come first in a full compile
     sourced = {n for d in resolution.dependencies for n in d.contents.sources}
-    written = [n for n in wanted if n in origin.own]
-    written += [n for n in imported if n in origin.own and n in sourced]
-    texts = origin.texts(written)
+    texts = {n: own[n] for n in wanted if n in own}
+    texts.update(origin.texts([n for n in imported if n in origin.own and n in sourced]))
     reused = [f for f in image.files if f.name in imported and f.name in origin.own
               and f.name not in texts]
     descriptors = (resolution.descriptor_set(beside=origin.own)
@@ -84,19 +138,18 @@ def located(image: Image, names: Collection[str], origin: Origin, resolution: Re
             with open(path, "wb") as out:
                 out.write(text)
         on_disk = {os.path.join(tmp, n): n for n in texts}
-        run = run_protoc([Path(tmp), *roots], wanted,
+        run = run_protoc([Path(tmp), *roots], list(wanted),
                          shown=lambda p: image.shown(on_disk.get(p, p)), sources=texts,
                          descriptor_set=descriptors)
     compiled, _, _ = decoded_files(run.files)
-    found = {f.name: f for f in compiled if f.name in names}
+    chosen = set(wanted)
+    found = {f.name: f for f in compiled if f.name in chosen}
     for name in wanted:
         _check(found[name], image.by_name[name], image.shown(name))
         source = texts[name] if name in texts else source_of(name, roots)
         if source is not None:
             to_buf_columns(found[name], source)
-    files = tuple(found.get(f.name, f) for f in image.files)
-    encoded = {n: data for n, data in image.encoded.items() if n not in found}
-    return Image(files, image.targets, image.shown_paths, encoded, image.clashes)
+    return found
 
 
 def _check(with_info: FileDescriptorProto, without: FileDescriptorProto, shown: str) -> None:
