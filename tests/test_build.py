@@ -445,3 +445,14 @@ def test_an_entry_whose_header_misplaces_its_files_is_not_read(
             text = json.dumps({**header, "payloads": moved}).encode()
             entry.write_bytes(data[:6] + struct.pack(">I", len(text)) + text + data[10 + length:])
             assert cache.get(entry.stem) is None
+
+
+def test_entries_of_a_kind_are_bounded_the_least_recently_used_first(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    for name in ("a", "b", "c"):
+        cache.write_entry("located", name, b"x" * 100)
+    for name, when in (("a", 1), ("b", 3), ("c", 2)):
+        os.utime(tmp_path / "located" / name, (when, when))
+    assert cache.read_entry("located", "a") == b"x" * 100  # a read is a use
+    cache.bound("located", 250)
+    assert sorted(p.name for p in (tmp_path / "located").iterdir()) == ["a", "b"]

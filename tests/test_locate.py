@@ -189,3 +189,33 @@ def test_only_two_sides_compiled_from_sources_leave_source_info_out(tmp_path: Pa
     assert checked.exit_code == 100
     assert all(f.HasField("source_code_info") for f in incremental.recent()[0].image.files
                if f.name.endswith(("a.proto", "b.proto")))
+
+
+def test_a_file_whose_import_changed_its_option_numbers_is_located_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A custom option's location names the extension's number, which the import defines: the
+    same text under another descriptor is not served the source info stored for the first."""
+    root, cache = tmp_path / "tree", Cache(tmp_path / "cache")
+    root.mkdir()
+    compiles: list[list[str]] = []
+
+    def counted(include, names, **kwargs):  # type: ignore[no-untyped-def]
+        compiles.append(list(names))
+        return run_protoc(include, names, **kwargs)
+
+    run_protoc = locate.run_protoc
+    monkeypatch.setattr(locate, "run_protoc", counted)
+    dependent = ('syntax = "proto3";\npackage b;\nimport "opts.proto";\n'
+                 'message B {\n  string x = 1 [(o.tag) = "t"];\n}\n')
+    for number in (50001, 50002):
+        _write(root, {"buf.yaml": "version: v2\n", "b.proto": dependent,
+                      "opts.proto": 'syntax = "proto3";\npackage o;\n'
+                                    'import "google/protobuf/descriptor.proto";\n'
+                                    f'extend google.protobuf.FieldOptions {{\n  string tag = {number};\n}}\n'})
+        full = _loaded(root, Cache(None)).image
+        compiles.clear()
+        with located_later():
+            placed = _loaded(root, cache).located({"b.proto"}).image
+        assert compiles == [["b.proto"]]
+        assert placed.file_bytes(placed.by_name["b.proto"]) == \
+            full.file_bytes(full.by_name["b.proto"])

@@ -154,19 +154,30 @@ class Cache:
         return self.get(key) if re.fullmatch(r"[0-9a-f]{64}", key) else None
 
     def read_entry(self, kind: str, name: str) -> bytes | None:
-        """Another kind of entry (lint findings, say) by name; None when absent."""
+        """Another kind of entry (lint findings, say) by name, marked as used; None when
+        absent."""
         if self.directory is None:
             return None
+        path = self.directory / kind / name
         try:
-            return (self.directory / kind / name).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        used(path)
+        return data
 
     def write_entry(self, kind: str, name: str, data: bytes) -> None:
         if self.directory is None:
             return
         with self._written(self.directory / kind / name) as out:
             out.write(data)
+
+    def bound(self, kind: str, limit: int) -> None:
+        """Entries of ``kind`` removed, least recently used first, until the rest fit in
+        ``limit`` bytes."""
+        if self.directory is not None:
+            for entry in beyond((self.directory / kind).glob("[!.]*"), limit):
+                entry.unlink(missing_ok=True)
 
     def _place(self, place: str) -> Path:
         assert self.directory is not None

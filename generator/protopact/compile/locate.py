@@ -23,7 +23,7 @@ from google.protobuf.message import DecodeError
 from ..deps.model import Resolution
 from ..errors import ProtopactError
 from .build import source_of, toolchain
-from .cache import Cache, cache_key
+from .cache import Cache, cache_key, digest_of
 from .columns import to_buf_columns
 from .image import Image, decoded_files, encode_set
 from .protoc import run_protoc
@@ -78,8 +78,9 @@ def located(image: Image, names: Collection[str], origin: Origin, resolution: Re
         compiled = _compiled(image, rest, own, origin, resolution)
         for name, text in own.items():
             if name in compiled:
-                origin.cache.write_entry(_KIND, _key(name, text),
+                origin.cache.write_entry(_KIND, _key(image, name, text),
                                          compiled[name].source_code_info.SerializeToString())
+        origin.cache.bound(_KIND, _LIMIT)
         found.update(compiled)
     files = tuple(found.get(f.name, f) for f in image.files)
     encoded = {n: data for n, data in image.encoded.items() if n not in found}
@@ -87,11 +88,15 @@ def located(image: Image, names: Collection[str], origin: Origin, resolution: Re
 
 
 _KIND = "located"
+_LIMIT = 2**26  # bytes of located files' source info kept, the least recently used removed first
 
 
-def _key(name: str, text: bytes) -> str:
-    # a file's source info, columns as buf counts them, depends on its text alone
-    return cache_key({"toolchain": toolchain(), "name": name, "text": blob_id(text)})
+def _key(image: Image, name: str, text: bytes) -> str:
+    # A file's source info (columns as buf counts them) depends on its text, and on its imports
+    # only through what its descriptor holds: a custom option's location names the extension's
+    # number, which an import defines.
+    return cache_key({"toolchain": toolchain(), "name": name, "text": blob_id(text),
+                      "descriptor": digest_of(image.file_bytes(image.by_name[name]))})
 
 
 def _stored(image: Image, own: Mapping[str, bytes], origin: Origin,
@@ -102,7 +107,7 @@ def _stored(image: Image, own: Mapping[str, bytes], origin: Origin,
     for name, text in own.items():
         if blob_id(text) != origin.digests.get(name):
             continue  # edited since: compiled again, which says so
-        data = origin.cache.read_entry(_KIND, _key(name, text))
+        data = origin.cache.read_entry(_KIND, _key(image, name, text))
         if data is None:
             continue
         try:
