@@ -100,12 +100,12 @@ def run_lint(source: Input, registry: Registry, *, label: str,
                        comments=sources if config.comment_ignores else None,
                        categories=registry.categories(config.version))
         if reuse is None:
-            kept = keep(_lint(selection.rules, context, size=len(names)))
+            findings += report(keep(_lint(selection.rules, context, size=len(names))),
+                               source.image.shown)
         else:
-            kept = reuse.findings(str(source.workspace.root), module_path, selection.rules, context,
-                                  lambda rules, ctx: _lint(rules, ctx, size=len(ctx.image.targets)),
-                                  keep)
-        findings += _report(kept, source.image.shown)
+            findings += reuse.findings(
+                str(source.workspace.root), module_path, selection.rules, context,
+                lambda rules, ctx: _lint(rules, ctx, size=len(ctx.image.targets)), keep)
     return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
 
 
@@ -201,7 +201,7 @@ def run_breaking(
     located = current.located(found_in)
     if located is not current:
         findings, warnings, _ = _compared(located, previous, registry, label, exclude_imports)
-    return Outcome(_sorted(_report(findings, located.image.shown)), tuple(dict.fromkeys(warnings)))
+    return Outcome(_sorted(report(findings, located.image.shown)), tuple(dict.fromkeys(warnings)))
 
 
 def _compared(current: Input, previous: Input, registry: Registry, label: str,
@@ -344,24 +344,23 @@ def _comment_ignored(finding: Finding, sources: Sources) -> bool:
     return False
 
 
-def _report(findings: Iterable[Finding], shown: Callable[[str], str]) -> list[Reported]:
-    out = []
-    for f in findings:
-        # buf places a finding on a file without a span at 1:1; one on no file has no position
-        s = f.span or (Span(1, 1, 1, 1) if f.file else Span(0, 0, 0, 0))
-        out.append(
-            Reported(
-                path=shown(f.file) if f.file else "",
-                start_line=s.start_line,
-                start_column=s.start_column,
-                type=f.rule,
-                message=f.message,
-                end_line=s.end_line,
-                end_column=s.end_column,
-                advice=f.advice,
-            )
-        )
-    return out
+def report(findings: Iterable[Finding], shown: Callable[[str], str]) -> list[Reported]:
+    return [reported(f.file, f.rule, f.message, span_numbers(f.span), f.advice, shown)
+            for f in findings]
+
+
+def reported(file: str, rule: str, message: str, span: Sequence[int] | None, advice: str,
+             shown: Callable[[str], str]) -> Reported:
+    """A finding for output; ``span`` is its (start line, start column, end line, end column)."""
+    # buf places a finding on a file without a span at 1:1; one on no file has no position
+    line, column, end_line, end_column = span or ((1, 1, 1, 1) if file else (0, 0, 0, 0))
+    return Reported(shown(file) if file else "", line, column, rule, message, end_line, end_column,
+                    advice)
+
+
+def span_numbers(span: Span | None) -> tuple[int, int, int, int] | None:
+    return None if span is None else (span.start_line, span.start_column, span.end_line,
+                                      span.end_column)
 
 
 # Reported's own order (its compared fields), as a key: tuples compare without a Python call.

@@ -40,9 +40,8 @@ from ..compile import dependents
 from ..compile.aside import aside
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
-from ..schema.source import Span
-from .engine import LintContext
-from .findings import Finding
+from .engine import LintContext, report, reported, span_numbers
+from .findings import Finding, Reported
 from .lint.reach import FILE, IMAGE, IMPORTS, Grouped, reach
 from .registry import Rule
 
@@ -59,7 +58,8 @@ class _Kept:
     digest: str
     closure: str
     keys: Mapping[str, Sequence[str]]  # grouping name -> the file's keys
-    findings: Sequence[Finding]
+    # as the entry holds them (see _row): a kept finding becomes a line of output, never a Finding
+    findings: Sequence[Sequence[Any]]
 
 
 class LintReuse:
@@ -73,11 +73,13 @@ class LintReuse:
         self._latest: dict[str, tuple[str, dict[str, _Kept]]] = {}  # entry -> context, records
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
-                 keep: Keep) -> list[Finding]:
-        """``keep(run(rules, ctx))``'s findings, running each rule only over the files it must."""
+                 keep: Keep) -> list[Reported]:
+        """``keep(run(rules, ctx))``'s findings, reported, running each rule only over the files
+        it must."""
         handlers = [r for r in rules if r.handler is not None]
+        shown = ctx.image.shown
         if self.cache.directory is None:
-            return keep(run(handlers, ctx))
+            return report(keep(run(handlers, ctx)), shown)
         context = _context_key(module, handlers, ctx)
         name = _digest(place, module)
         remembered = self._latest.get(name)
@@ -89,23 +91,24 @@ class LintReuse:
         stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
-            return keep(run(handlers, ctx))
+            return report(keep(run(handlers, ctx)), shown)
         fresh = keep(found)
-        by_file: dict[str, list[Finding]] = defaultdict(list)
+        by_file: dict[str, list[list[Any]]] = defaultdict(list)
         for finding in fresh:
             if reach(finding.rule) != IMAGE:
-                by_file[finding.file].append(finding)
-        reused: list[Finding] = []
+                by_file[finding.file].append(_row(finding))
+        out = report(fresh, shown)
         kept = {}
         for n in names:
             old = previous.get(n)
-            mine = [f for f in old.findings if n not in stale.of(f.rule)] if old else []
-            reused += mine
+            mine = [row for row in old.findings if n not in stale.of(row[0])] if old else []
+            out += [reported(n, rule, message, span, advice, shown)
+                    for rule, message, span, _, _, _, advice in mine]
             kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
         if alike or stale.anything_kept_changed(previous):
             aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, kept)))
         self._latest[name] = (context, kept)
-        return fresh + reused
+        return out
 
     def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
         """Each file's digest, and the digest of it with its imports (files in dependency order)."""
@@ -252,7 +255,7 @@ def _encoded(context: str, kept: Mapping[str, _Kept]) -> bytes:
     # marshal writes a googleapis-sized entry (6 MB) five times as fast as json, and reads it
     # faster; the digest keeps a damaged entry from being read at all
     payload = marshal.dumps({"context": context, "files": {
-        name: [k.digest, k.closure, k.keys, [_finding_row(f) for f in k.findings]]
+        name: [k.digest, k.closure, k.keys, k.findings]
         for name, k in kept.items()}})
     return _MAGIC + hashlib.sha256(payload).digest() + payload
 
@@ -268,27 +271,16 @@ def _read(data: bytes | None, context: str) -> dict[str, _Kept]:
         document = marshal.loads(data[start:])
         if document["context"] != context:
             return {}
-        return {name: _Kept(digest, closure, keys, [_finding(name, row) for row in rows])
+        return {name: _Kept(digest, closure, keys, rows)
                 for name, (digest, closure, keys, rows) in document["files"].items()}
     except (ValueError, KeyError, TypeError, EOFError):
         return {}
 
 
-def _finding_row(f: Finding) -> list[Any]:
-    return [f.rule, f.message, _tuple(f.span), f.source_path, f.against_file, f.against_path,
-            f.advice]
-
-
-def _finding(name: str, row: Sequence[Any]) -> Finding:
-    rule, message, span, path, against_file, against_path, advice = row
-    return Finding(rule, message, name, Span(*span) if span is not None else None,
-                   tuple(path) if path is not None else None, against_file,
-                   tuple(against_path) if against_path is not None else None, advice)
-
-
-def _tuple(span: Span | None) -> list[int] | None:
-    return None if span is None else [span.start_line, span.start_column, span.end_line,
-                                      span.end_column]
+def _row(f: Finding) -> list[Any]:
+    """A finding of the file it lies in, as the entry holds it."""
+    return [f.rule, f.message, span_numbers(f.span), f.source_path, f.against_file,
+            f.against_path, f.advice]
 
 
 def _digest(*parts: str) -> str:
