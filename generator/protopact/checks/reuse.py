@@ -99,9 +99,16 @@ class LintReuse:
                 by_file[finding.file].append(_row(finding))
         out = report(fresh, shown)
         kept = {}
+        # an IMAGE rule's findings are never kept (see by_file): only these sets drop kept rows
+        rerun = [again for reach_, again in stale.by_reach.items() if reach_ != IMAGE]
         for n in names:
             old = previous.get(n)
-            mine = [row for row in old.findings if n not in stale.of(row[0])] if old else []
+            if old is None:
+                mine = []
+            elif any(n in again for again in rerun):
+                mine = [row for row in old.findings if n not in stale.of(row[0])]
+            else:
+                mine = list(old.findings)
             out += [reported(n, rule, message, span, advice, shown)
                     for rule, message, span, _, _, _, advice in mine]
             kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
