@@ -90,19 +90,25 @@ def test_findings_are_placed_as_a_compile_with_source_info_places_them(
                f'"end_column":{finding.end_column}' in line
 
 
-def test_a_file_located_before_comes_from_the_cache_as_a_compile_with_source_info_gives_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keyed by its text: a comment edited (the same descriptor) is located again."""
-    root, cache = tmp_path / "tree", Cache(tmp_path / "cache")
-    root.mkdir()
-    compiles: list[list[str]] = []
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The files of each protoc run that locates files, as they come."""
+    runs: list[list[str]] = []
+    run_protoc = locate.run_protoc
 
     def counted(include, names, **kwargs):  # type: ignore[no-untyped-def]
-        compiles.append(list(names))
+        runs.append(list(names))
         return run_protoc(include, names, **kwargs)
 
-    run_protoc = locate.run_protoc
     monkeypatch.setattr(locate, "run_protoc", counted)
+    return runs
+
+
+def test_a_file_located_before_comes_from_the_cache_as_a_compile_with_source_info_gives_it(
+        tmp_path: Path, compiles: list[list[str]]) -> None:
+    """Keyed by its text and descriptor: a comment edited (the same descriptor) is located again."""
+    root, cache = tmp_path / "tree", Cache(tmp_path / "cache")
+    root.mkdir()
     names = {"a.proto", "b.proto"}
     for files in (CURRENT, {**CURRENT, "b.proto": CURRENT["b.proto"].replace("é */", "é, ü */")}):
         _write(root, files)
@@ -192,19 +198,11 @@ def test_only_two_sides_compiled_from_sources_leave_source_info_out(tmp_path: Pa
 
 
 def test_a_file_whose_import_changed_its_option_numbers_is_located_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, compiles: list[list[str]]) -> None:
     """A custom option's location names the extension's number, which the import defines: the
     same text under another descriptor is not served the source info stored for the first."""
     root, cache = tmp_path / "tree", Cache(tmp_path / "cache")
     root.mkdir()
-    compiles: list[list[str]] = []
-
-    def counted(include, names, **kwargs):  # type: ignore[no-untyped-def]
-        compiles.append(list(names))
-        return run_protoc(include, names, **kwargs)
-
-    run_protoc = locate.run_protoc
-    monkeypatch.setattr(locate, "run_protoc", counted)
     dependent = ('syntax = "proto3";\npackage b;\nimport "opts.proto";\n'
                  'message B {\n  string x = 1 [(o.tag) = "t"];\n}\n')
     for number in (50001, 50002):
