@@ -26,11 +26,10 @@ class Node:
     def children(self) -> list[Node]:
         return [p for p in self.parts() if p is not None]
 
-    def first(self) -> Token:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # Leaf and Branch each have their own
+        def first(self) -> Token: ...
 
-    def last(self) -> Token:
-        raise NotImplementedError
+        def last(self) -> Token: ...
 
 
 class Leaf(Node):
