@@ -33,7 +33,7 @@ from ..deps import resolve
 from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
 from . import git, refs
-from .build import NotCached, cached_only, compile_listing, listed_targets
+from .build import NotCached, Read, cached_only, compile_listing, listed_targets
 from .cache import Cache
 from .digests import known_digests
 from .extension_numbers import refusal
@@ -286,7 +286,14 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
                    _module_map(files, workspace), project))
     # a tree unpacked or checked out is gone when its files are to be located
     without = bare(at_hand=not tree)
-    origin = _directory_origin(workspace.root, files, texts, cache) if without and not tree else None
+
+    def read(some: Sequence[ListedFile]) -> dict[str, bytes]:
+        # the files' text as read for their digests, else as on disk
+        return {f.workspace_path: texts[f.workspace_path] if f.workspace_path in texts
+                else read_source(workspace.root / f.workspace_path, f.workspace_path)
+                for f in some}
+
+    origin = _origin(files, read, cache) if without and not tree else None
     image = compile_listing(
         workspace=workspace,
         files=files,
@@ -301,18 +308,6 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         source_info=not without,
     )
     return Input(image, workspace, _module_map(files, workspace), project, origin)
-
-
-def _directory_origin(root: Path, files: Sequence[ListedFile], texts: Mapping[str, bytes],
-                      cache: Cache) -> Origin:
-    """The files' text as read for their digests, else as on disk."""
-    path = {f.name: f.workspace_path for f in files}
-
-    def read(names: Sequence[str]) -> dict[str, bytes]:
-        return {n: texts[path[n]] if path[n] in texts else read_source(root / path[n], path[n])
-                for n in names}
-
-    return Origin(frozenset(path), read, {f.name: f.digest for f in files}, cache)
 
 
 def _from_archive(ref: refs.Ref, cwd: Path, cache: Cache) -> Input:
@@ -407,8 +402,7 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
         # a clone is gone when its files are to be located
         at_hand = read is not None and not source.remote
         without = bare(at_hand)
-        origin = (_git_origin(read, files, cache) if read is not None and without and at_hand
-                  else None)
+        origin = _origin(files, read, cache) if read is not None and without and at_hand else None
         image = compile_listing(
             workspace=workspace,
             files=files,
@@ -427,15 +421,15 @@ def _from_git(remote_or_local: git.GitInput, cache: Cache, cwd: Path) -> Input:
     return Input(image, workspace, _module_map(files, workspace), cwd, origin)
 
 
-def _git_origin(read: Callable[[Sequence[ListedFile]], Mapping[str, bytes]],
-                files: Sequence[ListedFile], cache: Cache) -> Origin:
+def _origin(files: Sequence[ListedFile], read: Read, cache: Cache) -> Origin:
+    """Where ``files`` come from, ``read`` giving their bytes by workspace path."""
     by_name = {f.name: f for f in files}
 
     def texts(names: Sequence[str]) -> dict[str, bytes]:
         found = read([by_name[n] for n in names])
         return {n: found[by_name[n].workspace_path] for n in names}
 
-    return Origin(frozenset(by_name), texts, {f.name: f.digest for f in files}, cache)
+    return Origin(texts, {f.name: f.digest for f in files}, cache)
 
 
 @contextmanager

@@ -57,9 +57,8 @@ def bare(at_hand: bool) -> bool:
 class Origin:
     """The workspace of an image compiled without source info."""
 
-    own: frozenset[str]  # its files, by import path
-    texts: Callable[[Sequence[str]], Mapping[str, bytes]]  # their text, by import path
-    digests: Mapping[str, str]  # the blob ids of the texts the image was compiled from
+    texts: Callable[[Sequence[str]], Mapping[str, bytes]]  # its files' text, by import path
+    digests: Mapping[str, str]  # the blob ids of the texts the image was compiled from, by the same
     cache: Cache  # holds the source info of files located before
 
 
@@ -71,7 +70,7 @@ def located(image: Image, names: Collection[str], origin: Origin, resolution: Re
     wanted = [f.name for f in image.files if f.name in names]
     if not wanted:
         return image
-    own = origin.texts([n for n in wanted if n in origin.own])
+    own = origin.texts([n for n in wanted if n in origin.digests])
     found = _stored(image, own, origin)
     rest = [n for n in wanted if n not in found]
     if rest:
@@ -130,10 +129,10 @@ def _compiled(image: Image, wanted: Sequence[str], own: Mapping[str, bytes], ori
     # also holds is given as text, as the workspace's module roots come first in a full compile
     sourced = {n for d in resolution.dependencies for n in d.contents.sources}
     texts = {n: own[n] for n in wanted if n in own}
-    texts.update(origin.texts([n for n in imported if n in origin.own and n in sourced]))
-    reused = [f for f in image.files if f.name in imported and f.name in origin.own
+    texts.update(origin.texts([n for n in imported if n in origin.digests and n in sourced]))
+    reused = [f for f in image.files if f.name in imported and f.name in origin.digests
               and f.name not in texts]
-    descriptors = (resolution.descriptor_set(beside=origin.own)
+    descriptors = (resolution.descriptor_set(beside=frozenset(origin.digests))
                    + encode_set(image.file_bytes(f) for f in reused))
     roots = resolution.include_path([])
     with tempfile.TemporaryDirectory(prefix="protopact-located-") as tmp:
