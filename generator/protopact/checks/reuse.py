@@ -48,7 +48,7 @@ from .registry import Rule
 Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
 Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each on its own
 _KIND = "lint"
-_MAGIC = b"PPLINT3\n"  # 3: findings kept after ignores
+_MAGIC = b"PPLINT4\n"  # 3: findings kept after ignores; 4: a row holds what is reported
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class LintReuse:
             else:
                 mine = list(old.findings)
             out += [reported(n, rule, message, span, advice, shown)
-                    for rule, message, span, _, _, _, advice in mine]
+                    for rule, message, span, advice in mine]
             kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
         if alike or stale.anything_kept_changed(previous):
             aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, kept)))
@@ -285,9 +285,8 @@ def _read(data: bytes | None, context: str) -> dict[str, _Kept]:
 
 
 def _row(f: Finding) -> list[Any]:
-    """A finding of the file it lies in, as the entry holds it."""
-    return [f.rule, f.message, span_numbers(f.span), f.source_path, f.against_file,
-            f.against_path, f.advice]
+    """A finding of the file it lies in, as the entry holds it: what a line of output reports."""
+    return [f.rule, f.message, span_numbers(f.span), f.advice]
 
 
 def _digest(*parts: str) -> str:
