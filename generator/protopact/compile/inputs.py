@@ -13,11 +13,11 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..config.buflock import LOCK_NAME
 from ..config.bufyaml import (

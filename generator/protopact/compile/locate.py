@@ -29,7 +29,6 @@ from .image import Image, decoded_files, encode_set
 from .protoc import run_protoc
 from .workspace import blob_id
 
-
 _LATER = ContextVar("located_later", default="")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-
 from ...schema import walk
 from ..engine import LintContext
 from ..findings import Finding, quote
