@@ -98,7 +98,8 @@ def compile_listing(
 
     Without ``source_info`` the files carry none (protoc spends a quarter of its time on it, and
     reading its output as much again): for a command that needs the locations of a few files only
-    (see :mod:`.locate`) or of none (``format``). An image this refuses is compiled again with source info, to show where.
+    (see :mod:`.locate`) or of none (``format``). An image this refuses is compiled again with
+    source info, to show where.
     """
     check_unique(files)
     targets = listed_targets(files, target_modules, within)
@@ -156,7 +157,8 @@ def listed_targets(files: Sequence[ListedFile], target_modules: Sequence[Module]
     """The files of ``target_modules`` under ``within``, by import path (buf orders an image by
     import path across all modules, each file after its imports)."""
     module_paths = {m.path for m in target_modules}
-    return sorted((f for f in files if f.module in module_paths and _under(f.workspace_path, within)),
+    return sorted((f for f in files
+                   if f.module in module_paths and _under(f.workspace_path, within)),
                   key=lambda f: f.name)
 
 
