@@ -137,3 +137,22 @@ def test_a_host_holding_many_file_descriptors_still_compiles_in_halves(
         for fd in held:
             os.close(fd)
     assert split == _image(tmp_path, 10_000, monkeypatch)
+
+
+def test_within_one_run_a_large_compile_is_one_protoc_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(tmp_path, 24)
+    monkeypatch.setattr(protoc, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(protoc.os, "cpu_count", lambda: 2)
+    started: list[list[str]] = []
+    start = protoc._start
+    monkeypatch.setattr(protoc, "_start", lambda args: started.append(list(args)) or start(args))
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.proto"))
+    sources = {n: (tmp_path / n).read_bytes() for n in names}
+    split = protoc.run_protoc([tmp_path], names, shown=str, sources=sources)
+    assert len(started) == 2
+    started.clear()
+    with protoc.one_run():
+        one = protoc.run_protoc([tmp_path], names, shown=str, sources=sources)
+    assert len(started) == 1
+    assert sorted(one.files) == sorted(split.files)

@@ -377,6 +377,7 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
     an archive or a git repository; only the first two can be rewritten in place)."""
     from .compile.inputs import listed, source_input
     from .compile.locate import located_later
+    from .compile.protoc import one_run
     from .format.known import Known
     from .format.outlet import Outlet
     from .format.run import Formatting, split_input
@@ -388,8 +389,8 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
     formatting = Formatting(lambda count: Outlet(write=write_, diff=diff_, output=output, count=count),
                             Known(cache), paths=paths, exclude_paths=exclude_paths)
     # protoc's verdict is all format needs of the compile: the files are read again as text, and
-    # half of them already while protoc compiles
-    with formatting, located_later(anywhere=True), listed(formatting.start), \
+    # half of them already while protoc compiles (in one process: formatting takes the other CPU)
+    with formatting, located_later(anywhere=True), one_run(), listed(formatting.start), \
             source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
         outlet, done = formatting.run(loaded)
         unformatted = outlet.finish(done, echo=lambda text: click.echo(text, nl=False))

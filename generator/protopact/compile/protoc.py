@@ -25,6 +25,8 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -45,6 +47,21 @@ _NO_MESSAGE = "protoc failed without a message"
 
 # Below this many files a second protoc process costs more than it saves.
 PARALLEL_FROM = 200
+# Set while other work runs beside the compile (see one_run)
+_ONE_RUN: ContextVar[bool] = ContextVar("one_run", default=False)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """Within, a large compile runs in one protoc process, not two halves: for a command whose
+    own work fills the second CPU meanwhile (``format``'s formatting child), where halves would
+    only add what they cost on top of one run (on the scale-1 benchmark corpus, the imports both
+    halves compile and the choice of halves, about 1.5 CPU-s of 6)."""
+    token = _ONE_RUN.set(True)
+    try:
+        yield
+    finally:
+        _ONE_RUN.reset(token)
 
 
 class Protoc(NamedTuple):
@@ -66,14 +83,14 @@ def run_protoc(
 
     ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
-    Large builds are split in two halves compiled at once by two children (unless ``whole``),
-    chosen from the text of the files (``sources``, where known; see :mod:`.halves`). The files of
-    the half that ends first go to ``ended_first`` while the other half compiles: the CPU that
-    half's child leaves idle can start on them (decode them, say).
+    Large builds are split in two halves compiled at once by two children (unless ``whole``, or
+    within :func:`one_run`), chosen from the text of the files (``sources``, where known; see
+    :mod:`.halves`). The files of the half that ends first go to ``ended_first`` while the other
+    half compiles: the CPU that half's child leaves idle can start on them (decode them, say).
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
-        if whole or len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _FORKS:
+        if whole or _ONE_RUN.get() or len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _FORKS:
             parts = [list(files)]
         else:
             parts = list(halves(files, sources))
