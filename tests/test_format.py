@@ -262,6 +262,19 @@ def test_files_known_formatted_are_not_formatted_again(tmp_path: Path, monkeypat
     assert run("format", "--exit-code", "--no-cache", ".", cwd=tmp_path).exit_code == 100
 
 
+def test_the_text_the_listing_read_is_formatted_without_reading_it_again(
+        tmp_path: Path, monkeypatch) -> None:
+    """A file read when the tree was listed (its digest was not cached) is formatted from the bytes
+    protoc compiled, not read from disk again."""
+    write_tree(tmp_path, MESSY)
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or read_bytes(path))
+    result = run("format", "-d", ".", cwd=tmp_path)
+    assert result.exit_code == 0 and "+message A {}" in result.stdout.splitlines()
+    assert [name for name in read if name in ("a.proto", "b.proto")] == []
+
+
 def _without_stamps(diff: str) -> list[str]:
     return [line for line in diff.splitlines() if not line.startswith(("--- ", "+++ "))]
 

@@ -77,6 +77,10 @@ class Input:
     # where the files of a workspace that stays at hand come from, for those of them compiled
     # without source info (see :func:`.locate.located_later`)
     origin: Origin | None = None
+    # by import path, the bytes of the files read as they were listed (those whose digest the
+    # cache held were not), which protoc compiles: given to a listing's hook (see listed), whose
+    # work on the sources need not read them again
+    texts: Mapping[str, bytes] = field(default_factory=dict)
 
     def module(self, name: str) -> Module:
         return self.module_of.get(name, self.workspace.modules[0])
@@ -283,7 +287,9 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
     if hook is not None:
         targets = frozenset(f.name for f in listed_targets(files, modules, within))
         hook(Input(Image((), targets, {f.name: shown(f) for f in files}), workspace,
-                   _module_map(files, workspace), project))
+                   _module_map(files, workspace), project,
+                   texts={f.name: texts[f.workspace_path] for f in files
+                          if f.workspace_path in texts}))
     # a tree unpacked or checked out is gone when its files are to be located
     without = bare(at_hand=not tree)
 
