@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
 
 from ..config.bufyaml import Module, Workspace, read_config, within
 from ..config.controlling import Found, controlling
@@ -112,44 +112,59 @@ def file_digest(path: str, shown: str) -> str:
 def list_directory(workspace: Workspace,
                    digest: Callable[[str, str], str] = file_digest) -> list[ListedFile]:
     """Every ``.proto`` file of every module on disk, hidden directories and excludes skipped;
-    ``digest(path, shown)`` gives a file's :func:`blob_id` (see :mod:`.digests`)."""
+    ``digest(path, shown)`` gives a file's :func:`blob_id` (see :mod:`.digests`). In each
+    directory its files come first, then its subdirectories, each in name order."""
     files: list[ListedFile] = []
     for module in workspace.modules:
         module_dir = workspace.root / module.path
         if not module_dir.is_dir():
             label = workspace.config_file or workspace.root
             raise ProtopactError(f"{label}: module directory {module.path!r} does not exist")
-        # Symbolic links are followed, as buf follows them; a linked directory is walked once,
-        # and a link back into its own ancestors not at all.
-        linked: set[Path] = set()
-        top = os.fspath(module_dir)
-        top_rel = module_dir.relative_to(workspace.root).as_posix()
-        for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
-            # os.walk names a directory by joining names onto ``top``: cutting the string gives
-            # its place, where a Path per directory cost a sixth of the listing
-            below = dirpath[len(top):].lstrip(os.sep).replace(os.sep, "/")
-            rel_dir = _join(top_rel, below) if below else top_rel
-            kept = []
-            for d in sorted(dirnames):
-                if d.startswith(".") or _excluded(_join(rel_dir, d), module.excludes):
-                    continue
-                if os.path.islink(os.path.join(dirpath, d)):
-                    real = Path(dirpath, d).resolve()
-                    if real in linked or Path(dirpath).resolve().is_relative_to(real):
-                        continue
-                    linked.add(real)
-                kept.append(d)
-            dirnames[:] = kept
-            for filename in sorted(filenames):
-                if not filename.endswith(".proto"):
-                    continue
-                rel = _join(rel_dir, filename)
-                if _excluded(rel, module.excludes):
-                    continue
-                name = rel if module.path == "." else rel[len(module.path) + 1 :]
-                files.append(ListedFile(module.path, name,
-                                        digest(os.path.join(dirpath, filename), rel)))
+        _walk(os.fspath(module_dir), module_dir.relative_to(workspace.root).as_posix(), module,
+              digest, set(), files)
     return files
+
+
+def _walk(directory: str, rel_dir: str, module: Module, digest: Callable[[str, str], str],
+          linked: set[Path], files: list[ListedFile]) -> None:
+    """The files under ``directory`` (``rel_dir`` in the workspace) appended to ``files``. One
+    ``scandir`` per directory tells files from directories and links without a ``stat`` each, and
+    names are joined as strings: ``os.walk``'s generators, a ``join`` and an ``islink`` per entry
+    were half of the listing's time. As ``os.walk``, a directory that cannot be read is skipped,
+    and whatever is not a directory (a FIFO, a broken link) is a file, refused when read."""
+    try:
+        with os.scandir(directory) as scanned:
+            entries = sorted(scanned, key=lambda entry: entry.name)
+    except OSError:
+        return
+    subdirectories = []
+    excludes = module.excludes
+    cut = 0 if module.path == "." else len(module.path) + 1
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()  # a symbolic link is followed, as buf follows them
+        except OSError:
+            is_dir = False
+        name = entry.name
+        rel = name if rel_dir in (".", "") else f"{rel_dir}/{name}"
+        if is_dir:
+            if not name.startswith(".") and not (excludes and _excluded(rel, excludes)):
+                subdirectories.append((entry, rel))
+        elif name.endswith(".proto") and not (excludes and _excluded(rel, excludes)):
+            files.append(ListedFile(module.path, rel[cut:], digest(entry.path, rel)))
+    kept = []
+    for entry, rel in subdirectories:
+        # a linked directory is walked once, and a link back into its own ancestors not at all;
+        # a directory's links are all taken before any is walked (a link below one of them to
+        # the same place is then the one left out)
+        if entry.is_symlink():
+            real = Path(entry.path).resolve()
+            if real in linked or Path(directory).resolve().is_relative_to(real):
+                continue
+            linked.add(real)
+        kept.append((entry.path, rel))
+    for path, rel in kept:
+        _walk(path, rel, module, digest, linked, files)
 
 
 def read_source(path: str | Path, shown: str) -> bytes:
