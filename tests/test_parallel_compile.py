@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,7 +148,8 @@ def test_within_one_run_a_large_compile_is_one_protoc_process(
     monkeypatch.setattr(protoc.os, "cpu_count", lambda: 2)
     started: list[list[str]] = []
     start = protoc._start
-    monkeypatch.setattr(protoc, "_start", lambda args: started.append(list(args)) or start(args))
+    monkeypatch.setattr(protoc, "_start",
+                        lambda args, **kw: started.append(list(args)) or start(args, **kw))
     names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.proto"))
     sources = {n: (tmp_path / n).read_bytes() for n in names}
     split = protoc.run_protoc([tmp_path], names, shown=str, sources=sources)
@@ -156,3 +159,20 @@ def test_within_one_run_a_large_compile_is_one_protoc_process(
         one = protoc.run_protoc([tmp_path], names, shown=str, sources=sources)
     assert len(started) == 1
     assert sorted(one.files) == sorted(split.files)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="FIFOs are read so on Linux only")
+def test_a_child_that_wrote_its_whole_set_is_stopped_and_its_set_is_the_file_s(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(tmp_path, 24)
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.proto"))
+    sources = {n: (tmp_path / n).read_bytes() for n in names}
+    monkeypatch.setattr(protoc, "_FIFOS", False)
+    written = protoc.run_protoc([tmp_path], names, shown=str, sources=sources, whole=True)
+    monkeypatch.setattr(protoc, "_FIFOS", True)
+    signals: list[int] = []
+    kill = os.kill
+    monkeypatch.setattr(protoc.os, "kill", lambda pid, sig: signals.append(sig) or kill(pid, sig))
+    piped = protoc.run_protoc([tmp_path], names, shown=str, sources=sources, whole=True)
+    assert signals == [signal.SIGKILL]
+    assert list(piped.files) == list(written.files) and len(piped.files) == 24
