@@ -3,6 +3,7 @@ coarse clock could leave unchanged."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -79,4 +80,19 @@ def test_a_damaged_entry_is_ignored(lister: _Lister, monkeypatch: pytest.MonkeyP
     first = lister()
     for path in (lister.cache.directory / "stats").iterdir():
         path.write_bytes(b"{not json")
+    assert lister() == first and len(lister.read) == 3
+
+
+@pytest.mark.parametrize("damage", [
+    lambda entry: [],  # not an object
+    lambda entry: {path: 3 for path in entry},  # not a list
+    lambda entry: {path: value[:5] for path, value in entry.items()},  # no digest
+    lambda entry: {path: [*value[:5], 7] for path, value in entry.items()},  # a digest not a string
+])
+def test_an_entry_of_another_shape_is_ignored(lister: _Lister, monkeypatch: pytest.MonkeyPatch,
+                                              damage) -> None:
+    _later(monkeypatch, 10)
+    first = lister()
+    for path in (lister.cache.directory / "stats").iterdir():
+        path.write_text(json.dumps(damage(json.loads(path.read_text()))))
     assert lister() == first and len(lister.read) == 3
