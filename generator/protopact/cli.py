@@ -20,7 +20,7 @@ from .compile.inputs import Input, cached_input, from_sources, load_input
 from .errors import CompileError, ProtopactError, debugging, report
 from .render.targets import TARGETS
 from .render.writer import write_file
-from .runtime import one_shot
+from .runtime import leave, one_shot
 
 FINDINGS_EXIT = 100
 
@@ -617,4 +617,8 @@ def changelog(input_: str, against: str, output: Path | None, bump_from: str | N
 
 
 def main() -> None:
-    sys.exit(cli.main(prog_name="protopact", standalone_mode=True))
+    try:
+        status = cli.main(prog_name="protopact", standalone_mode=True)
+    except SystemExit as exc:
+        status = exc.code
+    leave(status)
