@@ -141,7 +141,7 @@ def test_a_host_holding_many_file_descriptors_still_compiles_in_halves(
     assert split == _image(tmp_path, 10_000, monkeypatch)
 
 
-def test_within_one_run_a_large_compile_is_one_protoc_process(
+def test_within_one_run_a_large_compile_on_two_cpus_is_one_protoc_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _tree(tmp_path, 24)
     monkeypatch.setattr(protoc, "PARALLEL_FROM", 2)
@@ -157,7 +157,10 @@ def test_within_one_run_a_large_compile_is_one_protoc_process(
     started.clear()
     with protoc.one_run():
         one = protoc.run_protoc([tmp_path], names, shown=str, sources=sources)
-    assert len(started) == 1
+        assert len(started) == 1
+        monkeypatch.setattr(protoc.os, "cpu_count", lambda: 3)  # a CPU for each half still
+        protoc.run_protoc([tmp_path], names, shown=str, sources=sources)
+    assert len(started) == 3
     assert sorted(one.files) == sorted(split.files)
 
 

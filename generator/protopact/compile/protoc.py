@@ -55,10 +55,11 @@ _ONE_RUN: ContextVar[bool] = ContextVar("one_run", default=False)
 
 @contextmanager
 def one_run() -> Iterator[None]:
-    """Within, a large compile runs in one protoc process, not two halves: for a command whose
-    own work fills the second CPU meanwhile (``format``'s formatting child), where halves would
-    only add what they cost on top of one run (on the scale-1 benchmark corpus, the imports both
-    halves compile and the choice of halves, about 1.5 CPU-s of 6)."""
+    """Within, a large compile on two CPUs runs in one protoc process, not two halves: for a
+    command whose own work fills the second CPU meanwhile (``format``'s formatting child), where
+    halves would only add what they cost on top of one run (on the scale-1 benchmark corpus, the
+    imports both halves compile and the choice of halves, about 0.5 CPU-s of 7). With three CPUs
+    or more the halves still run, each on a CPU of its own."""
     token = _ONE_RUN.set(True)
     try:
         yield
@@ -86,13 +87,16 @@ def run_protoc(
     ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
     Large builds are split in two halves compiled at once by two children (unless ``whole``, or
-    within :func:`one_run`), chosen from the text of the files (``sources``, where known; see
-    :mod:`.halves`). The files of the half that ends first go to ``ended_first`` while the other
+    within :func:`one_run` on two CPUs), chosen from the text of the files (``sources``, where
+    known; see :mod:`.halves`). The files of the half that ends first go to ``ended_first`` while the other
     half compiles: the CPU that half's child leaves idle can start on them (decode them, say).
     """
     with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
         imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
-        if whole or _ONE_RUN.get() or len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not _FORKS:
+        # within one_run, the halves need a CPU each beside the one the caller's work takes
+        halving_from = 3 if _ONE_RUN.get() else 2
+        if whole or len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < halving_from \
+                or not _FORKS:
             parts = [list(files)]
         else:
             parts = list(halves(files, sources))
