@@ -5,7 +5,9 @@ from: the digest of the file's descriptor (source info included), the digest of 
 it imports, and the keys that group it with other files (see :mod:`.lint.reach`). The next lint of
 the same place keeps a file's findings of a rule while what that rule reads is unchanged, and runs the
 rule again over the rest: a ``FILE`` rule over the files whose descriptor changed, an ``IMPORTS`` rule
-over those whose imports changed too, a grouped rule over every group the changed, added and removed
+over those whose imports changed too, a graphed rule over those too (without the exception below)
+while the digest of the image property it reads is the one the entry holds, else over every target,
+a grouped rule over every group the changed, added and removed
 files belonged to or belong to now (for a counted grouping, the changed files and those holding a
 key now held a different number of times), and the ``IMAGE`` rules over every target. A dependent of an
 edited file that compiles to the same bytes keeps its ``FILE`` findings; one the compile reused
@@ -35,20 +37,21 @@ from importlib import metadata
 from typing import Any
 
 from .. import __version__
-from ..versions import code_stamp
 from ..compile import dependents
 from ..compile.aside import aside
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
+from ..versions import code_stamp
 from .engine import LintContext, report, reported, span_numbers
 from .findings import Finding, Reported
-from .lint.reach import FILE, IMAGE, IMPORTS, Grouped, reach
+from .lint.reach import FILE, IMAGE, IMPORTS, Graphed, Grouped, reach
 from .registry import Rule
 
 Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
 Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each on its own
 _KIND = "lint"
-_MAGIC = b"PPLINT4\n"  # 3: findings kept after ignores; 4: a row holds what is reported
+# 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests
+_MAGIC = b"PPLINT5\n"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ class LintReuse:
         self.cache = cache_
         # the latest images' digests, by their files: the linted image's, and a compile's donor's
         self._digested: list[tuple[Sequence[Any], dict[str, str], dict[str, str]]] = []
-        self._latest: dict[str, tuple[str, dict[str, _Kept]]] = {}  # entry -> context, records
+        # entry -> context, records, graphed digests
+        self._latest: dict[str, tuple[str, dict[str, _Kept], dict[str, str]]] = {}
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
                  keep: Keep) -> list[Reported]:
@@ -83,12 +87,12 @@ class LintReuse:
         context = _context_key(module, handlers, ctx)
         name = _digest(place, module)
         remembered = self._latest.get(name)
-        previous = (remembered[1] if remembered is not None and remembered[0] == context
-                    else _read(self.cache.read_entry(_KIND, name), context))
+        previous, graphed = (remembered[1:] if remembered is not None and remembered[0] == context
+                             else _read(self.cache.read_entry(_KIND, name), context))
         digests, closures = self._digests(ctx.image)
         names = sorted(ctx.image.targets)
         alike = self._resolving_alike(previous, closures)
-        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike)
+        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike, graphed)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
             return report(keep(run(handlers, ctx)), shown)
@@ -113,8 +117,9 @@ class LintReuse:
                     for rule, message, span, advice in mine]
             kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
         if alike or stale.anything_kept_changed(previous):
-            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, kept)))
-        self._latest[name] = (context, kept)
+            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, kept,
+                                                                       stale.graphed)))
+        self._latest[name] = (context, kept, stale.graphed)
         return out
 
     def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
@@ -150,12 +155,14 @@ class _Stale:
     """Which targets each rule runs over again."""
 
     every: frozenset[str]
-    by_reach: dict[str, frozenset[str]]  # FILE, IMPORTS, IMAGE or a grouping's name
+    # FILE, IMPORTS, IMAGE or a grouping's or a graphed property's name
+    by_reach: dict[str, frozenset[str]]
     keys: dict[str, dict[str, Sequence[str]]]  # grouping name -> target -> keys
+    graphed: dict[str, str]  # graphed property's name -> its digest
 
     def of(self, rule: str) -> frozenset[str]:
         r = reach(rule)
-        return self.by_reach[r.name if isinstance(r, Grouped) else r]
+        return self.by_reach[r.name if isinstance(r, (Grouped, Graphed)) else r]
 
     def anything_kept_changed(self, previous: Mapping[str, _Kept]) -> bool:
         """Whether the entry needs writing again: a file was added, removed or rerun."""
@@ -168,7 +175,7 @@ class _Stale:
 
 def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: Mapping[str, str],
            closures: Mapping[str, str], previous: Mapping[str, _Kept], alike: frozenset[str],
-           ) -> _Stale:
+           graphed_before: Mapping[str, str]) -> _Stale:
     every = frozenset(names)
     changed = frozenset(n for n in names if n not in previous or previous[n].digest != digests[n])
     removed = frozenset(previous).difference(names)
@@ -178,6 +185,14 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
                            or previous[n].closure != closures[n] and n not in alike),
         IMAGE: every,
     }
+    graphed: dict[str, str] = {}
+    for property_ in {r.name: r for r in map(reach, (rule.id for rule in rules))
+                      if isinstance(r, Graphed)}.values():
+        graphed[property_.name] = property_.digest(image.files, image.by_name)
+        # a file whose imports resolve alike may import another package now: no exception
+        by_reach[property_.name] = every if graphed_before.get(property_.name) != graphed[
+            property_.name] else frozenset(n for n in names if n not in previous
+                                           or previous[n].closure != closures[n])
     groupings = {r.name: r for r in (reach(rule.id) for rule in rules) if isinstance(r, Grouped)}
     keys: dict[str, dict[str, Sequence[str]]] = {}
     for grouping in groupings.values():
@@ -204,7 +219,7 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
             # a changed file that left every group keeps none of its findings either
             by_reach[grouping.name] = _sharing(now, touched) | changed
         keys[grouping.name] = now
-    return _Stale(every, by_reach, keys)
+    return _Stale(every, by_reach, keys, graphed)
 
 
 def _sharing(keys: Mapping[str, Sequence[str]], touched: set[str]) -> frozenset[str]:
@@ -258,30 +273,31 @@ def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
     }, sort_keys=True))
 
 
-def _encoded(context: str, kept: Mapping[str, _Kept]) -> bytes:
+def _encoded(context: str, kept: Mapping[str, _Kept], graphed: Mapping[str, str]) -> bytes:
     # marshal writes a googleapis-sized entry (6 MB) five times as fast as json, and reads it
     # faster; the digest keeps a damaged entry from being read at all
-    payload = marshal.dumps({"context": context, "files": {
+    payload = marshal.dumps({"context": context, "graphed": dict(graphed), "files": {
         name: [k.digest, k.closure, k.keys, k.findings]
         for name, k in kept.items()}})
     return _MAGIC + hashlib.sha256(payload).digest() + payload
 
 
-def _read(data: bytes | None, context: str) -> dict[str, _Kept]:
-    """The records of an entry made under ``context``; none when it is missing, another context's,
-    or damaged."""
+def _read(data: bytes | None, context: str) -> tuple[dict[str, _Kept], dict[str, str]]:
+    """The records of an entry made under ``context``, and its graphed digests; none when it is
+    missing, another context's, or damaged."""
     start = len(_MAGIC) + hashlib.sha256().digest_size
     if (data is None or not data.startswith(_MAGIC)
             or hashlib.sha256(data[start:]).digest() != data[len(_MAGIC):start]):
-        return {}
+        return {}, {}
     try:
         document = marshal.loads(data[start:])
         if document["context"] != context:
-            return {}
-        return {name: _Kept(digest, closure, keys, rows)
-                for name, (digest, closure, keys, rows) in document["files"].items()}
+            return {}, {}
+        return ({name: _Kept(digest, closure, keys, rows)
+                 for name, (digest, closure, keys, rows) in document["files"].items()},
+                dict(document["graphed"]))
     except (ValueError, KeyError, TypeError, EOFError):
-        return {}
+        return {}, {}
 
 
 def _row(f: Finding) -> list[Any]:
