@@ -37,7 +37,7 @@ from importlib import metadata
 from typing import Any
 
 from .. import __version__
-from ..compile import dependents
+from ..compile import dependents, incremental
 from ..compile.aside import aside
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
@@ -50,8 +50,9 @@ from .registry import Rule
 Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
 Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each on its own
 _KIND = "lint"
-# 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests
-_MAGIC = b"PPLINT5\n"
+# 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests;
+# 6: with the key of the image linted
+_MAGIC = b"PPLINT6\n"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,18 @@ class _Kept:
     findings: Sequence[Sequence[Any]]
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """The latest lint of a place and module group."""
+
+    records: dict[str, _Kept]  # by target file
+    graphed: dict[str, str]  # graphed property's name -> its digest
+    image: str | None = None  # the cache key of the image linted, when it has one
+
+
+_NONE = _Entry({}, {})
+
+
 class LintReuse:
     """The findings of the latest lint of each place (a workspace root) and module group; one
     object serves a watch's successive lints from memory."""
@@ -73,8 +86,7 @@ class LintReuse:
         self.cache = cache_
         # the latest images' digests, by their files: the linted image's, and a compile's donor's
         self._digested: list[tuple[Sequence[Any], dict[str, str], dict[str, str]]] = []
-        # entry -> context, records, graphed digests
-        self._latest: dict[str, tuple[str, dict[str, _Kept], dict[str, str]]] = {}
+        self._latest: dict[str, tuple[str, _Entry]] = {}  # entry name -> context, entry
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
                  keep: Keep) -> list[Reported]:
@@ -87,12 +99,13 @@ class LintReuse:
         context = _context_key(module, handlers, ctx)
         name = _digest(place, module)
         remembered = self._latest.get(name)
-        previous, graphed = (remembered[1:] if remembered is not None and remembered[0] == context
-                             else _read(self.cache.read_entry(_KIND, name), context))
+        entry = (remembered[1] if remembered is not None and remembered[0] == context
+                 else _read(self.cache.read_entry(_KIND, name), context))
+        previous = entry.records
         digests, closures = self._digests(ctx.image)
         names = sorted(ctx.image.targets)
-        alike = self._resolving_alike(previous, closures)
-        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike, graphed)
+        alike = self._resolving_alike(entry, closures)
+        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike, entry.graphed)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
             return report(keep(run(handlers, ctx)), shown)
@@ -116,10 +129,11 @@ class LintReuse:
             out += [reported(n, rule, message, span, advice, shown)
                     for rule, message, span, advice in mine]
             kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
-        if alike or stale.anything_kept_changed(previous):
-            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, kept,
-                                                                       stale.graphed)))
-        self._latest[name] = (context, kept, stale.graphed)
+        now = _Entry(kept, stale.graphed, next((c.key for c in incremental.recent()
+                                                if c.image.files is ctx.image.files), None))
+        if alike or stale.anything_kept_changed(previous) or now.image != entry.image:
+            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, now)))
+        self._latest[name] = (context, now)
         return out
 
     def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
@@ -135,16 +149,19 @@ class LintReuse:
         self._digested = [*self._digested[-2:], (image.files, digests, closures)]
         return digests, closures
 
-    def _resolving_alike(self, previous: Mapping[str, _Kept], closures: Mapping[str, str],
-                         ) -> frozenset[str]:
+    def _resolving_alike(self, entry: _Entry, closures: Mapping[str, str]) -> frozenset[str]:
         """The files whose imports changed since the previous lint but that resolve every name to
         the same definitions: the latest compile reused them so, and its donor's imports of each
-        and its own are the previous lint's and this one's (their closure digests are equal)."""
+        and its own are the previous lint's and this one's (their closure digests are equal).
+        A donor of the very key of the image the previous lint saw has its closure digests."""
+        previous = entry.records
         kept = dependents.LATEST[0] if dependents.LATEST else None
         if kept is None or not any(n in previous and previous[n].closure != closures.get(n)
                                    for n in kept.names):
             return frozenset()
-        before = self._digests(kept.donor)[1]
+        before = ({n: k.closure for n, k in previous.items()}
+                  if kept.donor_key is not None and kept.donor_key == entry.image
+                  else self._digests(kept.donor)[1])
         after = self._digests(kept.image)[1]
         return frozenset(n for n in kept.names if n in previous and n in closures
                          and previous[n].closure == before.get(n) and closures[n] == after.get(n))
@@ -273,31 +290,32 @@ def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
     }, sort_keys=True))
 
 
-def _encoded(context: str, kept: Mapping[str, _Kept], graphed: Mapping[str, str]) -> bytes:
+def _encoded(context: str, entry: _Entry) -> bytes:
     # marshal writes a googleapis-sized entry (6 MB) five times as fast as json, and reads it
     # faster; the digest keeps a damaged entry from being read at all
-    payload = marshal.dumps({"context": context, "graphed": dict(graphed), "files": {
-        name: [k.digest, k.closure, k.keys, k.findings]
-        for name, k in kept.items()}})
+    payload = marshal.dumps({"context": context, "graphed": entry.graphed, "image": entry.image,
+                             "files": {name: [k.digest, k.closure, k.keys, k.findings]
+                                       for name, k in entry.records.items()}})
     return _MAGIC + hashlib.sha256(payload).digest() + payload
 
 
-def _read(data: bytes | None, context: str) -> tuple[dict[str, _Kept], dict[str, str]]:
-    """The records of an entry made under ``context``, and its graphed digests; none when it is
-    missing, another context's, or damaged."""
+def _read(data: bytes | None, context: str) -> _Entry:
+    """The entry made under ``context``; an empty one when it is missing, another context's, or
+    damaged."""
     start = len(_MAGIC) + hashlib.sha256().digest_size
     if (data is None or not data.startswith(_MAGIC)
             or hashlib.sha256(data[start:]).digest() != data[len(_MAGIC):start]):
-        return {}, {}
+        return _NONE
     try:
         document = marshal.loads(data[start:])
         if document["context"] != context:
-            return {}, {}
-        return ({name: _Kept(digest, closure, keys, rows)
-                 for name, (digest, closure, keys, rows) in document["files"].items()},
-                dict(document["graphed"]))
+            return _NONE
+        image = document["image"]
+        return _Entry({name: _Kept(digest, closure, keys, rows)
+                       for name, (digest, closure, keys, rows) in document["files"].items()},
+                      dict(document["graphed"]), image if isinstance(image, str) else None)
     except (ValueError, KeyError, TypeError, EOFError):
-        return {}, {}
+        return _NONE
 
 
 def _row(f: Finding) -> list[Any]:

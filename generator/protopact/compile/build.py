@@ -136,7 +136,7 @@ def compile_listing(
             image, incremental.closure_keys(image.files, text_key, offers),
             taken_twice(image.files, extensions, image.encoded), extensions,
             deferred=sourceinfo.deferred(),  # it may hold files a deferring donor gave
-            source_info=source_info)
+            source_info=source_info, key=key)
         cache_.put(key, compiled, place=latest_of)
     incremental.remember(compiled)
     image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded,
@@ -220,7 +220,7 @@ class _Job:
                 in_memory={f.name: looked_at[f.workspace_path] for f in self.files
                            if f.workspace_path in looked_at},
                 dependency_roots=dependency_roots, offers=usable, stale=maybe,
-                donors=[d.image for d in donors], imports=incremental.known_imports(donors),
+                donors=donors, imports=incremental.known_imports(donors),
                 compile_=compile_)
 
     def _text(self, root: Path, f: ListedFile, read: Mapping[str, bytes] | None = None) -> bytes:

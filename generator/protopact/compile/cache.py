@@ -109,7 +109,7 @@ class Cache:
                               for extendee, number, path in declared.get(f.name, ()))
                 for f in files}
             return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys,
-                            clashes, extensions, deferred=located is not None)
+                            clashes, extensions, deferred=located is not None, key=key)
         except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
             return None
 
