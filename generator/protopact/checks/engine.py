@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
@@ -43,6 +44,8 @@ class LintContext:
     # the module group's targets when the image's are some of them, run again by a lint that keeps
     # earlier findings: a rule that counts across the group counts over these
     group: frozenset[str] | None = None
+    # and, for each counted grouping (see lint.reach), how many times the group holds each key
+    counts: Mapping[str, Counter[str]] = field(default_factory=dict)
 
     @cached_property
     def conventions(self) -> Conventions:

@@ -176,6 +176,7 @@ class _Stale:
     by_reach: dict[str, frozenset[str]]
     keys: dict[str, dict[str, Sequence[str]]]  # grouping name -> target -> keys
     graphed: dict[str, str]  # graphed property's name -> its digest
+    counts: dict[str, Counter[str]]  # counted grouping's name -> how often the targets hold a key
 
     def of(self, rule: str) -> frozenset[str]:
         r = reach(rule)
@@ -212,21 +213,28 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
                                            or previous[n].closure != closures[n])
     groupings = {r.name: r for r in (reach(rule.id) for rule in rules) if isinstance(r, Grouped)}
     keys: dict[str, dict[str, Sequence[str]]] = {}
+    counts: dict[str, Counter[str]] = {}
     for grouping in groupings.values():
         now: dict[str, Sequence[str]] = {}
+        looked_at = []  # the files whose keys are read anew, not kept
         for n in names:
             old = previous.get(n)
             if n in changed or old is None or grouping.name not in old.keys:
                 own = list(grouping.keys(image.by_name[n]))
                 now[n] = own if grouping.counted else list(dict.fromkeys(own))
+                looked_at.append(n)
             else:
                 now[n] = old.keys[grouping.name]
+        if grouping.counted:
+            counts[grouping.name] = Counter(k for own in now.values() for k in own)
         if changed == every:  # a first lint: every group is new
             by_reach[grouping.name] = every
         elif grouping.counted:
-            before = Counter(k for old in previous.values() for k in old.keys.get(grouping.name, ()))
-            after = Counter(k for own in now.values() for k in own)
-            recounted = {k for k in before.keys() | after.keys() if before[k] != after[k]}
+            # the kept keys count alike before and now: only the others may change a count
+            moved = Counter(k for n in looked_at for k in now[n])
+            moved.subtract(k for n in (*looked_at, *removed) if n in previous
+                           for k in previous[n].keys.get(grouping.name, ()))
+            recounted = {k for k, difference in moved.items() if difference}
             by_reach[grouping.name] = frozenset(
                 n for n, own in now.items() if not recounted.isdisjoint(own)) | changed
         else:
@@ -236,7 +244,7 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
             # a changed file that left every group keeps none of its findings either
             by_reach[grouping.name] = _sharing(now, touched) | changed
         keys[grouping.name] = now
-    return _Stale(every, by_reach, keys, graphed)
+    return _Stale(every, by_reach, keys, graphed, counts)
 
 
 def _sharing(keys: Mapping[str, Sequence[str]], touched: set[str]) -> frozenset[str]:
@@ -272,7 +280,7 @@ def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
         if not names:
             continue
         restricted = ctx if names == stale.every else replace(
-            ctx, image=ctx.image.with_targets(names), group=stale.every)
+            ctx, image=ctx.image.with_targets(names), group=stale.every, counts=stale.counts)
         for finding in run(some, restricted):
             if finding.file not in names:
                 return None

@@ -66,7 +66,7 @@ class Graphed:
 
 _PACKAGE = Grouped("package", lambda f: (f.package,))
 _DIRECTORY = Grouped("directory", lambda f: (directory(f.name),))
-_RPC_TYPES = Grouped("request and response types", request_response_keys, counted=True)
+RPC_TYPES = Grouped("request and response types", request_response_keys, counted=True)
 
 _PACKAGE_GRAPH = Graphed("package graph", graph_digest)
 
@@ -97,7 +97,7 @@ REACH: Mapping[str, Reach] = {
         "PACKAGE_SAME_JAVA_MULTIPLE_FILES", "PACKAGE_SAME_JAVA_PACKAGE",
         "PACKAGE_SAME_PHP_NAMESPACE", "PACKAGE_SAME_RUBY_PACKAGE", "PACKAGE_SAME_SWIFT_PREFIX",
     ), _PACKAGE),
-    "RPC_REQUEST_RESPONSE_UNIQUE": _RPC_TYPES,
+    "RPC_REQUEST_RESPONSE_UNIQUE": RPC_TYPES,
     # a finding names a cycle through one of the file's imports
     "PACKAGE_NO_IMPORT_CYCLE": _PACKAGE_GRAPH,
     **dict.fromkeys((
