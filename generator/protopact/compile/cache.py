@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import re
 import struct
@@ -80,13 +81,16 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            data = self._path(key).read_bytes()
-            if not data.startswith(_MAGIC):
-                return None
-            (length,) = struct.unpack_from(">I", data, len(_MAGIC))
-            start = len(_MAGIC) + 4
-            header = json.loads(data[start : start + length])
-            payloads = _payloads(data, start + length, header["payloads"])
+            # mapped, not read: the files' bytes are copied once, from the page cache (an entry
+            # of a googleapis-sized tree is 60 MB)
+            with open(self._path(key), "rb") as entry, \
+                    mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                if data[: len(_MAGIC)] != _MAGIC:
+                    return None
+                (length,) = struct.unpack_from(">I", data, len(_MAGIC))
+                start = len(_MAGIC) + 4
+                header = json.loads(data[start : start + length])
+                payloads = _payloads(data, start + length, header["payloads"])
             digests = header["digests"]
             if len(digests) != len(payloads):
                 return None
@@ -198,7 +202,7 @@ class Cache:
                 Path(tmp).unlink(missing_ok=True)
 
 
-def _payloads(data: bytes, body: int, at: Sequence[Sequence[int]]) -> list[bytes]:
+def _payloads(data: mmap.mmap, body: int, at: Sequence[Sequence[int]]) -> list[bytes]:
     """The files' bytes in an entry whose body (a ``FileDescriptorSet``) starts at ``body``, each
     at its (start, end) in the body as the header lists them: only each file's key and length are
     read, to check that the header says where the files are."""
