@@ -27,6 +27,7 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -363,10 +364,11 @@ def collides(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Coll
     return any(p in defined for p in packages)
 
 
-def _prefixes(package: str) -> list[str]:
+@cache  # a large tree's files share a few packages
+def _prefixes(package: str) -> tuple[str, ...]:
     """``package`` and the packages it is in, the root package ("") first."""
     parts = package.split(".") if package else []
-    return ["", *(".".join(parts[: i + 1]) for i in range(len(parts)))]
+    return ("", *(".".join(parts[: i + 1]) for i in range(len(parts))))
 
 
 def _names(f: descriptor_pb2.FileDescriptorProto) -> Iterator[str]:
