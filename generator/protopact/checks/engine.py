@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
 from ..compile.inputs import Input
@@ -371,4 +371,9 @@ _ORDER = operator.attrgetter(*(f.name for f in fields(Reported) if f.compare))
 
 
 def _sorted(findings: Iterable[Reported]) -> tuple[Reported, ...]:
-    return tuple(sorted(set(findings), key=_ORDER))
+    """Each finding once (the first of those equal), sorted: equal findings have equal keys, and
+    a key hashes without a Python call where a Reported does not."""
+    first: dict[tuple[Any, ...], Reported] = {}
+    for finding in findings:
+        first.setdefault(_ORDER(finding), finding)
+    return tuple(first[key] for key in sorted(first))

@@ -9,6 +9,7 @@ it does not reuse.
 
 from __future__ import annotations
 
+import os
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -233,8 +234,9 @@ class _Job:
         data = self.texts.get(f.workspace_path)
         if data is None and read is not None:
             data = read.get(f.workspace_path)
-        return read_source(root / f.workspace_path, self.shown_paths[f.name]) if data is None \
-            else data
+        # a path joined as a string: thousands of dependents are read after a hub edit
+        return read_source(os.path.join(root, f.workspace_path), self.shown_paths[f.name]) \
+            if data is None else data
 
     def _read(self, root: Path, files: Sequence[ListedFile]) -> Mapping[str, bytes]:
         """The bytes of ``files`` by workspace path, read without putting them on disk."""
