@@ -447,6 +447,22 @@ def test_an_entry_whose_header_misplaces_its_files_is_not_read(
             assert cache.get(entry.stem) is None
 
 
+@pytest.mark.parametrize("deferred", [False, True])
+def test_an_image_read_from_an_entry_is_stored_as_the_entry_it_came_from(
+        tmp_path: Path, isolated_cache: Path, deferred: bool) -> None:
+    """The files' digests and source info spans the entry gave are stored again, not found anew:
+    the entry written is the one read, byte for byte."""
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", cwd=tmp_path).exit_code == 0
+    (entry,) = isolated_cache.rglob("*.image")
+    with on_demand() if deferred else nullcontext():
+        compiled = Cache(isolated_cache).get(entry.stem)
+    assert compiled is not None
+    again = Cache(tmp_path / "again")
+    again._store(entry.stem, compiled, None)
+    assert (tmp_path / "again" / entry.parent.name / entry.name).read_bytes() == entry.read_bytes()
+
+
 def test_entries_of_a_kind_are_bounded_the_least_recently_used_first(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     for name in ("a", "b", "c"):

@@ -41,15 +41,24 @@ _FILE = b"\x0a"  # FileDescriptorSet.file: field 1, length-delimited
 IMAGES_LIMIT = 2**30
 
 
-# the digests of the files of the entry read last, by the identity of their bytes (held, so that no
-# other object takes their id): a lint that keeps earlier findings compares every file's digest
-_DIGESTS: dict[int, tuple[bytes, str]] = {}
+# the digests and source info spans of the files of the entry read last, by the identity of their
+# bytes (held, so that no other object takes their id): a lint that keeps earlier findings compares
+# every file's digest, and the next entry, which holds most of these files, their spans
+_KNOWN: dict[int, tuple[bytes, str, Sequence[int] | None]] = {}
 
 
 def digest_of(data: bytes) -> str:
     """The SHA-256 of a file's bytes, known without hashing them for the bytes an entry gave."""
-    known = _DIGESTS.get(id(data))
+    known = _KNOWN.get(id(data))
     return known[1] if known is not None and known[0] is data else hashlib.sha256(data).hexdigest()
+
+
+def _span_of(data: bytes) -> Sequence[int] | None:
+    """Where a file's bytes hold its source info (see :func:`.sourceinfo.spans`), known without
+    reading them for the bytes an entry gave (the wire scan of every file was most of the cost
+    of storing an image)."""
+    known = _KNOWN.get(id(data))
+    return known[2] if known is not None and known[0] is data else spans([data])[0]
 
 
 def default_cache_dir() -> Path:
@@ -91,21 +100,18 @@ class Cache:
                 start = len(_MAGIC) + 4
                 header = json.loads(data[start : start + length])
                 payloads = _payloads(data, start + length, header["payloads"])
-            digests = header["digests"]
-            if len(digests) != len(payloads):
+            digests, located = header["digests"], header["source_info"]
+            if len(digests) != len(payloads) or len(located) != len(payloads):
                 return None
-            located = header["source_info"] if deferred() else None
-            if located is None:
+            if not deferred():
                 files, _, encoded = decoded_files(payloads)
             else:
-                if len(located) != len(payloads):
-                    return None
                 files = [decoded_without(p, at) for p, at in zip(payloads, located)]
                 encoded = {f.name: p for f, p in zip(files, payloads)}
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
             used(self._path(key))
-            _DIGESTS.clear()
-            _DIGESTS.update((id(p), (p, d)) for p, d in zip(payloads, digests))
+            _KNOWN.clear()
+            _KNOWN.update((id(p), (p, d, at)) for p, d, at in zip(payloads, digests, located))
             clashes = [tuple(c) for c in header.get("clashes", ())]
             declared = header.get("extensions")
             extensions = None if declared is None else {
@@ -113,7 +119,7 @@ class Cache:
                               for extendee, number, path in declared.get(f.name, ()))
                 for f in files}
             return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys,
-                            clashes, extensions, deferred=located is not None, key=key)
+                            clashes, extensions, deferred=deferred(), key=key)
         except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
             return None
 
@@ -136,7 +142,7 @@ class Cache:
         header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys,
                              "clashes": compiled.clashes, "extensions": declared,
                              "payloads": [[end - len(p), end] for p, end in zip(payloads, ends[1::2])],
-                             "source_info": spans(payloads),
+                             "source_info": [_span_of(p) for p in payloads],
                              "digests": [digest_of(p) for p in payloads]}).encode()
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)
