@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import mmap
 import os
 import re
@@ -34,7 +35,11 @@ from .recency import beyond, used
 from .sourceinfo import decoded_without, deferred, spans
 from .wire import varint
 
-_MAGIC = b"PPIMG1"
+_MAGIC = b"PPIMG2"
+# The header is marshalled: a googleapis-sized one (2.4 MB) is written ten times as fast as json
+# writes it, and read a little faster. Format 2, which every Python 3 reads, shares no objects:
+# the entry an image read from it is stored as is the entry, byte for byte (see _store).
+_MARSHAL_FORMAT = 2
 _FILE = b"\x0a"  # FileDescriptorSet.file: field 1, length-delimited
 # compiled images kept, all together: a googleapis-sized tree's image is about 60 MB, and each edit
 # of it adds one (the least recently used go first, see .recency)
@@ -98,7 +103,7 @@ class Cache:
                     return None
                 (length,) = struct.unpack_from(">I", data, len(_MAGIC))
                 start = len(_MAGIC) + 4
-                header = json.loads(data[start : start + length])
+                header = marshal.loads(data[start : start + length])
                 payloads = _payloads(data, start + length, header["payloads"])
             digests, located = header["digests"], header["source_info"]
             if len(digests) != len(payloads) or len(located) != len(payloads):
@@ -120,7 +125,8 @@ class Cache:
                 for f in files}
             return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys,
                             clashes, extensions, deferred=deferred(), key=key)
-        except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, DecodeError):
+        except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, struct.error,
+                DecodeError):
             return None
 
     def put(self, key: str, compiled: Compiled, *, place: str | None) -> None:
@@ -139,11 +145,12 @@ class Cache:
         pieces = list(image.binary_pieces(mark_imports=False, as_read=True))
         payloads = pieces[1::2]  # each file's bytes after its key and length
         ends = list(accumulate(len(p) for p in pieces))
-        header = json.dumps({"targets": sorted(image.targets), "keys": compiled.keys,
-                             "clashes": compiled.clashes, "extensions": declared,
-                             "payloads": [[end - len(p), end] for p, end in zip(payloads, ends[1::2])],
-                             "source_info": [_span_of(p) for p in payloads],
-                             "digests": [digest_of(p) for p in payloads]}).encode()
+        header = marshal.dumps({
+            "targets": sorted(image.targets), "keys": compiled.keys, "clashes": compiled.clashes,
+            "extensions": declared,
+            "payloads": [[end - len(p), end] for p, end in zip(payloads, ends[1::2])],
+            "source_info": [_span_of(p) for p in payloads],
+            "digests": [digest_of(p) for p in payloads]}, _MARSHAL_FORMAT)
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)
             write_gathered(out, pieces)
