@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import struct
 import subprocess
@@ -102,10 +103,26 @@ def test_changed_file_misses_and_corrupt_entry_is_rebuilt(tmp_path: Path, isolat
     assert len(entries) == 1
     entries[0].write_bytes(b"garbage")
     assert run("build", "-o", "x.binpb", cwd=tmp_path).exit_code == 0
-    assert entries[0].read_bytes().startswith(b"PPIMG1")
+    assert entries[0].read_bytes().startswith(b"PPIMG2")
     (tmp_path / "acme/v1/a.proto").write_text((tmp_path / "acme/v1/a.proto").read_text() + "\n// more\n")
     assert run("build", cwd=tmp_path).exit_code == 0
     assert len(list(isolated_cache.rglob("*.image"))) == 2
+
+
+def test_an_entry_of_another_format_or_with_a_cut_header_is_a_miss(
+        tmp_path: Path, isolated_cache: Path) -> None:
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", cwd=tmp_path).exit_code == 0
+    (entry,) = isolated_cache.rglob("*.image")
+    cache, data, magic = Cache(isolated_cache), entry.read_bytes(), cache_module._MAGIC
+    assert cache.get(entry.stem) is not None
+    entry.write_bytes(b"PPIMG1" + data[len(magic):])  # an entry of the json header's format
+    assert cache.get(entry.stem) is None
+    (length,) = struct.unpack_from(">I", data, len(magic))
+    entry.write_bytes(data[: len(magic) + 4 + length // 2])
+    assert cache.get(entry.stem) is None
+    assert run("build", cwd=tmp_path).exit_code == 0
+    assert cache.get(entry.stem) is not None
 
 
 def test_the_images_kept_stay_within_their_bound_the_least_recently_used_going_first(
@@ -438,13 +455,31 @@ def test_an_entry_whose_header_misplaces_its_files_is_not_read(
     with on_demand() if deferred else nullcontext():
         assert cache.get(entry.stem) is not None
         data = entry.read_bytes()
-        (length,) = struct.unpack_from(">I", data, 6)
-        header = json.loads(data[10:10 + length])
+        at = len(cache_module._MAGIC)
+        (length,) = struct.unpack_from(">I", data, at)
+        header = marshal.loads(data[at + 4:at + 4 + length])
         for moved in ([[0, end] for _, end in header["payloads"]],  # each from the body's start
                       [[start, end - 1] for start, end in header["payloads"]]):  # one byte short
-            text = json.dumps({**header, "payloads": moved}).encode()
-            entry.write_bytes(data[:6] + struct.pack(">I", len(text)) + text + data[10 + length:])
+            text = marshal.dumps({**header, "payloads": moved})
+            entry.write_bytes(data[:at] + struct.pack(">I", len(text)) + text
+                              + data[at + 4 + length:])
             assert cache.get(entry.stem) is None
+
+
+@pytest.mark.parametrize("deferred", [False, True])
+def test_an_image_read_from_an_entry_is_stored_as_the_entry_it_came_from(
+        tmp_path: Path, isolated_cache: Path, deferred: bool) -> None:
+    """The files' digests and source info spans the entry gave are stored again, not found anew:
+    the entry written is the one read, byte for byte."""
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", cwd=tmp_path).exit_code == 0
+    (entry,) = isolated_cache.rglob("*.image")
+    with on_demand() if deferred else nullcontext():
+        compiled = Cache(isolated_cache).get(entry.stem)
+    assert compiled is not None
+    again = Cache(tmp_path / "again")
+    again._store(entry.stem, compiled, None)
+    assert (tmp_path / "again" / entry.parent.name / entry.name).read_bytes() == entry.read_bytes()
 
 
 def test_entries_of_a_kind_are_bounded_the_least_recently_used_first(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
-from protopact.checks.lint import imports
+from protopact.checks.lint.package_graph import graph_digest, package_graph
 
 
 def _files(*edges: tuple[str, str, str]) -> tuple[FileDescriptorProto, ...]:
@@ -17,10 +17,21 @@ def _files(*edges: tuple[str, str, str]) -> tuple[FileDescriptorProto, ...]:
 def test_the_graph_of_the_same_files_is_built_once_and_another_image_gets_its_own() -> None:
     files = _files(("a.proto", "a", "b.proto"), ("b.proto", "b", ""))
     by_name = {f.name: f for f in files}
-    graph = imports._package_graph(files, by_name)
+    graph = package_graph(files, by_name)
     assert graph == {"a": {"b"}}
-    assert imports._package_graph(files, by_name) is graph
+    assert package_graph(files, by_name) is graph
     # equal files in another tuple are another image: its graph is its own
     cycle = _files(("a.proto", "a", "b.proto"), ("b.proto", "b", "a.proto"))
-    assert imports._package_graph(cycle, {f.name: f for f in cycle}) == {"a": {"b"}, "b": {"a"}}
-    assert imports._package_graph(files, by_name) == {"a": {"b"}}
+    assert package_graph(cycle, {f.name: f for f in cycle}) == {"a": {"b"}, "b": {"a"}}
+    assert package_graph(files, by_name) == {"a": {"b"}}
+
+
+def test_the_digest_changes_exactly_when_an_edge_does() -> None:
+    files = _files(("a.proto", "a", "b.proto"), ("b.proto", "b", ""))
+    by_name = {f.name: f for f in files}
+    # another file adding an edge the graph holds already, or one within a package
+    same = _files(("a.proto", "a", "b.proto"), ("b.proto", "b", ""), ("c.proto", "a", "b.proto"),
+                  ("d.proto", "b", "b.proto"))
+    cycle = _files(("a.proto", "a", "b.proto"), ("b.proto", "b", "a.proto"))
+    assert graph_digest(same, {f.name: f for f in same}) == graph_digest(files, by_name)
+    assert graph_digest(cycle, {f.name: f for f in cycle}) != graph_digest(files, by_name)

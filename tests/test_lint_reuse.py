@@ -234,7 +234,25 @@ def test_a_hub_edit_reruns_each_rule_only_where_it_reads_the_change(
     assert runs.over("FIELD_LOWER_SNAKE_CASE") == {"a/v1/f0.proto"}  # dependents kept theirs
     assert runs.over("IMPORT_USED") == {"a/v1/f0.proto"}
     assert runs.over("PACKAGE_SAME_GO_PACKAGE") == {"a/v1/f0.proto", "a/v1/f3.proto"}
-    assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == every
+    # the package graph holds: only the files whose imports changed, directly or not
+    assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == every - {"a/v1/f3.proto"}
+    assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
+
+
+def test_a_graphed_rule_reruns_everywhere_when_the_graph_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's import closes a package cycle: the findings on another file, whose imports did
+    not change, name the cycle too."""
+    tree = Tree({0: Proto(0, "a/v1", "a.v1"), 1: Proto(1, "b/v1", "b.v1", (0,)),
+                 2: Proto(2, "a/v1", "a.v1")})
+    tree.write(tmp_path)
+    assert "cycle" not in _lint(tmp_path, "text")[1]
+    runs = _Runs(monkeypatch)
+    tree.files[2] = replace(tree.files[2], imports=(1,))
+    tree.write(tmp_path)
+    code, out, _ = _lint(tmp_path, "text")
+    assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == {p.path for p in tree.files.values()}
+    assert "b/v1/f1.proto" in {line.split(":")[0] for line in out.splitlines() if "cycle" in line}
     assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
 
 
@@ -269,7 +287,8 @@ def test_an_unchanged_tree_runs_only_the_rules_that_read_the_whole_image(
     assert _lint(tmp_path, "json") == first
     assert runs.over("COMMENT_MESSAGE") == frozenset()
     assert runs.over("RPC_REQUEST_RESPONSE_UNIQUE") == frozenset()
-    assert len(runs.over("PACKAGE_NO_IMPORT_CYCLE")) == 4
+    assert len(runs.over("STABLE_PACKAGE_NO_IMPORT_UNSTABLE")) == 4
+    assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == frozenset()  # its graph is unchanged
 
 
 def test_another_version_or_code_of_protopact_reuses_nothing(

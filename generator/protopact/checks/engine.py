@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import operator
 import re
+from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
 from ..compile.inputs import Input
@@ -43,6 +44,8 @@ class LintContext:
     # the module group's targets when the image's are some of them, run again by a lint that keeps
     # earlier findings: a rule that counts across the group counts over these
     group: frozenset[str] | None = None
+    # and, for each counted grouping (see lint.reach), how many times the group holds each key
+    counts: Mapping[str, Counter[str]] = field(default_factory=dict)
 
     @cached_property
     def conventions(self) -> Conventions:
@@ -368,4 +371,9 @@ _ORDER = operator.attrgetter(*(f.name for f in fields(Reported) if f.compare))
 
 
 def _sorted(findings: Iterable[Reported]) -> tuple[Reported, ...]:
-    return tuple(sorted(set(findings), key=_ORDER))
+    """Each finding once (the first of those equal), sorted: equal findings have equal keys, and
+    a key hashes without a Python call where a Reported does not."""
+    first: dict[tuple[Any, ...], Reported] = {}
+    for finding in findings:
+        first.setdefault(_ORDER(finding), finding)
+    return tuple(first[key] for key in sorted(first))

@@ -5,7 +5,9 @@ from: the digest of the file's descriptor (source info included), the digest of 
 it imports, and the keys that group it with other files (see :mod:`.lint.reach`). The next lint of
 the same place keeps a file's findings of a rule while what that rule reads is unchanged, and runs the
 rule again over the rest: a ``FILE`` rule over the files whose descriptor changed, an ``IMPORTS`` rule
-over those whose imports changed too, a grouped rule over every group the changed, added and removed
+over those whose imports changed too, a graphed rule over those too (without the exception below)
+while the digest of the image property it reads is the one the entry holds, else over every target,
+a grouped rule over every group the changed, added and removed
 files belonged to or belong to now (for a counted grouping, the changed files and those holding a
 key now held a different number of times), and the ``IMAGE`` rules over every target. A dependent of an
 edited file that compiles to the same bytes keeps its ``FILE`` findings; one the compile reused
@@ -35,20 +37,22 @@ from importlib import metadata
 from typing import Any
 
 from .. import __version__
-from ..versions import code_stamp
-from ..compile import dependents
+from ..compile import dependents, incremental
 from ..compile.aside import aside
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
+from ..versions import code_stamp
 from .engine import LintContext, report, reported, span_numbers
 from .findings import Finding, Reported
-from .lint.reach import FILE, IMAGE, IMPORTS, Grouped, reach
+from .lint.reach import FILE, IMAGE, IMPORTS, Graphed, Grouped, reach
 from .registry import Rule
 
 Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
 Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each on its own
 _KIND = "lint"
-_MAGIC = b"PPLINT4\n"  # 3: findings kept after ignores; 4: a row holds what is reported
+# 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests;
+# 6: with the key of the image linted
+_MAGIC = b"PPLINT6\n"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,18 @@ class _Kept:
     findings: Sequence[Sequence[Any]]
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """The latest lint of a place and module group."""
+
+    records: dict[str, _Kept]  # by target file
+    graphed: dict[str, str]  # graphed property's name -> its digest
+    image: str | None = None  # the cache key of the image linted, when it has one
+
+
+_NONE = _Entry({}, {})
+
+
 class LintReuse:
     """The findings of the latest lint of each place (a workspace root) and module group; one
     object serves a watch's successive lints from memory."""
@@ -70,7 +86,7 @@ class LintReuse:
         self.cache = cache_
         # the latest images' digests, by their files: the linted image's, and a compile's donor's
         self._digested: list[tuple[Sequence[Any], dict[str, str], dict[str, str]]] = []
-        self._latest: dict[str, tuple[str, dict[str, _Kept]]] = {}  # entry -> context, records
+        self._latest: dict[str, tuple[str, _Entry]] = {}  # entry name -> context, entry
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
                  keep: Keep) -> list[Reported]:
@@ -83,12 +99,13 @@ class LintReuse:
         context = _context_key(module, handlers, ctx)
         name = _digest(place, module)
         remembered = self._latest.get(name)
-        previous = (remembered[1] if remembered is not None and remembered[0] == context
-                    else _read(self.cache.read_entry(_KIND, name), context))
+        entry = (remembered[1] if remembered is not None and remembered[0] == context
+                 else _read(self.cache.read_entry(_KIND, name), context))
+        previous = entry.records
         digests, closures = self._digests(ctx.image)
         names = sorted(ctx.image.targets)
-        alike = self._resolving_alike(previous, closures)
-        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike)
+        alike = self._resolving_alike(entry, closures)
+        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike, entry.graphed)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
             return report(keep(run(handlers, ctx)), shown)
@@ -100,21 +117,32 @@ class LintReuse:
         out = report(fresh, shown)
         kept = {}
         # an IMAGE rule's findings are never kept (see by_file): only these sets drop kept rows
-        rerun = [again for reach_, again in stale.by_reach.items() if reach_ != IMAGE]
+        rerun = frozenset().union(*(again for reach_, again in stale.by_reach.items()
+                                    if reach_ != IMAGE))
         for n in names:
             old = previous.get(n)
             if old is None:
                 mine = []
-            elif any(n in again for again in rerun):
+            elif n in rerun:
                 mine = [row for row in old.findings if n not in stale.of(row[0])]
             else:
-                mine = list(old.findings)
+                mine = old.findings
             out += [reported(n, rule, message, span, advice, shown)
                     for rule, message, span, advice in mine]
-            kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n), by_file.get(n, []) + mine)
+            if old is not None and mine is old.findings and closures[n] == old.closure \
+                    and old.keys.keys() == stale.keys.keys():
+                kept[n] = old  # nothing ran again over it: its record stands as it is
+            else:
+                kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n),
+                                by_file.get(n, []) + list(mine))
+        now = _Entry(kept, stale.graphed, next((c.key for c in incremental.recent()
+                                                if c.image.files is ctx.image.files), None))
+        # an entry whose records hold is not written again for a new image key alone (one fork
+        # and 5 MB written less for a module group the edit did not touch): a donor of another
+        # key than the entry's only costs the next lint its digests
         if alike or stale.anything_kept_changed(previous):
-            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, kept)))
-        self._latest[name] = (context, kept)
+            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, now)))
+        self._latest[name] = (context, now)
         return out
 
     def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
@@ -130,16 +158,19 @@ class LintReuse:
         self._digested = [*self._digested[-2:], (image.files, digests, closures)]
         return digests, closures
 
-    def _resolving_alike(self, previous: Mapping[str, _Kept], closures: Mapping[str, str],
-                         ) -> frozenset[str]:
+    def _resolving_alike(self, entry: _Entry, closures: Mapping[str, str]) -> frozenset[str]:
         """The files whose imports changed since the previous lint but that resolve every name to
         the same definitions: the latest compile reused them so, and its donor's imports of each
-        and its own are the previous lint's and this one's (their closure digests are equal)."""
+        and its own are the previous lint's and this one's (their closure digests are equal).
+        A donor of the very key of the image the previous lint saw has its closure digests."""
+        previous = entry.records
         kept = dependents.LATEST[0] if dependents.LATEST else None
         if kept is None or not any(n in previous and previous[n].closure != closures.get(n)
                                    for n in kept.names):
             return frozenset()
-        before = self._digests(kept.donor)[1]
+        before = ({n: k.closure for n, k in previous.items()}
+                  if kept.donor_key is not None and kept.donor_key == entry.image
+                  else self._digests(kept.donor)[1])
         after = self._digests(kept.image)[1]
         return frozenset(n for n in kept.names if n in previous and n in closures
                          and previous[n].closure == before.get(n) and closures[n] == after.get(n))
@@ -150,12 +181,15 @@ class _Stale:
     """Which targets each rule runs over again."""
 
     every: frozenset[str]
-    by_reach: dict[str, frozenset[str]]  # FILE, IMPORTS, IMAGE or a grouping's name
+    # FILE, IMPORTS, IMAGE or a grouping's or a graphed property's name
+    by_reach: dict[str, frozenset[str]]
     keys: dict[str, dict[str, Sequence[str]]]  # grouping name -> target -> keys
+    graphed: dict[str, str]  # graphed property's name -> its digest
+    counts: dict[str, Counter[str]]  # counted grouping's name -> how often the targets hold a key
 
     def of(self, rule: str) -> frozenset[str]:
         r = reach(rule)
-        return self.by_reach[r.name if isinstance(r, Grouped) else r]
+        return self.by_reach[r.name if isinstance(r, (Grouped, Graphed)) else r]
 
     def anything_kept_changed(self, previous: Mapping[str, _Kept]) -> bool:
         """Whether the entry needs writing again: a file was added, removed or rerun."""
@@ -168,7 +202,7 @@ class _Stale:
 
 def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: Mapping[str, str],
            closures: Mapping[str, str], previous: Mapping[str, _Kept], alike: frozenset[str],
-           ) -> _Stale:
+           graphed_before: Mapping[str, str]) -> _Stale:
     every = frozenset(names)
     changed = frozenset(n for n in names if n not in previous or previous[n].digest != digests[n])
     removed = frozenset(previous).difference(names)
@@ -178,23 +212,38 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
                            or previous[n].closure != closures[n] and n not in alike),
         IMAGE: every,
     }
+    graphed: dict[str, str] = {}
+    for property_ in {r.name: r for r in map(reach, (rule.id for rule in rules))
+                      if isinstance(r, Graphed)}.values():
+        graphed[property_.name] = property_.digest(image.files, image.by_name)
+        # a file whose imports resolve alike may import another package now: no exception
+        by_reach[property_.name] = every if graphed_before.get(property_.name) != graphed[
+            property_.name] else frozenset(n for n in names if n not in previous
+                                           or previous[n].closure != closures[n])
     groupings = {r.name: r for r in (reach(rule.id) for rule in rules) if isinstance(r, Grouped)}
     keys: dict[str, dict[str, Sequence[str]]] = {}
+    counts: dict[str, Counter[str]] = {}
     for grouping in groupings.values():
         now: dict[str, Sequence[str]] = {}
+        looked_at = []  # the files whose keys are read anew, not kept
         for n in names:
             old = previous.get(n)
             if n in changed or old is None or grouping.name not in old.keys:
                 own = list(grouping.keys(image.by_name[n]))
                 now[n] = own if grouping.counted else list(dict.fromkeys(own))
+                looked_at.append(n)
             else:
                 now[n] = old.keys[grouping.name]
+        if grouping.counted:
+            counts[grouping.name] = Counter(k for own in now.values() for k in own)
         if changed == every:  # a first lint: every group is new
             by_reach[grouping.name] = every
         elif grouping.counted:
-            before = Counter(k for old in previous.values() for k in old.keys.get(grouping.name, ()))
-            after = Counter(k for own in now.values() for k in own)
-            recounted = {k for k in before.keys() | after.keys() if before[k] != after[k]}
+            # the kept keys count alike before and now: only the others may change a count
+            moved = Counter(k for n in looked_at for k in now[n])
+            moved.subtract(k for n in (*looked_at, *removed) if n in previous
+                           for k in previous[n].keys.get(grouping.name, ()))
+            recounted = {k for k, difference in moved.items() if difference}
             by_reach[grouping.name] = frozenset(
                 n for n, own in now.items() if not recounted.isdisjoint(own)) | changed
         else:
@@ -204,7 +253,7 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
             # a changed file that left every group keeps none of its findings either
             by_reach[grouping.name] = _sharing(now, touched) | changed
         keys[grouping.name] = now
-    return _Stale(every, by_reach, keys)
+    return _Stale(every, by_reach, keys, graphed, counts)
 
 
 def _sharing(keys: Mapping[str, Sequence[str]], touched: set[str]) -> frozenset[str]:
@@ -240,7 +289,7 @@ def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
         if not names:
             continue
         restricted = ctx if names == stale.every else replace(
-            ctx, image=ctx.image.with_targets(names), group=stale.every)
+            ctx, image=ctx.image.with_targets(names), group=stale.every, counts=stale.counts)
         for finding in run(some, restricted):
             if finding.file not in names:
                 return None
@@ -258,30 +307,32 @@ def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
     }, sort_keys=True))
 
 
-def _encoded(context: str, kept: Mapping[str, _Kept]) -> bytes:
+def _encoded(context: str, entry: _Entry) -> bytes:
     # marshal writes a googleapis-sized entry (6 MB) five times as fast as json, and reads it
     # faster; the digest keeps a damaged entry from being read at all
-    payload = marshal.dumps({"context": context, "files": {
-        name: [k.digest, k.closure, k.keys, k.findings]
-        for name, k in kept.items()}})
+    payload = marshal.dumps({"context": context, "graphed": entry.graphed, "image": entry.image,
+                             "files": {name: [k.digest, k.closure, k.keys, k.findings]
+                                       for name, k in entry.records.items()}})
     return _MAGIC + hashlib.sha256(payload).digest() + payload
 
 
-def _read(data: bytes | None, context: str) -> dict[str, _Kept]:
-    """The records of an entry made under ``context``; none when it is missing, another context's,
-    or damaged."""
+def _read(data: bytes | None, context: str) -> _Entry:
+    """The entry made under ``context``; an empty one when it is missing, another context's, or
+    damaged."""
     start = len(_MAGIC) + hashlib.sha256().digest_size
     if (data is None or not data.startswith(_MAGIC)
             or hashlib.sha256(data[start:]).digest() != data[len(_MAGIC):start]):
-        return {}
+        return _NONE
     try:
         document = marshal.loads(data[start:])
         if document["context"] != context:
-            return {}
-        return {name: _Kept(digest, closure, keys, rows)
-                for name, (digest, closure, keys, rows) in document["files"].items()}
+            return _NONE
+        image = document["image"]
+        return _Entry({name: _Kept(digest, closure, keys, rows)
+                       for name, (digest, closure, keys, rows) in document["files"].items()},
+                      dict(document["graphed"]), image if isinstance(image, str) else None)
     except (ValueError, KeyError, TypeError, EOFError):
-        return {}
+        return _NONE
 
 
 def _row(f: Finding) -> list[Any]:

@@ -9,6 +9,7 @@ it does not reuse.
 
 from __future__ import annotations
 
+import os
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -136,7 +137,7 @@ def compile_listing(
             image, incremental.closure_keys(image.files, text_key, offers),
             taken_twice(image.files, extensions, image.encoded), extensions,
             deferred=sourceinfo.deferred(),  # it may hold files a deferring donor gave
-            source_info=source_info)
+            source_info=source_info, key=key)
         cache_.put(key, compiled, place=latest_of)
     incremental.remember(compiled)
     image = Image(compiled.image.files, compiled.image.targets, shown_paths, compiled.image.encoded,
@@ -220,7 +221,7 @@ class _Job:
                 in_memory={f.name: looked_at[f.workspace_path] for f in self.files
                            if f.workspace_path in looked_at},
                 dependency_roots=dependency_roots, offers=usable, stale=maybe,
-                donors=[d.image for d in donors], imports=incremental.known_imports(donors),
+                donors=donors, imports=incremental.known_imports(donors),
                 compile_=compile_)
 
     def _text(self, root: Path, f: ListedFile, read: Mapping[str, bytes] | None = None) -> bytes:
@@ -233,8 +234,9 @@ class _Job:
         data = self.texts.get(f.workspace_path)
         if data is None and read is not None:
             data = read.get(f.workspace_path)
-        return read_source(root / f.workspace_path, self.shown_paths[f.name]) if data is None \
-            else data
+        # a path joined as a string: thousands of dependents are read after a hub edit
+        return read_source(os.path.join(root, f.workspace_path), self.shown_paths[f.name]) \
+            if data is None else data
 
     def _read(self, root: Path, files: Sequence[ListedFile]) -> Mapping[str, bytes]:
         """The bytes of ``files`` by workspace path, read without putting them on disk."""

@@ -39,6 +39,7 @@ class Kept:
     donor: Image
     image: Image
     names: frozenset[str]
+    donor_key: str | None = None  # the donor's cache key, when it has one
 
 
 # the latest incremental compile's, in this process

@@ -82,7 +82,10 @@ class Image:
         return pool
 
     def with_targets(self, targets: Iterable[str]) -> Image:
-        return Image(self.files, frozenset(targets), self.shown_paths, self.encoded)
+        image = Image(self.files, frozenset(targets), self.shown_paths, self.encoded)
+        if "by_name" in self.__dict__:  # the same files: lint makes one such image per batch
+            image.__dict__["by_name"] = self.by_name
+        return image
 
     def without_imports(self) -> Image:
         return Image(tuple(self.target_files()), self.targets, self.shown_paths, self.encoded)

@@ -27,6 +27,7 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -63,6 +64,8 @@ class Compiled:
     deferred: bool = False
     # whether its files carry source info: a compile that needs it takes no file from one without
     source_info: bool = True
+    # its cache key, when it has one: two compiles of one key are the same bytes
+    key: str | None = None
 
 
 # The latest compiles of this process offer their files to the next (breaking's two sides, a
@@ -196,7 +199,8 @@ def worth_reusing(targets: Sequence[str], workspace: Collection[str],
 
 def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                     in_memory: Mapping[str, bytes], dependency_roots: Sequence[Path],
-                    offers: Mapping[str, Offer], stale: Mapping[str, Offer], donors: Sequence[Image],
+                    offers: Mapping[str, Offer], stale: Mapping[str, Offer],
+                    donors: Sequence[Compiled],
                     imports: Mapping[str, Sequence[str]], compile_: Compile) -> Image | None:
     """The image of ``targets`` (import paths, in order), compiling only those not in ``offers``
     nor, after a look, in ``stale`` (see :func:`worth_reusing`); None when protoc or the names
@@ -204,7 +208,7 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
 
     ``on_disk`` maps each workspace file not offered to its path, ``in_memory`` each file
     offered as ``stale`` to its bytes (put on disk only if compiled); ``dependency_roots`` are the
-    dependencies' source roots; ``donors`` are the images offering; ``imports`` are the files'
+    dependencies' source roots; ``donors`` are the compiles offering; ``imports`` are the files'
     imports as last compiled (see :func:`known_imports`); ``compile_`` runs protoc and returns its
     files (source columns as images hold them) and their bytes where unchanged."""
     offers = dict(offers)
@@ -257,7 +261,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                         {n: (o.file, o.data) for n, o in candidates.items()},
                         {n: (f, encoded[n] if n in encoded else f.SerializeToString())
                          for n, f in files.items()},
-                        {f.name: (f, donors[checked].file_bytes(f)) for f in donors[checked].files},
+                        {f.name: (f, donors[checked].image.file_bytes(f))
+                         for f in donors[checked].image.files},
                         in_memory.get)
                     for name in kept:
                         offers[name] = candidates[name]
@@ -271,8 +276,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                 return None
     image = _assembled(targets, files, encoded, offers, checked)
     if image is not None and checked >= 0:
-        dependents.remember(dependents.Kept(donors[checked], image, frozenset(
-            n for n, o in offers.items() if n in stale and o is stale[n])))
+        dependents.remember(dependents.Kept(donors[checked].image, image, frozenset(
+            n for n, o in offers.items() if n in stale and o is stale[n]), donors[checked].key))
     return image
 
 
@@ -359,10 +364,11 @@ def collides(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Coll
     return any(p in defined for p in packages)
 
 
-def _prefixes(package: str) -> list[str]:
+@cache  # a large tree's files share a few packages
+def _prefixes(package: str) -> tuple[str, ...]:
     """``package`` and the packages it is in, the root package ("") first."""
     parts = package.split(".") if package else []
-    return ["", *(".".join(parts[: i + 1]) for i in range(len(parts)))]
+    return ("", *(".".join(parts[: i + 1]) for i in range(len(parts))))
 
 
 def _names(f: descriptor_pb2.FileDescriptorProto) -> Iterator[str]:

@@ -7,8 +7,7 @@ target or a custom option defined in it or in a file it re-exports with ``import
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 
 from google.protobuf import unknown_fields
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -19,6 +18,7 @@ from ..engine import LintContext
 from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
+from .package_graph import package_graph
 from .versions import Stability, package_stability
 
 
@@ -150,24 +150,6 @@ def import_used(ctx: LintContext) -> Iterator[Finding]:
                          f"Import {quote(dependency)} is unused.")
 
 
-# the latest image's package graph, by its files: a lint's module groups share their image's files
-_LATEST: list[tuple[Sequence[FileDescriptorProto], dict[str, set[str]]]] = []
-
-
-def _package_graph(files: Sequence[FileDescriptorProto],
-                   by_name: Mapping[str, FileDescriptorProto]) -> dict[str, set[str]]:
-    if _LATEST and _LATEST[0][0] is files:
-        return _LATEST[0][1]
-    graph: dict[str, set[str]] = defaultdict(set)
-    for file in files:
-        for dependency in file.dependency:
-            imported = by_name[dependency].package if dependency in by_name else ""
-            if file.package and imported and imported != file.package:
-                graph[file.package].add(imported)
-    _LATEST[:] = [(files, graph)]
-    return graph
-
-
 def _path_back(graph: Mapping[str, set[str]], start: str, via: str) -> list[str] | None:
     """The shortest package path ``start -> via -> … -> start`` (breadth first, name order).
 
@@ -197,7 +179,7 @@ def _path_back(graph: Mapping[str, set[str]], start: str, via: str) -> list[str]
 def package_no_import_cycle(ctx: LintContext) -> Iterator[Finding]:
     """Packages do not import each other in a cycle (imported files count towards the graph)."""
     by_name = ctx.image.by_name
-    graph = _package_graph(ctx.image.files, by_name)
+    graph = package_graph(ctx.image.files, by_name)
     cycles: dict[tuple[str, str], list[str] | None] = {}
     for file in targets(ctx):
         for index, dependency in enumerate(file.dependency):

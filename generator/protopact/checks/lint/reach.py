@@ -6,19 +6,23 @@ changed (see :mod:`protopact.checks.reuse`).
 - ``IMPORTS``: also the files it imports, directly or not (which file defines a type it uses).
 - :class:`Grouped`: the target files that share a key with it (a package, a directory, a request
   type), however far apart; after an edit the rule runs again over the groups the edit touched.
-- ``IMAGE``: any file of the image or the set of targets (the package import graph, the types the
-  conventions recognise anywhere, the descriptor pool a CEL expression resolves names in); it runs
+- :class:`Graphed`: what ``IMPORTS`` covers and one property of the whole image (the package
+  import graph), known by a digest: while the digest holds, the rule runs again over the files
+  whose imports changed, directly or not; when it changes, over every target.
+- ``IMAGE``: any file of the image or the set of targets (whether an import is a target, the types
+  the conventions recognise anywhere, the descriptor pool a CEL expression resolves names in); it runs
   again on every lint. A rule missing from :data:`REACH` counts as ``IMAGE``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from .base import directory
+from .package_graph import graph_digest
 
 FILE, IMPORTS, IMAGE = "file", "imports", "image"
 EMPTY = "google.protobuf.Empty"
@@ -51,11 +55,22 @@ class Grouped:
     counted: bool = False
 
 
+@dataclass(frozen=True)
+class Graphed:
+    """Findings on a file depend on the file, the files it imports, directly or not, and on what
+    ``digest`` digests of the image's files (its second argument: the files by name)."""
+
+    name: str
+    digest: Callable[[Sequence[FileDescriptorProto], Mapping[str, FileDescriptorProto]], str]
+
+
 _PACKAGE = Grouped("package", lambda f: (f.package,))
 _DIRECTORY = Grouped("directory", lambda f: (directory(f.name),))
-_RPC_TYPES = Grouped("request and response types", request_response_keys, counted=True)
+RPC_TYPES = Grouped("request and response types", request_response_keys, counted=True)
 
-Reach = str | Grouped
+_PACKAGE_GRAPH = Graphed("package graph", graph_digest)
+
+Reach = str | Grouped | Graphed
 
 REACH: Mapping[str, Reach] = {
     **dict.fromkeys((
@@ -82,9 +97,10 @@ REACH: Mapping[str, Reach] = {
         "PACKAGE_SAME_JAVA_MULTIPLE_FILES", "PACKAGE_SAME_JAVA_PACKAGE",
         "PACKAGE_SAME_PHP_NAMESPACE", "PACKAGE_SAME_RUBY_PACKAGE", "PACKAGE_SAME_SWIFT_PREFIX",
     ), _PACKAGE),
-    "RPC_REQUEST_RESPONSE_UNIQUE": _RPC_TYPES,
+    "RPC_REQUEST_RESPONSE_UNIQUE": RPC_TYPES,
+    # a finding names a cycle through one of the file's imports
+    "PACKAGE_NO_IMPORT_CYCLE": _PACKAGE_GRAPH,
     **dict.fromkeys((
-        "PACKAGE_NO_IMPORT_CYCLE",  # the import graph of every package
         "STABLE_PACKAGE_NO_IMPORT_UNSTABLE",  # whether each import is a target
         "PROTOVALIDATE",  # CEL expressions resolve names in the whole image's pool
         "CONTRACT_LIST_PAGINATION", "CONTRACT_UPDATE_WRAPPERS", "CONTRACT_EVENT_METADATA_ACK",

@@ -11,7 +11,7 @@ from ..findings import Finding, quote
 from . import REGISTRY
 from .base import at, targets
 from .case import pascal
-from .reach import EMPTY, EMPTY_REQUEST, EMPTY_RESPONSE, request_response_keys
+from .reach import EMPTY, EMPTY_REQUEST, EMPTY_RESPONSE, RPC_TYPES, request_response_keys
 
 _INPUT_TYPE, _OUTPUT_TYPE = (2,), (3,)
 
@@ -43,9 +43,12 @@ def rpc_request_response_unique(ctx: LintContext) -> Iterator[Finding]:
     allow_request = options.rpc_allow_google_protobuf_empty_requests
     allow_response = options.rpc_allow_google_protobuf_empty_responses
     # uses are counted over the whole module group, also when only some of its files are reported
-    # on again (see LintContext.group)
-    counted = ctx.image.targets if ctx.group is None else ctx.group
-    uses = Counter(key for name in counted for key in request_response_keys(ctx.image.by_name[name]))
+    # on again (see LintContext.group), which may have counted them already
+    uses = ctx.counts.get(RPC_TYPES.name)
+    if uses is None:
+        counted = ctx.image.targets if ctx.group is None else ctx.group
+        uses = Counter(key for name in counted
+                       for key in request_response_keys(ctx.image.by_name[name]))
     for file in targets(ctx):
         for method in walk.all_methods(file):
             request = method.method.input_type.lstrip(".")
