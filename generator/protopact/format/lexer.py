@@ -12,7 +12,6 @@ comment *leads* the token after it (the end of the file is a token).
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -32,6 +31,7 @@ class Comment:
 
 
 _NONE: tuple[Comment, ...] = ()
+_DIGITS = frozenset("0123456789")
 
 
 class Token:
@@ -47,28 +47,25 @@ class Token:
         self.trailing: Sequence[Comment] = _NONE
 
 
-# The whitespace before a lexical item, then the item: one alternative per kind, tried in this
-# order; the last ones catch what no token can start with (an unterminated comment or string, a
-# character outside ASCII), and the end of the file is an item. An item's first character tells
-# its kind (:data:`_KINDS`), so the whole file is split by one ``findall`` and no match object is
-# made per token.
+# The whitespace before a lexical item, then the item, in one of three groups: an identifier, a
+# one-character punctuation mark (the two kinds most tokens are, told apart without looking at the
+# text), or anything else (comments, numbers, strings, `/` and `.`, and what no token can start
+# with: an unterminated comment or string, a character outside ASCII); the end of the file is an
+# item. The whole file is split by one ``findall``, so no match object is made per token.
 _ITEM = re.compile(r"""
     ([ \t\r\n\f\v]*)
-    (
-        //[^\n]*|/\*[\s\S]*?\*/
-      | [A-Za-z_][A-Za-z0-9_]*
-      | (?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*
-      | "(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'
-      | /\*|['"]|[\x00-\x7f]
-      | .
-      | \Z
+    (?:
+        ([A-Za-z_][A-Za-z0-9_]*)
+      | ([^ \t\r\n\f\v/.0-9"'A-Za-z_\x80-\U0010ffff])
+      | ( //[^\n]*|/\*[\s\S]*?\*/
+        | (?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*
+        | "(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'
+        | /\*|['"]|[\x00-\x7f]
+        | .
+        | \Z
+        )
     )
 """, re.VERBOSE | re.DOTALL)
-
-_KINDS = {chr(c): "punct" for c in range(128)}
-_KINDS.update({c: "ident" for c in string.ascii_letters + "_"})
-_KINDS.update({c: "number" for c in string.digits})
-_KINDS.update({'"': "string", "'": "string", "/": "slash", ".": "dot", "": "eof"})
 
 
 def tokenize(data: str) -> list[Token]:
@@ -79,48 +76,63 @@ def tokenize(data: str) -> list[Token]:
     pending: list[Comment] = []
     line = 0
     prev: Token | None = None
-    items = _ITEM.findall(data)
-    for index, (space, text) in enumerate(items):
+    for space, ident, punct, text in _ITEM.findall(data):
         if space:
             line += space.count("\n")
-        kind = _KINDS.get(text[:1], "invalid")
-        if kind == "ident" or kind == "punct":
-            tok = Token(kind, text, line, line, space)
+        if ident:
+            tok = Token("ident", ident, line, line, space)
+        elif punct:
+            tok = Token("punct", punct, line, line, space)
         else:
-            if kind == "slash" and len(text) > 1:
+            first = text[:1]
+            if first == "/" and len(text) > 1:
                 if text == "/*":
                     raise LexError("block comment never terminates, unexpected EOF",
-                                   _offset(items, index))
+                                   _offset(data, text))
                 last = line + text.count("\n") if text[1] == "*" else line
                 pending.append(Comment(text, line, last, space))
                 line = last
                 continue
-            if kind == "dot" and len(text) > 1 or kind == "number":
+            if first in _DIGITS or first == "." and len(text) > 1:
                 kind = "float" if text[:2] not in ("0x", "0X") and ("." in text or "e" in text or
                                                                 "E" in text) else "int"
-            elif kind == "string":
+            elif first == '"' or first == "'":
                 if len(text) == 1:
                     raise LexError("unterminated string literal",
-                                   _string_error(data, _offset(items, index)))
-            elif kind == "invalid":
-                raise LexError("invalid character", _offset(items, index))
-            elif kind != "eof":
-                kind = "punct"
+                                   _string_error(data, _offset(data, text)))
+                kind = "string"
+            elif not first:
+                kind = "eof"
+            elif first > "\x7f":
+                raise LexError("invalid character", _offset(data, text))
+            else:
+                kind = "punct"  # `/` or `.`
             last = line + text.count("\n") if kind == "string" else line
             tok = Token(kind, text, line, last, space)
+            if kind == "eof":
+                if pending:
+                    _attach(prev, pending, tok)
+                tokens.append(tok)
+                return tokens
+            line = last
         if pending:
             _attach(prev, pending, tok)
             pending = []
         tokens.append(tok)
-        if kind == "eof":
-            return tokens
-        prev, line = tok, tok.last_line
+        prev = tok
     raise AssertionError("the end of the file is always matched")
 
 
-def _offset(items: list[tuple[str, str]], index: int) -> int:
-    """Where the text of ``items[index]`` starts."""
-    return sum(len(space) + len(text) for space, text in items[:index]) + len(items[index][0])
+def _offset(data: str, text: str) -> int:
+    """Where the first item of ``data`` that is neither an identifier nor punctuation and reads
+    ``text`` starts (the lexer stops at the first bad one)."""
+    pos = 0
+    for space, ident, punct, other in _ITEM.findall(data):
+        pos += len(space)
+        if other == text:
+            return pos
+        pos += len(ident) + len(punct) + len(other)
+    raise AssertionError(f"no item {text!r}")
 
 
 def _string_error(data: str, pos: int) -> int:
