@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from .node import Node
+
 
 class LexError(Exception):
     def __init__(self, message: str, offset: int) -> None:
@@ -34,8 +36,11 @@ _NONE: tuple[Comment, ...] = ()
 _DIGITS = frozenset("0123456789")
 
 
-class Token:
+class Token(Node):
+    """One token; it is also the syntax tree's leaf for it (see :mod:`.node`)."""
+
     __slots__ = ("kind", "text", "first_line", "last_line", "space_before", "leading", "trailing")
+    is_leaf = True
 
     def __init__(self, kind: str, text: str, first_line: int, last_line: int,
                  space_before: str) -> None:
@@ -45,6 +50,12 @@ class Token:
         self.space_before = space_before
         self.leading: Sequence[Comment] = _NONE
         self.trailing: Sequence[Comment] = _NONE
+
+    def first(self) -> Token:
+        return self
+
+    def last(self) -> Token:
+        return self
 
 
 # The whitespace before a lexical item, then the item, in one of three groups: an identifier, a

@@ -32,6 +32,7 @@ class _Parser:
         self.array_commas: set[int] = set()  # ids of the tokens separating array elements
         self.keep_trailing: set[int] = set()  # ids of literal tokens whose comments stay after them
         self.literal_depth = 0  # how many message literals enclose the next token
+        self.angles: list[Token] = []  # the brackets of `<...>` literals, printed `{...}`
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token:
@@ -47,7 +48,7 @@ class _Parser:
         if tok.kind == "eof" or (text is not None and tok.text != text):
             raise ParseError(f"expected {text or 'a token'}, found {tok.text or 'end of file'!r}", tok)
         self.pos += 1
-        return t.Leaf(tok)
+        return tok
 
     def maybe(self, text: str) -> t.Leaf | None:
         return self.take(text) if self.at(text) else None
@@ -57,7 +58,9 @@ class _Parser:
         decls: list[t.Node] = []
         while self.peek().kind != "eof":
             self.add(decls, self.file_decl(), in_body=False)
-        return t.File(decls=decls, eof=t.Leaf(self.peek()))
+        for tok in self.angles:  # rewritten once read: until then the parser reads their shape
+            tok.text = "{" if tok.text == "<" else "}"
+        return t.File(decls=decls, eof=self.peek())
 
     def add(self, decls: list[t.Node], decl: t.Node, in_body: bool = True) -> None:
         """Append ``decl``. buf drops empty statements (``;``) but not what surrounds them: their
@@ -66,7 +69,7 @@ class _Parser:
         follows it, except before ``}``; at file level, where declarations are reordered,
         :func:`.slots.drop_empty` does it."""
         if in_body and isinstance(decl, t.Empty):
-            tok, after = decl.semicolon.tok, self.peek()
+            tok, after = decl.semicolon, self.peek()
             if tok.trailing:
                 tok.trailing[0].space_before = tok.space_before
             elif not decls and not tok.leading:
@@ -306,7 +309,10 @@ class _Parser:
         if not elements:
             _own_line(self.peek())
         runs.lay_out(self.tokens, fields, self.pos, nested=self.literal_depth > 0)
-        return t.MessageLiteral(open=open_, elements=elements, seps=seps, close=self.take())
+        close = self.take()
+        if open_.text == "<":
+            self.angles += (open_, close)
+        return t.MessageLiteral(open=open_, elements=elements, seps=seps, close=close)
 
     def message_field(self) -> t.Node:
         if self.at("["):
@@ -331,9 +337,9 @@ class _Parser:
             if not self.at(","):
                 break
             commas.append(self.take())
-            self.array_commas.add(id(commas[-1].tok))
+            self.array_commas.add(id(commas[-1]))
         if not elements:
-            _lead_next(open_.tok, self.peek())  # a comment in `[]` goes above the `]`
+            _lead_next(open_, self.peek())  # a comment in `[]` goes above the `]`
             _own_line(self.peek())
         return t.ArrayLiteral(open=open_, elements=elements, commas=commas, close=self.take("]"))
 

@@ -120,7 +120,7 @@ class Printer:
         if not comments:
             return
         blanks = [i for i, c in enumerate(comments) if c.space_before.count("\n") > 1]
-        newlines = node.tok.space_before.count("\n")
+        newlines = node.space_before.count("\n")
         if newlines < 2:
             self.multiline_comments(comments, blank_at=blanks[-1] if blanks else -1)
         elif decls:
@@ -209,7 +209,7 @@ class Printer:
             self.line()
 
     def inline_node(self, node: t.Node) -> None:
-        if node.is_leaf and not node.tok.leading and not node.tok.trailing and \
+        if node.is_leaf and not node.leading and not node.trailing and \
                 not self.trailing_override:
             # the common case, a token without comments, written at once
             self.inline = True
@@ -336,15 +336,15 @@ class Printer:
             for decl in decls:
                 self.node(decl)
             last = decls[-1] if decls else None
-            if isinstance(last, t.Empty) and not last.semicolon.tok.trailing and \
-                    last.semicolon.tok.space_before.count("\n") > 1:
+            if isinstance(last, t.Empty) and not last.semicolon.trailing and \
+                    last.semicolon.space_before.count("\n") > 1:
                 self.line()  # a blank line before an empty statement ending the body is kept
         return write
 
     # -- dispatch ------------------------------------------------------------------------------
     def node(self, node: t.Node) -> None:
         if node.is_leaf:
-            if node.tok.kind == "punct":
+            if node.kind == "punct":
                 if node.text in _OPENS:
                     self.pending_indent += 1
                 elif node.text in _CLOSES:
