@@ -41,13 +41,14 @@ class Printer:
         return "".join(self.out)
 
     # -- low-level output ----------------------------------------------------------------------
-    def line(self, elem: str = "") -> None:
-        if not elem.strip() and self.last == "\x00":
+    # A line break or an indentation is never preceded by a pending space (no space goes before a
+    # line break, nor after one): these append directly, as write() would, and save a call each.
+    def line(self) -> None:
+        if self.last == "\x00":
             return  # buf never starts a file with a blank line, whatever preceded its first element
-        if elem.strip():
-            self.write_indent(None)
-            self.write(elem)
-        self.write("\n")
+        self.pending_space = False
+        self.out.append("\n")
+        self.last = "\n"
         if self.pending_indent > 0:
             self.indent += 1
         elif self.pending_indent < 0:
@@ -63,7 +64,10 @@ class Printer:
         indent = self.indent
         if next_node is not None and next_node.is_leaf and indent > 0 and next_node.text in _CLOSES:
             indent -= 1
-        self.write("  " * indent)
+        self.pending_space = False
+        if indent:
+            self.out.append("  " * indent)
+            self.last = " "
 
     def write(self, elem: str) -> None:
         if self.pending_space:
@@ -107,7 +111,13 @@ class Printer:
             if not compact and blank and i != no_blank_at:
                 self.line()
             compact = False
-            self.comment(comment.text)
+            text = comment.text
+            if self.last == "\n" and text[1] == "/":
+                # a line comment on a line of its own, the common case: the line written at once
+                self.pending_space = False
+                self.out.append("  " * self.indent + text.strip() + "\n")
+                continue
+            self.comment(text)
             self.write("\n")
 
     def closing_comments(self, node: t.Leaf, decls: bool) -> None:
@@ -191,8 +201,8 @@ class Printer:
             self.multiline_comments(leading, force_compact)
             if not force_compact and newlines > 1:
                 self.line()
-        else:
-            self.blank_line_kept(node, force_compact)
+        elif newlines > 1 and not (force_compact or is_open_brace(self.previous)):
+            self.line()  # the blank line the source has (see blank_line_kept)
         self.write_indent(node)
         self.node(node)
         trailing = self.trailing(node)
@@ -212,9 +222,19 @@ class Printer:
         if node.is_leaf and not node.leading and not node.trailing and \
                 not self.trailing_override:
             # the common case, a token without comments, written at once
-            self.inline = True
-            self.node(node)
-            self.inline = False
+            text = node.text
+            if node.kind == "punct":
+                if text in _OPENS:
+                    self.pending_indent += 1
+                elif text in _CLOSES:
+                    self.pending_indent -= 1
+            if self.pending_space:
+                self.inline = True
+                self.write(text)
+                self.inline = False
+            elif text:
+                self.out.append(text)
+                self.last = text[-1]
             self.previous = node
             return
         self.inline = True
@@ -283,10 +303,15 @@ class Printer:
             elif self.last != "\n":
                 self.line()
             return
-        self.leading_inline(node)
-        self.node(node)
-        self.space()
-        self.trailing_end_comments(self.trailing(node))
+        trailing = self.trailing(node)
+        if node.leading or trailing:
+            self.leading_inline(node)
+            self.node(node)
+            self.space()
+            self.trailing_end_comments(trailing)
+        else:  # the common case, a token without comments ending its line
+            self.node(node)
+            self.line()
         self.previous = node
 
     # -- bodies --------------------------------------------------------------------------------
