@@ -348,7 +348,7 @@ def _own_line(close: Token) -> None:
     """In an empty literal or array, buf reads a comment after the opening brace as one on a line
     of its own (a blank line after it is kept as after such a comment)."""
     if close.leading and "\n" not in close.leading[0].space_before:
-        close.leading = [dataclasses.replace(close.leading[0], space_before="\n"),
+        close.leading = [close.leading[0].spaced("\n"),
                          *close.leading[1:]]
 
 

@@ -10,8 +10,6 @@ ones after it, those inside a line written ``/* ... */``.
 
 from __future__ import annotations
 
-import functools
-
 from . import tree as t
 from .comments import block_lines, inline_text
 from .lexer import Comment
@@ -396,8 +394,3 @@ def format_tree(root: t.Node) -> str:
     printer = Printer()
     layout.write_file(printer, root)
     return printer.text()
-
-
-def sort_key_cmp(less):  # type: ignore[no-untyped-def]
-    """A sort key from a Go-style less function."""
-    return functools.cmp_to_key(lambda a, b: -1 if less(a, b) else (1 if less(b, a) else 0))
