@@ -14,6 +14,16 @@ from .lexer import Token, tokenize
 
 _LABELS = ("optional", "required", "repeated")
 
+# In each body that holds fields (values in an enum), the words that start anything else: most
+# declarations are found to be fields by one set lookup.
+_NOT_FIELDS = {
+    "message": frozenset((";", "option", "message", "enum", "extend", "oneof", "extensions",
+                          "reserved")),
+    "extend": frozenset((";", "option")),
+    "oneof": frozenset((";", "option")),
+    "enum": frozenset((";", "option", "reserved")),
+}
+
 
 class ParseError(Exception):
     def __init__(self, message: str, tok: Token) -> None:
@@ -93,11 +103,14 @@ class _Parser:
         return self.body_decl("file")
 
     def body_decl(self, where: str) -> t.Node:
-        if self.at(";"):
+        word = self.tokens[self.pos].text
+        not_fields = _NOT_FIELDS.get(where)
+        if not_fields is not None and word not in not_fields:
+            return self.enum_value() if where == "enum" else self.field()
+        if word == ";":
             return t.Empty(semicolon=self.take())
-        if self.at("option"):
+        if word == "option":
             return self.option()
-        word = self.peek().text
         if word == "message" and where in ("file", "message"):
             return t.Message(keyword=self.take(), name=self.take(), **self.body("message"))
         if word == "enum" and where in ("file", "message"):
@@ -111,15 +124,10 @@ class _Parser:
                 return t.Oneof(keyword=self.take(), name=self.take(), **self.body("oneof"))
             if word in ("extensions", "reserved"):
                 return self.ranges()
-        if where == "enum":
-            if word == "reserved":
-                return self.ranges()
-            return t.EnumValue(name=self.take(), equals=self.take("="), number=self.signed_int(),
-                               options=self.compact_options(), semicolon=self.take(";"))
+        if where == "enum" and word == "reserved":
+            return self.ranges()
         if where == "service" and word == "rpc":
             return self.rpc()
-        if where in ("message", "extend", "oneof"):
-            return self.field()
         raise ParseError(f"unexpected {word!r}", self.peek())
 
     def body(self, where: str) -> dict[str, object]:
@@ -134,12 +142,17 @@ class _Parser:
         return t.Option(keyword=self.take("option"), name=self.option_name(), equals=self.take("="),
                         value=self.value(), semicolon=self.take(";"))
 
+    def enum_value(self) -> t.Node:
+        return t.EnumValue(name=self.take(), equals=self.take("="), number=self.signed_int(),
+                           options=self.compact_options(), semicolon=self.take(";"))
+
     def field(self) -> t.Node:
-        label = self.take() if self.at(*_LABELS) else None
-        if self.at("group") and self.peek(1).kind == "ident" and self.peek(2).text == "=":
+        label = self.take() if self.tokens[self.pos].text in _LABELS else None
+        word = self.tokens[self.pos].text
+        if word == "group" and self.peek(1).kind == "ident" and self.peek(2).text == "=":
             return t.Group(label=label, keyword=self.take(), name=self.take(), equals=self.take("="),
                            tag=self.take(), options=self.compact_options(), **self.body("message"))
-        if label is None and self.at("map") and self.peek(1).text == "<":
+        if label is None and word == "map" and self.peek(1).text == "<":
             map_type = t.MapType(keyword=self.take(), open=self.take("<"), key=self.ident(),
                                  comma=self.take(","), value=self.ident(), close=self.take(">"))
             return t.MapField(map_type=map_type, name=self.take(), equals=self.take("="),
@@ -193,7 +206,7 @@ class _Parser:
         return t.Reserved(keyword=keyword, items=items, commas=commas, semicolon=self.take(";"))
 
     def compact_options(self) -> t.Node | None:
-        if not self.at("["):
+        if self.tokens[self.pos].text != "[":
             return None
         open_ = self.take()
         options: list[t.Node] = []
@@ -212,6 +225,10 @@ class _Parser:
     # -- names and values ----------------------------------------------------------------------
     def ident(self) -> t.Node:
         """A possibly qualified name: ``Foo``, ``foo.Bar``, ``.foo.Bar``."""
+        tok = self.tokens[self.pos]
+        if tok.text != "." and self.tokens[self.pos + 1].text != "." and tok.kind != "eof":
+            self.pos += 1  # the common case, a simple name
+            return tok
         leading_dot = self.maybe(".")
         components = [self.take()]
         dots: list[t.Node] = []
