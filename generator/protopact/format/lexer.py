@@ -89,16 +89,16 @@ def tokenize(data: str) -> list[Token]:
     if data.startswith("\ufeff"):
         data = data[1:]
     tokens: list[Token] = []
+    append = tokens.append  # a local name: this loop runs once per token
     pending: list[Comment] = []
     line = 0
-    prev: Token | None = None
     for space, ident, punct, text in _ITEM.findall(data):
-        if space:
+        if "\n" in space:
             line += space.count("\n")
         if ident:
-            tok = Token("ident", ident, line, line, space)
+            append(Token("ident", ident, line, line, space))
         elif punct:
-            tok = Token("punct", punct, line, line, space)
+            append(Token("punct", punct, line, line, space))
         else:
             first = text[:1]
             if first == "/" and len(text) > 1:
@@ -118,24 +118,20 @@ def tokenize(data: str) -> list[Token]:
                                    _string_error(data, _offset(data, text)))
                 kind = "string"
             elif not first:
-                kind = "eof"
+                append(Token("eof", text, line, line, space))
+                if pending:
+                    _attach(tokens, pending)
+                return tokens
             elif first > "\x7f":
                 raise LexError("invalid character", _offset(data, text))
             else:
                 kind = "punct"  # `/` or `.`
             last = line + text.count("\n") if kind == "string" else line
-            tok = Token(kind, text, line, last, space)
-            if kind == "eof":
-                if pending:
-                    _attach(prev, pending, tok)
-                tokens.append(tok)
-                return tokens
+            append(Token(kind, text, line, last, space))
             line = last
         if pending:
-            _attach(prev, pending, tok)
+            _attach(tokens, pending)
             pending = []
-        tokens.append(tok)
-        prev = tok
     raise AssertionError("the end of the file is always matched")
 
 
@@ -159,7 +155,10 @@ def _string_error(data: str, pos: int) -> int:
     return pos
 
 
-def _attach(prev: Token | None, comments: list[Comment], tok: Token) -> None:
+def _attach(tokens: list[Token], comments: list[Comment]) -> None:
+    """``comments`` (those before the last of ``tokens``) trail the token before it or lead it."""
+    tok = tokens[-1]
+    prev = tokens[-2] if len(tokens) > 1 else None
     if prev is not None and comments:
         prev_end, start = prev.last_line, tok.first_line
         if start == prev_end and tok.kind == "eof":
