@@ -15,6 +15,10 @@ from .comments import block_lines, inline_text
 from .lexer import Comment
 
 _OPENS, _CLOSES = "{[(<", "}])>"
+# A pending space is written unless the output ends with one of the first characters or what
+# follows starts with one of the second; within a line (inline) brackets hug what they enclose.
+_BLOCKS = ("\x00 \t\n", "\n;,")
+_INLINE_BLOCKS = ("\x00 \t\n<[{(", "\n;,)]}>")
 
 
 def is_open_brace(node: t.Node | None) -> bool:
@@ -71,7 +75,7 @@ class Printer:
         if self.pending_space:
             self.pending_space = False
             first = elem[:1]
-            prev_block, next_block = ("\x00 \t\n<[{(", "\n;,)]}>") if self.inline else ("\x00 \t\n", "\n;,")
+            prev_block, next_block = _INLINE_BLOCKS if self.inline else _BLOCKS
             if self.last not in prev_block and (not first or first not in next_block):
                 self.out.append(" ")
         if not elem:
@@ -227,10 +231,11 @@ class Printer:
                 elif text in _CLOSES:
                     self.pending_indent -= 1
             if self.pending_space:
-                self.inline = True
-                self.write(text)
-                self.inline = False
-            elif text:
+                self.pending_space = False
+                if self.last not in _INLINE_BLOCKS[0] and \
+                        (not text or text[0] not in _INLINE_BLOCKS[1]):
+                    self.out.append(" ")
+            if text:
                 self.out.append(text)
                 self.last = text[-1]
             self.previous = node
