@@ -47,11 +47,10 @@ class Token(Node):
     __slots__ = ("kind", "text", "first_line", "last_line", "space_before", "leading", "trailing")
     is_leaf = True
 
-    def __init__(self, kind: str, text: str, first_line: int, last_line: int,
-                 space_before: str) -> None:
+    def __init__(self, kind: str, text: str, line: int, space_before: str) -> None:
         self.kind = kind  # "ident", "int", "float", "string", "punct" or "eof"
         self.text = text
-        self.first_line, self.last_line = first_line, last_line
+        self.first_line = self.last_line = line  # a string may end on a later line (see tokenize)
         self.space_before = space_before
         self.leading: Sequence[Comment] = _NONE
         self.trailing: Sequence[Comment] = _NONE
@@ -67,13 +66,14 @@ class Token(Node):
 # one-character punctuation mark (the two kinds most tokens are, told apart without looking at the
 # text), or anything else (comments, numbers, strings, `/` and `.`, and what no token can start
 # with: an unterminated comment or string, a character outside ASCII); the end of the file is an
-# item. The whole file is split by one ``findall``, so no match object is made per token.
+# item. The whole file is split by one ``findall``, so no match object is made per token (and
+# possessive repeats, which never give back, spare the engine its backtracking bookkeeping).
 _ITEM = re.compile(r"""
-    ([ \t\r\n\f\v]*)
+    ([ \t\r\n\f\v]*+)
     (?:
-        ([A-Za-z_][A-Za-z0-9_]*)
+        ([A-Za-z_][A-Za-z0-9_]*+)
       | ([^ \t\r\n\f\v/.0-9"'A-Za-z_\x80-\U0010ffff])
-      | ( //[^\n]*|/\*[\s\S]*?\*/
+      | ( //[^\n]*+|/\*[\s\S]*?\*/
         | (?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*
         | "(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'
         | /\*|['"]|[\x00-\x7f]
@@ -96,9 +96,9 @@ def tokenize(data: str) -> list[Token]:
         if "\n" in space:
             line += space.count("\n")
         if ident:
-            append(Token("ident", ident, line, line, space))
+            append(Token("ident", ident, line, space))
         elif punct:
-            append(Token("punct", punct, line, line, space))
+            append(Token("punct", punct, line, space))
         else:
             first = text[:1]
             if first == "/" and len(text) > 1:
@@ -118,7 +118,7 @@ def tokenize(data: str) -> list[Token]:
                                    _string_error(data, _offset(data, text)))
                 kind = "string"
             elif not first:
-                append(Token("eof", text, line, line, space))
+                append(Token("eof", text, line, space))
                 if pending:
                     _attach(tokens, pending)
                 return tokens
@@ -126,9 +126,10 @@ def tokenize(data: str) -> list[Token]:
                 raise LexError("invalid character", _offset(data, text))
             else:
                 kind = "punct"  # `/` or `.`
-            last = line + text.count("\n") if kind == "string" else line
-            append(Token(kind, text, line, last, space))
-            line = last
+            tok = Token(kind, text, line, space)
+            if kind == "string" and "\n" in text:  # a line continued by a backslash
+                line = tok.last_line = line + text.count("\n")
+            append(tok)
         if pending:
             _attach(tokens, pending)
             pending = []

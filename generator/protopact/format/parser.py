@@ -133,7 +133,7 @@ class _Parser:
     def body(self, where: str) -> dict[str, object]:
         open_ = self.take("{")
         decls: list[t.Node] = []
-        while not self.at("}"):
+        while self.tokens[self.pos].text != "}":
             self.add(decls, self.body_decl(where))
         return {"open": open_, "decls": decls, "close": self.take("}")}
 
