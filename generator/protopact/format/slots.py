@@ -68,9 +68,9 @@ def drop_empty(decls: list[t.Node], eof: t.Node) -> list[t.Node]:
 def place(source: list[t.Node], printed: list[t.Node]) -> None:
     """Lay the comments of ``source`` out for printing its declarations in the order ``printed``."""
     position = {id(decl): n for n, decl in enumerate(source)}
+    firsts = [decl.first() for decl in source]
     detached, attached, blank_before = [], [], []  # by position in the source
-    for decl in source:
-        tok = decl.first()
+    for tok in firsts:
         comments = tok.leading
         if comments:
             cut = _last_blank(comments, tok.space_before)
@@ -83,7 +83,7 @@ def place(source: list[t.Node], printed: list[t.Node]) -> None:
             attached.append(comments)
             first_space = tok.space_before
         # the file's first declaration is set apart from the comments heading the file
-        blank_before.append(first_space.count("\n") > 1 or (decl is source[0] and cut > 0))
+        blank_before.append(first_space.count("\n") > 1 or (tok is firsts[0] and cut > 0))
     done = -1  # detached comments are printed up to this position in the source
     previous = -1  # the rank of the declaration printed before
     for decl in printed:
@@ -100,19 +100,25 @@ def place(source: list[t.Node], printed: list[t.Node]) -> None:
             gap = "\n\n" if blank_before[at] or previous == 0 and kind == _BODY_RANK else "\n"
         previous = kind
         own = attached[at]
-        comments = _set_space([*above, *own], 0, gap)
+        comments = [*above, *own]
+        _space(comments, 0, gap)
         if above and own:
-            comments = _set_space(comments, len(above), "\n\n")
-        tok = decl.first()
+            _space(comments, len(above), "\n\n")
+        tok = firsts[at]
         tok.leading = comments
         tok.space_before = gap if not comments else ("\n" if own else "\n\n")
 
 
 def _set_space(comments: list[Comment], k: int, space: str) -> list[Comment]:
-    if k < len(comments):
-        comments = list(comments)
-        comments[k] = comments[k].spaced(space)
+    comments = list(comments)
+    _space(comments, k, space)
     return comments
+
+
+def _space(comments: list[Comment], k: int, space: str) -> None:
+    """``comments[k]`` (if any) preceded by ``space``: replaced in the list where it differs."""
+    if k < len(comments) and comments[k].space_before != space:
+        comments[k] = comments[k].spaced(space)
 
 
 def _last_blank(comments: list[Comment], space_after_last: str) -> int:
