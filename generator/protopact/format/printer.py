@@ -238,6 +238,8 @@ class Printer:
             if text:
                 self.out.append(text)
                 self.last = text[-1]
+            self.inline = False  # even within an inline branch: what follows is spaced as on a
+            # line of its own (so buf spaces a comment after a later `[`), as on the general path
             self.previous = node
             return
         self.inline = True
