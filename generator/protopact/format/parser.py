@@ -365,8 +365,7 @@ def _own_line(close: Token) -> None:
     """In an empty literal or array, buf reads a comment after the opening brace as one on a line
     of its own (a blank line after it is kept as after such a comment)."""
     if close.leading and "\n" not in close.leading[0].space_before:
-        close.leading = [close.leading[0].spaced("\n"),
-                         *close.leading[1:]]
+        close.leading = [close.leading[0].spaced("\n"), *close.leading[1:]]
 
 
 def _lead_next(tok: Token, after: Token, keep_line_comment: bool = False) -> None:
