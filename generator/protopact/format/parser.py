@@ -143,8 +143,9 @@ class _Parser:
                         value=self.value(), semicolon=self.take(";"))
 
     def enum_value(self) -> t.Node:
-        return t.EnumValue(name=self.take(), equals=self.take("="), number=self.signed_int(),
-                           options=self.compact_options(), semicolon=self.take(";"))
+        # name, equals, number, options, semicolon
+        return t.EnumValue(self.take(), self.take("="), self.signed_int(), self.compact_options(),
+                           self.take(";"))
 
     def field(self) -> t.Node:
         label = self.take() if self.tokens[self.pos].text in _LABELS else None
@@ -158,8 +159,14 @@ class _Parser:
             return t.MapField(map_type=map_type, name=self.take(), equals=self.take("="),
                               tag=self.take(), options=self.compact_options(),
                               semicolon=self.take(";"))
-        return t.Field(label=label, type=self.ident(), name=self.take(), equals=self.take("="),
-                       tag=self.take(), options=self.compact_options(), semicolon=self.take(";"))
+        type_ = self.ident()
+        tokens, pos = self.tokens, self.pos  # the end of the file is followed by two more ends
+        name, equals, tag = tokens[pos], tokens[pos + 1], tokens[pos + 2]
+        if name.kind != "eof" and equals.text == "=" and tag.kind != "eof":
+            self.pos = pos + 3  # the common case: the three tokens are what take() would accept
+        else:
+            name, equals, tag = self.take(), self.take("="), self.take()  # raises as it should
+        return t.Field(label, type_, name, equals, tag, self.compact_options(), self.take(";"))
 
     def rpc(self) -> t.Node:
         node = t.Rpc(keyword=self.take(), name=self.take(), input=self.rpc_type(),
@@ -212,8 +219,8 @@ class _Parser:
         options: list[t.Node] = []
         commas: list[t.Node] = []
         while True:
-            options.append(t.Option(name=self.option_name(), equals=self.take("="),
-                                    value=self.value()))
+            # no keyword, a name, equals and value
+            options.append(t.Option(None, self.option_name(), self.take("="), self.value()))
             if not self.at(","):
                 break
             commas.append(self.take())

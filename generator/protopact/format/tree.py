@@ -88,10 +88,11 @@ def fold_space(dropped: Token, after: Token) -> None:
 
 
 def _branch(name: str, *fields: str) -> type[Branch]:
-    """A branch class whose keyword-only ``__init__`` takes ``fields``, each ``None`` by default (a
+    """A branch class whose ``__init__`` takes ``fields`` by name or, where the parser makes the most
+    branches, in order (a call with keywords costs twice as much), each ``None`` by default (a
     generated ``__init__``: a loop of ``setattr`` cost 5% of formatting)."""
     cls = dataclasses.make_dataclass(name, [(f, object, None) for f in fields], bases=(Branch,),
-                                     namespace={"fields": fields}, kw_only=True, slots=True,
+                                     namespace={"fields": fields}, slots=True,
                                      eq=False, repr=False)
     cls.__module__ = __name__
     return cls
