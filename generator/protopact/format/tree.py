@@ -21,7 +21,7 @@ class Branch(Node):
     fields: tuple[str, ...] = ()
 
     if TYPE_CHECKING:  # each branch class's own is generated (see _branch)
-        def __init__(self, **values: object) -> None: ...
+        def __init__(self, *values: object, **named: object) -> None: ...
 
     def parts(self) -> list[Node | None]:
         out: list[Node | None] = []
