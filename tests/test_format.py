@@ -124,6 +124,10 @@ OPTS = ("syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
     # compact options: a block comment after the last value goes above the `]`
     OPTS + "message A { int32 f = 1 [deprecated = true, (f) = {a: 1} /* c */]; }\n"
     "message B { int32 f = 1 [deprecated = true, (f) = {a: 1} /* c\n d */\n]; }\n",
+    # a line comment after a non-empty array's `[`, in an option and in compact options, set apart
+    # from the `[` (inline writing elsewhere in the line must not change how it is spaced)
+    OPTS + "message A { option (o) = {c: [ // x\n 7, 8]}; }\n"
+    "message B { int32 f = 1 [(f) = {a: 1 c: [ // x\n 7, 8]}]; }\n",
     # a one-field message literal whose value is adjacent strings
     "syntax = \"proto3\";\nmessage M {\n  option (o) = {b: \"x\" \"y\"};\n}\n",
     # comments above a closing token: only the last blank line among them is kept, unless one

@@ -14,7 +14,7 @@ def write_file(p: Printer, root: t.Node) -> None:
     slots.place(source, printed)
     for decl in printed:
         p.node(decl)
-    p.multiline_comments(root.eof.tok.leading)
+    p.multiline_comments(root.eof.leading)
     if p.last not in ("\x00", "\n"):
         p.line()
 
@@ -253,7 +253,7 @@ def _range(p: Printer, n: t.Node) -> None:
 @writes(t.Empty)
 def _empty(p: Printer, n: t.Node) -> None:
     """An empty statement is dropped; its comments are kept, each on its own line."""
-    tok = n.semicolon.tok
+    tok = n.semicolon
     p.multiline_comments([*tok.leading, *tok.trailing])
     p.previous = n
 

@@ -12,9 +12,10 @@ comment *leads* the token after it (the end of the file is a token).
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from typing import Sequence
+
+from .node import Node
 
 
 class LexError(Exception):
@@ -30,45 +31,57 @@ class Comment:
     last_line: int
     space_before: str  # the whitespace between the previous token or comment and this one
 
+    def spaced(self, space_before: str) -> Comment:
+        """This comment with other whitespace before it (dataclasses.replace costs ten times as
+        much, and comments are moved thousands of times over a large tree)."""
+        return Comment(self.text, self.first_line, self.last_line, space_before)
+
 
 _NONE: tuple[Comment, ...] = ()
+_DIGITS = frozenset("0123456789")
 
 
-class Token:
+class Token(Node):
+    """One token; it is also the syntax tree's leaf for it (see :mod:`.node`)."""
+
     __slots__ = ("kind", "text", "first_line", "last_line", "space_before", "leading", "trailing")
+    is_leaf = True
 
-    def __init__(self, kind: str, text: str, first_line: int, last_line: int,
-                 space_before: str) -> None:
+    def __init__(self, kind: str, text: str, line: int, space_before: str) -> None:
         self.kind = kind  # "ident", "int", "float", "string", "punct" or "eof"
         self.text = text
-        self.first_line, self.last_line = first_line, last_line
+        self.first_line = self.last_line = line  # a string may end on a later line (see tokenize)
         self.space_before = space_before
         self.leading: Sequence[Comment] = _NONE
         self.trailing: Sequence[Comment] = _NONE
 
+    def first(self) -> Token:
+        return self
 
-# The whitespace before a lexical item, then the item: one alternative per kind, tried in this
-# order; the last ones catch what no token can start with (an unterminated comment or string, a
-# character outside ASCII), and the end of the file is an item. An item's first character tells
-# its kind (:data:`_KINDS`), so the whole file is split by one ``findall`` and no match object is
-# made per token.
+    def last(self) -> Token:
+        return self
+
+
+# The whitespace before a lexical item, then the item, in one of three groups: an identifier, a
+# one-character punctuation mark (the two kinds most tokens are, told apart without looking at the
+# text), or anything else (comments, numbers, strings, `/` and `.`, and what no token can start
+# with: an unterminated comment or string, a character outside ASCII); the end of the file is an
+# item. The whole file is split by one ``findall``, so no match object is made per token (and
+# possessive repeats, which never give back, spare the engine its backtracking bookkeeping).
 _ITEM = re.compile(r"""
-    ([ \t\r\n\f\v]*)
-    (
-        //[^\n]*|/\*[\s\S]*?\*/
-      | [A-Za-z_][A-Za-z0-9_]*
-      | (?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*
-      | "(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'
-      | /\*|['"]|[\x00-\x7f]
-      | .
-      | \Z
+    ([ \t\r\n\f\v]*+)
+    (?:
+        ([A-Za-z_][A-Za-z0-9_]*+)
+      | ([^ \t\r\n\f\v/.0-9"'A-Za-z_\x80-\U0010ffff])
+      | ( //[^\n]*+|/\*[\s\S]*?\*/
+        | (?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*
+        | "(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'
+        | /\*|['"]|[\x00-\x7f]
+        | .
+        | \Z
+        )
     )
 """, re.VERBOSE | re.DOTALL)
-
-_KINDS = {chr(c): "punct" for c in range(128)}
-_KINDS.update({c: "ident" for c in string.ascii_letters + "_"})
-_KINDS.update({c: "number" for c in string.digits})
-_KINDS.update({'"': "string", "'": "string", "/": "slash", ".": "dot", "": "eof"})
 
 
 def tokenize(data: str) -> list[Token]:
@@ -76,51 +89,63 @@ def tokenize(data: str) -> list[Token]:
     if data.startswith("\ufeff"):
         data = data[1:]
     tokens: list[Token] = []
+    append = tokens.append  # a local name: this loop runs once per token
     pending: list[Comment] = []
     line = 0
-    prev: Token | None = None
-    items = _ITEM.findall(data)
-    for index, (space, text) in enumerate(items):
-        if space:
+    for space, ident, punct, text in _ITEM.findall(data):
+        if "\n" in space:
             line += space.count("\n")
-        kind = _KINDS.get(text[:1], "invalid")
-        if kind == "ident" or kind == "punct":
-            tok = Token(kind, text, line, line, space)
+        if ident:
+            append(Token("ident", ident, line, space))
+        elif punct:
+            append(Token("punct", punct, line, space))
         else:
-            if kind == "slash" and len(text) > 1:
+            first = text[:1]
+            if first == "/" and len(text) > 1:
                 if text == "/*":
                     raise LexError("block comment never terminates, unexpected EOF",
-                                   _offset(items, index))
+                                   _offset(data, text))
                 last = line + text.count("\n") if text[1] == "*" else line
                 pending.append(Comment(text, line, last, space))
                 line = last
                 continue
-            if kind == "dot" and len(text) > 1 or kind == "number":
+            if first in _DIGITS or first == "." and len(text) > 1:
                 kind = "float" if text[:2] not in ("0x", "0X") and ("." in text or "e" in text or
                                                                 "E" in text) else "int"
-            elif kind == "string":
+            elif first == '"' or first == "'":
                 if len(text) == 1:
                     raise LexError("unterminated string literal",
-                                   _string_error(data, _offset(items, index)))
-            elif kind == "invalid":
-                raise LexError("invalid character", _offset(items, index))
-            elif kind != "eof":
-                kind = "punct"
-            last = line + text.count("\n") if kind == "string" else line
-            tok = Token(kind, text, line, last, space)
+                                   _string_error(data, _offset(data, text)))
+                kind = "string"
+            elif not first:
+                append(Token("eof", text, line, space))
+                if pending:
+                    _attach(tokens, pending)
+                return tokens
+            elif first > "\x7f":
+                raise LexError("invalid character", _offset(data, text))
+            else:
+                kind = "punct"  # `/` or `.`
+            tok = Token(kind, text, line, space)
+            if kind == "string" and "\n" in text:  # a line continued by a backslash
+                line = tok.last_line = line + text.count("\n")
+            append(tok)
         if pending:
-            _attach(prev, pending, tok)
+            _attach(tokens, pending)
             pending = []
-        tokens.append(tok)
-        if kind == "eof":
-            return tokens
-        prev, line = tok, tok.last_line
     raise AssertionError("the end of the file is always matched")
 
 
-def _offset(items: list[tuple[str, str]], index: int) -> int:
-    """Where the text of ``items[index]`` starts."""
-    return sum(len(space) + len(text) for space, text in items[:index]) + len(items[index][0])
+def _offset(data: str, text: str) -> int:
+    """Where the first item of ``data`` that is neither an identifier nor punctuation and reads
+    ``text`` starts (the lexer stops at the first bad one)."""
+    pos = 0
+    for space, ident, punct, other in _ITEM.findall(data):
+        pos += len(space)
+        if other == text:
+            return pos
+        pos += len(ident) + len(punct) + len(other)
+    raise AssertionError(f"no item {text!r}")
 
 
 def _string_error(data: str, pos: int) -> int:
@@ -131,7 +156,10 @@ def _string_error(data: str, pos: int) -> int:
     return pos
 
 
-def _attach(prev: Token | None, comments: list[Comment], tok: Token) -> None:
+def _attach(tokens: list[Token], comments: list[Comment]) -> None:
+    """``comments`` (those before the last of ``tokens``) trail the token before it or lead it."""
+    tok = tokens[-1]
+    prev = tokens[-2] if len(tokens) > 1 else None
     if prev is not None and comments:
         prev_end, start = prev.last_line, tok.first_line
         if start == prev_end and tok.kind == "eof":

@@ -53,7 +53,7 @@ def _run(text: str, start: int, allowed: str, limit: int) -> str:
 
 def identifier(node: t.Node) -> str:
     """A name as written, without the spaces or comments between its parts."""
-    if isinstance(node, t.Leaf):
+    if node.is_leaf:
         return node.text
     return ("." if node.leading_dot else "") + ".".join(c.text for c in node.components)
 

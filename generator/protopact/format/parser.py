@@ -14,6 +14,16 @@ from .lexer import Token, tokenize
 
 _LABELS = ("optional", "required", "repeated")
 
+# In each body that holds fields (values in an enum), the words that start anything else: most
+# declarations are found to be fields by one set lookup.
+_NOT_FIELDS = {
+    "message": frozenset((";", "option", "message", "enum", "extend", "oneof", "extensions",
+                          "reserved")),
+    "extend": frozenset((";", "option")),
+    "oneof": frozenset((";", "option")),
+    "enum": frozenset((";", "option", "reserved")),
+}
+
 
 class ParseError(Exception):
     def __init__(self, message: str, tok: Token) -> None:
@@ -32,6 +42,7 @@ class _Parser:
         self.array_commas: set[int] = set()  # ids of the tokens separating array elements
         self.keep_trailing: set[int] = set()  # ids of literal tokens whose comments stay after them
         self.literal_depth = 0  # how many message literals enclose the next token
+        self.angles: list[Token] = []  # the brackets of `<...>` literals, printed `{...}`
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, ahead: int = 0) -> Token:
@@ -47,7 +58,7 @@ class _Parser:
         if tok.kind == "eof" or (text is not None and tok.text != text):
             raise ParseError(f"expected {text or 'a token'}, found {tok.text or 'end of file'!r}", tok)
         self.pos += 1
-        return t.Leaf(tok)
+        return tok
 
     def maybe(self, text: str) -> t.Leaf | None:
         return self.take(text) if self.at(text) else None
@@ -57,7 +68,9 @@ class _Parser:
         decls: list[t.Node] = []
         while self.peek().kind != "eof":
             self.add(decls, self.file_decl(), in_body=False)
-        return t.File(decls=decls, eof=t.Leaf(self.peek()))
+        for tok in self.angles:  # rewritten once read: until then the parser reads their shape
+            tok.text = "{" if tok.text == "<" else "}"
+        return t.File(decls=decls, eof=self.peek())
 
     def add(self, decls: list[t.Node], decl: t.Node, in_body: bool = True) -> None:
         """Append ``decl``. buf drops empty statements (``;``) but not what surrounds them: their
@@ -66,7 +79,7 @@ class _Parser:
         follows it, except before ``}``; at file level, where declarations are reordered,
         :func:`.slots.drop_empty` does it."""
         if in_body and isinstance(decl, t.Empty):
-            tok, after = decl.semicolon.tok, self.peek()
+            tok, after = decl.semicolon, self.peek()
             if tok.trailing:
                 tok.trailing[0].space_before = tok.space_before
             elif not decls and not tok.leading:
@@ -90,11 +103,14 @@ class _Parser:
         return self.body_decl("file")
 
     def body_decl(self, where: str) -> t.Node:
-        if self.at(";"):
+        word = self.tokens[self.pos].text
+        not_fields = _NOT_FIELDS.get(where)
+        if not_fields is not None and word not in not_fields:
+            return self.enum_value() if where == "enum" else self.field()
+        if word == ";":
             return t.Empty(semicolon=self.take())
-        if self.at("option"):
+        if word == "option":
             return self.option()
-        word = self.peek().text
         if word == "message" and where in ("file", "message"):
             return t.Message(keyword=self.take(), name=self.take(), **self.body("message"))
         if word == "enum" and where in ("file", "message"):
@@ -108,21 +124,16 @@ class _Parser:
                 return t.Oneof(keyword=self.take(), name=self.take(), **self.body("oneof"))
             if word in ("extensions", "reserved"):
                 return self.ranges()
-        if where == "enum":
-            if word == "reserved":
-                return self.ranges()
-            return t.EnumValue(name=self.take(), equals=self.take("="), number=self.signed_int(),
-                               options=self.compact_options(), semicolon=self.take(";"))
+        if where == "enum" and word == "reserved":
+            return self.ranges()
         if where == "service" and word == "rpc":
             return self.rpc()
-        if where in ("message", "extend", "oneof"):
-            return self.field()
         raise ParseError(f"unexpected {word!r}", self.peek())
 
     def body(self, where: str) -> dict[str, object]:
         open_ = self.take("{")
         decls: list[t.Node] = []
-        while not self.at("}"):
+        while self.tokens[self.pos].text != "}":
             self.add(decls, self.body_decl(where))
         return {"open": open_, "decls": decls, "close": self.take("}")}
 
@@ -131,19 +142,31 @@ class _Parser:
         return t.Option(keyword=self.take("option"), name=self.option_name(), equals=self.take("="),
                         value=self.value(), semicolon=self.take(";"))
 
+    def enum_value(self) -> t.Node:
+        # name, equals, number, options, semicolon
+        return t.EnumValue(self.take(), self.take("="), self.signed_int(), self.compact_options(),
+                           self.take(";"))
+
     def field(self) -> t.Node:
-        label = self.take() if self.at(*_LABELS) else None
-        if self.at("group") and self.peek(1).kind == "ident" and self.peek(2).text == "=":
+        label = self.take() if self.tokens[self.pos].text in _LABELS else None
+        word = self.tokens[self.pos].text
+        if word == "group" and self.peek(1).kind == "ident" and self.peek(2).text == "=":
             return t.Group(label=label, keyword=self.take(), name=self.take(), equals=self.take("="),
                            tag=self.take(), options=self.compact_options(), **self.body("message"))
-        if label is None and self.at("map") and self.peek(1).text == "<":
+        if label is None and word == "map" and self.peek(1).text == "<":
             map_type = t.MapType(keyword=self.take(), open=self.take("<"), key=self.ident(),
                                  comma=self.take(","), value=self.ident(), close=self.take(">"))
             return t.MapField(map_type=map_type, name=self.take(), equals=self.take("="),
                               tag=self.take(), options=self.compact_options(),
                               semicolon=self.take(";"))
-        return t.Field(label=label, type=self.ident(), name=self.take(), equals=self.take("="),
-                       tag=self.take(), options=self.compact_options(), semicolon=self.take(";"))
+        type_ = self.ident()
+        tokens, pos = self.tokens, self.pos  # the end of the file is followed by two more ends
+        name, equals, tag = tokens[pos], tokens[pos + 1], tokens[pos + 2]
+        if name.kind != "eof" and equals.text == "=" and tag.kind != "eof":
+            self.pos = pos + 3  # the common case: the three tokens are what take() would accept
+        else:
+            name, equals, tag = self.take(), self.take("="), self.take()  # raises as it should
+        return t.Field(label, type_, name, equals, tag, self.compact_options(), self.take(";"))
 
     def rpc(self) -> t.Node:
         node = t.Rpc(keyword=self.take(), name=self.take(), input=self.rpc_type(),
@@ -190,14 +213,14 @@ class _Parser:
         return t.Reserved(keyword=keyword, items=items, commas=commas, semicolon=self.take(";"))
 
     def compact_options(self) -> t.Node | None:
-        if not self.at("["):
+        if self.tokens[self.pos].text != "[":
             return None
         open_ = self.take()
         options: list[t.Node] = []
         commas: list[t.Node] = []
         while True:
-            options.append(t.Option(name=self.option_name(), equals=self.take("="),
-                                    value=self.value()))
+            # no keyword, a name, equals and value
+            options.append(t.Option(None, self.option_name(), self.take("="), self.value()))
             if not self.at(","):
                 break
             commas.append(self.take())
@@ -209,6 +232,10 @@ class _Parser:
     # -- names and values ----------------------------------------------------------------------
     def ident(self) -> t.Node:
         """A possibly qualified name: ``Foo``, ``foo.Bar``, ``.foo.Bar``."""
+        tok = self.tokens[self.pos]
+        if tok.text != "." and self.tokens[self.pos + 1].text != "." and tok.kind != "eof":
+            self.pos += 1  # the common case, a simple name
+            return tok
         leading_dot = self.maybe(".")
         components = [self.take()]
         dots: list[t.Node] = []
@@ -306,7 +333,10 @@ class _Parser:
         if not elements:
             _own_line(self.peek())
         runs.lay_out(self.tokens, fields, self.pos, nested=self.literal_depth > 0)
-        return t.MessageLiteral(open=open_, elements=elements, seps=seps, close=self.take())
+        close = self.take()
+        if open_.text == "<":
+            self.angles += (open_, close)
+        return t.MessageLiteral(open=open_, elements=elements, seps=seps, close=close)
 
     def message_field(self) -> t.Node:
         if self.at("["):
@@ -331,9 +361,9 @@ class _Parser:
             if not self.at(","):
                 break
             commas.append(self.take())
-            self.array_commas.add(id(commas[-1].tok))
+            self.array_commas.add(id(commas[-1]))
         if not elements:
-            _lead_next(open_.tok, self.peek())  # a comment in `[]` goes above the `]`
+            _lead_next(open_, self.peek())  # a comment in `[]` goes above the `]`
             _own_line(self.peek())
         return t.ArrayLiteral(open=open_, elements=elements, commas=commas, close=self.take("]"))
 
@@ -342,8 +372,7 @@ def _own_line(close: Token) -> None:
     """In an empty literal or array, buf reads a comment after the opening brace as one on a line
     of its own (a blank line after it is kept as after such a comment)."""
     if close.leading and "\n" not in close.leading[0].space_before:
-        close.leading = [dataclasses.replace(close.leading[0], space_before="\n"),
-                         *close.leading[1:]]
+        close.leading = [close.leading[0].spaced("\n"), *close.leading[1:]]
 
 
 def _lead_next(tok: Token, after: Token, keep_line_comment: bool = False) -> None:

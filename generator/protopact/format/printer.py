@@ -10,13 +10,15 @@ ones after it, those inside a line written ``/* ... */``.
 
 from __future__ import annotations
 
-import functools
-
 from . import tree as t
 from .comments import block_lines, inline_text
 from .lexer import Comment
 
 _OPENS, _CLOSES = "{[(<", "}])>"
+# A pending space is written unless the output ends with one of the first characters or what
+# follows starts with one of the second; within a line (inline) brackets hug what they enclose.
+_BLOCKS = ("\x00 \t\n", "\n;,")
+_INLINE_BLOCKS = ("\x00 \t\n<[{(", "\n;,)]}>")
 
 
 def is_open_brace(node: t.Node | None) -> bool:
@@ -41,13 +43,14 @@ class Printer:
         return "".join(self.out)
 
     # -- low-level output ----------------------------------------------------------------------
-    def line(self, elem: str = "") -> None:
-        if not elem.strip() and self.last == "\x00":
+    # A line break or an indentation is never preceded by a pending space (no space goes before a
+    # line break, nor after one): these append directly, as write() would, and save a call each.
+    def line(self) -> None:
+        if self.last == "\x00":
             return  # buf never starts a file with a blank line, whatever preceded its first element
-        if elem.strip():
-            self.write_indent(None)
-            self.write(elem)
-        self.write("\n")
+        self.pending_space = False
+        self.out.append("\n")
+        self.last = "\n"
         if self.pending_indent > 0:
             self.indent += 1
         elif self.pending_indent < 0:
@@ -63,13 +66,16 @@ class Printer:
         indent = self.indent
         if next_node is not None and next_node.is_leaf and indent > 0 and next_node.text in _CLOSES:
             indent -= 1
-        self.write("  " * indent)
+        self.pending_space = False
+        if indent:
+            self.out.append("  " * indent)
+            self.last = " "
 
     def write(self, elem: str) -> None:
         if self.pending_space:
             self.pending_space = False
             first = elem[:1]
-            prev_block, next_block = ("\x00 \t\n<[{(", "\n;,)]}>") if self.inline else ("\x00 \t\n", "\n;,")
+            prev_block, next_block = _INLINE_BLOCKS if self.inline else _BLOCKS
             if self.last not in prev_block and (not first or first not in next_block):
                 self.out.append(" ")
         if not elem:
@@ -107,7 +113,13 @@ class Printer:
             if not compact and blank and i != no_blank_at:
                 self.line()
             compact = False
-            self.comment(comment.text)
+            text = comment.text
+            if self.last == "\n" and text[1] == "/":
+                # a line comment on a line of its own, the common case: the line written at once
+                self.pending_space = False
+                self.out.append("  " * self.indent + text.strip() + "\n")
+                continue
+            self.comment(text)
             self.write("\n")
 
     def closing_comments(self, node: t.Leaf, decls: bool) -> None:
@@ -120,7 +132,7 @@ class Printer:
         if not comments:
             return
         blanks = [i for i, c in enumerate(comments) if c.space_before.count("\n") > 1]
-        newlines = node.tok.space_before.count("\n")
+        newlines = node.space_before.count("\n")
         if newlines < 2:
             self.multiline_comments(comments, blank_at=blanks[-1] if blanks else -1)
         elif decls:
@@ -191,8 +203,8 @@ class Printer:
             self.multiline_comments(leading, force_compact)
             if not force_compact and newlines > 1:
                 self.line()
-        else:
-            self.blank_line_kept(node, force_compact)
+        elif newlines > 1 and not (force_compact or is_open_brace(self.previous)):
+            self.line()  # the blank line the source has (see blank_line_kept)
         self.write_indent(node)
         self.node(node)
         trailing = self.trailing(node)
@@ -209,12 +221,25 @@ class Printer:
             self.line()
 
     def inline_node(self, node: t.Node) -> None:
-        if node.is_leaf and not node.tok.leading and not node.tok.trailing and \
+        if node.is_leaf and not node.leading and not node.trailing and \
                 not self.trailing_override:
             # the common case, a token without comments, written at once
-            self.inline = True
-            self.node(node)
-            self.inline = False
+            text = node.text
+            if node.kind == "punct":
+                if text in _OPENS:
+                    self.pending_indent += 1
+                elif text in _CLOSES:
+                    self.pending_indent -= 1
+            if self.pending_space:
+                self.pending_space = False
+                if self.last not in _INLINE_BLOCKS[0] and \
+                        (not text or text[0] not in _INLINE_BLOCKS[1]):
+                    self.out.append(" ")
+            if text:
+                self.out.append(text)
+                self.last = text[-1]
+            self.inline = False  # even within an inline branch: what follows is spaced as on a
+            # line of its own (so buf spaces a comment after a later `[`), as on the general path
             self.previous = node
             return
         self.inline = True
@@ -283,10 +308,15 @@ class Printer:
             elif self.last != "\n":
                 self.line()
             return
-        self.leading_inline(node)
-        self.node(node)
-        self.space()
-        self.trailing_end_comments(self.trailing(node))
+        trailing = self.trailing(node)
+        if node.leading or trailing:
+            self.leading_inline(node)
+            self.node(node)
+            self.space()
+            self.trailing_end_comments(trailing)
+        else:  # the common case, a token without comments ending its line
+            self.node(node)
+            self.line()
         self.previous = node
 
     # -- bodies --------------------------------------------------------------------------------
@@ -336,15 +366,15 @@ class Printer:
             for decl in decls:
                 self.node(decl)
             last = decls[-1] if decls else None
-            if isinstance(last, t.Empty) and not last.semicolon.tok.trailing and \
-                    last.semicolon.tok.space_before.count("\n") > 1:
+            if isinstance(last, t.Empty) and not last.semicolon.trailing and \
+                    last.semicolon.space_before.count("\n") > 1:
                 self.line()  # a blank line before an empty statement ending the body is kept
         return write
 
     # -- dispatch ------------------------------------------------------------------------------
     def node(self, node: t.Node) -> None:
         if node.is_leaf:
-            if node.tok.kind == "punct":
+            if node.kind == "punct":
                 if node.text in _OPENS:
                     self.pending_indent += 1
                 elif node.text in _CLOSES:
@@ -371,8 +401,3 @@ def format_tree(root: t.Node) -> str:
     printer = Printer()
     layout.write_file(printer, root)
     return printer.text()
-
-
-def sort_key_cmp(less):  # type: ignore[no-untyped-def]
-    """A sort key from a Go-style less function."""
-    return functools.cmp_to_key(lambda a, b: -1 if less(a, b) else (1 if less(b, a) else 0))

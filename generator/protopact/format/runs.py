@@ -126,7 +126,7 @@ def _after_close_group(tokens: Sequence[Token], n: int) -> None:
     skip = _own_line(tokens, n)
     if len(close.leading) > skip:
         close.leading = [*close.leading[:skip],
-                         dataclasses.replace(close.leading[skip], space_before="\n\n"),
+                         close.leading[skip].spaced("\n\n"),
                          *close.leading[skip + 1:]]
     close.space_before = "\n"
 
@@ -143,13 +143,13 @@ def _place(tokens: Sequence[Token], n: int, moved: list[Comment], breaks: int, b
         breaks += (rest[0] if rest else tok).space_before.count("\n") - 1
         newline = "\n\n" if breaks > 1 else "\n"
         if rest:
-            rest[0] = dataclasses.replace(rest[0], space_before=newline)
+            rest[0] = rest[0].spaced(newline)
         else:
             tok.space_before = newline
         rest = moved + rest
     gap = "\n\n" if blank else "\n"
     if rest:
-        rest[0] = dataclasses.replace(rest[0], space_before=gap)
+        rest[0] = rest[0].spaced(gap)
     else:
         tok.space_before = gap
     tok.leading = comments[:skip] + rest

@@ -14,12 +14,9 @@ lines from) so that printing the declarations in the returned order lays the com
 
 from __future__ import annotations
 
-import dataclasses
-
 from . import tree as t
 from .lexer import Comment
 from .names import option_sort_name, string_value
-from .printer import sort_key_cmp
 
 _RANKS = {t.Syntax: 0, t.Package: 1, t.Import: 2, t.Option: 3}
 _BODY_RANK = 4
@@ -32,27 +29,19 @@ def rank(decl: t.Node) -> int:
 
 
 def ordered(decls: list[t.Node], has_comment) -> list[t.Node]:  # type: ignore[no-untyped-def]
-    """``decls`` in buf's order: stable by kind, imports by path then modifier, options by name."""
+    """``decls`` in buf's order: stable by kind, imports by path then modifier (one with comments
+    before an equal one without), options by name (plain names before extensions)."""
 
-    def less(a: t.Node, b: t.Node) -> bool:
-        if rank(a) != rank(b):
-            return rank(a) < rank(b)
-        if isinstance(a, t.Import):
-            a_name, b_name = string_value(a.name), string_value(b.name)
-            if a_name != b_name:
-                return a_name < b_name
-            a_order, b_order = _import_order(a), _import_order(b)
-            if a_order != b_order:
-                return a_order > b_order
-            return not has_comment(b)
-        if isinstance(a, t.Option):
-            left, right = option_sort_name(a.name), option_sort_name(b.name)
-            if left.startswith("(") != right.startswith("("):
-                return right.startswith("(")
-            return left < right
-        return False
+    # a key per declaration: buf's less function, called per comparison, cost 3% of formatting
+    def key(decl: t.Node) -> tuple[object, ...]:
+        if isinstance(decl, t.Import):
+            return rank(decl), string_value(decl.name), -_import_order(decl), not has_comment(decl)
+        if isinstance(decl, t.Option):
+            name = option_sort_name(decl.name)
+            return rank(decl), name.startswith("("), name
+        return (rank(decl),)
 
-    header = sorted((d for d in decls if rank(d) != _BODY_RANK), key=sort_key_cmp(less))
+    header = sorted((d for d in decls if rank(d) != _BODY_RANK), key=key)
     return header + [d for d in decls if rank(d) == _BODY_RANK]
 
 
@@ -79,40 +68,57 @@ def drop_empty(decls: list[t.Node], eof: t.Node) -> list[t.Node]:
 def place(source: list[t.Node], printed: list[t.Node]) -> None:
     """Lay the comments of ``source`` out for printing its declarations in the order ``printed``."""
     position = {id(decl): n for n, decl in enumerate(source)}
-    detached, attached, blank_before = [], {}, {}
-    for decl in source:
-        tok = decl.first()
-        cut = _last_blank(tok.leading, tok.space_before)
-        detached.append(tok.leading[:cut])
-        attached[id(decl)] = tok.leading[cut:]
-        first_space = tok.leading[0].space_before if tok.leading else tok.space_before
-        # the file's first declaration is set apart from the comments heading the file
-        blank_before[id(decl)] = first_space.count("\n") > 1 or (decl is source[0] and cut > 0)
-    done = -1  # detached comments are printed up to this position in the source
-    for n, decl in enumerate(printed):
-        above: list[Comment] = []
-        for k in range(done + 1, position[id(decl)] + 1):
-            above += _set_space(detached[k], 0, "\n\n") if above else detached[k]
-        done = max(done, position[id(decl)])
-        if rank(decl) in _SORTED_RANKS:
-            gap = "\n\n" if n > 0 and rank(printed[n - 1]) != rank(decl) else "\n"
+    firsts = [decl.first() for decl in source]
+    detached, attached, blank_before = [], [], []  # by position in the source
+    for tok in firsts:
+        comments = tok.leading
+        if comments:
+            cut = _last_blank(comments, tok.space_before)
+            detached.append(comments[:cut])
+            attached.append(comments[cut:])
+            first_space = comments[0].space_before
         else:
-            after_syntax = n > 0 and rank(printed[n - 1]) == 0 and rank(decl) == _BODY_RANK
-            gap = "\n\n" if blank_before[id(decl)] or after_syntax else "\n"
-        own = attached[id(decl)]
-        comments = _set_space([*above, *own], 0, gap)
+            cut = 0
+            detached.append(comments)
+            attached.append(comments)
+            first_space = tok.space_before
+        # the file's first declaration is set apart from the comments heading the file
+        blank_before.append(first_space.count("\n") > 1 or (tok is firsts[0] and cut > 0))
+    done = -1  # detached comments are printed up to this position in the source
+    previous = -1  # the rank of the declaration printed before
+    for decl in printed:
+        at = position[id(decl)]
+        above: list[Comment] = []
+        for k in range(done + 1, at + 1):
+            if detached[k]:
+                above += _set_space(detached[k], 0, "\n\n") if above else detached[k]
+        done = max(done, at)
+        kind = rank(decl)
+        if kind in _SORTED_RANKS:
+            gap = "\n\n" if previous != -1 and previous != kind else "\n"
+        else:
+            gap = "\n\n" if blank_before[at] or previous == 0 and kind == _BODY_RANK else "\n"
+        previous = kind
+        own = attached[at]
+        comments = [*above, *own]
+        _space(comments, 0, gap)
         if above and own:
-            comments = _set_space(comments, len(above), "\n\n")
-        tok = decl.first()
+            _space(comments, len(above), "\n\n")
+        tok = firsts[at]
         tok.leading = comments
         tok.space_before = gap if not comments else ("\n" if own else "\n\n")
 
 
 def _set_space(comments: list[Comment], k: int, space: str) -> list[Comment]:
-    if k < len(comments):
-        comments = list(comments)
-        comments[k] = dataclasses.replace(comments[k], space_before=space)
+    comments = list(comments)
+    _space(comments, k, space)
     return comments
+
+
+def _space(comments: list[Comment], k: int, space: str) -> None:
+    """``comments[k]`` (if any) preceded by ``space``: replaced in the list where it differs."""
+    if k < len(comments) and comments[k].space_before != space:
+        comments[k] = comments[k].spaced(space)
 
 
 def _last_blank(comments: list[Comment], space_after_last: str) -> int:

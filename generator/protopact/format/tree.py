@@ -1,8 +1,8 @@
 """The concrete syntax tree the formatter prints: every token kept, grouped as the grammar groups them.
 
-A :class:`Leaf` is one token; every other node is a :class:`Branch` whose ``parts()`` are its children
-in source order (``None`` for what the source left out). A branch's comments are its first token's
-leading and its last token's trailing comments.
+A leaf is one token (:class:`.lexer.Token`); every other node is a :class:`Branch` whose ``parts()``
+are its children in source order (``None`` for what the source left out). A branch's comments are its
+first token's leading and its last token's trailing comments.
 """
 
 from __future__ import annotations
@@ -11,49 +11,17 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from .lexer import Comment, Token
+from .node import Node
 
-
-class Node:
-    """A node of the tree: a :class:`Leaf` or a :class:`Branch`. Not an ``abc.ABC``: an
-    ``isinstance`` check against a class with ABCMeta goes through Python code, and the printer
-    makes hundreds of thousands of them."""
-
-    is_leaf = False  # cheaper to read than an isinstance() check
-
-    def parts(self) -> list[Node | None]:
-        return []
-
-    def children(self) -> list[Node]:
-        return [p for p in self.parts() if p is not None]
-
-    if TYPE_CHECKING:  # Leaf and Branch each have their own
-        def first(self) -> Token: ...
-
-        def last(self) -> Token: ...
-
-
-class Leaf(Node):
-    """One token; ``text`` is what is printed (a message literal's ``<`` prints as ``{``)."""
-
-    __slots__ = ("tok", "text")
-    is_leaf = True
-
-    def __init__(self, tok: Token, text: str | None = None) -> None:
-        self.tok = tok
-        self.text = tok.text if text is None else text
-
-    def first(self) -> Token:
-        return self.tok
-
-    def last(self) -> Token:
-        return self.tok
+Leaf = Token  # a token is its own leaf
 
 
 class Branch(Node):
+    __slots__ = ()
     fields: tuple[str, ...] = ()
 
     if TYPE_CHECKING:  # each branch class's own is generated (see _branch)
-        def __init__(self, **values: object) -> None: ...
+        def __init__(self, *values: object, **named: object) -> None: ...
 
     def parts(self) -> list[Node | None]:
         out: list[Node | None] = []
@@ -120,10 +88,11 @@ def fold_space(dropped: Token, after: Token) -> None:
 
 
 def _branch(name: str, *fields: str) -> type[Branch]:
-    """A branch class whose keyword-only ``__init__`` takes ``fields``, each ``None`` by default (a
+    """A branch class whose ``__init__`` takes ``fields`` by name or, where the parser makes the most
+    branches, in order (a call with keywords costs twice as much), each ``None`` by default (a
     generated ``__init__``: a loop of ``setattr`` cost 5% of formatting)."""
     cls = dataclasses.make_dataclass(name, [(f, object, None) for f in fields], bases=(Branch,),
-                                     namespace={"fields": fields}, kw_only=True, slots=True,
+                                     namespace={"fields": fields}, slots=True,
                                      eq=False, repr=False)
     cls.__module__ = __name__
     return cls

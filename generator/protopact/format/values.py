@@ -49,19 +49,11 @@ def _nested(elements: list[t.Node]) -> bool:
     return any(isinstance(e, (t.ArrayLiteral, t.MessageLiteral)) for e in elements)
 
 
-def _open(n: t.Node) -> t.Leaf:
-    return n.open if n.open.text == "{" else t.Leaf(n.open.tok, "{")
-
-
-def _close(n: t.Node) -> t.Leaf:
-    return n.close if n.close.text == "}" else t.Leaf(n.close.tok, "}")
-
-
 @writes(t.MessageLiteral)
 def _message_literal(p: Printer, n: t.Node) -> None:
     if _compact_message_literal(p, n, in_array=False):
         return
-    p.value_body(_open(n), _close(n), _elements_writer(p, n))
+    p.value_body(n.open, n.close, _elements_writer(p, n))
 
 
 def _elements_writer(p: Printer, n: t.Node):  # type: ignore[no-untyped-def]
@@ -86,13 +78,13 @@ def _move_separator_comments(p: Printer, element: t.Node, sep: t.Node | None) ->
 def _message_literal_for_array(p: Printer, n: t.Node, last: bool) -> None:
     if _compact_message_literal(p, n, in_array=True, last=last):
         return
-    open_, close = _open(n), _close(n)
+    open_, close = n.open, n.close
     if not n.elements and not p.has_interior_comments(open_, close):
         _start_in_array(p, open_)
         p.node(open_)
         (p.body_end if last else p.body_end_inline)(close, True)
         return
-    p.body(_open(n), _close(n), _elements_writer(p, n), p.open_brace_for_array,
+    p.body(open_, close, _elements_writer(p, n), p.open_brace_for_array,
            p.body_end if last else p.body_end_inline)
 
 
@@ -102,7 +94,7 @@ def _compact_message_literal(p: Printer, n: t.Node, in_array: bool, last: bool =
     if len(n.elements) != 1 or _comments_inside(p, n) or \
             _nested([e.value for e in n.elements]) or isinstance(n.elements[0].value, t.CompoundString):
         return False  # adjacent strings go one per line, so their literal cannot stay on one
-    open_, close = _open(n), _close(n)
+    open_, close = n.open, n.close
     if in_array:
         _start_in_array(p, open_)
         p.node(open_)
@@ -201,7 +193,7 @@ def _array_literal(p: Printer, n: t.Node) -> None:
     def elements() -> None:
         for i, element in enumerate(n.elements):
             last = i == len(n.elements) - 1
-            if not isinstance(element, t.Leaf):
+            if not element.is_leaf:
                 _composite_in_array(p, element, last)
                 if not last:
                     p.line_end(n.commas[i])
