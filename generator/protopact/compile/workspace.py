@@ -146,7 +146,7 @@ def _walk(directory: str, rel_dir: str, module: Module, digest: Callable[[str, s
         except OSError:
             is_dir = False
         name = entry.name
-        rel = name if rel_dir in (".", "") else f"{rel_dir}/{name}"
+        rel = _join(rel_dir, name)
         if is_dir:
             if not name.startswith(".") and not (excludes and _excluded(rel, excludes)):
                 subdirectories.append((entry, rel))
