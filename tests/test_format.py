@@ -200,6 +200,10 @@ OPTS = ("syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
     "message C { option (o) = {d: {a: 1 c: [1] , /*A*/ a: 3 a: 4;\n //G\n\n a: 5 }}; }\n"
     "message D { option (o) = {d: {a: 1 d: {a: 1} , /*A*/ a: 3 }}; }\n"
     "message E { option (o) = {d: {a: 1 d: <a: 1> ; /*A*/ a: 3 }}; }\n",
+    # a block comment starting on the last line of another (a `;` between them, say) is indented
+    # as that one is
+    "syntax = \"proto2\";\nmessage M {\n  int32 a = 1 [deprecated = true] /*n\n * m*/; /*t\n * m*/\n"
+    "  int32 b = 2 [(f) = {d {a: 1} }] /*n\n * m*/; /*t\n * m*/\n  int32 c = 3; /*n\n * m*/ /*t\n * m*/\n}\n",
 ])
 def test_constructs_match_buf(source: str, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
