@@ -47,8 +47,8 @@ class Token(Node):
     __slots__ = ("kind", "text", "first_line", "last_line", "space_before", "leading", "trailing")
     is_leaf = True
 
-    # No __init__: tokenize sets a new token's attributes itself, since calling an __init__ per
-    # token cost an eighth of formatting.
+    # No __init__: tokenize sets a new token's attributes itself (one Python call per token less
+    # saves 3% of formatting's instructions).
     kind: str  # "ident", "int", "float", "string", "punct" or "eof"
     text: str
     first_line: int

@@ -85,7 +85,7 @@ class Printer:
 
     # -- comments ------------------------------------------------------------------------------
     def trailing(self, node: t.Node) -> list[Comment]:
-        tok = node if node.is_leaf else node.last()  # most are leaves: a call saved
+        tok = node.last()
         if self.trailing_override:
             return self.trailing_override.get(id(tok), tok.trailing)
         return tok.trailing
@@ -201,7 +201,7 @@ class Printer:
 
     # -- placement of one node -----------------------------------------------------------------
     def start(self, node: t.Node, force_compact: bool = False, ends_line: bool = False) -> None:
-        first = node if node.is_leaf else node.first()
+        first = node.first()
         newlines = first.space_before.count("\n")
         leading = first.leading
         if leading:

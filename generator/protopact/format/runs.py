@@ -54,10 +54,10 @@ def lay_out(tokens: Sequence[Token], fields: list[Field], close: int, *, nested:
                after_run=fields[i].first in starts)
 
 
-def ends_run(field: Field, sep: Token | None, *, nested: bool) -> bool:
-    """Whether a run ends right after ``field``'s last token: its separator ``sep`` if written
-    (see :func:`_run_starts`), else its value."""
-    return field.braces if sep is None else not (nested and sep.text == ",")
+def ends_run(tokens: Sequence[Token], field: Field, *, nested: bool) -> bool:
+    """Whether a run ends right after ``field``'s last token: its separator if written (see
+    :func:`_run_starts`), else its value."""
+    return field.braces if field.sep is None else not (nested and tokens[field.sep].text == ",")
 
 
 def _run_starts(tokens: Sequence[Token], fields: list[Field], close: int, nested: bool) -> list[int]:
