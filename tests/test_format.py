@@ -186,6 +186,24 @@ OPTS = ("syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
     "message C { option (o) = {c: [\n /* a */\n\n]}; }\n"
     "message D { option (o) = {c: [\n\n /* a */\n]}; }\n"
     "message E { int32 f = 1 [(f) = {c: [\n\n /* a */\n\n]}]; }\n",
+    # a comment after a separator that ends a run (`;`, or `,` in an option's literal) stays with
+    # it, above a group moved to the next field, even with that field on its line; after a `,`
+    # in a nested literal (no run's end) it leads the next field, below the moved group, and it
+    # does even after a `{...}` value or an array
+    OPTS + "message A { option (o) = {d: {\n a: 7 a: 2 ; /*A*/ c: [ ]\n\n /*B*/\n\n /*D*/\n\n}}; }\n"
+    "message B { option (o) = {d: {\n a: 7 a: 2 , /*A*/ c: [ ]\n\n /*B*/\n\n}}; }\n"
+    "message C { option (o) = {a: 1 a: 2, /*A*/ c: 3 a: 4\n /*B*/\n\n}; }\n"
+    "message D { option (o) = {a: 1 a: 2; /*A*/ /*A2*/ c: 3 a: 4\n /*B*/\n\n}; }\n"
+    "message E { option (o) = {d: {a: 1 a: 2; /*A*/ c: 3 ;\n //G\n\n a: 4 }}; }\n",
+    OPTS + "message A { option (o) = {d: {\n a: 7 a: 2 ; // A\n c: 3\n\n /*B*/\n\n}}; }\n"
+    "message B { option (o) = {d: {\n a: 7 a: 2 /*A*/ c: 3\n\n /*B*/\n\n}}; }\n"
+    "message C { option (o) = {d: {a: 1 c: [1] , /*A*/ a: 3 a: 4;\n //G\n\n a: 5 }}; }\n"
+    "message D { option (o) = {d: {a: 1 d: {a: 1} , /*A*/ a: 3 }}; }\n"
+    "message E { option (o) = {d: {a: 1 d: <a: 1> ; /*A*/ a: 3 }}; }\n",
+    # a block comment starting on the last line of another (a `;` between them, say) is indented
+    # as that one is
+    "syntax = \"proto2\";\nmessage M {\n  int32 a = 1 [deprecated = true] /*n\n * m*/; /*t\n * m*/\n"
+    "  int32 b = 2 [(f) = {d {a: 1} }] /*n\n * m*/; /*t\n * m*/\n  int32 c = 3; /*n\n * m*/ /*t\n * m*/\n}\n",
 ])
 def test_constructs_match_buf(source: str, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()

@@ -47,13 +47,15 @@ class Token(Node):
     __slots__ = ("kind", "text", "first_line", "last_line", "space_before", "leading", "trailing")
     is_leaf = True
 
-    def __init__(self, kind: str, text: str, line: int, space_before: str) -> None:
-        self.kind = kind  # "ident", "int", "float", "string", "punct" or "eof"
-        self.text = text
-        self.first_line = self.last_line = line  # a string may end on a later line (see tokenize)
-        self.space_before = space_before
-        self.leading: Sequence[Comment] = _NONE
-        self.trailing: Sequence[Comment] = _NONE
+    # No __init__: tokenize sets a new token's attributes itself (one Python call per token less
+    # saves 3% of formatting's instructions).
+    kind: str  # "ident", "int", "float", "string", "punct" or "eof"
+    text: str
+    first_line: int
+    last_line: int  # a string may end on a later line (see tokenize)
+    space_before: str
+    leading: Sequence[Comment]
+    trailing: Sequence[Comment]
 
     def first(self) -> Token:
         return self
@@ -92,13 +94,15 @@ def tokenize(data: str) -> list[Token]:
     append = tokens.append  # a local name: this loop runs once per token
     pending: list[Comment] = []
     line = 0
+    new = object.__new__
     for space, ident, punct, text in _ITEM.findall(data):
         if "\n" in space:
             line += space.count("\n")
+        last = line
         if ident:
-            append(Token("ident", ident, line, space))
+            kind, text = "ident", ident
         elif punct:
-            append(Token("punct", punct, line, space))
+            kind, text = "punct", punct
         else:
             first = text[:1]
             if first == "/" and len(text) > 1:
@@ -117,22 +121,27 @@ def tokenize(data: str) -> list[Token]:
                     raise LexError("unterminated string literal",
                                    _string_error(data, _offset(data, text)))
                 kind = "string"
+                if "\n" in text:  # a line continued by a backslash
+                    last = line + text.count("\n")
             elif not first:
-                append(Token("eof", text, line, space))
-                if pending:
-                    _attach(tokens, pending)
-                return tokens
+                kind = "eof"
             elif first > "\x7f":
                 raise LexError("invalid character", _offset(data, text))
             else:
                 kind = "punct"  # `/` or `.`
-            tok = Token(kind, text, line, space)
-            if kind == "string" and "\n" in text:  # a line continued by a backslash
-                line = tok.last_line = line + text.count("\n")
-            append(tok)
+        tok = new(Token)
+        tok.kind = kind
+        tok.text = text
+        tok.first_line = line
+        tok.last_line = line = last
+        tok.space_before = space
+        tok.leading = tok.trailing = _NONE
+        append(tok)
         if pending:
             _attach(tokens, pending)
             pending = []
+        if not text:
+            return tokens
     raise AssertionError("the end of the file is always matched")
 
 

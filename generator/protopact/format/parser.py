@@ -307,7 +307,7 @@ class _Parser:
                 # comments after a literal or an array stay after it: before the closing brace
                 # (but not after a `;`), or before a field on their line after a run's end
                 if (seps[-1] is None or seps[-1].text == ",") if self.at(close_text) else \
-                        seps[-1] is not None or fields[-1].braces:
+                        runs.ends_run(self.tokens, fields[-1], nested=self.literal_depth > 1):
                     self.keep_trailing.add(id(end))
             elif end.trailing and end.trailing[0].text.startswith("/*"):
                 _lead_next(end, self.peek(), keep_line_comment=True)

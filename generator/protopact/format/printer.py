@@ -168,8 +168,8 @@ class Printer:
         if text.startswith("/*") and "\n" in text:
             # a block comment's lines below its first are indented from the line it starts on
             self.write_indent(None)
-            if self.block_end != len(self.out):  # else on the last line of a block comment,
-                self.block_indent = " " * self.line_indent()  # whose line sets the indentation
+            if not self.on_block_comment_line():  # else its first line sets the indentation
+                self.block_indent = " " * self.line_indent()
             lines = block_lines(text)
             self.write(lines[0])
             for line in lines[1:]:
@@ -178,6 +178,11 @@ class Printer:
         else:
             self.write_indent(None)
             self.write(text.strip())
+
+    def on_block_comment_line(self) -> bool:
+        """Whether the line being written is the last line of a block comment (what follows the
+        comment on that line, a `;` say, aside)."""
+        return self.block_end >= 0 and not any("\n" in s for s in self.out[self.block_end:])
 
     def line_indent(self) -> int:
         """How many spaces the line being written starts with."""

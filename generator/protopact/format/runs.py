@@ -50,7 +50,14 @@ def lay_out(tokens: Sequence[Token], fields: list[Field], close: int, *, nested:
         if groups[len(starts)][0]:
             _after_close_group(tokens, close)
     for i in range(1, len(fields)):
-        _place(tokens, fields[i].first, *groups.get(i, ([], 0)), gaps[i])
+        _place(tokens, fields[i].first, *groups.get(i, ([], 0)), gaps[i],
+               after_run=fields[i].first in starts)
+
+
+def ends_run(tokens: Sequence[Token], field: Field, *, nested: bool) -> bool:
+    """Whether a run ends right after ``field``'s last token: its separator if written (see
+    :func:`_run_starts`), else its value."""
+    return field.braces if field.sep is None else not (nested and tokens[field.sep].text == ",")
 
 
 def _run_starts(tokens: Sequence[Token], fields: list[Field], close: int, nested: bool) -> list[int]:
@@ -91,10 +98,11 @@ def _blank_after(tokens: Sequence[Token], end: int) -> bool:
     return False
 
 
-def _own_line(tokens: Sequence[Token], n: int) -> int:
+def _own_line(tokens: Sequence[Token], n: int, after_run: bool = False) -> int:
     """How many of token ``n``'s leading comments end the previous token's line: those starting
     on the line where the token or comment before them ends, when a line break follows them
-    (without one, they stay with the token)."""
+    (without one, they stay with the token) or the token ends a run (``after_run``: buf keeps
+    the comments after a run's separator with it, even with the next field on their line)."""
     line = tokens[n - 1].last_line
     comments = tokens[n].leading
     k = 0
@@ -102,7 +110,7 @@ def _own_line(tokens: Sequence[Token], n: int) -> int:
         line = comments[k].last_line
         k += 1
     after = comments[k] if k < len(comments) else tokens[n]
-    return k if "\n" in after.space_before else 0
+    return k if after_run or "\n" in after.space_before else 0
 
 
 def _detach(tokens: Sequence[Token], n: int) -> tuple[list[Comment], int]:
@@ -131,12 +139,13 @@ def _after_close_group(tokens: Sequence[Token], n: int) -> None:
     close.space_before = "\n"
 
 
-def _place(tokens: Sequence[Token], n: int, moved: list[Comment], breaks: int, blank: bool) -> None:
+def _place(tokens: Sequence[Token], n: int, moved: list[Comment], breaks: int, blank: bool, *,
+           after_run: bool) -> None:
     """Token ``n`` starts a field: ``moved`` goes above its own comments, the field's gap (a blank
     line or not) before the first of them. buf counts the line breaks after ``moved`` (``breaks``,
     the last one aside) and those before what follows it: two or more make a blank line."""
     tok = tokens[n]
-    skip = _own_line(tokens, n)
+    skip = _own_line(tokens, n, after_run)
     comments = list(tok.leading)
     rest = comments[skip:]
     if moved:
