@@ -12,7 +12,7 @@ import pytest
 
 from protopact.compile import digests
 from protopact.compile.cache import Cache
-from protopact.compile.workspace import blob_id, file_digest
+from protopact.compile.workspace import blob_id, read_source
 
 
 class _Lister:
@@ -22,9 +22,9 @@ class _Lister:
         self.root, self.cache, self.read = root, cache, []
 
     def __call__(self) -> dict[str, str]:
-        def read(path: str, shown: str) -> str:
+        def read(path: str, shown: str, st: os.stat_result | None) -> str:
             self.read.append(shown)
-            return file_digest(path, shown)
+            return blob_id(read_source(path, shown, st))
 
         self.read = []
         with digests.known_digests(self.cache, self.root, read) as digest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from protopact.errors import ProtopactError
+from protopact.render import writer
 from protopact.render.writer import MANIFEST, plan_tree, write_tree
 
 from .conftest import run, write_tree as write_files
@@ -130,3 +132,12 @@ def test_stages_left_by_a_killed_run_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [aside.name, "out"]
     digest = hashlib.sha256(b"b").hexdigest()
     assert json.loads((out / MANIFEST).read_text())["files"] == {"a.py": digest}
+
+
+def test_staging_a_file_never_writes_over_one_of_the_name_it_picks(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "_staged", itertools.count())
+    taken = tmp_path / f".a.txt.{os.getpid()}-0.tmp"
+    taken.write_text("mine")
+    writer.write_file(tmp_path / "a.txt", b"new")
+    assert taken.read_text() == "mine"
+    assert snapshot(tmp_path) == {taken.name: b"mine", "a.txt": b"new"}

@@ -9,6 +9,7 @@ pieces cost a few hundred system calls more, nothing measurable.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
@@ -23,6 +24,13 @@ def write_pieces(out: BinaryIO, data: bytes) -> None:
     view = memoryview(data)
     for start in range(0, len(view), _PIECE):  # noqa: FURB122 - one write call per piece
         out.write(view[start:start + _PIECE])
+
+
+def write_fd(fd: int, data: bytes) -> None:
+    """Write ``data`` to the file descriptor ``fd``, in pieces."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view[:_PIECE]):]
 
 
 def write_gathered(out: BinaryIO, pieces: Iterable[bytes]) -> None:

@@ -38,10 +38,11 @@ Digest = Callable[[str, str], str]
 
 
 @contextmanager
-def known_digests(cache: Cache, root: Path, read: Callable[[str, str], str],
-                  ) -> Iterator[Digest]:
-    """A ``Digest`` that calls ``read(path, shown)`` only for a file whose stat the previous
-    listing of ``root`` did not see settled; the listing's settled files are kept on leaving."""
+def known_digests(cache: Cache, root: Path,
+                  read: Callable[[str, str, os.stat_result | None], str]) -> Iterator[Digest]:
+    """A ``Digest`` that calls ``read(path, shown, stat)`` only for a file whose stat the previous
+    listing of ``root`` did not see settled (``stat`` is the file's, None when it could not be
+    taken); the listing's settled files are kept on leaving."""
     name = hashlib.sha256(str(root).encode()).hexdigest()
     known = _loaded(cache.read_entry(_KIND, name))
     started = time.time_ns()
@@ -51,7 +52,7 @@ def known_digests(cache: Cache, root: Path, read: Callable[[str, str], str],
         try:
             st = os.stat(path)
         except OSError:
-            return read(path, shown)  # which says why
+            return read(path, shown, None)  # which says why
         entry = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
         kept = known.get(path)
         # a damaged entry (any JSON value) matches no stat
@@ -59,7 +60,7 @@ def known_digests(cache: Cache, root: Path, read: Callable[[str, str], str],
                 and type(kept[5]) is str and stat.S_ISREG(st.st_mode):
             value = kept[5]
         else:
-            value = read(path, shown)
+            value = read(path, shown, st)
         if max(st.st_mtime_ns, st.st_ctime_ns) < started - _TICK_NS:
             entry.append(value)
             seen[path] = entry

@@ -259,8 +259,8 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
     # each file's text as its digest was taken, by workspace path: the compile reads it from here
     texts: dict[str, bytes] = {}
 
-    def digest_kept(path: str, at: str) -> str:
-        texts[at] = text = read_source(path, at)
+    def digest_kept(path: str, at: str, st: os.stat_result | None) -> str:
+        texts[at] = text = read_source(path, at, st)
         return blob_id(text)
 
     with known_digests(cache, workspace.root, digest_kept) as digest:

@@ -3,13 +3,16 @@
 By default the formatted files are printed; ``write`` rewrites the unformatted ones in place, ``diff``
 prints a unified diff, ``output`` writes them to a file (all files concatenated) or a directory tree.
 Each file is handed over (:meth:`Outlet.take`) in the process that formatted it: files bound for
-disk are staged there, beside their targets, and only what is printed travels back. Nothing is
-replaced until every file is formatted (:meth:`Outlet.finish`); a failure discards what was staged.
+disk are staged there, beside their targets, and only what is printed travels back. An output
+tree's directories are made before any file is taken (:meth:`Outlet.prepare`), by the process that
+forks, so no directory is made twice. Nothing is replaced until every file is formatted
+(:meth:`Outlet.finish`); a failure discards what was staged.
 """
 
 from __future__ import annotations
 
 import difflib
+import posixpath
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -46,7 +49,25 @@ class Outlet:
         self.tree = output is not None and (output.is_dir() or count > 1 and not output.suffix)
         self.texts = not write and (output is None and not diff or output is not None and not self.tree)
         self.stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000000 +0000", time.gmtime())
-        self.made: set[Path] = set()  # directories known to exist
+
+    def prepare(self, names: Iterable[str]) -> None:
+        """The directories of an output tree where files ``names`` go, made parents first: each
+        ``mkdir`` finds its parent, so a fresh tree costs one call a directory. Files rewritten in
+        place need none: each is where it was read."""
+        if not self.tree or self.output is None:
+            return
+        directories: set[str] = set()  # relative to the output; "" is the output itself
+        for name in names:
+            directory = posixpath.dirname(name)
+            while directory not in directories:
+                directories.add(directory)
+                directory = posixpath.dirname(directory)
+        for directory in sorted(directories):  # a parent sorts before its children
+            path = self.output / directory
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
 
     def take(self, f: Formatted) -> Outcome:
         changed = f.before != f.after
@@ -54,9 +75,6 @@ class Outlet:
             self.output / f.name if self.tree and self.output is not None else None
         staged = None
         if target is not None:
-            if target.parent not in self.made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self.made.add(target.parent)
             staged = (stage_file(target, f.after.encode("utf-8")), target)
         return Outcome(f.name, changed, file_diff(f, self.stamp) if self.diff and changed else "",
                        f.after if self.texts else "", staged, f.digest)

@@ -108,6 +108,7 @@ class Formatting:
 
     def _child(self, jobs: list[Job], *, fork: bool) -> _Started:
         outlet, known, texts = self.outlet_for(len(jobs)), self.known, self.texts
+        outlet.prepare(name for name, _, _ in jobs)  # before the fork: made once, not by both
         take = claims(fork)
         other = self.stack.enter_context(beside(lambda: _taken(jobs, take, outlet, known, texts),
                                                 fork=fork))

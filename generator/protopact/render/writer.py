@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import itertools
 import posixpath
-import secrets
 import shutil
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ..dirswap import exchange, recover, staged
 from ..errors import ProtopactError
-from ..writes import write_bytes
+from ..writes import write_bytes, write_fd
 
 MANIFEST = ".protopact-manifest.json"
 # Creating and filling a file is kernel time (about 0.1 ms) with the GIL released, so threads in
@@ -70,18 +70,34 @@ def write_file(path: Path, data: bytes) -> None:
 def stage_file(path: Path, data: bytes) -> Path:
     """A temporary file beside ``path`` holding ``data``, to be renamed over it. It takes the mode
     of the file it replaces: a rewritten file keeps who may read and write it, as one rewritten
-    in place would."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        write_bytes(tmp, data)
+    in place would. Written with ``os.open``/``os.write`` and named from a counter: ``open()``'s
+    buffering and tty checks and a random name per file cost five system calls a file, which a
+    ``format -o`` of 7,000 files paid 7,000 times."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}-{next(_staged)}.tmp")
         try:
-            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
-        except FileNotFoundError:
-            pass  # a new file: the umask's mode
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            continue  # someone else's file of that name: never written over
+        except OSError as exc:
+            raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
+        break
+    try:
+        try:
+            write_fd(fd, data)
+            try:
+                os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode))
+            except FileNotFoundError:
+                pass  # a new file: the umask's mode
+        finally:
+            os.close(fd)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
     return tmp
+
+
+_staged = itertools.count()
 
 
 @dataclass(frozen=True)
