@@ -145,7 +145,8 @@ def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str],
                 offers[f.name] = Offer(with_source_info(f, data) if whole else f, data, keys, index)
     valid: dict[str, bool] = {}
     for name in offers:
-        _validate(name, offers, valid)
+        if name not in valid:
+            _validate(name, offers, valid)
     return ({name: offer for name, offer in offers.items() if valid[name]},
             {name: offer for name, offer in offers.items() if not valid[name]})
 
@@ -159,18 +160,19 @@ def _validate(name: str, offers: Mapping[str, Offer], valid: dict[str, bool]) ->
         if current in valid:
             pending.pop()
             continue
-        dependencies = offers[current].file.dependency
-        unknown = [d for d in dependencies if d in offers and d not in valid]
-        if unknown:
-            pending += unknown
-            continue
+        offer = offers[current]
+        # read once: each read of a descriptor's repeated field makes its strings anew
+        dependencies = tuple(offer.file.dependency)
+        states = [valid.get(d) for d in dependencies]  # None: not yet known, or not offered
+        if None in states:
+            unknown = [d for d, state in zip(dependencies, states) if state is None and d in offers]
+            if unknown:
+                pending += unknown
+                continue
         pending.pop()
-        if not all(valid.get(d, False) for d in dependencies):
-            valid[current] = False
-            continue
-        own, closure = offers[current].keys
-        expected = _digest(own, *(offers[d].keys[1] for d in dependencies))
-        valid[current] = closure == expected
+        own, closure = offer.keys
+        valid[current] = all(states) and closure == _digest(
+            own, *[offers[d].keys[1] for d in dependencies])
 
 
 def known_imports(donors: Iterable[Compiled]) -> dict[str, Sequence[str]]:
