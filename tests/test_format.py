@@ -476,7 +476,7 @@ def test_files_formatted_beside_a_compile_that_fails_are_never_written(flag: str
     assert result.exit_code == 1
     assert "p0/v1/f0.proto:3:" in result.stderr
     assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
-    assert not list((tmp_path / "out").rglob("*.proto")) and not list(tmp_path.rglob("*.tmp"))
+    assert not (tmp_path / "out").exists() and not list(tmp_path.rglob("*.tmp"))
 
 
 def test_files_formatted_beside_the_compile_are_dropped_when_the_targets_narrow(
@@ -493,6 +493,8 @@ def test_files_formatted_beside_the_compile_are_dropped_when_the_targets_narrow(
                      for p in (tmp_path / "out").rglob("*.proto"))
     expected = sorted(n for n in files if n.startswith("p3/"))
     assert written == expected
+    # the directories made for the whole module's files are gone with them
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p3"]
     assert all((tmp_path / "out" / n).read_text() == format_text(files[n]) for n in expected)
     assert not list(tmp_path.rglob("*.tmp"))
 

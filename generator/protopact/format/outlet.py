@@ -11,6 +11,7 @@ forks, so no directory is made twice. Nothing is replaced until every file is fo
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import posixpath
 import time
@@ -49,6 +50,7 @@ class Outlet:
         self.tree = output is not None and (output.is_dir() or count > 1 and not output.suffix)
         self.texts = not write and (output is None and not diff or output is not None and not self.tree)
         self.stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000000 +0000", time.gmtime())
+        self.made: list[Path] = []  # the directories prepare made, parents first
 
     def prepare(self, names: Iterable[str]) -> None:
         """The directories of an output tree where files ``names`` go, made parents first: each
@@ -64,10 +66,21 @@ class Outlet:
                 directory = posixpath.dirname(directory)
         for directory in sorted(directories):  # a parent sorts before its children
             path = self.output / directory
+            if path.is_dir():
+                continue
             try:
-                path.mkdir(parents=True, exist_ok=True)
+                path.mkdir(parents=True)
             except OSError as exc:
                 raise ProtopactError(f"{path}: cannot write: {exc.strerror}") from None
+            self.made.append(path)
+
+    def withdraw(self) -> None:
+        """The directories :meth:`prepare` made removed again, children first, where nothing was
+        put in them: a format that fails (protoc rejected a file) leaves no trace in the output."""
+        for path in reversed(self.made):
+            with contextlib.suppress(OSError):  # not empty: a file was put in place there
+                path.rmdir()
+        self.made = []
 
     def take(self, f: Formatted) -> Outcome:
         changed = f.before != f.after

@@ -116,7 +116,8 @@ class Formatting:
 
     def _abandon(self) -> None:
         """The child stopped (every file left is taken from it) and waited for, and its staged
-        files removed; it is closed before another begins (one task at a time goes beside)."""
+        files removed with the output directories made for it; it is closed before another begins
+        (one task at a time goes beside)."""
         if self.started is not None:
             started, self.started = self.started, None
             while started.take() < len(started.jobs):
@@ -124,6 +125,7 @@ class Formatting:
             with contextlib.suppress(Exception):
                 discard(started.other())
             self.stack.close()
+            started.outlet.withdraw()
 
 
 @dataclass(frozen=True)

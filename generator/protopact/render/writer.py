@@ -20,9 +20,9 @@ Guarantees:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
-import itertools
 import posixpath
 import shutil
 import stat
