@@ -57,7 +57,14 @@ def lay_out(tokens: Sequence[Token], fields: list[Field], close: int, *, nested:
 def ends_run(tokens: Sequence[Token], field: Field, *, nested: bool) -> bool:
     """Whether a run ends right after ``field``'s last token: its separator if written (see
     :func:`_run_starts`), else its value."""
-    return field.braces if field.sep is None else not (nested and tokens[field.sep].text == ",")
+    return field.braces if field.sep is None else _run_separator(tokens, field, nested) is not None
+
+
+def _run_separator(tokens: Sequence[Token], field: Field, nested: bool) -> int | None:
+    """``field``'s separator (its token's index) where it ends a run: a nested literal's ``,``
+    ends none."""
+    sep = field.sep
+    return None if sep is None or nested and tokens[sep].text == "," else sep
 
 
 def _run_starts(tokens: Sequence[Token], fields: list[Field], close: int, nested: bool) -> list[int]:
@@ -66,7 +73,7 @@ def _run_starts(tokens: Sequence[Token], fields: list[Field], close: int, nested
     and after a ``{...}`` value, so a ``;`` after such a value is a run of its own."""
     starts = [fields[0].first]
     for f in fields:
-        sep = None if f.sep is None or nested and tokens[f.sep].text == "," else f.sep
+        sep = _run_separator(tokens, f, nested)
         if nested:
             ends = ([f.last + 1] if f.braces else []) + ([sep + 1] if sep is not None else [])
         else:
