@@ -53,7 +53,7 @@ def known_digests(cache: Cache, root: Path,
             st = os.stat(path)
         except OSError:
             return read(path, shown, None)  # which says why
-        entry = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        entry: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
         kept = known.get(path)
         # a damaged entry (any JSON value) matches no stat
         if type(kept) is list and len(kept) == 6 and kept[:5] == entry \
