@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from .image import Image
-from .order import dependencies_first
+from .order import dependencies_first, imports_of
 
 # A file's descriptor and its bytes.
 Version = tuple[FileDescriptorProto, bytes]
@@ -86,7 +86,7 @@ def unchanged(candidates: Mapping[str, Version], current: Mapping[str, Version],
     (``current``); ``text`` reads a candidate's source (None: not at hand)."""
     def imports(name: str) -> Sequence[str]:
         found = current.get(name) or candidates.get(name)
-        return found[0].dependency if found is not None else ()
+        return imports_of(found[0]) if found is not None else ()
 
     added: dict[str, frozenset[str] | None] = {}  # names new to each file's closure; None: unknown
     kept: set[str] = set()

@@ -36,7 +36,7 @@ from ..errors import ProtopactError
 from . import dependents
 from .extension_numbers import Clash, Extensions, extensions
 from .image import Image, encode_set, without_field
-from .order import dependencies_first
+from .order import dependencies_first, imports_of
 from .sourceinfo import SOURCE_CODE_INFO, deferred, with_source_info
 
 # Below this share of targets reused, a full compile costs about the same and is the reference.
@@ -119,7 +119,7 @@ def closure_keys(files: Iterable[descriptor_pb2.FileDescriptorProto],
             keys[f.name] = offer.keys
             continue
         own = text_key(f.name)
-        keys[f.name] = (own, _digest(own, *(keys.get(d, ("", ""))[1] for d in f.dependency)))
+        keys[f.name] = (own, _digest(own, *(keys.get(d, ("", ""))[1] for d in imports_of(f))))
     return keys
 
 
@@ -161,8 +161,7 @@ def _validate(name: str, offers: Mapping[str, Offer], valid: dict[str, bool]) ->
             pending.pop()
             continue
         offer = offers[current]
-        # read once: each read of a descriptor's repeated field makes its strings anew
-        dependencies = tuple(offer.file.dependency)
+        dependencies = imports_of(offer.file)
         states = [valid.get(d) for d in dependencies]  # None: not yet known, or not offered
         if None in states:
             unknown = [d for d, state in zip(dependencies, states) if state is None and d in offers]
@@ -181,7 +180,8 @@ def known_imports(donors: Iterable[Compiled]) -> dict[str, Sequence[str]]:
     imports: dict[str, Sequence[str]] = {}
     for donor in donors:
         for f in donor.image.files:
-            imports.setdefault(f.name, f.dependency)
+            if f.name not in imports:
+                imports[f.name] = imports_of(f)
     return imports
 
 
@@ -291,7 +291,7 @@ def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str
     protoc reads only the imports of what it compiles, but parses every descriptor it is given:
     it gets the offers those imports reach, as last compiled; an edit that adds an import fails
     that run, and the next gives every offer."""
-    reached = _reached(names, lambda n: offers[n].file.dependency if n in offers
+    reached = _reached(names, lambda n: imports_of(offers[n].file) if n in offers
                        else imports.get(n))
     given = [n for n in offers if n in reached] if reached is not None else list(offers)
     attempts = [given] if len(given) == len(offers) else [given, list(offers)]
@@ -316,8 +316,10 @@ def _assembled(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDe
     if collides(ordered, {f.name for f in ordered
                             if f.name not in offers or offers[f.name].donor != checked}):
         return None
-    return Image(ordered, frozenset(targets), encoded={f.name: encoded[f.name] for f in ordered
-                                                        if f.name in encoded})
+    # every file listed, as after most edits: the bytes are all the image's
+    kept = encoded if len(ordered) == len(files) else {f.name: encoded[f.name] for f in ordered
+                                                       if f.name in encoded}
+    return Image(ordered, frozenset(targets), encoded=kept)
 
 
 def _reached(names: Sequence[str], imports: Callable[[str], Sequence[str] | None],
@@ -341,7 +343,7 @@ def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2
                       ) -> tuple[descriptor_pb2.FileDescriptorProto, ...] | None:
     """The files as protoc lists them: each target in order, after the imports not yet listed
     (depth first, in import order); None when one is missing."""
-    order = dependencies_first(targets, lambda n: files[n].dependency if n in files else ())
+    order = dependencies_first(targets, lambda n: imports_of(files[n]) if n in files else ())
     return None if any(n not in files for n in order) else tuple(files[n] for n in order)
 
 

@@ -4,6 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
+# Each file's imports as first read, by the identity of the file (held, so that no other object
+# takes its id). Dropped whole past this many files: a long-running process compiles again and
+# again, and forgetting costs only a read.
+_IMPORTS: dict[int, tuple[FileDescriptorProto, tuple[str, ...]]] = {}
+_IMPORTS_HELD = 1 << 17
+
+
+def imports_of(f: FileDescriptorProto) -> tuple[str, ...]:
+    """``f``'s imports, read once: each read of a descriptor's repeated field makes its strings
+    anew, and a compile that reuses a large tree looks at every file's imports several times. The
+    files of images are not changed once made."""
+    known = _IMPORTS.get(id(f))
+    if known is not None and known[0] is f:
+        return known[1]
+    if len(_IMPORTS) >= _IMPORTS_HELD:
+        _IMPORTS.clear()
+    found = tuple(f.dependency)
+    _IMPORTS[id(f)] = (f, found)
+    return found
+
 
 def dependencies_first(names: Iterable[str], imports: Callable[[str], Iterable[str]]) -> list[str]:
     """``names`` and the files ``imports`` says they import, directly or not, each after its own
