@@ -122,3 +122,14 @@ def test_locks_of_every_version_name_their_pins() -> None:
                   "shake256:ab"),)
     assert parse_lock(v2, "buf.lock") == (
         LockedDep("buf.build/bufbuild/protovalidate", "9f2d3c737e1f4b9ca07e2d1f5e5d0a11", "b5:cd"),)
+
+
+def test_adjacent_literals_are_joined(tmp_path: Path) -> None:
+    """A literal followed by another is read whole, not cut at the first."""
+    data = descriptor_pb2.FileDescriptorProto(name="split/v1/split.proto", package="split.v1")
+    serialized = data.SerializeToString()
+    middle = len(serialized) // 2
+    module = tmp_path / "split_pb2.py"
+    module.write_text("DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(\n"
+                      f"    {serialized[:middle]!r}\n    {serialized[middle:]!r})\n")
+    assert embedded_descriptor(module) == ("split/v1/split.proto", serialized)

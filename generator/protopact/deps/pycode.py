@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from pathlib import Path
 
@@ -21,6 +22,12 @@ from google.protobuf.message import DecodeError
 _ANCHORS = (b"AddSerializedFile(", b"serialized_pb=", b"file_desc(")
 _WRAPPERS = {"_b", "b"}  # protoc's Python 2/3 helper around the literal
 GENERATED_SUFFIXES = ("_pb2.py", "_pb.py")
+# One literal on one line, then the call's next argument or its end: what the generators write,
+# read without the tokenizer (whose first use compiles its patterns, most of the time it takes on
+# protovalidate's module). Anything else (adjacent literals, a wrapper, a triple quote) is
+# tokenized.
+_SINGLE = re.compile(rb"""\s*([bB]?(?:'[^'\\\n]*(?:\\.[^'\\\n]*)*'"""
+                     rb"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*"))\s*[,)]""")
 
 
 def embedded_descriptor(path: Path) -> tuple[str, bytes] | None:
@@ -48,6 +55,9 @@ def embedded_descriptor(path: Path) -> tuple[str, bytes] | None:
 
 def _literal_after(source: bytes, start: int) -> bytes | None:
     """The string literal (adjacent literals joined) that follows ``start``, as bytes."""
+    single = _SINGLE.match(source, start)
+    if single is not None:
+        return _value(single[1])
     line_start = source.rfind(b"\n", 0, start) + 1
     # Tokenize from the start of the anchor's line, so that indentation is consistent.
     tokens = tokenize.tokenize(io.BytesIO(source[line_start:]).readline)
@@ -60,11 +70,15 @@ def _literal_after(source: bytes, start: int) -> bytes | None:
             if token.start[0] == 1 and token.start[1] < skip:
                 continue  # the anchor itself
             if token.type == tokenize.STRING:
-                value = ast.literal_eval(token.string)
-                pieces.append(value.encode("latin-1") if isinstance(value, str) else value)
+                pieces.append(_value(token.string))
             elif pieces or not (token.type == tokenize.NAME and token.string in _WRAPPERS
                                 or token.string == "("):
                 break
     except (tokenize.TokenError, SyntaxError, ValueError, UnicodeEncodeError):
         return None
     return b"".join(pieces) or None
+
+
+def _value(literal: str | bytes) -> bytes:
+    value = ast.literal_eval(literal if isinstance(literal, str) else literal.decode("latin-1"))
+    return value.encode("latin-1") if isinstance(value, str) else value
