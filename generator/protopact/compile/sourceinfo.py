@@ -47,8 +47,14 @@ def decoded_without(payload: bytes, span: Sequence[int] | None) -> FileDescripto
     """The file of ``payload`` without the source info at ``span`` (see :func:`spans`)."""
     if span is None:
         return FileDescriptorProto.FromString(payload)
+    # parsed in two parts, as protobuf merges a message's fields read in parts: the bytes around
+    # the source info are not copied into one
     start, end = span
-    return FileDescriptorProto.FromString(payload[:start] + payload[end:])
+    view = memoryview(payload)
+    f = FileDescriptorProto.FromString(view[:start])
+    if end < len(payload):
+        f.MergeFromString(view[end:])
+    return f
 
 
 def with_source_info(f: FileDescriptorProto, encoded: bytes | None) -> FileDescriptorProto:
