@@ -89,13 +89,18 @@ def unchanged(candidates: Mapping[str, Version], current: Mapping[str, Version],
         return imports_of(found[0]) if found is not None else ()
 
     added: dict[str, frozenset[str] | None] = {}  # names new to each file's closure; None: unknown
+    spelled: dict[frozenset[str], tuple[bytes, ...]] = {}  # each set of names, encoded once
     kept: set[str] = set()
     for name in dependencies_first(candidates, imports):
         inherited = _union(added.get(d) for d in imports(name))  # none missing but in a cycle
         if name in candidates and name not in current:
             # reused, it is the previous compile's; else compiled again: anything may differ
-            source = text(name) if inherited is not None else None
-            reused = source is not None and not any(n.encode() in source for n in inherited)
+            reused = False
+            if inherited is not None and (source := text(name)) is not None:
+                words = spelled.get(inherited)
+                if words is None:
+                    words = spelled[inherited] = tuple(n.encode() for n in inherited)
+                reused = not any(word in source for word in words)
             if reused:
                 kept.add(name)
             added[name] = inherited if reused else None
@@ -113,9 +118,12 @@ def _own(name: str, current: Mapping[str, Version], previous: Mapping[str, Versi
 
 
 def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
-    names: set[str] = set()
+    """The names of all ``parts``: the very part when the others are empty or equal to it, as
+    after most edits, where every dependent inherits the same names."""
+    found: list[frozenset[str]] = []
     for part in parts:
         if part is None:
             return None
-        names |= part
-    return frozenset(names)
+        if part and part not in found:
+            found.append(part)
+    return found[0] if len(found) == 1 else frozenset().union(*found)

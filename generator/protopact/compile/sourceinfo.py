@@ -48,12 +48,12 @@ def decoded_without(payload: bytes, span: Sequence[int] | None) -> FileDescripto
     if span is None:
         return FileDescriptorProto.FromString(payload)
     # parsed in two parts, as protobuf merges a message's fields read in parts: the bytes around
-    # the source info are not copied into one
+    # the source info are not copied into one (protobuf reads any buffer; its stubs say bytes)
     start, end = span
     view = memoryview(payload)
-    f = FileDescriptorProto.FromString(view[:start])
+    f = FileDescriptorProto.FromString(view[:start])  # type: ignore[arg-type]
     if end < len(payload):
-        f.MergeFromString(view[end:])
+        f.MergeFromString(view[end:])  # type: ignore[arg-type]
     return f
 
 
