@@ -102,6 +102,7 @@ def text_keys(base: str, digests: Mapping[str, str]) -> Callable[[str], str]:
     """A file's text key; ``digests`` holds the workspace's files, any other name is served by the
     dependencies, which ``base`` covers."""
 
+    @cache  # asked for each offered file, then again for a dependent compiled anew
     def key(name: str) -> str:
         return _digest(base, name, digests.get(name, ""))
 
