@@ -41,6 +41,7 @@ from ..compile import dependents, incremental
 from ..compile.aside import aside
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
+from ..compile.order import imports_of
 from ..versions import code_stamp
 from .engine import LintContext, report, reported, span_numbers
 from .findings import Finding, Reported
@@ -154,7 +155,7 @@ class LintReuse:
         digests, closures = {}, {}
         for f in image.files:
             digests[f.name] = digest_of(image.file_bytes(f))
-            closures[f.name] = _digest(digests[f.name], *(closures.get(d, "") for d in f.dependency))
+            closures[f.name] = _digest(digests[f.name], *(closures.get(d, "") for d in imports_of(f)))
         self._digested = [*self._digested[-2:], (image.files, digests, closures)]
         return digests, closures
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection
 
 from ..compile.image import Image
+from ..compile.order import imports_of
 from ..config.bufyaml import Workspace
 from ..errors import ProtopactError
 from ..schema.source import Sources
@@ -80,7 +81,7 @@ def undeclared(image: Image, resolution: Resolution, workspace: Workspace,
     # one (far fewer names to look at than imports)
     if not any(f.name.startswith(prefixes) for f in image.files):
         return None
-    wanted = [(f, i, name) for f in image.target_files() for i, name in enumerate(f.dependency)
+    wanted = [(f, i, name) for f in image.target_files() for i, name in enumerate(imports_of(f))
               if name.startswith(prefixes) and name not in own]
     if not wanted or PROTOVALIDATE in {str(d.name) for d in workspace.deps}:
         return None

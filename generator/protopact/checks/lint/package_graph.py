@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
+from ...compile.order import imports_of
+
 _LATEST: list[tuple[Sequence[FileDescriptorProto], dict[str, set[str]]]] = []
 
 
@@ -24,7 +26,7 @@ def package_graph(files: Sequence[FileDescriptorProto],
         return _LATEST[0][1]
     graph: dict[str, set[str]] = defaultdict(set)
     for file in files:
-        for dependency in file.dependency:
+        for dependency in imports_of(file):
             imported = by_name[dependency].package if dependency in by_name else ""
             if file.package and imported and imported != file.package:
                 graph[file.package].add(imported)
