@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 # Each file's imports as first read, by the identity of the file (held, so that no other object
-# takes its id). Dropped whole past this many files: a long-running process compiles again and
-# again, and forgetting costs only a read.
+# takes its id). Dropped whole past this many files, about the two latest compiles of a large
+# tree (which a process keeps anyway, see incremental.recent): a long-running process compiles
+# again and again, and must not hold its earlier files; forgetting costs only a read.
 _IMPORTS: dict[int, tuple[FileDescriptorProto, tuple[str, ...]]] = {}
-_IMPORTS_HELD = 1 << 17
+_IMPORTS_HELD = 1 << 14
 
 
 def imports_of(f: FileDescriptorProto) -> tuple[str, ...]:
