@@ -126,4 +126,6 @@ def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
             return None
         if part and part not in found:
             found.append(part)
-    return found[0] if len(found) == 1 else frozenset().union(*found)
+    if len(found) < 2:
+        return found[0] if found else frozenset()
+    return frozenset().union(*found)
