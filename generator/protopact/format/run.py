@@ -108,7 +108,7 @@ class Formatting:
 
     def _child(self, jobs: list[Job], *, fork: bool) -> _Started:
         outlet, known, texts = self.outlet_for(len(jobs)), self.known, self.texts
-        outlet.prepare(name for name, _, _ in jobs)  # before the fork: made once, not by both
+        outlet.prepare(name for name, _, _ in jobs)  # before the fork: both know what is made
         take = claims(fork)
         other = self.stack.enter_context(beside(lambda: _taken(jobs, take, outlet, known, texts),
                                                 fork=fork))
@@ -141,6 +141,7 @@ def _taken(jobs: list[Job], take: Callable[[], int], outlet: Outlet, known: Know
     """The jobs this process takes, one at a time, until none is left; a file's text is taken
     from ``texts`` (by import path) where it is, else read."""
     done: list[Outcome] = []
+    outlet.make()  # by the child, beside the compile; this process finds it done when it joins
     try:
         with _uncollected():
             while (index := take()) < len(jobs):
