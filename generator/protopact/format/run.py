@@ -95,6 +95,7 @@ class Formatting:
             done += started.other()
         except BaseException:
             discard(done)
+            started.outlet.withdraw()  # the child failed: the directories made for it go too
             raise
         if self.known is not None:
             self.known.remember({o.digest for o in done if o.digest})
