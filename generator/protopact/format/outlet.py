@@ -31,7 +31,7 @@ from ..writes import write_fd
 class Formatted:
     name: str  # the import path: where the file goes under an output directory, as buf puts it
     shown: str  # the path printed in diffs
-    path: Path  # the file on disk
+    path: str  # the file on disk
     before: str
     after: str
     digest: str = ""  # the content's, when it is known to be formatted
@@ -116,7 +116,7 @@ class Outlet:
             staged = (_written(os.path.join(self.staging, f.name), f.after.encode("utf-8"),
                                target), target)
         elif self.tree and self.output is not None or self.write and changed:
-            path = self.output / f.name if self.tree and self.output is not None else f.path
+            path = self.output / f.name if self.tree and self.output is not None else Path(f.path)
             staged = (str(stage_file(path, f.after.encode("utf-8"))), str(path))
         return Outcome(f.name, changed, file_diff(f, self.stamp) if self.diff and changed else "",
                        f.after if self.texts else "", staged, f.digest)
