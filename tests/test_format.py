@@ -437,7 +437,8 @@ def test_a_file_the_formatter_cannot_read_leaves_every_file_as_it_was(
     assert result.exit_code == 1
     assert result.stderr.strip().endswith(":2:3: unreadable")
     assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
-    assert not list((tmp_path / "out").rglob("*.proto")) and not list(tmp_path.rglob("*.tmp"))
+    # nor a directory: the output did not exist, and does not after the failure
+    assert not (tmp_path / "out").exists() and not list(tmp_path.rglob("*.tmp"))
 
 
 def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -> None:
