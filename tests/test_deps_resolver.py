@@ -11,6 +11,7 @@ import pytest
 from google.protobuf import descriptor_pb2
 
 from protopact.config.buflock import LockedDep, parse_lock
+from protopact.deps import pycode
 from protopact.deps.pycode import GENERATED_SUFFIXES, embedded_descriptor
 
 from .conftest import run, write_tree
@@ -37,6 +38,19 @@ def test_embedded_descriptors_are_what_the_modules_register(distribution: str) -
     assert len(registered) >= 2 and embedded == registered
 
 
+@pytest.mark.parametrize("distribution", ["protobuf", "googleapis-common-protos", "protovalidate",
+                                          "opentelemetry-proto", "grpc-gateway-protoc-openapiv2"])
+def test_literals_read_by_pattern_are_what_the_tokenizer_reads(
+        distribution: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """protoc's and buf's literals are read by a pattern, anything else by the tokenizer: on every
+    generated module installed, the two read the same descriptor."""
+    paths = [Path(str(e.locate())) for e in metadata.files(distribution) or ()
+             if e.as_posix().endswith(GENERATED_SUFFIXES)]
+    by_pattern = [embedded_descriptor(p) for p in paths]
+    monkeypatch.setattr(pycode, "_plain_literals", lambda source, start: None)
+    assert any(by_pattern) and by_pattern == [embedded_descriptor(p) for p in paths]
+
+
 def test_protoc_gen_py_modules_embed_what_they_register() -> None:
     from protovalidate._gen.buf.validate import validate_pb
 
@@ -44,6 +58,15 @@ def test_protoc_gen_py_modules_embed_what_they_register() -> None:
     assert found is not None and found[0] == "buf/validate/validate.proto"
     registered = descriptor_pb2.FileDescriptorProto.FromString(validate_pb.desc().proto.to_binary())
     assert descriptor_pb2.FileDescriptorProto.FromString(found[1]) == registered
+
+
+def test_literals_split_in_lines_are_joined(tmp_path: Path) -> None:
+    data = descriptor_pb2.FileDescriptorProto(name="split/v1/split.proto", package="split.v1")
+    encoded = data.SerializeToString()
+    middle = len(encoded) // 2
+    module = tmp_path / "split_pb2.py"
+    module.write_text(f"_DESC = file_desc(\n    {encoded[:middle]!r}\n    {encoded[middle:]!r},\n)\n")
+    assert embedded_descriptor(module) == ("split/v1/split.proto", encoded)
 
 
 def test_old_generated_modules_wrap_the_literal(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from google.protobuf.message import DecodeError
 _ANCHORS = (b"AddSerializedFile(", b"serialized_pb=", b"file_desc(")
 _WRAPPERS = {"_b", "b"}  # protoc's Python 2/3 helper around the literal
 GENERATED_SUFFIXES = ("_pb2.py", "_pb.py")
+# A bytes literal in quotes on one line, after blanks (newlines too: it is inside a call)
+_BYTES_LITERAL = re.compile(rb"""[ \t\f\r\n]*+(b'(?:[^'\\\n]|\\.)*+'|b"(?:[^"\\\n]|\\.)*+")""")
+_CALL_GOES_ON = re.compile(rb"[ \t\f\r\n]*+[),]")
 
 
 def embedded_descriptor(path: Path) -> tuple[str, bytes] | None:
@@ -48,6 +52,9 @@ def embedded_descriptor(path: Path) -> tuple[str, bytes] | None:
 
 def _literal_after(source: bytes, start: int) -> bytes | None:
     """The string literal (adjacent literals joined) that follows ``start``, as bytes."""
+    plain = _plain_literals(source, start) if source[start - 1:start] == b"(" else None
+    if plain is not None:
+        return plain
     line_start = source.rfind(b"\n", 0, start) + 1
     # Tokenize from the start of the anchor's line, so that indentation is consistent.
     tokens = tokenize.tokenize(io.BytesIO(source[line_start:]).readline)
@@ -68,3 +75,18 @@ def _literal_after(source: bytes, start: int) -> bytes | None:
     except (tokenize.TokenError, SyntaxError, ValueError, UnicodeEncodeError):
         return None
     return b"".join(pieces) or None
+
+
+def _plain_literals(source: bytes, start: int) -> bytes | None:
+    """What the tokenizer reads after an anchor that opens a call when, as protoc and buf write
+    it, bytes literals follow, apart only by blanks, up to the call's ``)`` or ``,``; None for
+    anything else (the tokenizer then reads it). Its pattern alone took 4 ms to compile."""
+    pieces: list[bytes] = []
+    at = start
+    while (literal := _BYTES_LITERAL.match(source, at)) is not None:
+        try:
+            pieces.append(ast.literal_eval(literal[1].decode("ascii")))
+        except (SyntaxError, ValueError, UnicodeDecodeError):
+            return None
+        at = literal.end()
+    return b"".join(pieces) if pieces and _CALL_GOES_ON.match(source, at) else None
