@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from protopact import cli as cli_module
+from protopact.compile import inputs as inputs_module
 from protopact.errors import redacted
 
 from .conftest import run, write_tree
@@ -21,7 +21,7 @@ def _failing(exc: BaseException):  # type: ignore[no-untyped-def]
 
 def test_a_bug_is_one_line_saying_so_and_debug_shows_the_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "load_input", _failing(KeyError("surprise")))
+    monkeypatch.setattr(inputs_module, "load_input", _failing(KeyError("surprise")))
     monkeypatch.delenv("PROTOPACT_DEBUG")
     result = run("build", cwd=tmp_path)
     assert result.exit_code == 1
@@ -36,7 +36,7 @@ def test_a_bug_is_one_line_saying_so_and_debug_shows_the_traceback(
 def test_an_operating_system_error_is_its_reason(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     full = OSError(errno.ENOSPC, "No space left on device", "out/x.py")
-    monkeypatch.setattr(cli_module, "load_input", _failing(full))
+    monkeypatch.setattr(inputs_module, "load_input", _failing(full))
     monkeypatch.delenv("PROTOPACT_DEBUG")
     result = run("build", cwd=tmp_path)
     assert (result.exit_code, result.stderr) == (1, "out/x.py: No space left on device\n")

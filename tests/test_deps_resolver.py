@@ -4,6 +4,7 @@ in one line, buf.lock read as buf writes it."""
 from __future__ import annotations
 
 import importlib
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from google.protobuf import descriptor_pb2
 
 from protopact.config.buflock import LockedDep, parse_lock
+from protopact.deps import pycode
 from protopact.deps.pycode import GENERATED_SUFFIXES, embedded_descriptor
 
 from .conftest import run, write_tree
@@ -35,6 +37,19 @@ def test_embedded_descriptors_are_what_the_modules_register(distribution: str) -
         if descriptor is not None and hasattr(descriptor, "serialized_pb"):
             registered[descriptor.name] = descriptor.serialized_pb
     assert len(registered) >= 2 and embedded == registered
+
+
+@pytest.mark.parametrize("distribution", ["protobuf", "googleapis-common-protos", "protovalidate",
+                                          "opentelemetry-proto", "grpc-gateway-protoc-openapiv2"])
+def test_literals_read_by_pattern_are_what_the_tokenizer_reads(
+        distribution: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A literal as the generators write it is read by a pattern, anything else by the tokenizer:
+    on every generated module installed, the two read the same descriptor."""
+    paths = [Path(str(e.locate())) for e in metadata.files(distribution) or ()
+             if e.as_posix().endswith(GENERATED_SUFFIXES)]
+    by_pattern = [embedded_descriptor(p) for p in paths]
+    monkeypatch.setattr(pycode, "_SINGLE", re.compile(rb"(?!)"))  # matches nothing
+    assert any(by_pattern) and by_pattern == [embedded_descriptor(p) for p in paths]
 
 
 def test_protoc_gen_py_modules_embed_what_they_register() -> None:

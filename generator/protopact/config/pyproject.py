@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,8 @@ def protopact_table(project: Path) -> dict[str, Any] | None:
     path = project / "pyproject.toml"
     if not path.is_file():
         return None
+    import tomllib  # imported here: most trees have no pyproject.toml, and it costs 3 ms to import
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

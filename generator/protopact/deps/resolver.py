@@ -18,7 +18,6 @@ from ..config.bufyaml import Workspace
 from ..config.depsources import DepSource, load_dep_sources
 from .bufcache import buf_cache_dir, cached_dependency
 from .distributions import distribution_dependency
-from .fetched import archive_dependency, git_dependency
 from .known import KNOWN_MODULES
 from .library import library_dependencies
 from .local import directory_dependency, package_dependency
@@ -28,8 +27,7 @@ PYPROJECT_REMEDY = "map it in [tool.protopact.deps] of pyproject.toml"
 BUF_CACHE_REMEDY = "run `buf build` once where the registry is reachable (buf's cache then serves it)"
 
 
-_CONFIGURED = {"path": directory_dependency, "package": package_dependency,
-               "git": git_dependency, "archive": archive_dependency}
+_LOCAL = {"path": directory_dependency, "package": package_dependency}
 
 
 def resolve(workspace: Workspace, project: Path | None = None) -> Resolution:
@@ -56,7 +54,15 @@ def resolve(workspace: Workspace, project: Path | None = None) -> Resolution:
 
 
 def _from_config(source: DepSource | None) -> Dependency | None:
-    return None if source is None else _CONFIGURED[source.kind](source)
+    if source is None:
+        return None
+    if source.kind in _LOCAL:
+        return _LOCAL[source.kind](source)
+    # imported here: only a git or an archive source needs it, and with git and the archive
+    # readers it took about 10 ms to import on every run
+    from .fetched import archive_dependency, git_dependency
+
+    return (git_dependency if source.kind == "git" else archive_dependency)(source)
 
 
 def _from_buf_cache(pin: LockedDep | None, cache_dir: Path) -> Dependency | None:
