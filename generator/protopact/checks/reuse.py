@@ -42,8 +42,8 @@ from ..compile.aside import aside
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
 from ..versions import code_stamp
-from .engine import LintContext, report, reported, span_numbers
-from .findings import Finding, Reported
+from .engine import LintContext, report
+from .findings import RULE, Finding, Row
 from .lint.reach import FILE, IMAGE, IMPORTS, Graphed, Grouped, reach
 from .registry import Rule
 
@@ -51,8 +51,8 @@ Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
 Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each on its own
 _KIND = "lint"
 # 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests;
-# 6: with the key of the image linted
-_MAGIC = b"PPLINT6\n"
+# 6: with the key of the image linted; 7: a row is what is reported, path included
+_MAGIC = b"PPLINT7\n"
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ class _Kept:
     digest: str
     closure: str
     keys: Mapping[str, Sequence[str]]  # grouping name -> the file's keys
-    # as the entry holds them (see _row): a kept finding becomes a line of output, never a Finding
-    findings: Sequence[Sequence[Any]]
+    # reported as the latest lint showed them: a kept finding is a line of output, never a Finding
+    findings: Sequence[Row]
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class LintReuse:
         self._latest: dict[str, tuple[str, _Entry]] = {}  # entry name -> context, entry
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
-                 keep: Keep) -> list[Reported]:
+                 keep: Keep) -> Sequence[Row]:
         """``keep(run(rules, ctx))``'s findings, reported, running each rule only over the files
         it must."""
         handlers = [r for r in rules if r.handler is not None]
@@ -110,25 +110,27 @@ class LintReuse:
         if found is None:  # a rule reported outside the files it ran over
             return report(keep(run(handlers, ctx)), shown)
         fresh = keep(found)
-        by_file: dict[str, list[list[Any]]] = defaultdict(list)
-        for finding in fresh:
+        out: list[Row] = [*report(fresh, shown)]
+        by_file: dict[str, list[Row]] = defaultdict(list)
+        for finding, row in zip(fresh, out):
             if reach(finding.rule) != IMAGE:
-                by_file[finding.file].append(_row(finding))
-        out = report(fresh, shown)
+                by_file[finding.file].append(row)
         kept = {}
         # an IMAGE rule's findings are never kept (see by_file): only these sets drop kept rows
         rerun = frozenset().union(*(again for reach_, again in stale.by_reach.items()
                                     if reach_ != IMAGE))
         for n in names:
             old = previous.get(n)
+            mine: Sequence[Row]
             if old is None:
                 mine = []
             elif n in rerun:
-                mine = [row for row in old.findings if n not in stale.of(row[0])]
+                mine = [row for row in old.findings if n not in stale.of(row[RULE])]
             else:
                 mine = old.findings
-            out += [reported(n, rule, message, span, advice, shown)
-                    for rule, message, span, advice in mine]
+            if mine and mine[0][0] != shown(n):  # linted from elsewhere: shown another way
+                mine = [(shown(n), *row[1:]) for row in mine]
+            out += mine
             if old is not None and mine is old.findings and closures[n] == old.closure \
                     and old.keys.keys() == stale.keys.keys():
                 kept[n] = old  # nothing ran again over it: its record stands as it is
@@ -311,7 +313,8 @@ def _encoded(context: str, entry: _Entry) -> bytes:
     # marshal writes a googleapis-sized entry (6 MB) five times as fast as json, and reads it
     # faster; the digest keeps a damaged entry from being read at all
     payload = marshal.dumps({"context": context, "graphed": entry.graphed, "image": entry.image,
-                             "files": {name: [k.digest, k.closure, k.keys, k.findings]
+                             "files": {name: [k.digest, k.closure, k.keys,
+                                              list(map(tuple, k.findings))]
                                        for name, k in entry.records.items()}})
     return _MAGIC + hashlib.sha256(payload).digest() + payload
 
@@ -333,11 +336,6 @@ def _read(data: bytes | None, context: str) -> _Entry:
                       dict(document["graphed"]), image if isinstance(image, str) else None)
     except (ValueError, KeyError, TypeError, EOFError):
         return _NONE
-
-
-def _row(f: Finding) -> list[Any]:
-    """A finding of the file it lies in, as the entry holds it: what a line of output reports."""
-    return [f.rule, f.message, span_numbers(f.span), f.advice]
 
 
 def _digest(*parts: str) -> str:
