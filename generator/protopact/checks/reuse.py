@@ -148,15 +148,25 @@ class LintReuse:
         return out
 
     def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
-        """Each file's digest, and the digest of it with its imports (files in dependency order)."""
+        """Each file's digest, and the digest of it with its imports (files in dependency order).
+
+        The latter is the file's closure key where the compile that made the image gave it one
+        (see :mod:`..compile.incremental`): the compile reuses a file's bytes for its closure
+        key, so an equal key is an equal file with equal imports. Without source info, the same
+        key is other bytes: that compile's keys are not taken."""
         for files, digests, closures in self._digested:
             # the very descriptors, in one tuple or another (an Input's image is built anew)
             if len(files) == len(image.files) and all(map(operator.is_, files, image.files)):
                 return digests, closures
+        keys = next((c.keys for c in incremental.recent()
+                     if c.image.files is image.files and c.source_info), {})
         digests, closures = {}, {}
         for f in image.files:
-            digests[f.name] = digest_of(image.file_bytes(f))
-            closures[f.name] = _digest(digests[f.name], *(closures.get(d, "") for d in f.dependency))
+            name = f.name
+            digests[name] = digest_of(image.file_bytes(f))
+            known = keys.get(name)
+            closures[name] = known[1] if known is not None else _digest(
+                digests[name], *(closures.get(d, "") for d in f.dependency))
         self._digested = [*self._digested[-2:], (image.files, digests, closures)]
         return digests, closures
 
