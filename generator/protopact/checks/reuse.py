@@ -32,7 +32,8 @@ import operator
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from itertools import chain
 from importlib import metadata
 from typing import Any
 
@@ -198,10 +199,16 @@ class _Stale:
     keys: dict[str, dict[str, Sequence[str]]]  # grouping name -> target -> keys
     graphed: dict[str, str]  # graphed property's name -> its digest
     counts: dict[str, Counter[str]]  # counted grouping's name -> how often the targets hold a key
+    # by rule, as found: asked for each kept finding of a file some rule runs over again
+    _of: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def of(self, rule: str) -> frozenset[str]:
-        r = reach(rule)
-        return self.by_reach[r.name if isinstance(r, (Grouped, Graphed)) else r]
+        found = self._of.get(rule)
+        if found is None:
+            r = reach(rule)
+            found = self._of[rule] = self.by_reach[r.name if isinstance(r, (Grouped, Graphed))
+                                                   else r]
+        return found
 
     def anything_kept_changed(self, previous: Mapping[str, _Kept]) -> bool:
         """Whether the entry needs writing again: a file was added, removed or rerun."""
@@ -247,7 +254,7 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
             else:
                 now[n] = old.keys[grouping.name]
         if grouping.counted:
-            counts[grouping.name] = Counter(k for own in now.values() for k in own)
+            counts[grouping.name] = Counter(chain.from_iterable(now.values()))
         if changed == every:  # a first lint: every group is new
             by_reach[grouping.name] = every
         elif grouping.counted:
