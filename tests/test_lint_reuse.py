@@ -396,3 +396,17 @@ def test_imports_findings_are_kept_only_over_the_imports_the_previous_lint_saw(
     assert "one.proto\" is unused" in out
     assert "a/v1/user.proto" in runs.over("IMPORT_USED")
     assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
+
+
+def test_kept_findings_are_shown_as_the_lint_run_from_elsewhere_shows_them(tmp_path: Path) -> None:
+    """Linted from the tree's parent, its files are shown by another path than from within: the
+    findings kept from a lint run within are shown the new way."""
+    tree = _hub_tree()
+    tree.write(tmp_path / "tree")
+    first = _lint(tmp_path / "tree", "json")
+    assert '"path":"b/v1/f1.proto"' in first[1]
+    tree.files[3] = replace(tree.files[3], field_name="BadName")
+    tree.write(tmp_path / "tree")
+    reused = _lint(tmp_path, "json", "tree")
+    assert '"path":"tree/b/v1/f1.proto"' in reused[1]
+    assert reused == _lint(tmp_path, "json", "tree", "--no-cache")

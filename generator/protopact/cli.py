@@ -252,17 +252,16 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
 
     reuse = LintReuse(_cache(no_cache))  # a watch's lints keep the previous one's findings
 
+    # Within writes_aside: the compiled image and the findings are stored in the cache by forked
+    # children while the rules run and the findings are filtered and printed.
     def linted() -> tuple[Input, Any]:
-        # the compiled image and the findings are stored in the cache by forked children while
-        # the rules run and the findings are filtered
-        with writes_aside():
-            with on_demand():  # lint reads source info only where it checks or places findings
-                loaded = load(input_, no_cache=no_cache)
-            if paths or exclude_paths:
-                loaded = loaded.restricted(paths, exclude_paths)
-            named = load_settings(loaded.workspace.root).conventions
-            return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded),
-                                    named_conventions=named, reuse=reuse)
+        with on_demand():  # lint reads source info only where it checks or places findings
+            loaded = load(input_, no_cache=no_cache)
+        if paths or exclude_paths:
+            loaded = loaded.restricted(paths, exclude_paths)
+        named = load_settings(loaded.workspace.root).conventions
+        return loaded, run_lint(loaded, REGISTRY, label=_config_label(loaded),
+                                named_conventions=named, reuse=reuse)
 
     if against and not fix_:
         raise ProtopactError("--against is only used with --fix")
@@ -273,25 +272,31 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
             raise ProtopactError("--fix and --watch cannot be used together")
 
         def lint_once() -> int:
-            try:
-                outcome = linted()[1]
-            except CompileError as exc:
-                outcome = _compile_outcome(exc)
-            return _show_outcome(outcome, error_format)
+            with writes_aside():
+                try:
+                    outcome = linted()[1]
+                except CompileError as exc:
+                    outcome = _compile_outcome(exc)
+                return _show_outcome(outcome, error_format)
 
         watch_lint(Path(input_), lint_once)
         return
     with _compile_errors_as_findings(error_format):
-        loaded, outcome = linted()
         if fix_:
             from .checks.fix import fix
 
+            with writes_aside():  # stored before the fixed tree is linted again
+                loaded, outcome = linted()
             if not Path(input_).is_dir():
                 raise ProtopactError(f"{input_}: --fix rewrites files, so INPUT must be a directory")
             baseline = load(against, no_cache=no_cache, side="against") if against else None
             if fix(loaded, outcome.findings, loaded.workspace.root, baseline):
-                loaded, outcome = linted()
-        _print_outcome(outcome, error_format)
+                with writes_aside():
+                    outcome = linted()[1]
+            _print_outcome(outcome, error_format)
+            return
+        with writes_aside():
+            _print_outcome(linted()[1], error_format)
 
 
 @cli.command()

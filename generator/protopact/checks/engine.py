@@ -12,9 +12,9 @@ from __future__ import annotations
 import operator
 import re
 from collections import Counter
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
 from ..compile.inputs import Input
@@ -24,7 +24,7 @@ from ..forked import shared, worth_forking
 from ..schema import walk
 from ..schema.conventions import Conventions, recognise
 from ..schema.source import Sources, Span
-from .findings import Finding, Reported
+from .findings import Finding, Reported, Row
 from .registry import Registry, Rule
 from .selection import select
 
@@ -91,7 +91,7 @@ def run_lint(source: Input, registry: Registry, *, label: str,
     """``reuse`` keeps the findings of files the previous lint of the same workspace checked, where
     what each rule reads has not changed since."""
     sources = Sources(source.image.files, source.image.encoded)
-    findings: list[Reported] = []
+    findings: list[Row] = []
     warnings: list[str] = _not_run(source, label)
     for module_path, (config, names) in _groups(source, "lint").items():
         selection = select(registry, config, label=label)
@@ -366,14 +366,15 @@ def span_numbers(span: Span | None) -> tuple[int, int, int, int] | None:
                                       span.end_column)
 
 
-# Reported's own order (its compared fields), as a key: tuples compare without a Python call.
-_ORDER = operator.attrgetter(*(f.name for f in fields(Reported) if f.compare))
+# A finding's identity and order: all of it but the advice.
+_ORDER = operator.itemgetter(slice(Reported._fields.index("advice")))
 
 
-def _sorted(findings: Iterable[Reported]) -> tuple[Reported, ...]:
-    """Each finding once (the first of those equal), sorted: equal findings have equal keys, and
-    a key hashes without a Python call where a Reported does not."""
-    first: dict[tuple[Any, ...], Reported] = {}
-    for finding in findings:
-        first.setdefault(_ORDER(finding), finding)
-    return tuple(first[key] for key in sorted(first))
+_AS_REPORTED = partial(tuple.__new__, Reported)
+
+
+def _sorted(findings: Sequence[Row]) -> tuple[Reported, ...]:
+    """Each finding once (the first of those equal but for the advice), sorted. Walked from the
+    end, the first of equal findings is the last one a key is given; no step is a Python call."""
+    first = dict(zip(map(_ORDER, reversed(findings)), reversed(findings)))
+    return tuple(map(_AS_REPORTED, map(first.__getitem__, sorted(first))))

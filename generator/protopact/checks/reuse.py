@@ -32,9 +32,11 @@ import operator
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import chain
 from importlib import metadata
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import __version__
 from ..compile import dependents, incremental
@@ -43,8 +45,8 @@ from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
 from ..compile.order import imports_of
 from ..versions import code_stamp
-from .engine import LintContext, report, reported, span_numbers
-from .findings import Finding, Reported
+from .engine import LintContext, report
+from .findings import RULE, Finding, Row
 from .lint.reach import FILE, IMAGE, IMPORTS, Graphed, Grouped, reach
 from .registry import Rule
 
@@ -52,19 +54,19 @@ Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
 Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each on its own
 _KIND = "lint"
 # 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests;
-# 6: with the key of the image linted
-_MAGIC = b"PPLINT6\n"
+# 6: with the key of the image linted; 7: a row is what is reported, path included
+_MAGIC = b"PPLINT7\n"
 
 
-@dataclass(frozen=True)
-class _Kept:
-    """One target file's record."""
+class _Kept(NamedTuple):
+    """One target file's record: a tuple, made from the entry's record without a Python call
+    (a googleapis-sized entry holds some 7,000)."""
 
     digest: str
     closure: str
     keys: Mapping[str, Sequence[str]]  # grouping name -> the file's keys
-    # as the entry holds them (see _row): a kept finding becomes a line of output, never a Finding
-    findings: Sequence[Sequence[Any]]
+    # reported as the latest lint showed them: a kept finding is a line of output, never a Finding
+    findings: Sequence[Row]
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class LintReuse:
         self._latest: dict[str, tuple[str, _Entry]] = {}  # entry name -> context, entry
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
-                 keep: Keep) -> list[Reported]:
+                 keep: Keep) -> Sequence[Row]:
         """``keep(run(rules, ctx))``'s findings, reported, running each rule only over the files
         it must."""
         handlers = [r for r in rules if r.handler is not None]
@@ -111,25 +113,27 @@ class LintReuse:
         if found is None:  # a rule reported outside the files it ran over
             return report(keep(run(handlers, ctx)), shown)
         fresh = keep(found)
-        by_file: dict[str, list[list[Any]]] = defaultdict(list)
-        for finding in fresh:
+        out: list[Row] = [*report(fresh, shown)]
+        by_file: dict[str, list[Row]] = defaultdict(list)
+        for finding, row in zip(fresh, out):
             if reach(finding.rule) != IMAGE:
-                by_file[finding.file].append(_row(finding))
-        out = report(fresh, shown)
+                by_file[finding.file].append(row)
         kept = {}
         # an IMAGE rule's findings are never kept (see by_file): only these sets drop kept rows
         rerun = frozenset().union(*(again for reach_, again in stale.by_reach.items()
                                     if reach_ != IMAGE))
         for n in names:
             old = previous.get(n)
+            mine: Sequence[Row]
             if old is None:
                 mine = []
             elif n in rerun:
-                mine = [row for row in old.findings if n not in stale.of(row[0])]
+                mine = [row for row in old.findings if n not in stale.of(row[RULE])]
             else:
                 mine = old.findings
-            out += [reported(n, rule, message, span, advice, shown)
-                    for rule, message, span, advice in mine]
+            if mine and mine[0][0] != shown(n):  # linted from elsewhere: shown another way
+                mine = [(shown(n), *row[1:]) for row in mine]
+            out += mine
             if old is not None and mine is old.findings and closures[n] == old.closure \
                     and old.keys.keys() == stale.keys.keys():
                 kept[n] = old  # nothing ran again over it: its record stands as it is
@@ -147,15 +151,25 @@ class LintReuse:
         return out
 
     def _digests(self, image: Image) -> tuple[dict[str, str], dict[str, str]]:
-        """Each file's digest, and the digest of it with its imports (files in dependency order)."""
+        """Each file's digest, and the digest of it with its imports (files in dependency order).
+
+        The latter is the file's closure key where the compile that made the image gave it one
+        (see :mod:`..compile.incremental`): the compile reuses a file's bytes for its closure
+        key, so an equal key is an equal file with equal imports. Without source info, the same
+        key is other bytes: that compile's keys are not taken."""
         for files, digests, closures in self._digested:
             # the very descriptors, in one tuple or another (an Input's image is built anew)
             if len(files) == len(image.files) and all(map(operator.is_, files, image.files)):
                 return digests, closures
+        keys = next((c.keys for c in incremental.recent()
+                     if c.image.files is image.files and c.source_info), {})
         digests, closures = {}, {}
         for f in image.files:
-            digests[f.name] = digest_of(image.file_bytes(f))
-            closures[f.name] = _digest(digests[f.name], *(closures.get(d, "") for d in imports_of(f)))
+            name = f.name
+            digests[name] = digest_of(image.file_bytes(f))
+            known = keys.get(name)
+            closures[name] = known[1] if known is not None else _digest(
+                digests[name], *(closures.get(d, "") for d in imports_of(f)))
         self._digested = [*self._digested[-2:], (image.files, digests, closures)]
         return digests, closures
 
@@ -187,10 +201,16 @@ class _Stale:
     keys: dict[str, dict[str, Sequence[str]]]  # grouping name -> target -> keys
     graphed: dict[str, str]  # graphed property's name -> its digest
     counts: dict[str, Counter[str]]  # counted grouping's name -> how often the targets hold a key
+    # by rule, as found: asked for each kept finding of a file some rule runs over again
+    _of: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def of(self, rule: str) -> frozenset[str]:
-        r = reach(rule)
-        return self.by_reach[r.name if isinstance(r, (Grouped, Graphed)) else r]
+        found = self._of.get(rule)
+        if found is None:
+            r = reach(rule)
+            found = self._of[rule] = self.by_reach[r.name if isinstance(r, (Grouped, Graphed))
+                                                   else r]
+        return found
 
     def anything_kept_changed(self, previous: Mapping[str, _Kept]) -> bool:
         """Whether the entry needs writing again: a file was added, removed or rerun."""
@@ -236,7 +256,7 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
             else:
                 now[n] = old.keys[grouping.name]
         if grouping.counted:
-            counts[grouping.name] = Counter(k for own in now.values() for k in own)
+            counts[grouping.name] = Counter(chain.from_iterable(now.values()))
         if changed == every:  # a first lint: every group is new
             by_reach[grouping.name] = every
         elif grouping.counted:
@@ -312,7 +332,8 @@ def _encoded(context: str, entry: _Entry) -> bytes:
     # marshal writes a googleapis-sized entry (6 MB) five times as fast as json, and reads it
     # faster; the digest keeps a damaged entry from being read at all
     payload = marshal.dumps({"context": context, "graphed": entry.graphed, "image": entry.image,
-                             "files": {name: [k.digest, k.closure, k.keys, k.findings]
+                             "files": {name: [k.digest, k.closure, k.keys,
+                                              list(map(tuple, k.findings))]
                                        for name, k in entry.records.items()}})
     return _MAGIC + hashlib.sha256(payload).digest() + payload
 
@@ -329,16 +350,14 @@ def _read(data: bytes | None, context: str) -> _Entry:
         if document["context"] != context:
             return _NONE
         image = document["image"]
-        return _Entry({name: _Kept(digest, closure, keys, rows)
-                       for name, (digest, closure, keys, rows) in document["files"].items()},
+        files = document["files"]
+        return _Entry(dict(zip(files, map(_AS_KEPT, files.values()))),
                       dict(document["graphed"]), image if isinstance(image, str) else None)
     except (ValueError, KeyError, TypeError, EOFError):
         return _NONE
 
 
-def _row(f: Finding) -> list[Any]:
-    """A finding of the file it lies in, as the entry holds it: what a line of output reports."""
-    return [f.rule, f.message, span_numbers(f.span), f.advice]
+_AS_KEPT = partial(tuple.__new__, _Kept)
 
 
 def _digest(*parts: str) -> str:
