@@ -342,11 +342,14 @@ def _read(data: bytes | None, context: str) -> _Entry:
     """The entry made under ``context``; an empty one when it is missing, another context's, or
     damaged."""
     start = len(_MAGIC) + hashlib.sha256().digest_size
-    if (data is None or not data.startswith(_MAGIC)
-            or hashlib.sha256(data[start:]).digest() != data[len(_MAGIC):start]):
+    if data is None or not data.startswith(_MAGIC):
+        return _NONE
+    # a view, not a slice: a slice would copy the 6 MB payload for each of the two reads
+    payload = memoryview(data)[start:]
+    if hashlib.sha256(payload).digest() != data[len(_MAGIC):start]:
         return _NONE
     try:
-        document = marshal.loads(data[start:])
+        document = marshal.loads(payload)
         if document["context"] != context:
             return _NONE
         image = document["image"]
