@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from protopact.checks import engine, reuse
 from protopact.checks.formats import FORMATS
-from protopact.compile import incremental
+from protopact.compile import build, incremental
 
 from .conftest import run, write_tree
 
@@ -296,13 +296,19 @@ def test_another_version_or_code_of_protopact_reuses_nothing(
     _hub_tree().write(tmp_path)
     first = _lint(tmp_path, "json")
     runs = _Runs(monkeypatch)
-    monkeypatch.setattr(reuse, "__version__", "999.0")
-    assert _lint(tmp_path, "json") == first
-    assert len(runs.over("COMMENT_MESSAGE")) == 4
-    runs.batches.clear()
-    monkeypatch.setattr(reuse, "code_stamp", lambda: "edited")
-    assert _lint(tmp_path, "json") == first
-    assert len(runs.over("COMMENT_MESSAGE")) == 4
+    # the entry's context holds the toolchain the compile reads once a process
+    try:
+        monkeypatch.setattr(build, "__version__", "999.0")
+        build.toolchain.cache_clear()
+        assert _lint(tmp_path, "json") == first
+        assert len(runs.over("COMMENT_MESSAGE")) == 4
+        runs.batches.clear()
+        monkeypatch.setattr(build, "code_stamp", lambda: "edited")
+        build.toolchain.cache_clear()
+        assert _lint(tmp_path, "json") == first
+        assert len(runs.over("COMMENT_MESSAGE")) == 4
+    finally:
+        build.toolchain.cache_clear()
 
 
 def test_a_damaged_entry_is_ignored(tmp_path: Path, isolated_cache: Path) -> None:
