@@ -96,3 +96,12 @@ def test_an_entry_of_another_shape_is_ignored(lister: _Lister, monkeypatch: pyte
     for path in (lister.cache.directory / "stats").iterdir():
         path.write_text(json.dumps(damage(json.loads(path.read_text()))))
     assert lister() == first and len(lister.read) == 3
+
+
+@pytest.mark.parametrize("now", [b"", b"// a\n", b"// a file grown since its stat\n" * 5000])
+def test_a_file_is_read_as_it_is_whatever_its_stat_said(tmp_path: Path, now: bytes) -> None:
+    path = tmp_path / "a.proto"
+    path.write_bytes(b"// a\n")
+    st = os.stat(path)
+    path.write_bytes(now)
+    assert read_source(str(path), "a.proto", st) == now

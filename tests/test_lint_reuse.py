@@ -12,12 +12,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protopact.checks import engine, reuse
 from protopact.checks.formats import FORMATS
+from protopact.checks.lint import REGISTRY as lint_registry
+from protopact.checks.lint.package_graph import graph_digest
 from protopact.compile import build, incremental
+from protopact.compile.image import Image
 
 from .conftest import run, write_tree
 
@@ -230,12 +234,11 @@ def test_a_hub_edit_reruns_each_rule_only_where_it_reads_the_change(
     tree.write(tmp_path)
     code, out, _ = _lint(tmp_path, "text")
     assert code == 100 and "a/v1/f0.proto" in out and "b/v1/f1.proto" in out
-    every = frozenset(p.path for p in tree.files.values())
     assert runs.over("FIELD_LOWER_SNAKE_CASE") == {"a/v1/f0.proto"}  # dependents kept theirs
     assert runs.over("IMPORT_USED") == {"a/v1/f0.proto"}
     assert runs.over("PACKAGE_SAME_GO_PACKAGE") == {"a/v1/f0.proto", "a/v1/f3.proto"}
-    # the package graph holds: only the files whose imports changed, directly or not
-    assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == every - {"a/v1/f3.proto"}
+    # the package graph holds, and the dependents import the packages they did: only the hub
+    assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == {"a/v1/f0.proto"}
     assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
 
 
@@ -254,6 +257,30 @@ def test_a_graphed_rule_reruns_everywhere_when_the_graph_changes(
     assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == {p.path for p in tree.files.values()}
     assert "b/v1/f1.proto" in {line.split(":")[0] for line in out.splitlines() if "cycle" in line}
     assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
+
+
+def test_a_graphed_rule_reruns_over_a_file_resolving_alike_whose_import_moved_package() -> None:
+    """A file reused as resolving every name alike may import a file now of another package,
+    naming nothing of it: PACKAGE_NO_IMPORT_CYCLE reads its imports' packages, so it runs again
+    over that file, and not over one whose imports kept theirs, while the graph holds."""
+    moved_before = FileDescriptorProto(name="m.proto", package="a.v1")
+    kept_before = FileDescriptorProto(name="k.proto", package="a.v1", syntax="proto3")
+    files = (FileDescriptorProto(name="m.proto", package="c.v1"),
+             FileDescriptorProto(name="k.proto", package="a.v1"),
+             FileDescriptorProto(name="u.proto", package="b.v1", dependency=["m.proto"]),
+             FileDescriptorProto(name="v.proto", package="b.v1", dependency=["k.proto"]))
+    image = Image(files, frozenset(f.name for f in files))
+    names = sorted(image.targets)
+    digests = {n: ("new" if n in ("m.proto", "k.proto") else "same") for n in names}
+    previous = {n: reuse._Kept("old" if n in ("m.proto", "k.proto") else "same", "before", {},
+                               []) for n in names}
+    graph = "package graph"
+    rules = [r for r in lint_registry.rules() if r.id == "PACKAGE_NO_IMPORT_CYCLE"]
+    stale = reuse._stale(rules, image, names, digests, dict.fromkeys(names, "after"), previous,
+                         frozenset({"u.proto", "v.proto"}),
+                         {"m.proto": moved_before, "k.proto": kept_before},
+                         {graph: graph_digest(image.files, image.by_name)})
+    assert stale.by_reach[graph] == {"m.proto", "k.proto", "u.proto"}
 
 
 def test_a_counted_rule_reruns_where_a_count_changed(

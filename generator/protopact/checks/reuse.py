@@ -5,8 +5,9 @@ from: the digest of the file's descriptor (source info included), the digest of 
 it imports, and the keys that group it with other files (see :mod:`.lint.reach`). The next lint of
 the same place keeps a file's findings of a rule while what that rule reads is unchanged, and runs the
 rule again over the rest: a ``FILE`` rule over the files whose descriptor changed, an ``IMPORTS`` rule
-over those whose imports changed too, a graphed rule over those too (without the exception below)
-while the digest of the image property it reads is the one the entry holds, else over every target,
+over those whose imports changed too, a graphed rule over those too (with the exception below,
+when its files' direct imports are as before in what the rule reads of them) while the digest of
+the image property it reads is the one the entry holds, else over every target,
 a grouped rule over every group the changed, added and removed
 files belonged to or belong to now (for a counted grouping, the changed files and those holding a
 key now held a different number of times), and the ``IMAGE`` rules over every target. A dependent of an
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
 from typing import Any, NamedTuple
+
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ..compile import dependents, incremental
 from ..compile.aside import aside
@@ -106,7 +109,9 @@ class LintReuse:
         digests, closures = self._digests(ctx.image)
         names = sorted(ctx.image.targets)
         alike = self._resolving_alike(entry, closures)
-        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike, entry.graphed)
+        donor = dependents.LATEST[0].donor.by_name if alike else {}
+        stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike, donor,
+                       entry.graphed)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
             return report(keep(run(handlers, ctx)), shown)
@@ -221,7 +226,9 @@ class _Stale:
 
 def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: Mapping[str, str],
            closures: Mapping[str, str], previous: Mapping[str, _Kept], alike: frozenset[str],
-           graphed_before: Mapping[str, str]) -> _Stale:
+           donor: Mapping[str, FileDescriptorProto], graphed_before: Mapping[str, str]) -> _Stale:
+    """Which targets each rule runs over again. ``alike`` resolve every name as the compile
+    ``donor`` (its files by name) did, whose files they import are the previous lint's."""
     every = frozenset(names)
     changed = frozenset(n for n in names if n not in previous or previous[n].digest != digests[n])
     removed = frozenset(previous).difference(names)
@@ -235,10 +242,21 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
     for property_ in {r.name: r for r in map(reach, (rule.id for rule in rules))
                       if isinstance(r, Graphed)}.values():
         graphed[property_.name] = property_.digest(image.files, image.by_name)
-        # a file whose imports resolve alike may import another package now: no exception
-        by_reach[property_.name] = every if graphed_before.get(property_.name) != graphed[
-            property_.name] else frozenset(n for n in names if n not in previous
-                                           or previous[n].closure != closures[n])
+        if graphed_before.get(property_.name) != graphed[property_.name]:
+            by_reach[property_.name] = every
+            continue
+        # a file resolving alike may import a file of another package now, if it uses no name
+        # of it: it runs again. Only a file the previous lint did not see as it is may differ
+        # from the donor's (an alike file's imports are the donor's as the previous lint saw them)
+        shifted = {f.name for f in image.files if (f.name not in previous or f.name in changed)
+                 and (f.name not in donor
+                      or property_.imported(donor[f.name]) != property_.imported(f))} \
+            if alike else set()
+        unmoved = alike if not shifted else frozenset(
+            n for n in alike if shifted.isdisjoint(imports_of(image.by_name[n])))
+        by_reach[property_.name] = frozenset(
+            n for n in names if n not in previous
+            or previous[n].closure != closures[n] and n not in unmoved)
     groupings = {r.name: r for r in (reach(rule.id) for rule in rules) if isinstance(r, Grouped)}
     keys: dict[str, dict[str, Sequence[str]]] = {}
     counts: dict[str, Counter[str]] = {}

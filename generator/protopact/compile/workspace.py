@@ -181,8 +181,12 @@ def read_source(path: str | Path, shown: str, st: os.stat_result | None = None) 
                                  "regular .proto files are read")
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
-            # the size known saves the reads that grow a buffer; a file grown since is read whole
-            parts = [os.read(fd, st.st_size + 1)]
+            # the size known saves the reads that grow a buffer, and, when the read returns just
+            # that many bytes, the read that finds the end; a file grown since is read whole
+            first = os.read(fd, st.st_size + 1)
+            if len(first) == st.st_size:
+                return first
+            parts = [first]
             while parts[-1]:
                 parts.append(os.read(fd, 1 << 16))
         finally:

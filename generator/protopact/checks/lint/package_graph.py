@@ -24,12 +24,18 @@ def package_graph(files: Sequence[FileDescriptorProto],
     """Each package's imported packages (another package, both named)."""
     if _LATEST and _LATEST[0][0] is files:
         return _LATEST[0][1]
+    # each package read once: a descriptor's field read makes its string anew, and a large
+    # tree's files import some 16,000 times
+    packages = {name: f.package for name, f in by_name.items()}
     graph: dict[str, set[str]] = defaultdict(set)
     for file in files:
+        package = file.package
+        if not package:
+            continue
         for dependency in imports_of(file):
-            imported = by_name[dependency].package if dependency in by_name else ""
-            if file.package and imported and imported != file.package:
-                graph[file.package].add(imported)
+            imported = packages.get(dependency)
+            if imported and imported != package:
+                graph[package].add(imported)
     _LATEST[:] = [(files, graph)]
     return graph
 

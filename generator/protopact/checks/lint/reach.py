@@ -8,7 +8,9 @@ changed (see :mod:`protopact.checks.reuse`).
   type), however far apart; after an edit the rule runs again over the groups the edit touched.
 - :class:`Graphed`: what ``IMPORTS`` covers and one property of the whole image (the package
   import graph), known by a digest: while the digest holds, the rule runs again over the files
-  whose imports changed, directly or not; when it changes, over every target.
+  whose imports changed, directly or not, but those that resolve every name alike and whose
+  direct imports are as before in what the rule reads of them (their packages); when the
+  digest changes, over every target.
 - ``IMAGE``: any file of the image or the set of targets (whether an import is a target, the types
   the conventions recognise anywhere, the descriptor pool a CEL expression resolves names in); it runs
   again on every lint. A rule missing from :data:`REACH` counts as ``IMAGE``.
@@ -58,17 +60,20 @@ class Grouped:
 @dataclass(frozen=True)
 class Graphed:
     """Findings on a file depend on the file, the files it imports, directly or not, and on what
-    ``digest`` digests of the image's files (its second argument: the files by name)."""
+    ``digest`` digests of the image's files (its second argument: the files by name). Of a file
+    it imports directly, a rule reads ``imported``; of the others, nothing the digest does not
+    cover."""
 
     name: str
     digest: Callable[[Sequence[FileDescriptorProto], Mapping[str, FileDescriptorProto]], str]
+    imported: Callable[[FileDescriptorProto], object]
 
 
 _PACKAGE = Grouped("package", lambda f: (f.package,))
 _DIRECTORY = Grouped("directory", lambda f: (directory(f.name),))
 RPC_TYPES = Grouped("request and response types", request_response_keys, counted=True)
 
-_PACKAGE_GRAPH = Graphed("package graph", graph_digest)
+_PACKAGE_GRAPH = Graphed("package graph", graph_digest, lambda f: f.package)
 
 Reach = str | Grouped | Graphed
 
