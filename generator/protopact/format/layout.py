@@ -21,6 +21,8 @@ def write_file(p: Printer, root: t.Node) -> None:
 
 @writes(t.Import)
 def _import(p: Printer, node: t.Node) -> None:
+    if p.plain_line((node.keyword, node.modifier, node.name), node.semicolon):
+        return
     p.start(node.keyword)
     p.space()
     if node.modifier is not None:
@@ -51,6 +53,8 @@ def _syntax(p: Printer, n: t.Node) -> None:
 
 @writes(t.Package)
 def _package(p: Printer, n: t.Node) -> None:
+    if p.plain_line((n.keyword, n.name), n.semicolon):
+        return
     p.start(n.keyword)
     p.space()
     p.inline_node(n.name)
@@ -123,6 +127,8 @@ def _named_body(p: Printer, n: t.Node) -> None:
 
 @writes(t.EnumValue)
 def _enum_value(p: Printer, n: t.Node) -> None:
+    if n.options is None and p.plain_line((n.name, n.equals, n.number), n.semicolon):
+        return
     p.start(n.name)
     p.space()
     p.inline_node(n.equals)
@@ -140,6 +146,9 @@ def _compact_suffix(p: Printer, options: t.Node | None) -> None:
 
 @writes(t.Field)
 def _field(p: Printer, n: t.Node) -> None:
+    if n.options is None and p.plain_line((n.label, n.type, n.name, n.equals, n.tag),
+                                          n.semicolon):
+        return
     if n.label is not None:
         p.start(n.label)
         p.space()

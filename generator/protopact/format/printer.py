@@ -19,6 +19,7 @@ _OPENS, _CLOSES = "{[(<", "}])>"
 # follows starts with one of the second; within a line (inline) brackets hug what they enclose.
 _BLOCKS = ("\x00 \t\n", "\n;,")
 _INLINE_BLOCKS = ("\x00 \t\n<[{(", "\n;,)]}>")
+_LINE_STARTS = ("\n", "\x00")  # what the output ends with where a declaration's line begins
 
 
 def is_open_brace(node: t.Node | None) -> bool:
@@ -200,6 +201,47 @@ class Printer:
         return t.space_before(node).count("\n") > 1
 
     # -- placement of one node -----------------------------------------------------------------
+    def plain_line(self, words: tuple[t.Node | None, ...], semicolon: t.Leaf) -> bool:
+        """Whether ``words`` (``None`` for what the source left out) and ``semicolon`` were
+        written as one line at once, the common declaration (a field, an enum value, an import):
+        no comment but those above the line, and each word a name, a number, a string, ``=``, or
+        a qualified or signed one, so start, inline_node and line_end would write them one space
+        apart and change nothing but the output. Otherwise nothing is written."""
+        if self.trailing_override or semicolon.leading or semicolon.trailing or \
+                self.last not in _LINE_STARTS:
+            return False
+        head = (words[0] if words[0] is not None else words[1]).first()
+        texts = []
+        for word in words:
+            if word is None:
+                continue
+            if word.is_leaf:
+                if word.leading and word is not head or word.trailing or \
+                        word.kind == "punct" and word.text != "=":
+                    return False
+                texts.append(word.text)
+                continue
+            if word.__class__ not in _WORDS:
+                return False
+            parts = word.children()
+            for part in parts:
+                if part.leading and part is not head or part.trailing:
+                    return False
+            texts.append("".join([part.text for part in parts]))
+        blank = head.space_before.count("\n") > 1
+        if head.leading:  # as start writes them
+            self.multiline_comments(head.leading)
+            if blank:
+                self.line()
+        elif blank and not is_open_brace(self.previous):
+            self.line()  # the blank line the source has (see blank_line_kept)
+        self.pending_space = False
+        self.out.append(("  " * self.indent if self.last == "\n" else "") + " ".join(texts) + ";")
+        self.last = ";"
+        self.previous = semicolon
+        self.line()
+        return True
+
     def start(self, node: t.Node, force_compact: bool = False, ends_line: bool = False) -> None:
         first = node.first()
         newlines = first.space_before.count("\n")
@@ -390,6 +432,8 @@ class Printer:
 
 
 _WRITERS: dict[type, object] = {}
+# the branches written as one word, their tokens side by side: `.a.b.C`, `-1`
+_WORDS = frozenset((t.CompoundIdent, t.Signed))
 
 
 def writes(*kinds: type):  # type: ignore[no-untyped-def]
