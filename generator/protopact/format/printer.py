@@ -228,13 +228,7 @@ class Printer:
                 if part.leading and part is not head or part.trailing:
                     return False
             texts.append("".join([part.text for part in parts]))
-        blank = head.space_before.count("\n") > 1
-        if head.leading:  # as start writes them
-            self.multiline_comments(head.leading)
-            if blank:
-                self.line()
-        elif blank and not is_open_brace(self.previous):
-            self.line()  # the blank line the source has (see blank_line_kept)
+        self.line_opening(head)
         self.pending_space = False
         self.out.append(("  " * self.indent if self.last == "\n" else "") + " ".join(texts) + ";")
         self.last = ";"
@@ -243,15 +237,7 @@ class Printer:
         return True
 
     def start(self, node: t.Node, force_compact: bool = False, ends_line: bool = False) -> None:
-        first = node.first()
-        newlines = first.space_before.count("\n")
-        leading = first.leading
-        if leading:
-            self.multiline_comments(leading, force_compact)
-            if not force_compact and newlines > 1:
-                self.line()
-        elif newlines > 1 and not (force_compact or is_open_brace(self.previous)):
-            self.line()  # the blank line the source has (see blank_line_kept)
+        self.line_opening(node.first(), force_compact)
         self.write_indent(node)
         self.node(node)
         trailing = self.trailing(node)
@@ -260,6 +246,17 @@ class Printer:
         elif trailing:
             self.inline_comments(trailing)
         self.previous = node
+
+    def line_opening(self, first: t.Leaf, force_compact: bool = False) -> None:
+        """What comes before a line beginning with ``first``: its leading comments and the blank
+        line the source has."""
+        newlines = first.space_before.count("\n")
+        if first.leading:
+            self.multiline_comments(first.leading, force_compact)
+            if not force_compact and newlines > 1:
+                self.line()
+        elif newlines > 1 and not (force_compact or is_open_brace(self.previous)):
+            self.line()  # the blank line the source has (see blank_line_kept)
 
     def blank_line_kept(self, node: t.Node, force_compact: bool = False) -> None:
         """The blank line the source has right before ``node`` (none after an opening brace)."""
