@@ -35,7 +35,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
-from importlib import metadata
 from typing import Any, NamedTuple
 
 from .. import __version__
@@ -44,7 +43,7 @@ from ..compile.aside import aside
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
 from ..compile.order import imports_of
-from ..versions import code_stamp
+from ..versions import code_stamp, protobuf
 from .engine import LintContext, report
 from .findings import RULE, Finding, Row
 from .lint.reach import FILE, IMAGE, IMPORTS, Graphed, Grouped, reach
@@ -320,7 +319,7 @@ def _rerun(rules: Sequence[Rule], ctx: LintContext, stale: _Stale, run: Run
 
 def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
     return _digest(json.dumps({
-        "protopact": __version__, "code": code_stamp(), "protobuf": metadata.version("protobuf"),
+        "protopact": __version__, "code": code_stamp(), "protobuf": protobuf(),
         "marshal": [marshal.version, *sys.version_info[:2]],
         "module": module,
         "rules": [r.id for r in rules], "config": repr(ctx.options),
