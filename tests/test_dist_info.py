@@ -69,3 +69,15 @@ def test_install_upgrade_reinstall_and_removal_are_each_seen(
     next(tmp_path.glob("*.dist-info")).rmdir()
     dist_info._children.cache_clear()
     assert distribution_dependency("buf.build/acme/protos", "acme-protos") is None
+
+
+def test_an_egg_on_the_path_is_left_to_importlib_metadata(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    egg = tmp_path / "acme_protos-2.0-py3.11.egg"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "EGG-INFO" / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: acme-protos\n"
+                                               "Version: 2.0\n")
+    monkeypatch.setattr(sys, "path", [str(egg), *sys.path])
+    found = dist_info.installed("acme-protos")
+    assert found is not None and (found.name, found.version, found.record) == \
+        ("acme-protos", "2.0", "")

@@ -3,8 +3,8 @@ them (the first ``.dist-info`` of that normalized name along ``sys.path``) witho
 and the ``email`` parser it reads ``METADATA`` with cost every run that resolves dependencies
 (every compile and lint) some 20 ms, for three header lines.
 
-Where the layout is one this reading does not cover (an ``.egg-info``, a zipped path entry, a
-finder of its own on ``sys.meta_path``), :mod:`importlib.metadata` answers.
+Where the layout is one this reading does not cover (an egg or ``.egg-info``, a zipped path entry,
+a finder of its own on ``sys.meta_path``), :mod:`importlib.metadata` answers.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def installed(name: str) -> Installed | None:
         return _by_importlib(name)
     wanted = _normalized(name)
     for entry in sys.path:
+        if entry.lower().endswith(".egg"):  # an egg's metadata is its EGG-INFO
+            return _by_importlib(name)
         try:
             children = _children(entry or ".", os.stat(entry or ".").st_mtime_ns)
         except NotADirectoryError:
