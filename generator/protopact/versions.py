@@ -19,8 +19,7 @@ BUF_COMPATIBLE = "1.75"
 def protoc_version() -> str:
     """protoc's own answer to --version ("libprotoc 35.1" -> "35.1"): it is printed by the C++
     on file descriptor 1, so it is asked in a child process."""
-    # imported here, as importlib.metadata below: only --version needs them, and every compile
-    # imports this module for code_stamp
+    # imported here: only --version needs it, and every compile imports this module for code_stamp
     import subprocess
 
     done = subprocess.run([sys.executable, "-m", "grpc_tools.protoc", "--version"],
@@ -30,14 +29,24 @@ def protoc_version() -> str:
 
 
 def version_lines() -> list[str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        tools = f" (grpcio-tools {version('grpcio-tools')})"
-    except PackageNotFoundError:
-        tools = ""
-    return [f"protopact {__version__}", f"protoc {protoc_version()}{tools}",
+    tools = f"(grpcio-tools {grpcio_tools()})"
+    return [f"protopact {__version__}", f"protoc {protoc_version()} {tools}",
             f"buf {BUF_COMPATIBLE} compatible (rule IDs, buf.yaml, buf.gen.yaml, error formats)"]
+
+
+def protobuf() -> str:
+    """The installed protobuf's version, as its metadata gives it (read from the package: the
+    metadata reader and its ``email`` parser cost some 20 ms to import)."""
+    from google.protobuf import __version__ as version
+
+    return version
+
+
+def grpcio_tools() -> str:
+    """The installed grpcio-tools' version, as its metadata gives it (see :func:`protobuf`)."""
+    from grpc_tools.grpc_version import VERSION
+
+    return VERSION
 
 
 @cache

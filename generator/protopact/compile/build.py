@@ -10,13 +10,12 @@ it does not reuse.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
@@ -26,7 +25,7 @@ from ..deps import resolve
 from ..deps.missing import explained, undeclared
 from ..deps.model import Resolution
 from ..errors import ProtopactError
-from ..versions import code_stamp
+from ..versions import code_stamp, grpcio_tools, protobuf
 from . import incremental, sourceinfo
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
@@ -58,10 +57,8 @@ def cached_only() -> Iterator[None]:
 def toolchain() -> dict[str, str]:
     # "columns": images hold buf's source columns (see .columns); older entries hold protoc's.
     # "deps": imports come from the dependency resolver (protoc reads some as descriptors).
-    versions = {"protopact": __version__, "code": code_stamp(), "columns": "buf", "imports": "deps"}
-    for dist in ("grpcio-tools", "protobuf"):
-        versions[dist] = metadata.version(dist)
-    return versions
+    return {"protopact": __version__, "code": code_stamp(), "columns": "buf", "imports": "deps",
+            "grpcio-tools": grpcio_tools(), "protobuf": protobuf()}
 
 
 # Yields a directory holding the workspace's files (at least those given; None: the whole tree).

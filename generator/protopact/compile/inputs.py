@@ -33,6 +33,7 @@ from ..config.bufyaml import (
     find_config,
     load_workspace,
 )
+from ..config.yamlparse import kept_in
 from ..deps import resolve
 from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
@@ -144,6 +145,11 @@ def load_input(text: str, *, cwd: Path, cache: Cache) -> Input:
 
 
 def _loaded(text: str, cwd: Path, cache: Cache) -> Input:
+    with kept_in(cache.directory):
+        return _loaded_from(text, cwd, cache)
+
+
+def _loaded_from(text: str, cwd: Path, cache: Cache) -> Input:
     ref = _parsed(text, cwd)
     if ref.format == "pkg":
         return _image_input(_package_image(text), cwd)
@@ -194,7 +200,7 @@ def cached_input(text: str, *, cwd: Path, cache: Cache) -> Input | None:
         source = from_ref(ref, cwd)
         if source.remote or source.recurse_submodules:
             return None  # reading one costs a clone or a checkout
-        with cached_only():
+        with cached_only(), kept_in(cache.directory):
             loaded = _from_git(source, cache, cwd)
         return None if loaded.image.clashes else loaded
     except (NotCached, ProtopactError):

@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from ..errors import ProtopactError
+from .yamlparse import YamlError, parsed
 
 LOCK_NAME = "buf.lock"
 _NAME = re.compile(r"^[A-Za-z0-9._-]+(:[0-9]+)?/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")
@@ -65,8 +64,8 @@ def _split_ref(text: str) -> tuple[str, str, str]:
 def parse_lock(text: str, label: str) -> tuple[LockedDep, ...]:
     try:
         # every scalar as text, as buf reads it: a commit of digits only stays a string
-        raw = yaml.load(text, Loader=yaml.BaseLoader) or {}
-    except yaml.YAMLError as exc:
+        raw = parsed(text, every_scalar_text=True) or {}
+    except YamlError as exc:
         raise ProtopactError(f"{label}: invalid YAML: {getattr(exc, 'problem', None) or exc}") \
             from None
     if not isinstance(raw, dict):

@@ -14,10 +14,9 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
-import yaml
-
 from ..errors import ProtopactError
 from .buflock import LOCK_NAME, DepRef, LockedDep, parse_deps, parse_lock
+from .yamlparse import YamlError, parsed
 
 CONFIG_NAMES = ("buf.yaml", "buf.yml")
 # A v1 workspace: a list of module directories, each with its own v1 (or no) buf.yaml.
@@ -219,10 +218,10 @@ def _join(directory: str, path: str) -> str:
 
 def _yaml_mapping(text: str, label: str) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(text)
+        raw = parsed(text)
     except RecursionError:
         raise ProtopactError(f"{label}: invalid YAML: nested too deeply") from None
-    except yaml.YAMLError as exc:
+    except YamlError as exc:
         mark = getattr(exc, "problem_mark", None)
         position = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

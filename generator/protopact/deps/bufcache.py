@@ -21,9 +21,8 @@ import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from ..config.buflock import LockedDep
+from ..config.yamlparse import YamlError, parsed
 from ..errors import ProtopactError
 from .bufdigest import B4, B5, b4_digest, b5_digest, digest_type, module_files
 from .model import Contents, Dependency
@@ -60,8 +59,8 @@ def cached_dependency(pin: LockedDep, cache_dir: Path) -> Dependency | None:
 def _module_info(entry: Path) -> dict[str, Any] | None:
     """``module.yaml`` of a complete, readable entry (buf evicts any other and downloads again)."""
     try:
-        info = yaml.safe_load((entry / _MODULE_INFO).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        info = parsed((entry / _MODULE_INFO).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YamlError):
         return None
     if not isinstance(info, dict) or info.get("version") != "v1":
         return None

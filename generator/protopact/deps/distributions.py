@@ -13,21 +13,18 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sys
-from importlib import metadata
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
+from .dist_info import installed
 from .materialize import materialized
 from .model import Contents, Dependency
 from .pycode import GENERATED_SUFFIXES, embedded_descriptor
 
+if TYPE_CHECKING:
+    from importlib.metadata import Distribution
+
 _DATA_DIR = "data"
-
-
-def installed(name: str) -> metadata.Distribution | None:
-    try:
-        return metadata.distribution(name)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def distribution_dependency(module: str, name: str, *, data_prefix: str = "",
@@ -36,18 +33,17 @@ def distribution_dependency(module: str, name: str, *, data_prefix: str = "",
     dist = installed(name)
     if dist is None:
         return None
-    record = dist.read_text("RECORD") or ""
     version = dist.version
-    fingerprint = hashlib.sha256(f"{name} {version}\n{record}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(f"{name} {version}\n{dist.record}".encode()).hexdigest()
 
     def load() -> Contents:
-        return _contents(dist, fingerprint, data_prefix)
+        return _contents(dist.open(), fingerprint, data_prefix)
 
     return Dependency(module=module, origin=f"installed distribution {dist.name}", version=version,
                       fingerprint=fingerprint, load=load, library=library)
 
 
-def _contents(dist: metadata.Distribution, fingerprint: str, data_prefix: str) -> Contents:
+def _contents(dist: Distribution, fingerprint: str, data_prefix: str) -> Contents:
     base = Path(str(dist.locate_file("")))
     sources: set[str] = set()
     data_files: dict[str, Path] = {}
@@ -76,7 +72,7 @@ def _contents(dist: metadata.Distribution, fingerprint: str, data_prefix: str) -
     return Contents(tuple(roots), frozenset(sources), descriptors)
 
 
-def _has_source_beside(path: str, sources: set[str], dist: metadata.Distribution) -> bool:
+def _has_source_beside(path: str, sources: set[str], dist: Distribution) -> bool:
     """Whether generated module ``path`` has its ``.proto`` beside it (RECORD lists a wheel's
     files in archive order, so the source may come later: the disk is asked then)."""
     stem = path.removesuffix("_pb2.py").removesuffix("_pb.py")

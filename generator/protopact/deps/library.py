@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 from .. import __version__
 from ..paths import bundled_proto_root
+from ..versions import grpcio_tools
 from .distributions import distribution_dependency
 from .model import Contents, Dependency
 
@@ -61,7 +62,7 @@ def _building_blocks() -> Dependency:
 
 
 def _well_known_types() -> Dependency:
-    version = metadata.version("grpcio-tools")
+    version = grpcio_tools()
     root = well_known_root()
     return Dependency(module=WELL_KNOWN_TYPES, origin="installed distribution grpcio-tools",
                       version=version, fingerprint=f"grpcio-tools {version}", library=True,
