@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -439,6 +440,36 @@ def test_a_file_the_formatter_cannot_read_leaves_every_file_as_it_was(
     assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
     # nor a directory: the output did not exist, and does not after the failure
     assert not (tmp_path / "out").exists() and not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("last", [-1, -2])
+def test_a_write_that_fails_into_a_new_output_tree_leaves_nothing(
+        last: int, tmp_path: Path, monkeypatch) -> None:
+    """A new output tree is built under a hidden name; when writing a file of it fails (a full
+    disk), in either half, the file begun and the whole hidden tree go: nothing is left beside."""
+    import errno
+
+    import protopact.format.outlet as outlet
+
+    files = {"buf.yaml": "version: v2\n"}
+    for i in range(PARALLEL_FROM + 1):
+        files[f"p{i % 7}/v1/f{i}.proto"] = f'syntax="proto3";package p{i % 7}.v1;\nmessage M{i} {{}}\n'
+    tree = write_tree(tmp_path / "ws", files)
+    name = sorted(n for n in files if n.endswith(".proto"))[last]
+    failing = f"message M{name.rpartition('/f')[2].removesuffix('.proto')} {{".encode()
+
+    def write_fd(fd: int, data: bytes) -> None:
+        os.write(fd, data[:1])  # a file begun
+        if failing in data:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        write_fd_as_is(fd, data[1:])
+
+    write_fd_as_is = outlet.write_fd
+    monkeypatch.setattr(outlet, "write_fd", write_fd)
+    result = run("format", str(tree), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "cannot write: No space left on device" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
 
 
 def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -> None:

@@ -158,14 +158,19 @@ def _free_name(output: Path) -> Path:
 
 
 def _written(path: str, data: bytes, target: str) -> str:
-    """``path``, a new file holding ``data``, bound for ``target`` (named in an error)."""
+    """``path``, a new file holding ``data``, bound for ``target`` (named in an error). A write
+    that fails takes its file away again, so the tree it was for can be withdrawn whole."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise ProtopactError(f"{target}: cannot write: {exc.strerror}") from None
+    try:
         try:
             write_fd(fd, data)
         finally:
             os.close(fd)
     except OSError as exc:
+        os.unlink(path)
         raise ProtopactError(f"{target}: cannot write: {exc.strerror}") from None
     return path
 
