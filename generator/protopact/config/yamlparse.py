@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +61,22 @@ def parsed(text: str, *, every_scalar_text: bool = False) -> Any:
 
 
 def _entry(directory: Path, text: str, every_scalar_text: bool) -> Path | None:
-    from ..deps.dist_info import installed  # deps reads buf.lock with this module
-
-    pyyaml = installed("PyYAML")
-    if pyyaml is None:
+    parser = _pyyaml()
+    if parser is None:
         return None
     key = hashlib.sha256("\0".join((
-        "base" if every_scalar_text else "safe", pyyaml.version, pyyaml.record,
-        str(marshal.version), text)).encode()).hexdigest()
+        "base" if every_scalar_text else "safe", parser, str(marshal.version), text)).encode()
+    ).hexdigest()
     return directory / "yaml" / f"{key}.marshal"
+
+
+@cache  # the PyYAML a process imports is the one it started with: its RECORD is read once
+def _pyyaml() -> str | None:
+    """The installed PyYAML's version and RECORD, None when it is not installed."""
+    from ..deps.dist_info import installed  # deps reads buf.lock with this module
+
+    found = installed("PyYAML")
+    return None if found is None else f"{found.version}\0{found.record}"
 
 
 def _keep(path: Path, value: Any) -> None:
