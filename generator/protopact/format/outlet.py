@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import itertools
 import os
 import posixpath
 import time
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ProtopactError
-from ..render.writer import stage_file, write_file
+from ..render.writer import stage_file, temporary_name, write_file
 from ..writes import write_fd
 
 
@@ -150,11 +149,9 @@ class Outlet:
 
 def _free_name(output: Path) -> Path:
     """A hidden name beside ``output`` that nothing holds."""
-    for attempt in itertools.count():
-        path = output.with_name(f".{output.name}.{os.getpid()}-{attempt}.tmp")
-        if not os.path.lexists(path):
-            return path
-    raise AssertionError("count() never ends")
+    while os.path.lexists(path := temporary_name(output)):
+        pass
+    return path
 
 
 def _written(path: str, data: bytes, target: str) -> str:

@@ -74,7 +74,7 @@ def stage_file(path: Path, data: bytes) -> Path:
     buffering and tty checks and a random name per file cost five system calls a file, which a
     ``format -o`` of 7,000 files paid 7,000 times."""
     while True:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}-{next(_staged)}.tmp")
+        tmp = temporary_name(path)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:
@@ -98,6 +98,11 @@ def stage_file(path: Path, data: bytes) -> Path:
 
 
 _staged = itertools.count()
+
+
+def temporary_name(path: Path) -> Path:
+    """A hidden name beside ``path``, by this process and a counter: another process's never."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{next(_staged)}.tmp")
 
 
 @dataclass(frozen=True)
