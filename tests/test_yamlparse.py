@@ -4,6 +4,7 @@ PyYAML once kept, and a fresh parse whenever the text, the loader or PyYAML chan
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,24 @@ def test_nothing_is_kept_outside_a_cache(tmp_path: Path, monkeypatch: pytest.Mon
     with kept_in(None):
         assert parsed("a: 1\n") == {"a": 1}
     assert not list(tmp_path.rglob("*"))
+
+
+def test_the_parses_kept_are_bounded_the_least_recently_used_going_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"n: {i}\n" for i in range(6)]
+    with kept_in(tmp_path):
+        for text in texts:
+            parsed(text)
+    entries = sorted((tmp_path / "yaml").glob("*.marshal"))
+    assert len(entries) == 6
+    for age, entry in enumerate(entries):  # all written long ago, in a known order
+        os.utime(entry, (1_000_000 + age, 1_000_000 + age))
+    monkeypatch.setattr(yamlparse, "_LIMIT", 4 * entries[0].stat().st_size)
+    with kept_in(tmp_path):
+        oldest = yamlparse._entry(tmp_path, texts[0], False)
+        assert oldest in entries
+        parsed(texts[0])  # read: now the most recently used
+        parsed("n: 6\n")  # written: the bound applies
+    kept = set((tmp_path / "yaml").glob("*.marshal"))
+    assert len(kept) == 4
+    assert oldest in kept

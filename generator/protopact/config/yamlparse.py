@@ -1,7 +1,8 @@
 """YAML configuration (``buf.yaml``, ``buf.lock``) parsed once per text: what PyYAML made of a text
 is kept in the cache directory under the digest of the text, the loader and the installed PyYAML,
 so a run whose configuration did not change neither imports PyYAML nor parses (15 ms and more on
-every lint and compile). Values marshal cannot hold (a YAML timestamp) are parsed each time.
+every lint and compile). Values marshal cannot hold (a YAML timestamp) are parsed each time. The
+parses kept are bounded in size, those used least recently removed first.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from ..compile.recency import beyond, used
 
 _KEPT_IN: ContextVar[Path | None] = ContextVar("yaml_kept_in", default=None)
 
@@ -45,9 +48,12 @@ def parsed(text: str, *, every_scalar_text: bool = False) -> Any:
     path = None if directory is None else _entry(directory, text, every_scalar_text)
     if path is not None:
         try:
-            return marshal.loads(path.read_bytes())
+            value = marshal.loads(path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             pass
+        else:
+            used(path)
+            return value
     import yaml
 
     try:
@@ -89,5 +95,10 @@ def _keep(path: Path, value: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(data)
         os.replace(temporary, path)
+        for entry in beyond(path.parent.glob("*.marshal"), _LIMIT):
+            entry.unlink(missing_ok=True)
     except OSError:  # a cache that cannot be written only costs the parse next time
         temporary.unlink(missing_ok=True)
+
+
+_LIMIT = 2**22  # bytes of parses kept: thousands of configurations, each a few hundred bytes
