@@ -24,9 +24,6 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 from .image import Image
 from .order import dependencies_first, imports_of
 
-# A file's descriptor and its bytes.
-Version = tuple[FileDescriptorProto, bytes]
-
 
 @dataclass(frozen=True)
 class Kept:
@@ -79,14 +76,25 @@ def _defined(field: str, definition: object) -> Iterator[str]:
         yield from (v.name for v in definition.value)  # type: ignore[attr-defined]
 
 
-def unchanged(candidates: Mapping[str, Version], current: Mapping[str, Version],
-              previous: Mapping[str, Version], text: Callable[[str], bytes | None]) -> set[str]:
+def unchanged(candidates: Mapping[str, FileDescriptorProto],
+              current: Mapping[str, FileDescriptorProto], encoded: Mapping[str, bytes],
+              previous: Image, spells: Callable[[str, Sequence[bytes]], bool | None]) -> set[str]:
     """The ``candidates`` (files whose text is unchanged, as the earlier compile ``previous``
     compiled them) that compile as they did, given the files compiled or reused now
-    (``current``); ``text`` reads a candidate's source (None: not at hand)."""
+    (``current``, with their bytes where known: ``encoded``); ``spells`` says whether a
+    candidate's source holds one of some words (None: not at hand)."""
     def imports(name: str) -> Sequence[str]:
         found = current.get(name) or candidates.get(name)
-        return imports_of(found[0]) if found is not None else ()
+        return imports_of(found) if found is not None else ()
+
+    def own(name: str) -> frozenset[str] | None:
+        now, before = current.get(name), previous.by_name.get(name)
+        if now is None or before is None:
+            return None
+        if now is before or (encoded.get(name) or now.SerializeToString()) \
+                == previous.file_bytes(before):
+            return frozenset()
+        return names_changed(before, now)
 
     added: dict[str, frozenset[str] | None] = {}  # names new to each file's closure; None: unknown
     spelled: dict[frozenset[str], tuple[bytes, ...]] = {}  # each set of names, encoded once
@@ -96,25 +104,17 @@ def unchanged(candidates: Mapping[str, Version], current: Mapping[str, Version],
         if name in candidates and name not in current:
             # reused, it is the previous compile's; else compiled again: anything may differ
             reused = False
-            if inherited is not None and (source := text(name)) is not None:
+            if inherited is not None:
                 words = spelled.get(inherited)
                 if words is None:
                     words = spelled[inherited] = tuple(n.encode() for n in inherited)
-                reused = not any(word in source for word in words)
+                reused = spells(name, words) is False
             if reused:
                 kept.add(name)
             added[name] = inherited if reused else None
         else:
-            added[name] = _union([inherited, _own(name, current, previous)])
+            added[name] = _union([inherited, own(name)])
     return kept
-
-
-def _own(name: str, current: Mapping[str, Version], previous: Mapping[str, Version],
-         ) -> frozenset[str] | None:
-    now, before = current.get(name), previous.get(name)
-    if now is None or before is None:
-        return None
-    return frozenset() if now[1] == before[1] else names_changed(before[0], now[0])
 
 
 def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:

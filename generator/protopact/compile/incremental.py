@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from google.protobuf import descriptor_pb2
 
@@ -39,6 +39,9 @@ from .extension_numbers import Clash, Extensions, extensions
 from .image import Image, encode_set, without_field
 from .order import dependencies_first, imports_of
 from .sourceinfo import SOURCE_CODE_INFO, deferred, with_source_info
+
+if TYPE_CHECKING:
+    from .dependent_texts import Texts
 
 # Below this share of targets reused, a full compile costs about the same and is the reference.
 # protoc reads reused files as descriptors far faster than it compiles them, so reusing a tenth
@@ -206,7 +209,7 @@ def worth_reusing(targets: Sequence[str], workspace: Collection[str],
 
 
 def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
-                    in_memory: Mapping[str, bytes], dependency_roots: Sequence[Path],
+                    in_memory: Texts, dependency_roots: Sequence[Path],
                     offers: Mapping[str, Offer], stale: Mapping[str, Offer],
                     donors: Sequence[Compiled],
                     imports: Mapping[str, Sequence[str]], compile_: Compile) -> Image | None:
@@ -215,7 +218,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
     object, and a full compile is needed.
 
     ``on_disk`` maps each workspace file not offered to its path, ``in_memory`` each file
-    offered as ``stale`` to its bytes (put on disk only if compiled); ``dependency_roots`` are the
+    offered as ``stale`` to its bytes (put on disk only if compiled; see
+    :mod:`.dependent_texts`); ``dependency_roots`` are the
     dependencies' source roots; ``donors`` are the compiles offering; ``imports`` are the files'
     imports as last compiled (see :func:`known_imports`); ``compile_`` runs protoc and returns its
     files (source columns as images hold them) and their bytes where unchanged."""
@@ -266,12 +270,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                      if n not in candidates or read is None or n in read)
                 if run(edited):
                     kept = dependents.unchanged(
-                        {n: (o.file, o.data) for n, o in candidates.items()},
-                        {n: (f, encoded[n] if n in encoded else f.SerializeToString())
-                         for n, f in files.items()},
-                        {f.name: (f, donors[checked].image.file_bytes(f))
-                         for f in donors[checked].image.files},
-                        in_memory.get)
+                        {n: o.file for n, o in candidates.items()}, files, encoded,
+                        donors[checked].image, in_memory.spells)
                     for name in kept:
                         offers[name] = candidates[name]
                         files[name], encoded[name] = candidates[name].file, candidates[name].data
