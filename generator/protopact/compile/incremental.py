@@ -282,7 +282,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
             rest = [t for t in changed if t not in files]
             if rest and not run(rest):
                 return None
-    image = _assembled(targets, files, encoded, offers, checked)
+    image = _assembled(targets, files, encoded, offers, checked,
+                       donors[checked].image if checked >= 0 else None)
     if image is not None and checked >= 0:
         dependents.remember(dependents.Kept(donors[checked].image, image, frozenset(
             n for n, o in offers.items() if n in stale and o is stale[n]), donors[checked].key))
@@ -313,10 +314,10 @@ def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str
 
 def _assembled(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
                encoded: Mapping[str, bytes], offers: Mapping[str, Offer], checked: int,
-               ) -> Image | None:
+               donor: Image | None) -> Image | None:
     """The image of ``targets``; None when a file is missing or names collide (see
-    :func:`collides`)."""
-    ordered = _dependency_order(targets, files)
+    :func:`collides`). ``donor`` is the compile offering the most files."""
+    ordered = _dependency_order(targets, files, donor)
     if ordered is None:
         return None
     if collides(ordered, {f.name for f in ordered
@@ -346,11 +347,29 @@ def _reached(names: Sequence[str], imports: Callable[[str], Sequence[str] | None
 
 
 def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
-                      ) -> tuple[descriptor_pb2.FileDescriptorProto, ...] | None:
+                      donor: Image | None) -> tuple[descriptor_pb2.FileDescriptorProto, ...] | None:
     """The files as protoc lists them: each target in order, after the imports not yet listed
-    (depth first, in import order); None when one is missing."""
+    (depth first, in import order); None when one is missing. That order follows from the
+    targets and each file's imports alone: when those are ``donor``'s, as after most edits,
+    it is ``donor``'s."""
+    if donor is not None and _same_graph(targets, files, donor):
+        return tuple(files[f.name] for f in donor.files)
     order = dependencies_first(targets, lambda n: imports_of(files[n]) if n in files else ())
     return None if any(n not in files for n in order) else tuple(files[n] for n in order)
+
+
+def _same_graph(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
+                donor: Image) -> bool:
+    """Whether ``files`` are ``donor``'s files by name, each with the same imports, and
+    ``targets`` its targets."""
+    if len(files) != len(donor.files) or donor.targets != frozenset(targets):
+        return False
+    for before in donor.files:
+        now = files.get(before.name)
+        # a file reused as it is, the very descriptor the donor holds, imports what it did
+        if now is None or (now is not before and imports_of(now) != imports_of(before)):
+            return False
+    return True
 
 
 def collides(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Collection[str],
