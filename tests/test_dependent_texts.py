@@ -30,17 +30,20 @@ def test_texts_read_once_are_served_by_the_cache_the_next_time(tmp_path: Path) -
         asked.append([f.name for f in missing])
         return {f.workspace_path: f"text of {f.name}".encode() for f in missing}
 
-    first = texts_of(cache, "place", files[:2], read)
-    assert dict(first) == {"f0.proto": b"text of f0.proto", "f1.proto": b"text of f1.proto"}
-    again = texts_of(cache, "place", files, read)
+    def texts(listed: list[ListedFile]) -> dict[str, bytes]:
+        with texts_of(cache, "place", listed, read) as found:
+            if listed == files:
+                assert found.spells("f1.proto", (b"f1",))
+                assert not found.spells("f0.proto", (b"f1",))
+            return dict(found)
+
+    assert texts(files[:2]) == {"f0.proto": b"text of f0.proto", "f1.proto": b"text of f1.proto"}
+    assert texts(files) == {f.name: f"text of {f.name}".encode() for f in files}
     assert asked == [["f0.proto", "f1.proto"], ["f2.proto"]]
-    assert dict(again) == {f.name: f"text of {f.name}".encode() for f in files}
-    assert again.spells("f1.proto", (b"f1",)) and not again.spells("f0.proto", (b"f1",))
     # another text under a known name is another digest: read, not taken from the cache
-    renamed = [ListedFile(".", "f0.proto", "other digest")]
-    assert dict(texts_of(cache, "place", renamed, read)) == {"f0.proto": b"text of f0.proto"}
+    assert texts([ListedFile(".", "f0.proto", "other")]) == {"f0.proto": b"text of f0.proto"}
     assert asked[-1] == ["f0.proto"]
-    (tmp_path / "texts").joinpath(*[p.name for p in (tmp_path / "texts").iterdir()]).write_bytes(
-        b"damaged")
-    assert dict(texts_of(cache, "place", files[:1], read)) == {"f0.proto": b"text of f0.proto"}
+    for entry in (tmp_path / "texts").iterdir():
+        entry.write_bytes(b"damaged")
+    assert texts(files[:1]) == {"f0.proto": b"text of f0.proto"}
     assert asked[-1] == ["f0.proto"]

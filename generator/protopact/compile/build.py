@@ -203,10 +203,9 @@ class _Job:
         # the dependents that may compile as before are read, not put on disk: after an edit of
         # a widely imported file, thousands of them are, and most stay as they were
         needed = [f for f in self.files if f.name not in usable and f.name not in maybe]
-        with self.materialize(needed) as root:
-            looked_at = dependent_texts.texts_of(
+        with self.materialize(needed) as root, dependent_texts.texts_of(
                 self.cache, self.place, [f for f in self.files if f.name in maybe],
-                lambda missing: self._read(root, missing))
+                lambda missing: self._read(root, missing)) as looked_at:
             module_roots = self._module_roots(root)
             dependency_roots = self._include(root)[len(module_roots):]
 

@@ -4,18 +4,20 @@ After an edit of a widely imported file, the compile looks in the text of every 
 it for the names the edit added or removed (see :mod:`.dependents`): thousands of files, each a
 stat, an open, a read and a close, which cost several times the look itself. So the texts looked
 at are kept in one cache entry per place, by content digest (a file's git blob id, see
-:class:`.workspace.ListedFile`), and the next compile of the place reads that entry at once and
-searches it where it lies; a file whose digest the entry lacks is read as before, and the entry
-is then written anew.
+:class:`.workspace.ListedFile`), and the next compile of the place maps that entry and searches
+it where it lies; a file whose digest the entry lacks is read as before, and the entry is then
+written anew.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+import mmap
 import struct
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING
 
@@ -35,7 +37,7 @@ _LIMIT = 1 << 28
 class Texts(Mapping[str, bytes]):
     """The texts of files by import path: read ones, else the entry's."""
 
-    def __init__(self, read: Mapping[str, bytes], held: bytes,
+    def __init__(self, read: Mapping[str, bytes], held: bytes | mmap.mmap,
                  at: Mapping[str, tuple[int, int]]) -> None:
         self._read, self._held, self._at = read, held, at
         self._spelled: dict[Sequence[bytes], frozenset[str]] = {}
@@ -88,33 +90,36 @@ class Texts(Mapping[str, bytes]):
         return frozenset(found)
 
 
-def _found(data: bytes, word: bytes) -> Iterator[int]:
+def _found(data: bytes | mmap.mmap, word: bytes) -> Iterator[int]:
     at = data.find(word)
     while at >= 0:
         yield at
         at = data.find(word, at + 1)
 
 
+@contextmanager
 def texts_of(cache: Cache, place: str, files: Sequence[ListedFile],
-             read: Callable[[Sequence[ListedFile]], Mapping[str, bytes]]) -> Texts:
+             read: Callable[[Sequence[ListedFile]], Mapping[str, bytes]]) -> Iterator[Texts]:
     """The texts of ``files`` (by import path), as the entry of ``place`` holds them or, for
     those it lacks, as ``read`` gives them (by workspace path); the entry is written anew when
     one was read."""
     entry = _name(place)
-    held = cache.read_entry(_KIND, entry) or b""
-    offsets = _offsets(held)
-    at = {f.name: offsets[f.digest] for f in files if f.digest in offsets}
-    missing = [f for f in files if f.name not in at]
-    got = read(missing) if missing else {}
-    texts = Texts({f.name: got[f.workspace_path] for f in missing}, held, at)
-    if missing and cache.directory is not None:
-        aside(lambda: _store(cache, entry, {f.digest: texts[f.name] for f in files}))
-    return texts
+    with cache.mapped_entry(_KIND, entry) as mapped:
+        held = b"" if mapped is None else mapped
+        offsets = _offsets(held)
+        at = {f.name: offsets[f.digest] for f in files if f.digest in offsets}
+        missing = [f for f in files if f.name not in at]
+        got = read(missing) if missing else {}
+        texts = Texts({f.name: got[f.workspace_path] for f in missing}, held, at)
+        if missing and cache.directory is not None:
+            # forked, the writer shares the mapped entry as it stands
+            aside(lambda: _store(cache, entry, {f.digest: texts[f.name] for f in files}))
+        yield texts
 
 
-def _offsets(data: bytes) -> dict[str, tuple[int, int]]:
+def _offsets(data: bytes | mmap.mmap) -> dict[str, tuple[int, int]]:
     """Where the entry ``data`` holds each digest's text; none when it is missing or damaged."""
-    if not data.startswith(_MAGIC):
+    if data[: len(_MAGIC)] != _MAGIC:
         return {}
     try:
         (length,) = struct.unpack_from(">I", data, len(_MAGIC))
