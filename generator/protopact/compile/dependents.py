@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from .image import Image
-from .order import dependencies_first, imports_of
+from .order import dependencies_first, imports_as_before, imports_of
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,17 @@ def unchanged(candidates: Mapping[str, FileDescriptorProto],
     added: dict[str, frozenset[str] | None] = {}  # names new to each file's closure; None: unknown
     spelled: dict[frozenset[str], tuple[bytes, ...]] = {}  # each set of names, encoded once
     kept: set[str] = set()
-    for name in dependencies_first(candidates, imports):
-        inherited = _union(added.get(d) for d in imports(name))  # none missing but in a cycle
+    as_before = previous.by_name
+    # after most edits the files import what they did: the previous image's order serves, and
+    # a file reused from it as it is has nothing new in its closure (not looked at: none added)
+    skipping = imports_as_before(current.values(), as_before)
+    order = (f.name for f in previous.files) if skipping \
+        else dependencies_first(candidates, imports)
+    unseen: frozenset[str] | None = frozenset() if skipping else None  # else: only in a cycle
+    for name in order:
+        if skipping and name not in candidates and current.get(name) is as_before[name]:
+            continue
+        inherited = _union(added.get(d, unseen) for d in imports(name))
         if name in candidates and name not in current:
             # reused, it is the previous compile's; else compiled again: anything may differ
             reused = False

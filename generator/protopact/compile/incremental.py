@@ -37,7 +37,7 @@ from ..errors import ProtopactError
 from . import dependents
 from .extension_numbers import Clash, Extensions, extensions
 from .image import Image, encode_set, without_field
-from .order import dependencies_first, imports_of
+from .order import dependencies_first, imports_as_before, imports_of
 from .sourceinfo import SOURCE_CODE_INFO, deferred, with_source_info
 
 if TYPE_CHECKING:
@@ -362,14 +362,8 @@ def _same_graph(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileD
                 donor: Image) -> bool:
     """Whether ``files`` are ``donor``'s files by name, each with the same imports, and
     ``targets`` its targets."""
-    if len(files) != len(donor.files) or donor.targets != frozenset(targets):
-        return False
-    for before in donor.files:
-        now = files.get(before.name)
-        # a file reused as it is, the very descriptor the donor holds, imports what it did
-        if now is None or (now is not before and imports_of(now) != imports_of(before)):
-            return False
-    return True
+    return len(files) == len(donor.files) and donor.targets == frozenset(targets) \
+        and imports_as_before(files.values(), donor.by_name)
 
 
 def collides(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Collection[str],
