@@ -127,7 +127,7 @@ def compile_listing(
         offers, stale = incremental.reusable(donors, text_key)
         job = _Job(workspace, files, targets, resolution, shown_paths,
                    materialize or (lambda _files: nullcontext(workspace.root)), read, texts or {},
-                   source_info, cache_, latest_of)
+                   source_info, cache_, place)
         image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
         extensions = incremental.extensions_of(image.files, donors, _by_name(files, texts or {}))
         compiled = incremental.Compiled(
@@ -178,7 +178,9 @@ class _Job:
     read: Read | None  # None: the files are under the materialized root
     texts: Mapping[str, bytes]  # by workspace path, as read for the files' digests
     source_info: bool
-    cache: Cache  # keeps the texts of the dependents looked at (see .dependent_texts)
+    # keep the texts of the dependents looked at (see .dependent_texts) by where the files come
+    # from, whether compiled with source info or without
+    cache: Cache
     place: str
 
     def full(self) -> Image:
