@@ -210,6 +210,23 @@ def test_incremental_equals_full(tmp_path_factory: pytest.TempPathFactory, spy: 
     assert result == _full(root)
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_successive_edits_compiled_through_the_cache_equal_full_compiles(
+        tmp_path_factory: pytest.TempPathFactory, spy: _Spy, data: st.DataObject) -> None:
+    # each compile a new process: the cache alone offers the previous compile and the texts
+    # of the dependents it looked at
+    tree = data.draw(trees())
+    root, cache = tmp_path_factory.mktemp("tree"), Cache(tmp_path_factory.mktemp("cache"))
+    for step in range(3):
+        if step:
+            tree, _ = data.draw(edited(tree))
+        tree.write(root)
+        incremental._RECENT.clear()
+        result = _compiled(root, cache)
+        assert result == _full(root)
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_git_baseline_compiled_after_the_working_tree_equals_its_full_compile(
@@ -321,6 +338,34 @@ def test_a_definition_that_a_dependent_resolves_to_compiles_the_dependent_when_i
     image = load_input(str(tmp_path), cwd=tmp_path, cache=Cache(None)).image
     assert image.by_name["b.proto"].message_type[0].field[0].type_name == \
         (".acme.other.Thing" if added else ".other.Thing")
+
+
+def test_the_dependents_looked_at_are_kept_in_the_cache_and_searched_there(
+        tmp_path: Path, spy: _Spy, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = tmp_path / "tree", Cache(tmp_path / "cache")
+    root.mkdir()
+    for name, text in CAPTURED.items():
+        (root / name).write_text(text)
+    (root / "buf.yaml").write_text("version: v2\n")
+    _compiled(root, cache)
+    read: list[list[str]] = []
+    real = build._Job._read
+
+    def spied(job, at, files):  # type: ignore[no-untyped-def]
+        read.append(sorted(f.name for f in files))
+        return real(job, at, files)
+
+    monkeypatch.setattr(build._Job, "_read", spied)
+    shadow = "message other { message Thing {} }\n"  # what b.proto resolves changes
+    for added in ("message New {}\n", shadow):
+        (root / "a.proto").write_text(CAPTURED["a.proto"] + added)
+        incremental._RECENT.clear()  # a new process: only the cache remembers
+        spy.runs.clear()
+        result = _compiled(root, cache)
+        runs = list(spy.runs)
+        assert result == _full(root)
+    assert read == [["b.proto", "d.proto"]]  # the second edit read no dependent
+    assert runs == [["a.proto"], ["b.proto"]]  # and found the one that names what came
 
 
 # a new file that redefines f0's message, or whose package is its name, without importing f0:

@@ -26,7 +26,7 @@ from ..deps.missing import explained, undeclared
 from ..deps.model import Resolution
 from ..errors import ProtopactError
 from ..versions import code_stamp, grpcio_tools, protobuf
-from . import incremental, sourceinfo
+from . import dependent_texts, incremental, sourceinfo
 from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .extension_numbers import taken_twice
@@ -127,7 +127,7 @@ def compile_listing(
         offers, stale = incremental.reusable(donors, text_key)
         job = _Job(workspace, files, targets, resolution, shown_paths,
                    materialize or (lambda _files: nullcontext(workspace.root)), read, texts or {},
-                   source_info)
+                   source_info, cache_, place)
         image = (job.changed(offers, stale, donors) if offers or stale else None) or job.full()
         extensions = incremental.extensions_of(image.files, donors, _by_name(files, texts or {}))
         compiled = incremental.Compiled(
@@ -178,6 +178,10 @@ class _Job:
     read: Read | None  # None: the files are under the materialized root
     texts: Mapping[str, bytes]  # by workspace path, as read for the files' digests
     source_info: bool
+    # keep the texts of the dependents looked at (see .dependent_texts) by where the files come
+    # from, whether compiled with source info or without
+    cache: Cache
+    place: str
 
     def full(self) -> Image:
         with self.materialize(None) as root:
@@ -201,8 +205,9 @@ class _Job:
         # the dependents that may compile as before are read, not put on disk: after an edit of
         # a widely imported file, thousands of them are, and most stay as they were
         needed = [f for f in self.files if f.name not in usable and f.name not in maybe]
-        with self.materialize(needed) as root:
-            looked_at = self._read(root, [f for f in self.files if f.name in maybe])
+        with self.materialize(needed) as root, dependent_texts.texts_of(
+                self.cache, self.place, [f for f in self.files if f.name in maybe],
+                lambda missing: self._read(root, missing)) as looked_at:
             module_roots = self._module_roots(root)
             dependency_roots = self._include(root)[len(module_roots):]
 
@@ -215,8 +220,7 @@ class _Job:
             return incremental.compile_changed(
                 targets=[f.name for f in self.targets],
                 on_disk={f.name: root / f.workspace_path for f in needed},
-                in_memory={f.name: looked_at[f.workspace_path] for f in self.files
-                           if f.workspace_path in looked_at},
+                in_memory=looked_at,
                 dependency_roots=dependency_roots, offers=usable, stale=maybe,
                 donors=donors, imports=incremental.known_imports(donors),
                 compile_=compile_)
@@ -226,11 +230,11 @@ class _Job:
         return _utf8(self._bytes(root, f, read), self.shown_paths[f.name])
 
     def _bytes(self, root: Path, f: ListedFile, read: Mapping[str, bytes] | None = None) -> bytes:
-        """``f``'s bytes as read for its digest or by :meth:`_read` (``read``), else as under
-        ``root``."""
+        """``f``'s bytes as read for its digest or among the dependents' (``read``, by import
+        path), else as under ``root``."""
         data = self.texts.get(f.workspace_path)
         if data is None and read is not None:
-            data = read.get(f.workspace_path)
+            data = read.get(f.name)
         # a path joined as a string: thousands of dependents are read after a hub edit
         return read_source(os.path.join(root, f.workspace_path), self.shown_paths[f.name]) \
             if data is None else data

@@ -183,6 +183,24 @@ class Cache:
         used(path)
         return data
 
+    @contextmanager
+    def mapped_entry(self, kind: str, name: str) -> Iterator[mmap.mmap | None]:
+        """:meth:`read_entry`'s bytes mapped, not read: a large entry of which little is copied
+        (an entry is replaced by a rename, never rewritten in place)."""
+        if self.directory is None:
+            yield None
+            return
+        path = self.directory / kind / name
+        try:
+            with open(path, "rb") as entry:
+                data = mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file, which cannot be mapped
+            yield None
+            return
+        used(path)
+        with data:
+            yield data
+
     def write_entry(self, kind: str, name: str, data: bytes) -> None:
         if self.directory is None:
             return

@@ -22,10 +22,7 @@ from dataclasses import dataclass
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from .image import Image
-from .order import dependencies_first, imports_of
-
-# A file's descriptor and its bytes.
-Version = tuple[FileDescriptorProto, bytes]
+from .order import dependencies_first, imports_as_before, imports_of
 
 
 @dataclass(frozen=True)
@@ -79,42 +76,54 @@ def _defined(field: str, definition: object) -> Iterator[str]:
         yield from (v.name for v in definition.value)  # type: ignore[attr-defined]
 
 
-def unchanged(candidates: Mapping[str, Version], current: Mapping[str, Version],
-              previous: Mapping[str, Version], text: Callable[[str], bytes | None]) -> set[str]:
+def unchanged(candidates: Mapping[str, FileDescriptorProto],
+              current: Mapping[str, FileDescriptorProto], encoded: Mapping[str, bytes],
+              previous: Image, spells: Callable[[str, Sequence[bytes]], bool | None]) -> set[str]:
     """The ``candidates`` (files whose text is unchanged, as the earlier compile ``previous``
     compiled them) that compile as they did, given the files compiled or reused now
-    (``current``); ``text`` reads a candidate's source (None: not at hand)."""
+    (``current``, with their bytes where known: ``encoded``); ``spells`` says whether a
+    candidate's source holds one of some words (None: not at hand)."""
     def imports(name: str) -> Sequence[str]:
         found = current.get(name) or candidates.get(name)
-        return imports_of(found[0]) if found is not None else ()
+        return imports_of(found) if found is not None else ()
+
+    def own(name: str) -> frozenset[str] | None:
+        now, before = current.get(name), previous.by_name.get(name)
+        if now is None or before is None:
+            return None
+        if now is before or (encoded.get(name) or now.SerializeToString()) \
+                == previous.file_bytes(before):
+            return frozenset()
+        return names_changed(before, now)
 
     added: dict[str, frozenset[str] | None] = {}  # names new to each file's closure; None: unknown
     spelled: dict[frozenset[str], tuple[bytes, ...]] = {}  # each set of names, encoded once
     kept: set[str] = set()
-    for name in dependencies_first(candidates, imports):
-        inherited = _union(added.get(d) for d in imports(name))  # none missing but in a cycle
+    as_before = previous.by_name
+    # after most edits the files import what they did: the previous image's order serves, and
+    # a file reused from it as it is has nothing new in its closure (not looked at: none added)
+    skipping = imports_as_before(current.values(), as_before)
+    order = (f.name for f in previous.files) if skipping \
+        else dependencies_first(candidates, imports)
+    unseen: frozenset[str] | None = frozenset() if skipping else None  # else: only in a cycle
+    for name in order:
+        if skipping and name not in candidates and current.get(name) is as_before[name]:
+            continue
+        inherited = _union(added.get(d, unseen) for d in imports(name))
         if name in candidates and name not in current:
             # reused, it is the previous compile's; else compiled again: anything may differ
             reused = False
-            if inherited is not None and (source := text(name)) is not None:
+            if inherited is not None:
                 words = spelled.get(inherited)
                 if words is None:
                     words = spelled[inherited] = tuple(n.encode() for n in inherited)
-                reused = not any(word in source for word in words)
+                reused = spells(name, words) is False
             if reused:
                 kept.add(name)
             added[name] = inherited if reused else None
         else:
-            added[name] = _union([inherited, _own(name, current, previous)])
+            added[name] = _union([inherited, own(name)])
     return kept
-
-
-def _own(name: str, current: Mapping[str, Version], previous: Mapping[str, Version],
-         ) -> frozenset[str] | None:
-    now, before = current.get(name), previous.get(name)
-    if now is None or before is None:
-        return None
-    return frozenset() if now[1] == before[1] else names_changed(before[0], now[0])
 
 
 def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from google.protobuf import descriptor_pb2
 
@@ -37,8 +37,11 @@ from ..errors import ProtopactError
 from . import dependents
 from .extension_numbers import Clash, Extensions, extensions
 from .image import Image, encode_set, without_field
-from .order import dependencies_first, imports_of
+from .order import dependencies_first, imports_as_before, imports_of
 from .sourceinfo import SOURCE_CODE_INFO, deferred, with_source_info
+
+if TYPE_CHECKING:
+    from .dependent_texts import Texts
 
 # Below this share of targets reused, a full compile costs about the same and is the reference.
 # protoc reads reused files as descriptors far faster than it compiles them, so reusing a tenth
@@ -206,7 +209,7 @@ def worth_reusing(targets: Sequence[str], workspace: Collection[str],
 
 
 def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
-                    in_memory: Mapping[str, bytes], dependency_roots: Sequence[Path],
+                    in_memory: Texts, dependency_roots: Sequence[Path],
                     offers: Mapping[str, Offer], stale: Mapping[str, Offer],
                     donors: Sequence[Compiled],
                     imports: Mapping[str, Sequence[str]], compile_: Compile) -> Image | None:
@@ -215,7 +218,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
     object, and a full compile is needed.
 
     ``on_disk`` maps each workspace file not offered to its path, ``in_memory`` each file
-    offered as ``stale`` to its bytes (put on disk only if compiled); ``dependency_roots`` are the
+    offered as ``stale`` to its bytes (put on disk only if compiled; see
+    :mod:`.dependent_texts`); ``dependency_roots`` are the
     dependencies' source roots; ``donors`` are the compiles offering; ``imports`` are the files'
     imports as last compiled (see :func:`known_imports`); ``compile_`` runs protoc and returns its
     files (source columns as images hold them) and their bytes where unchanged."""
@@ -266,12 +270,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                      if n not in candidates or read is None or n in read)
                 if run(edited):
                     kept = dependents.unchanged(
-                        {n: (o.file, o.data) for n, o in candidates.items()},
-                        {n: (f, encoded[n] if n in encoded else f.SerializeToString())
-                         for n, f in files.items()},
-                        {f.name: (f, donors[checked].image.file_bytes(f))
-                         for f in donors[checked].image.files},
-                        in_memory.get)
+                        {n: o.file for n, o in candidates.items()}, files, encoded,
+                        donors[checked].image, in_memory.spells)
                     for name in kept:
                         offers[name] = candidates[name]
                         files[name], encoded[name] = candidates[name].file, candidates[name].data
@@ -282,7 +282,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
             rest = [t for t in changed if t not in files]
             if rest and not run(rest):
                 return None
-    image = _assembled(targets, files, encoded, offers, checked)
+    image = _assembled(targets, files, encoded, offers, checked,
+                       donors[checked].image if checked >= 0 else None)
     if image is not None and checked >= 0:
         dependents.remember(dependents.Kept(donors[checked].image, image, frozenset(
             n for n, o in offers.items() if n in stale and o is stale[n]), donors[checked].key))
@@ -313,10 +314,10 @@ def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str
 
 def _assembled(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
                encoded: Mapping[str, bytes], offers: Mapping[str, Offer], checked: int,
-               ) -> Image | None:
+               donor: Image | None) -> Image | None:
     """The image of ``targets``; None when a file is missing or names collide (see
-    :func:`collides`)."""
-    ordered = _dependency_order(targets, files)
+    :func:`collides`). ``donor`` is the compile offering the most files."""
+    ordered = _dependency_order(targets, files, donor)
     if ordered is None:
         return None
     if collides(ordered, {f.name for f in ordered
@@ -346,11 +347,23 @@ def _reached(names: Sequence[str], imports: Callable[[str], Sequence[str] | None
 
 
 def _dependency_order(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
-                      ) -> tuple[descriptor_pb2.FileDescriptorProto, ...] | None:
+                      donor: Image | None) -> tuple[descriptor_pb2.FileDescriptorProto, ...] | None:
     """The files as protoc lists them: each target in order, after the imports not yet listed
-    (depth first, in import order); None when one is missing."""
+    (depth first, in import order); None when one is missing. That order follows from the
+    targets and each file's imports alone: when those are ``donor``'s, as after most edits,
+    it is ``donor``'s."""
+    if donor is not None and _same_graph(targets, files, donor):
+        return tuple(files[f.name] for f in donor.files)
     order = dependencies_first(targets, lambda n: imports_of(files[n]) if n in files else ())
     return None if any(n not in files for n in order) else tuple(files[n] for n in order)
+
+
+def _same_graph(targets: Sequence[str], files: Mapping[str, descriptor_pb2.FileDescriptorProto],
+                donor: Image) -> bool:
+    """Whether ``files`` are ``donor``'s files by name, each with the same imports, and
+    ``targets`` its targets."""
+    return len(files) == len(donor.files) and donor.targets == frozenset(targets) \
+        and imports_as_before(files.values(), donor.by_name)
 
 
 def collides(files: Sequence[descriptor_pb2.FileDescriptorProto], suspects: Collection[str],

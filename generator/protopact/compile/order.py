@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
@@ -51,3 +51,15 @@ def dependencies_first(names: Iterable[str], imports: Callable[[str], Iterable[s
                 pending.pop()
                 order.append(current)
     return order
+
+
+def imports_as_before(files: Iterable[FileDescriptorProto],
+                      before: Mapping[str, FileDescriptorProto]) -> bool:
+    """Whether each of ``files`` is in ``before`` and imports what it did there: then any order
+    of ``before``'s files that puts each after its imports does so for ``files`` too."""
+    for f in files:
+        # a file reused as it is, the very descriptor ``before`` holds, imports what it did
+        was = before.get(f.name)
+        if was is not f and (was is None or imports_of(f) != imports_of(was)):
+            return False
+    return True
