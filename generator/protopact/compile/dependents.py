@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
-from .image import Image
+from .image import Image, same_bytes
 from .order import dependencies_first, imports_of
 
 # A file's descriptor and its bytes.
@@ -114,7 +114,7 @@ def _own(name: str, current: Mapping[str, Version], previous: Mapping[str, Versi
     now, before = current.get(name), previous.get(name)
     if now is None or before is None:
         return None
-    return frozenset() if now[1] == before[1] else names_changed(before[0], now[0])
+    return frozenset() if same_bytes(now[1], before[1]) else names_changed(before[0], now[0])
 
 
 def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
