@@ -54,8 +54,13 @@ def test_the_cache_gives_lint_files_whose_source_info_is_read_in_when_asked(
     assert [f.name for f in lazy.files] == [f.name for f in whole.files]
     assert not any(f.HasField("source_code_info") for f in lazy.files)
     assert lazy.to_binary(as_read=True) == whole.to_binary(as_read=True)
+    # imports marked, as buf writes them, after bytes as read (views of the entry, see .cache)
+    assert lazy.with_targets(["c/v1/c.proto"]).to_binary(as_read=True) \
+        == whole.with_targets(["c/v1/c.proto"]).to_binary(as_read=True)
     for f in lazy.files:
         index, expected = SourceIndex(f, lazy.encoded[f.name]), SourceIndex(whole.by_name[f.name])
+        for text in ("An A.", "A B.", "é", "nowhere"):
+            assert index.may_mention(text) == expected.may_mention(text)
         for path in ([4, 0], [4, 0, 2, 0], [4, 0, 2, 0, 6]):
             assert (index.span(path), index.leading_comment(path)) == (
                 expected.span(path), expected.leading_comment(path))

@@ -5,7 +5,15 @@ include roots, the protoc and protopact versions), so a hit is always valid. Eac
 its files' keys (see :mod:`.incremental`), and each place compiled (a directory, a git repository)
 points at its latest entry, whose files the next compile of that place reuses where unchanged.
 Entries are written to a temporary file and renamed into place; an entry that fails to parse is
-ignored and rebuilt. The images kept are bounded in size: after a compile is stored, the least
+ignored and rebuilt.
+
+An entry is mapped, not read. Where files are decoded without their source info (see
+:mod:`.sourceinfo`), their bytes are views of the mapping, never copied: of a googleapis-sized
+entry's 60 MB, most is source info that a lint after an edit never touches, and copying it all cost
+more than the rest of reading the entry. The mapping lasts as long as a view of it is held; as no
+entry is ever written in place (a rename replaces it, and removing it leaves it mapped), what a
+view holds cannot change under it. Where files are decoded whole, their bytes are copied: each is
+read whole anyway, and buf images are read from bytes too (see :func:`.image.decoded_files`). The images kept are bounded in size: after a compile is stored, the least
 recently used go first.
 """
 
@@ -95,20 +103,19 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            # mapped, not read: the files' bytes are copied once, from the page cache (an entry
-            # of a googleapis-sized tree is 60 MB)
-            with open(self._path(key), "rb") as entry, \
-                    mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                if data[: len(_MAGIC)] != _MAGIC:
-                    return None
-                (length,) = struct.unpack_from(">I", data, len(_MAGIC))
-                start = len(_MAGIC) + 4
-                header = marshal.loads(data[start : start + length])
-                payloads = _payloads(data, start + length, header["payloads"])
+            with open(self._path(key), "rb") as entry:
+                data = mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ)
+            if data[: len(_MAGIC)] != _MAGIC:
+                return None
+            (length,) = struct.unpack_from(">I", data, len(_MAGIC))
+            start = len(_MAGIC) + 4
+            header = marshal.loads(data[start : start + length])
+            payloads = _payloads(data, start + length, header["payloads"])
             digests, located = header["digests"], header["source_info"]
             if len(digests) != len(payloads) or len(located) != len(payloads):
                 return None
             if not deferred():
+                payloads = [bytes(p) for p in payloads]
                 files, _, encoded = decoded_files(payloads)
             else:
                 files = [decoded_without(p, at) for p, at in zip(payloads, located)]
@@ -233,15 +240,15 @@ class Cache:
                 Path(tmp).unlink(missing_ok=True)
 
 
-def _payloads(data: mmap.mmap, body: int, at: Sequence[Sequence[int]]) -> list[bytes]:
+def _payloads(data: mmap.mmap, body: int, at: Sequence[Sequence[int]]) -> list[memoryview]:
     """The files' bytes in an entry whose body (a ``FileDescriptorSet``) starts at ``body``, each
     at its (start, end) in the body as the header lists them: only each file's key and length are
     read, to check that the header says where the files are."""
-    payloads, previous = [], 0
+    whole, payloads, previous = memoryview(data), [], 0
     for start, end in at:
         if data[body + previous : body + start] != _FILE + varint(end - start):
             raise ValueError("the entry's files are not where its header says")
-        payloads.append(data[body + start : body + end])
+        payloads.append(whole[body + start : body + end])
         previous = end
     if body + previous != len(data):
         raise ValueError("the entry's files are not where its header says")

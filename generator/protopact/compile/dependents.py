@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
-from .image import Image
+from .image import Image, same_bytes
 from .order import dependencies_first, imports_as_before, imports_of
 
 
@@ -91,8 +91,8 @@ def unchanged(candidates: Mapping[str, FileDescriptorProto],
         now, before = current.get(name), previous.by_name.get(name)
         if now is None or before is None:
             return None
-        if now is before or (encoded.get(name) or now.SerializeToString()) \
-                == previous.file_bytes(before):
+        if now is before or same_bytes(encoded.get(name) or now.SerializeToString(),
+                                       previous.file_bytes(before)):
             return frozenset()
         return names_changed(before, now)
 

@@ -49,7 +49,8 @@ class Image:
     # import path -> the path shown to the user (relative to the working directory when on disk)
     shown_paths: Mapping[str, str] = field(default_factory=dict)
     # import path -> the file's bytes as protoc, an image file or the cache gave them, when known
-    # (see same_file)
+    # (see same_file); the cache may give a memoryview of its entry (see .cache), which any reader
+    # of bytes-like objects takes
     encoded: Mapping[str, bytes] = field(default_factory=dict, repr=False)
     # extension numbers taken twice, which protoc lets pass and buf refuses (see
     # load_input); only a compile finds them, an image file is read as it is
@@ -129,7 +130,7 @@ class Image:
         for f in self.files:
             payload = self.file_bytes(f) if as_read else f.SerializeToString(deterministic=True)
             if mark_imports and f.name not in self.targets:
-                payload += _EXT_TAG + _varint(len(_IS_IMPORT)) + _IS_IMPORT
+                payload = b"".join((payload, _EXT_TAG, _varint(len(_IS_IMPORT)), _IS_IMPORT))
             yield b"\x0a" + _varint(len(payload))
             yield payload
 
@@ -166,10 +167,17 @@ def same_file(previous: Image, current: Image, name: str) -> bool:
     before, after = previous.by_name.get(name), current.by_name.get(name)
     if before is None or after is None:
         return False
-    read = previous.encoded.get(name)
-    if read is not None and read == current.encoded.get(name):
+    read, now = previous.encoded.get(name), current.encoded.get(name)
+    if read is not None and now is not None and same_bytes(read, now):
         return True
     return before.SerializeToString(deterministic=True) == after.SerializeToString(deterministic=True)
+
+
+def same_bytes(a: bytes, b: bytes) -> bool:
+    """Whether two files' bytes as read are equal: the same object at once, and views of a cache
+    entry (see ``Image.encoded``) as bytes, since a view compares item by item, ten times as slowly
+    as bytes do, and is never equal to itself without doing so."""
+    return a is b or (len(a) == len(b) and bytes(a) == bytes(b))
 
 
 def image_from_bytes(data: bytes, *, label: str) -> Image:

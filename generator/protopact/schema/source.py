@@ -44,14 +44,17 @@ class SourceIndex:
         self._encoded = encoded  # the bytes ``file`` was read from, when known
         self._by_path: dict[tuple[int, ...], Location] | None = None
         self._mentions: dict[str, bool] = {}
+        self._searched: bytes | None = None
 
     def may_mention(self, text: str) -> bool:
         """False when no comment of the file holds ``text``: answered from the file's bytes, so
         True may also mean another string of the file holds it."""
         known = self._mentions.get(text)
         if known is None:
-            encoded = self._encoded or self._file.SerializeToString()
-            known = self._mentions[text] = text.encode() in encoded
+            if self._searched is None:
+                # bytes: a view (see ``Image.encoded``) holds ints, and finds no bytes in itself
+                self._searched = bytes(self._encoded or self._file.SerializeToString())
+            known = self._mentions[text] = text.encode() in self._searched
         return known
 
     @property
