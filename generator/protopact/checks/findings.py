@@ -91,6 +91,7 @@ def blocks_of(rows: Iterable[Row]) -> list[Block]:
         by_path.setdefault(row[0], []).append(row)
     return [Block(in_order(some), {}) for some in by_path.values()]
 
+
 COMPILE = "COMPILE"
 
 

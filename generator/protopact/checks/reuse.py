@@ -58,8 +58,8 @@ Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each 
 _KIND = "lint"
 # 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests;
 # 6: with the key of the image linted; 7: a row is what is reported, path included; 8: a file's
-# rows in order, with their text
-_MAGIC = b"PPLINT8\n"
+# rows in order, with their text; 9: its keys a tuple in the entry's order of groupings
+_MAGIC = b"PPLINT9\n"
 
 
 class _Kept(NamedTuple):
@@ -68,7 +68,7 @@ class _Kept(NamedTuple):
 
     digest: str
     closure: str
-    keys: Mapping[str, Sequence[str]]  # grouping name -> the file's keys
+    keys: Sequence[Sequence[str]]  # the file's keys in each grouping of the entry (its groupings)
     # reported as the latest lint showed them, in order (see findings.Block): a kept finding is
     # a line of output, never a Finding
     findings: Sequence[Row]
@@ -82,6 +82,9 @@ class _Entry:
     records: dict[str, _Kept]  # by target file
     graphed: dict[str, str]  # graphed property's name -> its digest
     image: str | None = None  # the cache key of the image linted, when it has one
+    # the groupings' names, in the order of each record's keys: a tuple a file, not a dict, is
+    # read four times as fast
+    groupings: tuple[str, ...] = ()
 
 
 _NONE = _Entry({}, {})
@@ -117,7 +120,8 @@ class LintReuse:
         alike = self._resolving_alike(entry, closures)
         donor = dependents.LATEST[0].donor.by_name if alike else {}
         stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike, donor,
-                       entry.graphed)
+                       entry.graphed, entry.groupings)
+        groupings = tuple(stale.keys)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
             return blocks_of(report(keep(run(handlers, ctx)), shown))
@@ -146,11 +150,11 @@ class LintReuse:
                 mine = [(shown(n), *row[1:]) for row in mine]
             new = by_file.get(n)
             if old is not None and mine is old.findings and new is None \
-                    and closures[n] == old.closure and old.keys.keys() == stale.keys.keys():
+                    and closures[n] == old.closure and entry.groupings == groupings:
                 record = old  # nothing ran again over it: its record stands as it is
             else:
                 rows = in_order([*new, *mine]) if new else mine
-                # the text of findings found again as they were is kept too
+                # the findings found again as they were keep their text
                 texts = old.texts if old is not None and rows == old.findings else {}
                 record = _Kept(digests[n], closures[n], stale.keys_now(n), rows, texts)
             if self.shown_as in CONCATENATED and self.shown_as not in record.texts \
@@ -165,7 +169,8 @@ class LintReuse:
             elif record.findings:
                 out.append(Block(record.findings, record.texts))
         now = _Entry(kept, stale.graphed, next((c.key for c in incremental.recent()
-                                                if c.image.files is ctx.image.files), None))
+                                                if c.image.files is ctx.image.files), None),
+                     groupings)
         # an entry whose records hold is not written again for a new image key alone (one fork
         # and 5 MB written less for a module group the edit did not touch): a donor of another
         # key than the entry's only costs the next lint its digests
@@ -241,15 +246,17 @@ class _Stale:
         return previous.keys() != self.every or any(
             names for reach_, names in self.by_reach.items() if reach_ != IMAGE)
 
-    def keys_now(self, name: str) -> dict[str, Sequence[str]]:
-        return {grouping: keys[name] for grouping, keys in self.keys.items()}
+    def keys_now(self, name: str) -> tuple[Sequence[str], ...]:
+        return tuple(keys[name] for keys in self.keys.values())
 
 
 def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: Mapping[str, str],
            closures: Mapping[str, str], previous: Mapping[str, _Kept], alike: frozenset[str],
-           donor: Mapping[str, FileDescriptorProto], graphed_before: Mapping[str, str]) -> _Stale:
+           donor: Mapping[str, FileDescriptorProto], graphed_before: Mapping[str, str],
+           groupings_before: Sequence[str] = ()) -> _Stale:
     """Which targets each rule runs over again. ``alike`` resolve every name as the compile
-    ``donor`` (its files by name) did, whose files they import are the previous lint's."""
+    ``donor`` (its files by name) did, whose files they import are the previous lint's.
+    ``groupings_before`` names the groupings of the keys of ``previous``'s records."""
     every = frozenset(names)
     changed = frozenset(n for n in names if n not in previous or previous[n].digest != digests[n])
     removed = frozenset(previous).difference(names)
@@ -282,16 +289,17 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
     keys: dict[str, dict[str, Sequence[str]]] = {}
     counts: dict[str, Counter[str]] = {}
     for grouping in groupings.values():
+        at = groupings_before.index(grouping.name) if grouping.name in groupings_before else None
         now: dict[str, Sequence[str]] = {}
         looked_at = []  # the files whose keys are read anew, not kept
         for n in names:
             old = previous.get(n)
-            if n in changed or old is None or grouping.name not in old.keys:
+            if n in changed or old is None or at is None:
                 own = list(grouping.keys(image.by_name[n]))
                 now[n] = own if grouping.counted else list(dict.fromkeys(own))
                 looked_at.append(n)
             else:
-                now[n] = old.keys[grouping.name]
+                now[n] = old.keys[at]
         if grouping.counted:
             counts[grouping.name] = Counter(chain.from_iterable(now.values()))
         if changed == every:  # a first lint: every group is new
@@ -300,14 +308,14 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
             # the kept keys count alike before and now: only the others may change a count
             moved = Counter(k for n in looked_at for k in now[n])
             moved.subtract(k for n in (*looked_at, *removed) if n in previous
-                           for k in previous[n].keys.get(grouping.name, ()))
+                           for k in (previous[n].keys[at] if at is not None else ()))
             recounted = {k for k, difference in moved.items() if difference}
             by_reach[grouping.name] = frozenset(
                 n for n, own in now.items() if not recounted.isdisjoint(own)) | changed
         else:
             touched = {k for n in changed | removed
-                       for k in (*now.get(n, ()), *(previous[n].keys.get(grouping.name, ())
-                                                    if n in previous else ()))}
+                       for k in (*now.get(n, ()), *(previous[n].keys[at]
+                                                    if n in previous and at is not None else ()))}
             # a changed file that left every group keeps none of its findings either
             by_reach[grouping.name] = _sharing(now, touched) | changed
         keys[grouping.name] = now
@@ -378,10 +386,11 @@ def _encoded(context: str, entry: _Entry, previous: Mapping[str, _Kept]) -> byte
     def record(name: str, k: _Kept) -> list[object]:
         if previous.get(name) is k:
             return [k.digest, k.closure, k.keys, list(map(tuple, k.findings)), k.texts]
-        return [k.digest, k.closure, {g: list(map(one, keys, keys)) for g, keys in k.keys.items()},
+        return [k.digest, k.closure, tuple(tuple(map(one, keys, keys)) for keys in k.keys),
                 [tuple(map(one, row, row)) for row in k.findings], dict(k.texts)]
 
     payload = marshal.dumps({"context": context, "graphed": entry.graphed, "image": entry.image,
+                             "groupings": entry.groupings,
                              "files": {name: record(name, k)
                                        for name, k in entry.records.items()}})
     return _MAGIC + hashlib.sha256(payload).digest() + payload
@@ -404,7 +413,8 @@ def _read(data: bytes | None, context: str) -> _Entry:
         image = document["image"]
         files = document["files"]
         return _Entry(dict(zip(files, map(_AS_KEPT, files.values()))),
-                      dict(document["graphed"]), image if isinstance(image, str) else None)
+                      dict(document["graphed"]), image if isinstance(image, str) else None,
+                      tuple(document["groupings"]))
     except (ValueError, KeyError, TypeError, EOFError):
         return _NONE
 
