@@ -206,17 +206,17 @@ def _compile_outcome(exc: CompileError) -> Any:
         raise exc
     warnings = [line.removeprefix("WARN: ") for line in exc.message.splitlines()
                 if line.startswith("WARN: ")]
-    return Outcome(findings, tuple(warnings))
+    return Outcome.of(findings, warnings)
 
 
 def _show_outcome(outcome: Any, error_format: str, *, err: bool = False) -> int:
     """Print the warnings and findings; return how many findings."""
-    from .checks.formats import FORMATS
+    from .checks.formats import printed
 
     for warning in outcome.warnings:
         click.echo(f"WARN: {warning}", err=True)
-    click.echo(FORMATS[error_format](outcome.findings), nl=False, err=err)
-    return len(outcome.findings)
+    click.echo(printed(outcome, error_format), nl=False, err=err)
+    return outcome.count
 
 
 def _print_outcome(outcome: Any, error_format: str, *, err: bool = False) -> None:
@@ -250,7 +250,8 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
     from .compile.sourceinfo import on_demand
     from .config.settings import load_settings
 
-    reuse = LintReuse(_cache(no_cache))  # a watch's lints keep the previous one's findings
+    # a watch's lints keep the previous one's findings, and their text in this format
+    reuse = LintReuse(_cache(no_cache), error_format)
 
     # Within writes_aside: the compiled image and the findings are stored in the cache by forked
     # children while the rules run and the findings are filtered and printed.

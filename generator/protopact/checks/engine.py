@@ -9,11 +9,11 @@ de-duplicated and sorted by path, line, column, rule, message, as buf sorts them
 
 from __future__ import annotations
 
-import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
+from itertools import chain
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from ..compile.image import Image
@@ -24,7 +24,7 @@ from ..forked import shared, worth_forking
 from ..schema import walk
 from ..schema.conventions import Conventions, recognise
 from ..schema.source import Sources, Span
-from .findings import Finding, Reported, Row
+from .findings import Block, Finding, Reported, Row, as_reported, in_order
 from .registry import Registry, Rule
 from .selection import select
 
@@ -64,10 +64,33 @@ class BreakingContext:
     toolchain: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Outcome:
-    findings: tuple[Reported, ...]
+    """The findings as blocks, one a file, in the order of their paths (see :class:`Block`), and
+    the warnings. Two outcomes are equal when their findings and warnings are."""
+
+    blocks: tuple[Block, ...]
     warnings: tuple[str, ...]
+
+    @classmethod
+    def of(cls, findings: Iterable[Row], warnings: Iterable[str]) -> Outcome:
+        rows = in_order(list(findings))
+        return cls((Block(rows, {}),) if rows else (), tuple(dict.fromkeys(warnings)))
+
+    @cached_property
+    def findings(self) -> tuple[Reported, ...]:
+        """Sorted, each once."""
+        return tuple(map(as_reported, chain.from_iterable(b.rows for b in self.blocks)))
+
+    @property
+    def count(self) -> int:
+        return sum(len(b.rows) for b in self.blocks)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Outcome) and (self.findings, self.warnings) == (
+            other.findings, other.warnings)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _groups(source: Input, kind: str) -> dict[str, tuple[CheckConfig, list[str]]]:
@@ -92,6 +115,7 @@ def run_lint(source: Input, registry: Registry, *, label: str,
     what each rule reads has not changed since."""
     sources = Sources(source.image.files, source.image.encoded)
     findings: list[Row] = []
+    blocks: list[Block] = []
     warnings: list[str] = _not_run(source, label)
     for module_path, (config, names) in _groups(source, "lint").items():
         selection = select(registry, config, label=label)
@@ -106,10 +130,22 @@ def run_lint(source: Input, registry: Registry, *, label: str,
             findings += report(keep(_lint(selection.rules, context, size=len(names))),
                                source.image.shown)
         else:
-            findings += reuse.findings(
+            blocks += reuse.findings(
                 str(source.workspace.root), module_path, selection.rules, context,
                 lambda rules, ctx: _lint(rules, ctx, size=len(ctx.image.targets)), keep)
-    return Outcome(_sorted(findings), tuple(dict.fromkeys(warnings)))
+    if reuse is None:
+        return Outcome.of(findings, warnings)
+    return Outcome(_by_path(blocks), tuple(dict.fromkeys(warnings)))
+
+
+def _by_path(blocks: list[Block]) -> tuple[Block, ...]:
+    """Blocks in the order of their paths: the findings sorted. Should two files be shown by one
+    path, their findings interleave: they are sorted as one block."""
+    blocks.sort(key=lambda b: b.rows[0][0])
+    if len({b.rows[0][0] for b in blocks}) == len(blocks):
+        return tuple(blocks)
+    rows = in_order([row for b in blocks for row in b.rows])
+    return (Block(rows, {}),) if rows else ()
 
 
 # From this many files on, the lint rules run in two processes (see _lint).
@@ -204,7 +240,7 @@ def run_breaking(
     located = current.located(found_in)
     if located is not current:
         findings, warnings, _ = _compared(located, previous, registry, label, exclude_imports)
-    return Outcome(_sorted(report(findings, located.image.shown)), tuple(dict.fromkeys(warnings)))
+    return Outcome.of(report(findings, located.image.shown), warnings)
 
 
 def _compared(current: Input, previous: Input, registry: Registry, label: str,
@@ -364,17 +400,3 @@ def reported(file: str, rule: str, message: str, span: Sequence[int] | None, adv
 def span_numbers(span: Span | None) -> tuple[int, int, int, int] | None:
     return None if span is None else (span.start_line, span.start_column, span.end_line,
                                       span.end_column)
-
-
-# A finding's identity and order: all of it but the advice.
-_ORDER = operator.itemgetter(slice(Reported._fields.index("advice")))
-
-
-_AS_REPORTED = partial(tuple.__new__, Reported)
-
-
-def _sorted(findings: Sequence[Row]) -> tuple[Reported, ...]:
-    """Each finding once (the first of those equal but for the advice), sorted. Walked from the
-    end, the first of equal findings is the last one a key is given; no step is a Python call."""
-    first = dict(zip(map(_ORDER, reversed(findings)), reversed(findings)))
-    return tuple(map(_AS_REPORTED, map(first.__getitem__, sorted(first))))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
-from typing import Final, NamedTuple
+from functools import partial
+from typing import Final, Iterable, Mapping, NamedTuple, Sequence
 
 from ..errors import CompileError
 from ..schema.source import Span
@@ -36,7 +38,7 @@ class Reported(NamedTuple):
 
     A tuple: a lint that keeps earlier findings holds them as rows (see :data:`Row`), which it
     sorts and makes findings of without a Python call for each. Two findings that differ only in
-    their advice are one finding (see :func:`.engine._sorted`)."""
+    their advice are one finding (see :func:`in_order`)."""
 
     path: str
     start_line: int
@@ -58,6 +60,37 @@ class Reported(NamedTuple):
 # .reuse) are read and sorted as they are, and made Reported at the end, in one pass
 Row = tuple[str, int, int, str, str, int, int, str]
 RULE: Final = 3  # where a Row holds its rule: Reported.type
+
+# A finding's identity and order: all of it but the advice.
+_ORDER = operator.itemgetter(slice(Reported._fields.index("advice")))
+
+as_reported = partial(tuple.__new__, Reported)  # a Row as a Reported, without a Python call
+
+
+def in_order(rows: Sequence[Row]) -> list[Row]:
+    """Each finding once (the first of those equal but for the advice), sorted. Walked from the
+    end, the first of equal findings is the last one a key is given; no step is a Python call."""
+    first = dict(zip(map(_ORDER, reversed(rows)), reversed(rows)))
+    return list(map(first.__getitem__, sorted(first)))
+
+
+class Block(NamedTuple):
+    """One file's findings in order (see :func:`in_order`), and their text in the formats whose
+    text is each finding's in turn (see :data:`.formats.CONCATENATED`) that showed them so far:
+    findings sorted by path are the files' blocks in the order of their paths, and the text of
+    findings kept from the previous lint is printed as it was."""
+
+    rows: Sequence[Row]
+    texts: Mapping[str, str]
+
+
+def blocks_of(rows: Iterable[Row]) -> list[Block]:
+    """Findings as blocks, one a path."""
+    by_path: dict[str, list[Row]] = {}
+    for row in rows:
+        by_path.setdefault(row[0], []).append(row)
+    return [Block(in_order(some), {}) for some in by_path.values()]
+
 
 COMPILE = "COMPILE"
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .. import __version__
-from .findings import Reported
+from .findings import Reported, Row, as_reported
+
+if TYPE_CHECKING:
+    from .engine import Outcome
 
 NO_PATH = "<input>"
 
@@ -214,3 +217,20 @@ FORMATS: dict[str, Callable[[Sequence[Reported]], str]] = {
     "markdown": markdown,
     "config-ignore-yaml": config_ignore_yaml,
 }
+
+# The formats whose text is each finding's in turn: the text of findings in order is their files'
+# texts in the order of the files' paths (see findings.Block)
+CONCATENATED = frozenset({"text", "json", "msvs", "github-actions"})
+
+
+def rows_text(rows: Sequence[Row], error_format: str) -> str:
+    return FORMATS[error_format](list(map(as_reported, rows)))
+
+
+def printed(outcome: Outcome, error_format: str) -> str:
+    """The outcome's findings in ``error_format``: a block's text kept from the lint that showed
+    it, where the format allows."""
+    if error_format not in CONCATENATED:
+        return FORMATS[error_format](outcome.findings)
+    return "".join([b.texts.get(error_format) or rows_text(b.rows, error_format)
+                    for b in outcome.blocks])

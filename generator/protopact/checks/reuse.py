@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -47,7 +48,8 @@ from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
 from ..compile.order import imports_of
 from .engine import LintContext, report
-from .findings import RULE, Finding, Row
+from .findings import RULE, Block, Finding, Row, blocks_of, in_order
+from .formats import CONCATENATED, rows_text
 from .lint.reach import FILE, IMAGE, IMPORTS, Graphed, Grouped, reach
 from .registry import Rule
 
@@ -55,8 +57,9 @@ Run = Callable[[Sequence[Rule], LintContext], list[Finding]]
 Keep = Callable[[list[Finding]], list[Finding]]  # drops ignored findings, each on its own
 _KIND = "lint"
 # 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests;
-# 6: with the key of the image linted; 7: a row is what is reported, path included
-_MAGIC = b"PPLINT7\n"
+# 6: with the key of the image linted; 7: a row is what is reported, path included; 8: a file's
+# rows in order, with their text; 9: its keys a tuple in the entry's order of groupings
+_MAGIC = b"PPLINT9\n"
 
 
 class _Kept(NamedTuple):
@@ -65,9 +68,11 @@ class _Kept(NamedTuple):
 
     digest: str
     closure: str
-    keys: Mapping[str, Sequence[str]]  # grouping name -> the file's keys
-    # reported as the latest lint showed them: a kept finding is a line of output, never a Finding
+    keys: Sequence[Sequence[str]]  # the file's keys in each grouping of the entry (its groupings)
+    # reported as the latest lint showed them, in order (see findings.Block): a kept finding is
+    # a line of output, never a Finding
     findings: Sequence[Row]
+    texts: Mapping[str, str] = MappingProxyType({})  # their text by format (see findings.Block)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,9 @@ class _Entry:
     records: dict[str, _Kept]  # by target file
     graphed: dict[str, str]  # graphed property's name -> its digest
     image: str | None = None  # the cache key of the image linted, when it has one
+    # the groupings' names, in the order of each record's keys: a tuple a file, not a dict, is
+    # read four times as fast
+    groupings: tuple[str, ...] = ()
 
 
 _NONE = _Entry({}, {})
@@ -86,20 +94,21 @@ class LintReuse:
     """The findings of the latest lint of each place (a workspace root) and module group; one
     object serves a watch's successive lints from memory."""
 
-    def __init__(self, cache_: Cache) -> None:
+    def __init__(self, cache_: Cache, shown_as: str | None = None) -> None:
         self.cache = cache_
+        self.shown_as = shown_as  # the format whose text of each file's findings is kept
         # the latest images' digests, by their files: the linted image's, and a compile's donor's
         self._digested: list[tuple[Sequence[Any], dict[str, str], dict[str, str]]] = []
         self._latest: dict[str, tuple[str, _Entry]] = {}  # entry name -> context, entry
 
     def findings(self, place: str, module: str, rules: Sequence[Rule], ctx: LintContext, run: Run,
-                 keep: Keep) -> Sequence[Row]:
-        """``keep(run(rules, ctx))``'s findings, reported, running each rule only over the files
-        it must."""
+                 keep: Keep) -> list[Block]:
+        """``keep(run(rules, ctx))``'s findings, reported, a block a file in the order of the
+        files' names, running each rule only over the files it must."""
         handlers = [r for r in rules if r.handler is not None]
         shown = ctx.image.shown
         if self.cache.directory is None:
-            return report(keep(run(handlers, ctx)), shown)
+            return blocks_of(report(keep(run(handlers, ctx)), shown))
         context = _context_key(module, handlers, ctx)
         name = _digest(place, module)
         remembered = self._latest.get(name)
@@ -111,18 +120,21 @@ class LintReuse:
         alike = self._resolving_alike(entry, closures)
         donor = dependents.LATEST[0].donor.by_name if alike else {}
         stale = _stale(handlers, ctx.image, names, digests, closures, previous, alike, donor,
-                       entry.graphed)
+                       entry.graphed, entry.groupings)
+        groupings = tuple(stale.keys)
         found = _rerun(handlers, ctx, stale, run)
         if found is None:  # a rule reported outside the files it ran over
-            return report(keep(run(handlers, ctx)), shown)
+            return blocks_of(report(keep(run(handlers, ctx)), shown))
         fresh = keep(found)
-        out: list[Row] = [*report(fresh, shown)]
+        # an IMAGE rule's findings are never kept: they are shown, not recorded
         by_file: dict[str, list[Row]] = defaultdict(list)
-        for finding, row in zip(fresh, out):
-            if reach(finding.rule) != IMAGE:
-                by_file[finding.file].append(row)
+        by_image: dict[str, list[Row]] = defaultdict(list)
+        for finding, row in zip(fresh, report(fresh, shown)):
+            (by_image if reach(finding.rule) == IMAGE else by_file)[finding.file].append(row)
+        out: list[Block] = []
         kept = {}
-        # an IMAGE rule's findings are never kept (see by_file): only these sets drop kept rows
+        shown_anew = False  # a record holds the text of its findings in the format shown now
+        # only these sets drop kept rows
         rerun = frozenset().union(*(again for reach_, again in stale.by_reach.items()
                                     if reach_ != IMAGE))
         for n in names:
@@ -136,19 +148,33 @@ class LintReuse:
                 mine = old.findings
             if mine and mine[0][0] != shown(n):  # linted from elsewhere: shown another way
                 mine = [(shown(n), *row[1:]) for row in mine]
-            out += mine
-            if old is not None and mine is old.findings and closures[n] == old.closure \
-                    and old.keys.keys() == stale.keys.keys():
-                kept[n] = old  # nothing ran again over it: its record stands as it is
+            new = by_file.get(n)
+            if old is not None and mine is old.findings and new is None \
+                    and closures[n] == old.closure and entry.groupings == groupings:
+                record = old  # nothing ran again over it: its record stands as it is
             else:
-                kept[n] = _Kept(digests[n], closures[n], stale.keys_now(n),
-                                by_file.get(n, []) + list(mine))
+                rows = in_order([*new, *mine]) if new else mine
+                # the findings found again as they were keep their text
+                texts = old.texts if old is not None and rows == old.findings else {}
+                record = _Kept(digests[n], closures[n], stale.keys_now(n), rows, texts)
+            if self.shown_as in CONCATENATED and self.shown_as not in record.texts \
+                    and record.findings:
+                record = record._replace(texts={**record.texts, self.shown_as: rows_text(
+                    record.findings, self.shown_as)})
+                shown_anew = True
+            kept[n] = record
+            also = by_image.get(n)
+            if also:
+                out.append(Block(in_order([*also, *record.findings]), {}))
+            elif record.findings:
+                out.append(Block(record.findings, record.texts))
         now = _Entry(kept, stale.graphed, next((c.key for c in incremental.recent()
-                                                if c.image.files is ctx.image.files), None))
+                                                if c.image.files is ctx.image.files), None),
+                     groupings)
         # an entry whose records hold is not written again for a new image key alone (one fork
         # and 5 MB written less for a module group the edit did not touch): a donor of another
         # key than the entry's only costs the next lint its digests
-        if alike or stale.anything_kept_changed(previous):
+        if alike or shown_anew or stale.anything_kept_changed(previous):
             aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, now, previous)))
         self._latest[name] = (context, now)
         return out
@@ -220,15 +246,17 @@ class _Stale:
         return previous.keys() != self.every or any(
             names for reach_, names in self.by_reach.items() if reach_ != IMAGE)
 
-    def keys_now(self, name: str) -> dict[str, Sequence[str]]:
-        return {grouping: keys[name] for grouping, keys in self.keys.items()}
+    def keys_now(self, name: str) -> tuple[Sequence[str], ...]:
+        return tuple(keys[name] for keys in self.keys.values())
 
 
 def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: Mapping[str, str],
            closures: Mapping[str, str], previous: Mapping[str, _Kept], alike: frozenset[str],
-           donor: Mapping[str, FileDescriptorProto], graphed_before: Mapping[str, str]) -> _Stale:
+           donor: Mapping[str, FileDescriptorProto], graphed_before: Mapping[str, str],
+           groupings_before: Sequence[str] = ()) -> _Stale:
     """Which targets each rule runs over again. ``alike`` resolve every name as the compile
-    ``donor`` (its files by name) did, whose files they import are the previous lint's."""
+    ``donor`` (its files by name) did, whose files they import are the previous lint's.
+    ``groupings_before`` names the groupings of the keys of ``previous``'s records."""
     every = frozenset(names)
     changed = frozenset(n for n in names if n not in previous or previous[n].digest != digests[n])
     removed = frozenset(previous).difference(names)
@@ -261,16 +289,17 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
     keys: dict[str, dict[str, Sequence[str]]] = {}
     counts: dict[str, Counter[str]] = {}
     for grouping in groupings.values():
+        at = groupings_before.index(grouping.name) if grouping.name in groupings_before else None
         now: dict[str, Sequence[str]] = {}
         looked_at = []  # the files whose keys are read anew, not kept
         for n in names:
             old = previous.get(n)
-            if n in changed or old is None or grouping.name not in old.keys:
+            if n in changed or old is None or at is None:
                 own = list(grouping.keys(image.by_name[n]))
                 now[n] = own if grouping.counted else list(dict.fromkeys(own))
                 looked_at.append(n)
             else:
-                now[n] = old.keys[grouping.name]
+                now[n] = old.keys[at]
         if grouping.counted:
             counts[grouping.name] = Counter(chain.from_iterable(now.values()))
         if changed == every:  # a first lint: every group is new
@@ -279,14 +308,14 @@ def _stale(rules: Sequence[Rule], image: Image, names: Sequence[str], digests: M
             # the kept keys count alike before and now: only the others may change a count
             moved = Counter(k for n in looked_at for k in now[n])
             moved.subtract(k for n in (*looked_at, *removed) if n in previous
-                           for k in previous[n].keys.get(grouping.name, ()))
+                           for k in (previous[n].keys[at] if at is not None else ()))
             recounted = {k for k, difference in moved.items() if difference}
             by_reach[grouping.name] = frozenset(
                 n for n, own in now.items() if not recounted.isdisjoint(own)) | changed
         else:
             touched = {k for n in changed | removed
-                       for k in (*now.get(n, ()), *(previous[n].keys.get(grouping.name, ())
-                                                    if n in previous else ()))}
+                       for k in (*now.get(n, ()), *(previous[n].keys[at]
+                                                    if n in previous and at is not None else ()))}
             # a changed file that left every group keeps none of its findings either
             by_reach[grouping.name] = _sharing(now, touched) | changed
         keys[grouping.name] = now
@@ -356,11 +385,12 @@ def _encoded(context: str, entry: _Entry, previous: Mapping[str, _Kept]) -> byte
 
     def record(name: str, k: _Kept) -> list[object]:
         if previous.get(name) is k:
-            return [k.digest, k.closure, k.keys, list(map(tuple, k.findings))]
-        return [k.digest, k.closure, {g: list(map(one, keys, keys)) for g, keys in k.keys.items()},
-                [tuple(map(one, row, row)) for row in k.findings]]
+            return [k.digest, k.closure, k.keys, list(map(tuple, k.findings)), k.texts]
+        return [k.digest, k.closure, tuple(tuple(map(one, keys, keys)) for keys in k.keys),
+                [tuple(map(one, row, row)) for row in k.findings], dict(k.texts)]
 
     payload = marshal.dumps({"context": context, "graphed": entry.graphed, "image": entry.image,
+                             "groupings": entry.groupings,
                              "files": {name: record(name, k)
                                        for name, k in entry.records.items()}})
     return _MAGIC + hashlib.sha256(payload).digest() + payload
@@ -383,7 +413,8 @@ def _read(data: bytes | None, context: str) -> _Entry:
         image = document["image"]
         files = document["files"]
         return _Entry(dict(zip(files, map(_AS_KEPT, files.values()))),
-                      dict(document["graphed"]), image if isinstance(image, str) else None)
+                      dict(document["graphed"]), image if isinstance(image, str) else None,
+                      tuple(document["groupings"]))
     except (ValueError, KeyError, TypeError, EOFError):
         return _NONE
 
