@@ -145,7 +145,10 @@ def tokenize(data: str) -> list[Token]:
         tok.leading = tok.trailing = _NONE
         append(tok)
         if pending:
-            _attach(tokens, pending)
+            if "\n" in pending[0].space_before:
+                tok.leading = pending  # all on lines below the previous token: what _attach does
+            else:
+                _attach(tokens, pending)
             pending = []
     raise AssertionError("the end of the file is always matched")
 
