@@ -98,7 +98,6 @@ def tokenize(data: str) -> list[Token]:
     for space, ident, punct, text in _ITEM.findall(data):
         if "\n" in space:
             line += space.count("\n")
-        last = line
         if ident:
             kind, text = "ident", ident
         elif punct:
@@ -109,9 +108,14 @@ def tokenize(data: str) -> list[Token]:
                 if text == "/*":
                     raise LexError("block comment never terminates, unexpected EOF",
                                    _offset(data, text))
-                last = line + text.count("\n") if text[1] == "*" else line
-                pending.append(Comment(text, line, last, space))
-                line = last
+                comment = new(Comment)  # no __init__ call: a file has one comment for five tokens
+                comment.text = text
+                comment.first_line = line
+                if text[1] == "*":
+                    line += text.count("\n")
+                comment.last_line = line
+                comment.space_before = space
+                pending.append(comment)
                 continue
             if first in _DIGITS or first == "." and len(text) > 1:
                 kind = "float" if text[:2] not in ("0x", "0X") and ("." in text or "e" in text or
@@ -122,27 +126,48 @@ def tokenize(data: str) -> list[Token]:
                                    _string_error(data, _offset(data, text)))
                 kind = "string"
                 if "\n" in text:  # a line continued by a backslash
-                    last = line + text.count("\n")
+                    line = _append_token(tokens, pending, "string", text, line, space)
+                    pending = []
+                    continue
             elif not first:
-                kind = "eof"
+                _append_token(tokens, pending, "eof", text, line, space)
+                return tokens
             elif first > "\x7f":
                 raise LexError("invalid character", _offset(data, text))
             else:
                 kind = "punct"  # `/` or `.`
-        tok = new(Token)
+        # what _append_token does, written out: this runs once per token
+        tok = Token()  # cheaper than object.__new__(Token), whose arguments are parsed
         tok.kind = kind
         tok.text = text
-        tok.first_line = line
-        tok.last_line = line = last
+        tok.first_line = tok.last_line = line
         tok.space_before = space
         tok.leading = tok.trailing = _NONE
         append(tok)
         if pending:
-            _attach(tokens, pending)
+            if "\n" in pending[0].space_before:
+                tok.leading = pending  # all on lines below the previous token: what _attach does
+            else:
+                _attach(tokens, pending)
             pending = []
-        if not text:
-            return tokens
     raise AssertionError("the end of the file is always matched")
+
+
+def _append_token(tokens: list[Token], pending: list[Comment], kind: str, text: str, line: int,
+          space: str) -> int:
+    """The token ``text`` appended to ``tokens``, ``pending`` comments attached (see tokenize):
+    the line it ends on (a string may span lines)."""
+    tok = Token()
+    tok.kind = kind
+    tok.text = text
+    tok.first_line = line
+    tok.last_line = line = line + text.count("\n")
+    tok.space_before = space
+    tok.leading = tok.trailing = _NONE
+    tokens.append(tok)
+    if pending:
+        _attach(tokens, pending)
+    return line
 
 
 def _offset(data: str, text: str) -> int:

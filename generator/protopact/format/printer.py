@@ -251,8 +251,19 @@ class Printer:
         """What comes before a line beginning with ``first``: its leading comments and the blank
         line the source has."""
         newlines = first.space_before.count("\n")
-        if first.leading:
-            self.multiline_comments(first.leading, force_compact)
+        leading = first.leading
+        if leading:
+            comment = leading[0]
+            if len(leading) == 1 and self.last == "\n" and comment.text[1] == "/":
+                # one line comment above the line (a field's doc comment, say): multiline_comments
+                # would write it so, at a cost that shows (most fields have one)
+                if not force_compact and comment.space_before.count("\n") > 1 and \
+                        not is_open_brace(self.previous):
+                    self.line()
+                self.pending_space = False
+                self.out.append("  " * self.indent + comment.text.strip() + "\n")
+            else:
+                self.multiline_comments(leading, force_compact)
             if not force_compact and newlines > 1:
                 self.line()
         elif newlines > 1 and not (force_compact or is_open_brace(self.previous)):
