@@ -154,7 +154,7 @@ def tokenize(data: str) -> list[Token]:
 
 
 def _append_token(tokens: list[Token], pending: list[Comment], kind: str, text: str, line: int,
-          space: str) -> int:
+                  space: str) -> int:
     """The token ``text`` appended to ``tokens``, ``pending`` comments attached (see tokenize):
     the line it ends on (a string may span lines)."""
     tok = Token()
