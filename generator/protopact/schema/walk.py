@@ -10,7 +10,6 @@ and remembered (every rule walks every file), keyed by the file object itself. S
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator
 
@@ -50,12 +49,34 @@ def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-@dataclass(frozen=True)
-class MessageAt:
-    full_name: str
-    path: Path
-    message: DescriptorProto
-    parent: MessageAt | None  # the enclosing message, None at file level
+class _At:
+    """An element found by a walk, compared by value, its fields in ``_fields`` (plain classes:
+    a dataclass each costs about 4 M instructions to create at every start-up, and the walks make
+    these in large numbers). They hold protobuf messages, so like them they are not hashable."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    __hash__ = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({shown})"
+
+
+class MessageAt(_At):
+    _fields = ("full_name", "path", "message", "parent")  # no slots: ``fields`` is cached
+
+    def __init__(self, full_name: str, path: Path, message: DescriptorProto,
+                 parent: MessageAt | None) -> None:
+        self.full_name = full_name
+        self.path = path
+        self.message = message
+        self.parent = parent  # the enclosing message, None at file level
 
     @cached_property
     def fields(self) -> tuple[FieldAt, ...]:  # remembered: every rule walks every field
@@ -63,12 +84,15 @@ class MessageAt:
                      for i, field in enumerate(self.message.field))
 
 
-@dataclass(frozen=True)
-class EnumAt:
-    full_name: str
-    path: Path
-    enum: EnumDescriptorProto
-    parent: MessageAt | None
+class EnumAt(_At):
+    _fields = ("full_name", "path", "enum", "parent")  # no slots: ``values`` is cached
+
+    def __init__(self, full_name: str, path: Path, enum: EnumDescriptorProto,
+                 parent: MessageAt | None) -> None:
+        self.full_name = full_name
+        self.path = path
+        self.enum = enum
+        self.parent = parent
 
     @cached_property
     def values(self) -> tuple[EnumValueAt, ...]:  # remembered: every rule walks every value
@@ -76,50 +100,64 @@ class EnumAt:
                      for i, value in enumerate(self.enum.value))
 
 
-@dataclass(frozen=True)
-class FieldAt:
-    path: Path
-    field: FieldDescriptorProto
-    message: MessageAt
+class FieldAt(_At):
+    __slots__ = _fields = ("path", "field", "message")
+
+    def __init__(self, path: Path, field: FieldDescriptorProto, message: MessageAt) -> None:
+        self.path = path
+        self.field = field
+        self.message = message
 
 
-@dataclass(frozen=True)
-class OneofAt:
-    index: int
-    path: Path
-    oneof: OneofDescriptorProto
-    message: MessageAt
+class OneofAt(_At):
+    __slots__ = _fields = ("index", "path", "oneof", "message")
+
+    def __init__(self, index: int, path: Path, oneof: OneofDescriptorProto,
+                 message: MessageAt) -> None:
+        self.index = index
+        self.path = path
+        self.oneof = oneof
+        self.message = message
 
 
-@dataclass(frozen=True)
-class EnumValueAt:
-    path: Path
-    value: EnumValueDescriptorProto
-    enum: EnumAt
+class EnumValueAt(_At):
+    __slots__ = _fields = ("path", "value", "enum")
+
+    def __init__(self, path: Path, value: EnumValueDescriptorProto, enum: EnumAt) -> None:
+        self.path = path
+        self.value = value
+        self.enum = enum
 
 
-@dataclass(frozen=True)
-class ServiceAt:
-    full_name: str
-    path: Path
-    service: ServiceDescriptorProto
+class ServiceAt(_At):
+    __slots__ = _fields = ("full_name", "path", "service")
+
+    def __init__(self, full_name: str, path: Path, service: ServiceDescriptorProto) -> None:
+        self.full_name = full_name
+        self.path = path
+        self.service = service
 
 
-@dataclass(frozen=True)
-class MethodAt:
-    full_name: str
-    path: Path
-    method: MethodDescriptorProto
-    service: ServiceAt
+class MethodAt(_At):
+    __slots__ = _fields = ("full_name", "path", "method", "service")
+
+    def __init__(self, full_name: str, path: Path, method: MethodDescriptorProto,
+                 service: ServiceAt) -> None:
+        self.full_name = full_name
+        self.path = path
+        self.method = method
+        self.service = service
 
 
-@dataclass(frozen=True)
-class ExtensionAt:
+class ExtensionAt(_At):
     """An extension field declared at file level or inside a message (``scope``)."""
 
-    path: Path
-    field: FieldDescriptorProto
-    scope: MessageAt | None
+    __slots__ = _fields = ("path", "field", "scope")
+
+    def __init__(self, path: Path, field: FieldDescriptorProto, scope: MessageAt | None) -> None:
+        self.path = path
+        self.field = field
+        self.scope = scope
 
 
 _MEMO_LIMIT = 50_000
