@@ -11,20 +11,19 @@ other selected rules, so a config that does not name it runs exactly as before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from .findings import Finding
 
 
-@dataclass(frozen=True)
-class Membership:
+# Named tuples and a plain class, not dataclasses: each dataclass costs about 4 M instructions to
+# create, at the start of every run.
+class Membership(NamedTuple):
     categories: tuple[str, ...]
     default: bool
 
 
-@dataclass(frozen=True)
-class RuleRow:
+class RuleRow(NamedTuple):
     """One row of a rule table. ``versions[v]`` is None when config version ``v`` lacks the rule."""
 
     purpose: str
@@ -58,8 +57,7 @@ Handler = Callable[..., Iterable[Finding]]
 Filter = Callable[[Any, list[Finding]], list[Finding]]  # (context, findings) -> kept findings
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     row: RuleRow
     handler: Handler | None  # None: a filter, or listed for compatibility and not implemented
@@ -72,16 +70,17 @@ class Rule:
         return self.handler is not None or self.filter is not None
 
 
-@dataclass
 class Registry:
     """The rules of one kind (lint or breaking)."""
 
-    kind: str
-    table: Mapping[str, RuleRow]
-    handlers: dict[str, Handler] = field(default_factory=dict)
-    filters: dict[str, Filter] = field(default_factory=dict)
-    walking: set[str] = field(default_factory=set)
-    by_file: frozenset[str] = frozenset()  # rules whose findings on a file read no other target
+    def __init__(self, kind: str, table: Mapping[str, RuleRow], *,
+                 by_file: frozenset[str] = frozenset()) -> None:
+        self.kind = kind
+        self.table = table
+        self.handlers: dict[str, Handler] = {}
+        self.filters: dict[str, Filter] = {}
+        self.walking: set[str] = set()
+        self.by_file = by_file  # rules whose findings on a file read no other target
 
     def rule(self, rule_id: str, *, walks: bool = False) -> Callable[[Handler], Handler]:
         """Register a handler. ``walks``: it visits every message or enum (their fields, values)

@@ -6,15 +6,14 @@ version's defaults. A deprecated rule is replaced by its replacements (or droppe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..config.bufyaml import CheckConfig
 from ..errors import ProtopactError
 from .registry import Registry, Rule
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     rules: tuple[Rule, ...]
     warnings: tuple[str, ...]
     skipped: tuple[str, ...]  # selected rules protopact does not implement

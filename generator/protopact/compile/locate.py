@@ -14,8 +14,8 @@ import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto, SourceCodeInfo
 from google.protobuf.message import DecodeError
@@ -52,8 +52,7 @@ def bare(at_hand: bool) -> bool:
     return later == "anywhere" or (later == "at hand" and at_hand)
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """The workspace of an image compiled without source info."""
 
     texts: Callable[[Sequence[str]], Mapping[str, bytes]]  # its files' text, by import path

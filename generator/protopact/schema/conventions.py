@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from google.protobuf.descriptor_pb2 import DescriptorProto, FieldDescriptorProto, FileDescriptorProto
 
@@ -61,8 +62,7 @@ KINDS = ("pagination", "cursor_pagination", "selection", "update_wrapper", "even
          "stream_configuration", "timestamp", "phone_number")
 
 
-@dataclass(frozen=True)
-class Paging:
+class Paging(NamedTuple):
     """A pagination message and the message that answers it (``None`` when none was found)."""
 
     message: str

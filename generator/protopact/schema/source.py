@@ -11,8 +11,7 @@ locates it, at the map field's type (``map<K, V>``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from google.protobuf import descriptor_pb2
 
@@ -21,8 +20,7 @@ from ..compile.sourceinfo import with_source_info
 Location = descriptor_pb2.SourceCodeInfo.Location
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):  # a named tuple, quicker to make than a dataclass, ordered as one
     start_line: int
     start_column: int
     end_line: int

@@ -6,7 +6,6 @@ import codecs
 import math
 import struct
 from collections.abc import Iterator
-from dataclasses import replace
 from decimal import Decimal
 
 from google.protobuf.descriptor_pb2 import Edition, FeatureSet, FieldDescriptorProto, FieldOptions
@@ -191,4 +190,4 @@ def _whole_default_option(p: Pairing, cur: FieldRef, found: Finding) -> Finding:
         start = max(start, brackets.start_column + 1)
     if start < 1:
         return found
-    return replace(found, span=replace(value, start_column=start))
+    return found._replace(span=value._replace(start_column=start))

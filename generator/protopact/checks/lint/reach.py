@@ -19,7 +19,7 @@ changed (see :mod:`protopact.checks.reuse`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
@@ -45,8 +45,7 @@ def request_response_keys(file: FileDescriptorProto) -> Iterator[str]:
                 yield EMPTY_RESPONSE
 
 
-@dataclass(frozen=True)
-class Grouped:
+class Grouped(NamedTuple):
     """Findings on a file depend on the target files sharing one of its ``keys``."""
 
     name: str  # rules whose groups are the same share a name
@@ -57,8 +56,7 @@ class Grouped:
     counted: bool = False
 
 
-@dataclass(frozen=True)
-class Graphed:
+class Graphed(NamedTuple):
     """Findings on a file depend on the file, the files it imports, directly or not, and on what
     ``digest`` digests of the image's files (its second argument: the files by name). Of a file
     it imports directly, a rule reads ``imported``; of the others, nothing the digest does not

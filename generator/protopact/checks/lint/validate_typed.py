@@ -9,8 +9,7 @@ positive Duration, and FieldMask paths both allowed and refused.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
@@ -26,8 +25,7 @@ _DURATION_LIMIT = 9_223_372_036_854_775_428
 _TIMESTAMP_MIN, _TIMESTAMP_MAX = -62_135_596_800, 253_402_300_799  # 0001-01-01, 9999-12-31
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """The field under check, and where its rules sit inside ``FieldRules``."""
 
     field: FieldDescriptor  # the field, or a map entry's key or value
