@@ -64,13 +64,13 @@ class BreakingContext:
     toolchain: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, eq=False)
 class Outcome:
     """The findings as blocks, one a file, in the order of their paths (see :class:`Block`), and
     the warnings. Two outcomes are equal when their findings and warnings are."""
 
-    blocks: tuple[Block, ...]
-    warnings: tuple[str, ...]
+    def __init__(self, blocks: tuple[Block, ...], warnings: tuple[str, ...]) -> None:
+        self.blocks = blocks
+        self.warnings = warnings
 
     @classmethod
     def of(cls, findings: Iterable[Row], warnings: Iterable[str]) -> Outcome:

@@ -13,8 +13,8 @@ Invalid references are refused with buf's wording, naming the reference.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ..errors import ProtopactError, redacted
 
@@ -37,8 +37,7 @@ _MODULE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?/[^/:]+/[^/:]+(:[^/
 _DEPTH_WITH_REF = 50
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """One parsed reference; ``text`` is as written (credentials redacted), for messages."""
 
     text: str

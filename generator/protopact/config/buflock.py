@@ -8,8 +8,7 @@ lock never needs the network: it only says which version a resolver should look 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ProtopactError
 from .yamlparse import YamlError, parsed
@@ -18,8 +17,7 @@ LOCK_NAME = "buf.lock"
 _NAME = re.compile(r"^[A-Za-z0-9._-]+(:[0-9]+)?/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")
 
 
-@dataclass(frozen=True)
-class DepRef:
+class DepRef(NamedTuple):
     """One entry of ``deps``: a module's full name and the label or commit asked for, if any."""
 
     name: str
@@ -29,8 +27,7 @@ class DepRef:
         return f"{self.name}:{self.ref}" if self.ref else self.name
 
 
-@dataclass(frozen=True)
-class LockedDep:
+class LockedDep(NamedTuple):
     """One pin of ``buf.lock``."""
 
     name: str

@@ -9,10 +9,10 @@ Paths in the file are kept inside the project; every problem is one line naming 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from ..errors import ProtopactError
 from .buflock import LOCK_NAME, DepRef, LockedDep, parse_deps, parse_lock
@@ -67,8 +67,7 @@ class CheckConfig:
     ignore_unstable_packages: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Module:
+class Module(NamedTuple):
     """One root of ``.proto`` files. ``path`` is relative to the workspace root, POSIX style."""
 
     path: str
@@ -85,8 +84,7 @@ class Module:
         return self.group or self.path
 
 
-@dataclass(frozen=True, kw_only=True)
-class Workspace:
+class Workspace(NamedTuple):
     """A directory of modules, with the config file that described it (None when there was none)."""
 
     root: Path
@@ -110,7 +108,7 @@ class Workspace:
             if found is not None:
                 for pin in parse_lock(*found):
                     pins.setdefault(pin.name, pin)
-        return replace(self, locked=tuple(pins.values())) if pins else self
+        return self._replace(locked=tuple(pins.values())) if pins else self
 
 
 def find_config(directory: Path) -> Path | None:
@@ -205,8 +203,8 @@ def parse_work(text: str, *, root: Path, config_file: Path | None, label: str,
                                  "list each of build.roots in directories instead")
         (module,) = config.modules
         deps += [d for d in config.deps if d not in deps]
-        modules.append(replace(module, path=_join(directory, module.path),
-                               excludes=tuple(_join(directory, e) for e in module.excludes)))
+        modules.append(module._replace(path=_join(directory, module.path),
+                                      excludes=tuple(_join(directory, e) for e in module.excludes)))
     return Workspace(root=root, config_file=config_file, version="v1", modules=tuple(modules),
                      deps=tuple(deps), config_dirs=tuple(safe_relative(d, where, "directories entry")
                                                          for d in directories))

@@ -17,9 +17,8 @@ once and verified. The mapping says where modules are, not which: ``buf.yaml`` s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ProtopactError
 from .buflock import parse_deps
@@ -33,8 +32,7 @@ _OPTIONS = {"path": set(), "git": {"ref", "subdir"}, "archive": {"subdir", "sha2
             "package": set()}
 
 
-@dataclass(frozen=True)
-class DepSource:
+class DepSource(NamedTuple):
     """Where one module's files are: ``kind`` is one of path, git, archive, package."""
 
     module: str

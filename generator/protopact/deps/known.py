@@ -7,11 +7,10 @@ distribution of an entry serves the module; a missing one is suggested by its fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class KnownModule:
+class KnownModule(NamedTuple):
     distributions: tuple[str, ...]
     prefixes: tuple[str, ...]  # import path prefixes of the module's files
     # where the distribution installs ``.proto`` sources as data files (``<prefix>/data/...``):

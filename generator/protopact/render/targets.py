@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..console import tracked
 
@@ -28,8 +27,7 @@ _RENDERER_MODULES = {"docs": "protopact.render.docs_site", "openapi": "protopact
 TARGETS = tuple(sorted(_RENDERER_MODULES))
 
 
-@dataclass(frozen=True)
-class Renderer:
+class Renderer(NamedTuple):
     name: str
     subdirectory: str  # under --out
     render: RenderFunction
