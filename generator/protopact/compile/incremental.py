@@ -149,38 +149,41 @@ def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str],
             if name not in offers and keys is not None and keys[0] == text_key(name):
                 data = file_bytes(f)
                 offers[name] = Offer(with_source_info(f, data) if whole else f, data, keys, index)
-    valid: dict[str, bool] = {}
-    for name in offers:
-        if name not in valid:
-            _validate(name, offers, valid)
+    valid = _validated(offers, len({o.donor for o in offers.values()}) <= 1)
     return ({name: offer for name, offer in offers.items() if valid[name]},
             {name: offer for name, offer in offers.items() if not valid[name]})
 
 
-def _validate(name: str, offers: Mapping[str, Offer], valid: dict[str, bool]) -> None:
-    """Whether each offer on ``name``'s import closure has the closure key this tree gives it,
-    depth first without recursion (imports may chain thousands deep)."""
-    pending = [name]
-    while pending:
-        current = pending[-1]
-        if current in valid:
-            pending.pop()
-            continue
-        offer = offers[current]
-        dependencies = imports_of(offer.file)
-        states = [valid.get(d) for d in dependencies]  # None: not yet known, or not offered
-        if None in states:
-            unknown = [d for d, state in zip(dependencies, states) if state is None and d in offers]
-            if unknown:
-                pending += unknown
+def _validated(offers: Mapping[str, Offer], one_donor: bool) -> dict[str, bool]:
+    """Whether each offer's import closure has the closure keys this tree gives it, depth first
+    without recursion (imports may chain thousands deep). A donor lists each file after its
+    imports, so in its order an offer's imports are mostly known already: one pass, the stack
+    taken only where they are not."""
+    valid: dict[str, bool] = {}
+    for name in offers:
+        pending = [name]
+        while pending:
+            current = pending[-1]
+            if current in valid:
+                pending.pop()
                 continue
-        pending.pop()
-        own, closure = offer.keys
-        # the keys of one compile agree with one another (see closure_keys): only a file whose
-        # imports another compile offers needs its closure key computed
-        valid[current] = all(states) and (
-            all(offers[d].donor == offer.donor for d in dependencies)
-            or closure == _digest(own, *[offers[d].keys[1] for d in dependencies]))
+            offer = offers[current]
+            dependencies = imports_of(offer.file)
+            states = [valid.get(d) for d in dependencies]  # None: not yet known, or not offered
+            if None in states:
+                unknown = [d for d, state in zip(dependencies, states)
+                           if state is None and d in offers]
+                if unknown:
+                    pending += unknown
+                    continue
+            pending.pop()
+            # the keys of one compile agree with one another (see closure_keys): only a file
+            # whose imports another compile offers needs its closure key computed
+            valid[current] = all(states) and (
+                one_donor or all(offers[d].donor == offer.donor for d in dependencies)
+                or offer.keys[1] == _digest(offer.keys[0],
+                                            *[offers[d].keys[1] for d in dependencies]))
+    return valid
 
 
 def known_imports(donors: Iterable[Compiled]) -> dict[str, Sequence[str]]:
