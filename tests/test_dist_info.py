@@ -28,7 +28,10 @@ def test_every_installed_distribution_reads_as_importlib_metadata_reads_it() -> 
         assert found is not None, name
         assert (found.name, found.version, found.record) == \
             (dist.metadata["Name"], dist.version, dist.read_text("RECORD") or ""), name
-        assert found.open().files == dist.files, name
+        listed = dist.files
+        assert found.files() == (None if listed is None else [f.as_posix() for f in listed]), name
+        assert [found.locate(f.as_posix()) for f in listed or ()] == \
+            [Path(str(f.locate())) for f in listed or ()], name
 
 
 def test_a_name_is_matched_as_pep_503_normalizes_it() -> None:
@@ -81,3 +84,20 @@ def test_an_egg_on_the_path_is_left_to_importlib_metadata(
     found = dist_info.installed("acme-protos")
     assert found is not None and (found.name, found.version, found.record) == \
         ("acme-protos", "2.0", "")
+
+
+def test_files_are_listed_and_located_as_importlib_metadata_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    # a quoted comma, a path to normalize, and an empty RECORD (then SOURCES.txt is read)
+    for record in ('"a,b.proto",sha256=1,1\nx/./c.proto,,\n../../share/d.proto,,\n', ""):
+        _install(tmp_path, "1.0", record)
+        info = next(tmp_path.glob("*.dist-info"))
+        (info / "SOURCES.txt").write_text("e.proto\n")
+        dist_info._children.cache_clear()
+        found = dist_info.installed("acme-protos")
+        dist = metadata.PathDistribution(info)
+        assert found is not None and dist.files
+        assert found.files() == [f.as_posix() for f in dist.files]
+        assert [found.locate(f.as_posix()) for f in dist.files] == \
+            [Path(str(f.locate())) for f in dist.files]

@@ -149,48 +149,55 @@ def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str],
             if name not in offers and keys is not None and keys[0] == text_key(name):
                 data = file_bytes(f)
                 offers[name] = Offer(with_source_info(f, data) if whole else f, data, keys, index)
-    valid: dict[str, bool] = {}
-    for name in offers:
-        if name not in valid:
-            _validate(name, offers, valid)
+    valid = _validated(offers, len({o.donor for o in offers.values()}) <= 1)
     return ({name: offer for name, offer in offers.items() if valid[name]},
             {name: offer for name, offer in offers.items() if not valid[name]})
 
 
-def _validate(name: str, offers: Mapping[str, Offer], valid: dict[str, bool]) -> None:
-    """Whether each offer on ``name``'s import closure has the closure key this tree gives it,
-    depth first without recursion (imports may chain thousands deep)."""
-    pending = [name]
-    while pending:
-        current = pending[-1]
-        if current in valid:
-            pending.pop()
-            continue
-        offer = offers[current]
-        dependencies = imports_of(offer.file)
-        states = [valid.get(d) for d in dependencies]  # None: not yet known, or not offered
-        if None in states:
-            unknown = [d for d, state in zip(dependencies, states) if state is None and d in offers]
-            if unknown:
-                pending += unknown
+def _validated(offers: Mapping[str, Offer], one_donor: bool) -> dict[str, bool]:
+    """Whether each offer's import closure has the closure keys this tree gives it, depth first
+    without recursion (imports may chain thousands deep). A donor lists each file after its
+    imports, so in its order an offer's imports are mostly known already: one pass, the stack
+    taken only where they are not."""
+    valid: dict[str, bool] = {}
+    for name in offers:
+        pending = [name]
+        while pending:
+            current = pending[-1]
+            if current in valid:
+                pending.pop()
                 continue
-        pending.pop()
-        own, closure = offer.keys
-        # the keys of one compile agree with one another (see closure_keys): only a file whose
-        # imports another compile offers needs its closure key computed
-        valid[current] = all(states) and (
-            all(offers[d].donor == offer.donor for d in dependencies)
-            or closure == _digest(own, *[offers[d].keys[1] for d in dependencies]))
+            offer = offers[current]
+            dependencies = imports_of(offer.file)
+            states = [valid.get(d) for d in dependencies]  # None: not yet known, or not offered
+            if None in states:
+                unknown = [d for d, state in zip(dependencies, states)
+                           if state is None and d in offers]
+                if unknown:
+                    pending += unknown
+                    continue
+            pending.pop()
+            # the keys of one compile agree with one another (see closure_keys): only a file
+            # whose imports another compile offers needs its closure key computed
+            valid[current] = all(states) and (
+                one_donor or all(offers[d].donor == offer.donor for d in dependencies)
+                or offer.keys[1] == _digest(offer.keys[0],
+                                            *[offers[d].keys[1] for d in dependencies]))
+    return valid
 
 
-def known_imports(donors: Iterable[Compiled]) -> dict[str, Sequence[str]]:
-    """Each file's imports as the donors last compiled it: exact for a file whose text did not
-    change, a guess for an edited one."""
-    imports: dict[str, Sequence[str]] = {}
-    for donor in donors:
-        for f in donor.image.files:
-            if f.name not in imports:
-                imports[f.name] = imports_of(f)
+def known_imports(donors: Sequence[Compiled]) -> Callable[[str], Sequence[str] | None]:
+    """Each file's imports as the donors last compiled it (None: a file they do not hold): exact
+    for a file whose text did not change, a guess for an edited one. Looked up by name, as few
+    files are asked for (an image's files by name are made once for the image anyway)."""
+
+    def imports(name: str) -> Sequence[str] | None:
+        for donor in donors:
+            f = donor.image.by_name.get(name)
+            if f is not None:
+                return imports_of(f)
+        return None
+
     return imports
 
 
@@ -212,7 +219,8 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
                     in_memory: Texts, dependency_roots: Sequence[Path],
                     offers: Mapping[str, Offer], stale: Mapping[str, Offer],
                     donors: Sequence[Compiled],
-                    imports: Mapping[str, Sequence[str]], compile_: Compile) -> Image | None:
+                    imports: Callable[[str], Sequence[str] | None],
+                    compile_: Compile) -> Image | None:
     """The image of ``targets`` (import paths, in order), compiling only those not in ``offers``
     nor, after a look, in ``stale`` (see :func:`worth_reusing`); None when protoc or the names
     object, and a full compile is needed.
@@ -265,7 +273,7 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
             candidates = {n: o for n, o in stale.items() if o.donor == checked}
             edited = [t for t in changed if t not in candidates]
             if edited and len(edited) < len(changed):
-                read = _reached(edited, imports.get)
+                read = _reached(edited, imports)
                 link(n for n in (*on_disk, *in_memory)
                      if n not in candidates or read is None or n in read)
                 if run(edited):
@@ -291,7 +299,7 @@ def compile_changed(*, targets: Sequence[str], on_disk: Mapping[str, Path],
 
 
 def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str, Offer],
-              imports: Mapping[str, Sequence[str]], compile_: Compile,
+              imports: Callable[[str], Sequence[str] | None], compile_: Compile,
               ) -> list[tuple[descriptor_pb2.FileDescriptorProto, bytes | None]] | None:
     """protoc's files for ``names`` with their bytes where kept; None when it fails.
 
@@ -299,7 +307,7 @@ def _compiled(names: Sequence[str], include: Sequence[Path], offers: Mapping[str
     it gets the offers those imports reach, as last compiled; an edit that adds an import fails
     that run, and the next gives every offer."""
     reached = _reached(names, lambda n: imports_of(offers[n].file) if n in offers
-                       else imports.get(n))
+                       else imports(n))
     given = [n for n in offers if n in reached] if reached is not None else list(offers)
     attempts = [given] if len(given) == len(offers) else [given, list(offers)]
     for attempt in attempts:

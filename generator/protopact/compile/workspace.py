@@ -11,16 +11,15 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ..config.bufyaml import Module, Workspace, read_config, within
 from ..config.controlling import Found, controlling
 from ..errors import ProtopactError
 
 
-@dataclass(frozen=True)
-class ListedFile:
+class ListedFile(NamedTuple):  # a tuple: made for each file of a tree, thrice as fast
     module: str  # module path, relative to the workspace root
     name: str  # import path, relative to the module root
     digest: str  # the content's git blob id (see blob_id)

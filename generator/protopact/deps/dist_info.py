@@ -9,11 +9,13 @@ a finder of its own on ``sys.meta_path``), :mod:`importlib.metadata` answers.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import sys
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -24,7 +26,8 @@ class Installed(NamedTuple):
     name: str  # as its metadata spells it
     version: str
     record: str  # the text of its RECORD ("" without one)
-    open: Callable[[], Distribution]  # the distribution, to list and locate its files
+    files: Callable[[], list[str] | None]  # its files' paths as importlib.metadata's ``files``
+    locate: Callable[[str], Path]  # where a path it lists is
 
 
 def installed(name: str) -> Installed | None:
@@ -77,13 +80,16 @@ def _read(path: str) -> Installed | None:
     except FileNotFoundError:
         record = ""
 
-    def opened() -> Distribution:
-        from importlib.metadata import PathDistribution
-        from pathlib import Path
+    def files() -> list[str] | None:
+        if not record:  # importlib.metadata looks for an egg's SOURCES.txt then
+            from importlib.metadata import PathDistribution
 
-        return PathDistribution(Path(path))
+            return _listed(PathDistribution(Path(path)))
+        # as importlib.metadata reads RECORD, without importing it (and ``email``)
+        return [PurePosixPath(row[0]).as_posix() for row in csv.reader(record.splitlines())]
 
-    return Installed(headers["Name"], headers["Version"], record, opened)
+    return Installed(headers["Name"], headers["Version"], record, files,
+                     lambda listed: Path(path).parent / listed)
 
 
 def _headers(lines: object) -> dict[str, str]:
@@ -107,7 +113,6 @@ def _headers(lines: object) -> dict[str, str]:
 
 def _by_importlib(name: str = "", *, path: str = "") -> Installed | None:
     from importlib import metadata
-    from pathlib import Path
 
     try:
         dist = metadata.PathDistribution(Path(path)) if path else metadata.distribution(name)
@@ -116,4 +121,9 @@ def _by_importlib(name: str = "", *, path: str = "") -> Installed | None:
     meta = dist.metadata
     if meta is None or meta["Name"] is None:  # a directory without readable metadata
         return None
-    return Installed(meta["Name"], dist.version, dist.read_text("RECORD") or "", lambda: dist)
+    return Installed(meta["Name"], dist.version, dist.read_text("RECORD") or "",
+                     lambda: _listed(dist), lambda listed: Path(str(dist.locate_file(listed))))
+
+
+def _listed(dist: Distribution) -> list[str] | None:
+    return None if dist.files is None else [f.as_posix() for f in dist.files]

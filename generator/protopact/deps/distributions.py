@@ -14,15 +14,11 @@ import hashlib
 import shutil
 import sys
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
-from .dist_info import installed
+from .dist_info import Installed, installed
 from .materialize import materialized
 from .model import Contents, Dependency
 from .pycode import GENERATED_SUFFIXES, embedded_descriptor
-
-if TYPE_CHECKING:
-    from importlib.metadata import Distribution
 
 _DATA_DIR = "data"
 
@@ -37,29 +33,27 @@ def distribution_dependency(module: str, name: str, *, data_prefix: str = "",
     fingerprint = hashlib.sha256(f"{name} {version}\n{dist.record}".encode()).hexdigest()
 
     def load() -> Contents:
-        return _contents(dist.open(), fingerprint, data_prefix)
+        return _contents(dist, fingerprint, data_prefix)
 
     return Dependency(module=module, origin=f"installed distribution {dist.name}", version=version,
                       fingerprint=fingerprint, load=load, library=library)
 
 
-def _contents(dist: Distribution, fingerprint: str, data_prefix: str) -> Contents:
-    base = Path(str(dist.locate_file("")))
+def _contents(dist: Installed, fingerprint: str, data_prefix: str) -> Contents:
     sources: set[str] = set()
     data_files: dict[str, Path] = {}
     generated: list[Path] = []
-    for entry in dist.files or ():
-        path = entry.as_posix()
+    for path in dist.files() or ():
         if path.endswith(".proto"):
             if not path.startswith("../"):
                 sources.add(path)
             elif data_prefix:
-                relative = _data_relative(Path(str(entry.locate())))
+                relative = _data_relative(dist.locate(path))
                 if relative is not None:
-                    data_files[f"{data_prefix}/{relative}"] = Path(str(entry.locate()))
+                    data_files[f"{data_prefix}/{relative}"] = dist.locate(path)
         elif path.endswith(GENERATED_SUFFIXES) and not _has_source_beside(path, sources, dist):
-            generated.append(Path(str(entry.locate())))
-    roots: list[Path] = [base] if sources else []
+            generated.append(dist.locate(path))
+    roots: list[Path] = [dist.locate("")] if sources else []
     if data_files:
         roots.append(materialized(fingerprint, lambda d: _copy(data_files, d),
                                   label=f"distribution {dist.name}"))
@@ -72,11 +66,11 @@ def _contents(dist: Distribution, fingerprint: str, data_prefix: str) -> Content
     return Contents(tuple(roots), frozenset(sources), descriptors)
 
 
-def _has_source_beside(path: str, sources: set[str], dist: Distribution) -> bool:
+def _has_source_beside(path: str, sources: set[str], dist: Installed) -> bool:
     """Whether generated module ``path`` has its ``.proto`` beside it (RECORD lists a wheel's
     files in archive order, so the source may come later: the disk is asked then)."""
     stem = path.removesuffix("_pb2.py").removesuffix("_pb.py")
-    return stem + ".proto" in sources or Path(str(dist.locate_file(stem + ".proto"))).is_file()
+    return stem + ".proto" in sources or dist.locate(stem + ".proto").is_file()
 
 
 def _data_relative(path: Path) -> str | None:
