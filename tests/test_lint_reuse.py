@@ -349,11 +349,15 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, isolated_cache: Path) -> Non
         entry.write_bytes(data[:-10])  # cut short: the digest differs
         assert _lint(tmp_path / "tree", "json") == first
         # forged findings and keys, cut short under a matching digest
-        document = marshal.loads(data[len(reuse._MAGIC) + 32:])
-        for record in document["files"].values():
-            record[3] = [["COMMENT_MESSAGE", "forged", None, None, "", None, ""]]
-            record[2] = "not keys"
-        payload = marshal.dumps(document)[:-10]
+        payload = data[len(reuse._MAGIC) + 32:]
+        context = marshal.loads(payload[reuse._SIZE:])["context"]
+        read = reuse._read(data, context)
+        assert read.records
+        forged = replace(read, records={
+            name: k._replace(keys=("not keys",), findings=[
+                ("COMMENT_MESSAGE", "forged", None, None, "", None, "")])
+            for name, k in read.records.items()})
+        payload = reuse._encoded(context, forged, reuse._NONE)[len(reuse._MAGIC) + 32:-10]
         entry.write_bytes(reuse._MAGIC + hashlib.sha256(payload).digest() + payload)
         assert _lint(tmp_path / "tree", "json") == first
 
