@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
-from typing import Final, Iterable, Mapping, NamedTuple, Sequence
+from typing import Final, NamedTuple
 
 from ..errors import CompileError
 from ..schema.source import Span
