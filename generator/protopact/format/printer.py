@@ -116,12 +116,16 @@ class Printer:
             compact = False
             text = comment.text
             if self.last == "\n" and text[1] == "/":
-                # a line comment on a line of its own, the common case: the line written at once
-                self.pending_space = False
-                self.out.append("  " * self.indent + text.strip() + "\n")
+                self.own_line_comment(text)
                 continue
             self.comment(text)
             self.write("\n")
+
+    def own_line_comment(self, text: str) -> None:
+        """The line comment ``text`` on a line of its own, the common case: the line written at
+        once."""
+        self.pending_space = False
+        self.out.append("  " * self.indent + text.strip() + "\n")
 
     def closing_comments(self, node: t.Leaf, decls: bool) -> None:
         """Comments above a closing token. buf keeps only the last blank line among them; when a
@@ -260,8 +264,7 @@ class Printer:
                 if not force_compact and comment.space_before.count("\n") > 1 and \
                         not is_open_brace(self.previous):
                     self.line()
-                self.pending_space = False
-                self.out.append("  " * self.indent + comment.text.strip() + "\n")
+                self.own_line_comment(comment.text)
             else:
                 self.multiline_comments(leading, force_compact)
             if not force_compact and newlines > 1:
