@@ -103,8 +103,7 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            with open(self._path(key), "rb") as entry:
-                data = mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ)
+            data = _mapped(self._path(key))
             if data[: len(_MAGIC)] != _MAGIC:
                 return None
             (length,) = struct.unpack_from(">I", data, len(_MAGIC))
@@ -199,8 +198,7 @@ class Cache:
             return
         path = self.directory / kind / name
         try:
-            with open(path, "rb") as entry:
-                data = mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ)
+            data = _mapped(path)
         except (OSError, ValueError):  # ValueError: an empty file, which cannot be mapped
             yield None
             return
@@ -238,6 +236,12 @@ class Cache:
             # A cache that cannot be written only costs speed.
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def _mapped(path: Path) -> mmap.mmap:
+    """The file at ``path`` mapped for reading (ValueError when it is empty)."""
+    with open(path, "rb") as entry:
+        return mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _payloads(data: mmap.mmap, body: int, at: Sequence[Sequence[int]]) -> list[memoryview]:
