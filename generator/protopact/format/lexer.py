@@ -38,6 +38,21 @@ class Comment:
 
 
 _NONE: tuple[Comment, ...] = ()
+
+
+class _Newlines(dict[str, int]):
+    """How many line breaks a stretch of whitespace holds, by its text. A tree has few distinct
+    stretches, and looking one up costs a fifth of ``str.count`` (which parses its arguments per
+    call; the lexer and the printer count about one stretch per token)."""
+
+    def __missing__(self, space: str) -> int:
+        if len(self) >= 4096:  # odd whitespace (trailing blanks, aligned columns) cannot pile up
+            self.clear()
+        count = self[space] = space.count("\n")
+        return count
+
+
+NEWLINES = _Newlines()
 _DIGITS = frozenset("0123456789")
 
 
@@ -95,9 +110,10 @@ def tokenize(data: str) -> list[Token]:
     pending: list[Comment] = []
     line = 0
     new = object.__new__
+    newlines = NEWLINES
     for space, ident, punct, text in _ITEM.findall(data):
         if "\n" in space:
-            line += space.count("\n")
+            line += newlines[space]
         if ident:
             kind, text = "ident", ident
         elif punct:

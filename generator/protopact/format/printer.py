@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import tree as t
 from .comments import block_lines, inline_text
-from .lexer import Comment
+from .lexer import NEWLINES, Comment
 
 _OPENS, _CLOSES = "{[(<", "}])>"
 # A pending space is written unless the output ends with one of the first characters or what
@@ -110,7 +110,7 @@ class Printer:
         before the first right after an opening brace only ``after_open``)."""
         compact = force_compact or not after_open and is_open_brace(self.previous)
         for i, comment in enumerate(comments):
-            blank = comment.space_before.count("\n") > 1 if blank_at is None else i == blank_at
+            blank = NEWLINES[comment.space_before] > 1 if blank_at is None else i == blank_at
             if not compact and blank and i != no_blank_at:
                 self.line()
             compact = False
@@ -136,8 +136,8 @@ class Printer:
         comments = t.leading(node)
         if not comments:
             return
-        blanks = [i for i, c in enumerate(comments) if c.space_before.count("\n") > 1]
-        newlines = node.space_before.count("\n")
+        blanks = [i for i, c in enumerate(comments) if NEWLINES[c.space_before] > 1]
+        newlines = NEWLINES[node.space_before]
         if newlines < 2:
             self.multiline_comments(comments, blank_at=blanks[-1] if blanks else -1)
         elif decls:
@@ -200,9 +200,9 @@ class Printer:
         return len(line) - len(line.lstrip(" "))
 
     def leading_comments_contain_blank_line(self, node: t.Node) -> bool:
-        if any(c.space_before.count("\n") > 1 for c in t.leading(node)):
+        if any(NEWLINES[c.space_before] > 1 for c in t.leading(node)):
             return True
-        return t.space_before(node).count("\n") > 1
+        return NEWLINES[t.space_before(node)] > 1
 
     # -- placement of one node -----------------------------------------------------------------
     def plain_line(self, words: tuple[t.Node | None, ...], semicolon: t.Leaf) -> bool:
@@ -254,14 +254,14 @@ class Printer:
     def line_opening(self, first: t.Leaf, force_compact: bool = False) -> None:
         """What comes before a line beginning with ``first``: its leading comments and the blank
         line the source has."""
-        newlines = first.space_before.count("\n")
+        newlines = NEWLINES[first.space_before]
         leading = first.leading
         if leading:
             comment = leading[0]
             if len(leading) == 1 and self.last == "\n" and comment.text[1] == "/":
                 # one line comment above the line (a field's doc comment, say): multiline_comments
                 # would write it so, at a cost that shows (most fields have one)
-                if not force_compact and comment.space_before.count("\n") > 1 and \
+                if not force_compact and NEWLINES[comment.space_before] > 1 and \
                         not is_open_brace(self.previous):
                     self.line()
                 self.own_line_comment(comment.text)
@@ -275,7 +275,7 @@ class Printer:
     def blank_line_kept(self, node: t.Node, force_compact: bool = False) -> None:
         """The blank line the source has right before ``node`` (none after an opening brace)."""
         if not (force_compact or is_open_brace(self.previous)) and \
-                t.space_before(node).count("\n") > 1:
+                NEWLINES[t.space_before(node)] > 1:
             self.line()
 
     def inline_node(self, node: t.Node) -> None:
@@ -425,7 +425,7 @@ class Printer:
                 self.node(decl)
             last = decls[-1] if decls else None
             if isinstance(last, t.Empty) and not last.semicolon.trailing and \
-                    last.semicolon.space_before.count("\n") > 1:
+                    NEWLINES[last.semicolon.space_before] > 1:
                 self.line()  # a blank line before an empty statement ending the body is kept
         return write
 

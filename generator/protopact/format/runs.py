@@ -19,7 +19,7 @@ import dataclasses
 import re
 from typing import Sequence
 
-from .lexer import Comment, Token
+from .lexer import NEWLINES, Comment, Token
 
 _BLANK_IN_COMMENT = re.compile(r"\n[ \t]*\n")
 
@@ -88,10 +88,10 @@ def _blank_between(tokens: Sequence[Token], last: int, first: int) -> bool:
         tok = tokens[n]
         comments = (*tok.trailing,) if n == last else (*tok.leading, *tok.trailing) if n < first \
             else tok.leading
-        if n > last and tok.space_before.count("\n") > 1:
+        if n > last and NEWLINES[tok.space_before] > 1:
             return True
         for c in comments:
-            if c.space_before.count("\n") > 1 or _BLANK_IN_COMMENT.search(c.text):
+            if NEWLINES[c.space_before] > 1 or _BLANK_IN_COMMENT.search(c.text):
                 return True
     return False
 
@@ -101,7 +101,7 @@ def _blank_after(tokens: Sequence[Token], end: int) -> bool:
     items: list[Token | Comment] = [*tokens[end].trailing, *tokens[end + 1].leading, tokens[end + 1]]
     for item in items:
         if "\n" in item.space_before:
-            return item.space_before.count("\n") > 1
+            return NEWLINES[item.space_before] > 1
     return False
 
 
@@ -127,11 +127,11 @@ def _detach(tokens: Sequence[Token], n: int) -> tuple[list[Comment], int]:
     skip = _own_line(tokens, n)
     comments = list(tok.leading)
     gaps = [c.space_before for c in comments[skip + 1:]] + [tok.space_before]
-    cut = max((k for k, gap in enumerate(gaps, 1) if gap.count("\n") > 1), default=0)
+    cut = max((k for k, gap in enumerate(gaps, 1) if NEWLINES[gap] > 1), default=0)
     if cut == 0:
         return [], 0
     tok.leading = comments[:skip] + comments[skip + cut:]
-    return comments[skip:skip + cut], gaps[cut - 1].count("\n")
+    return comments[skip:skip + cut], NEWLINES[gaps[cut - 1]]
 
 
 def _after_close_group(tokens: Sequence[Token], n: int) -> None:
@@ -156,7 +156,7 @@ def _place(tokens: Sequence[Token], n: int, moved: list[Comment], breaks: int, b
     comments = list(tok.leading)
     rest = comments[skip:]
     if moved:
-        breaks += (rest[0] if rest else tok).space_before.count("\n") - 1
+        breaks += NEWLINES[(rest[0] if rest else tok).space_before] - 1
         newline = "\n\n" if breaks > 1 else "\n"
         if rest:
             rest[0] = rest[0].spaced(newline)

@@ -15,7 +15,7 @@ lines from) so that printing the declarations in the returned order lays the com
 from __future__ import annotations
 
 from . import tree as t
-from .lexer import Comment
+from .lexer import NEWLINES, Comment
 from .names import option_sort_name, string_value
 
 _RANKS = {t.Syntax: 0, t.Package: 1, t.Import: 2, t.Option: 3}
@@ -83,7 +83,7 @@ def place(source: list[t.Node], printed: list[t.Node]) -> None:
             attached.append(comments)
             first_space = tok.space_before
         # the file's first declaration is set apart from the comments heading the file
-        blank_before.append(first_space.count("\n") > 1 or (tok is firsts[0] and cut > 0))
+        blank_before.append(NEWLINES[first_space] > 1 or (tok is firsts[0] and cut > 0))
     done = -1  # detached comments are printed up to this position in the source
     previous = -1  # the rank of the declaration printed before
     for decl in printed:
@@ -125,7 +125,7 @@ def _last_blank(comments: list[Comment], space_after_last: str) -> int:
     """How many of ``comments`` come before the last blank line that follows one of them."""
     for k in range(len(comments), 0, -1):
         after = comments[k].space_before if k < len(comments) else space_after_last
-        if after.count("\n") > 1:
+        if NEWLINES[after] > 1:
             return k
     return 0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from .lexer import Comment, Token
+from .lexer import NEWLINES, Comment, Token
 from .node import Node
 
 Leaf = Token  # a token is its own leaf
@@ -83,7 +83,7 @@ def space_before(node: Node) -> str:
 def fold_space(dropped: Token, after: Token) -> None:
     """The whitespace around a dropped token becomes one gap: a blank line on either side is kept."""
     item: Token | Comment = after.leading[0] if after.leading else after
-    if dropped.space_before.count("\n") > item.space_before.count("\n"):
+    if NEWLINES[dropped.space_before] > NEWLINES[item.space_before]:
         item.space_before = dropped.space_before
 
 
