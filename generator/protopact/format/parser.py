@@ -90,12 +90,13 @@ class _Parser:
         decls.append(decl)
 
     def file_decl(self) -> t.Node:
-        if self.at("syntax", "edition") and self.peek(1).text == "=":
+        word = self.tokens[self.pos].text  # read once: most declarations are none of these
+        if (word == "syntax" or word == "edition") and self.peek(1).text == "=":
             return t.Syntax(keyword=self.take(), equals=self.take("="), value=self.string(),
                             semicolon=self.take(";"))
-        if self.at("package"):
+        if word == "package":
             return t.Package(keyword=self.take(), name=self.ident(), semicolon=self.take(";"))
-        if self.at("import"):
+        if word == "import":
             keyword = self.take()
             modifier = self.take() if self.at("public", "weak", "option") else None
             return t.Import(keyword=keyword, modifier=modifier, name=self.string(),
@@ -249,12 +250,13 @@ class _Parser:
     def option_name(self) -> t.Node:
         parts: list[t.Node] = []
         dots: list[t.Node] = []
+        tokens = self.tokens
         while True:
-            if self.at("("):
+            if tokens[self.pos].text == "(":
                 parts.append(t.FieldRef(open=self.take(), name=self.ident(), close=self.take(")")))
             else:
                 parts.append(t.FieldRef(name=self.take()))
-            if not self.at("."):
+            if tokens[self.pos].text != ".":
                 return t.OptionName(parts_=parts, dots=dots)
             dots.append(self.take())
 
@@ -270,17 +272,18 @@ class _Parser:
         return self.take()
 
     def value(self) -> t.Node:
-        tok = self.peek()
-        if tok.kind == "string":
+        tok = self.tokens[self.pos]
+        kind, text = tok.kind, tok.text
+        if kind == "string":
             return self.string()
-        if self.at("-", "+"):
-            return t.Signed(sign=self.take(), number=self.take())
-        if self.at("{", "<"):
-            return self.message_literal()
-        if self.at("["):
-            return self.array_literal()
-        if tok.kind == "ident" or self.at("."):
+        if kind == "ident" or text == ".":
             return self.ident()
+        if text == "-" or text == "+":
+            return t.Signed(sign=self.take(), number=self.take())
+        if text == "{" or text == "<":
+            return self.message_literal()
+        if text == "[":
+            return self.array_literal()
         return self.take()
 
     def message_literal(self) -> t.Node:
