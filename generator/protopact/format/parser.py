@@ -261,13 +261,16 @@ class _Parser:
             dots.append(self.take())
 
     def string(self) -> t.Node:
-        strings = [self.take()]
-        while self.peek().kind == "string":
+        first, tokens = self.take(), self.tokens
+        if tokens[self.pos].kind != "string":
+            return first  # the common case, one literal
+        strings = [first]
+        while tokens[self.pos].kind == "string":
             strings.append(self.take())
-        return strings[0] if len(strings) == 1 else t.CompoundString(strings=strings)
+        return t.CompoundString(strings=strings)
 
     def signed_int(self) -> t.Node:
-        if self.at("-"):
+        if self.tokens[self.pos].text == "-":
             return t.Signed(sign=self.take(), number=self.take())
         return self.take()
 
