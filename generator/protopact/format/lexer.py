@@ -79,9 +79,10 @@ class Token(Node):
         return self
 
 
-# The whitespace before a lexical item, then the item, in one of three groups: an identifier, a
-# one-character punctuation mark (the two kinds most tokens are, told apart without looking at the
-# text), or anything else (comments, numbers, strings, `/` and `.`, and what no token can start
+# The whitespace before a lexical item, then the item, in one of four groups: an identifier, the
+# tail `= N;` of most fields and enum values (three tokens from one match: each match costs the
+# engine an allocation and findall a tuple), a one-character punctuation mark (the kinds most tokens
+# are, told apart without looking at the text), or anything else (comments, numbers, strings, `/` and `.`, and what no token can start
 # with: an unterminated comment or string, a character outside ASCII); the end of the file is an
 # item. The whole file is split by one ``findall``, so no match object is made per token (and
 # possessive repeats, which never give back, spare the engine its backtracking bookkeeping).
@@ -89,6 +90,7 @@ _ITEM = re.compile(r"""
     ([ \t\r\n\f\v]*+)
     (?:
         ([A-Za-z_][A-Za-z0-9_]*+)
+      | (=\x20[0-9]++;)
       | ([^ \t\r\n\f\v/.0-9"'A-Za-z_\x80-\U0010ffff])
       | ( //[^\n]*+|/\*[\s\S]*?\*/
         | (?:[0-9]|\.(?=[0-9]))(?:[eE][+-]|[._0-9A-Za-z])*
@@ -111,13 +113,15 @@ def tokenize(data: str) -> list[Token]:
     line = 0
     new = object.__new__
     newlines = NEWLINES
-    for space, ident, punct, text in _ITEM.findall(data):
+    for space, ident, tail, punct, text in _ITEM.findall(data):
         if "\n" in space:
             line += newlines[space]
         if ident:
             kind, text = "ident", ident
         elif punct:
             kind, text = "punct", punct
+        elif tail:
+            kind, text = "punct", "="
         else:
             first = text[:1]
             if first == "/" and len(text) > 1:
@@ -166,20 +170,28 @@ def tokenize(data: str) -> list[Token]:
             else:
                 _attach(tokens, pending)
             pending = []
+        if tail:
+            tokens += (_token("int", tail[2:-1], line, " "), _token("punct", ";", line, ""))
     raise AssertionError("the end of the file is always matched")
+
+
+def _token(kind: str, text: str, line: int, space: str) -> Token:
+    """A token on one line, without comments."""
+    tok = Token()
+    tok.kind = kind
+    tok.text = text
+    tok.first_line = tok.last_line = line
+    tok.space_before = space
+    tok.leading = tok.trailing = _NONE
+    return tok
 
 
 def _append_token(tokens: list[Token], pending: list[Comment], kind: str, text: str, line: int,
                   space: str) -> int:
     """The token ``text`` appended to ``tokens``, ``pending`` comments attached (see tokenize):
     the line it ends on (a string may span lines)."""
-    tok = Token()
-    tok.kind = kind
-    tok.text = text
-    tok.first_line = line
+    tok = _token(kind, text, line, space)
     tok.last_line = line = line + text.count("\n")
-    tok.space_before = space
-    tok.leading = tok.trailing = _NONE
     tokens.append(tok)
     if pending:
         _attach(tokens, pending)
@@ -190,11 +202,11 @@ def _offset(data: str, text: str) -> int:
     """Where the first item of ``data`` that is neither an identifier nor punctuation and reads
     ``text`` starts (the lexer stops at the first bad one)."""
     pos = 0
-    for space, ident, punct, other in _ITEM.findall(data):
+    for space, ident, tail, punct, other in _ITEM.findall(data):
         pos += len(space)
         if other == text:
             return pos
-        pos += len(ident) + len(punct) + len(other)
+        pos += len(ident) + len(tail) + len(punct) + len(other)
     raise AssertionError(f"no item {text!r}")
 
 
