@@ -113,16 +113,16 @@ class _Parser:
         if word == "option":
             return self.option()
         if word == "message" and where in ("file", "message"):
-            return t.Message(keyword=self.take(), name=self.take(), **self.body("message"))
+            return t.Message(self.take(), self.take(), *self.body("message"))
         if word == "enum" and where in ("file", "message"):
-            return t.Enum(keyword=self.take(), name=self.take(), **self.body("enum"))
+            return t.Enum(self.take(), self.take(), *self.body("enum"))
         if word == "service" and where == "file":
-            return t.Service(keyword=self.take(), name=self.take(), **self.body("service"))
+            return t.Service(self.take(), self.take(), *self.body("service"))
         if word == "extend" and where in ("file", "message"):
-            return t.Extend(keyword=self.take(), extendee=self.ident(), **self.body("extend"))
+            return t.Extend(self.take(), self.ident(), *self.body("extend"))
         if where == "message":
             if word == "oneof":
-                return t.Oneof(keyword=self.take(), name=self.take(), **self.body("oneof"))
+                return t.Oneof(self.take(), self.take(), *self.body("oneof"))
             if word in ("extensions", "reserved"):
                 return self.ranges()
         if where == "enum" and word == "reserved":
@@ -131,17 +131,19 @@ class _Parser:
             return self.rpc()
         raise ParseError(f"unexpected {word!r}", self.peek())
 
-    def body(self, where: str) -> dict[str, object]:
+    def body(self, where: str) -> tuple[t.Leaf, list[t.Node], t.Leaf]:
+        """A body's fields in order: opening brace, declarations, closing brace."""
         open_ = self.take("{")
         decls: list[t.Node] = []
         while self.tokens[self.pos].text != "}":
             self.add(decls, self.body_decl(where))
-        return {"open": open_, "decls": decls, "close": self.take("}")}
+        return open_, decls, self.take("}")
 
     # -- declarations --------------------------------------------------------------------------
     def option(self) -> t.Node:
-        return t.Option(keyword=self.take("option"), name=self.option_name(), equals=self.take("="),
-                        value=self.value(), semicolon=self.take(";"))
+        # keyword, name, equals, value, semicolon
+        return t.Option(self.take("option"), self.option_name(), self.take("="), self.value(),
+                        self.take(";"))
 
     def enum_value(self) -> t.Node:
         # name, equals, number, options, semicolon
@@ -152,8 +154,8 @@ class _Parser:
         label = self.take() if self.tokens[self.pos].text in _LABELS else None
         word = self.tokens[self.pos].text
         if word == "group" and self.peek(1).kind == "ident" and self.peek(2).text == "=":
-            return t.Group(label=label, keyword=self.take(), name=self.take(), equals=self.take("="),
-                           tag=self.take(), options=self.compact_options(), **self.body("message"))
+            return t.Group(label, self.take(), self.take(), self.take("="), self.take(),
+                           self.compact_options(), *self.body("message"))
         if label is None and word == "map" and self.peek(1).text == "<":
             map_type = t.MapType(keyword=self.take(), open=self.take("<"), key=self.ident(),
                                  comma=self.take(","), value=self.ident(), close=self.take(">"))
@@ -255,9 +257,9 @@ class _Parser:
             if tokens[self.pos].text == "(":
                 parts.append(t.FieldRef(open=self.take(), name=self.ident(), close=self.take(")")))
             else:
-                parts.append(t.FieldRef(name=self.take()))
+                parts.append(t.FieldRef(None, None, None, self.take()))  # a name alone
             if tokens[self.pos].text != ".":
-                return t.OptionName(parts_=parts, dots=dots)
+                return t.OptionName(parts, dots)
             dots.append(self.take())
 
     def string(self) -> t.Node:
