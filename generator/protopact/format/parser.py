@@ -239,15 +239,18 @@ class _Parser:
         if tok.text != "." and self.tokens[self.pos + 1].text != "." and tok.kind != "eof":
             self.pos += 1  # the common case, a simple name
             return tok
-        leading_dot = self.maybe(".")
+        leading_dot = self.take() if tok.text == "." else None
         components = [self.take()]
         dots: list[t.Node] = []
-        while self.at(".") and self.peek(1).kind == "ident":
-            dots.append(self.take())
-            components.append(self.take())
+        tokens, pos = self.tokens, self.pos  # the end of the file is followed by two more ends
+        while tokens[pos].text == "." and tokens[pos + 1].kind == "ident":
+            dots.append(tokens[pos])
+            components.append(tokens[pos + 1])
+            pos += 2
+        self.pos = pos
         if leading_dot is None and not dots:
             return components[0]
-        return t.CompoundIdent(leading_dot=leading_dot, components=components, dots=dots)
+        return t.CompoundIdent(leading_dot, components, dots)
 
     def option_name(self) -> t.Node:
         parts: list[t.Node] = []

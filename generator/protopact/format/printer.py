@@ -214,7 +214,8 @@ class Printer:
         if self.trailing_override or semicolon.leading or semicolon.trailing or \
                 self.last not in _LINE_STARTS:
             return False
-        head = (words[0] if words[0] is not None else words[1]).first()
+        word = words[0] if words[0] is not None else words[1]  # a label or a type is there
+        head: t.Leaf = word if word.is_leaf else word.first()  # type: ignore[union-attr,assignment]
         texts = []
         for word in words:
             if word is None:
