@@ -16,7 +16,9 @@ A fork is not free: after it, the first write to each page the two processes sha
 writer a copy of the page (copy-on-write; about 8 µs a page here, where a write that is not shared
 costs 1), and the command's reference counts write to every object it reads. A write whose data
 the command reads on to its end (the lint findings it prints) goes :func:`later` instead: done by
-this process at the block's end, once the command's output is out.
+this process at the block's end, once the command's output is out. A command that reads on every
+descriptor of its image while a child would store it (lint: digests, package graph, groupings,
+findings) opens a block that forks no child: its other writes are done in place.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ _LATER: ContextVar[list[Callable[[], None]] | None] = ContextVar("later", defaul
 
 
 @contextmanager
-def writes_aside() -> Iterator[None]:
-    """Within, :func:`aside` runs its task in a forked child and :func:`later` at the block's
-    end; the block's end waits for them."""
+def writes_aside(*, fork: bool = True) -> Iterator[None]:
+    """Within, :func:`aside` runs its task in a forked child (in place without ``fork``) and
+    :func:`later` at the block's end; the block's end waits for them."""
     children: list[int] = []
     deferred: list[Callable[[], None]] = []
-    tokens = _CHILDREN.set(children), _LATER.set(deferred)
+    tokens = _CHILDREN.set(children if fork else None), _LATER.set(deferred)
     try:
         yield
     finally:
