@@ -1,5 +1,5 @@
 """PACKAGE_NO_IMPORT_CYCLE reads the package graph of the whole image: a lint's module groups, which
-share their image's files, build it once."""
+share their image's files, build it and its digest once."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def test_the_graph_of_the_same_files_is_built_once_and_another_image_gets_its_ow
     graph = package_graph(files, by_name)
     assert graph == {"a": {"b"}}
     assert package_graph(files, by_name) is graph
+    # and so is its digest, which each module group's lint asks for
+    assert graph_digest(files, by_name) is graph_digest(files, by_name)
     # equal files in another tuple are another image: its graph is its own
     cycle = _files(("a.proto", "a", "b.proto"), ("b.proto", "b", "a.proto"))
     assert package_graph(cycle, {f.name: f for f in cycle}) == {"a": {"b"}, "b": {"a"}}

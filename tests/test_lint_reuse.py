@@ -10,6 +10,7 @@ import os
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -360,6 +361,37 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, isolated_cache: Path) -> Non
         payload = reuse._encoded(context, forged, reuse._NONE)[len(reuse._MAGIC) + 32:-10]
         entry.write_bytes(reuse._MAGIC + hashlib.sha256(payload).digest() + payload)
         assert _lint(tmp_path / "tree", "json") == first
+
+
+def test_a_record_whose_closure_digest_alone_changed_is_written_again_as_read(
+        tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a hub edit thousands of dependents keep their findings, and only their closure
+    digests change: their records are not marshalled again."""
+    tree = _hub_tree()
+    tree.write(tmp_path / "tree")
+    _lint(tmp_path / "tree", "json")
+    entry = max((isolated_cache / "lint").iterdir(), key=lambda e: e.stat().st_size)
+    data = entry.read_bytes()
+    context = marshal.loads(data[len(reuse._MAGIC) + 32 + reuse._SIZE:])["context"]
+    read = reuse._read(data, context)
+    assert len(read.records) > 1
+    moved = replace(read, records={n: k._replace(closure=f"moved {n}")
+                                   for n, k in read.records.items()})
+    marshalled: list[object] = []
+    counted = SimpleNamespace(loads=marshal.loads, version=marshal.version,
+                              dumps=lambda value, *args: marshalled.append(value)
+                              or marshal.dumps(value, *args))
+    monkeypatch.setattr(reuse, "marshal", counted)
+    written = reuse._encoded(context, moved, read)
+    assert len(marshalled) == 1  # the header alone
+    again = reuse._read(written, context)
+    assert again.records == moved.records
+    # a record whose findings changed is marshalled anew
+    name = next(iter(read.records))
+    changed = replace(moved, records={**moved.records, name: moved.records[name]._replace(
+        findings=[("COMMENT_MESSAGE", "other", None, None, "", None, "")])})
+    assert reuse._read(reuse._encoded(context, changed, read), context).records == changed.records
+    assert len(marshalled) == 3
 
 
 def test_one_reuse_serves_successive_lints_from_memory(

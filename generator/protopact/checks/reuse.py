@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ..compile import dependents, incremental
-from ..compile.aside import aside
+from ..compile.aside import later
 from ..compile.build import toolchain
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
@@ -59,14 +59,14 @@ _KIND = "lint"
 # 3: findings kept after ignores; 4: a row holds what is reported; 5: with graphed digests;
 # 6: with the key of the image linted; 7: a row is what is reported, path included; 8: a file's
 # rows in order, with their text; 9: its keys a tuple in the entry's order of groupings; 10: a
-# header, then each record marshalled on its own
-_MAGIC = b"PPLINT10"
+# header, then each record marshalled on its own; 11: the records' closure digests in the header
+_MAGIC = b"PPLINT11"
 _SIZE = 4  # bytes of the header's size
 
 
 class _Kept(NamedTuple):
-    """One target file's record: a tuple, made from the entry's record without a Python call
-    (a googleapis-sized entry holds some 7,000)."""
+    """One target file's record: a tuple, made from the entry's record by ``tuple.__new__``,
+    not the slower ``__new__`` of a NamedTuple (a googleapis-sized entry holds some 7,000)."""
 
     digest: str
     closure: str
@@ -178,11 +178,13 @@ class LintReuse:
         now = _Entry(kept, stale.graphed, next((c.key for c in incremental.recent()
                                                 if c.image.files is ctx.image.files), None),
                      groupings, entry.read, entry.chunks)
-        # an entry whose records hold is not written again for a new image key alone (one fork
-        # and 5 MB written less for a module group the edit did not touch): a donor of another
-        # key than the entry's only costs the next lint its digests
+        # an entry whose records hold is not written again for a new image key alone (5 MB
+        # written less for a module group the edit did not touch): a donor of another key than
+        # the entry's only costs the next lint its digests. Written once the findings are out,
+        # not by a child: printing them reads every record, and the pages the two would share
+        # cost more to copy than the write (see ..compile.aside)
         if alike or shown_anew or stale.anything_kept_changed(previous):
-            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, now, entry)))
+            later(lambda: self.cache.write_entry(_KIND, name, _encoded(context, now, entry)))
         self._latest[name] = (context, now)
         return out
 
@@ -382,12 +384,13 @@ def _context_key(module: str, rules: Sequence[Rule], ctx: LintContext) -> str:
 
 
 def _encoded(context: str, entry: _Entry, previous: _Entry) -> bytes:
-    # The entry is a header (context, graphed digests, image key, groupings, each file's name and
-    # the size of its record) and each file's record marshalled on its own. marshal reads 7,200
-    # records one by one as fast as in one dict, and a record kept whole from the entry read is
-    # written again as the bytes it was read from: after a one-file edit, the forked child that
-    # writes the entry marshals a few records, not 7,200 (20-30 ms less on the way of the parent,
-    # which waits for it). marshal writes a googleapis-sized entry five times as fast as json, and
+    # The entry is a header (context, graphed digests, image key, groupings, each file's name,
+    # closure digest and the size of its record) and each file's record marshalled on its own.
+    # marshal reads 7,200 records one by one as fast as in one dict, and a record that holds what
+    # the one read held is written again as the bytes it was read from: after a one-file edit,
+    # the write marshals a few records, not 7,200 (20-30 ms less on the way of the command, which
+    # waits for it). The closure digest, which changes for every dependent of an edited file
+    # (3,830 after a hub edit) while its record stays as it was, is kept out of the record. marshal writes a googleapis-sized entry five times as fast as json, and
     # reads it faster; the digest keeps a damaged entry from being read at all. marshal writes an
     # object met before as a reference to it: equal values made one object (a package's name, a
     # message many files share, a line number) are read back as one, a quarter faster.
@@ -396,15 +399,18 @@ def _encoded(context: str, entry: _Entry, previous: _Entry) -> bytes:
     read = previous.read
 
     def record(name: str, k: _Kept) -> bytes | memoryview:
-        if read.get(name) is k:
+        before = read.get(name)
+        if before is not None and (before is k or (
+                k.digest == before.digest and k.keys == before.keys
+                and k.findings == before.findings and k.texts == before.texts)):
             return previous.chunks[name]
-        return marshal.dumps((k.digest, k.closure, tuple(tuple(map(one, keys, keys))
-                                                        for keys in k.keys),
+        return marshal.dumps((k.digest, tuple(tuple(map(one, keys, keys)) for keys in k.keys),
                               [tuple(map(one, row, row)) for row in k.findings], dict(k.texts)))
 
     chunks = [record(name, k) for name, k in entry.records.items()]
     header = marshal.dumps({"context": context, "graphed": entry.graphed, "image": entry.image,
                             "groupings": entry.groupings, "files": list(entry.records),
+                            "closures": [k.closure for k in entry.records.values()],
                             "sizes": [len(c) for c in chunks]})
     pieces = [len(header).to_bytes(_SIZE, "little"), header, *chunks]
     digest = hashlib.sha256()
@@ -429,17 +435,24 @@ def _read(data: bytes | None, context: str) -> _Entry:
         if document["context"] != context:
             return _NONE
         image = document["image"]
-        names = document["files"]
+        names, closures = document["files"], document["closures"]
         bounds = list(accumulate(document["sizes"], initial=end))
-        if len(bounds) != len(names) + 1 or bounds[-1] != len(payload):
+        if len(bounds) != len(names) + 1 or bounds[-1] != len(payload) \
+                or len(closures) != len(names):
             return _NONE
         chunks = dict(zip(names, map(payload.__getitem__, map(slice, bounds, bounds[1:]))))
-        records = dict(zip(chunks, map(_AS_KEPT, map(marshal.loads, chunks.values()))))
+        records = dict(zip(chunks, map(_kept, map(marshal.loads, chunks.values()), closures)))
         return _Entry(records, dict(document["graphed"]),
                       image if isinstance(image, str) else None, tuple(document["groupings"]),
                       records, chunks)
     except (ValueError, KeyError, TypeError, EOFError):
         return _NONE
+
+
+def _kept(record: tuple[Any, ...], closure: str) -> _Kept:
+    """A record as the entry holds it, with its closure digest."""
+    digest, keys, findings, texts = record
+    return _AS_KEPT((digest, closure, keys, findings, texts))
 
 
 _AS_KEPT = partial(tuple.__new__, _Kept)

@@ -2,8 +2,8 @@
 PACKAGE_NO_IMPORT_CYCLE reads it, and a digest of it, by which a lint that keeps earlier findings
 tells whether the graph changed (see :mod:`.reach`).
 
-The latest image's graph is remembered by its files: a lint's module groups share their image's
-files, and the digest and the rule read one graph.
+The latest image's graph and its digest are remembered by its files: a lint's module groups share
+their image's files, and the digest and the rule read one graph.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 from ...compile.order import imports_of
 
 _LATEST: list[tuple[Sequence[FileDescriptorProto], dict[str, set[str]]]] = []
+_LATEST_DIGEST: list[tuple[Sequence[FileDescriptorProto], str]] = []
 
 
 def package_graph(files: Sequence[FileDescriptorProto],
@@ -44,7 +45,11 @@ def graph_digest(files: Sequence[FileDescriptorProto],
                  by_name: Mapping[str, FileDescriptorProto]) -> str:
     """A digest of :func:`package_graph`'s edges: equal for two images exactly when their graphs
     are."""
+    if _LATEST_DIGEST and _LATEST_DIGEST[0][0] is files:
+        return _LATEST_DIGEST[0][1]
     graph = package_graph(files, by_name)
     edges = "\n".join(f"{package}\0{imported}" for package in sorted(graph)
                       for imported in sorted(graph[package]))
-    return hashlib.sha256(edges.encode()).hexdigest()
+    digest = hashlib.sha256(edges.encode()).hexdigest()
+    _LATEST_DIGEST[:] = [(files, digest)]
+    return digest
