@@ -557,6 +557,45 @@ def test_formats_compile_without_source_info_serves_no_other_command(tmp_path: P
     assert asked == [False, True, True]
 
 
+def test_formats_verdict_keeps_options_and_serves_no_compile_that_is_not_one(
+        tmp_path: Path, isolated_cache: Path, monkeypatch) -> None:
+    """format's compile has protoc keep the options it strips (source retention), all the same to
+    a verdict; the image it caches serves format again, and neither the cache nor this process
+    offers it to another kind of compile: a later compile without source info (``breaking``'s)
+    gives the bytes a fresh one gives, the option stripped."""
+    import protopact.compile.build as build
+    from protopact.compile import incremental
+    from protopact.compile.cache import Cache
+    from protopact.compile.inputs import load_input
+    from protopact.compile.locate import located_later
+
+    tree = write_tree(tmp_path / "ws", {
+        "buf.yaml": "version: v2\n",
+        "a.proto": "syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n"
+                   "extend google.protobuf.MessageOptions {\n"
+                   "  string note = 50001 [retention = RETENTION_SOURCE];\n}\n"
+                   "message A {\n  option (note) = \"in the source only\";\n}\n"})
+    asked: list[bool] = []
+    run_protoc = build.run_protoc
+    monkeypatch.setattr(build, "run_protoc",
+                        lambda *a, **k: asked.append(k["retain_options"]) or run_protoc(*a, **k))
+    assert run("format", ".", cwd=tree).exit_code == 0
+    assert run("format", ".", cwd=tree).exit_code == 0
+    assert asked == [True]
+    with located_later(anywhere=True):
+        after = load_input(".", cwd=tree, cache=Cache(isolated_cache)).image
+    assert asked == [True, False]
+    with located_later(anywhere=True), build.verdict_only():
+        verdict = load_input(".", cwd=tree, cache=Cache(isolated_cache)).image
+    assert asked == [True, False]
+    incremental._RECENT.clear()
+    with located_later(anywhere=True):
+        fresh = load_input(".", cwd=tree, cache=Cache(tmp_path / "fresh")).image
+    assert after.to_binary() == fresh.to_binary()
+    assert verdict.to_binary() != fresh.to_binary()  # the option kept
+    assert not fresh.by_name["a.proto"].message_type[0].options.ListFields()
+
+
 def test_a_sample_of_the_benchmark_corpus_matches_buf(tmp_path: Path) -> None:
     _generate(tmp_path / "corpus")
     everything = sorted((tmp_path / "corpus" / "current").rglob("*.proto"))

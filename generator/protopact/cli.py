@@ -396,6 +396,7 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
             paths: tuple[str, ...], exclude_paths: tuple[str, ...], no_cache: bool) -> None:
     """Format INPUT's .proto files exactly as buf format does (INPUT: a directory, a .proto file,
     an archive or a git repository; only the first two can be rewritten in place)."""
+    from .compile.build import verdict_only
     from .compile.inputs import listed, source_input
     from .compile.locate import located_later
     from .compile.protoc import one_run
@@ -409,10 +410,11 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
     cache = _cache(no_cache)
     formatting = Formatting(lambda count: Outlet(write=write_, diff=diff_, output=output, count=count),
                             Known(cache), paths=paths, exclude_paths=exclude_paths)
-    # protoc's verdict is all format needs of the compile: the files are read again as text, and
-    # half of them already while protoc compiles (in one process: formatting takes the other CPU)
-    with formatting, located_later(anywhere=True), one_run(), listed(formatting.start), \
-            source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
+    # protoc's verdict is all format needs of the compile (no source info, options as written):
+    # the files are read again as text, and half of them already while protoc compiles (in one
+    # process: formatting takes the other CPU)
+    with formatting, located_later(anywhere=True), verdict_only(), one_run(), \
+            listed(formatting.start), source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
         outlet, done = formatting.run(loaded)
         unformatted = outlet.finish(done, echo=lambda text: click.echo(text, nl=False))
     if exit_code and unformatted:

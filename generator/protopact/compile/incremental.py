@@ -68,6 +68,9 @@ class Compiled:
     deferred: bool = False
     # whether its files carry source info: a compile that needs it takes no file from one without
     source_info: bool = True
+    # its files keep the options protoc strips (source retention): it serves a verdict alone, and
+    # a compile that is no verdict takes no file from it (see .build.verdict_only)
+    options_retained: bool = False
     # its cache key, when it has one: two compiles of one key are the same bytes
     key: str | None = None
 

@@ -79,10 +79,12 @@ class Protoc(NamedTuple):
 def run_protoc(
     include_roots: Sequence[Path], files: Sequence[str], *, shown: Callable[[str], str],
     sources: Mapping[str, bytes], descriptor_set: bytes = b"", whole: bool = False,
-    source_info: bool = True, ended_first: Callable[[Sequence[bytes]], None] | None = None,
+    source_info: bool = True, retain_options: bool = False,
+    ended_first: Callable[[Sequence[bytes]], None] | None = None,
 ) -> Protoc:
     """Compile ``files`` (import paths) and return the files of a FileDescriptorSet with imports and
-    (unless not ``source_info``) source info.
+    (unless not ``source_info``) source info; with ``retain_options``, protoc keeps the options of
+    source retention it otherwise strips from its output (see :func:`.build.verdict_only`).
 
     ``descriptor_set`` (a FileDescriptorSet) serves imports that no include root holds.
     ``shown`` maps a path printed by protoc (a disk path or an import path) to the user's path.
@@ -101,7 +103,8 @@ def run_protoc(
         else:
             parts = list(halves(files, sources))
         outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(parts))]
-        runs = [_start(_compile_args(include_roots, part, out, imported, source_info), output=out)
+        runs = [_start(_compile_args(include_roots, part, out, imported, source_info,
+                                     retain_options), output=out)
                 for part, out in zip(parts, outs, strict=True)]
         listed: list[list[tuple[str, bytes]]] = [[] for _ in runs]
         ended: dict[int, tuple[int, str]] = {}
@@ -143,8 +146,10 @@ def _written(path: Path, data: bytes) -> Path | None:
 
 
 def _compile_args(include_roots: Sequence[Path], files: Sequence[str], out: Path,
-                  imported: Path | None, source_info: bool) -> list[str]:
-    args = ["--include_imports", *(["--include_source_info"] if source_info else [])]
+                  imported: Path | None, source_info: bool, retain_options: bool = False,
+                  ) -> list[str]:
+    args = ["--include_imports", *(["--include_source_info"] if source_info else []),
+            *(["--retain_options"] if retain_options else [])]
     args += [f"--proto_path={root}" for root in include_roots]
     if imported is not None:
         args.append(f"--descriptor_set_in={imported}")
