@@ -317,4 +317,4 @@ def _compound_string_node(p: Printer, n: t.Node) -> None:
 
 from . import values  # noqa: E402,F401  (registers the value writers)
 
-__all__ = ["write_file", "identifier", "compound_string"]
+__all__ = ["write_file", "identifier"]

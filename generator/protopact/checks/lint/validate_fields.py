@@ -8,7 +8,6 @@ where buf places it, and the message. Rules nested in ``repeated.items``, ``map.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
 
