@@ -390,10 +390,11 @@ def _encoded(context: str, entry: _Entry, previous: _Entry) -> bytes:
     # the one read held is written again as the bytes it was read from: after a one-file edit,
     # the write marshals a few records, not 7,200 (20-30 ms less on the way of the command, which
     # waits for it). The closure digest, which changes for every dependent of an edited file
-    # (3,830 after a hub edit) while its record stays as it was, is kept out of the record. marshal writes a googleapis-sized entry five times as fast as json, and
-    # reads it faster; the digest keeps a damaged entry from being read at all. marshal writes an
-    # object met before as a reference to it: equal values made one object (a package's name, a
-    # message many files share, a line number) are read back as one, a quarter faster.
+    # (3,830 after a hub edit) while its record stays as it was, is kept out of the record.
+    # marshal writes a googleapis-sized entry five times as fast as json, and reads it faster;
+    # the digest keeps a damaged entry from being read at all. marshal writes an object met
+    # before as a reference to it: equal values made one object (a package's name, a message many
+    # files share, a line number) are read back as one, a quarter faster.
     shared: dict[Any, Any] = {}
     one = shared.setdefault
     read = previous.read
