@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from protopact.compile import aside as aside_module
-from protopact.compile.aside import aside, later, writes_aside
+from protopact.compile.aside import aside, writes_aside
 from protopact.compile.cache import Cache
 
 from .conftest import run, write_tree
@@ -28,24 +28,6 @@ def test_within_the_block_a_write_is_a_child_s_and_done_when_the_block_ends(
         aside(_writer(tmp_path / "second"))
     for name in ("first", "second"):
         assert int((tmp_path / name).read_text()) != os.getpid()
-
-
-def test_a_later_write_is_done_in_place_at_the_block_s_end(tmp_path: Path) -> None:
-    done = tmp_path / "later"
-    with writes_aside():
-        later(_writer(done))
-        assert not done.exists()
-    assert int(done.read_text()) == os.getpid()
-    later(_writer(tmp_path / "outside"))
-    assert int((tmp_path / "outside").read_text()) == os.getpid()
-
-
-def test_in_a_block_that_forks_no_child_a_write_is_done_in_place(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(aside_module.threading, "active_count", lambda: 1)
-    with writes_aside(fork=False):
-        aside(_writer(tmp_path / "aside"))
-        assert int((tmp_path / "aside").read_text()) == os.getpid()
 
 
 def test_outside_the_block_or_beside_a_thread_a_write_is_done_in_place(tmp_path: Path) -> None:
@@ -78,7 +60,7 @@ def test_breaking_leaves_both_sides_compiles_in_the_cache(tmp_path: Path,
         assert cache.latest(f"directory:{tmp_path / side} without source info") is not None
 
 
-def test_lint_forks_no_writer_and_leaves_its_compile_and_findings_in_the_cache(
+def test_lint_leaves_its_compile_and_findings_to_children(
         tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aside_module.threading, "active_count", lambda: 1)
     writers = tmp_path / "writers"
@@ -97,12 +79,11 @@ def test_lint_forks_no_writer_and_leaves_its_compile_and_findings_in_the_cache(
     assert first.exit_code == 100
     written = {name.rsplit("-", 1)[0]: int(name.rsplit("-", 1)[1])
                for name in (p.name for p in writers.iterdir())}
-    # the image and the lint findings were written by lint itself (the test runs it in this
-    # process), though a child could have been forked
-    writers_of = {k.split("-")[0] if k.startswith("_store") else k: pid
-                  for k, pid in written.items()
-                  if k.startswith("_store") or k == "write_entry-lint"}
-    assert writers_of == {"_store": os.getpid(), "write_entry-lint": os.getpid()}
+    # the image and the lint findings were written by children, and done when lint ended
+    children = {k.split("-")[0] if k.startswith("_store") else k: pid for k, pid in written.items()
+                if k.startswith("_store") or k == "write_entry-lint"}
+    assert children.keys() == {"_store", "write_entry-lint"}
+    assert os.getpid() not in children.values()
     assert len(list(isolated_cache.glob("??/*.image"))) == 1
     assert len(list((isolated_cache / "lint").iterdir())) == 1
     assert run("lint", cwd=root) == first

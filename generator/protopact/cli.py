@@ -253,9 +253,8 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
     # a watch's lints keep the previous one's findings, and their text in this format
     reuse = LintReuse(_cache(no_cache), error_format)
 
-    # Within writes_aside: the compiled image and the findings are stored in the cache by lint
-    # itself (the findings once printed): it reads every descriptor and record on to its end, and
-    # forked children would cost it copies of the pages it shared with them (see compile.aside).
+    # Within writes_aside: the compiled image and the findings are stored in the cache by forked
+    # children while the rules run and the findings are filtered and printed.
     def linted() -> tuple[Input, Any]:
         with on_demand():  # lint reads source info only where it checks or places findings
             loaded = load(input_, no_cache=no_cache)
@@ -274,7 +273,7 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
             raise ProtopactError("--fix and --watch cannot be used together")
 
         def lint_once() -> int:
-            with writes_aside(fork=False):
+            with writes_aside():
                 try:
                     outcome = linted()[1]
                 except CompileError as exc:
@@ -287,17 +286,17 @@ def lint(input_: str, error_format: str, paths: tuple[str, ...], exclude_paths: 
         if fix_:
             from .checks.fix import fix
 
-            with writes_aside(fork=False):  # stored before the fixed tree is linted again
+            with writes_aside():  # stored before the fixed tree is linted again
                 loaded, outcome = linted()
             if not Path(input_).is_dir():
                 raise ProtopactError(f"{input_}: --fix rewrites files, so INPUT must be a directory")
             baseline = load(against, no_cache=no_cache, side="against") if against else None
             if fix(loaded, outcome.findings, loaded.workspace.root, baseline):
-                with writes_aside(fork=False):
+                with writes_aside():
                     outcome = linted()[1]
             _print_outcome(outcome, error_format)
             return
-        with writes_aside(fork=False):
+        with writes_aside():
             _print_outcome(linted()[1], error_format)
 
 

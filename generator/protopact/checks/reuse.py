@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ..compile import dependents, incremental
-from ..compile.aside import later
+from ..compile.aside import aside
 from ..compile.build import toolchain
 from ..compile.cache import Cache, digest_of
 from ..compile.image import Image
@@ -178,13 +178,11 @@ class LintReuse:
         now = _Entry(kept, stale.graphed, next((c.key for c in incremental.recent()
                                                 if c.image.files is ctx.image.files), None),
                      groupings, entry.read, entry.chunks)
-        # an entry whose records hold is not written again for a new image key alone (5 MB
-        # written less for a module group the edit did not touch): a donor of another key than
-        # the entry's only costs the next lint its digests. Written once the findings are out,
-        # not by a child: printing them reads every record, and the pages the two would share
-        # cost more to copy than the write (see ..compile.aside)
+        # an entry whose records hold is not written again for a new image key alone (one fork
+        # and 5 MB written less for a module group the edit did not touch): a donor of another
+        # key than the entry's only costs the next lint its digests
         if alike or shown_anew or stale.anything_kept_changed(previous):
-            later(lambda: self.cache.write_entry(_KIND, name, _encoded(context, now, entry)))
+            aside(lambda: self.cache.write_entry(_KIND, name, _encoded(context, now, entry)))
         self._latest[name] = (context, now)
         return out
 
@@ -388,9 +386,10 @@ def _encoded(context: str, entry: _Entry, previous: _Entry) -> bytes:
     # closure digest and the size of its record) and each file's record marshalled on its own.
     # marshal reads 7,200 records one by one as fast as in one dict, and a record that holds what
     # the one read held is written again as the bytes it was read from: after a one-file edit,
-    # the write marshals a few records, not 7,200 (20-30 ms less on the way of the command, which
-    # waits for it). The closure digest, which changes for every dependent of an edited file
-    # (3,830 after a hub edit) while its record stays as it was, is kept out of the record.
+    # the forked child that writes the entry marshals a few records, not 7,200 (20-30 ms less
+    # on the way of the parent, which waits for it). The closure digest, which changes for
+    # every dependent of an edited file (3,830 after a hub edit) while its record stays as it
+    # was, is kept out of the record.
     # marshal writes a googleapis-sized entry five times as fast as json, and reads it faster;
     # the digest keeps a damaged entry from being read at all. marshal writes an object met
     # before as a reference to it: equal values made one object (a package's name, a message many

@@ -11,14 +11,6 @@ go aside waits for every child before it ends: when the command is done, so is i
 A child is forked only where that is safe: with ``fork`` and a single-threaded process (a fork
 copies other threads' locks, perhaps held, but not the threads). Otherwise the write is done in
 place, as outside the block.
-
-A fork is not free: after it, the first write to each page the two processes share costs the
-writer a copy of the page (copy-on-write; about 8 µs a page here, where a write that is not shared
-costs 1), and the command's reference counts write to every object it reads. A write whose data
-the command reads on to its end (the lint findings it prints) goes :func:`later` instead: done by
-this process at the block's end, once the command's output is out. A command that reads on every
-descriptor of its image while a child would store it (lint: digests, package graph, groupings,
-findings) opens a block that forks no child: its other writes are done in place.
 """
 
 from __future__ import annotations
@@ -32,35 +24,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 _CHILDREN: ContextVar[list[int] | None] = ContextVar("aside", default=None)
-_LATER: ContextVar[list[Callable[[], None]] | None] = ContextVar("later", default=None)
 
 
 @contextmanager
-def writes_aside(*, fork: bool = True) -> Iterator[None]:
-    """Within, :func:`aside` runs its task in a forked child (in place without ``fork``) and
-    :func:`later` at the block's end; the block's end waits for them."""
+def writes_aside() -> Iterator[None]:
+    """Within, :func:`aside` runs its task in a forked child; the block's end waits for them."""
     children: list[int] = []
-    deferred: list[Callable[[], None]] = []
-    tokens = _CHILDREN.set(children if fork else None), _LATER.set(deferred)
+    token = _CHILDREN.set(children)
     try:
         yield
     finally:
-        _CHILDREN.reset(tokens[0])
-        _LATER.reset(tokens[1])
-        for write in deferred:
-            write()
+        _CHILDREN.reset(token)
         for pid in children:
             os.waitpid(pid, 0)
-
-
-def later(write: Callable[[], None]) -> None:
-    """Run ``write`` (which reports no failure) at the end of :func:`writes_aside`'s block, in
-    this process, else here."""
-    deferred = _LATER.get()
-    if deferred is None:
-        write()
-    else:
-        deferred.append(write)
 
 
 def aside(write: Callable[[], None]) -> None:
