@@ -2,7 +2,7 @@
 
 The child shares the parent's memory as it stood at the fork, so a large Image or view model is never
 pickled; only the task's result travels back, through shared memory when there is room. A fork
-happens only where it is worth it and safe: work above a size threshold, a ``fork`` start method,
+happens only where it is worth it and safe: work above a size threshold, ``os.fork``,
 more than one CPU, and a single-threaded process (a fork copies other threads' locks, perhaps held,
 but not the threads). Otherwise the task runs on a thread of this process: the same result, and an
 overlap only where the caller releases the GIL (grpc_tools' protoc holds it while it runs).
@@ -15,19 +15,18 @@ import mmap
 import os
 import pickle
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, BinaryIO, NoReturn, TypeVar
 
-if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
-# multiprocessing and concurrent.futures are imported where a task is started: most runs start
-# none (a one-file lint is under every threshold), and the two cost about 15 ms at start-up.
+# concurrent.futures is imported only for a task on a thread: most runs start none (a one-file
+# lint is under every threshold), and with multiprocessing it cost about 25 ms at start-up. A
+# forked task is a plain fork and a pipe: a ProcessPoolExecutor cost another 7-10 ms to start
+# (its queues, its manager thread) for the one task it ever ran.
 
 T = TypeVar("T")
 
-_TASK: Callable[[], Any] | None = None
 _ROOM: mmap.mmap | None = None
 # The shared memory a forked task's result comes back through, pickled; only pages written are
 # allocated. Through the pipe the parent reads it in 64 KiB pieces: 125 MB of stubs took about
@@ -36,40 +35,36 @@ _ROOM_BYTES = 1 << 30
 
 
 def worth_forking(size: int, threshold: int) -> bool:
-    if size < threshold:
-        return False
-    import multiprocessing
-
-    return ("fork" in multiprocessing.get_all_start_methods()
-            and (os.cpu_count() or 1) > 1 and threading.active_count() == 1)
+    return (size >= threshold and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1)
 
 
 @contextmanager
 def beside(task: Callable[[], T], *, fork: bool) -> Iterator[Callable[[], T]]:
     """Start ``task``; the block runs meanwhile and calls the yielded function for its result."""
-    global _TASK, _ROOM
-    executor: Executor
-    if fork:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        _TASK, _ROOM = task, _room()
-        executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    else:
+    global _ROOM
+    if not fork:
         from concurrent.futures import ThreadPoolExecutor
 
-        executor = ThreadPoolExecutor(1)
+        with ThreadPoolExecutor(1) as executor:
+            yield executor.submit(task).result
+        return
+    _ROOM = _room()
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(reading)
+        _run_task(task, writing)
+    os.close(writing)
+    pipe = os.fdopen(reading, "rb")
     try:
-        with executor:
-            if fork:
-                returned = executor.submit(_run_task)
-                yield lambda: _received(returned.result())
-            else:
-                yield executor.submit(task).result
+        yield lambda: _received(pipe)
     finally:
+        pipe.close()  # a child still writing to it gets an error, not a wait
+        os.waitpid(pid, 0)
         if _ROOM is not None:
             _ROOM.close()
-        _TASK = _ROOM = None
+        _ROOM = None
 
 
 def shared(tasks: Sequence[Callable[[], T]], *, fork: bool,
@@ -101,16 +96,28 @@ def claims(fork: bool) -> Callable[[], int]:
     memory a forked child shares, else in this process."""
     if not fork:
         return itertools.count().__next__  # one step under the GIL: no number is drawn twice
-    import multiprocessing
-
-    counter = multiprocessing.get_context("fork").Value("q", 0)
+    counter = mmap.mmap(-1, 8)  # anonymous and shared with the child
+    # a pipe holding one byte is the lock: who reads the byte holds it until writing it back
+    taken, given = os.pipe()
+    os.write(given, b"-")
 
     def claim() -> int:
-        with counter.get_lock():
-            counter.value += 1
-            return int(counter.value) - 1
+        os.read(taken, 1)
+        try:
+            number = int.from_bytes(counter[:8], "little")
+            counter[:8] = (number + 1).to_bytes(8, "little")
+        finally:
+            os.write(given, b"-")
+        return number
 
+    weakref.finalize(claim, _closed, counter, taken, given)
     return claim
+
+
+def _closed(counter: mmap.mmap, *pipe: int) -> None:
+    counter.close()
+    for end in pipe:
+        os.close(end)
 
 
 def _room() -> mmap.mmap | None:
@@ -120,24 +127,39 @@ def _room() -> mmap.mmap | None:
         return None  # no memory to promise: the pipe will do
 
 
-def _run_task() -> tuple[int, Any]:
-    """In the child: the task's result, written to the shared memory when it fits (its size is
-    returned), else returned as it is (size -1)."""
-    assert _TASK is not None
-    result = _TASK()
-    if _ROOM is not None:
-        try:
-            pickle.dump(result, _ROOM, pickle.HIGHEST_PROTOCOL)
-            return _ROOM.tell(), None
-        except ValueError:
-            pass  # past the end of the room
-    return -1, result
+def _run_task(task: Callable[[], Any], writing: int) -> NoReturn:
+    """In the child: the task's result (or the exception it raised) through the pipe, pickled;
+    a result that fits in the shared memory is written there and only its size goes through the
+    pipe. The child then leaves at once (nothing of the parent's to run or flush)."""
+    try:
+        with os.fdopen(writing, "wb") as pipe:
+            try:
+                sent: tuple[str, Any] = ("returned", task())
+                if _ROOM is not None:
+                    try:
+                        pickle.dump(sent[1], _ROOM, pickle.HIGHEST_PROTOCOL)
+                        sent = ("in room", _ROOM.tell())
+                    except ValueError:
+                        pass  # past the end of the room
+            except BaseException as exc:  # the parent raises it
+                sent = ("raised", exc)
+            try:
+                pickle.dump(sent, pipe, pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # noqa: BLE001 (an exception that cannot be pickled)
+                pickle.dump(("raised", RuntimeError(repr(exc))), pipe, pickle.HIGHEST_PROTOCOL)
+    finally:
+        os._exit(0)
 
 
-def _received(returned: tuple[int, Any]) -> Any:
-    size, result = returned
-    if size < 0:
-        return result
+def _received(pipe: BinaryIO) -> Any:
+    try:
+        kind, value = pickle.load(pipe)
+    except EOFError:
+        raise RuntimeError("the process working beside this one ended without a result") from None
+    if kind == "raised":
+        raise value
+    if kind == "returned":
+        return value
     assert _ROOM is not None
-    with memoryview(_ROOM)[:size] as pickled:
+    with memoryview(_ROOM)[:value] as pickled:
         return pickle.loads(pickled)
