@@ -81,11 +81,12 @@ class Token(Node):
 
 # The whitespace before a lexical item, then the item, in one of four groups: an identifier, the
 # tail `= N;` of most fields and enum values (three tokens from one match: each match costs the
-# engine an allocation and findall a tuple), a one-character punctuation mark (the kinds most tokens
-# are, told apart without looking at the text), or anything else (comments, numbers, strings, `/` and `.`, and what no token can start
-# with: an unterminated comment or string, a character outside ASCII); the end of the file is an
-# item. The whole file is split by one ``findall``, so no match object is made per token (and
-# possessive repeats, which never give back, spare the engine its backtracking bookkeeping).
+# engine an allocation and findall a tuple), a one-character punctuation mark (the kinds most
+# tokens are, told apart without looking at the text), or anything else (comments, numbers,
+# strings, `/` and `.`, and what no token can start with: an unterminated comment or string, a
+# character outside ASCII); the end of the file is an item. The whole file is split by one
+# ``findall``, so no match object is made per token (and possessive repeats, which never give
+# back, spare the engine its backtracking bookkeeping).
 _ITEM = re.compile(r"""
     ([ \t\r\n\f\v]*+)
     (?:
