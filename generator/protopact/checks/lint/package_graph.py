@@ -10,25 +10,42 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import wraps
+from typing import TypeVar
 
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from ...compile.order import imports_of
 
-_LATEST: list[tuple[Sequence[FileDescriptorProto], dict[str, set[str]]]] = []
-_LATEST_DIGEST: list[tuple[Sequence[FileDescriptorProto], str]] = []
+Graph = dict[str, set[str]]
+_Files = Sequence[FileDescriptorProto]
+_ByName = Mapping[str, FileDescriptorProto]
+_R = TypeVar("_R")
 
 
-def package_graph(files: Sequence[FileDescriptorProto],
-                  by_name: Mapping[str, FileDescriptorProto]) -> dict[str, set[str]]:
+def _latest(compute: Callable[[_Files, _ByName], _R]) -> Callable[[_Files, _ByName], _R]:
+    """``compute`` remembered for the latest image's files (by identity)."""
+    latest: list[tuple[_Files, _R]] = []
+
+    @wraps(compute)
+    def remembered(files: _Files, by_name: _ByName) -> _R:
+        if latest and latest[0][0] is files:
+            return latest[0][1]
+        result = compute(files, by_name)
+        latest[:] = [(files, result)]
+        return result
+
+    return remembered
+
+
+@_latest
+def package_graph(files: _Files, by_name: _ByName) -> Graph:
     """Each package's imported packages (another package, both named)."""
-    if _LATEST and _LATEST[0][0] is files:
-        return _LATEST[0][1]
     # each package read once: a descriptor's field read makes its string anew, and a large
     # tree's files import some 16,000 times
     packages = {name: f.package for name, f in by_name.items()}
-    graph: dict[str, set[str]] = defaultdict(set)
+    graph: Graph = defaultdict(set)
     for file in files:
         package = file.package
         if not package:
@@ -37,19 +54,14 @@ def package_graph(files: Sequence[FileDescriptorProto],
             imported = packages.get(dependency)
             if imported and imported != package:
                 graph[package].add(imported)
-    _LATEST[:] = [(files, graph)]
     return graph
 
 
-def graph_digest(files: Sequence[FileDescriptorProto],
-                 by_name: Mapping[str, FileDescriptorProto]) -> str:
+@_latest
+def graph_digest(files: _Files, by_name: _ByName) -> str:
     """A digest of :func:`package_graph`'s edges: equal for two images exactly when their graphs
     are."""
-    if _LATEST_DIGEST and _LATEST_DIGEST[0][0] is files:
-        return _LATEST_DIGEST[0][1]
     graph = package_graph(files, by_name)
     edges = "\n".join(f"{package}\0{imported}" for package in sorted(graph)
                       for imported in sorted(graph[package]))
-    digest = hashlib.sha256(edges.encode()).hexdigest()
-    _LATEST_DIGEST[:] = [(files, digest)]
-    return digest
+    return hashlib.sha256(edges.encode()).hexdigest()
