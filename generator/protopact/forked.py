@@ -132,21 +132,23 @@ def _run_task(task: Callable[[], Any], writing: int) -> NoReturn:
     a result that fits in the shared memory is written there and only its size goes through the
     pipe. The child then leaves at once (nothing of the parent's to run or flush)."""
     try:
+        try:
+            sent: tuple[str, Any] = ("returned", task())
+            if _ROOM is not None:
+                try:
+                    pickle.dump(sent[1], _ROOM, pickle.HIGHEST_PROTOCOL)
+                    sent = ("in room", _ROOM.tell())
+                except ValueError:
+                    pass  # past the end of the room
+        except BaseException as exc:  # the parent raises it
+            sent = ("raised", exc)
+        # pickled whole before anything is written: a pickle that fails halfway leaves no part
+        try:
+            data = pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 (an exception that cannot be pickled)
+            data = pickle.dumps(("raised", RuntimeError(repr(exc))), pickle.HIGHEST_PROTOCOL)
         with os.fdopen(writing, "wb") as pipe:
-            try:
-                sent: tuple[str, Any] = ("returned", task())
-                if _ROOM is not None:
-                    try:
-                        pickle.dump(sent[1], _ROOM, pickle.HIGHEST_PROTOCOL)
-                        sent = ("in room", _ROOM.tell())
-                    except ValueError:
-                        pass  # past the end of the room
-            except BaseException as exc:  # the parent raises it
-                sent = ("raised", exc)
-            try:
-                pickle.dump(sent, pipe, pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:  # noqa: BLE001 (an exception that cannot be pickled)
-                pickle.dump(("raised", RuntimeError(repr(exc))), pipe, pickle.HIGHEST_PROTOCOL)
+            pipe.write(data)
     finally:
         os._exit(0)
 
