@@ -20,6 +20,7 @@ from protopact.compile import cache as cache_module
 from protopact.compile.cache import Cache
 from protopact.compile.image import image_from_bytes
 from protopact.compile.inputs import read_image_file
+from protopact.compile.order import imports_of
 from protopact.compile.sourceinfo import on_demand
 from protopact.errors import ProtopactError
 
@@ -103,10 +104,22 @@ def test_changed_file_misses_and_corrupt_entry_is_rebuilt(tmp_path: Path, isolat
     assert len(entries) == 1
     entries[0].write_bytes(b"garbage")
     assert run("build", "-o", "x.binpb", cwd=tmp_path).exit_code == 0
-    assert entries[0].read_bytes().startswith(b"PPIMG2")
+    assert entries[0].read_bytes().startswith(cache_module._MAGIC)
     (tmp_path / "acme/v1/a.proto").write_text((tmp_path / "acme/v1/a.proto").read_text() + "\n// more\n")
     assert run("build", cwd=tmp_path).exit_code == 0
     assert len(list(isolated_cache.rglob("*.image"))) == 2
+
+
+def test_an_entry_gives_each_file_its_own_imports(tmp_path: Path, isolated_cache: Path) -> None:
+    # the entry's header holds them, taken for the files decoded, one for one
+    write_tree(tmp_path, SIMPLE)
+    assert run("build", cwd=tmp_path).exit_code == 0
+    (entry,) = isolated_cache.rglob("*.image")
+    compiled = Cache(isolated_cache).get(entry.stem)
+    assert compiled is not None
+    files = compiled.image.files
+    assert len({imports_of(f) for f in files}) > 2  # files that import different files
+    assert [imports_of(f) for f in files] == [tuple(f.dependency) for f in files]
 
 
 def test_an_entry_of_another_format_or_with_a_cut_header_is_a_miss(

@@ -39,11 +39,13 @@ from ..writes import write_gathered
 from .aside import aside
 from .image import Image, decoded_files
 from .incremental import Compiled
+from .order import imports_of, remember_imports
 from .recency import beyond, used
 from .sourceinfo import decoded_without, deferred, spans
 from .wire import varint
 
-_MAGIC = b"PPIMG2"
+# 3: the header holds each file's imports
+_MAGIC = b"PPIMG3"
 # The header is marshalled: a googleapis-sized one (2.4 MB) is written ten times as fast as json
 # writes it, and read a little faster. Format 2, which every Python 3 reads, shares no objects:
 # the entry an image read from it is stored as is the entry, byte for byte (see _store).
@@ -110,8 +112,9 @@ class Cache:
             start = len(_MAGIC) + 4
             header = marshal.loads(data[start : start + length])
             payloads = _payloads(data, start + length, header["payloads"])
-            digests, located = header["digests"], header["source_info"]
-            if len(digests) != len(payloads) or len(located) != len(payloads):
+            digests, located, imports = header["digests"], header["source_info"], header["imports"]
+            if len(digests) != len(payloads) or len(located) != len(payloads) \
+                    or len(imports) != len(payloads):
                 return None
             if not deferred():
                 payloads = [bytes(p) for p in payloads]
@@ -120,6 +123,7 @@ class Cache:
                 files = [decoded_without(p, at) for p, at in zip(payloads, located)]
                 encoded = {f.name: p for f, p in zip(files, payloads)}
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
+            remember_imports(files, imports)
             used(self._path(key))
             _KNOWN.clear()
             _KNOWN.update((id(p), (p, d, at)) for p, d, at in zip(payloads, digests, located))
@@ -156,6 +160,7 @@ class Cache:
             "extensions": declared,
             "payloads": [[end - len(p), end] for p, end in zip(payloads, ends[1::2])],
             "source_info": [_span_of(p) for p in payloads],
+            "imports": [imports_of(f) for f in image.files],
             "digests": [digest_of(p) for p in payloads]}, _MARSHAL_FORMAT)
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)
