@@ -6,6 +6,10 @@ from collections.abc import Iterator
 
 
 def varint(value: int) -> bytes:
+    # one or two bytes, most lengths, made without the loop: an image read from the cache checks
+    # the length before each of its files (7,200 for a googleapis-sized one)
+    if value < 0x4000:
+        return bytes((value,)) if value < 0x80 else bytes((value & 0x7F | 0x80, value >> 7))
     out = bytearray()
     while True:
         byte = value & 0x7F
