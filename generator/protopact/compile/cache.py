@@ -121,7 +121,11 @@ class Cache:
                 files, _, encoded = decoded_files(payloads)
             else:
                 files = [decoded_without(p, at) for p, at in zip(payloads, located)]
-                encoded = {f.name: p for f, p in zip(files, payloads)}
+                encoded = None
+            # read once: each read of a name makes a new string, hashed anew
+            names = [f.name for f in files]
+            if encoded is None:
+                encoded = dict(zip(names, payloads))
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
             remember_imports(files, imports)
             used(self._path(key))
@@ -130,11 +134,11 @@ class Cache:
             clashes = [tuple(c) for c in header.get("clashes", ())]
             declared = header.get("extensions")
             extensions = None if declared is None else {
-                f.name: tuple((extendee, number, tuple(path))
-                              for extendee, number, path in declared.get(f.name, ()))
-                for f in files}
-            return Compiled(Image(tuple(files), frozenset(header["targets"]), encoded=encoded), keys,
-                            clashes, extensions, deferred=deferred(), key=key)
+                name: tuple((extendee, number, tuple(path)) for extendee, number, path in found)
+                if (found := declared.get(name)) else () for name in names}
+            image = Image(tuple(files), frozenset(header["targets"]), encoded=encoded)
+            image.__dict__["by_name"] = dict(zip(names, files))  # as Image.by_name makes it
+            return Compiled(image, keys, clashes, extensions, deferred=deferred(), key=key)
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, struct.error,
                 DecodeError):
             return None
