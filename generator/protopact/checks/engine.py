@@ -22,13 +22,13 @@ from ..deps.library import library_files
 from ..config.bufyaml import CheckConfig
 from ..forked import shared, worth_forking
 from ..schema import walk
-from ..schema.conventions import Conventions, recognise
 from ..schema.source import Sources, Span
 from .findings import Block, Finding, Reported, Row, as_reported, in_order
 from .registry import Registry, Rule
 from .selection import select
 
 if TYPE_CHECKING:
+    from ..schema.conventions import Conventions
     from .reuse import LintReuse
 
 IGNORE_PREFIX = "buf:lint:ignore "
@@ -50,6 +50,10 @@ class LintContext:
     @cached_property
     def conventions(self) -> Conventions:
         """What the whole image follows, recognised once for the rules that ask."""
+        # imported here: only the contract rules ask, and the module's patterns and dataclass take
+        # about 7 ms to build, at the start of every lint otherwise
+        from ..schema.conventions import recognise
+
         return recognise(self.image.files, self.named_conventions)
 
 

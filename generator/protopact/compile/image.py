@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from google.api import annotations_pb2  # noqa: F401  (registers google.api.http, see below)
-from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import DecodeError, EncodeError, Message
 from google.protobuf.unknown_fields import UnknownFieldSet
 
@@ -135,6 +135,8 @@ class Image:
             yield payload
 
     def to_json(self, *, mark_imports: bool = True) -> str:
+        from google.protobuf import json_format  # see image_from_json
+
         data = json_format.MessageToDict(_with_options(self), preserving_proto_field_name=False)
         for entry in data.get("file", []):
             if mark_imports and entry.get("name") not in self.targets:
@@ -303,6 +305,10 @@ def sharing() -> Iterator[Callable[[str], None]]:
 
 def image_from_json(text: str, *, label: str) -> Image:
     """Parse the JSON form of a ``FileDescriptorSet`` (buf's ``bufExtension`` keys honoured)."""
+    # imported for JSON images alone: about 4 ms (its patterns) that every command reading a
+    # binary image or a tree would pay at start-up
+    from google.protobuf import json_format
+
     try:
         data = json.loads(text)
         if not isinstance(data, dict):

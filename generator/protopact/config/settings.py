@@ -16,9 +16,12 @@ from typing import Any
 
 from ..errors import ProtopactError
 from .pyproject import protopact_table
-from ..schema.conventions import KINDS
 
 FLAVORS = ("betterproto2", "protobuf")
+# [tool.protopact.conventions] keys, each naming message types of one kind (of those
+# protopact.schema.conventions recognises)
+KINDS = ("pagination", "cursor_pagination", "selection", "update_wrapper", "event_metadata",
+         "stream_configuration", "timestamp", "phone_number")
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*([a-z0-9.+-]*)$")
 _REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?\s*([<>=!~;].*)?$")

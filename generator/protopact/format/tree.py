@@ -7,8 +7,7 @@ first token's leading and its last token's trailing comments.
 
 from __future__ import annotations
 
-import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .lexer import NEWLINES, Comment, Token
 from .node import Node
@@ -90,12 +89,14 @@ def fold_space(dropped: Token, after: Token) -> None:
 def _branch(name: str, *fields: str) -> type[Branch]:
     """A branch class whose ``__init__`` takes ``fields`` by name or, where the parser makes the most
     branches, in order (a call with keywords costs twice as much), each ``None`` by default (a
-    generated ``__init__``: a loop of ``setattr`` cost 5% of formatting)."""
-    cls = dataclasses.make_dataclass(name, [(f, object, None) for f in fields], bases=(Branch,),
-                                     namespace={"fields": fields}, slots=True,
-                                     eq=False, repr=False)
-    cls.__module__ = __name__
-    return cls
+    generated ``__init__``: a loop of ``setattr`` cost 5% of formatting). Only the ``__init__`` is
+    generated: ``make_dataclass`` builds each class twice for its slots and generated a seventh of
+    the instructions of importing the formatter."""
+    namespace: dict[str, Any] = {}
+    exec(f"def __init__(self{''.join(f', {f}=None' for f in fields)}):"
+         + "".join(f"\n    self.{f} = {f}" for f in fields), namespace)
+    return type(name, (Branch,), {"__slots__": fields, "fields": fields, "__module__": __name__,
+                                  "__init__": namespace["__init__"]})
 
 
 # Declarations (fields in source order; the printer chooses its own order where buf does).

@@ -57,11 +57,6 @@ ROLES = {"page": _PAGE, "size": _SIZE, "cursor": _CURSOR, "total": _TOTAL,
          "occurred": _OCCURRED}
 TIMESTAMP = "google.protobuf.Timestamp"
 
-# [tool.protopact.conventions] keys, each naming message types of one kind
-KINDS = ("pagination", "cursor_pagination", "selection", "update_wrapper", "event_metadata",
-         "stream_configuration", "timestamp", "phone_number")
-
-
 class Paging(NamedTuple):
     """A pagination message and the message that answers it (``None`` when none was found)."""
 
@@ -206,7 +201,8 @@ def _selection(field: F) -> bool:
 def recognise(files: Iterable[FileDescriptorProto],
               named: Mapping[str, tuple[str, ...]] | None = None) -> Conventions:
     """The conventions ``files`` (an image's, imports included) follow; ``named`` maps a kind of
-    :data:`KINDS` to the types it consists of, replacing recognition for that kind."""
+    :data:`protopact.config.settings.KINDS` to the types it consists of, replacing recognition
+    for that kind."""
     files = list(files)
     named = named or {}
     index = _index(files)

@@ -15,7 +15,6 @@ from collections.abc import Iterator, Mapping
 from google.protobuf.descriptor_pb2 import DescriptorProto, FieldDescriptorProto
 
 from ...schema import walk
-from ...schema.conventions import without_verb
 from ..engine import LintContext
 from ..findings import Finding, quote
 from . import REGISTRY
@@ -167,6 +166,9 @@ def contract_event_metadata_ack(ctx: LintContext) -> Iterator[Finding]:
     """A server-streaming event RPC answers with event metadata (``protopact.v1.EventMetadata`` or
     the API's own) and its service has an ack RPC for it (named after the event, ``Ack*`` or the
     API's own verb): unacknowledged events are delivered again."""
+    # the module ctx.conventions imports (not imported by lint at start-up; see LintContext)
+    from ...schema.conventions import without_verb
+
     rule, index, conventions = "CONTRACT_EVENT_METADATA_ACK", _message_index(ctx), ctx.conventions
     metadata = {"." + n for n in conventions.event_metadata} or {".protopact.v1.EventMetadata"}
     acks = set(conventions.ack_methods)
