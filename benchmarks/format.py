@@ -8,6 +8,12 @@ alternately in this one process, ``--runs`` times each; medians of wall time and
 system, children included) are compared (target: protopact ≤ 0.5× buf's wall time). Every output file
 of protopact must equal buf's byte for byte; the benchmark fails otherwise.
 
+Each run writes a tree of its own, and nothing is deleted until the end, in a scratch directory beside
+the corpus (not in the shared temporary directory): on ext4 without a journal, making an inode skips
+every inode of its group deleted in the last minute or more, one block lookup each, so a run that
+follows the deletion of the previous run's 7,843 files and directories (or other programs' churn in
+/tmp) paid 2-10 CPU-s of kernel time that neither formatter causes, climbing from run to run.
+
     python benchmarks/format.py --scale 1 --runs 3
 """
 
@@ -55,12 +61,11 @@ def differences(ours: Path, theirs: Path) -> list[str]:
                   or (ours / n).read_bytes() != (theirs / n).read_bytes())
 
 
-def _run(argv: list[str], scratch: Path, cache: str, label: str, out: str = "warm-up-out") \
-        -> tuple[float, float]:
-    """One run writing to ``scratch/out``: its wall time and CPU time (user + system, children
-    included)."""
+def _run(argv: list[str], scratch: Path, cache: str, label: str, out: str) -> tuple[float, float]:
+    """One run writing to ``scratch/out``, which must not exist yet (see above): its wall time
+    and CPU time (user + system, children included)."""
     target = scratch / out
-    shutil.rmtree(target, ignore_errors=True)
+    assert not target.exists(), target
     env = dict(os.environ, PROTOPACT_CACHE_DIR=cache)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     sample = run_once([*argv, str(target)], cwd=REPO, env=env, stdout=scratch / "stdout",
@@ -86,29 +91,34 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, object] = {"corpus": manifest["counts"], "runs": args.runs,
                                  "machine_note": "shared machine: alternating runs, medians"}
     failed = False
-    with tempfile.TemporaryDirectory(prefix="protopact-bench-format-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-format-", dir=workdir.parent) as tmp:
         scratch = Path(tmp)
         trees = {"as generated": workdir / "current", "tab-indented": scratch / "tabbed"}
         tabbed(workdir / "current", trees["tab-indented"])
         for label, tree in trees.items():
+            tag = label.replace(" ", "-")  # each run's output tree is named by tree, tool, round
             warm_cache = tempfile.mkdtemp(dir=scratch)
             commands = {
                 "protopact": [sys.executable, "-m", "protopact", "format", str(tree), "-o"],
                 "protopact warm": [sys.executable, "-m", "protopact", "format", str(tree), "-o"],
                 "buf": [buf, "format", str(tree), "-o"],
             }
-            _run(commands["protopact warm"], scratch, warm_cache, label)  # fills the cache
+            _run(commands["protopact warm"], scratch, warm_cache, label,  # fills the cache
+                 out=f"{tag}-warm-up-out")
             walls: dict[str, list[float]] = {tool: [] for tool in commands}
             cpus: dict[str, list[float]] = {tool: [] for tool in commands}
             for round_ in range(args.runs):
                 for tool, argv_ in list(commands.items())[:: 1 if round_ % 2 else -1]:
                     cache = warm_cache if tool == "protopact warm" else tempfile.mkdtemp(dir=scratch)
-                    wall, cpu = _run(argv_, scratch, cache, label, out=f"{tool}-out")
+                    wall, cpu = _run(argv_, scratch, cache, label,
+                                     out=f"{tag}-{tool}-out-{round_}".replace(" ", "-"))
                     walls[tool].append(wall)
                     cpus[tool].append(cpu)
-            differ = differences(scratch / "protopact-out", scratch / "buf-out")
-            differ += differences(scratch / "protopact warm-out", scratch / "buf-out")
-            files = sum(1 for _ in (scratch / "buf-out").rglob("*.proto"))
+            last = args.runs - 1
+            theirs = scratch / f"{tag}-buf-out-{last}"
+            differ = differences(scratch / f"{tag}-protopact-out-{last}", theirs)
+            differ += differences(scratch / f"{tag}-protopact-warm-out-{last}", theirs)
+            files = sum(1 for _ in theirs.rglob("*.proto"))
             entry: dict[str, object] = {"files": files, "differing_files": differ[:20],
                                         "differing_count": len(differ)}
             for tool in commands:

@@ -482,6 +482,32 @@ def test_a_file_protoc_rejects_is_reported_and_never_rewritten(tmp_path: Path) -
     assert (tmp_path / "c.proto").read_text() == "message  C {}\n"
 
 
+def test_a_first_format_begins_protoc_before_reading_the_files_and_reports_that_run(
+        tmp_path: Path, monkeypatch) -> None:
+    """A tree never listed has every file read for its digests: protoc is begun before, on the
+    compile format then asks for, and that one run's verdict is reported; a later format the
+    cache serves leaves no protoc behind."""
+    import protopact.compile.inputs as inputs
+    import protopact.compile.protoc as protoc
+
+    events: list[str] = []
+    start, read = protoc._start, inputs.read_source
+    monkeypatch.setattr(protoc, "_start", lambda *a, **k: events.append("protoc") or start(*a, **k))
+    monkeypatch.setattr(inputs, "read_source", lambda *a: events.append("read") or read(*a))
+    broken = "syntax = \"proto3\";\nmessage  B { int32 x = 1 }\n"
+    write_tree(tmp_path, {"buf.yaml": "version: v2\n", "b.proto": broken, "c.proto": "message  C {}\n"})
+    result = run("format", "-w", ".", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (1, 'b.proto:2:26: Expected ";".\n')
+    assert events == ["protoc", "read", "read"]
+    assert (tmp_path / "b.proto").read_text() == broken
+    (tmp_path / "b.proto").write_text("syntax = \"proto3\";\nmessage  B { int32 x = 1; }\n")
+    assert run("format", ".", cwd=tmp_path).exit_code == 0
+    assert run("format", ".", cwd=tmp_path).stdout == \
+        "syntax = \"proto3\";\n\nmessage B {\n  int32 x = 1;\n}\nmessage C {}\n"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every protoc begun was waited for
+
+
 def _many_messy_files() -> dict[str, str]:
     """Enough files that a child begins formatting while protoc compiles them."""
     files = {"buf.yaml": "version: v2\n"}

@@ -179,3 +179,49 @@ def test_a_child_that_wrote_its_whole_set_is_stopped_and_its_set_is_the_file_s(
     piped = protoc.run_protoc([tmp_path], names, shown=str, sources=sources, whole=True)
     assert signals == [signal.SIGKILL]
     assert list(piped.files) == list(written.files) and len(piped.files) == 24
+
+
+def test_a_compile_begun_early_is_taken_over_by_the_same_compile_and_the_others_stopped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(tmp_path, 6)
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.proto"))
+    sources = {n: (tmp_path / n).read_bytes() for n in names}
+    alone = protoc.run_protoc([tmp_path], names, shown=str, sources=sources)
+    runs: list[tuple[list[str], protoc._Run]] = []
+    start = protoc._start
+    monkeypatch.setattr(protoc, "_start",
+                        lambda args, **kw: runs.append((list(args), run := start(args, **kw)))
+                        or run)
+    protoc.begin([tmp_path], names, descriptor_set=b"", source_info=True, retain_options=False)
+    assert runs == []  # outside begun_early, nothing is begun
+    with protoc.begun_early():
+        protoc.begin([tmp_path], names, descriptor_set=b"", source_info=True, retain_options=False)
+        protoc.begin([tmp_path], names[:2], descriptor_set=b"", source_info=True,
+                     retain_options=False)
+        assert len(runs) == 2
+        taken = protoc.run_protoc([tmp_path], names, shown=str, sources=sources)
+        assert len(runs) == 2  # the first one's, taken over
+        assert list(taken.files) == list(alone.files)
+        # another kind of compile of the same files is not the one begun
+        protoc.run_protoc([tmp_path], names, shown=str, sources=sources, source_info=False)
+        assert len(runs) == 3
+    # the run nobody took is stopped and waited for, its directory removed
+    (args, untaken), = [(a, r) for a, r in runs if names[2] not in a]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(untaken.pid, os.WNOHANG)
+    out = next(a for a in args if a.startswith("--descriptor_set_out="))
+    assert not Path(out.split("=", 1)[1]).parent.exists()
+
+
+def test_an_error_of_a_compile_begun_early_is_reported_as_the_user_sees_it(
+        tmp_path: Path) -> None:
+    _tree(tmp_path / "tree", 3)
+    (tmp_path / "tree/p2/f.proto").write_text('syntax = "proto3";\npackage p2;\nmessage M { int32 x = 1 }\n')
+    names = ["p0/f.proto", "p1/f.proto", "p2/f.proto"]
+    with protoc.begun_early():
+        protoc.begin([tmp_path / "tree"], names, descriptor_set=b"", source_info=True,
+                     retain_options=False)
+        with pytest.raises(protoc.CompileError) as refused:
+            protoc.run_protoc([tmp_path / "tree"], names, shown=lambda p: os.path.relpath(p, tmp_path),
+                               sources={})
+    assert str(refused.value) == 'tree/p2/f.proto:3:25: Expected ";".'

@@ -398,7 +398,7 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
     from .compile.build import verdict_only
     from .compile.inputs import listed, source_input
     from .compile.locate import located_later
-    from .compile.protoc import one_run
+    from .compile.protoc import begun_early, one_run
     from .format.known import Known
     from .format.outlet import Outlet
     from .format.run import Formatting, split_input
@@ -411,8 +411,8 @@ def format_(input_: str, write_: bool, diff_: bool, exit_code: bool, output: Pat
                             Known(cache), paths=paths, exclude_paths=exclude_paths)
     # protoc's verdict is all format needs of the compile (no source info, options as written):
     # the files are read again as text, and half of them already while protoc compiles (in one
-    # process: formatting takes the other CPU)
-    with formatting, located_later(anywhere=True), verdict_only(), one_run(), \
+    # process: formatting takes the other CPU), begun while the files are still read
+    with formatting, located_later(anywhere=True), verdict_only(), one_run(), begun_early(), \
             listed(formatting.start), source_input(input_, cwd=Path.cwd(), cache=cache) as loaded:
         outlet, done = formatting.run(loaded)
         unformatted = outlet.finish(done, echo=lambda text: click.echo(text, nl=False))

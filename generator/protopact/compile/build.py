@@ -31,7 +31,7 @@ from .cache import Cache, cache_key
 from .columns import to_buf_columns
 from .extension_numbers import taken_twice
 from .image import Decoded, Image, decoded_ahead, decoded_files
-from .protoc import Protoc, run_protoc
+from .protoc import Protoc, begin, run_protoc
 from .workspace import ListedFile, check_unique, read_source
 
 
@@ -128,7 +128,7 @@ def compile_listing(
     described = {**base, "modules": [m.path for m in workspace.modules],
                  "files": [[f.module, f.name, f.digest] for f in files],
                  "targets": [f.name for f in targets]}
-    retained = not source_info and _VERDICT.get()
+    retained = _retained(source_info)
     bare = {**described, "source_info": False}
     key = cache_key(described if source_info else {**bare, "options": "retained"} if retained
                     else bare)
@@ -174,6 +174,31 @@ def compile_listing(
     if refused is not None:
         raise refused
     return image
+
+
+def begin_listing(*, workspace: Workspace, files: Sequence[ListedFile],
+                  target_modules: Sequence[Module], within: str, project: Path | None,
+                  source_info: bool) -> None:
+    """protoc begun (see :func:`.protoc.begin`) on the full compile of a directory's files that
+    :func:`compile_listing` runs when nothing is reused, before their digests are known (the
+    cache may still hold the compile: the run is then killed)."""
+    targets = listed_targets(files, target_modules, within)
+    if not targets:
+        return
+    resolution = resolve(workspace, project)
+    begin(_include_path(resolution, workspace, workspace.root), [f.name for f in targets],
+          descriptor_set=resolution.descriptor_set(beside=frozenset(f.name for f in files)),
+          source_info=source_info, retain_options=_retained(source_info))
+
+
+def _retained(source_info: bool) -> bool:
+    """Whether protoc keeps the options of source retention (see :func:`verdict_only`)."""
+    return not source_info and _VERDICT.get()
+
+
+def _include_path(resolution: Resolution, workspace: Workspace, root: Path) -> list[Path]:
+    """protoc's include path for the workspace's files under ``root``."""
+    return resolution.include_path([root / m.path for m in workspace.modules])
 
 
 def listed_targets(files: Sequence[ListedFile], target_modules: Sequence[Module],
@@ -280,7 +305,7 @@ class _Job:
         return [root / m.path for m in self.workspace.modules]
 
     def _include(self, root: Path) -> list[Path]:
-        return self.resolution.include_path(self._module_roots(root))
+        return _include_path(self.resolution, self.workspace, root)
 
     def _compile(self, root: Path, include: Sequence[Path], names: Sequence[str], reused: bytes,
                  reused_names: frozenset[str], sources: Mapping[str, bytes],

@@ -198,6 +198,10 @@ class Cache:
         used(path)
         return data
 
+    def has_entry(self, kind: str, name: str) -> bool:
+        """Whether :meth:`read_entry` would find the entry (it is not read, nor marked used)."""
+        return self.directory is not None and (self.directory / kind / name).is_file()
+
     @contextmanager
     def mapped_entry(self, kind: str, name: str) -> Iterator[mmap.mmap | None]:
         """:meth:`read_entry`'s bytes mapped, not read: a large entry of which little is copied

@@ -44,8 +44,7 @@ def known_digests(cache: Cache, root: Path,
     """A ``Digest`` that calls ``read(path, shown, stat)`` only for a file whose stat the previous
     listing of ``root`` did not see settled (``stat`` is the file's, None when it could not be
     taken); the listing's settled files are kept on leaving."""
-    name = hashlib.sha256(str(root).encode()).hexdigest()
-    known = _loaded(cache.read_entry(_KIND, name))
+    known = _loaded(cache.read_entry(_KIND, _name(root)))
     started = time.time_ns()
     seen: Entries = {}
 
@@ -69,7 +68,17 @@ def known_digests(cache: Cache, root: Path,
 
     yield digest
     if seen != known:
-        cache.write_entry(_KIND, name, marshal.dumps(seen))
+        cache.write_entry(_KIND, _name(root), marshal.dumps(seen))
+
+
+def listed_before(cache: Cache, root: Path) -> bool:
+    """Whether a listing of ``root`` left what it saw in the cache: without, every file of the
+    next listing is read (and the compile of a tree never listed is seldom cached)."""
+    return cache.has_entry(_KIND, _name(root))
+
+
+def _name(root: Path) -> str:
+    return hashlib.sha256(str(root).encode()).hexdigest()
 
 
 def _loaded(data: bytes | None) -> Entries:

@@ -38,13 +38,15 @@ from ..deps import resolve
 from ..deps.local import EMBEDDED_IMAGE, embedded_image
 from ..errors import ProtopactError
 from . import refs
-from .build import NotCached, Read, cached_only, compile_listing, listed_targets
+from .build import (NotCached, Read, begin_listing, cached_only, compile_listing,
+                    listed_targets)
 from .cache import Cache
-from .digests import known_digests
+from .digests import known_digests, listed_before
 from .extension_numbers import refusal
 from .image import Image, image_from_bytes
 from .imports import with_imports
 from .locate import Origin, bare, located
+from .protoc import may_begin
 from .workspace import (ListedFile, blob_id, check_modules, discover, list_directory,
                         read_source, targets_for)
 
@@ -285,9 +287,20 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         texts[at] = text = read_source(path, at, st)
         return blob_id(text)
 
-    with known_digests(cache, workspace.root, digest_kept) as digest:
-        files = list_directory(workspace, digest)
     modules = targets_for(workspace, inside)
+    project = project or cwd
+    within = "." if whole_modules else str(inside)
+    # a tree unpacked or checked out is gone when its files are to be located
+    without = bare(at_hand=not tree)
+
+    def walked(found: list[ListedFile]) -> None:
+        # protoc begun while the files are read for their digests, where they must all be read
+        if may_begin() and not listed_before(cache, workspace.root):
+            begin_listing(workspace=workspace, files=found, target_modules=modules,
+                          within=within, project=project, source_info=not without)
+
+    with known_digests(cache, workspace.root, digest_kept) as digest:
+        files = list_directory(workspace, digest, walked)
     here = cwd.resolve()
 
     try:
@@ -303,8 +316,6 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
         path = workspace.root / f.workspace_path
         return str(path) if whole else Path(os.path.relpath(path, here)).as_posix()
 
-    project = project or cwd
-    within = "." if whole_modules else str(inside)
     hook = _ON_LISTING.get()
     if hook is not None:
         targets = frozenset(f.name for f in listed_targets(files, modules, within))
@@ -312,8 +323,6 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
                    _module_map(files, workspace), project,
                    texts={f.name: texts[f.workspace_path] for f in files
                           if f.workspace_path in texts}))
-    # a tree unpacked or checked out is gone when its files are to be located
-    without = bare(at_hand=not tree)
 
     def read(some: Sequence[ListedFile]) -> dict[str, bytes]:
         # the files' text as read for their digests, else as on disk

@@ -14,6 +14,7 @@ Diagnostics are returned errors first, with protoc's disk paths rewritten to the
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import gc
 import os
@@ -67,6 +68,68 @@ def one_run() -> Iterator[None]:
         _ONE_RUN.reset(token)
 
 
+# Compiles begun before they were asked for (see begin), by what they compile; None outside
+# begun_early, where none is begun
+_BEGUN: ContextVar[dict[tuple[object, ...], _Begun] | None] = ContextVar("begun", default=None)
+
+
+@contextmanager
+def begun_early() -> Iterator[None]:
+    """Within, a compile may be begun before the caller knows it is needed (:func:`begin`), so that
+    protoc works on the CPU left idle while the caller still lists and digests the files; a
+    :func:`run_protoc` with the same arguments takes it over, and one nobody took is killed when
+    the block ends."""
+    begun: dict[tuple[object, ...], _Begun] = {}
+    token = _BEGUN.set(begun)
+    try:
+        yield
+    finally:
+        _BEGUN.reset(token)
+        for early in begun.values():
+            early.stop()
+
+
+def may_begin() -> bool:
+    """Whether a compile may be begun early here (see :func:`begun_early`)."""
+    return _BEGUN.get() is not None
+
+
+def begin(include_roots: Sequence[Path], files: Sequence[str], *, descriptor_set: bytes,
+          source_info: bool, retain_options: bool) -> None:
+    """protoc begun on ``files`` as :func:`run_protoc` with these arguments compiles them (in one
+    run: a compile that :func:`run_protoc` would split in halves is not begun)."""
+    begun = _BEGUN.get()
+    key = _key(include_roots, files, descriptor_set, source_info, retain_options)
+    if begun is None or key in begun or not _FORKS or _halved(len(files), whole=False):
+        return
+    tmp = tempfile.TemporaryDirectory(prefix="protopact-")
+    imported = _written(Path(tmp.name) / "imports.binpb", descriptor_set)
+    out = Path(tmp.name) / "part0.binpb"
+    run = _start(_compile_args(include_roots, files, out, imported, source_info, retain_options),
+                 output=out)
+    begun[key] = _Begun(tmp, imported, out, run)
+
+
+def _key(include_roots: Sequence[Path], files: Sequence[str], descriptor_set: bytes,
+         source_info: bool, retain_options: bool) -> tuple[object, ...]:
+    return (tuple(map(str, include_roots)), tuple(files), descriptor_set, source_info,
+            retain_options)
+
+
+@dataclass
+class _Begun:
+    tmp: tempfile.TemporaryDirectory[str]
+    imported: Path | None
+    out: Path
+    run: _Run
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.run.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        _finish(self.run)
+        self.tmp.cleanup()
+
+
 class Protoc(NamedTuple):
     """The files of protoc's FileDescriptorSet (each file's bytes, in protoc's order), and which of
     them a split build compiled apart from the rest (the second half's own): protoc checked their
@@ -93,19 +156,19 @@ def run_protoc(
     known; see :mod:`.halves`). The files of the half that ends first go to ``ended_first`` while the other
     half compiles: the CPU that half's child leaves idle can start on them (decode them, say).
     """
-    with tempfile.TemporaryDirectory(prefix="protopact-") as tmp:
-        imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
-        # within one_run, the halves need a CPU each beside the one the caller's work takes
-        halving_from = 3 if _ONE_RUN.get() else 2
-        if whole or len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < halving_from \
-                or not _FORKS:
-            parts = [list(files)]
+    early = (_BEGUN.get() or {}).pop(
+        _key(include_roots, files, descriptor_set, source_info, retain_options), None)
+    with early.tmp if early is not None else tempfile.TemporaryDirectory(prefix="protopact-") \
+            as tmp:
+        if early is not None:  # begun as this call would begin it, in one run
+            imported, parts, outs, runs = early.imported, [list(files)], [early.out], [early.run]
         else:
-            parts = list(halves(files, sources))
-        outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(parts))]
-        runs = [_start(_compile_args(include_roots, part, out, imported, source_info,
-                                     retain_options), output=out)
-                for part, out in zip(parts, outs, strict=True)]
+            imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
+            parts = _parts(files, sources, whole=whole)
+            outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(parts))]
+            runs = [_start(_compile_args(include_roots, part, out, imported, source_info,
+                                         retain_options), output=out)
+                    for part, out in zip(parts, outs, strict=True)]
         listed: list[list[tuple[str, bytes]]] = [[] for _ in runs]
         ended: dict[int, tuple[int, str]] = {}
         try:
@@ -131,6 +194,19 @@ def run_protoc(
         first = {name for name, _ in listed[0]}
         return Protoc(joined(files, list(zip(parts, listed, strict=True))),
                       frozenset(name for name, _ in listed[1] if name not in first))
+
+
+def _parts(files: Sequence[str], sources: Mapping[str, bytes], *, whole: bool,
+           ) -> list[list[str]]:
+    """``files`` as compiled: in one run, or in halves at once (see :func:`run_protoc`)."""
+    return list(halves(files, sources)) if _halved(len(files), whole) else [list(files)]
+
+
+def _halved(count: int, whole: bool) -> bool:
+    # within one_run, the halves need a CPU each beside the one the caller's work takes
+    halving_from = 3 if _ONE_RUN.get() else 2
+    return not whole and count >= PARALLEL_FROM and (os.cpu_count() or 1) >= halving_from \
+        and _FORKS
 
 
 def _output(run: _Run, out: Path) -> bytes:

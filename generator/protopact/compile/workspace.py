@@ -108,24 +108,31 @@ def file_digest(path: str, shown: str) -> str:
     return blob_id(read_source(path, shown))
 
 
-def list_directory(workspace: Workspace,
-                   digest: Callable[[str, str], str] = file_digest) -> list[ListedFile]:
+# a file found: its module path, import path, path on disk and path in the workspace
+_Found = tuple[str, str, str, str]
+
+
+def list_directory(workspace: Workspace, digest: Callable[[str, str], str] = file_digest,
+                   walked: Callable[[list[ListedFile]], None] | None = None) -> list[ListedFile]:
     """Every ``.proto`` file of every module on disk, hidden directories and excludes skipped;
     ``digest(path, shown)`` gives a file's :func:`blob_id` (see :mod:`.digests`). In each
-    directory its files come first, then its subdirectories, each in name order."""
-    files: list[ListedFile] = []
+    directory its files come first, then its subdirectories, each in name order. The files are
+    found first, then digested: ``walked`` is given them in between (their digests empty)."""
+    found: list[_Found] = []
     for module in workspace.modules:
         module_dir = workspace.root / module.path
         if not module_dir.is_dir():
             label = workspace.config_file or workspace.root
             raise ProtopactError(f"{label}: module directory {module.path!r} does not exist")
         _walk(os.fspath(module_dir), module_dir.relative_to(workspace.root).as_posix(), module,
-              digest, set(), files)
-    return files
+              set(), found)
+    if walked is not None:
+        walked([ListedFile(module, name, "") for module, name, _, _ in found])
+    return [ListedFile(module, name, digest(path, rel)) for module, name, path, rel in found]
 
 
-def _walk(directory: str, rel_dir: str, module: Module, digest: Callable[[str, str], str],
-          linked: set[Path], files: list[ListedFile]) -> None:
+def _walk(directory: str, rel_dir: str, module: Module, linked: set[Path],
+          files: list[_Found]) -> None:
     """The files under ``directory`` (``rel_dir`` in the workspace) appended to ``files``. One
     ``scandir`` per directory tells files from directories and links without a ``stat`` each, and
     names are joined as strings: ``os.walk``'s generators, a ``join`` and an ``islink`` per entry
@@ -150,7 +157,7 @@ def _walk(directory: str, rel_dir: str, module: Module, digest: Callable[[str, s
             if not name.startswith(".") and not (excludes and _excluded(rel, excludes)):
                 subdirectories.append((entry, rel))
         elif name.endswith(".proto") and not (excludes and _excluded(rel, excludes)):
-            files.append(ListedFile(module.path, rel[cut:], digest(entry.path, rel)))
+            files.append((module.path, rel[cut:], entry.path, rel))
     kept = []
     for entry, rel in subdirectories:
         # a linked directory is walked once, and a link back into its own ancestors not at all;
@@ -163,7 +170,7 @@ def _walk(directory: str, rel_dir: str, module: Module, digest: Callable[[str, s
             linked.add(real)
         kept.append((entry.path, rel))
     for path, rel in kept:
-        _walk(path, rel, module, digest, linked, files)
+        _walk(path, rel, module, linked, files)
 
 
 def read_source(path: str | Path, shown: str, st: os.stat_result | None = None) -> bytes:
