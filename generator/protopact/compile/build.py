@@ -198,7 +198,11 @@ def _retained(source_info: bool) -> bool:
 
 def _include_path(resolution: Resolution, workspace: Workspace, root: Path) -> list[Path]:
     """protoc's include path for the workspace's files under ``root``."""
-    return resolution.include_path([root / m.path for m in workspace.modules])
+    return resolution.include_path(_module_roots(workspace, root))
+
+
+def _module_roots(workspace: Workspace, root: Path) -> list[Path]:
+    return [root / m.path for m in workspace.modules]
 
 
 def listed_targets(files: Sequence[ListedFile], target_modules: Sequence[Module],
@@ -264,7 +268,7 @@ class _Job:
         with self.materialize(needed) as root, dependent_texts.texts_of(
                 self.cache, self.place, [f for f in self.files if f.name in maybe],
                 lambda missing: self._read(root, missing)) as looked_at:
-            module_roots = self._module_roots(root)
+            module_roots = _module_roots(self.workspace, root)
             dependency_roots = self._include(root)[len(module_roots):]
 
             def compile_(include: Sequence[Path], names: Sequence[str], reused: bytes,
@@ -300,9 +304,6 @@ class _Job:
         if self.read is not None:
             return self.read(files)
         return {f.workspace_path: self._bytes(root, f) for f in files}
-
-    def _module_roots(self, root: Path) -> list[Path]:
-        return [root / m.path for m in self.workspace.modules]
 
     def _include(self, root: Path) -> list[Path]:
         return _include_path(self.resolution, self.workspace, root)

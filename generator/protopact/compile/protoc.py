@@ -103,11 +103,22 @@ def begin(include_roots: Sequence[Path], files: Sequence[str], *, descriptor_set
     if begun is None or key in begun or not _FORKS or _halved(len(files), whole=False):
         return
     tmp = tempfile.TemporaryDirectory(prefix="protopact-")
-    imported = _written(Path(tmp.name) / "imports.binpb", descriptor_set)
-    out = Path(tmp.name) / "part0.binpb"
-    run = _start(_compile_args(include_roots, files, out, imported, source_info, retain_options),
-                 output=out)
+    imported, (out,), (run,) = _started(tmp.name, include_roots, [list(files)], descriptor_set,
+                                        source_info, retain_options)
     begun[key] = _Begun(tmp, imported, out, run)
+
+
+def _started(tmp: str, include_roots: Sequence[Path], parts: Sequence[Sequence[str]],
+             descriptor_set: bytes, source_info: bool, retain_options: bool,
+             ) -> tuple[Path | None, list[Path], list[_Run]]:
+    """protoc started on each of ``parts`` at once, writing under ``tmp``: the imports' file,
+    where each run writes and the runs."""
+    imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
+    outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(parts))]
+    runs = [_start(_compile_args(include_roots, part, out, imported, source_info, retain_options),
+                   output=out)
+            for part, out in zip(parts, outs, strict=True)]
+    return imported, outs, runs
 
 
 def _key(include_roots: Sequence[Path], files: Sequence[str], descriptor_set: bytes,
@@ -163,12 +174,9 @@ def run_protoc(
         if early is not None:  # begun as this call would begin it, in one run
             imported, parts, outs, runs = early.imported, [list(files)], [early.out], [early.run]
         else:
-            imported = _written(Path(tmp) / "imports.binpb", descriptor_set)
             parts = _parts(files, sources, whole=whole)
-            outs = [Path(tmp) / f"part{i}.binpb" for i in range(len(parts))]
-            runs = [_start(_compile_args(include_roots, part, out, imported, source_info,
-                                         retain_options), output=out)
-                    for part, out in zip(parts, outs, strict=True)]
+            imported, outs, runs = _started(tmp, include_roots, parts, descriptor_set,
+                                            source_info, retain_options)
         listed: list[list[tuple[str, bytes]]] = [[] for _ in runs]
         ended: dict[int, tuple[int, str]] = {}
         try:
