@@ -23,6 +23,7 @@ from protopact.checks.lint import REGISTRY as lint_registry
 from protopact.checks.lint.package_graph import graph_digest
 from protopact.compile import build, incremental
 from protopact.compile.image import Image
+from protopact.compile.undecoded import Undecoded
 
 from .conftest import run, write_tree
 
@@ -241,6 +242,22 @@ def test_a_hub_edit_reruns_each_rule_only_where_it_reads_the_change(
     # the package graph holds, and the dependents import the packages they did: only the hub
     assert runs.over("PACKAGE_NO_IMPORT_CYCLE") == {"a/v1/f0.proto"}
     assert (code, out) == _lint(tmp_path, "text", "--no-cache")[:2]
+
+
+def test_a_lint_in_a_new_process_decodes_only_the_files_it_reads(tmp_path: Path) -> None:
+    """The compiled files come from the cache undecoded (see compile.undecoded): after an edit of
+    a file, one in another package that it does not import is read by name, package and imports
+    alone, and the findings are a full lint's."""
+    tree = _hub_tree()
+    tree.write(tmp_path)
+    _lint(tmp_path, "json")
+    tree.files[2] = replace(tree.files[2], field_name="good_name")
+    tree.write(tmp_path)
+    incremental._RECENT.clear()  # a new process: only the cache remembers
+    reused = _lint(tmp_path, "text")
+    untouched = incremental.recent()[0].image.by_name["a/v1/f3.proto"]
+    assert type(untouched) is Undecoded and untouched._file is None
+    assert reused == _lint(tmp_path, "text", "--no-cache")
 
 
 def test_a_graphed_rule_reruns_everywhere_when_the_graph_changes(

@@ -7,10 +7,11 @@ points at its latest entry, whose files the next compile of that place reuses wh
 Entries are written to a temporary file and renamed into place; an entry that fails to parse is
 ignored and rebuilt.
 
-An entry is mapped, not read. Where files are decoded without their source info (see
-:mod:`.sourceinfo`), their bytes are views of the mapping, never copied: of a googleapis-sized
-entry's 60 MB, most is source info that a lint after an edit never touches, and copying it all cost
-more than the rest of reading the entry. The mapping lasts as long as a view of it is held; as no
+An entry is mapped, not read. Within lint, files are decoded where first read, without their
+source info (see :mod:`.undecoded` and :mod:`.sourceinfo`; the header holds each file's name,
+package and imports, all that most files are read for after an edit), and their bytes are views of
+the mapping, never copied: of a googleapis-sized entry's 60 MB, most is source info that a lint
+after an edit never touches, and copying it all cost more than the rest of reading the entry. The mapping lasts as long as a view of it is held; as no
 entry is ever written in place (a rename replaces it, and removing it leaves it mapped), what a
 view holds cannot change under it. Where files are decoded whole, their bytes are copied: each is
 read whole anyway, and buf images are read from bytes too (see :func:`.image.decoded_files`). The images kept are bounded in size: after a compile is stored, the least
@@ -41,11 +42,12 @@ from .image import Image, decoded_files
 from .incremental import Compiled
 from .order import imports_of, remember_imports
 from .recency import beyond, used
-from .sourceinfo import decoded_without, deferred, spans
+from .sourceinfo import deferred, spans
+from .undecoded import undecoded
 from .wire import varint
 
-# 3: the header holds each file's imports
-_MAGIC = b"PPIMG3"
+# 3: the header holds each file's imports; 4: and its name and package
+_MAGIC = b"PPIMG4"
 # The header is marshalled: a googleapis-sized one (2.4 MB) is written ten times as fast as json
 # writes it, and read a little faster. Format 2, which every Python 3 reads, shares no objects:
 # the entry an image read from it is stored as is the entry, byte for byte (see _store).
@@ -113,18 +115,15 @@ class Cache:
             header = marshal.loads(data[start : start + length])
             payloads = _payloads(data, start + length, header["payloads"])
             digests, located, imports = header["digests"], header["source_info"], header["imports"]
-            if len(digests) != len(payloads) or len(located) != len(payloads) \
-                    or len(imports) != len(payloads):
+            names, packages = header["names"], header["packages"]
+            if any(len(listed) != len(payloads)
+                   for listed in (digests, located, imports, names, packages)):
                 return None
             if not deferred():
                 payloads = [bytes(p) for p in payloads]
                 files, _, encoded = decoded_files(payloads)
             else:
-                files = [decoded_without(p, at) for p, at in zip(payloads, located)]
-                encoded = None
-            # read once: each read of a name makes a new string, hashed anew
-            names = [f.name for f in files]
-            if encoded is None:
+                files = list(map(undecoded, names, packages, payloads, located))
                 encoded = dict(zip(names, payloads))
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
             remember_imports(files, imports)
@@ -165,6 +164,7 @@ class Cache:
             "payloads": [[end - len(p), end] for p, end in zip(payloads, ends[1::2])],
             "source_info": [_span_of(p) for p in payloads],
             "imports": [imports_of(f) for f in image.files],
+            "names": [f.name for f in image.files], "packages": [f.package for f in image.files],
             "digests": [digest_of(p) for p in payloads]}, _MARSHAL_FORMAT)
         with self._written(self._path(key)) as out:
             out.write(_MAGIC + struct.pack(">I", len(header)) + header)

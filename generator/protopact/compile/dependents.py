@@ -23,6 +23,7 @@ from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from .image import Image, same_bytes
 from .order import dependencies_first, imports_as_before, imports_of
+from .undecoded import decoded
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ def names_changed(old: FileDescriptorProto, new: FileDescriptorProto) -> frozens
     when every definition of a name both define is the same and nothing else differs but the
     source info; None otherwise."""
     before, after = FileDescriptorProto(), FileDescriptorProto()
-    before.CopyFrom(old)
-    after.CopyFrom(new)
+    before.CopyFrom(decoded(old))
+    after.CopyFrom(decoded(new))
     changed: set[str] = set()
     for field in ("message_type", "enum_type", "service", "extension"):
         kept, now = ({d.name: d for d in getattr(f, field)} for f in (before, after))

@@ -27,7 +27,9 @@ from google.protobuf.unknown_fields import UnknownFieldSet
 from ..errors import ProtopactError, escaped
 from ..forked import beside, worth_forking
 from .extension_numbers import Clash
+from .order import imports_of
 from .sourceinfo import SOURCE_CODE_INFO
+from .undecoded import decoded
 from .validation import image_problem
 from .wire import fields as _fields
 from .wire import read_varint as _read_varint
@@ -75,11 +77,11 @@ class Image:
         """A descriptor pool holding every file, for code that needs live descriptors."""
         pool = descriptor_pool.DescriptorPool()
         for f in self.files:
-            lacking = [d for d in f.dependency if d not in self.by_name]
+            lacking = [d for d in imports_of(f) if d not in self.by_name]
             if lacking:
                 raise ProtopactError(f"{self.shown(f.name)}: the image lacks its import "
                                      f"{lacking[0]}; build the image with its imports")
-            pool.Add(f)
+            pool.Add(decoded(f))
         return pool
 
     def with_targets(self, targets: Iterable[str]) -> Image:
@@ -106,7 +108,7 @@ class Image:
             name = pending.pop()
             if name not in seen:
                 seen.add(name)
-                pending += (d for d in self.by_name[name].dependency if d in self.by_name)
+                pending += (d for d in imports_of(self.by_name[name]) if d in self.by_name)
         return frozenset(seen)
 
     def without_source_info(self) -> Image:
@@ -148,7 +150,7 @@ def _with_options(image: Image) -> Message:
     """The image's files as a ``FileDescriptorSet`` of the image's own ``descriptor.proto``, whose
     options extensions (``buf.validate`` rules, any custom option) json_format then reads and
     writes as ``[full.name]`` keys; a plain one (which drops them) when the image cannot say."""
-    plain = descriptor_pb2.FileDescriptorSet(file=image.files)
+    plain = descriptor_pb2.FileDescriptorSet(file=map(decoded, image.files))
     try:
         found = image.pool.FindMessageTypeByName(plain.DESCRIPTOR.full_name)
         files = found.fields_by_name.get("file")

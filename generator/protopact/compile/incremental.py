@@ -39,6 +39,7 @@ from .extension_numbers import Clash, Extensions, extensions
 from .image import Image, encode_set, without_field
 from .order import dependencies_first, imports_as_before, imports_of
 from .sourceinfo import SOURCE_CODE_INFO, deferred, with_source_info
+from .undecoded import decoded
 
 if TYPE_CHECKING:
     from .dependent_texts import Texts
@@ -151,7 +152,7 @@ def reusable(donors: Iterable[Compiled], text_key: Callable[[str], str],
             keys = known(name)
             if name not in offers and keys is not None and keys[0] == text_key(name):
                 data = file_bytes(f)
-                offers[name] = Offer(with_source_info(f, data) if whole else f, data, keys, index)
+                offers[name] = Offer(with_source_info(decoded(f), data) if whole else f, data, keys, index)
     valid = _validated(offers, len({o.donor for o in offers.values()}) <= 1)
     return ({name: offer for name, offer in offers.items() if valid[name]},
             {name: offer for name, offer in offers.items() if not valid[name]})

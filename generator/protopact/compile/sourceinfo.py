@@ -3,9 +3,10 @@
 Source info is most of a compiled file (44 of a googleapis-sized image's 60 MB) and most of the cost
 of decoding it, yet a lint that keeps earlier findings reads it only in the files it checks again
 and in those a finding needs placing in. Within :func:`on_demand`, the cache decodes each file
-without it (an entry says where each file holds it, see :mod:`.cache`), and every reader of source
-info takes the file through :func:`with_source_info`, which reads it in, once, from the bytes the
-file was read from (``Image.encoded``): the file is then the very file a whole decode gives. A
+without it, where first read (an entry says where each file holds it, see :mod:`.cache` and
+:mod:`.undecoded`), and every reader of source info takes the file through
+:func:`with_source_info`, which reads it in, once, from the bytes the file was read from
+(``Image.encoded``): the file is then the very file a whole decode gives. A
 file's bytes as read stay whole, so writing, comparing or digesting it is unaffected. Only lint
 asks for it: commands that serialize descriptors or hand them to other code decode them whole.
 """

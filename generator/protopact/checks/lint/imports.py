@@ -13,6 +13,7 @@ from google.protobuf import unknown_fields
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 from google.protobuf.message import Message
 
+from ...compile.order import imports_of
 from ...schema import walk
 from ..engine import LintContext
 from ..findings import Finding, quote
@@ -182,7 +183,7 @@ def package_no_import_cycle(ctx: LintContext) -> Iterator[Finding]:
     graph = package_graph(ctx.image.files, by_name)
     cycles: dict[tuple[str, str], list[str] | None] = {}
     for file in targets(ctx):
-        for index, dependency in enumerate(file.dependency):
+        for index, dependency in enumerate(imports_of(file)):
             imported = by_name[dependency].package if dependency in by_name else ""
             if not file.package or not imported or imported == file.package:
                 continue
@@ -202,7 +203,7 @@ def stable_package_no_import_unstable(ctx: LintContext) -> Iterator[Finding]:
     for file in targets(ctx):
         if package_stability(file.package) is not Stability.STABLE:
             continue
-        for index, dependency in enumerate(file.dependency):
+        for index, dependency in enumerate(imports_of(file)):
             if dependency not in ctx.image.targets:
                 continue
             imported = by_name[dependency].package

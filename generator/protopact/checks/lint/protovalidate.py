@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...compile.image import Image
+from ...compile.order import imports_of
 from ..engine import LintContext
 from ..findings import Finding
 from . import REGISTRY
@@ -48,6 +49,6 @@ def _seeing(image: Image) -> frozenset[str]:
     """Files that import validate.proto, directly or not (files come in dependency order)."""
     seen = {VALIDATE}
     for f in image.files:
-        if any(d in seen for d in f.dependency):
+        if any(d in seen for d in imports_of(f)):
             seen.add(f.name)
     return frozenset(seen)
