@@ -135,8 +135,8 @@ class Cache:
             extensions = None if declared is None else {
                 name: tuple((extendee, number, tuple(path)) for extendee, number, path in found)
                 if (found := declared.get(name)) else () for name in names}
-            image = Image(tuple(files), frozenset(header["targets"]), encoded=encoded)
-            image.__dict__["by_name"] = dict(zip(names, files))  # as Image.by_name makes it
+            image = Image(tuple(files), frozenset(header["targets"]), encoded=encoded,
+                          files_by_name=dict(zip(names, files)))
             return Compiled(image, keys, clashes, extensions, deferred=deferred(), key=key)
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, struct.error,
                 DecodeError):

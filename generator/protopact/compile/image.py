@@ -57,13 +57,17 @@ class Image:
     # extension numbers taken twice, which protoc lets pass and buf refuses (see
     # load_input); only a compile finds them, an image file is read as it is
     clashes: Sequence[Clash] = ()
+    # the files by name, when their maker has them at hand: made otherwise (see by_name)
+    files_by_name: Mapping[str, descriptor_pb2.FileDescriptorProto] | None = field(
+        default=None, repr=False)
 
     def shown(self, name: str) -> str:
         return self.shown_paths.get(name, name)
 
     @cached_property
     def by_name(self) -> Mapping[str, descriptor_pb2.FileDescriptorProto]:
-        return {f.name: f for f in self.files}
+        known = self.files_by_name
+        return known if known is not None else {f.name: f for f in self.files}
 
     def target_files(self) -> Iterator[descriptor_pb2.FileDescriptorProto]:
         return iter(self._target_files)
@@ -85,10 +89,9 @@ class Image:
         return pool
 
     def with_targets(self, targets: Iterable[str]) -> Image:
-        image = Image(self.files, frozenset(targets), self.shown_paths, self.encoded)
-        if "by_name" in self.__dict__:  # the same files: lint makes one such image per batch
-            image.__dict__["by_name"] = self.by_name
-        return image
+        # the same files: lint makes one such image per batch
+        return Image(self.files, frozenset(targets), self.shown_paths, self.encoded,
+                     files_by_name=self.__dict__.get("by_name", self.files_by_name))
 
     def without_imports(self) -> Image:
         return Image(tuple(self.target_files()), self.targets, self.shown_paths, self.encoded)
