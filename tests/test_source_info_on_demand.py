@@ -7,12 +7,14 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from google.protobuf import descriptor_pool
 from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 from protopact.compile import incremental, sourceinfo
 from protopact.compile import cache as cache_module
 from protopact.compile.cache import Cache
 from protopact.compile.inputs import load_input
+from protopact.compile.undecoded import decoded, undecoded
 from protopact.schema.source import SourceIndex
 
 from .conftest import write_tree
@@ -40,6 +42,21 @@ def test_a_file_decoded_without_its_source_info_reads_it_in_whole() -> None:
     plain = FileDescriptorProto(name="b.proto")
     assert sourceinfo.spans([plain.SerializeToString()]) == [None]
     assert sourceinfo.with_source_info(plain, plain.SerializeToString()) == plain
+
+
+def test_an_undecoded_file_reads_as_the_file_decoded_once() -> None:
+    whole = FileDescriptorProto(name="a.proto", package="a", syntax="proto3")
+    whole.message_type.add(name="A")
+    whole.source_code_info.location.add(path=[4, 0], span=[3, 0, 12])
+    data = whole.SerializeToString()
+    (f,) = undecoded(["a.proto"], ["a"], [data], sourceinfo.spans([data]))
+    assert (f.name, f.package) == ("a.proto", "a") and f._file is None  # type: ignore[attr-defined]
+    assert f.message_type[0].name == "A"
+    assert f.syntax == "proto3" and decoded(f) is f._file  # type: ignore[attr-defined]
+    assert sourceinfo.with_source_info(f, data) == whole and decoded(f) == whole
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(decoded(f))  # protobuf's own code takes the message
+    assert pool.FindMessageTypeByName("a.A").name == "A"
 
 
 def test_the_cache_gives_lint_files_whose_source_info_is_read_in_when_asked(

@@ -123,7 +123,7 @@ class Cache:
                 payloads = [bytes(p) for p in payloads]
                 files, _, encoded = decoded_files(payloads)
             else:
-                files = list(map(undecoded, names, packages, payloads, located))
+                files = undecoded(names, packages, payloads, located)
                 encoded = dict(zip(names, payloads))
             keys = {name: (text, closure) for name, (text, closure) in header["keys"].items()}
             remember_imports(files, imports)

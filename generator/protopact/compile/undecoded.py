@@ -50,10 +50,11 @@ class Undecoded:
     __hash__ = None  # type: ignore[assignment]  # as a message's
 
 
-def undecoded(name: str, package: str, payload: bytes,
-              span: Sequence[int] | None) -> FileDescriptorProto:
-    """A file read as a ``FileDescriptorProto`` (see :class:`Undecoded`)."""
-    return cast(FileDescriptorProto, Undecoded(name, package, payload, span))
+def undecoded(names: Sequence[str], packages: Sequence[str], payloads: Sequence[bytes],
+              spans: Sequence[Sequence[int] | None]) -> list[FileDescriptorProto]:
+    """Files, each given by its name, package, bytes and source info's span, read as
+    ``FileDescriptorProto`` s (see :class:`Undecoded`)."""
+    return cast(list[FileDescriptorProto], list(map(Undecoded, names, packages, payloads, spans)))
 
 
 def decoded(f: FileDescriptorProto) -> FileDescriptorProto:
