@@ -7,15 +7,17 @@ points at its latest entry, whose files the next compile of that place reuses wh
 Entries are written to a temporary file and renamed into place; an entry that fails to parse is
 ignored and rebuilt.
 
-An entry is mapped, not read. Within lint, files are decoded where first read, without their
-source info (see :mod:`.undecoded` and :mod:`.sourceinfo`; the header holds each file's name,
-package and imports, all that most files are read for after an edit), and their bytes are views of
-the mapping, never copied: of a googleapis-sized entry's 60 MB, most is source info that a lint
-after an edit never touches, and copying it all cost more than the rest of reading the entry. The mapping lasts as long as a view of it is held; as no
-entry is ever written in place (a rename replaces it, and removing it leaves it mapped), what a
-view holds cannot change under it. Where files are decoded whole, their bytes are copied: each is
-read whole anyway, and buf images are read from bytes too (see :func:`.image.decoded_files`). The images kept are bounded in size: after a compile is stored, the least
-recently used go first.
+An entry is mapped, not read. Within lint, files are decoded where first read, without their source
+info (see :mod:`.undecoded` and :mod:`.sourceinfo`; the header holds each file's name, package and
+imports, all that most files are read for after an edit), and their bytes are views of the mapping,
+never copied: of a googleapis-sized entry's 60 MB, most is source info that a lint after an edit
+never touches, and copying it all cost more than the rest of reading the entry. The mapping lasts as
+long as a view of it is held; as no entry is ever written in place (a rename replaces it, and
+removing it leaves it mapped), what a view holds cannot change under it. Where files are decoded
+whole, their bytes are copied: each is read whole anyway, and buf images are read from bytes too
+(see :func:`.image.decoded_files`).
+
+The images kept are bounded in size: after a compile is stored, the least recently used go first.
 """
 
 from __future__ import annotations
