@@ -293,12 +293,13 @@ def _from_directory(directory: Path, cwd: Path, cache: Cache, *, label: str,
     # a tree unpacked or checked out is gone when its files are to be located
     without = bare(at_hand=not tree)
 
-    def walked(found: list[ListedFile]) -> None:
-        # protoc begun while the files are read for their digests, where they must all be read
-        if may_begin() and not listed_before(cache, workspace.root):
-            begin_listing(workspace=workspace, files=found, target_modules=modules,
-                          within=within, project=project, source_info=not without)
+    def begun(found: list[ListedFile]) -> None:
+        begin_listing(workspace=workspace, files=found, target_modules=modules, within=within,
+                      project=project, source_info=not without)
 
+    # protoc begun while the files are read for their digests, where they must all be read (asked
+    # before the walk: a lint's listing makes no files for it)
+    walked = begun if may_begin() and not listed_before(cache, workspace.root) else None
     with known_digests(cache, workspace.root, digest_kept) as digest:
         files = list_directory(workspace, digest, walked)
     here = cwd.resolve()
